@@ -1,0 +1,42 @@
+// Assembles the gateway both adapters run: config → services → routes → one request handler.
+import type { GatewayConfig } from './config/types.ts';
+import { loadConfigFile, type EnvLookup } from './config/load.ts';
+import { createGateway, type Gateway } from './core/gateway.ts';
+import type { Log } from './core/log.ts';
+import { RouteTable } from './core/route-table.ts';
+import type { AfterResponseHook, Authenticator, Route } from './core/types.ts';
+import { defaultProviders, type ProviderRegistry } from './providers/registry.ts';
+import { chatCompletionsRoutes } from './routes/chat-completions.ts';
+import { healthRoutes } from './routes/health.ts';
+import { modelsRoutes } from './routes/models.ts';
+import { createServices, type Services } from './services.ts';
+
+export interface AppOptions {
+  config: GatewayConfig;
+  log: Log;
+  providers?: ProviderRegistry;
+  /** Route modules beyond the built-in ones (admin API, spend, ...). */
+  extraRoutes?: Array<(services: Services) => Route[]>;
+  authenticators?: Authenticator[];
+  afterResponse?: AfterResponseHook[];
+}
+
+export function buildGateway(options: AppOptions): Gateway {
+  const services = createServices(options.config, options.providers ?? defaultProviders(), options.log);
+  const routes = new RouteTable();
+  for (const module of [healthRoutes, modelsRoutes, chatCompletionsRoutes, ...(options.extraRoutes ?? [])]) {
+    routes.add(...module(services));
+  }
+  return createGateway({
+    routes,
+    log: options.log,
+    masterKey: options.config.masterKey,
+    authenticators: options.authenticators ?? [],
+    afterResponse: options.afterResponse,
+  });
+}
+
+/** Loads a config file with the providers the gateway knows. */
+export function loadGatewayConfig(path: string, env: EnvLookup, providers: ProviderRegistry = defaultProviders()): GatewayConfig {
+  return loadConfigFile(path, env, (prefix) => providers.get(prefix));
+}

@@ -1,0 +1,162 @@
+// Reads a LiteLLM-shaped YAML config into a GatewayConfig: resolve `os.environ/NAME`, validate,
+// and collect once-at-start warnings. Invalid files throw ConfigError naming the path and problem.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, SUPPORTED_KEYS, SUPPORTED_ROUTING_STRATEGIES, type RawConfig } from './schema.ts';
+import { ConfigError, type Deployment, type GatewayConfig, type ProviderRequirements } from './types.ts';
+
+export type EnvLookup = (name: string) => string | undefined;
+export type ProviderLookup = (prefix: string) => ProviderRequirements | undefined;
+
+const ENV_PREFIX = 'os.environ/';
+const DEFAULT_TIMEOUT_SECONDS = 600;
+
+export function loadConfigFile(path: string, env: EnvLookup, providers: ProviderLookup): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [`cannot read the file: ${(error as Error).message}`]);
+  }
+  return loadConfig(text, path, env, providers);
+}
+
+export function loadConfig(text: string, source: string, env: EnvLookup, providers: ProviderLookup): GatewayConfig {
+  let yaml: unknown;
+  try {
+    yaml = parse(text) ?? {};
+  } catch (error) {
+    throw new ConfigError(source, [`not valid YAML: ${(error as Error).message}`]);
+  }
+  if (typeof yaml !== 'object' || Array.isArray(yaml)) throw new ConfigError(source, ['the top level must be a mapping (model_list:, general_settings:, ...)']);
+
+  const missing: Array<{ path: string; name: string }> = [];
+  const resolved = resolveEnv(yaml, '', env, missing);
+  const parsed = configSchema.safeParse(resolved);
+  if (!parsed.success) throw new ConfigError(source, parsed.error.issues.map(describeIssue));
+  const raw = parsed.data;
+
+  const problems: string[] = [];
+  for (const { path, name } of missing) {
+    if (!path.startsWith('model_list[')) problems.push(`${path}: environment variable ${name} is not set`);
+  }
+  const warnings: string[] = [];
+  const ignored = unsupportedKeys(raw, providers);
+  if (ignored.length) warnings.push(`${source}: ignoring keys Tollgate does not support yet: ${ignored.join(', ')}`);
+  const strategy = raw.router_settings?.routing_strategy;
+  if (strategy && !SUPPORTED_ROUTING_STRATEGIES.includes(strategy)) {
+    warnings.push(`${source}: router_settings.routing_strategy "${strategy}" is not supported yet; using simple-shuffle`);
+  }
+
+  const deployments: Deployment[] = [];
+  const disabled: GatewayConfig['disabled'] = [];
+  raw.model_list.forEach((entry, index) => {
+    const at = `model_list[${index}]`;
+    const result = toDeployment(entry, index, env, providers);
+    if ('problem' in result) return void problems.push(`${at}.litellm_params.model: ${result.problem}`);
+    const unset = missing.filter((m) => m.path.startsWith(`${at}.`));
+    const reason = unset.length
+      ? `environment variable ${unset.map((m) => m.name).join(', ')} is not set`
+      : result.missingCredential;
+    if (reason) {
+      disabled.push({ modelName: entry.model_name, reason });
+      warnings.push(`${source}: model "${entry.model_name}" (${at}) is disabled: ${reason}`);
+      return;
+    }
+    deployments.push(result.deployment);
+  });
+  if (problems.length) throw new ConfigError(source, problems);
+
+  return {
+    source,
+    deployments,
+    disabled,
+    masterKey: raw.general_settings?.master_key,
+    dropParams: raw.litellm_settings?.drop_params ?? false,
+    warnings,
+  };
+}
+
+type DeploymentResult = { deployment: Deployment; missingCredential?: string } | { problem: string };
+
+function toDeployment(entry: RawConfig['model_list'][number], index: number, env: EnvLookup, providers: ProviderLookup): DeploymentResult {
+  const params = entry.litellm_params;
+  const slash = params.model.indexOf('/');
+  if (slash <= 0) return { problem: `"${params.model}" has no provider prefix; write it as "<provider>/<model>", e.g. "openai/${params.model}"` };
+  const provider = params.model.slice(0, slash);
+  const requirements = providers(provider);
+  if (!requirements) return { problem: `unknown provider "${provider}" in "${params.model}"` };
+
+  const apiKey = params.api_key ?? (requirements.apiKeyEnv ? env(requirements.apiKeyEnv) : undefined);
+  let missingCredential: string | undefined;
+  if (requirements.requiresApiKey && !apiKey) {
+    missingCredential = `no api_key${requirements.apiKeyEnv ? ` and ${requirements.apiKeyEnv} is not set` : ''}`;
+  } else if (requirements.requiresApiBase && !params.api_base) {
+    return { problem: `provider "${provider}" needs litellm_params.api_base` };
+  }
+  const modelInfo = entry.model_info ?? {};
+  const upstreamModel = params.model.slice(slash + 1);
+  const id = typeof modelInfo['id'] === 'string'
+    ? modelInfo['id']
+    : createHash('sha256').update(JSON.stringify([index, entry.model_name, params.model, params.api_base ?? ''])).digest('hex').slice(0, 16);
+
+  return {
+    missingCredential,
+    deployment: {
+      id,
+      modelName: entry.model_name,
+      provider,
+      upstreamModel,
+      apiBase: params.api_base,
+      apiKey,
+      apiVersion: params.api_version,
+      timeoutMs: (params.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      streamTimeoutMs: params.stream_timeout === undefined ? undefined : params.stream_timeout * 1000,
+      extraHeaders: params.extra_headers ?? {},
+      weight: params.weight,
+      rpm: params.rpm,
+      tpm: params.tpm,
+      params,
+      modelInfo,
+    },
+  };
+}
+
+/** Replaces every `os.environ/NAME` string with the variable's value; unset ones become undefined and are recorded. */
+function resolveEnv(value: unknown, path: string, env: EnvLookup, missing: Array<{ path: string; name: string }>): unknown {
+  if (typeof value === 'string' && value.startsWith(ENV_PREFIX)) {
+    const name = value.slice(ENV_PREFIX.length);
+    const found = env(name);
+    if (found === undefined || found === '') missing.push({ path, name });
+    return found || undefined;
+  }
+  if (Array.isArray(value)) return value.map((item, i) => resolveEnv(item, `${path}[${i}]`, env, missing));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnv(v, path ? `${path}.${k}` : k, env, missing)]));
+  }
+  return value;
+}
+
+function unsupportedKeys(raw: RawConfig, providers: ProviderLookup): string[] {
+  const extra = (object: object | undefined, allowed: readonly string[], at: string) =>
+    Object.keys(object ?? {}).filter((k) => !allowed.includes(k)).map((k) => (at ? `${at}.${k}` : k));
+  const found = [
+    ...extra(raw, SUPPORTED_KEYS.top, ''),
+    ...extra(raw.general_settings, SUPPORTED_KEYS.general_settings, 'general_settings'),
+    ...extra(raw.router_settings, SUPPORTED_KEYS.router_settings, 'router_settings'),
+    ...extra(raw.litellm_settings, SUPPORTED_KEYS.litellm_settings, 'litellm_settings'),
+  ];
+  raw.model_list.forEach((entry, i) => {
+    found.push(...extra(entry, SUPPORTED_KEYS.entry, `model_list[${i}]`));
+    const providerParams = providers(entry.litellm_params.model.split('/')[0]!)?.extraParams ?? [];
+    found.push(...extra(entry.litellm_params, [...SUPPORTED_KEYS.litellm_params, ...providerParams], `model_list[${i}].litellm_params`));
+  });
+  return found;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return `${path || '(top level)'}: ${issue.message}`;
+}

@@ -1,0 +1,53 @@
+// Who is calling: the gateway key from the request headers, checked against the master key and then
+// against any authenticators later modules register (virtual keys).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { GatewayError } from './errors.ts';
+import type { Authenticator, GatewayRequest, Identity, RequestContext, RouteAuth } from './types.ts';
+
+/** Headers LiteLLM clients put the gateway key in, in the order LiteLLM reads them. */
+const KEY_HEADERS = ['x-litellm-api-key', 'api-key', 'x-api-key'];
+
+export function presentedKey(headers: Record<string, string>): string | undefined {
+  const authorization = headers['authorization'];
+  if (authorization) {
+    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    return match ? match[1]!.trim() : authorization.trim();
+  }
+  for (const name of KEY_HEADERS) {
+    const value = headers[name]?.trim();
+    if (value) return value;
+  }
+  return undefined;
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+export interface AuthOptions {
+  /** Undefined means the gateway is open (allowed on loopback only; the server enforces that). */
+  masterKey?: string;
+  authenticators: Authenticator[];
+}
+
+export async function authenticate(request: GatewayRequest, ctx: RequestContext, level: RouteAuth, options: AuthOptions): Promise<Identity | undefined> {
+  if (level === 'public') return undefined;
+  if (options.masterKey === undefined) return { kind: 'open' };
+  const key = presentedKey(request.headers);
+  if (!key) {
+    throw new GatewayError('missing_key', 'No API key. Send your gateway key as `Authorization: Bearer sk-...`.');
+  }
+  if (sameSecret(key, options.masterKey)) return { kind: 'master' };
+  if (level === 'admin') {
+    throw new GatewayError('invalid_key', 'This route needs the master key (general_settings.master_key).');
+  }
+  for (const authenticator of options.authenticators) {
+    const identity = await authenticator(key, ctx);
+    if (identity) return identity;
+  }
+  throw new GatewayError('invalid_key', 'Invalid API key. Check the key you send in the Authorization header.');
+}

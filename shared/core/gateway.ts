@@ -1,0 +1,117 @@
+// The one request handler: plain request in, response out. Adapters (local server, Lambda) own the
+// I/O; everything else happens here or in the routes it dispatches to.
+import { randomUUID } from 'node:crypto';
+import { authenticate, type AuthOptions } from './auth.ts';
+import { asGatewayError, GatewayError } from './errors.ts';
+import type { Log } from './log.ts';
+import { RouteTable } from './route-table.ts';
+import type { AfterResponseHook, GatewayRequest, GatewayResponse, Reply, RequestContext } from './types.ts';
+
+export interface GatewayOptions extends AuthOptions {
+  routes: RouteTable;
+  log: Log;
+  /** Run after every response, after the request's own `onFinish` hooks. */
+  afterResponse?: AfterResponseHook[];
+}
+
+export interface Gateway {
+  handle(request: GatewayRequest): Promise<GatewayResponse>;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  return {
+    async handle(request) {
+      const { ctx, abort, hooks } = newContext(request, options.log);
+      let reply: Reply;
+      try {
+        reply = await dispatch(request, ctx, options);
+      } catch (error) {
+        reply = errorReply(ctx, asGatewayError(error));
+      }
+      return respond(request, ctx, reply, abort, [...hooks, ...(options.afterResponse ?? [])]);
+    },
+  };
+}
+
+async function dispatch(request: GatewayRequest, ctx: RequestContext, options: GatewayOptions): Promise<Reply> {
+  const match = options.routes.match(request.method, request.path);
+  if (match.kind === 'none') {
+    throw new GatewayError('route_not_found', `No route ${request.method} ${request.path}. Chat is POST /v1/chat/completions; models are GET /v1/models.`);
+  }
+  if (match.kind === 'wrong_method') {
+    throw new GatewayError('method_not_allowed', `${request.path} takes ${match.allowed.join(', ')}, not ${request.method}.`);
+  }
+  ctx.identity = await authenticate(request, ctx, match.route.auth, options);
+  return match.route.handle(request, ctx, match.params);
+}
+
+function newContext(request: GatewayRequest, log: Log) {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  if (request.signal.aborted) abort();
+  else request.signal.addEventListener('abort', abort, { once: true });
+  const hooks: AfterResponseHook[] = [];
+  const requestId = randomUUID();
+  const ctx: RequestContext = {
+    requestId,
+    signal: controller.signal,
+    timings: { start: Date.now() },
+    log,
+    responseHeaders: { 'x-tollgate-request-id': requestId, 'x-litellm-call-id': requestId },
+    onFinish: (hook) => void hooks.push(hook),
+  };
+  return { ctx, abort, hooks };
+}
+
+export function errorReply(ctx: RequestContext, error: GatewayError): Reply {
+  ctx.error = error;
+  if (error.kind === 'internal') ctx.log.error('internal error', { requestId: ctx.requestId, error: String(error.cause ?? error) });
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (error.retryAfter !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfter));
+  return { status: error.status, headers, body: JSON.stringify(error.toJSON()) };
+}
+
+function respond(request: GatewayRequest, ctx: RequestContext, reply: Reply, abort: () => void, hooks: AfterResponseHook[]): GatewayResponse {
+  const status = reply.status ?? 200;
+  ctx.status ??= status;
+  const headers = { ...ctx.responseHeaders, ...reply.headers };
+  headers['content-type'] ??= typeof reply.body === 'string' ? 'application/json' : 'text/event-stream';
+  const body = typeof reply.body === 'string' ? reply.body : abortWhenAbandoned(reply.body, abort);
+
+  let finished: Promise<void> | undefined;
+  const done = () => (finished ??= runHooks(request, ctx, hooks));
+  return { status, headers, body, done };
+}
+
+/** A consumer that stops early (client gone, Lambda stream destroyed) aborts the upstream call too. */
+async function* abortWhenAbandoned(body: AsyncIterable<string>, abort: () => void): AsyncIterable<string> {
+  let completed = false;
+  try {
+    yield* body;
+    completed = true;
+  } finally {
+    if (!completed) abort();
+  }
+}
+
+async function runHooks(request: GatewayRequest, ctx: RequestContext, hooks: AfterResponseHook[]): Promise<void> {
+  ctx.timings.end ??= Date.now();
+  for (const hook of hooks) {
+    try {
+      await hook(ctx);
+    } catch (error) {
+      ctx.log.error('after-response hook failed', { requestId: ctx.requestId, error: String(error) });
+    }
+  }
+  // The query string is left out on purpose: it may hold a raw key (GET /key/info?key=...).
+  ctx.log.info('request', {
+    requestId: ctx.requestId,
+    method: request.method,
+    path: request.path,
+    status: ctx.error?.status ?? ctx.status,
+    model: ctx.requestedModel,
+    deployment: ctx.deployment?.id,
+    durationMs: ctx.timings.end - ctx.timings.start,
+    aborted: ctx.signal.aborted || undefined,
+  });
+}

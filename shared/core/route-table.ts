@@ -1,0 +1,63 @@
+// Method + path → route. Route modules register here; the gateway looks requests up here.
+import type { Route } from './types.ts';
+
+interface Entry { route: Route; segments: string[] }
+
+export type RouteMatch =
+  | { kind: 'found'; route: Route; params: Record<string, string> }
+  | { kind: 'wrong_method'; allowed: string[] }
+  | { kind: 'none' };
+
+export class RouteTable {
+  private readonly exact = new Map<string, Map<string, Route>>();
+  private readonly patterns: Entry[] = [];
+
+  add(...routes: Route[]): this {
+    for (const route of routes) {
+      for (const path of route.paths) {
+        if (path.includes('{')) {
+          this.patterns.push({ route, segments: path.split('/') });
+          continue;
+        }
+        const byMethod = this.exact.get(path) ?? new Map<string, Route>();
+        if (byMethod.has(route.method)) throw new Error(`Route ${route.method} ${path} is registered twice`);
+        byMethod.set(route.method, route);
+        this.exact.set(path, byMethod);
+      }
+    }
+    return this;
+  }
+
+  match(method: string, path: string): RouteMatch {
+    const normalized = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    const byMethod = this.exact.get(normalized);
+    if (byMethod) {
+      const route = byMethod.get(method);
+      return route ? { kind: 'found', route, params: {} } : { kind: 'wrong_method', allowed: [...byMethod.keys()] };
+    }
+    const segments = normalized.split('/');
+    const allowed: string[] = [];
+    for (const entry of this.patterns) {
+      const params = matchSegments(entry.segments, segments);
+      if (!params) continue;
+      if (entry.route.method === method) return { kind: 'found', route: entry.route, params };
+      allowed.push(entry.route.method);
+    }
+    return allowed.length ? { kind: 'wrong_method', allowed } : { kind: 'none' };
+  }
+}
+
+function matchSegments(pattern: string[], actual: string[]): Record<string, string> | undefined {
+  if (pattern.length !== actual.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i]!;
+    if (p.startsWith('{') && p.endsWith('}')) {
+      if (!actual[i]) return undefined;
+      params[p.slice(1, -1)] = decodeURIComponent(actual[i]!);
+    } else if (p !== actual[i]) {
+      return undefined;
+    }
+  }
+  return params;
+}

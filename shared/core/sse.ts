@@ -1,0 +1,15 @@
+// Server-sent events as Tollgate writes them to clients, in OpenAI's framing.
+import type { GatewayError } from './errors.ts';
+
+export const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
+
+export function sseData(value: unknown): string {
+  return `data: ${JSON.stringify(value)}\n\n`;
+}
+
+export const SSE_DONE = 'data: [DONE]\n\n';
+
+/** A failure after the first byte: the status is already sent, so the error travels in-band, as LiteLLM and OpenAI send it. */
+export function sseError(error: GatewayError): string {
+  return sseData(error.toJSON());
+}

@@ -1,0 +1,87 @@
+// The core's contract with its adapters (local Node server, Lambda) and with route modules.
+import type { Usage } from '../openai/types.ts';
+import type { Deployment } from '../config/types.ts';
+import type { GatewayError } from './errors.ts';
+import type { Log } from './log.ts';
+
+/** A request as every adapter hands it to the core: no sockets, no framework objects. */
+export interface GatewayRequest {
+  method: string;
+  /** Path without the query string, e.g. `/v1/chat/completions`. */
+  path: string;
+  query: Record<string, string>;
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
+  body: string;
+  /** Aborted when the client goes away; the core aborts upstream calls with it. */
+  signal: AbortSignal;
+  sourceIp?: string;
+}
+
+/** What the core answers. A string body is sent whole; an iterable body chunk by chunk, as it comes. */
+export interface GatewayResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | AsyncIterable<string>;
+  /**
+   * Adapters call this once the last byte is written or the client has gone away, and wait for it:
+   * it runs the after-response hooks (spend records, metrics). Idempotent.
+   */
+  done(): Promise<void>;
+}
+
+/** Who is calling. Later issues add kinds (virtual keys, users, teams). */
+export type Identity =
+  | { kind: 'master' }
+  | { kind: 'open' };
+
+export interface Timings {
+  /** Epoch ms when the core received the request. */
+  start: number;
+  upstreamStart?: number;
+  /** First byte of the upstream answer (first chunk for streams). */
+  firstByte?: number;
+  end?: number;
+}
+
+/** Everything the gateway knows about one request, shared by routes, providers and hooks. */
+export interface RequestContext {
+  readonly requestId: string;
+  /** Aborted on client disconnect, or when an adapter abandons a streamed body. */
+  readonly signal: AbortSignal;
+  readonly timings: Timings;
+  readonly log: Log;
+  /** Headers every response of this request carries (request id, chosen deployment, ...). */
+  readonly responseHeaders: Record<string, string>;
+  identity?: Identity;
+  /** The `model` the client asked for. */
+  requestedModel?: string;
+  deployment?: Deployment;
+  usage?: Usage;
+  status?: number;
+  error?: GatewayError;
+  /** Registers work to run after the last byte has gone out, whether the client stayed or not. */
+  onFinish(hook: AfterResponseHook): void;
+}
+
+export type AfterResponseHook = (ctx: RequestContext) => void | Promise<void>;
+
+/** What a route handler returns; the core adds status and headers it owns. */
+export interface Reply {
+  status?: number;
+  headers?: Record<string, string>;
+  body: string | AsyncIterable<string>;
+}
+
+export type RouteAuth = 'public' | 'caller' | 'admin';
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Exact paths; a `{name}` segment matches one path segment and is passed in `params`. */
+  paths: string[];
+  auth: RouteAuth;
+  handle(request: GatewayRequest, ctx: RequestContext, params: Record<string, string>): Promise<Reply>;
+}
+
+/** Turns a presented key into an identity, or undefined when it is not theirs to judge. */
+export type Authenticator = (key: string, ctx: RequestContext) => Promise<Identity | undefined>;

@@ -1,0 +1,104 @@
+// Calls to upstream providers: undici's `request` over keep-alive pools per origin (no fetch, no web
+// streams on the hot path), with timeouts, client-abort propagation and error mapping.
+import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { GatewayError } from '../core/errors.ts';
+
+const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256 });
+
+export interface UpstreamRequest {
+  url: string;
+  method?: 'POST' | 'GET';
+  headers: Record<string, string>;
+  body?: string;
+  /** The request's abort signal: client gone. */
+  signal: AbortSignal;
+  /** Non-streams: the whole exchange. Streams: the longest silence between chunks. */
+  timeoutMs: number;
+  /** Streams: time allowed until the response headers. */
+  firstByteTimeoutMs?: number;
+  stream: boolean;
+}
+
+export type UpstreamBody = Dispatcher.ResponseData['body'];
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: UpstreamBody;
+}
+
+/** Turns an upstream's non-2xx answer into the gateway's error; each provider knows its error body. */
+export type UpstreamErrorMapper = (status: number, bodyText: string, headers: UpstreamResponse['headers']) => GatewayError;
+
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+export async function callUpstream(upstream: UpstreamRequest, mapError: UpstreamErrorMapper): Promise<UpstreamResponse> {
+  const deadline = upstream.stream ? undefined : AbortSignal.timeout(upstream.timeoutMs);
+  const signal = deadline ? AbortSignal.any([upstream.signal, deadline]) : upstream.signal;
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(upstream.url, {
+      method: upstream.method ?? 'POST',
+      headers: upstream.headers,
+      body: upstream.body,
+      signal,
+      dispatcher,
+      headersTimeout: upstream.firstByteTimeoutMs ?? upstream.timeoutMs,
+      bodyTimeout: upstream.timeoutMs,
+    });
+  } catch (error) {
+    throw connectionError(error, upstream, deadline);
+  }
+  if (response.statusCode >= 200 && response.statusCode < 300) {
+    return { status: response.statusCode, headers: response.headers, body: response.body };
+  }
+  const text = await readCapped(response.body).catch(() => '');
+  throw mapError(response.statusCode, text, response.headers);
+}
+
+/** Reads a whole non-streamed upstream body as JSON, mapping timeouts and cut connections. */
+export async function readJson(response: UpstreamResponse, upstream: UpstreamRequest): Promise<unknown> {
+  let text: string;
+  try {
+    text = await response.body.text();
+  } catch (error) {
+    throw connectionError(error, upstream);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GatewayError('upstream_error', `The upstream answered with a body that is not JSON (${text.length} bytes).`);
+  }
+}
+
+/** Maps what undici throws while connecting or reading into timeout (408), client abort, or 502. */
+export function connectionError(error: unknown, upstream: Pick<UpstreamRequest, 'url' | 'signal'>, deadline?: AbortSignal): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const origin = new URL(upstream.url).origin;
+  if (deadline?.aborted || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    return new GatewayError('timeout', `The upstream ${origin} did not answer in time. Raise litellm_params.timeout (or stream_timeout) if the model needs longer.`, { cause: error });
+  }
+  if (upstream.signal.aborted) {
+    return new GatewayError('upstream_unreachable', 'The request was aborted because the client went away.', { cause: error });
+  }
+  return new GatewayError('upstream_unreachable', `Cannot reach the upstream ${origin}: ${(error as Error).message ?? 'connection failed'}.`, { cause: error });
+}
+
+async function readCapped(body: UpstreamBody): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    parts.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size >= MAX_ERROR_BODY_BYTES) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(parts).toString('utf8').slice(0, MAX_ERROR_BODY_BYTES);
+}
+
+export function headerValue(headers: UpstreamResponse['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,45 @@
+// Checks a chat-completions body before anything is sent upstream, so bad input gets a 400 naming
+// the field. Objects are loose: fields not listed pass through to the provider unchanged.
+import { z } from 'zod';
+import { GatewayError } from '../core/errors.ts';
+import type { ChatCompletionRequest } from './types.ts';
+
+const contentPart = z.looseObject({ type: z.string() });
+const message = z.looseObject({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
+  content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
+  tool_call_id: z.string().optional(),
+  tool_calls: z.array(z.looseObject({ id: z.string(), type: z.literal('function'), function: z.looseObject({ name: z.string(), arguments: z.string() }) })).optional(),
+});
+const tool = z.looseObject({
+  type: z.literal('function'),
+  function: z.looseObject({ name: z.string().min(1), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional() }),
+});
+
+const chatRequestSchema = z.looseObject({
+  model: z.string({ error: 'model is required: one of the names GET /v1/models lists' }).min(1),
+  messages: z.array(message).min(1, 'messages must hold at least one message'),
+  stream: z.boolean().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  n: z.number().int().positive().nullish(),
+  stop: z.union([z.string(), z.array(z.string())]).nullish(),
+  tools: z.array(tool).nullish(),
+  tool_choice: z.union([z.enum(['none', 'auto', 'required']), z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) })]).nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  response_format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).nullish(),
+  reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high']).nullish(),
+  mock_response: z.string().optional(),
+  drop_params: z.boolean().optional(),
+});
+
+export function parseChatRequest(body: unknown): ChatCompletionRequest {
+  const result = chatRequestSchema.safeParse(body);
+  if (result.success) return result.data as ChatCompletionRequest;
+  const issue = result.error.issues[0]!;
+  const param = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  throw new GatewayError('invalid_request', `Invalid request: ${param ? `${param}: ` : ''}${issue.message}`, { param: param || null });
+}

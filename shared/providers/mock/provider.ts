@@ -1,0 +1,72 @@
+// The built-in mock provider (`mock/<anything>`) and LiteLLM's `mock_response` request field: answers
+// offline, streaming included, so the default config works with no keys and no network.
+import { randomUUID } from 'node:crypto';
+import { GatewayError, type ErrorKind } from '../../core/errors.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatMessage, Usage } from '../../openai/types.ts';
+import type { ChatResult, Provider } from '../types.ts';
+
+/** `mock_response: "litellm.RateLimitError"` makes the mock fail the way that provider error would, as in LiteLLM. */
+const MOCK_ERRORS: Record<string, ErrorKind> = {
+  RateLimitError: 'rate_limited',
+  ContextWindowExceededError: 'context_length_exceeded',
+  ContentPolicyViolationError: 'content_policy_violation',
+  AuthenticationError: 'upstream_auth',
+  Timeout: 'timeout',
+  InternalServerError: 'upstream_error',
+  ServiceUnavailableError: 'upstream_unavailable',
+  BadRequestError: 'invalid_request',
+};
+
+export const mockProvider: Provider = {
+  name: 'mock',
+  requiresApiKey: false,
+  requiresApiBase: false,
+  unsupportedParams: new Set(),
+  async chat({ request }) {
+    return mockChat(request, defaultReply(request.messages));
+  },
+};
+
+export function mockChat(request: ChatCompletionRequest, content: string): ChatResult {
+  const errorName = /^(?:litellm|tollgate)\.(\w+)$/.exec(content)?.[1];
+  if (errorName && MOCK_ERRORS[errorName]) {
+    throw new GatewayError(MOCK_ERRORS[errorName], `mock error (${content}) requested by mock_response`);
+  }
+  const id = `chatcmpl-${randomUUID()}`;
+  const created = Math.floor(Date.now() / 1000);
+  const usage = estimateUsage(request.messages, content);
+  if (request.stream !== true) {
+    const completion: ChatCompletion = {
+      id, object: 'chat.completion', created, model: request.model,
+      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+      usage,
+    };
+    return { stream: false, completion };
+  }
+  return { stream: true, chunks: mockChunks(id, created, request, content, usage) };
+}
+
+async function* mockChunks(id: string, created: number, request: ChatCompletionRequest, content: string, usage: Usage): AsyncGenerator<ChatCompletionChunk> {
+  const chunk = (delta: ChatCompletionChunk['choices'][number]['delta'], finish: 'stop' | null = null): ChatCompletionChunk =>
+    ({ id, object: 'chat.completion.chunk', created, model: request.model, choices: [{ index: 0, delta, finish_reason: finish }] });
+  yield chunk({ role: 'assistant', content: '' });
+  for (const piece of content.match(/\S+\s*|\s+/g) ?? []) yield chunk({ content: piece });
+  yield chunk({}, 'stop');
+  if (request.stream_options?.include_usage) yield { id, object: 'chat.completion.chunk', created, model: request.model, choices: [], usage };
+}
+
+function defaultReply(messages: ChatMessage[]): string {
+  const last = [...messages].reverse().find((m) => m.role === 'user');
+  const text = typeof last?.content === 'string'
+    ? last.content
+    : (last?.content ?? []).map((part) => (part.type === 'text' ? String(part['text']) : '')).join(' ');
+  return `Hello from Tollgate's mock provider. You said: ${text.trim() || '(nothing)'}`;
+}
+
+/** About four characters a token: the mock has no tokenizer, and callers only need plausible counts. */
+function estimateUsage(messages: ChatMessage[], content: string): Usage {
+  const promptChars = JSON.stringify(messages).length;
+  const prompt_tokens = Math.max(1, Math.ceil(promptChars / 4));
+  const completion_tokens = Math.max(1, Math.ceil(content.length / 4));
+  return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
+}

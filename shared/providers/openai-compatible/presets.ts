@@ -1,0 +1,69 @@
+// The OpenAI-compatible providers, as data: where they live, how they take a key, and their quirks.
+// Adding one is adding an entry here; the code that calls them is ./provider.ts.
+import type { Deployment } from '../../config/types.ts';
+
+export interface OpenAICompatiblePreset {
+  name: string;
+  /** Base URL including the version path, used when `api_base` is not set. */
+  defaultApiBase?: string;
+  /** Appended to an `api_base` given without it (`http://host:port` → `http://host:port/v1`). */
+  versionPath: string;
+  /** How the key travels: `Authorization: Bearer`, or Azure's `api-key` header. */
+  auth: 'bearer' | 'api-key';
+  apiKeyEnv?: string;
+  requiresApiKey: boolean;
+  requiresApiBase: boolean;
+  /** OpenAI parameters the provider's API refuses. */
+  unsupportedParams?: string[];
+  /** OpenAI parameter names the provider spells differently. */
+  renamedParams?: Record<string, string>;
+  /** Prepended to an upstream model id given without a path (Fireworks' `accounts/fireworks/models/`). */
+  modelPrefix?: string;
+  /** The chat URL when it is not `<base>/chat/completions` (Azure's deployment URLs). */
+  chatUrl?: (base: string, deployment: Deployment) => string;
+}
+
+export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
+
+export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
+  { name: 'openai', defaultApiBase: 'https://api.openai.com/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'OPENAI_API_KEY', requiresApiKey: true, requiresApiBase: false },
+  {
+    name: 'azure',
+    versionPath: '',
+    auth: 'api-key',
+    apiKeyEnv: 'AZURE_API_KEY',
+    requiresApiKey: true,
+    requiresApiBase: true,
+    // https://{resource}.openai.azure.com/openai/deployments/{deployment}/chat/completions?api-version=...
+    chatUrl: (base, deployment) => {
+      const root = base.replace(/\/openai$/, '');
+      const version = deployment.apiVersion ?? AZURE_DEFAULT_API_VERSION;
+      return `${root}/openai/deployments/${encodeURIComponent(deployment.upstreamModel)}/chat/completions?api-version=${encodeURIComponent(version)}`;
+    },
+  },
+  { name: 'ollama', defaultApiBase: 'http://localhost:11434/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'OLLAMA_API_KEY', requiresApiKey: false, requiresApiBase: false },
+  { name: 'ollama_chat', defaultApiBase: 'http://localhost:11434/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'OLLAMA_API_KEY', requiresApiKey: false, requiresApiBase: false },
+  { name: 'hosted_vllm', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'HOSTED_VLLM_API_KEY', requiresApiKey: false, requiresApiBase: true },
+  { name: 'lm_studio', defaultApiBase: 'http://localhost:1234/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'LM_STUDIO_API_KEY', requiresApiKey: false, requiresApiBase: false },
+  {
+    name: 'groq', defaultApiBase: 'https://api.groq.com/openai/v1', versionPath: '/openai/v1', auth: 'bearer', apiKeyEnv: 'GROQ_API_KEY', requiresApiKey: true, requiresApiBase: false,
+    unsupportedParams: ['logit_bias', 'logprobs', 'top_logprobs'],
+  },
+  {
+    name: 'mistral', defaultApiBase: 'https://api.mistral.ai/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'MISTRAL_API_KEY', requiresApiKey: true, requiresApiBase: false,
+    unsupportedParams: ['logit_bias', 'logprobs', 'top_logprobs'],
+    renamedParams: { seed: 'random_seed' },
+  },
+  { name: 'deepseek', defaultApiBase: 'https://api.deepseek.com/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'DEEPSEEK_API_KEY', requiresApiKey: true, requiresApiBase: false },
+  { name: 'xai', defaultApiBase: 'https://api.x.ai/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'XAI_API_KEY', requiresApiKey: true, requiresApiBase: false },
+  { name: 'openrouter', defaultApiBase: 'https://openrouter.ai/api/v1', versionPath: '/api/v1', auth: 'bearer', apiKeyEnv: 'OPENROUTER_API_KEY', requiresApiKey: true, requiresApiBase: false },
+  { name: 'together_ai', defaultApiBase: 'https://api.together.xyz/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'TOGETHERAI_API_KEY', requiresApiKey: true, requiresApiBase: false },
+  {
+    name: 'fireworks_ai', defaultApiBase: 'https://api.fireworks.ai/inference/v1', versionPath: '/inference/v1', auth: 'bearer', apiKeyEnv: 'FIREWORKS_AI_API_KEY', requiresApiKey: true, requiresApiBase: false,
+    modelPrefix: 'accounts/fireworks/models/',
+  },
+  {
+    name: 'perplexity', defaultApiBase: 'https://api.perplexity.ai', versionPath: '', auth: 'bearer', apiKeyEnv: 'PERPLEXITYAI_API_KEY', requiresApiKey: true, requiresApiBase: false,
+    unsupportedParams: ['tools', 'tool_choice', 'parallel_tool_calls', 'logit_bias', 'logprobs', 'top_logprobs'],
+  },
+];

@@ -1,0 +1,24 @@
+// What a provider module is: it takes an OpenAI-shaped chat request for one deployment and answers
+// with an OpenAI-shaped completion or a stream of chunks. Translation lives inside the provider.
+import type { Deployment, ProviderRequirements } from '../config/types.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '../openai/types.ts';
+
+export interface ChatCall {
+  /** The client's body, checked, gateway-only fields removed, `model` set to the upstream model. */
+  request: ChatCompletionRequest;
+  deployment: Deployment;
+  signal: AbortSignal;
+}
+
+export type ChatResult =
+  | { stream: false; completion: ChatCompletion }
+  /** Resolved only once the upstream has accepted the request: until then a failure can be retried elsewhere. */
+  | { stream: true; chunks: AsyncIterable<ChatCompletionChunk> };
+
+export interface Provider extends ProviderRequirements {
+  /** The `litellm_params.model` prefix, e.g. `groq`. */
+  readonly name: string;
+  /** OpenAI chat parameters this provider cannot take: a 400, or dropped under `drop_params`. */
+  readonly unsupportedParams: ReadonlySet<string>;
+  chat(call: ChatCall): Promise<ChatResult>;
+}
