@@ -1,0 +1,88 @@
+// The Anthropic provider (`anthropic/<model>`): OpenAI chat requests over the Messages API.
+// Translation lives in request.ts, response.ts and stream.ts; this module is the transport.
+import type { Deployment } from '../../config/types.ts';
+import { GatewayError } from '../../core/errors.ts';
+import { sseEvents } from '../../http/sse-events.ts';
+import { callUpstream, connectionError, readJson, type UpstreamBody, type UpstreamRequest } from '../../http/upstream.ts';
+import type { ChatCompletionChunk } from '../../openai/types.ts';
+import { withVersionPath } from '../api-base.ts';
+import type { ChatCall, ChatResult, Provider } from '../types.ts';
+import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
+import { PROVIDER_NAME, streamError } from './errors.ts';
+import { toAnthropicRequest } from './request.ts';
+import { toChatCompletion } from './response.ts';
+import { toChunks } from './stream.ts';
+import type { AnthropicErrorBody, AnthropicResponse } from './types.ts';
+
+export const ANTHROPIC_DEFAULT_API_BASE = 'https://api.anthropic.com/v1';
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+/**
+ * OpenAI parameters the Messages API has no counterpart for (LiteLLM's Anthropic config supports
+ * none of them): refused with a 400, or dropped under drop_params.
+ */
+const UNSUPPORTED_PARAMS = [
+  'frequency_penalty', 'presence_penalty', 'logit_bias', 'logprobs', 'top_logprobs', 'n', 'seed',
+  'audio', 'modalities', 'prediction', 'functions', 'function_call', 'service_tier', 'store',
+  'verbosity', 'prompt_cache_key', 'prompt_cache_retention', 'safety_identifier',
+];
+
+export const anthropicProvider: Provider = {
+  name: PROVIDER_NAME,
+  apiKeyEnv: 'ANTHROPIC_API_KEY',
+  requiresApiKey: true,
+  requiresApiBase: false,
+  unsupportedParams: new Set(UNSUPPORTED_PARAMS),
+
+  async chat({ request, deployment, signal }: ChatCall): Promise<ChatResult> {
+    const { body, jsonTool } = toAnthropicRequest(request);
+    const upstream: UpstreamRequest = {
+      url: messagesUrl(deployment),
+      headers: requestHeaders(deployment),
+      body: JSON.stringify(body),
+      signal,
+      stream: body.stream === true,
+      timeoutMs: deployment.timeoutMs,
+      firstByteTimeoutMs: deployment.streamTimeoutMs,
+    };
+    const response = await callUpstream(upstream, (status, text, headers) =>
+      upstreamError({ provider: PROVIDER_NAME, status, ...parseErrorBody(text), retryAfterSeconds: retryAfterSeconds(headers), secrets: [deployment.apiKey] }));
+    if (!upstream.stream) {
+      const message = (await readJson(response, upstream)) as AnthropicResponse | AnthropicErrorBody;
+      if (message.type === 'error') throw streamError(message.error, deployment.apiKey);
+      if (message.type !== 'message' || !Array.isArray(message.content)) {
+        throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered with something that is not a message.`);
+      }
+      return { stream: false, completion: toChatCompletion(message, { jsonTool }) };
+    }
+    return { stream: true, chunks: chunksOf(response.body, upstream, deployment, jsonTool) };
+  },
+};
+
+export function messagesUrl(deployment: Deployment): string {
+  return `${withVersionPath(deployment.apiBase ?? ANTHROPIC_DEFAULT_API_BASE, '/v1')}/messages`;
+}
+
+function requestHeaders(deployment: Deployment): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'anthropic-version': ANTHROPIC_VERSION,
+  };
+  if (deployment.apiKey) headers['x-api-key'] = deployment.apiKey;
+  return { ...headers, ...deployment.extraHeaders };
+}
+
+async function* chunksOf(body: UpstreamBody, upstream: UpstreamRequest, deployment: Deployment, jsonTool: boolean): AsyncGenerator<ChatCompletionChunk> {
+  let finished = false;
+  try {
+    yield* toChunks(sseEvents(body), { jsonTool, apiKey: deployment.apiKey });
+    finished = true;
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new GatewayError('upstream_error', `${PROVIDER_NAME} sent a stream event that is not JSON.`);
+    throw connectionError(error, upstream);
+  } finally {
+    // The consumer stopped early, or the stream failed: free the connection instead of draining it.
+    if (!finished) body.destroy();
+  }
+}
