@@ -55,3 +55,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** The master key of the default config: public knowledge, so loopback only and never deployed. */
+export const DEV_MASTER_KEY = 'sk-tollgate-dev';

@@ -37,7 +37,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
   };
 }
 
-function chatUrl(preset: OpenAICompatiblePreset, deployment: Deployment): string {
+export function chatUrl(preset: OpenAICompatiblePreset, deployment: Deployment): string {
   const configured = deployment.apiBase ?? preset.defaultApiBase;
   if (!configured) throw new GatewayError('internal', `Provider ${preset.name} has no api_base.`);
   const base = withVersionPath(configured, preset.versionPath);
@@ -80,6 +80,8 @@ async function* chunksOf(body: AsyncIterable<Uint8Array> & { destroy(): void }, 
         const { message, code } = parseErrorBody(event.data);
         throw upstreamError({ provider, status: 500, message, code, secrets: [deployment.apiKey] });
       }
+      // Some servers (vLLM) send the usage-only chunk with `choices: null`.
+      data.choices ??= [];
       yield data;
     }
     finished = true;

@@ -1,0 +1,116 @@
+// The local adapter: node:http in front of the core. It only moves bytes; the gateway decides.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Gateway } from '../shared/core/gateway.ts';
+import { GatewayError } from '../shared/core/errors.ts';
+import type { GatewayRequest, GatewayResponse } from '../shared/core/types.ts';
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function listen(gateway: Gateway, host: string, port: number): Promise<RunningServer> {
+  const server = createServer((req, res) => void serve(gateway, req, res));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    server,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  let body: string;
+  try {
+    body = await readBody(req);
+  } catch (error) {
+    const failure = error instanceof GatewayError ? error : new GatewayError('invalid_request', 'Could not read the request body.');
+    res.writeHead(failure.status, { 'content-type': 'application/json' }).end(JSON.stringify(failure.toJSON()));
+    return;
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const request: GatewayRequest = {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: flattenHeaders(req.headers),
+    body,
+    signal: controller.signal,
+    sourceIp: req.socket.remoteAddress,
+  };
+  const response = await gateway.handle(request);
+  try {
+    await write(res, response);
+  } finally {
+    await response.done();
+  }
+}
+
+async function write(res: ServerResponse, response: GatewayResponse): Promise<void> {
+  res.writeHead(response.status, response.headers);
+  if (typeof response.body === 'string') {
+    res.end(response.body);
+    return;
+  }
+  res.flushHeaders();
+  for await (const chunk of response.body) {
+    if (res.destroyed) break;
+    if (!res.write(chunk)) await drained(res);
+  }
+  res.end();
+}
+
+/** Waits for the socket to take more, or for the client to go away. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    // Past the limit the rest is read and dropped, so the 413 can still be written on this socket.
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) parts.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) reject(new GatewayError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`));
+      else resolve(Buffer.concat(parts).toString('utf8'));
+    });
+    req.on('error', reject);
+  });
+}
+
+function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}

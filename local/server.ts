@@ -1,0 +1,39 @@
+// `npm start`: the gateway on 127.0.0.1:4000 (HOST, PORT), config from GATEWAY_CONFIG or gateway.config.yaml.
+import { buildGateway, loadGatewayConfig } from '../shared/app.ts';
+import { ConfigError } from '../shared/config/types.ts';
+import { consoleLog } from '../shared/core/log.ts';
+import { listen } from './node-adapter.ts';
+import { isLoopback, listenRefusal } from './startup.ts';
+
+const log = consoleLog((process.env['LOG_LEVEL'] as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info');
+const configPath = process.env['GATEWAY_CONFIG'] ?? 'gateway.config.yaml';
+const host = process.env['HOST'] ?? '127.0.0.1';
+const port = Number(process.env['PORT'] ?? 4000);
+
+function fail(message: string): never {
+  process.stderr.write(`tollgate: ${message}\n`);
+  process.exit(1);
+}
+
+let config;
+try {
+  config = loadGatewayConfig(configPath, (name) => process.env[name]);
+} catch (error) {
+  fail(error instanceof ConfigError ? error.message : `cannot load ${configPath}: ${(error as Error).message}`);
+}
+const refusal = listenRefusal(host, config.masterKey);
+if (refusal) fail(refusal);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, not "${process.env['PORT']}"`);
+
+for (const warning of config.warnings) log.warn(warning);
+if (config.masterKey === undefined && isLoopback(host)) {
+  log.warn('NO MASTER KEY: the gateway is open to anyone on this machine. Set general_settings.master_key before sharing it.');
+}
+
+const gateway = buildGateway({ config, log });
+const running = await listen(gateway, host, port).catch((error: Error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
+log.info(`Tollgate listening on ${running.url}`, { models: config.deployments.map((d) => d.modelName), config: configPath });
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void running.close().then(() => process.exit(0)));
+}

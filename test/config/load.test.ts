@@ -1,0 +1,123 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadGatewayConfig } from '../../shared/app.ts';
+import { loadConfig } from '../../shared/config/load.ts';
+import { ConfigError } from '../../shared/config/types.ts';
+import { defaultProviders } from '../../shared/providers/registry.ts';
+
+const providers = defaultProviders();
+const load = (yaml: string, env: Record<string, string> = {}) => loadConfig(yaml, 'my.yaml', (n) => env[n], (p) => providers.get(p));
+const problemsOf = (yaml: string, env: Record<string, string> = {}) => {
+  try {
+    load(yaml, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('LiteLLM config.yaml', () => {
+  it('reads a LiteLLM file unchanged, resolving os.environ/ values', () => {
+    const config = load(`
+model_list:
+  - model_name: gpt-4o
+    litellm_params:
+      model: azure/my-deployment
+      api_base: os.environ/AZURE_API_BASE
+      api_key: os.environ/AZURE_API_KEY
+      api_version: "2024-10-21"
+      timeout: 30
+      stream_timeout: 10
+      rpm: 600
+      tpm: 90000
+      weight: 2
+      extra_headers: { x-team: search }
+    model_info: { id: dep-1, mode: chat }
+general_settings:
+  master_key: os.environ/LITELLM_MASTER_KEY
+litellm_settings:
+  drop_params: true
+`, { AZURE_API_BASE: 'https://res.openai.azure.com', AZURE_API_KEY: 'azure-key-123', LITELLM_MASTER_KEY: 'sk-master' });
+    expect(config.masterKey).toBe('sk-master');
+    expect(config.dropParams).toBe(true);
+    expect(config.warnings).toEqual([]);
+    expect(config.deployments[0]).toMatchObject({
+      id: 'dep-1', modelName: 'gpt-4o', provider: 'azure', upstreamModel: 'my-deployment', apiBase: 'https://res.openai.azure.com',
+      apiKey: 'azure-key-123', apiVersion: '2024-10-21', timeoutMs: 30_000, streamTimeoutMs: 10_000, rpm: 600, tpm: 90000, weight: 2,
+      extraHeaders: { 'x-team': 'search' },
+    });
+  });
+
+  it('disables a deployment whose variable is unset, with one warning, and keeps the rest', () => {
+    const config = load(`
+model_list:
+  - model_name: gpt-4o
+    litellm_params: { model: openai/gpt-4o, api_key: os.environ/OPENAI_API_KEY }
+  - model_name: mock
+    litellm_params: { model: mock/x }
+`);
+    expect(config.deployments.map((d) => d.modelName)).toEqual(['mock']);
+    expect(config.disabled).toEqual([{ modelName: 'gpt-4o', reason: 'environment variable OPENAI_API_KEY is not set' }]);
+    expect(config.warnings).toHaveLength(1);
+    expect(config.warnings[0]).toContain('"gpt-4o"');
+  });
+
+  it("falls back to the provider's own key variable, as LiteLLM does", () => {
+    const config = load(`
+model_list:
+  - model_name: llama
+    litellm_params: { model: groq/llama-3.3-70b-versatile }
+`, { GROQ_API_KEY: 'gsk-abc' });
+    expect(config.deployments[0]!.apiKey).toBe('gsk-abc');
+    const without = load(`
+model_list:
+  - model_name: llama
+    litellm_params: { model: groq/llama-3.3-70b-versatile }
+`);
+    expect(without.disabled[0]!.reason).toContain('GROQ_API_KEY');
+  });
+
+  it('warns once, naming every key it does not support yet', () => {
+    const config = load(`
+model_list:
+  - model_name: m
+    litellm_params: { model: mock/x, max_retries: 3, input_cost_per_token: 0.1 }
+router_settings: { num_retries: 2, routing_strategy: latency-based-routing }
+litellm_settings: { cache: true }
+guardrails: []
+`);
+    expect(config.warnings).toHaveLength(2);
+    for (const key of ['guardrails', 'router_settings.num_retries', 'litellm_settings.cache', 'model_list[0].litellm_params.max_retries', 'model_list[0].litellm_params.input_cost_per_token']) {
+      expect(config.warnings[0]).toContain(key);
+    }
+    expect(config.warnings[1]).toContain('latency-based-routing');
+  });
+
+  it('rejects an invalid file with the file, the path in it and the problem', () => {
+    expect(problemsOf('model_list:\n  - model_name: m\n    litellm_params: { model: 42 }\n')).toMatch(/my\.yaml[\s\S]*model_list\[0\]\.litellm_params\.model: /);
+    expect(problemsOf('model_list:\n  - model_name: m\n    litellm_params: { model: nowhere/x }\n')).toContain('model_list[0].litellm_params.model: unknown provider "nowhere"');
+    expect(problemsOf('model_list:\n  - model_name: m\n    litellm_params: { model: gpt-4o }\n')).toContain('no provider prefix');
+    expect(problemsOf('model_list:\n  - model_name: m\n    litellm_params: { model: mock/x, timeout: -1 }\n')).toContain('model_list[0].litellm_params.timeout');
+    expect(problemsOf('model_list:\n  - model_name: m\n    litellm_params: { model: hosted_vllm/x }\n')).toContain('needs litellm_params.api_base');
+    expect(problemsOf('model_list: [\n')).toContain('not valid YAML');
+    expect(problemsOf('general_settings: { master_key: os.environ/NOPE }\n')).toContain('general_settings.master_key: environment variable NOPE is not set');
+  });
+
+  it('reads the file named by its path and says when it cannot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-config-'));
+    const file = join(dir, 'gateway.config.yaml');
+    writeFileSync(file, 'model_list:\n  - model_name: mock\n    litellm_params: { model: mock/x }\n');
+    expect(loadGatewayConfig(file, () => undefined).deployments).toHaveLength(1);
+    expect(() => loadGatewayConfig(join(dir, 'missing.yaml'), () => undefined)).toThrow(/missing\.yaml[\s\S]*cannot read/);
+  });
+
+  it('ships a default config that serves the mock model with no keys at all', () => {
+    const config = loadGatewayConfig('gateway.config.yaml', () => undefined);
+    expect(config.deployments.map((d) => d.modelName)).toEqual(['mock']);
+    expect(config.masterKey).toBe('sk-tollgate-dev');
+    expect(config.disabled.length).toBeGreaterThan(0);
+  });
+});

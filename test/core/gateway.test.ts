@@ -1,0 +1,87 @@
+// The core's contract, without sockets: routes, auth, after-response hooks, abandonment → abort.
+import { describe, expect, it } from 'vitest';
+import { createGateway } from '../../shared/core/gateway.ts';
+import { RouteTable } from '../../shared/core/route-table.ts';
+import type { GatewayRequest, RequestContext, Route } from '../../shared/core/types.ts';
+import { recordingLog } from '../helpers/gateway.ts';
+
+const request = (overrides: Partial<GatewayRequest> = {}): GatewayRequest => ({
+  method: 'GET', path: '/x', query: {}, headers: {}, body: '', signal: new AbortController().signal, ...overrides,
+});
+
+function gatewayWith(routes: Route[], masterKey: string | null = 'sk-master', hooks: Array<(ctx: RequestContext) => void> = []) {
+  return createGateway({ routes: new RouteTable().add(...routes), log: recordingLog(), masterKey: masterKey ?? undefined, authenticators: [], afterResponse: hooks });
+}
+
+describe('route table', () => {
+  const route = (method: Route['method'], ...paths: string[]): Route => ({ method, paths, auth: 'public', handle: async (_r, _c, params) => ({ body: JSON.stringify(params) }) });
+
+  it('matches exact paths, {param} segments, and tells a wrong method from a missing route', () => {
+    const table = new RouteTable().add(route('GET', '/a', '/b'), route('POST', '/key/{key}/regenerate'));
+    expect(table.match('GET', '/b')).toMatchObject({ kind: 'found' });
+    expect(table.match('GET', '/a/')).toMatchObject({ kind: 'found' });
+    expect(table.match('POST', '/key/sk-1%2F2/regenerate')).toMatchObject({ kind: 'found', params: { key: 'sk-1/2' } });
+    expect(table.match('POST', '/a')).toEqual({ kind: 'wrong_method', allowed: ['GET'] });
+    expect(table.match('GET', '/key/x/regenerate')).toEqual({ kind: 'wrong_method', allowed: ['POST'] });
+    expect(table.match('GET', '/nope')).toEqual({ kind: 'none' });
+    expect(() => table.add(route('GET', '/a'))).toThrow(/twice/);
+  });
+});
+
+describe('gateway', () => {
+  const echoIdentity: Route = { method: 'GET', paths: ['/x'], auth: 'caller', handle: async (_r, ctx) => ({ body: JSON.stringify(ctx.identity) }) };
+  const adminOnly: Route = { method: 'GET', paths: ['/admin'], auth: 'admin', handle: async () => ({ body: '{}' }) };
+
+  it('takes the key from Authorization or the headers LiteLLM reads, and compares it to the master key', async () => {
+    const gateway = gatewayWith([echoIdentity, adminOnly]);
+    const variants: Array<Record<string, string>> = [{ authorization: 'Bearer sk-master' }, { 'x-litellm-api-key': 'sk-master' }, { 'api-key': 'sk-master' }, { 'x-api-key': 'sk-master' }];
+    for (const headers of variants) {
+      const response = await gateway.handle(request({ headers }));
+      expect(response.status, JSON.stringify(headers)).toBe(200);
+      expect(response.body).toBe('{"kind":"master"}');
+    }
+    expect((await gateway.handle(request())).status).toBe(401);
+    expect((await gateway.handle(request({ headers: { authorization: 'Bearer sk-other' } }))).status).toBe(401);
+    expect((await gateway.handle(request({ path: '/admin', headers: { authorization: 'Bearer sk-other' } }))).status).toBe(401);
+  });
+
+  it('is open, as identity "open", only when no master key is configured', async () => {
+    const response = await gatewayWith([echoIdentity], null).handle(request());
+    expect(response.body).toBe('{"kind":"open"}');
+  });
+
+  it('runs after-response hooks once, after done(), with the request context filled in', async () => {
+    const seen: RequestContext[] = [];
+    const route: Route = { method: 'GET', paths: ['/x'], auth: 'public', handle: async (_r, ctx) => {
+      ctx.requestedModel = 'm';
+      ctx.onFinish((c) => void seen.push(c));
+      return { body: '{}' };
+    } };
+    const response = await gatewayWith([route], 'k', [(c) => void seen.push(c)]).handle(request());
+    expect(seen).toHaveLength(0);
+    await Promise.all([response.done(), response.done()]);
+    expect(seen).toHaveLength(2);
+    expect(seen[0]!.requestedModel).toBe('m');
+    expect(seen[0]!.timings.end).toBeGreaterThanOrEqual(seen[0]!.timings.start);
+    expect(response.headers['x-tollgate-request-id']).toBe(seen[0]!.requestId);
+  });
+
+  it('aborts the request signal when a consumer abandons a streamed body', async () => {
+    let signal: AbortSignal | undefined;
+    const route: Route = { method: 'GET', paths: ['/x'], auth: 'public', handle: async (_r, ctx) => {
+      signal = ctx.signal;
+      return { body: (async function* () { yield 'a'; yield 'b'; yield 'c'; })() };
+    } };
+    const response = await gatewayWith([route]).handle(request());
+    for await (const chunk of response.body as AsyncIterable<string>) if (chunk === 'a') break;
+    expect(signal!.aborted).toBe(true);
+  });
+
+  it('turns a throwing route into a 500 that reveals nothing', async () => {
+    const route: Route = { method: 'GET', paths: ['/x'], auth: 'public', handle: async () => { throw new Error('db password is hunter2'); } };
+    const response = await gatewayWith([route]).handle(request());
+    expect(response.status).toBe(500);
+    expect(response.body).not.toContain('hunter2');
+    expect(JSON.parse(response.body as string).error.type).toBe('internal_server_error');
+  });
+});

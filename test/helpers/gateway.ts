@@ -1,0 +1,27 @@
+// Starts the real gateway (config text → core → local node adapter) on 127.0.0.1 for a test.
+import { buildGateway, type AppOptions } from '../../shared/app.ts';
+import { loadConfig } from '../../shared/config/load.ts';
+import type { Log } from '../../shared/core/log.ts';
+import { defaultProviders } from '../../shared/providers/registry.ts';
+import { listen, type RunningServer } from '../../local/node-adapter.ts';
+
+export interface LogLine { level: string; message: string; fields?: Record<string, unknown> }
+
+export function recordingLog(): Log & { lines: LogLine[]; text(): string } {
+  const lines: LogLine[] = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), text: () => JSON.stringify(lines) };
+}
+
+export interface TestGateway extends RunningServer {
+  log: ReturnType<typeof recordingLog>;
+}
+
+export async function startGateway(yaml: string, env: Record<string, string> = {}, options: Partial<AppOptions> = {}): Promise<TestGateway> {
+  const providers = defaultProviders();
+  const config = loadConfig(yaml, 'test.config.yaml', (name) => env[name], (prefix) => providers.get(prefix));
+  const log = recordingLog();
+  const gateway = buildGateway({ config, log, providers, ...options });
+  const running = await listen(gateway, '127.0.0.1', 0);
+  return { ...running, log };
+}

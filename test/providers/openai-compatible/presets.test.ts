@@ -1,0 +1,107 @@
+// Each OpenAI-compatible provider's URL and auth shape, checked against a fake upstream on loopback.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Deployment } from '../../../shared/config/types.ts';
+import { OPENAI_COMPATIBLE_PRESETS } from '../../../shared/providers/openai-compatible/presets.ts';
+import { chatUrl, openAICompatibleProvider } from '../../../shared/providers/openai-compatible/provider.ts';
+import { prepareParams } from '../../../shared/providers/params.ts';
+import { sendJson, startRecordingServer, type RecordingServer } from '../../helpers/recording-server.ts';
+
+let upstream: RecordingServer;
+beforeAll(async () => {
+  upstream = await startRecordingServer((_r, res) => sendJson(res, 200, {
+    id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'm',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+  }));
+});
+afterAll(() => upstream.close());
+beforeEach(() => void (upstream.requests.length = 0));
+
+const preset = (name: string) => OPENAI_COMPATIBLE_PRESETS.find((p) => p.name === name)!;
+function deployment(provider: string, overrides: Partial<Deployment> = {}): Deployment {
+  return { id: 'd', modelName: 'm', provider, upstreamModel: 'some-model', apiKey: 'secret-key-123', timeoutMs: 5000, extraHeaders: {}, params: {}, modelInfo: {}, ...overrides };
+}
+async function call(provider: string, overrides: Partial<Deployment> = {}, extra: Record<string, unknown> = {}) {
+  const d = deployment(provider, overrides);
+  const p = openAICompatibleProvider(preset(provider));
+  const request = prepareParams({ model: 'm', messages: [{ role: 'user', content: 'hi' }], ...extra }, p, d.upstreamModel, false);
+  await p.chat({ request, deployment: d, signal: new AbortController().signal });
+  return upstream.requests.at(-1)!;
+}
+
+// Expected path under the fake's origin, and where the key travels, per provider (from each provider's API reference).
+const SHAPES: Record<string, { versionPath: string; defaultUrl?: string; auth: 'bearer' | 'api-key' }> = {
+  openai: { versionPath: '/v1', defaultUrl: 'https://api.openai.com/v1/chat/completions', auth: 'bearer' },
+  ollama: { versionPath: '/v1', defaultUrl: 'http://localhost:11434/v1/chat/completions', auth: 'bearer' },
+  ollama_chat: { versionPath: '/v1', defaultUrl: 'http://localhost:11434/v1/chat/completions', auth: 'bearer' },
+  hosted_vllm: { versionPath: '/v1', auth: 'bearer' },
+  lm_studio: { versionPath: '/v1', defaultUrl: 'http://localhost:1234/v1/chat/completions', auth: 'bearer' },
+  groq: { versionPath: '/openai/v1', defaultUrl: 'https://api.groq.com/openai/v1/chat/completions', auth: 'bearer' },
+  mistral: { versionPath: '/v1', defaultUrl: 'https://api.mistral.ai/v1/chat/completions', auth: 'bearer' },
+  deepseek: { versionPath: '/v1', defaultUrl: 'https://api.deepseek.com/v1/chat/completions', auth: 'bearer' },
+  xai: { versionPath: '/v1', defaultUrl: 'https://api.x.ai/v1/chat/completions', auth: 'bearer' },
+  openrouter: { versionPath: '/api/v1', defaultUrl: 'https://openrouter.ai/api/v1/chat/completions', auth: 'bearer' },
+  together_ai: { versionPath: '/v1', defaultUrl: 'https://api.together.xyz/v1/chat/completions', auth: 'bearer' },
+  fireworks_ai: { versionPath: '/inference/v1', defaultUrl: 'https://api.fireworks.ai/inference/v1/chat/completions', auth: 'bearer' },
+  perplexity: { versionPath: '', defaultUrl: 'https://api.perplexity.ai/chat/completions', auth: 'bearer' },
+};
+
+describe('OpenAI-compatible providers', () => {
+  it('covers every preset', () => {
+    expect(OPENAI_COMPATIBLE_PRESETS.map((p) => p.name).filter((n) => n !== 'azure').sort()).toEqual(Object.keys(SHAPES).sort());
+  });
+
+  for (const [name, shape] of Object.entries(SHAPES)) {
+    it(`${name}: default URL, api_base with and without the version path, auth header`, async () => {
+      if (shape.defaultUrl) expect(chatUrl(preset(name), deployment(name))).toBe(shape.defaultUrl);
+      for (const apiBase of [upstream.url, `${upstream.url}${shape.versionPath}`, `${upstream.url}${shape.versionPath}/`]) {
+        const sent = await call(name, { apiBase });
+        expect(sent.url, apiBase).toBe(`${shape.versionPath}/chat/completions`);
+        expect(sent.headers['authorization']).toBe('Bearer secret-key-123');
+        expect(sent.headers['api-key']).toBeUndefined();
+      }
+    });
+  }
+
+  it('azure: deployment URL with api-version, key in the api-key header', async () => {
+    const sent = await call('azure', { apiBase: upstream.url, upstreamModel: 'my-gpt4o', apiVersion: '2024-06-01' });
+    expect(sent.url).toBe('/openai/deployments/my-gpt4o/chat/completions?api-version=2024-06-01');
+    expect(sent.headers['api-key']).toBe('secret-key-123');
+    expect(sent.headers['authorization']).toBeUndefined();
+    const defaulted = await call('azure', { apiBase: `${upstream.url}/openai/`, upstreamModel: 'dep' });
+    expect(defaulted.url).toBe('/openai/deployments/dep/chat/completions?api-version=2024-10-21');
+  });
+
+  it('sends no Authorization header to a keyless local server', async () => {
+    const sent = await call('ollama', { apiBase: upstream.url, apiKey: undefined });
+    expect(sent.headers['authorization']).toBeUndefined();
+  });
+
+  it('applies data quirks: Fireworks account path, Mistral random_seed, extra_headers', async () => {
+    expect((await call('fireworks_ai', { apiBase: upstream.url, upstreamModel: 'llama-v3p1-8b-instruct' })).json.model).toBe('accounts/fireworks/models/llama-v3p1-8b-instruct');
+    expect((await call('fireworks_ai', { apiBase: upstream.url, upstreamModel: 'accounts/me/models/mine' })).json.model).toBe('accounts/me/models/mine');
+    const mistral = await call('mistral', { apiBase: upstream.url }, { seed: 7 });
+    expect(mistral.json.random_seed).toBe(7);
+    expect(mistral.json.seed).toBeUndefined();
+    const withHeaders = await call('openai', { apiBase: upstream.url, extraHeaders: { 'x-team': 'search' } });
+    expect(withHeaders.headers['x-team']).toBe('search');
+  });
+
+  it('passes parameters it does not know through to the upstream (vLLM top_k and friends)', async () => {
+    const sent = await call('hosted_vllm', { apiBase: upstream.url }, { top_k: 20, repetition_penalty: 1.1 });
+    expect(sent.json).toMatchObject({ top_k: 20, repetition_penalty: 1.1, model: 'some-model' });
+  });
+});
+
+describe('unsupported parameters', () => {
+  const groq = openAICompatibleProvider(preset('groq'));
+  const body = { model: 'llama', messages: [{ role: 'user' as const, content: 'hi' }], logit_bias: { '50256': -100 }, temperature: 0.2, mock_response: 'x', metadata: { tags: ['a'] } };
+
+  it('refuses a parameter the provider cannot take, naming it and the way out', () => {
+    expect(() => prepareParams(body, groq, 'llama-3', false)).toThrow(expect.objectContaining({ kind: 'unsupported_params', param: 'logit_bias', message: expect.stringContaining('drop_params') }));
+  });
+
+  it('drops it under drop_params, from the config or the request, and strips gateway-only fields', () => {
+    expect(prepareParams(body, groq, 'llama-3', true)).toEqual({ model: 'llama-3', messages: body.messages, temperature: 0.2 });
+    expect(prepareParams({ ...body, drop_params: true }, groq, 'llama-3', false)).toEqual({ model: 'llama-3', messages: body.messages, temperature: 0.2 });
+  });
+});
