@@ -1,7 +1,7 @@
 // What a provider module is: it takes an OpenAI-shaped chat request for one deployment and answers
 // with an OpenAI-shaped completion or a stream of chunks. Translation lives inside the provider.
 import type { Deployment, ProviderRequirements } from '../config/types.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '../openai/types.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingRequest, EmbeddingResponse } from '../openai/types.ts';
 
 export interface ChatCall {
   /** The client's body, checked, gateway-only fields removed, `model` set to the upstream model. */
@@ -21,4 +21,18 @@ export interface Provider extends ProviderRequirements {
   /** OpenAI chat parameters this provider cannot take: a 400, or dropped under `drop_params`. */
   readonly unsupportedParams: ReadonlySet<string>;
   chat(call: ChatCall): Promise<ChatResult>;
+  /** Present on providers that serve POST /v1/embeddings. */
+  embed?: EmbeddingProvider['embed'];
+}
+
+export interface EmbeddingCall {
+  /** OpenAI embeddings body, gateway-only fields removed, `model` set to the upstream model. */
+  request: EmbeddingRequest;
+  deployment: Deployment;
+  signal: AbortSignal;
+}
+
+/** Providers that serve embeddings implement this beside `chat`. */
+export interface EmbeddingProvider {
+  embed(call: EmbeddingCall): Promise<EmbeddingResponse>;
 }

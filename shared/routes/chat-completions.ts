@@ -6,7 +6,7 @@ import { SSE_DONE, SSE_HEADERS, sseData, sseError } from '../core/sse.ts';
 import type { RequestContext, Route } from '../core/types.ts';
 import { parseChatRequest } from '../openai/chat-request-schema.ts';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../openai/types.ts';
-import { attemptChat } from '../routing/chat-attempt.ts';
+import { routeChat } from '../routing/route-chat.ts';
 import type { Services } from '../services.ts';
 
 export function chatCompletionsRoutes(services: Services): Route[] {
@@ -16,9 +16,7 @@ export function chatCompletionsRoutes(services: Services): Route[] {
     auth: 'caller',
     async handle(request, ctx) {
       const body = parseChatRequest(parseJsonObject(request.body));
-      ctx.requestedModel = body.model;
-      const deployment = services.groups.pick(body.model);
-      const result = await attemptChat(body, deployment, ctx, services.providers, services.config.dropParams);
+      const result = await routeChat(body, ctx, services);
       const headers = deploymentHeaders(ctx);
       if (!result.stream) {
         const completion = { ...result.completion, model: body.model };
