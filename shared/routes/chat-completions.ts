@@ -53,6 +53,8 @@ async function* sseStream(chunks: AsyncIterable<ChatCompletionChunk>, body: Chat
     }
     yield SSE_DONE;
   } catch (error) {
+    // A client that left ended the stream itself: nothing failed, and nobody is there to tell.
+    if (ctx.signal.aborted) return;
     const failure = asGatewayError(error);
     ctx.error = failure;
     ctx.log.warn('stream failed after the first byte', { requestId: ctx.requestId, kind: failure.kind });

@@ -1,0 +1,139 @@
+// Tollgate on AWS Lambda, behind an API Gateway REST API with a STREAM (response-streaming) integration.
+// Cold start: load the config (GATEWAY_CONFIG, else gateway.config.yaml beside the bundle or in the cwd),
+// log its warnings once, build the gateway. Each invocation turns the proxy event into a GatewayRequest and
+// returns the response for middy 7 to pipe into the Lambda response stream: a string whole, an SSE body
+// chunk by chunk. `response.done()` is awaited in middy's requestEnd hook, after the last byte or a torn-down stream.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type Request } from '@middy/core';
+import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { buildGateway, loadGatewayConfig, type AppOptions } from '../../shared/app.ts';
+import type { EnvLookup } from '../../shared/config/load.ts';
+import { DEV_MASTER_KEY } from '../../shared/config/types.ts';
+import type { GatewayResponse } from '../../shared/core/types.ts';
+import { toGatewayRequest } from './apigw-event.ts';
+import { powertoolsLog } from './powertools-log.ts';
+
+/** Upstream calls are aborted this long before the Lambda timeout, so the stream ends and done() still runs. */
+const DEADLINE_MARGIN_MS = 1000;
+/** How long a torn-down body may take to wind down (its finally blocks) before done() runs regardless. */
+const CLOSE_WAIT_MS = 1000;
+
+/** What later modules plug in (routes, authenticators, hooks), plus where the config and logs come from. */
+export interface HandlerOptions extends Partial<Omit<AppOptions, 'config' | 'log'>> {
+  /** Default: GATEWAY_CONFIG, else gateway.config.yaml next to the handler, else in the cwd. */
+  configPath?: string;
+  env?: EnvLookup;
+  logger?: Logger;
+}
+
+export interface LambdaResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string | Readable;
+}
+
+/** What requestEnd needs to finish one invocation. */
+interface Invocation {
+  abort(): void;
+  timer?: NodeJS.Timeout;
+  response?: GatewayResponse;
+  stream?: Readable;
+}
+
+export function createHandler(options: HandlerOptions = {}) {
+  const { configPath: givenPath, env: givenEnv, logger: givenLogger, ...app } = options;
+  const env = givenEnv ?? ((name: string) => process.env[name]);
+  const logger = givenLogger ?? new Logger({ serviceName: env('POWERTOOLS_SERVICE_NAME') ?? 'tollgate' });
+  const log = powertoolsLog(logger);
+  const configPath = givenPath ?? env('GATEWAY_CONFIG') ?? bundledConfigPath();
+  const config = loadGatewayConfig(configPath, env, app.providers);
+  if (config.masterKey === undefined || config.masterKey === DEV_MASTER_KEY) {
+    throw new Error(`${configPath}: a Lambda behind API Gateway is public, so general_settings.master_key must be set to a secret of your own (not ${DEV_MASTER_KEY}), e.g. os.environ/TOLLGATE_MASTER_KEY.`);
+  }
+  for (const warning of config.warnings) log.warn(warning);
+  const gateway = buildGateway({ ...app, config, log });
+
+  // Invocations in flight, keyed by their context object: the handler and requestEnd both see it.
+  const invocations = new WeakMap<object, Invocation>();
+
+  // middy awaits this after piping the body, whether the pipeline finished or failed (client gone). On some
+  // Node versions (20) a failed pipeline rejects before the body's generator has wound down; Node 24 waits.
+  // Either way, wait (bounded) for it: the after-response hooks then see the request's final state.
+  const requestEnd = async (request: Request) => {
+    const invocation = invocations.get(request.context);
+    if (!invocation) return;
+    invocations.delete(request.context);
+    clearTimeout(invocation.timer);
+    const { stream } = invocation;
+    if (stream && !stream.readableEnded) {
+      invocation.abort();
+      await closed(stream, CLOSE_WAIT_MS);
+    }
+    await invocation.response?.done();
+  };
+
+  return middy<APIGatewayProxyEvent, LambdaResult>({ executionMode: executionModeStreamifyResponse, requestEnd })
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .handler(async (event: APIGatewayProxyEvent, context: Context): Promise<LambdaResult> => {
+      const controller = new AbortController();
+      const invocation: Invocation = { abort: () => controller.abort() };
+      invocations.set(context, invocation);
+      const remaining = context.getRemainingTimeInMillis?.();
+      if (remaining) invocation.timer = setTimeout(invocation.abort, Math.max(0, remaining - DEADLINE_MARGIN_MS)).unref();
+
+      const response = await gateway.handle(toGatewayRequest(event, controller.signal));
+      invocation.response = response;
+      const { status: statusCode, headers } = response;
+      if (typeof response.body === 'string') return { statusCode, headers, body: response.body };
+      invocation.stream = streamBody(response.body, invocation.abort);
+      return { statusCode, headers, body: invocation.stream };
+    });
+}
+
+/**
+ * Each chunk is written as it comes. When the response stream is torn down, the pipeline destroys this
+ * stream. Readable.from's destroy waits for the generator to reach its next yield (the next upstream
+ * chunk, maybe never), and on Node 24 the pipeline waits for that destroy: so abort the upstream call
+ * here, at once, and let the stream close after CLOSE_WAIT_MS even if the body ignores the abort.
+ */
+function streamBody(body: AsyncIterable<string>, abandon: () => void): Readable {
+  const stream = Readable.from(body, { objectMode: false });
+  const destroy = stream._destroy;
+  stream._destroy = (error, callback) => {
+    if (!stream.readableEnded) abandon();
+    let called = false;
+    const finish = (err?: Error | null) => {
+      if (called) return;
+      called = true;
+      clearTimeout(timer);
+      callback(err ?? error);
+    };
+    const timer = setTimeout(finish, CLOSE_WAIT_MS);
+    destroy.call(stream, error, finish);
+  };
+  return stream;
+}
+
+function closed(stream: Readable, timeoutMs: number): Promise<void> {
+  if (stream.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    stream.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function bundledConfigPath(): string {
+  const besideHandler = fileURLToPath(new URL('./gateway.config.yaml', import.meta.url));
+  return existsSync(besideHandler) ? besideHandler : resolve('gateway.config.yaml');
+}
+
+export const handler = createHandler();
