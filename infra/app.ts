@@ -1,10 +1,14 @@
-// The CDK app: `npx cdk synth -c config=path/to/config.yaml`.
-import { App } from 'aws-cdk-lib';
+// The CDK app: `npx cdk synth` / `npx cdk deploy`, settings from context (see infra/settings.ts and the
+// README's "Deploy to AWS"). cdk-nag's AwsSolutions rules run on every synth and fail it on findings.
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { acknowledgeNagFindings } from './nag.ts';
+import { readSettings } from './settings.ts';
 import { TollgateStack } from './tollgate-stack.ts';
 
 const app = new App();
-new TollgateStack(app, 'TollgateStack', {
-  configPath: app.node.tryGetContext('config') ?? 'gateway.config.yaml',
-  stageName: app.node.tryGetContext('stage'),
-});
+const settings = readSettings(app.node);
+const stack = new TollgateStack(app, `Tollgate-${settings.stage}`, { settings, description: 'Tollgate LLM gateway' });
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+acknowledgeNagFindings(stack);
 app.synth();

@@ -1,47 +1,177 @@
-// TollgateStack: API Gateway (REST, regional, response streaming) in front of the gateway Lambda.
-// The keys, spend and alerting resources join this stack as their issues land.
+// TollgateStack: everything a deployment needs, in the team's own AWS account:
+// API Gateway (REST, regional, response streaming) → gateway Lambda; DynamoDB for keys and spend;
+// one Secrets Manager secret for provider keys and the master key; SNS for budget alerts;
+// CloudWatch logs, metrics (EMF from the functions), a dashboard and alarms.
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { EndpointType, LambdaIntegration, ResponseTransferMode, RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, ResponseTransferMode, RestApi, SecurityPolicy,
+} from 'aws-cdk-lib/aws-apigateway';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { DEV_MASTER_KEY } from '../shared/config/types.ts';
-
-export interface TollgateStackProps extends StackProps {
-  /** The gateway config bundled with the function. */
-  configPath: string;
-  stageName?: string;
-  memorySize?: number;
-}
+import { bedrockModels, bedrockResourceArns } from './bedrock-access.ts';
+import { Observability } from './observability.ts';
+import { PRODUCTION_STAGES, type TollgateSettings } from './settings.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** API Gateway streams may last 15 minutes; long generations need more than the 29 s default. */
-const INTEGRATION_TIMEOUT = Duration.minutes(15);
+const STREAM_TIMEOUT = Duration.minutes(15);
+export const METRICS_NAMESPACE = 'Tollgate';
+
+export interface TollgateStackProps extends StackProps {
+  settings: TollgateSettings;
+}
 
 export class TollgateStack extends Stack {
+  readonly api: RestApi;
+  readonly gateway: NodejsFunction;
+  readonly table: TableV2;
+  readonly secret: Secret;
+  readonly alerts: Topic;
+  /** Bedrock model ARNs the gateway may invoke (templates with `${AWS::...}` placeholders). */
+  readonly bedrockArns: string[];
+
   constructor(scope: Construct, id: string, props: TollgateStackProps) {
     super(scope, id, props);
-    const configPath = resolve(ROOT, props.configPath);
+    const { settings } = props;
+    const configPath = resolve(ROOT, settings.configPath);
     refuseDevelopmentKey(configPath);
-    const configFile = basename(configPath);
+    const production = PRODUCTION_STAGES.includes(settings.stage);
 
-    const gateway = new NodejsFunction(this, 'Gateway', {
-      entry: resolve(ROOT, 'functions/gateway/handler.ts'),
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      globalSecondaryIndexes: [{ indexName: 'by_entity', partitionKey: { name: 'entity', type: AttributeType.STRING }, sortKey: { name: 'created_at', type: AttributeType.STRING } }],
+      timeToLiveAttribute: 'ttl',
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryptionV2.awsManagedKey(),
+      deletionProtection: production,
+      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    // Provider keys and the master key, as one JSON object read by `os.environ/NAME` in the config.
+    // The master key is generated at deploy time; provider keys are added by the operator (README).
+    this.secret = new Secret(this, 'Secret', {
+      secretName: settings.secretName,
+      description: 'Tollgate: provider credentials and the master key, as JSON {"NAME": "value"}',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({}),
+        generateStringKey: 'TOLLGATE_MASTER_KEY',
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
+    });
+
+    this.alerts = new Topic(this, 'BudgetAlerts', { displayName: 'Tollgate budget alerts', enforceSSL: true });
+    if (settings.alertEmail) this.alerts.addSubscription(new EmailSubscription(settings.alertEmail));
+
+    const environment = {
+      GATEWAY_CONFIG: basename(configPath),
+      TOLLGATE_TABLE: this.table.tableName,
+      TOLLGATE_SECRET_ID: this.secret.secretArn,
+      TOLLGATE_ALERT_TOPIC_ARN: this.alerts.topicArn,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    this.gateway = this.nodeFunction('Gateway', 'functions/gateway/handler.ts', configPath, settings, {
+      ...environment,
+      POWERTOOLS_SERVICE_NAME: 'tollgate-gateway',
+    }, settings.reservedConcurrency);
+    this.secret.grantRead(this.gateway);
+    this.alerts.grantPublish(this.gateway);
+    // Request path: single-item reads and conditional writes on the table, never scans.
+    this.gateway.addToRolePolicy(new PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [this.table.tableArn],
+    }));
+    const bedrock = bedrockResourceArns(bedrockModels(configPath));
+    this.bedrockArns = bedrock;
+    if (bedrock.length) {
+      this.gateway.addToRolePolicy(new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        resources: bedrock.map((arn) => this.resolveArn(arn)),
+      }));
+    }
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: retention(settings.logRetentionDays), removalPolicy: RemovalPolicy.DESTROY });
+    this.api = new RestApi(this, 'Api', {
+      restApiName: `tollgate-${settings.stage}`,
+      description: 'Tollgate: OpenAI-compatible LLM gateway',
+      // EDGE (CDK's default) idles streams out after 30 s; REGIONAL allows 5 minutes between chunks.
+      endpointTypes: [EndpointType.REGIONAL],
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: settings.stage,
+        throttlingRateLimit: settings.throttleRate,
+        throttlingBurstLimit: settings.throttleBurst,
+        // Execution logs hold errors only and never request or response data (keys, prompts).
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        // The standard fields log the resource template (/{proxy+}), never the path or query string,
+        // so a key sent in a path or query (GET /key/info?key=...) never reaches the access log.
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields({
+          caller: false, httpMethod: true, ip: true, protocol: true, requestTime: true, resourcePath: true, responseLength: true, status: true, user: false,
+        }),
+      },
+    });
+    const streaming = new LambdaIntegration(this.gateway, { responseTransferMode: ResponseTransferMode.STREAM, timeout: STREAM_TIMEOUT });
+    this.api.root.addMethod('ANY', streaming);
+    this.api.root.addProxy({ defaultIntegration: streaming, anyMethod: true });
+
+    if (settings.domainName && settings.certificateArn) {
+      this.api.addDomainName('Domain', {
+        domainName: settings.domainName,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', settings.certificateArn),
+        endpointType: EndpointType.REGIONAL,
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+    }
+
+    new Observability(this, 'Observability', { api: this.api, functions: [this.gateway], namespace: METRICS_NAMESPACE, alarmTopic: this.alerts });
+
+    new CfnOutput(this, 'BaseUrl', { value: `${this.api.url}v1`, description: 'base_url for OpenAI clients' });
+    new CfnOutput(this, 'AdminUrl', { value: this.api.url, description: 'Key management API (/key/generate, ...), master key only' });
+    new CfnOutput(this, 'SecretName', { value: settings.secretName, description: 'Provider keys and the master key (JSON)' });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topicArn, description: 'Budget alerts' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  private nodeFunction(id: string, entry: string, configPath: string, settings: TollgateSettings, environment: Record<string, string>, reservedConcurrency?: number): NodejsFunction {
+    const configFile = basename(configPath);
+    return new NodejsFunction(this, id, {
+      entry: resolve(ROOT, entry),
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 1024,
-      timeout: INTEGRATION_TIMEOUT,
+      architecture: settings.architecture,
+      memorySize: settings.memorySize,
+      timeout: STREAM_TIMEOUT,
+      reservedConcurrentExecutions: reservedConcurrency,
       depsLockFilePath: resolve(ROOT, 'package-lock.json'),
-      environment: { GATEWAY_CONFIG: configFile, NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'tollgate-gateway' },
+      logGroup: new LogGroup(this, `${id}Logs`, { retention: retention(settings.logRetentionDays), removalPolicy: RemovalPolicy.DESTROY }),
+      environment,
       bundling: {
         format: OutputFormat.ESM,
         minify: true,
         sourceMap: true,
         target: 'node24',
+        // The Node 24 runtime ships AWS SDK v3: leaving it out halves the bundle and the cold start.
+        bundleAwsSDK: false,
         // Bundled CommonJS dependencies call require(); ESM output has none unless we make one.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         commandHooks: {
@@ -51,19 +181,19 @@ export class TollgateStack extends Stack {
         },
       },
     });
-
-    const api = new RestApi(this, 'Api', {
-      restApiName: 'tollgate',
-      // EDGE (the default) idles streams out after 30 s; REGIONAL allows 5 minutes between chunks.
-      endpointTypes: [EndpointType.REGIONAL],
-      deployOptions: { stageName: props.stageName ?? 'v1' },
-    });
-    const streaming = new LambdaIntegration(gateway, { responseTransferMode: ResponseTransferMode.STREAM, timeout: INTEGRATION_TIMEOUT });
-    api.root.addMethod('ANY', streaming);
-    api.root.addProxy({ defaultIntegration: streaming, anyMethod: true });
-
-    new CfnOutput(this, 'BaseUrl', { value: api.url, description: 'Use as base_url (append /v1 for OpenAI clients)' });
   }
+
+  /** Turns `${AWS::Partition}`-style placeholders into this stack's values. */
+  private resolveArn(template: string): string {
+    return template.replaceAll('${AWS::Partition}', this.partition).replaceAll('${AWS::Region}', this.region).replaceAll('${AWS::AccountId}', this.account);
+  }
+}
+
+function retention(days: number): RetentionDays {
+  const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+  const match = allowed.find((d) => d >= days);
+  if (match === undefined) throw new Error(`logRetentionDays ${days} is longer than CloudWatch allows`);
+  return match as RetentionDays;
 }
 
 /** The development master key is public knowledge: never deploy a config that holds it. */
@@ -71,6 +201,7 @@ function refuseDevelopmentKey(configPath: string): void {
   const config = parse(readFileSync(configPath, 'utf8')) as { general_settings?: { master_key?: unknown } } | null;
   const masterKey = config?.general_settings?.master_key;
   if (masterKey === DEV_MASTER_KEY || masterKey === undefined) {
-    throw new Error(`${configPath}: general_settings.master_key must be set, and not to the development key ${DEV_MASTER_KEY}, before deploying. Use os.environ/TOLLGATE_MASTER_KEY.`);
+    throw new Error(`${configPath}: general_settings.master_key must be set, and not to the development key ${DEV_MASTER_KEY}, before deploying. Use os.environ/TOLLGATE_MASTER_KEY (the stack's secret holds a generated one).`);
   }
 }
+

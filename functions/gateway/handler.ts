@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type Request } from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
@@ -15,8 +17,11 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { buildGateway, loadGatewayConfig, type AppOptions } from '../../shared/app.ts';
 import type { EnvLookup } from '../../shared/config/load.ts';
 import { DEV_MASTER_KEY } from '../../shared/config/types.ts';
+import type { Gateway } from '../../shared/core/gateway.ts';
 import type { GatewayResponse } from '../../shared/core/types.ts';
+import { secretSource, type SecretSource, type SecretValues } from '../common/secret-env.ts';
 import { toGatewayRequest } from './apigw-event.ts';
+import { requestMetrics } from './metrics.ts';
 import { powertoolsLog } from './powertools-log.ts';
 
 /** Upstream calls are aborted this long before the Lambda timeout, so the stream ends and done() still runs. */
@@ -30,6 +35,10 @@ export interface HandlerOptions extends Partial<Omit<AppOptions, 'config' | 'log
   configPath?: string;
   env?: EnvLookup;
   logger?: Logger;
+  /** Where `os.environ/NAME` values come from first (the deployment's secret); then `env`. */
+  secrets?: SecretSource;
+  /** EMF metrics per request; off when absent. */
+  metrics?: Metrics;
 }
 
 export interface LambdaResult {
@@ -47,17 +56,30 @@ interface Invocation {
 }
 
 export function createHandler(options: HandlerOptions = {}) {
-  const { configPath: givenPath, env: givenEnv, logger: givenLogger, ...app } = options;
+  const { configPath: givenPath, env: givenEnv, logger: givenLogger, secrets, metrics, ...app } = options;
   const env = givenEnv ?? ((name: string) => process.env[name]);
   const logger = givenLogger ?? new Logger({ serviceName: env('POWERTOOLS_SERVICE_NAME') ?? 'tollgate' });
   const log = powertoolsLog(logger);
   const configPath = givenPath ?? env('GATEWAY_CONFIG') ?? bundledConfigPath();
-  const config = loadGatewayConfig(configPath, env, app.providers);
-  if (config.masterKey === undefined || config.masterKey === DEV_MASTER_KEY) {
-    throw new Error(`${configPath}: a Lambda behind API Gateway is public, so general_settings.master_key must be set to a secret of your own (not ${DEV_MASTER_KEY}), e.g. os.environ/TOLLGATE_MASTER_KEY.`);
-  }
-  for (const warning of config.warnings) log.warn(warning);
-  const gateway = buildGateway({ ...app, config, log });
+  const afterResponse = [...(app.afterResponse ?? []), ...(metrics ? [requestMetrics(metrics)] : [])];
+
+  const build = (values?: SecretValues): Gateway => {
+    const config = loadGatewayConfig(configPath, (name) => values?.[name] ?? env(name), app.providers);
+    if (config.masterKey === undefined || config.masterKey === DEV_MASTER_KEY) {
+      throw new Error(`${configPath}: a Lambda behind API Gateway is public, so general_settings.master_key must be set to a secret of your own (not ${DEV_MASTER_KEY}), e.g. os.environ/TOLLGATE_MASTER_KEY.`);
+    }
+    for (const warning of config.warnings) log.warn(warning);
+    return buildGateway({ ...app, afterResponse, config, log });
+  };
+  // Without a secret the gateway is built now, at cold start. With one, on the first invocation, and
+  // again whenever the secret's cached values change (a rotated provider key).
+  let current: { values?: SecretValues; gateway: Gateway } | undefined = secrets ? undefined : { gateway: build() };
+  const gatewayNow = async (): Promise<Gateway> => {
+    if (!secrets) return current!.gateway;
+    const values = await secrets.values();
+    if (current?.values !== values) current = { values, gateway: build(values) };
+    return current.gateway;
+  };
 
   // Invocations in flight, keyed by their context object: the handler and requestEnd both see it.
   const invocations = new WeakMap<object, Invocation>();
@@ -87,6 +109,7 @@ export function createHandler(options: HandlerOptions = {}) {
       const remaining = context.getRemainingTimeInMillis?.();
       if (remaining) invocation.timer = setTimeout(invocation.abort, Math.max(0, remaining - DEADLINE_MARGIN_MS)).unref();
 
+      const gateway = await gatewayNow();
       const response = await gateway.handle(toGatewayRequest(event, controller.signal));
       invocation.response = response;
       const { status: statusCode, headers } = response;
@@ -136,4 +159,14 @@ function bundledConfigPath(): string {
   return existsSync(besideHandler) ? besideHandler : resolve('gateway.config.yaml');
 }
 
-export const handler = createHandler();
+/** In AWS the stack sets TOLLGATE_SECRET_ID and POWERTOOLS_METRICS_NAMESPACE; tests and local runs leave them unset. */
+function awsDefaults(): HandlerOptions {
+  const secretId = process.env['TOLLGATE_SECRET_ID'];
+  const ttl = Number(process.env['TOLLGATE_SECRET_TTL_SECONDS'] ?? 300);
+  return {
+    secrets: secretId ? secretSource(new SecretsProvider(), secretId, ttl) : undefined,
+    metrics: process.env['POWERTOOLS_METRICS_NAMESPACE'] ? new Metrics({ serviceName: 'gateway' }) : undefined,
+  };
+}
+
+export const handler = createHandler(awsDefaults());

@@ -10,11 +10,15 @@ const STREAMING_HANDLER = Symbol.for('aws.lambda.runtime.handler.streaming');
 const PRELUDE_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
 const DELIMITER_LEN = 8;
 
-/** Installs `globalThis.awslambda` as the runtime does (aws-lambda-nodejs-runtime-interface-client). Idempotent. */
+/**
+ * Installs `globalThis.awslambda` as the runtime does (aws-lambda-nodejs-runtime-interface-client). Idempotent.
+ * Merges into an existing object: Powertools' invoke store puts its own member there when imported first.
+ */
 export function installLambdaShim(): void {
-  const global = globalThis as Record<string, unknown>;
-  if (global['awslambda']) return;
+  const global = globalThis as Record<string, Record<string, unknown> | undefined>;
+  if (global['awslambda']?.['streamifyResponse']) return;
   global['awslambda'] = {
+    ...global['awslambda'],
     streamifyResponse<T extends object>(handler: T): T {
       (handler as Record<symbol, unknown>)[STREAMING_HANDLER] = 'response';
       return handler;

@@ -1,37 +1,130 @@
-// The CDK app synthesizes offline; its template has the streaming REST API the gateway needs.
-import { App } from 'aws-cdk-lib';
+// The CDK app synthesizes offline; its template is checked resource by resource, and cdk-nag's
+// AwsSolutions pack passes with only the acknowledged (reasoned) findings.
+import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { bedrockModels, bedrockResourceArns } from '../../infra/bedrock-access.ts';
+import { acknowledgeNagFindings } from '../../infra/nag.ts';
+import { readSettings } from '../../infra/settings.ts';
 import { TollgateStack } from '../../infra/tollgate-stack.ts';
 
-// Bundling is skipped here (esbuild would run per synth); `npx cdk synth` bundles for real.
-const synth = (configPath: string) => new TollgateStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Test', { configPath });
+const CONFIG = 'test/fixtures/config/deployable.yaml';
+
+// Bundling is skipped in unit tests (esbuild per synth is slow); `npm run synth` bundles for real.
+function synth(context: Record<string, unknown> = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], config: CONFIG, ...context } });
+  const stack = new TollgateStack(app, 'Test', { settings: readSettings(app.node), env: { account: '123456789012', region: 'us-east-1' } });
+  return { app, stack };
+}
 
 describe('TollgateStack', () => {
-  const template = Template.fromStack(synth('test/fixtures/config/deployable.yaml'));
+  const { stack } = synth({ stage: 'prod', alertEmail: 'ops@example.com', reservedConcurrency: 50 });
+  const template = Template.fromStack(stack);
 
-  it('streams model routes through a regional REST API into the gateway Lambda', () => {
+  it('streams every route through a regional REST API into the gateway Lambda, with a 15-minute timeout', () => {
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
-    template.hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'ANY',
-      Integration: Match.objectLike({
-        Type: 'AWS_PROXY',
-        ResponseTransferMode: 'STREAM',
-        TimeoutInMillis: 900_000,
-        Uri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('response-streaming-invocations')])]) }),
-      }),
-    });
+    const methods = template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'ANY' } });
+    expect(Object.keys(methods)).toHaveLength(2);
+    for (const method of Object.values(methods)) {
+      expect(method.Properties.Integration).toMatchObject({ Type: 'AWS_PROXY', ResponseTransferMode: 'STREAM', TimeoutInMillis: 900_000 });
+      expect(JSON.stringify(method.Properties.Integration.Uri)).toContain('/response-streaming-invocations');
+    }
   });
 
-  it('runs the gateway on Node 24, arm64, with the config bundled beside it', () => {
+  it('throttles the stage and logs access without paths or query strings', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, LoggingLevel: 'ERROR', DataTraceEnabled: false })],
+      AccessLogSetting: Match.objectLike({ Format: Match.stringLikeRegexp('resourcePath') }),
+    });
+    const format = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!.Properties.AccessLogSetting.Format as string;
+    expect(format).not.toMatch(/\$context\.path|querystring/i);
+  });
+
+  it('runs the gateway on Node 24, arm64, with the config bundled, its secret, table and topic', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      Environment: { Variables: Match.objectLike({ GATEWAY_CONFIG: 'deployable.yaml' }) },
+      MemorySize: 1024,
+      ReservedConcurrentExecutions: 50,
+      Environment: { Variables: Match.objectLike({ GATEWAY_CONFIG: 'deployable.yaml', POWERTOOLS_METRICS_NAMESPACE: 'Tollgate', TOLLGATE_SECRET_ID: Match.anyValue(), TOLLGATE_TABLE: Match.anyValue() }) },
     });
   });
 
-  it('refuses to synthesize a config holding the development master key', () => {
-    expect(() => synth('gateway.config.yaml')).toThrow(/development key sk-tollgate-dev/);
+  it('keeps keys and spend in an on-demand, encrypted, recoverable table that production retains', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        SSESpecification: Match.objectLike({ SSEEnabled: true }),
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'by_entity' })],
+        Replicas: [Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      }),
+    });
+    const dev = Template.fromStack(synth({ stage: 'dev' }).stack);
+    dev.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+  });
+
+  it('grants the gateway only single-item table access, its secret, the topic and the configured Bedrock models', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('Gateway'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish', 'secretsmanager:GetSecretValue', 'bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']));
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions.some((a) => a.endsWith(':*') || a === '*')).toBe(false);
+    const bedrock = JSON.stringify(statements.find((s) => [s.Action].flat().includes('bedrock:InvokeModel'))!.Resource);
+    expect(bedrock).toContain('inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(bedrock).toContain('foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(bedrock).toContain(':bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0');
+    expect(bedrock).not.toContain('foundation-model/*');
+  });
+
+  it('generates the master key into the provider secret, and alerts by SNS with an optional e-mail', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'TOLLGATE_MASTER_KEY' }) });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+  });
+
+  it('has a dashboard and alarms on error rate and p99 latency that notify the topic', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 5, Metrics: Match.anyValue(), AlarmActions: [Match.anyValue()] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 60_000, ExtendedStatistic: 'p99' });
+  });
+
+  it('outputs the base URL, the admin URL, the secret name and the topic ARN', () => {
+    for (const output of ['BaseUrl', 'AdminUrl', 'SecretName', 'AlertTopicArn']) template.hasOutput(output, {});
+  });
+
+  it('passes cdk-nag AwsSolutions with only reasoned acknowledgements', () => {
+    const { app, stack: nagged } = synth();
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    acknowledgeNagFindings(nagged);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('fails cdk-nag when a finding is not acknowledged', () => {
+    const { app } = synth();
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-APIG4/);
+  });
+
+  it('refuses to synthesize a config holding the development master key, and bad settings', () => {
+    expect(() => synth({ config: 'gateway.config.yaml' })).toThrow(/development key sk-tollgate-dev/);
+    expect(() => synth({ architecture: 'sparc' })).toThrow(/arm64 or x86_64/);
+    expect(() => synth({ domainName: 'llm.example.com' })).toThrow(/go together/);
+  });
+});
+
+describe('Bedrock access', () => {
+  it('derives exact model ARNs from the config', () => {
+    expect(bedrockResourceArns(bedrockModels(CONFIG))).toEqual([
+      'arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'arn:${AWS::Partition}:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0',
+    ].sort());
   });
 });

@@ -1,0 +1,27 @@
+// CloudWatch metrics in Embedded Metric Format (Powertools), one set per request, after the response:
+// requests, errors by status class, latencies, tokens. Dimensions stay low-cardinality (model, provider).
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { AfterResponseHook } from '../../shared/core/types.ts';
+
+export function requestMetrics(metrics: Metrics): AfterResponseHook {
+  return (ctx) => {
+    if (!ctx.requestedModel) return;
+    const status = ctx.error?.status ?? ctx.status ?? 200;
+    metrics.addDimensions({ model: ctx.requestedModel, provider: ctx.deployment?.provider ?? 'none' });
+    metrics.addMetric('Requests', MetricUnit.Count, 1);
+    metrics.addMetric('Errors4xx', MetricUnit.Count, status >= 400 && status < 500 ? 1 : 0);
+    metrics.addMetric('Errors5xx', MetricUnit.Count, status >= 500 ? 1 : 0);
+    const { start, upstreamStart, firstByte, end } = ctx.timings;
+    if (end !== undefined) metrics.addMetric('Latency', MetricUnit.Milliseconds, end - start);
+    if (upstreamStart !== undefined && firstByte !== undefined) {
+      metrics.addMetric('TimeToFirstByte', MetricUnit.Milliseconds, firstByte - start);
+      // Gateway work before the upstream call: auth, parsing, routing (and later, budget checks).
+      metrics.addMetric('GatewayOverhead', MetricUnit.Milliseconds, upstreamStart - start);
+    }
+    if (ctx.usage) {
+      metrics.addMetric('InputTokens', MetricUnit.Count, ctx.usage.prompt_tokens);
+      metrics.addMetric('OutputTokens', MetricUnit.Count, ctx.usage.completion_tokens);
+    }
+    metrics.publishStoredMetrics();
+  };
+}

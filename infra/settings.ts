@@ -1,0 +1,63 @@
+// What a deployment can choose, from CDK context (`-c name=value` or cdk.json), with defaults and checks.
+import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import type { Node } from 'constructs';
+
+export interface TollgateSettings {
+  /** The gateway config bundled with the functions. */
+  configPath: string;
+  /** API Gateway stage, also part of resource names: `dev`, `prod`, ... */
+  stage: string;
+  /** Secrets Manager secret holding provider keys and the master key as JSON. */
+  secretName: string;
+  /** An address that gets budget alerts by e-mail (SNS subscription); none when unset. */
+  alertEmail?: string;
+  logRetentionDays: number;
+  memorySize: number;
+  architecture: Architecture;
+  /** Reserved concurrency of the gateway function; unreserved when unset. */
+  reservedConcurrency?: number;
+  /** API-wide throttling: steady requests per second and burst. */
+  throttleRate: number;
+  throttleBurst: number;
+  /** Custom domain (both or neither): the name and an ACM certificate ARN in the stack's region. */
+  domainName?: string;
+  certificateArn?: string;
+}
+
+/** Stages whose data must survive a `cdk destroy`: tables are retained and deletion-protected. */
+export const PRODUCTION_STAGES = ['prod', 'production'];
+
+export function readSettings(node: Node): TollgateSettings {
+  const text = (name: string) => {
+    const value = node.tryGetContext(name);
+    return value === undefined || value === '' ? undefined : String(value);
+  };
+  const number = (name: string, fallback?: number) => {
+    const value = text(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`context ${name} must be a positive number, not "${value}"`);
+    return parsed;
+  };
+  const stage = text('stage') ?? 'dev';
+  if (!/^[a-z][a-z0-9-]{0,20}$/.test(stage)) throw new Error(`context stage must be lower-case letters, digits and dashes, not "${stage}"`);
+  const architecture = text('architecture') ?? 'arm64';
+  if (architecture !== 'arm64' && architecture !== 'x86_64') throw new Error(`context architecture must be arm64 or x86_64, not "${architecture}"`);
+  const domainName = text('domainName');
+  const certificateArn = text('certificateArn');
+  if (Boolean(domainName) !== Boolean(certificateArn)) throw new Error('context domainName and certificateArn go together');
+  return {
+    configPath: text('config') ?? 'deploy.config.yaml',
+    stage,
+    secretName: text('secretName') ?? `tollgate/${stage}`,
+    alertEmail: text('alertEmail'),
+    logRetentionDays: number('logRetentionDays', 30)!,
+    memorySize: number('memorySize', 1024)!,
+    architecture: architecture === 'arm64' ? Architecture.ARM_64 : Architecture.X86_64,
+    reservedConcurrency: number('reservedConcurrency'),
+    throttleRate: number('throttleRate', 100)!,
+    throttleBurst: number('throttleBurst', 200)!,
+    domainName,
+    certificateArn,
+  };
+}
