@@ -1,0 +1,69 @@
+// Google's error bodies (google.rpc.Status: `{"error": {"code", "message", "status", "details"}}`,
+// sometimes wrapped in a one-element array) → the gateway's errors, through upstreamError. A 429's
+// retry hint comes in `details` (RetryInfo.retryDelay, e.g. "32s") rather than a Retry-After header,
+// and a bad key is a 400 whose ErrorInfo reason is API_KEY_INVALID.
+import type { GatewayError } from '../../core/errors.ts';
+import type { UpstreamResponse } from '../../http/upstream.ts';
+import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
+import type { GoogleErrorStatus } from './types.ts';
+
+export interface GoogleErrorContext {
+  /** The provider name clients see in messages: `gemini`, `vertex_ai`. */
+  provider: string;
+  /** Credentials to mask out of messages. */
+  secrets: Array<string | undefined>;
+}
+
+export function googleHttpError(context: GoogleErrorContext, status: number, text: string, headers: UpstreamResponse['headers']): GatewayError {
+  const google = googleStatus(text);
+  const { message, code } = google?.message ? { message: google.message, code: google.status } : parseErrorBody(text);
+  return upstreamError({
+    provider: context.provider,
+    // The Gemini API answers a bad key with 400 INVALID_ARGUMENT; its ErrorInfo says what it is.
+    status: google?.details?.some((d) => d.reason === 'API_KEY_INVALID') ? 401 : status,
+    message,
+    code,
+    retryAfterSeconds: retryAfterSeconds(headers) ?? retryDelaySeconds(google),
+    secrets: context.secrets,
+  });
+}
+
+/** An error that arrives inside a 200 stream: classified like the same error answered as a status. */
+export function googleStreamError(context: GoogleErrorContext, error: GoogleErrorStatus): GatewayError {
+  return upstreamError({
+    provider: context.provider,
+    status: typeof error.code === 'number' && error.code >= 400 ? error.code : 500,
+    message: error.message ?? error.status ?? 'stream failed',
+    code: error.status,
+    retryAfterSeconds: retryDelaySeconds(error),
+    secrets: context.secrets,
+  });
+}
+
+/** A prompt or an answer Gemini's safety filters blocked: 400 content_policy_violation, as LiteLLM raises it. */
+export function safetyBlockError(context: GoogleErrorContext, what: string, reason: string, detail?: string): GatewayError {
+  return upstreamError({
+    provider: context.provider,
+    status: 400,
+    message: `${what} was blocked by the model's safety filters (${reason})${detail ? `: ${detail}` : '.'}`,
+    code: 'content_policy_violation',
+    secrets: context.secrets,
+  });
+}
+
+function googleStatus(text: string): GoogleErrorStatus | undefined {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    const body = (Array.isArray(parsed) ? parsed[0] : parsed) as { error?: unknown } | undefined;
+    const error = body?.error;
+    return error && typeof error === 'object' && 'message' in error ? (error as GoogleErrorStatus) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function retryDelaySeconds(error: GoogleErrorStatus | undefined): number | undefined {
+  const delay = error?.details?.find((d) => typeof d.retryDelay === 'string')?.retryDelay;
+  const seconds = delay ? Number.parseFloat(delay) : Number.NaN;
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined;
+}

@@ -1,0 +1,38 @@
+// OpenAI embeddings ⇄ Vertex AI's `:predict` for its text-embedding models (text-embedding-005,
+// text-multilingual-embedding-002, gemini-embedding-001): one instance per text, `dimensions` →
+// outputDimensionality, LiteLLM's `task_type`; usage from each prediction's token_count.
+import { GatewayError } from '../../core/errors.ts';
+import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
+import type { EmbeddingResponse } from '../../openai/types.ts';
+import { googleHttpError } from '../gemini/errors.ts';
+import { embeddingResponse, embeddingTexts } from '../gemini/embeddings.ts';
+import type { EmbeddingCall } from '../types.ts';
+import type { VertexModel } from './location.ts';
+
+interface PredictResponse {
+  predictions?: Array<{ embeddings?: { values?: number[]; statistics?: { token_count?: number; truncated?: boolean } } }>;
+}
+
+export async function predictEmbeddings({ request, deployment, signal }: EmbeddingCall, target: VertexModel): Promise<EmbeddingResponse> {
+  const texts = embeddingTexts(request, target.provider);
+  const taskType = typeof request['task_type'] === 'string' ? { task_type: request['task_type'] } : {};
+  const upstream: UpstreamRequest = {
+    url: `${target.modelUrl}:predict`,
+    headers: { 'content-type': 'application/json', ...target.headers, ...deployment.extraHeaders },
+    body: JSON.stringify({
+      instances: texts.map((content) => ({ content, ...taskType })),
+      ...(request.dimensions ? { parameters: { outputDimensionality: request.dimensions } } : {}),
+    }),
+    signal,
+    stream: false,
+    timeoutMs: deployment.timeoutMs,
+  };
+  const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
+  const answer = (await readJson(response, upstream)) as PredictResponse;
+  const predictions = answer.predictions ?? [];
+  if (predictions.length !== texts.length || !predictions.every((p) => Array.isArray(p.embeddings?.values))) {
+    throw new GatewayError('upstream_error', `${target.provider} answered with ${predictions.length} embeddings for ${texts.length} inputs.`);
+  }
+  const tokens = predictions.reduce((sum, p) => sum + (p.embeddings?.statistics?.token_count ?? 0), 0);
+  return embeddingResponse(predictions.map((p) => p.embeddings!.values!), request, tokens);
+}

@@ -1,0 +1,29 @@
+// The Vertex AI provider (`vertex_ai/<model>`): Gemini models through the Gemini translation
+// (generateContent on Vertex's URL), Claude models through the Anthropic one (rawPredict), and
+// text-embedding models through `:predict`, all with an access token from service-account credentials.
+import { ANTHROPIC_UNSUPPORTED_PARAMS } from '../anthropic/provider.ts';
+import { generateContent } from '../gemini/generate.ts';
+import { GEMINI_UNSUPPORTED_PARAMS } from '../gemini/provider.ts';
+import type { Provider } from '../types.ts';
+import { claudeOnVertex } from './claude.ts';
+import { predictEmbeddings } from './embeddings.ts';
+import { PROVIDER_NAME, publisherOf, vertexModel } from './location.ts';
+
+export const vertexAIProvider: Provider = {
+  name: PROVIDER_NAME,
+  requiresApiKey: false,
+  requiresApiBase: false,
+  extraParams: ['vertex_project', 'vertex_location', 'vertex_credentials', 'vertex_ai_project', 'vertex_ai_location', 'vertex_ai_credentials'],
+  // One set serves both model families, so it holds what either cannot take (drop_params drops them).
+  unsupportedParams: new Set([...GEMINI_UNSUPPORTED_PARAMS, ...ANTHROPIC_UNSUPPORTED_PARAMS]),
+
+  async chat(call) {
+    const publisher = publisherOf(call.request.model);
+    const target = await vertexModel(call.deployment, publisher, call.request.model);
+    return publisher === 'anthropic' ? claudeOnVertex(call, target) : generateContent(call, target);
+  },
+
+  async embed(call) {
+    return predictEmbeddings(call, await vertexModel(call.deployment, 'google', call.request.model));
+  },
+};
