@@ -1,0 +1,156 @@
+// The Bedrock provider (`bedrock/<model id>`): chat through Converse / ConverseStream for any model
+// Bedrock serves (model ids, cross-region inference profiles such as `us.anthropic...`, ARNs), and
+// embeddings through InvokeModel. Translation lives in request.ts, response.ts, stream.ts and
+// embeddings.ts; this module is the transport: the SDK client, timeouts, abort and errors.
+import {
+  ConverseCommand, ConverseStreamCommand, InvokeModelCommand,
+  type BedrockRuntimeClient, type ConverseStreamOutput,
+} from '@aws-sdk/client-bedrock-runtime';
+import type { Deployment } from '../../config/types.ts';
+import { GatewayError } from '../../core/errors.ts';
+import { encodeEmbedding } from '../../openai/embedding-encoding.ts';
+import type { ChatCompletionChunk, EmbeddingResponse } from '../../openai/types.ts';
+import type { ChatCall, ChatResult, EmbeddingCall, Provider } from '../types.ts';
+import { CallSignal } from './call.ts';
+import { BEDROCK_PARAMS, bedrockClient, bedrockTarget, targetSecrets, targetUrl } from './client.ts';
+import { embeddingBatches, inputTexts, type EmbeddingBatch } from './embeddings.ts';
+import { bedrockError, PROVIDER_NAME } from './errors.ts';
+import { toConverseInput } from './request.ts';
+import { toChatCompletion } from './response.ts';
+import { toChunks, type StreamOptions } from './stream.ts';
+
+/** OpenAI parameters Converse has no counterpart for (LiteLLM's Bedrock config supports none of them). */
+const UNSUPPORTED_PARAMS = [
+  'frequency_penalty', 'presence_penalty', 'logit_bias', 'logprobs', 'top_logprobs', 'n', 'seed',
+  'audio', 'modalities', 'prediction', 'functions', 'function_call', 'service_tier', 'store',
+  'verbosity', 'prompt_cache_key', 'prompt_cache_retention', 'safety_identifier', 'web_search_options',
+];
+
+/** Titan embeds one text per call: this many calls run at once. */
+const EMBEDDING_CONCURRENCY = 8;
+
+export const bedrockProvider: Provider = {
+  name: PROVIDER_NAME,
+  requiresApiKey: false,
+  requiresApiBase: false,
+  extraParams: BEDROCK_PARAMS,
+  unsupportedParams: new Set(UNSUPPORTED_PARAMS),
+
+  async chat({ request, deployment, signal }: ChatCall): Promise<ChatResult> {
+    const model = modelId(request.model);
+    const { input, jsonTool } = toConverseInput({ ...request, model });
+    const { client, call, failure } = start(deployment, signal);
+    if (request.stream !== true) {
+      call.arm(deployment.timeoutMs);
+      try {
+        const output = await client.send(new ConverseCommand(input), { abortSignal: call.signal });
+        return { stream: false, completion: toChatCompletion(output, model, { jsonTool }) };
+      } catch (error) {
+        throw failure(error);
+      } finally {
+        call.stop();
+      }
+    }
+    call.arm(deployment.streamTimeoutMs ?? deployment.timeoutMs);
+    try {
+      const output = await client.send(new ConverseStreamCommand(input), { abortSignal: call.signal });
+      if (!output.stream) throw new GatewayError('upstream_error', `${PROVIDER_NAME} accepted the stream but sent no event stream.`);
+      return { stream: true, chunks: streamed(output.stream, call, deployment.timeoutMs, { model, jsonTool }, failure) };
+    } catch (error) {
+      call.stop();
+      throw failure(error);
+    }
+  },
+
+  async embed({ request, deployment, signal }: EmbeddingCall): Promise<EmbeddingResponse> {
+    const model = modelId(request.model);
+    const batches = embeddingBatches({ ...request, model }, inputTexts(request.input));
+    const { client, call, failure } = start(deployment, signal);
+    call.arm(deployment.timeoutMs);
+    const read: Array<ReturnType<EmbeddingBatch['read']>> = [];
+    try {
+      for (let i = 0; i < batches.length; i += EMBEDDING_CONCURRENCY) {
+        read.push(...await Promise.all(batches.slice(i, i + EMBEDDING_CONCURRENCY).map((batch) => invoke(client, model, batch, call.signal))));
+      }
+    } catch (error) {
+      throw failure(error);
+    } finally {
+      call.stop();
+    }
+    const vectors = read.flatMap((r) => r.vectors);
+    const tokens = read.reduce((sum, r) => sum + r.tokens, 0);
+    return {
+      object: 'list',
+      data: vectors.map((vector, index) => ({ object: 'embedding', index, embedding: encodeEmbedding(vector, request.encoding_format) })),
+      model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    };
+  },
+};
+
+/**
+ * LiteLLM's route prefixes (`bedrock/converse/...`, `bedrock/invoke/...`) are not part of the model
+ * id. Tollgate always uses Converse, which serves every chat model the Invoke route does.
+ */
+function modelId(model: string): string {
+  return model.replace(/^(converse|invoke)\//, '');
+}
+
+function start(deployment: Deployment, signal: AbortSignal) {
+  const target = bedrockTarget(deployment);
+  const call = new CallSignal(signal);
+  const failure = (error: unknown) => bedrockError(error, { url: targetUrl(target), signal, deadline: call.deadline, secrets: targetSecrets(target) });
+  return { client: bedrockClient(target), call, failure };
+}
+
+async function* streamed(
+  events: AsyncIterable<ConverseStreamOutput>,
+  call: CallSignal,
+  idleMs: number,
+  options: StreamOptions,
+  failure: (error: unknown) => GatewayError,
+): AsyncGenerator<ChatCompletionChunk> {
+  try {
+    yield* toChunks(rearming(events, call, idleMs), options);
+  } catch (error) {
+    throw failure(error);
+  } finally {
+    // Finished, failed, or the consumer stopped early: the upstream stream is cancelled, not drained.
+    call.stop();
+  }
+}
+
+/**
+ * Restarts the deadline at every event: for streams, the timeout is the longest silence. A stream
+ * cut by the deadline or the client's leaving just ends, so that is raised as the abort it was.
+ */
+async function* rearming(events: AsyncIterable<ConverseStreamOutput>, call: CallSignal, idleMs: number): AsyncGenerator<ConverseStreamOutput> {
+  call.arm(idleMs);
+  for await (const event of events) {
+    call.arm(idleMs);
+    yield event;
+  }
+  call.signal.throwIfAborted();
+}
+
+/** Bedrock reports the input token count of models whose answer lacks it (Cohere) in a response header. */
+const INPUT_TOKENS_HEADER = 'x-amzn-bedrock-input-token-count';
+
+async function invoke(client: BedrockRuntimeClient, model: string, batch: EmbeddingBatch, signal: AbortSignal): Promise<ReturnType<EmbeddingBatch['read']>> {
+  const command = new InvokeModelCommand({ modelId: model, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(batch.body) });
+  let headerTokens: number | undefined;
+  command.middlewareStack.add((next) => async (args) => {
+    const result = await next(args);
+    const value = (result.response as { headers?: Record<string, string | undefined> }).headers?.[INPUT_TOKENS_HEADER];
+    if (value && Number.isFinite(Number(value))) headerTokens = Number(value);
+    return result;
+  }, { step: 'deserialize', name: 'tollgateInputTokenCount' });
+  const output = await client.send(command, { abortSignal: signal });
+  let answer: unknown;
+  try {
+    answer = JSON.parse(Buffer.from(output.body ?? new Uint8Array()).toString('utf8'));
+  } catch {
+    throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered the embeddings request with a body that is not JSON.`);
+  }
+  return batch.read(answer, headerTokens);
+}
