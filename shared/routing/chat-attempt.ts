@@ -37,13 +37,13 @@ export async function attemptChat(
 }
 
 /** Waits for the first chunk (errors before it are still retryable), then hands back the whole stream. */
-async function afterFirstChunk(chunks: AsyncIterable<ChatCompletionChunk>, ctx: RequestContext): Promise<AsyncIterable<ChatCompletionChunk>> {
+export async function afterFirstChunk<T>(chunks: AsyncIterable<T>, ctx: RequestContext): Promise<AsyncIterable<T>> {
   const iterator = chunks[Symbol.asyncIterator]();
   const first = await iterator.next();
   ctx.timings.firstByte = Date.now();
   return {
     [Symbol.asyncIterator]: () => {
-      let pending: IteratorResult<ChatCompletionChunk> | undefined = first;
+      let pending: IteratorResult<T> | undefined = first;
       return {
         next: async () => {
           if (pending) {

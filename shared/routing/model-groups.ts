@@ -1,5 +1,4 @@
-// Deployments grouped by the public model name, and the choice among a group's deployments.
-// simple-shuffle: weighted by `weight`, else by `rpm`, else `tpm`, else uniform (LiteLLM's default).
+// Deployments grouped by the public model name (LiteLLM's model groups).
 import type { Deployment } from '../config/types.ts';
 import { GatewayError } from '../core/errors.ts';
 
@@ -18,6 +17,10 @@ export class ModelGroups {
     return [...this.groups.keys()];
   }
 
+  has(model: string): boolean {
+    return this.groups.has(model);
+  }
+
   deploymentsOf(model: string): Deployment[] {
     const group = this.groups.get(model);
     if (!group) {
@@ -26,20 +29,4 @@ export class ModelGroups {
     }
     return group;
   }
-
-  pick(model: string, random: () => number = Math.random): Deployment {
-    const group = this.deploymentsOf(model);
-    if (group.length === 1) return group[0]!;
-    const weights = group.map(shuffleWeight);
-    let point = random() * weights.reduce((a, b) => a + b, 0);
-    for (let i = 0; i < group.length; i++) {
-      point -= weights[i]!;
-      if (point < 0) return group[i]!;
-    }
-    return group[group.length - 1]!;
-  }
-}
-
-function shuffleWeight(deployment: Deployment): number {
-  return deployment.weight ?? deployment.rpm ?? deployment.tpm ?? 1;
 }

@@ -1,13 +1,27 @@
 // The router's entry for chat: which deployment answers a request for a model name. Every route that
 // serves chat (OpenAI's /v1/chat/completions, Anthropic's /v1/messages) goes through here, so
-// retries, fallbacks and cooldowns live in one place.
+// retries, fallbacks and cooldowns live in one place (shared/routing/router.ts).
 import type { RequestContext } from '../core/types.ts';
 import type { ChatCompletionRequest } from '../openai/types.ts';
 import type { Services } from '../services.ts';
 import { attemptChat, type CommittedChat } from './chat-attempt.ts';
+import { estimatePromptTokens } from './prompt-size.ts';
+import { authorizeRequestFallbacks } from './fallback-access.ts';
+import { routingOptions } from './request-options.ts';
 
-export async function routeChat(body: ChatCompletionRequest, ctx: RequestContext, services: Services): Promise<CommittedChat> {
+export type RoutedChat = CommittedChat & {
+  /**
+   * The `model` to put in the answer: the name the client asked for, or undefined after a fallback,
+   * where LiteLLM keeps the model that actually answered (as its upstream reports it).
+   */
+  reportedModel: string | undefined;
+};
+
+export async function routeChat(body: ChatCompletionRequest, ctx: RequestContext, services: Services): Promise<RoutedChat> {
   ctx.requestedModel = body.model;
-  const deployment = services.groups.pick(body.model);
-  return attemptChat(body, deployment, ctx, services.providers, services.config.dropParams);
+  const options = routingOptions(body, body.model);
+  await authorizeRequestFallbacks(options, ctx, services);
+  const request = { model: body.model, promptTokens: estimatePromptTokens(body.messages), options };
+  const routed = await services.router.route(request, ctx, (deployment) => attemptChat(body, deployment, ctx, services.providers, services.config.dropParams));
+  return { ...routed.value, reportedModel: routed.fallbacks ? undefined : body.model };
 }

@@ -1,0 +1,38 @@
+// Deployments taken out of rotation for a while after failing, as LiteLLM does it: immediately on a
+// 429, 401 or 404, or after more than `allowed_fails` failures within a minute; for `cooldown_time`
+// (the deployment's own, else the router's), lengthened by an upstream Retry-After. A model's only
+// deployment is never cooled down: with nowhere else to send the traffic, retries must still reach it.
+// State lives in this instance's memory (see DeploymentStats).
+import type { Deployment, RouterSettings } from '../config/types.ts';
+import type { ErrorKind, GatewayError } from '../core/errors.ts';
+import { RETRY_AFTER_CAP_MS } from './backoff.ts';
+
+const COOL_DOWN_AT_ONCE: ReadonlySet<ErrorKind> = new Set(['rate_limited', 'upstream_auth', 'upstream_not_found']);
+
+export class Cooldowns {
+  private readonly until = new Map<string, number>();
+
+  constructor(private readonly now: () => number) {}
+
+  coolDown(id: string, ms: number): void {
+    this.until.set(id, Math.max(this.until.get(id) ?? 0, this.now() + ms));
+  }
+
+  isCoolingDown(id: string): boolean {
+    return (this.until.get(id) ?? 0) > this.now();
+  }
+
+  /** Milliseconds until the first of these deployments is back. */
+  msUntilFirstBack(ids: string[]): number {
+    return Math.max(0, Math.min(...ids.map((id) => (this.until.get(id) ?? 0) - this.now())));
+  }
+}
+
+/** How long a deployment that just failed with `error` should cool down; undefined when it should not. */
+export function cooldownAfter(error: GatewayError, deployment: Deployment, groupSize: number, failuresThisMinute: number, settings: RouterSettings): number | undefined {
+  if (groupSize < 2) return undefined;
+  if (!COOL_DOWN_AT_ONCE.has(error.kind) && failuresThisMinute <= settings.allowedFails) return undefined;
+  const configured = deployment.cooldownTimeMs ?? settings.cooldownTimeMs;
+  const hinted = error.retryAfter === undefined ? 0 : Math.min(error.retryAfter * 1000, RETRY_AFTER_CAP_MS);
+  return Math.max(configured, hinted);
+}
