@@ -1,0 +1,17 @@
+// The provider's cost of one request from its reported usage. Cached reads and cache writes are
+// priced once each, at their own rates, and never also as plain input (a LiteLLM bug to avoid).
+import type { Usage } from '../openai/types.ts';
+import type { ModelPrice } from './types.ts';
+
+export function providerCost(usage: Usage, price: ModelPrice): number {
+  const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? usage.cache_read_input_tokens ?? 0;
+  const cacheWrite = usage.cache_creation_input_tokens ?? 0;
+  const plainInput = Math.max(0, usage.prompt_tokens - cacheRead - cacheWrite);
+  const cost =
+    plainInput * price.input_cost_per_token
+    + cacheRead * (price.cache_read_input_token_cost ?? price.input_cost_per_token)
+    + cacheWrite * (price.cache_creation_input_token_cost ?? price.input_cost_per_token)
+    + (usage.completion_tokens ?? 0) * price.output_cost_per_token;
+  // Whole nano-dollars: sums of many requests stay exact enough, and JSON stays short.
+  return Math.round(cost * 1e9) / 1e9;
+}

@@ -1,0 +1,35 @@
+// Prices requests for the rest of the gateway: provider cost from usage and the price table, charged
+// cost with the configured margin. A model with no price costs 0 and is logged once as unpriced.
+import type { Deployment } from '../config/types.ts';
+import type { Log } from '../core/log.ts';
+import type { Usage } from '../openai/types.ts';
+import { providerCost } from './cost.ts';
+import { chargedCost, type MarginConfig } from './margin.ts';
+import { priceOf } from './price-table.ts';
+import type { ModelPrice, RequestCost } from './types.ts';
+
+export class Pricer {
+  private readonly prices = new Map<string, ModelPrice | undefined>();
+  private readonly unpricedLogged = new Set<string>();
+
+  constructor(private readonly log: Log, private readonly margins?: MarginConfig) {}
+
+  /** The deployment's price, or undefined when neither config nor table has one. */
+  priceOf(deployment: Deployment): ModelPrice | undefined {
+    if (!this.prices.has(deployment.id)) this.prices.set(deployment.id, priceOf(deployment));
+    return this.prices.get(deployment.id);
+  }
+
+  costOf(deployment: Deployment, usage: Usage): RequestCost {
+    const price = this.priceOf(deployment);
+    if (!price) {
+      if (!this.unpricedLogged.has(deployment.id)) {
+        this.unpricedLogged.add(deployment.id);
+        this.log.warn('unpriced model: its requests cost 0; set input_cost_per_token/output_cost_per_token in its config entry', { model: deployment.modelName, upstream: `${deployment.provider}/${deployment.upstreamModel}` });
+      }
+      return { provider: 0, charged: 0 };
+    }
+    const provider = providerCost(usage, price);
+    return { provider, charged: chargedCost(provider, deployment, this.margins) };
+  }
+}
