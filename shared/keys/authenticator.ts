@@ -1,0 +1,49 @@
+// Virtual keys as an Authenticator: the presented key's hash → its record (cached), and the first
+// enforcement steps of every request: unknown → not ours (401 upstream of here), blocked or expired
+// → 401, a blocked or vanished team, a blocked user → 401.
+import { GatewayError } from '../core/errors.ts';
+import type { Authenticator } from '../core/types.ts';
+import type { KeyRecord, TeamRecord, UserRecord } from '../store/records.ts';
+import type { Store } from '../store/store.ts';
+import { itemKeys } from '../store/table.ts';
+import type { VirtualKeyIdentity } from './identity.ts';
+import { hashKey } from './key-material.ts';
+
+export function virtualKeyAuthenticator(store: Store, now: () => number = Date.now): Authenticator {
+  return async (key) => {
+    const token = hashKey(key);
+    const record = await store.cachedGet<KeyRecord>(itemKeys.key(token));
+    if (!record) return undefined;
+    const name = record.key_alias ?? record.key_name;
+    if (record.blocked) {
+      throw new GatewayError('blocked', `Authentication Error - key ${name} is blocked. An admin can unblock it with POST /key/unblock.`);
+    }
+    if (record.expires && Date.parse(record.expires) <= now()) {
+      throw new GatewayError('key_expired', `Authentication Error - key ${name} expired at ${record.expires}. Ask an admin for a new key, or to extend it with POST /key/update {"duration": ...}.`);
+    }
+    const team = record.team_id ? await store.cachedGet<TeamRecord>(itemKeys.team(record.team_id)) : undefined;
+    if (record.team_id && !team) {
+      throw new GatewayError('invalid_key', `Authentication Error - key ${name} belongs to team ${record.team_id}, which no longer exists.`);
+    }
+    if (team?.blocked) {
+      throw new GatewayError('blocked', `Authentication Error - team ${team.team_id} is blocked. An admin can unblock it with POST /team/unblock.`);
+    }
+    const user = record.user_id ? await store.cachedGet<UserRecord>(itemKeys.user(record.user_id)) : undefined;
+    if (user?.blocked) {
+      throw new GatewayError('blocked', `Authentication Error - user ${user.user_id} is blocked. An admin can unblock them with POST /user/update {"blocked": false}.`);
+    }
+    const identity: VirtualKeyIdentity = {
+      kind: 'virtual_key',
+      token,
+      keyAlias: record.key_alias,
+      keyName: record.key_name,
+      models: record.models,
+      teamId: record.team_id,
+      userId: record.user_id,
+      key: record,
+      team,
+      user,
+    };
+    return identity;
+  };
+}

@@ -1,0 +1,24 @@
+// Who a virtual key is, as the authenticator finds it: what the model-access check and issue 6's
+// budgets and rate limits read from the request context.
+import type { KeyRecord, TeamRecord, UserRecord } from '../store/records.ts';
+
+export interface VirtualKeyIdentity {
+  kind: 'virtual_key';
+  /** SHA-256 hex of the presented key. */
+  token: string;
+  keyAlias: string | null;
+  keyName: string;
+  /** Empty: every model (within the team's). */
+  models: string[];
+  teamId: string | null;
+  userId: string | null;
+  /** The records as read (cached), limits and counters included. */
+  key: KeyRecord;
+  team?: TeamRecord;
+  user?: UserRecord;
+}
+
+/** How audit records and messages name a key without revealing it. */
+export function describeKey(identity: VirtualKeyIdentity): string {
+  return identity.keyAlias ?? identity.keyName;
+}

@@ -1,0 +1,28 @@
+// The Store the environment describes: the table name, the endpoint, the cache time.
+import { createDocumentClient } from './client.ts';
+import { Store } from './store.ts';
+import { tableNameFromEnv } from './table.ts';
+
+/** Default for TOLLGATE_KEY_CACHE_SECONDS: how long an instance reuses a key record (docs/DATA-MODEL.md). */
+export const DEFAULT_CACHE_SECONDS = 5;
+
+export interface StoreFromEnvOptions {
+  env?: (name: string) => string | undefined;
+  /** Overrides DYNAMODB_ENDPOINT (the embedded server's address). */
+  endpoint?: string;
+  now?: () => number;
+}
+
+export function storeFromEnv(options: StoreFromEnvOptions = {}): Store {
+  const env = options.env ?? ((name: string) => process.env[name]);
+  const client = createDocumentClient({ endpoint: options.endpoint ?? (env('DYNAMODB_ENDPOINT') || undefined), region: env('AWS_REGION') });
+  return new Store(client, tableNameFromEnv(env), { cacheTtlMs: cacheSeconds(env) * 1000, now: options.now });
+}
+
+function cacheSeconds(env: (name: string) => string | undefined): number {
+  const raw = env('TOLLGATE_KEY_CACHE_SECONDS');
+  if (raw === undefined || raw === '') return DEFAULT_CACHE_SECONDS;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`TOLLGATE_KEY_CACHE_SECONDS must be a number of seconds ≥ 0, not "${raw}"`);
+  return seconds;
+}

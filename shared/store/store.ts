@@ -1,0 +1,177 @@
+// The one module that talks to DynamoDB: conditional single-item writes, single-item reads (cached for
+// the request path), and entity listings through the by_entity index. No scans, no transactions.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ensureTable } from './ensure-table.ts';
+import type { Fields } from './records.ts';
+import { ENTITY_INDEX, type Entity, type ItemKey } from './table.ts';
+
+/** A conditional write found the item in another state than it required. */
+export class ConditionFailed extends Error {
+  constructor() {
+    super('conditional write refused');
+    this.name = 'ConditionFailed';
+  }
+}
+
+export interface StoreOptions {
+  /** How long a request-path read is reused; 0 disables the cache. */
+  cacheTtlMs: number;
+  now?: () => number;
+}
+
+/** Bound on cached entries: past it the oldest go first. */
+const MAX_CACHED = 10_000;
+
+export class Store {
+  private readonly cache = new Map<string, { value: Fields | undefined; until: number }>();
+  private readonly now: () => number;
+
+  constructor(private readonly client: DynamoDBDocumentClient, readonly table: string, private readonly options: StoreOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Local use only (embedded server, tests); in AWS the CDK stack owns the table. */
+  createTableIfMissing(): Promise<void> {
+    return ensureTable(this.client, this.table);
+  }
+
+  /** The request path's read: reused for `cacheTtlMs`, misses included. Writes here drop it at once. */
+  async cachedGet<T>(key: ItemKey): Promise<T | undefined> {
+    const hit = this.cache.get(key.pk);
+    if (hit && hit.until > this.now()) return hit.value as T | undefined;
+    const value = await this.read(key, false);
+    if (this.options.cacheTtlMs > 0) {
+      if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(key.pk, { value, until: this.now() + this.options.cacheTtlMs });
+    }
+    return value as T | undefined;
+  }
+
+  /** A strongly consistent read, for admin routes. */
+  async get<T>(key: ItemKey): Promise<T | undefined> {
+    return (await this.read(key, true)) as T | undefined;
+  }
+
+  /** Writes a new item; ConditionFailed if one with this key exists (or, with `replacing`, unless it holds those values). */
+  async create(key: ItemKey, entity: Entity | undefined, fields: object, replacing?: Fields): Promise<void> {
+    const condition = replacing ? equalities(replacing, 'r') : { expression: 'attribute_not_exists(pk)', names: {}, values: {} };
+    await this.write(key, () => this.client.send(new PutCommand({
+      TableName: this.table,
+      Item: { ...fields, ...key, ...(entity && { entity }) },
+      ConditionExpression: condition.expression,
+      ExpressionAttributeNames: nonEmpty(condition.names),
+      ExpressionAttributeValues: nonEmpty(condition.values),
+    })));
+  }
+
+  /**
+   * Sets the given fields of an existing item, leaving every other attribute (issue 6's counters) alone.
+   * Returns the item before and after; undefined if there is no such item (or `when` does not hold).
+   */
+  async update<T extends Fields>(key: ItemKey, set: Fields, when: Fields = {}): Promise<{ before: T; after: T } | undefined> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const assignments = Object.entries(set).filter(([, v]) => v !== undefined).map(([field, value], i) => {
+      names[`#s${i}`] = field;
+      values[`:s${i}`] = value;
+      return `#s${i} = :s${i}`;
+    });
+    const condition = equalities(when, 'w');
+    try {
+      const result = await this.write(key, () => this.client.send(new UpdateCommand({
+        TableName: this.table,
+        Key: key,
+        UpdateExpression: `SET ${assignments.join(', ')}`,
+        ConditionExpression: ['attribute_exists(pk)', condition.expression].filter(Boolean).join(' AND '),
+        ExpressionAttributeNames: { ...names, ...condition.names },
+        ExpressionAttributeValues: { ...values, ...condition.values },
+        ReturnValues: 'ALL_OLD',
+      })));
+      const before = withoutKeys(result.Attributes ?? {}) as T;
+      const after = { ...before, ...Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined)) } as T;
+      return { before, after };
+    } catch (error) {
+      if (error instanceof ConditionFailed) return undefined;
+      throw error;
+    }
+  }
+
+  /** Deletes an item (if it holds the `when` values); returns what it was, or undefined if nothing was deleted. */
+  async delete<T>(key: ItemKey, when: Fields = {}): Promise<T | undefined> {
+    const condition = equalities(when, 'w');
+    try {
+      const result = await this.write(key, () => this.client.send(new DeleteCommand({
+        TableName: this.table,
+        Key: key,
+        ConditionExpression: ['attribute_exists(pk)', condition.expression].filter(Boolean).join(' AND '),
+        ExpressionAttributeNames: nonEmpty(condition.names),
+        ExpressionAttributeValues: nonEmpty(condition.values),
+        ReturnValues: 'ALL_OLD',
+      })));
+      return withoutKeys(result.Attributes ?? {}) as T;
+    } catch (error) {
+      if (error instanceof ConditionFailed) return undefined;
+      throw error;
+    }
+  }
+
+  /** Every item of an entity, newest first, whose fields equal `filters` (undefined filters are ignored). */
+  async list<T>(entity: Entity, filters: Record<string, string | undefined> = {}): Promise<T[]> {
+    const condition = equalities(Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)), 'f');
+    const items: T[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.table,
+        IndexName: ENTITY_INDEX,
+        KeyConditionExpression: '#entity = :entity',
+        FilterExpression: condition.expression || undefined,
+        ExpressionAttributeNames: { '#entity': 'entity', ...condition.names },
+        ExpressionAttributeValues: { ':entity': entity, ...condition.values },
+        ScanIndexForward: false,
+        ExclusiveStartKey: start,
+      }));
+      for (const item of page.Items ?? []) items.push(withoutKeys(item) as T);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  private async read(key: ItemKey, consistent: boolean): Promise<Fields | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: consistent }));
+    return Item ? withoutKeys(Item) : undefined;
+  }
+
+  /** Runs a write, maps a refused condition to ConditionFailed, and drops the cached copy either way. */
+  private async write<R>(key: ItemKey, send: () => Promise<R>): Promise<R> {
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConditionFailed();
+      throw error;
+    } finally {
+      this.cache.delete(key.pk);
+    }
+  }
+}
+
+function equalities(fields: Fields, prefix: string): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts = Object.entries(fields).map(([field, value], i) => {
+    names[`#${prefix}${i}`] = field;
+    values[`:${prefix}${i}`] = value;
+    return `#${prefix}${i} = :${prefix}${i}`;
+  });
+  return { expression: parts.join(' AND '), names, values };
+}
+
+function nonEmpty<T extends object>(value: T): T | undefined {
+  return Object.keys(value).length ? value : undefined;
+}
+
+function withoutKeys(item: Record<string, unknown>): Fields {
+  const { pk: _pk, sk: _sk, entity: _entity, ...fields } = item;
+  return fields;
+}

@@ -1,0 +1,61 @@
+// The admin Lambda end to end: API Gateway REST proxy events → middy → the admin API → dynalite.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminHandler } from '../../functions/admin/handler.ts';
+import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import { sha256Hex } from '../../shared/core/auth.ts';
+import { apiGatewayEvent, lambdaContext, type EventInput } from '../helpers/apigw-events.ts';
+import { openTestStore, startDynamo } from '../helpers/identity.ts';
+
+const MASTER = 'sk-admin-lambda-master';
+let dynamo: EmbeddedDynamo;
+let dir: string;
+let handler: ReturnType<typeof createAdminHandler>;
+
+beforeAll(async () => {
+  dynamo = await startDynamo();
+  dir = mkdtempSync(join(tmpdir(), 'tollgate-admin-'));
+  const configPath = join(dir, 'gateway.config.yaml');
+  writeFileSync(configPath, `model_list:\n  - model_name: mock\n    litellm_params: { model: mock/echo }\ngeneral_settings: { master_key: os.environ/TOLLGATE_MASTER_KEY }\n`);
+  // The master key comes from the deployment's secret, as in AWS.
+  const secrets = { values: async () => ({ TOLLGATE_MASTER_KEY: MASTER }) };
+  handler = createAdminHandler({ configPath, env: () => undefined, secrets, store: await openTestStore(dynamo.endpoint) });
+});
+afterAll(async () => {
+  await dynamo.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function invoke(input: EventInput): Promise<{ status: number; body: any }> {
+  const result = (await handler(apiGatewayEvent(input), lambdaContext())) as APIGatewayProxyResult;
+  return { status: result.statusCode, body: JSON.parse(result.body) };
+}
+
+const master = { Authorization: `Bearer ${MASTER}` };
+
+describe('admin Lambda', () => {
+  it('generates, reads and deletes keys with the master key from the secret', async () => {
+    const made = await invoke({ path: '/key/generate', headers: master, body: { models: ['mock'], key_alias: 'lambda' } });
+    expect(made.status).toBe(200);
+    expect(made.body.token).toBe(sha256Hex(made.body.key));
+    const info = await invoke({ method: 'POST', path: '/key/info', headers: master, body: { key: made.body.key } });
+    expect(info.body.info).toMatchObject({ key_alias: 'lambda', models: ['mock'] });
+    const list = await invoke({ method: 'GET', path: '/key/list', headers: master, query: { key_alias: 'lambda' } });
+    expect(list.body.keys).toEqual([made.body.token]);
+    expect((await invoke({ path: '/key/delete', headers: master, body: { key_aliases: ['lambda'] } })).body).toEqual({ deleted_keys: ['lambda'] });
+  });
+
+  it('refuses a virtual key with 403 and a wrong key with 401, in OpenAI\'s error shape', async () => {
+    const { body: made } = await invoke({ path: '/key/generate', headers: master, body: {} });
+    const forbidden = await invoke({ path: '/team/new', headers: { Authorization: `Bearer ${made.key}` }, body: {} });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.error).toMatchObject({ type: 'permission_error', code: '403' });
+    expect((await invoke({ path: '/team/new', headers: { Authorization: 'Bearer sk-nope' }, body: {} })).status).toBe(401);
+    const bad = await invoke({ path: '/key/generate', headers: master, body: { duration: 'soon' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.param).toBe('duration');
+  });
+});
