@@ -27,6 +27,10 @@ import { PRODUCTION_STAGES, type TollgateSettings } from './settings.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 /** API Gateway streams may last 15 minutes; long generations need more than the 29 s default. */
 const STREAM_TIMEOUT = Duration.minutes(15);
+/** Key management answers small JSON quickly; API Gateway's default 29 s is plenty. */
+const ADMIN_TIMEOUT = Duration.seconds(29);
+/** Path prefixes of the admin API (LiteLLM's key management, spend reports, audit), served by the admin function. */
+export const ADMIN_PREFIXES = ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global'];
 export const METRICS_NAMESPACE = 'Tollgate';
 
 export interface TollgateStackProps extends StackProps {
@@ -36,6 +40,7 @@ export interface TollgateStackProps extends StackProps {
 export class TollgateStack extends Stack {
   readonly api: RestApi;
   readonly gateway: NodejsFunction;
+  readonly admin: NodejsFunction;
   readonly table: TableV2;
   readonly secret: Secret;
   readonly alerts: Topic;
@@ -86,10 +91,20 @@ export class TollgateStack extends Stack {
       NODE_OPTIONS: '--enable-source-maps',
     };
 
-    this.gateway = this.nodeFunction('Gateway', 'functions/gateway/handler.ts', configPath, settings, {
+    this.gateway = this.nodeFunction('Gateway', 'functions/gateway/handler.ts', configPath, settings, STREAM_TIMEOUT, {
       ...environment,
       POWERTOOLS_SERVICE_NAME: 'tollgate-gateway',
     }, settings.reservedConcurrency);
+    this.admin = this.nodeFunction('Admin', 'functions/admin/handler.ts', configPath, settings, ADMIN_TIMEOUT, {
+      ...environment,
+      POWERTOOLS_SERVICE_NAME: 'tollgate-admin',
+    });
+    this.secret.grantRead(this.admin);
+    // Admin: the same single-item operations plus deletes, and listings through the one index.
+    this.admin.addToRolePolicy(new PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+      resources: [this.table.tableArn, `${this.table.tableArn}/index/by_entity`],
+    }));
     this.secret.grantRead(this.gateway);
     this.alerts.grantPublish(this.gateway);
     // Request path: single-item reads and conditional writes on the table, never scans.
@@ -133,6 +148,13 @@ export class TollgateStack extends Stack {
     const streaming = new LambdaIntegration(this.gateway, { responseTransferMode: ResponseTransferMode.STREAM, timeout: STREAM_TIMEOUT });
     this.api.root.addMethod('ANY', streaming);
     this.api.root.addProxy({ defaultIntegration: streaming, anyMethod: true });
+    // More specific resources win over /{proxy+}: the admin paths go to the admin function.
+    const admin = new LambdaIntegration(this.admin, { timeout: ADMIN_TIMEOUT });
+    for (const prefix of ADMIN_PREFIXES) {
+      const resource = this.api.root.addResource(prefix);
+      resource.addMethod('ANY', admin);
+      resource.addProxy({ defaultIntegration: admin, anyMethod: true });
+    }
 
     if (settings.domainName && settings.certificateArn) {
       this.api.addDomainName('Domain', {
@@ -143,7 +165,7 @@ export class TollgateStack extends Stack {
       });
     }
 
-    new Observability(this, 'Observability', { api: this.api, functions: [this.gateway], namespace: METRICS_NAMESPACE, alarmTopic: this.alerts });
+    new Observability(this, 'Observability', { api: this.api, functions: [this.gateway, this.admin], namespace: METRICS_NAMESPACE, alarmTopic: this.alerts });
 
     new CfnOutput(this, 'BaseUrl', { value: `${this.api.url}v1`, description: 'base_url for OpenAI clients' });
     new CfnOutput(this, 'AdminUrl', { value: this.api.url, description: 'Key management API (/key/generate, ...), master key only' });
@@ -152,7 +174,7 @@ export class TollgateStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 
-  private nodeFunction(id: string, entry: string, configPath: string, settings: TollgateSettings, environment: Record<string, string>, reservedConcurrency?: number): NodejsFunction {
+  private nodeFunction(id: string, entry: string, configPath: string, settings: TollgateSettings, timeout: Duration, environment: Record<string, string>, reservedConcurrency?: number): NodejsFunction {
     const configFile = basename(configPath);
     return new NodejsFunction(this, id, {
       entry: resolve(ROOT, entry),
@@ -160,7 +182,7 @@ export class TollgateStack extends Stack {
       runtime: Runtime.NODEJS_24_X,
       architecture: settings.architecture,
       memorySize: settings.memorySize,
-      timeout: STREAM_TIMEOUT,
+      timeout,
       reservedConcurrentExecutions: reservedConcurrency,
       depsLockFilePath: resolve(ROOT, 'package-lock.json'),
       logGroup: new LogGroup(this, `${id}Logs`, { retention: retention(settings.logRetentionDays), removalPolicy: RemovalPolicy.DESTROY }),

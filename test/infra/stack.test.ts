@@ -24,12 +24,28 @@ describe('TollgateStack', () => {
 
   it('streams every route through a regional REST API into the gateway Lambda, with a 15-minute timeout', () => {
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
-    const methods = template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'ANY' } });
-    expect(Object.keys(methods)).toHaveLength(2);
-    for (const method of Object.values(methods)) {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'ANY' } }))
+      .filter((m) => JSON.stringify(m.Properties.Integration.Uri).includes('Gateway'));
+    expect(methods).toHaveLength(2);
+    for (const method of methods) {
       expect(method.Properties.Integration).toMatchObject({ Type: 'AWS_PROXY', ResponseTransferMode: 'STREAM', TimeoutInMillis: 900_000 });
       expect(JSON.stringify(method.Properties.Integration.Uri)).toContain('/response-streaming-invocations');
     }
+  });
+
+  it('sends the admin API (keys, teams, users, customers, audit, spend) to the admin function, buffered', () => {
+    const resources = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
+    for (const prefix of ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global']) expect(resources).toContain(prefix);
+    const admin = Object.values(template.findResources('AWS::ApiGateway::Method'))
+      .filter((m) => JSON.stringify(m.Properties.Integration.Uri).includes('Admin'));
+    expect(admin).toHaveLength(16);
+    for (const method of admin) expect(method.Properties.Integration.ResponseTransferMode ?? 'BUFFERED').toBe('BUFFERED');
+    const adminStatements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('Admin'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+    expect(adminStatements.flatMap((s) => [s.Action].flat())).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:DeleteItem', 'secretsmanager:GetSecretValue']));
+    expect(JSON.stringify(adminStatements)).toContain('/index/by_entity');
+    expect(JSON.stringify(adminStatements)).not.toContain('index/*');
   });
 
   it('throttles the stage and logs access without paths or query strings', () => {
