@@ -2,6 +2,9 @@
 import { buildGateway, loadGatewayConfig } from '../shared/app.ts';
 import { ConfigError } from '../shared/config/types.ts';
 import { consoleLog } from '../shared/core/log.ts';
+import { virtualKeyOptions } from '../shared/keys/gateway-options.ts';
+import { adminRoutes } from '../shared/routes/admin/index.ts';
+import { openLocalStore } from './local-store.ts';
 import { listen } from './node-adapter.ts';
 import { isLoopback, listenRefusal } from './startup.ts';
 
@@ -30,10 +33,12 @@ if (config.masterKey === undefined && isLoopback(host)) {
   log.warn('NO MASTER KEY: the gateway is open to anyone on this machine. Set general_settings.master_key before sharing it.');
 }
 
-const gateway = buildGateway({ config, log });
+const identity = await openLocalStore((name) => process.env[name]).catch((error: Error) => fail(`cannot open the identity store: ${error.message}`));
+log.info(`Virtual keys, teams and users are stored in ${identity.location}`);
+const gateway = buildGateway({ config, log, ...virtualKeyOptions(identity.store), extraRoutes: [adminRoutes] });
 const running = await listen(gateway, host, port).catch((error: Error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
 log.info(`Tollgate listening on ${running.url}`, { models: config.deployments.map((d) => d.modelName), config: configPath });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void running.close().then(() => process.exit(0)));
+  process.once(signal, () => void running.close().then(identity.close).then(() => process.exit(0)));
 }

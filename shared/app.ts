@@ -7,9 +7,14 @@ import { RouteTable } from './core/route-table.ts';
 import type { AfterResponseHook, Authenticator, Route } from './core/types.ts';
 import { defaultProviders, type ProviderRegistry } from './providers/registry.ts';
 import { chatCompletionsRoutes } from './routes/chat-completions.ts';
+import { embeddingsRoutes } from './routes/embeddings.ts';
 import { healthRoutes } from './routes/health.ts';
+import { messagesRoutes } from './routes/messages.ts';
+import { modelInfoRoutes } from './routes/model-info.ts';
 import { modelsRoutes } from './routes/models.ts';
+import type { RouterRuntime } from './routing/runtime.ts';
 import { createServices, type Services } from './services.ts';
+import type { Store } from './store/store.ts';
 
 export interface AppOptions {
   config: GatewayConfig;
@@ -19,12 +24,16 @@ export interface AppOptions {
   extraRoutes?: Array<(services: Services) => Route[]>;
   authenticators?: Authenticator[];
   afterResponse?: AfterResponseHook[];
+  /** The identity table; with it, model routes check end users (`user`) for blocks. */
+  store?: Store;
+  /** The router's clock, randomness and waits; tests pass a deterministic one. */
+  routerRuntime?: RouterRuntime;
 }
 
 export function buildGateway(options: AppOptions): Gateway {
-  const services = createServices(options.config, options.providers ?? defaultProviders(), options.log);
+  const services: Services = { ...createServices(options.config, options.providers ?? defaultProviders(), options.log, options.routerRuntime), store: options.store };
   const routes = new RouteTable();
-  for (const module of [healthRoutes, modelsRoutes, chatCompletionsRoutes, ...(options.extraRoutes ?? [])]) {
+  for (const module of [healthRoutes, modelsRoutes, modelInfoRoutes, chatCompletionsRoutes, embeddingsRoutes, messagesRoutes, ...(options.extraRoutes ?? [])]) {
     routes.add(...module(services));
   }
   return createGateway({

@@ -2,15 +2,27 @@
 import type { GatewayConfig } from './config/types.ts';
 import type { Log } from './core/log.ts';
 import type { ProviderRegistry } from './providers/registry.ts';
+import { Pricer } from './pricing/pricer.ts';
 import { ModelGroups } from './routing/model-groups.ts';
+import { Router } from './routing/router.ts';
+import type { RouterRuntime } from './routing/runtime.ts';
+import type { Store } from './store/store.ts';
 
 export interface Services {
   config: GatewayConfig;
   groups: ModelGroups;
+  router: Router;
   providers: ProviderRegistry;
   log: Log;
+  pricer: Pricer;
+  /** The identity table (virtual keys, teams, users, end users); absent when the gateway runs without one. */
+  store?: Store;
 }
 
-export function createServices(config: GatewayConfig, providers: ProviderRegistry, log: Log): Services {
-  return { config, groups: new ModelGroups(config.deployments), providers, log };
+/** `routerRuntime` replaces the clock, randomness and waits of the router (tests). */
+export function createServices(config: GatewayConfig, providers: ProviderRegistry, log: Log, routerRuntime?: RouterRuntime): Services {
+  const groups = new ModelGroups(config.deployments);
+  const pricer = new Pricer(log, config.costMargins);
+  const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), routerRuntime);
+  return { config, groups, router, providers, log, pricer };
 }

@@ -19,6 +19,8 @@ import type { EnvLookup } from '../../shared/config/load.ts';
 import { DEV_MASTER_KEY } from '../../shared/config/types.ts';
 import type { Gateway } from '../../shared/core/gateway.ts';
 import type { GatewayResponse } from '../../shared/core/types.ts';
+import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
+import { storeFromEnv } from '../../shared/store/open.ts';
 import { secretSource, type SecretSource, type SecretValues } from '../common/secret-env.ts';
 import { toGatewayRequest } from './apigw-event.ts';
 import { requestMetrics } from './metrics.ts';
@@ -159,13 +161,15 @@ function bundledConfigPath(): string {
   return existsSync(besideHandler) ? besideHandler : resolve('gateway.config.yaml');
 }
 
-/** In AWS the stack sets TOLLGATE_SECRET_ID and POWERTOOLS_METRICS_NAMESPACE; tests and local runs leave them unset. */
+/** In AWS the stack sets TOLLGATE_SECRET_ID, POWERTOOLS_METRICS_NAMESPACE and TOLLGATE_TABLE; tests and local runs leave them unset. */
 function awsDefaults(): HandlerOptions {
   const secretId = process.env['TOLLGATE_SECRET_ID'];
   const ttl = Number(process.env['TOLLGATE_SECRET_TTL_SECONDS'] ?? 300);
   return {
     secrets: secretId ? secretSource(new SecretsProvider(), secretId, ttl) : undefined,
     metrics: process.env['POWERTOOLS_METRICS_NAMESPACE'] ? new Metrics({ serviceName: 'gateway' }) : undefined,
+    // Virtual keys: the admin Lambda (functions/admin) changes them; this one only reads them.
+    ...(process.env['TOLLGATE_TABLE'] && virtualKeyOptions(storeFromEnv())),
   };
 }
 

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, SUPPORTED_KEYS, SUPPORTED_ROUTING_STRATEGIES, type RawConfig } from './schema.ts';
+import { toRouterSettings } from './router-settings.ts';
+import { configSchema, SUPPORTED_KEYS, type RawConfig } from './schema.ts';
 import { ConfigError, type Deployment, type GatewayConfig, type ProviderRequirements } from './types.ts';
 
 export type EnvLookup = (name: string) => string | undefined;
@@ -45,16 +46,13 @@ export function loadConfig(text: string, source: string, env: EnvLookup, provide
   const warnings: string[] = [];
   const ignored = unsupportedKeys(raw, providers);
   if (ignored.length) warnings.push(`${source}: ignoring keys Tollgate does not support yet: ${ignored.join(', ')}`);
-  const strategy = raw.router_settings?.routing_strategy;
-  if (strategy && !SUPPORTED_ROUTING_STRATEGIES.includes(strategy)) {
-    warnings.push(`${source}: router_settings.routing_strategy "${strategy}" is not supported yet; using simple-shuffle`);
-  }
+  const router = toRouterSettings(raw.router_settings, new Set(raw.model_list.map((entry) => entry.model_name)), source, problems, warnings);
 
   const deployments: Deployment[] = [];
   const disabled: GatewayConfig['disabled'] = [];
   raw.model_list.forEach((entry, index) => {
     const at = `model_list[${index}]`;
-    const result = toDeployment(entry, index, env, providers);
+    const result = toDeployment(entry, index, env, providers, raw.router_settings);
     if ('problem' in result) return void problems.push(`${at}.litellm_params.model: ${result.problem}`);
     const unset = missing.filter((m) => m.path.startsWith(`${at}.`));
     const reason = unset.length
@@ -75,13 +73,16 @@ export function loadConfig(text: string, source: string, env: EnvLookup, provide
     disabled,
     masterKey: raw.general_settings?.master_key,
     dropParams: raw.litellm_settings?.drop_params ?? false,
+    costMargins: raw.litellm_settings?.cost_margin_config,
+    router,
     warnings,
   };
 }
 
 type DeploymentResult = { deployment: Deployment; missingCredential?: string } | { problem: string };
 
-function toDeployment(entry: RawConfig['model_list'][number], index: number, env: EnvLookup, providers: ProviderLookup): DeploymentResult {
+/** `router` gives the router-wide timeouts a deployment without its own uses. */
+function toDeployment(entry: RawConfig['model_list'][number], index: number, env: EnvLookup, providers: ProviderLookup, router: RawConfig['router_settings']): DeploymentResult {
   const params = entry.litellm_params;
   const slash = params.model.indexOf('/');
   if (slash <= 0) return { problem: `"${params.model}" has no provider prefix; write it as "<provider>/<model>", e.g. "openai/${params.model}"` };
@@ -112,16 +113,23 @@ function toDeployment(entry: RawConfig['model_list'][number], index: number, env
       apiBase: params.api_base,
       apiKey,
       apiVersion: params.api_version,
-      timeoutMs: (params.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
-      streamTimeoutMs: params.stream_timeout === undefined ? undefined : params.stream_timeout * 1000,
+      timeoutMs: (params.timeout ?? router?.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      streamTimeoutMs: secondsToMs(params.stream_timeout ?? router?.stream_timeout),
       extraHeaders: params.extra_headers ?? {},
       weight: params.weight,
       rpm: params.rpm,
       tpm: params.tpm,
+      maxRetries: params.max_retries,
+      cooldownTimeMs: secondsToMs(params.cooldown_time),
+      maxInputTokens: modelInfo.max_input_tokens,
       params,
       modelInfo,
     },
   };
+}
+
+function secondsToMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 /** Replaces every `os.environ/NAME` string with the variable's value; unset ones become undefined and are recorded. */
@@ -146,6 +154,8 @@ function unsupportedKeys(raw: RawConfig, providers: ProviderLookup): string[] {
     ...extra(raw, SUPPORTED_KEYS.top, ''),
     ...extra(raw.general_settings, SUPPORTED_KEYS.general_settings, 'general_settings'),
     ...extra(raw.router_settings, SUPPORTED_KEYS.router_settings, 'router_settings'),
+    ...extra(raw.router_settings?.routing_strategy_args, SUPPORTED_KEYS.routing_strategy_args, 'router_settings.routing_strategy_args'),
+    ...extra(raw.router_settings?.retry_policy, SUPPORTED_KEYS.retry_policy, 'router_settings.retry_policy'),
     ...extra(raw.litellm_settings, SUPPORTED_KEYS.litellm_settings, 'litellm_settings'),
   ];
   raw.model_list.forEach((entry, i) => {

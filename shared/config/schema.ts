@@ -1,8 +1,13 @@
 // LiteLLM's config.yaml shape, as far as Tollgate reads it. Sections are loose: keys not listed here
 // are reported once at start by `unsupportedKeys` and otherwise ignored.
 import { z } from 'zod';
+import type { RoutingStrategyName } from './types.ts';
 
 const positiveSeconds = z.number().positive();
+const usdPerToken = z.number().min(0);
+const retryCount = z.number().int().min(0);
+/** LiteLLM's fallback lists: `[{"gpt-4o": ["claude-sonnet", "gpt-4o-mini"]}]`. */
+const fallbackList = z.array(z.record(z.string(), z.array(z.string().min(1))));
 
 export const litellmParamsSchema = z.looseObject({
   model: z.string().min(1, 'must name "<provider>/<model>"'),
@@ -11,7 +16,10 @@ export const litellmParamsSchema = z.looseObject({
   api_version: z.string().optional(),
   timeout: positiveSeconds.optional(),
   stream_timeout: positiveSeconds.optional(),
-  max_retries: z.number().int().min(0).optional(),
+  max_retries: retryCount.optional(),
+  cooldown_time: positiveSeconds.optional(),
+  input_cost_per_token: usdPerToken.optional(),
+  output_cost_per_token: usdPerToken.optional(),
   rpm: z.number().int().positive().optional(),
   tpm: z.number().int().positive().optional(),
   weight: z.number().positive().optional(),
@@ -21,14 +29,43 @@ export const litellmParamsSchema = z.looseObject({
 export const modelEntrySchema = z.looseObject({
   model_name: z.string().min(1),
   litellm_params: litellmParamsSchema,
-  model_info: z.record(z.string(), z.unknown()).optional(),
+  model_info: z.looseObject({
+    max_input_tokens: z.number().int().positive().optional(),
+    input_cost_per_token: usdPerToken.optional(),
+    output_cost_per_token: usdPerToken.optional(),
+  }).optional(),
+});
+
+export const routerSettingsSchema = z.looseObject({
+  routing_strategy: z.string().optional(),
+  routing_strategy_args: z.looseObject({
+    ttl: positiveSeconds.optional(),
+    lowest_latency_buffer: z.number().min(0).optional(),
+  }).optional(),
+  num_retries: retryCount.optional(),
+  retry_policy: z.looseObject({
+    RateLimitErrorRetries: retryCount.optional(),
+    TimeoutErrorRetries: retryCount.optional(),
+    InternalServerErrorRetries: retryCount.optional(),
+  }).optional(),
+  timeout: positiveSeconds.optional(),
+  stream_timeout: positiveSeconds.optional(),
+  fallbacks: fallbackList.optional(),
+  context_window_fallbacks: fallbackList.optional(),
+  content_policy_fallbacks: fallbackList.optional(),
+  max_fallbacks: retryCount.optional(),
+  allowed_fails: retryCount.optional(),
+  cooldown_time: z.number().min(0).optional(),
 });
 
 export const configSchema = z.looseObject({
   model_list: z.array(modelEntrySchema).default([]),
   general_settings: z.looseObject({ master_key: z.string().min(1).optional() }).optional(),
-  router_settings: z.looseObject({ routing_strategy: z.string().optional() }).optional(),
-  litellm_settings: z.looseObject({ drop_params: z.boolean().optional() }).optional(),
+  router_settings: routerSettingsSchema.optional(),
+  litellm_settings: z.looseObject({
+    drop_params: z.boolean().optional(),
+    cost_margin_config: z.record(z.string(), z.union([z.number().min(0), z.strictObject({ percentage: z.number().min(0).optional(), fixed_amount: z.number().min(0).optional() })])).optional(),
+  }).optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -37,11 +74,29 @@ export type RawConfig = z.infer<typeof configSchema>;
 export const SUPPORTED_KEYS = {
   top: ['model_list', 'general_settings', 'router_settings', 'litellm_settings'],
   entry: ['model_name', 'litellm_params', 'model_info'],
-  litellm_params: ['model', 'api_base', 'api_key', 'api_version', 'timeout', 'stream_timeout', 'rpm', 'tpm', 'weight', 'extra_headers'],
+  litellm_params: [
+    'model', 'api_base', 'api_key', 'api_version', 'timeout', 'stream_timeout', 'rpm', 'tpm', 'weight', 'extra_headers',
+    'max_retries', 'cooldown_time', 'input_cost_per_token', 'output_cost_per_token', 'cache_read_input_token_cost', 'cache_creation_input_token_cost',
+  ],
   general_settings: ['master_key'],
-  router_settings: ['routing_strategy'],
-  litellm_settings: ['drop_params'],
+  router_settings: [
+    'routing_strategy', 'routing_strategy_args', 'num_retries', 'retry_policy', 'timeout', 'stream_timeout', 'fallbacks',
+    'context_window_fallbacks', 'content_policy_fallbacks', 'max_fallbacks', 'allowed_fails', 'cooldown_time',
+  ],
+  routing_strategy_args: ['ttl', 'lowest_latency_buffer'],
+  retry_policy: ['RateLimitErrorRetries', 'TimeoutErrorRetries', 'InternalServerErrorRetries'],
+  litellm_settings: ['drop_params', 'cost_margin_config'],
 } as const;
 
-/** Routing strategies Tollgate implements; others are warned about and fall back to the first. */
-export const SUPPORTED_ROUTING_STRATEGIES = ['simple-shuffle'];
+/**
+ * Routing strategies Tollgate implements, by the names LiteLLM accepts (`usage-based-routing-v2` is
+ * LiteLLM's newer implementation of the same rule); others are warned about and fall back to simple-shuffle.
+ */
+export const SUPPORTED_ROUTING_STRATEGIES: Record<string, RoutingStrategyName> = {
+  'simple-shuffle': 'simple-shuffle',
+  'least-busy': 'least-busy',
+  'latency-based-routing': 'latency-based-routing',
+  'usage-based-routing': 'usage-based-routing',
+  'usage-based-routing-v2': 'usage-based-routing',
+  'cost-based-routing': 'cost-based-routing',
+};

@@ -1,4 +1,5 @@
 // The gateway's configuration after loading: what the rest of the code reads, never the raw YAML.
+import type { MarginConfig } from '../pricing/margin.ts';
 
 /** One `model_list` entry, enabled, with every `os.environ/` value resolved. Holds a credential: never log it whole. */
 export interface Deployment {
@@ -21,6 +22,12 @@ export interface Deployment {
   weight?: number;
   rpm?: number;
   tpm?: number;
+  /** `litellm_params.max_retries`: how often one request may retry on this deployment. */
+  maxRetries?: number;
+  /** `litellm_params.cooldown_time`, overriding the router's. */
+  cooldownTimeMs?: number;
+  /** `model_info.max_input_tokens`: prompts estimated larger skip this deployment. */
+  maxInputTokens?: number;
   /** All of `litellm_params`, resolved, for provider-specific keys. */
   params: Record<string, unknown>;
   modelInfo: Record<string, unknown>;
@@ -34,8 +41,40 @@ export interface GatewayConfig {
   disabled: Array<{ modelName: string; reason: string }>;
   masterKey?: string;
   dropParams: boolean;
+  /** `litellm_settings.cost_margin_config`: what keys are charged on top of provider cost. */
+  costMargins?: MarginConfig;
+  router: RouterSettings;
   /** Once-at-start warnings: ignored keys, disabled deployments. */
   warnings: string[];
+}
+
+export type RoutingStrategyName = 'simple-shuffle' | 'least-busy' | 'latency-based-routing' | 'usage-based-routing' | 'cost-based-routing';
+
+/** Model group → the groups to try, in order, when it fails. */
+export type FallbackMap = ReadonlyMap<string, readonly string[]>;
+
+/** Retry counts per kind of failure (LiteLLM's `retry_policy`), overriding `numRetries`. */
+export interface RetryPolicy {
+  rateLimit?: number;
+  timeout?: number;
+  serverError?: number;
+}
+
+/** `router_settings`, with LiteLLM's defaults filled in. */
+export interface RouterSettings {
+  strategy: RoutingStrategyName;
+  /** latency-based-routing: how long a measurement counts, and the margin within which deployments tie. */
+  latencyTtlMs: number;
+  latencyBuffer: number;
+  numRetries: number;
+  retryPolicy: RetryPolicy;
+  fallbacks: FallbackMap;
+  contextWindowFallbacks: FallbackMap;
+  contentPolicyFallbacks: FallbackMap;
+  maxFallbacks: number;
+  /** A deployment failing more than this many times in a minute cools down. */
+  allowedFails: number;
+  cooldownTimeMs: number;
 }
 
 /** What the config loader needs to know of a provider, from the provider registry. */

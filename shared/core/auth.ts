@@ -20,6 +20,11 @@ export function presentedKey(headers: Record<string, string>): string | undefine
   return undefined;
 }
 
+/** A path with any key in it (POST /key/sk-.../regenerate) shortened to LiteLLM's `sk-...abcd`, for logs. */
+export function maskKeysInPath(path: string): string {
+  return path.replace(/sk-[^/]*/g, (key) => `sk-...${key.slice(-4)}`);
+}
+
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
@@ -42,12 +47,13 @@ export async function authenticate(request: GatewayRequest, ctx: RequestContext,
     throw new GatewayError('missing_key', 'No API key. Send your gateway key as `Authorization: Bearer sk-...`.');
   }
   if (sameSecret(key, options.masterKey)) return { kind: 'master' };
-  if (level === 'admin') {
-    throw new GatewayError('invalid_key', 'This route needs the master key (general_settings.master_key).');
-  }
   for (const authenticator of options.authenticators) {
     const identity = await authenticator(key, ctx);
-    if (identity) return identity;
+    if (!identity) continue;
+    // A valid key that is not the master key is known but not allowed here.
+    if (level === 'admin') throw new GatewayError('permission_denied', 'This route needs the master key (general_settings.master_key); a virtual key may not call it.');
+    return identity;
   }
+  if (level === 'admin') throw new GatewayError('invalid_key', 'This route needs the master key (general_settings.master_key).');
   throw new GatewayError('invalid_key', 'Invalid API key. Check the key you send in the Authorization header.');
 }

@@ -1,7 +1,7 @@
 // The one request handler: plain request in, response out. Adapters (local server, Lambda) own the
 // I/O; everything else happens here or in the routes it dispatches to.
 import { randomUUID } from 'node:crypto';
-import { authenticate, type AuthOptions } from './auth.ts';
+import { authenticate, maskKeysInPath, type AuthOptions } from './auth.ts';
 import { asGatewayError, GatewayError } from './errors.ts';
 import type { Log } from './log.ts';
 import { RouteTable } from './route-table.ts';
@@ -103,11 +103,12 @@ async function runHooks(request: GatewayRequest, ctx: RequestContext, hooks: Aft
       ctx.log.error('after-response hook failed', { requestId: ctx.requestId, error: String(error) });
     }
   }
-  // The query string is left out on purpose: it may hold a raw key (GET /key/info?key=...).
+  // The query string is left out on purpose, and keys in the path masked: either may hold a raw key
+  // (GET /key/info?key=..., POST /key/sk-.../regenerate).
   ctx.log.info('request', {
     requestId: ctx.requestId,
     method: request.method,
-    path: request.path,
+    path: maskKeysInPath(request.path),
     status: ctx.error?.status ?? ctx.status,
     model: ctx.requestedModel,
     deployment: ctx.deployment?.id,

@@ -1,8 +1,10 @@
 // The core's contract with its adapters (local Node server, Lambda) and with route modules.
 import type { Usage } from '../openai/types.ts';
+import type { RequestCost } from '../pricing/types.ts';
 import type { Deployment } from '../config/types.ts';
 import type { GatewayError } from './errors.ts';
 import type { Log } from './log.ts';
+import type { VirtualKeyIdentity } from '../keys/identity.ts';
 
 /** A request as every adapter hands it to the core: no sockets, no framework objects. */
 export interface GatewayRequest {
@@ -30,10 +32,11 @@ export interface GatewayResponse {
   done(): Promise<void>;
 }
 
-/** Who is calling. Later issues add kinds (virtual keys, users, teams). */
+/** Who is calling: the master key, anyone (no master key configured), or a virtual key. */
 export type Identity =
   | { kind: 'master' }
-  | { kind: 'open' };
+  | { kind: 'open' }
+  | VirtualKeyIdentity;
 
 export interface Timings {
   /** Epoch ms when the core received the request. */
@@ -58,6 +61,10 @@ export interface RequestContext {
   requestedModel?: string;
   deployment?: Deployment;
   usage?: Usage;
+  /** Set when no usage came back (a stream cut short) and `usage` was estimated from what was sent. */
+  usageEstimated?: boolean;
+  /** What the request cost, once its usage is known. */
+  cost?: RequestCost;
   status?: number;
   error?: GatewayError;
   /** Registers work to run after the last byte has gone out, whether the client stayed or not. */

@@ -12,9 +12,9 @@ export interface UpstreamRequest {
   body?: string;
   /** The request's abort signal: client gone. */
   signal: AbortSignal;
-  /** Non-streams: the whole exchange. Streams: the longest silence between chunks. */
+  /** Non-streams: the whole exchange. Streams without `firstByteTimeoutMs`: the longest silence. */
   timeoutMs: number;
-  /** Streams: time allowed until the response headers. */
+  /** Streams (`stream_timeout`): time allowed until the response headers, and between chunks. */
   firstByteTimeoutMs?: number;
   stream: boolean;
 }
@@ -44,7 +44,7 @@ export async function callUpstream(upstream: UpstreamRequest, mapError: Upstream
       signal,
       dispatcher,
       headersTimeout: upstream.firstByteTimeoutMs ?? upstream.timeoutMs,
-      bodyTimeout: upstream.timeoutMs,
+      bodyTimeout: upstream.stream ? upstream.firstByteTimeoutMs ?? upstream.timeoutMs : upstream.timeoutMs,
     });
   } catch (error) {
     throw connectionError(error, upstream, deadline);

@@ -1,7 +1,7 @@
 // Checks a chat-completions body before anything is sent upstream, so bad input gets a 400 naming
 // the field. Objects are loose: fields not listed pass through to the provider unchanged.
 import { z } from 'zod';
-import { GatewayError } from '../core/errors.ts';
+import { invalidRequest } from '../core/invalid-request.ts';
 import type { ChatCompletionRequest } from './types.ts';
 
 const contentPart = z.looseObject({ type: z.string() });
@@ -39,7 +39,5 @@ const chatRequestSchema = z.looseObject({
 export function parseChatRequest(body: unknown): ChatCompletionRequest {
   const result = chatRequestSchema.safeParse(body);
   if (result.success) return result.data as ChatCompletionRequest;
-  const issue = result.error.issues[0]!;
-  const param = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-  throw new GatewayError('invalid_request', `Invalid request: ${param ? `${param}: ` : ''}${issue.message}`, { param: param || null });
+  throw invalidRequest(result.error);
 }

@@ -9,6 +9,13 @@ export const GATEWAY_FIELDS = [
   'num_retries', 'disable_fallbacks', 'cache', 'caching', 'guardrails', 'tags', 'litellm_metadata',
 ] as const;
 
+/** Any request body as it goes upstream: `model` set to the upstream model, gateway-only fields gone. */
+export function withoutGatewayFields<T extends { model: string }>(body: T, upstreamModel: string): T {
+  const request: T = { ...body, model: upstreamModel };
+  for (const field of GATEWAY_FIELDS) delete (request as Record<string, unknown>)[field];
+  return request;
+}
+
 export function prepareParams(
   body: ChatCompletionRequest,
   provider: { name: string; unsupportedParams: ReadonlySet<string> },
@@ -16,8 +23,7 @@ export function prepareParams(
   configDropParams: boolean,
 ): ChatCompletionRequest {
   const drop = body['drop_params'] === true || configDropParams;
-  const request: ChatCompletionRequest = { ...body, model: upstreamModel };
-  for (const field of GATEWAY_FIELDS) delete request[field];
+  const request = withoutGatewayFields(body, upstreamModel);
   const refused: string[] = [];
   for (const key of Object.keys(request)) {
     if (!provider.unsupportedParams.has(key) || request[key] === undefined || request[key] === null) continue;

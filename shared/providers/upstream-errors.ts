@@ -14,7 +14,7 @@ export interface UpstreamFailure {
   secrets?: Array<string | undefined>;
 }
 
-const CONTEXT_WINDOW = /context[ _-]?(length|window)|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length of (the )?(messages|prompt)/i;
+const CONTEXT_WINDOW = /context[ _-]?(length|window)|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length of (the )?(messages|prompt)|exceeds the maximum number of tokens/i;
 const CONTENT_POLICY = /content[ _-]?(policy|filter|management)|responsibleaipolicyviolation|safety system|flagged/i;
 
 export function upstreamError(failure: UpstreamFailure): GatewayError {

@@ -4,10 +4,14 @@ import { asGatewayError } from '../core/errors.ts';
 import { parseJsonObject } from '../core/json-body.ts';
 import { SSE_DONE, SSE_HEADERS, sseData, sseError } from '../core/sse.ts';
 import type { RequestContext, Route } from '../core/types.ts';
+import { authorizeModel } from '../keys/model-access.ts';
+import { estimateUsage } from '../pricing/estimate-usage.ts';
+import { costHeaders, settleCost } from '../pricing/request-cost.ts';
 import { parseChatRequest } from '../openai/chat-request-schema.ts';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../openai/types.ts';
 import { routeChat } from '../routing/route-chat.ts';
 import type { Services } from '../services.ts';
+import { deploymentHeaders } from './deployment-headers.ts';
 
 export function chatCompletionsRoutes(services: Services): Route[] {
   return [{
@@ -16,34 +20,33 @@ export function chatCompletionsRoutes(services: Services): Route[] {
     auth: 'caller',
     async handle(request, ctx) {
       const body = parseChatRequest(parseJsonObject(request.body));
+      await authorizeModel(ctx, services, body.model, body.user);
       const result = await routeChat(body, ctx, services);
       const headers = deploymentHeaders(ctx);
       if (!result.stream) {
-        const completion = { ...result.completion, model: body.model };
+        const completion = { ...result.completion, model: result.reportedModel ?? result.completion.model };
         ctx.usage = completion.usage;
-        return { headers, body: JSON.stringify(completion) };
+        return { headers: { ...headers, ...costHeaders(settleCost(ctx, services.pricer)) }, body: JSON.stringify(completion) };
       }
-      return { headers: { ...headers, ...SSE_HEADERS }, body: sseStream(result.chunks, body, ctx) };
+      return { headers: { ...headers, ...SSE_HEADERS }, body: sseStream(result.chunks, body, ctx, services, result.reportedModel) };
     },
   }];
-}
-
-function deploymentHeaders(ctx: RequestContext): Record<string, string> {
-  const id = ctx.deployment?.id ?? '';
-  return { 'x-tollgate-model-id': id, 'x-litellm-model-id': id, 'x-litellm-model-group': ctx.requestedModel ?? '' };
 }
 
 /**
  * Re-frames provider chunks as OpenAI SSE. Usage is recorded from whichever chunk carries it; the
  * usage-only chunk reaches the client only if it asked (`stream_options.include_usage`).
  */
-async function* sseStream(chunks: AsyncIterable<ChatCompletionChunk>, body: ChatCompletionRequest, ctx: RequestContext): AsyncGenerator<string> {
+async function* sseStream(chunks: AsyncIterable<ChatCompletionChunk>, body: ChatCompletionRequest, ctx: RequestContext, services: Services, reportedModel: string | undefined): AsyncGenerator<string> {
   const wantsUsage = body.stream_options?.include_usage === true;
+  let sentText = '';
   try {
     for await (const chunk of chunks) {
-      chunk.model = body.model;
+      if (reportedModel) chunk.model = reportedModel;
+      for (const choice of chunk.choices) sentText += (choice.delta.content ?? '') + (choice.delta.reasoning_content ?? '');
       if (chunk.usage) {
         ctx.usage = chunk.usage;
+        chunk.usage.cost = settleCost(ctx, services.pricer)?.charged;
         if (!wantsUsage) {
           if (chunk.choices.length === 0) continue;
           delete chunk.usage;
@@ -59,5 +62,12 @@ async function* sseStream(chunks: AsyncIterable<ChatCompletionChunk>, body: Chat
     ctx.error = failure;
     ctx.log.warn('stream failed after the first byte', { requestId: ctx.requestId, kind: failure.kind });
     yield sseError(failure);
+  } finally {
+    // Cut short (client gone, upstream failed) before the usage chunk: price what was sent.
+    if (!ctx.usage) {
+      ctx.usage = estimateUsage(body.messages, sentText);
+      ctx.usageEstimated = true;
+      settleCost(ctx, services.pricer);
+    }
   }
 }

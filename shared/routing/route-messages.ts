@@ -7,6 +7,7 @@ import { toChatRequest } from '../anthropic-format/to-chat-request.ts';
 import type { Deployment } from '../config/types.ts';
 import type { RequestContext } from '../core/types.ts';
 import type { ChatCompletionRequest, ChatMessage } from '../openai/types.ts';
+import { PROVIDER_NAME as ANTHROPIC } from '../providers/anthropic/errors.ts';
 import { forwardCountTokens, forwardMessages, type MessagesAnswer } from '../providers/anthropic/passthrough.ts';
 import { withoutGatewayFields } from '../providers/params.ts';
 import type { Services } from '../services.ts';
@@ -29,7 +30,7 @@ export type RoutedMessages = MessagesAttempt & {
 export async function routeMessages(body: MessagesRequest, ctx: RequestContext, services: Services, beta?: string): Promise<RoutedMessages> {
   let translated: ChatCompletionRequest | undefined;
   const routed = await services.router.route(await routeRequest(body, ctx, services), ctx, async (deployment): Promise<MessagesAttempt> => {
-    if (deployment.provider === 'anthropic') return { format: 'anthropic', answer: await passthrough(body, deployment, ctx, beta) };
+    if (deployment.provider === ANTHROPIC) return { format: 'anthropic', answer: await passthrough(body, deployment, ctx, beta) };
     // Translated once, on the first deployment that needs it: a passthrough never does.
     const request = (translated ??= toChatRequest(body));
     return { format: 'openai', chat: await attemptChat(request, deployment, ctx, services.providers, services.config.dropParams), request };
@@ -44,7 +45,7 @@ export async function routeMessages(body: MessagesRequest, ctx: RequestContext, 
 export async function routeCountTokens(body: MessagesRequest, ctx: RequestContext, services: Services, beta?: string): Promise<{ input_tokens: number; estimated: boolean }> {
   const routed = await services.router.route(await routeRequest(body, ctx, services), ctx, async (deployment) => {
     ctx.deployment = deployment;
-    if (deployment.provider !== 'anthropic') return { input_tokens: promptTokens(body), estimated: true };
+    if (deployment.provider !== ANTHROPIC) return { input_tokens: promptTokens(body), estimated: true };
     return { ...(await forwardCountTokens({ body: upstreamBody(body, deployment), deployment, signal: ctx.signal, beta })), estimated: false };
   });
   return routed.value;

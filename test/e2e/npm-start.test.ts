@@ -1,6 +1,8 @@
 // What a newcomer does: `npm start` with the default config, then the README's curl.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 let child: ChildProcess | undefined;
@@ -13,7 +15,9 @@ afterEach(() => {
 /** Starts `npm start` on a free port and resolves with its URL and what it printed so far. */
 function npmStart(env: Record<string, string>): Promise<{ url: string; output: () => string }> {
   let output = '';
-  child = spawn('npm', ['start', '--silent'], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Each start gets its own key store, away from the developer's .tollgate/.
+  const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-npm-start-'));
+  child = spawn('npm', ['start', '--silent'], { env: { ...process.env, PORT: '0', TOLLGATE_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   return new Promise((resolve, reject) => {
     const onData = (data: Buffer) => {
       output += data.toString();

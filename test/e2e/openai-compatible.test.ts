@@ -64,6 +64,8 @@ describe('chat completions through the openai client', () => {
     expect(chunks.every((c) => c.model === 'gpt-test')).toBe(true);
     expect(chunks.some((c) => c.usage)).toBe(false);
     expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('stop');
+    // The gateway asked for usage anyway: spend is priced from it.
+    expect(upstream.requests[0]!.json.stream_options).toEqual({ include_usage: true });
   });
 
   it('passes the usage chunk on when stream_options.include_usage is set', async () => {

@@ -3,6 +3,7 @@ import { buildGateway, type AppOptions } from '../../shared/app.ts';
 import { loadConfig } from '../../shared/config/load.ts';
 import type { Log } from '../../shared/core/log.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
+import { systemRuntime, type RouterRuntime } from '../../shared/routing/runtime.ts';
 import { listen, type RunningServer } from '../../local/node-adapter.ts';
 
 export interface LogLine { level: string; message: string; fields?: Record<string, unknown> }
@@ -13,6 +14,9 @@ export function recordingLog(): Log & { lines: LogLine[]; text(): string } {
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), text: () => JSON.stringify(lines) };
 }
 
+/** Retry backoffs return at once, so suites that provoke upstream errors stay fast; router tests pass their own runtime. */
+const noBackoff: RouterRuntime = { ...systemRuntime, sleep: async () => {} };
+
 export interface TestGateway extends RunningServer {
   log: ReturnType<typeof recordingLog>;
 }
@@ -21,7 +25,7 @@ export async function startGateway(yaml: string, env: Record<string, string> = {
   const providers = defaultProviders();
   const config = loadConfig(yaml, 'test.config.yaml', (name) => env[name], (prefix) => providers.get(prefix));
   const log = recordingLog();
-  const gateway = buildGateway({ config, log, providers, ...options });
+  const gateway = buildGateway({ config, log, providers, routerRuntime: noBackoff, ...options });
   const running = await listen(gateway, '127.0.0.1', 0);
   return { ...running, log };
 }

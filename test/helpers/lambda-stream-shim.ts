@@ -15,7 +15,7 @@ const DELIMITER_LEN = 8;
  * Merges into an existing object: Powertools' invoke store puts its own member there when imported first.
  */
 export function installLambdaShim(): void {
-  const global = globalThis as Record<string, Record<string, unknown> | undefined>;
+  const global = globalThis as unknown as Record<string, Record<string, unknown> | undefined>;
   if (global['awslambda']?.['streamifyResponse']) return;
   global['awslambda'] = {
     ...global['awslambda'],

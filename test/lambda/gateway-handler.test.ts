@@ -131,7 +131,7 @@ beforeAll(async () => {
     '      model: hosted_vllm/stall-model',
     `      api_base: ${upstream.url}`,
     'router_settings:',
-    '  routing_strategy: latency-based-routing',
+    '  routing_strategy: provider-budget-routing',
     'general_settings:',
     '  master_key: os.environ/TEST_TOLLGATE_MASTER_KEY',
     '',

@@ -2,6 +2,7 @@
 // System and developer messages become system text blocks; tool results become tool_result blocks
 // in a user turn; consecutive turns of one role merge, since Anthropic wants them alternating.
 import { GatewayError } from '../../core/errors.ts';
+import { parseDataUrl } from '../../openai/data-url.ts';
 import type { CacheControl, ChatMessage, ContentPart, ThinkingBlock, ToolCall } from '../../openai/types.ts';
 import type { AnthropicContentBlock, AnthropicImageBlock, AnthropicMessage, AnthropicTextBlock } from './types.ts';
 
@@ -119,13 +120,6 @@ function fileBlock(file: FilePart | undefined, at: string): AnthropicContentBloc
   }
   if (!data.base64) throw new GatewayError('invalid_request', `${at}: a file data: URL must be base64-encoded.`, { param: at });
   return { type: 'document', source: { type: 'base64', media_type: data.mediaType, data: data.data }, ...title };
-}
-
-function parseDataUrl(url: string, at: string): { mediaType: string; base64: boolean; data: string } {
-  const match = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s.exec(url);
-  if (!match) throw new GatewayError('invalid_request', `${at}: malformed data: URL.`, { param: at });
-  const params = match[2]!.split(';').filter(Boolean);
-  return { mediaType: match[1] || 'text/plain', base64: params.includes('base64'), data: match[3]! };
 }
 
 /** Thinking blocks first (Anthropic checks their signatures when tools are in play), then text, then tool calls. */

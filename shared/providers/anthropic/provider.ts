@@ -3,7 +3,7 @@
 import type { Deployment } from '../../config/types.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { sseEvents } from '../../http/sse-events.ts';
-import { callUpstream, connectionError, readJson, type UpstreamBody, type UpstreamRequest } from '../../http/upstream.ts';
+import { callUpstream, connectionError, readJson, type UpstreamBody, type UpstreamErrorMapper, type UpstreamRequest, type UpstreamResponse } from '../../http/upstream.ts';
 import type { ChatCompletionChunk } from '../../openai/types.ts';
 import { withVersionPath } from '../api-base.ts';
 import type { ChatCall, ChatResult, Provider } from '../types.ts';
@@ -21,7 +21,7 @@ export const ANTHROPIC_VERSION = '2023-06-01';
  * OpenAI parameters the Messages API has no counterpart for (LiteLLM's Anthropic config supports
  * none of them): refused with a 400, or dropped under drop_params.
  */
-const UNSUPPORTED_PARAMS = [
+export const ANTHROPIC_UNSUPPORTED_PARAMS = [
   'frequency_penalty', 'presence_penalty', 'logit_bias', 'logprobs', 'top_logprobs', 'n', 'seed',
   'audio', 'modalities', 'prediction', 'functions', 'function_call', 'service_tier', 'store',
   'verbosity', 'prompt_cache_key', 'prompt_cache_retention', 'safety_identifier',
@@ -32,7 +32,7 @@ export const anthropicProvider: Provider = {
   apiKeyEnv: 'ANTHROPIC_API_KEY',
   requiresApiKey: true,
   requiresApiBase: false,
-  unsupportedParams: new Set(UNSUPPORTED_PARAMS),
+  unsupportedParams: new Set(ANTHROPIC_UNSUPPORTED_PARAMS),
 
   async chat({ request, deployment, signal }: ChatCall): Promise<ChatResult> {
     const { body, jsonTool } = toAnthropicRequest(request);
@@ -45,25 +45,35 @@ export const anthropicProvider: Provider = {
       timeoutMs: deployment.timeoutMs,
       firstByteTimeoutMs: deployment.streamTimeoutMs,
     };
-    const response = await callUpstream(upstream, (status, text, headers) =>
-      upstreamError({ provider: PROVIDER_NAME, status, ...parseErrorBody(text), retryAfterSeconds: retryAfterSeconds(headers), secrets: [deployment.apiKey] }));
-    if (!upstream.stream) {
-      const message = (await readJson(response, upstream)) as AnthropicResponse | AnthropicErrorBody;
-      if (message.type === 'error') throw streamError(message.error, deployment.apiKey);
-      if (message.type !== 'message' || !Array.isArray(message.content)) {
-        throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered with something that is not a message.`);
-      }
-      return { stream: false, completion: toChatCompletion(message, { jsonTool }) };
-    }
-    return { stream: true, chunks: chunksOf(response.body, upstream, deployment, jsonTool) };
+    const response = await callUpstream(upstream, upstreamErrorMapper(deployment));
+    return readAnswer(response, upstream, jsonTool, deployment.apiKey);
   },
 };
 
-export function messagesUrl(deployment: Deployment): string {
-  return `${withVersionPath(deployment.apiBase ?? ANTHROPIC_DEFAULT_API_BASE, '/v1')}/messages`;
+/** A Messages API answer, whole or streamed, as OpenAI's; Claude on Vertex AI answers the same way. */
+export async function readAnswer(response: UpstreamResponse, upstream: UpstreamRequest, jsonTool: boolean, apiKey: string | undefined): Promise<ChatResult> {
+  if (!upstream.stream) {
+    const message = (await readJson(response, upstream)) as AnthropicResponse | AnthropicErrorBody;
+    if (message.type === 'error') throw streamError(message.error, apiKey);
+    if (message.type !== 'message' || !Array.isArray(message.content)) {
+      throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered with something that is not a message.`);
+    }
+    return { stream: false, completion: toChatCompletion(message, { jsonTool }) };
+  }
+  return { stream: true, chunks: chunksOf(response.body, upstream, apiKey, jsonTool) };
 }
 
-function requestHeaders(deployment: Deployment): Record<string, string> {
+/** `path` is `messages` or `messages/count_tokens`. */
+export function messagesUrl(deployment: Deployment, path = 'messages'): string {
+  return `${withVersionPath(deployment.apiBase ?? ANTHROPIC_DEFAULT_API_BASE, '/v1')}/${path}`;
+}
+
+export function upstreamErrorMapper(deployment: Deployment): UpstreamErrorMapper {
+  return (status, text, headers) =>
+    upstreamError({ provider: PROVIDER_NAME, status, ...parseErrorBody(text), retryAfterSeconds: retryAfterSeconds(headers), secrets: [deployment.apiKey] });
+}
+
+export function requestHeaders(deployment: Deployment): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/json, text/event-stream',
@@ -73,10 +83,10 @@ function requestHeaders(deployment: Deployment): Record<string, string> {
   return { ...headers, ...deployment.extraHeaders };
 }
 
-async function* chunksOf(body: UpstreamBody, upstream: UpstreamRequest, deployment: Deployment, jsonTool: boolean): AsyncGenerator<ChatCompletionChunk> {
+async function* chunksOf(body: UpstreamBody, upstream: UpstreamRequest, apiKey: string | undefined, jsonTool: boolean): AsyncGenerator<ChatCompletionChunk> {
   let finished = false;
   try {
-    yield* toChunks(sseEvents(body), { jsonTool, apiKey: deployment.apiKey });
+    yield* toChunks(sseEvents(body), { jsonTool, apiKey });
     finished = true;
   } catch (error) {
     if (error instanceof SyntaxError) throw new GatewayError('upstream_error', `${PROVIDER_NAME} sent a stream event that is not JSON.`);

@@ -70,7 +70,7 @@ export function toAnthropicRequest(request: ChatCompletionRequest): AnthropicCal
   return { body, jsonTool: usesJsonTool };
 }
 
-interface Thinking {
+export interface Thinking {
   config?: AnthropicThinkingConfig;
   /** Tokens set aside for thinking, when known; max_tokens must exceed it. */
   budget?: number;
@@ -83,7 +83,7 @@ interface Thinking {
  * mapping); on Claude 4.6+, which think adaptively and (4.7+) refuse budgets, to adaptive thinking
  * with output_config.effort instead. `none` means no thinking.
  */
-function thinkingFor(request: ChatCompletionRequest, outputConfig: AnthropicOutputConfig): Thinking {
+export function thinkingFor(request: ChatCompletionRequest, outputConfig: AnthropicOutputConfig): Thinking {
   const given = request['thinking'];
   if (given && typeof given === 'object') {
     const config = given as AnthropicThinkingConfig;
@@ -104,7 +104,7 @@ function thinkingFor(request: ChatCompletionRequest, outputConfig: AnthropicOutp
  * budget plus the default (as LiteLLM). A limit at or below a budget Tollgate chose is taken to
  * be for the answer, and the budget is added to it, since Anthropic wants max_tokens > budget.
  */
-function maxTokensFor(request: ChatCompletionRequest, thinking: Thinking): number {
+export function maxTokensFor(request: ChatCompletionRequest, thinking: Thinking): number {
   const given = request.max_completion_tokens ?? request.max_tokens ?? undefined;
   const budget = thinking.budget ?? 0;
   if (given === undefined) return DEFAULT_MAX_TOKENS + budget;

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError, type ErrorKind } from '../../core/errors.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatMessage, Usage } from '../../openai/types.ts';
+import { estimateUsage } from '../../pricing/estimate-usage.ts';
 import type { ChatResult, Provider } from '../types.ts';
 
 /** `mock_response: "litellm.RateLimitError"` makes the mock fail the way that provider error would, as in LiteLLM. */
@@ -52,7 +53,8 @@ async function* mockChunks(id: string, created: number, request: ChatCompletionR
   yield chunk({ role: 'assistant', content: '' });
   for (const piece of content.match(/\S+\s*|\s+/g) ?? []) yield chunk({ content: piece });
   yield chunk({}, 'stop');
-  if (request.stream_options?.include_usage) yield { id, object: 'chat.completion.chunk', created, model: request.model, choices: [], usage };
+  // Always: the chat route hides it from clients that did not ask, and records it either way.
+  yield { id, object: 'chat.completion.chunk', created, model: request.model, choices: [], usage };
 }
 
 function defaultReply(messages: ChatMessage[]): string {
@@ -61,12 +63,4 @@ function defaultReply(messages: ChatMessage[]): string {
     ? last.content
     : (last?.content ?? []).map((part) => (part.type === 'text' ? String(part['text']) : '')).join(' ');
   return `Hello from Tollgate's mock provider. You said: ${text.trim() || '(nothing)'}`;
-}
-
-/** About four characters a token: the mock has no tokenizer, and callers only need plausible counts. */
-function estimateUsage(messages: ChatMessage[], content: string): Usage {
-  const promptChars = JSON.stringify(messages).length;
-  const prompt_tokens = Math.max(1, Math.ceil(promptChars / 4));
-  const completion_tokens = Math.max(1, Math.ceil(content.length / 4));
-  return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
 }

@@ -19,9 +19,13 @@ export interface OpenAICompatiblePreset {
   renamedParams?: Record<string, string>;
   /** Prepended to an upstream model id given without a path (Fireworks' `accounts/fireworks/models/`). */
   modelPrefix?: string;
-  /** The chat URL when it is not `<base>/chat/completions` (Azure's deployment URLs). */
-  chatUrl?: (base: string, deployment: Deployment) => string;
+  /** An endpoint's URL when it is not `<base>/<endpoint>` (Azure's deployment URLs). */
+  endpointUrl?: (base: string, deployment: Deployment, endpoint: OpenAIEndpoint) => string;
+  /** `false` for providers with no embeddings API: their models answer POST /v1/embeddings with a 400. */
+  embeddings?: false;
 }
+
+export type OpenAIEndpoint = 'chat/completions' | 'embeddings';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
@@ -34,11 +38,11 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     apiKeyEnv: 'AZURE_API_KEY',
     requiresApiKey: true,
     requiresApiBase: true,
-    // https://{resource}.openai.azure.com/openai/deployments/{deployment}/chat/completions?api-version=...
-    chatUrl: (base, deployment) => {
+    // https://{resource}.openai.azure.com/openai/deployments/{deployment}/{chat/completions|embeddings}?api-version=...
+    endpointUrl: (base, deployment, endpoint) => {
       const root = base.replace(/\/openai$/, '');
       const version = deployment.apiVersion ?? AZURE_DEFAULT_API_VERSION;
-      return `${root}/openai/deployments/${encodeURIComponent(deployment.upstreamModel)}/chat/completions?api-version=${encodeURIComponent(version)}`;
+      return `${root}/openai/deployments/${encodeURIComponent(deployment.upstreamModel)}/${endpoint}?api-version=${encodeURIComponent(version)}`;
     },
   },
   { name: 'ollama', defaultApiBase: 'http://localhost:11434/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'OLLAMA_API_KEY', requiresApiKey: false, requiresApiBase: false },
@@ -46,7 +50,7 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
   { name: 'hosted_vllm', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'HOSTED_VLLM_API_KEY', requiresApiKey: false, requiresApiBase: true },
   { name: 'lm_studio', defaultApiBase: 'http://localhost:1234/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'LM_STUDIO_API_KEY', requiresApiKey: false, requiresApiBase: false },
   {
-    name: 'groq', defaultApiBase: 'https://api.groq.com/openai/v1', versionPath: '/openai/v1', auth: 'bearer', apiKeyEnv: 'GROQ_API_KEY', requiresApiKey: true, requiresApiBase: false,
+    name: 'groq', defaultApiBase: 'https://api.groq.com/openai/v1', versionPath: '/openai/v1', auth: 'bearer', apiKeyEnv: 'GROQ_API_KEY', requiresApiKey: true, requiresApiBase: false, embeddings: false,
     unsupportedParams: ['logit_bias', 'logprobs', 'top_logprobs'],
   },
   {
@@ -54,8 +58,8 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     unsupportedParams: ['logit_bias', 'logprobs', 'top_logprobs'],
     renamedParams: { seed: 'random_seed' },
   },
-  { name: 'deepseek', defaultApiBase: 'https://api.deepseek.com/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'DEEPSEEK_API_KEY', requiresApiKey: true, requiresApiBase: false },
-  { name: 'xai', defaultApiBase: 'https://api.x.ai/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'XAI_API_KEY', requiresApiKey: true, requiresApiBase: false },
+  { name: 'deepseek', defaultApiBase: 'https://api.deepseek.com/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'DEEPSEEK_API_KEY', requiresApiKey: true, requiresApiBase: false, embeddings: false },
+  { name: 'xai', defaultApiBase: 'https://api.x.ai/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'XAI_API_KEY', requiresApiKey: true, requiresApiBase: false, embeddings: false },
   { name: 'openrouter', defaultApiBase: 'https://openrouter.ai/api/v1', versionPath: '/api/v1', auth: 'bearer', apiKeyEnv: 'OPENROUTER_API_KEY', requiresApiKey: true, requiresApiBase: false },
   { name: 'together_ai', defaultApiBase: 'https://api.together.xyz/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'TOGETHERAI_API_KEY', requiresApiKey: true, requiresApiBase: false },
   {
@@ -63,7 +67,7 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     modelPrefix: 'accounts/fireworks/models/',
   },
   {
-    name: 'perplexity', defaultApiBase: 'https://api.perplexity.ai', versionPath: '', auth: 'bearer', apiKeyEnv: 'PERPLEXITYAI_API_KEY', requiresApiKey: true, requiresApiBase: false,
+    name: 'perplexity', defaultApiBase: 'https://api.perplexity.ai', versionPath: '', auth: 'bearer', apiKeyEnv: 'PERPLEXITYAI_API_KEY', requiresApiKey: true, requiresApiBase: false, embeddings: false,
     unsupportedParams: ['tools', 'tool_choice', 'parallel_tool_calls', 'logit_bias', 'logprobs', 'top_logprobs'],
   },
 ];

@@ -2,18 +2,18 @@
 import { GatewayError } from '../../core/errors.ts';
 import { callUpstream, connectionError, readJson, type UpstreamRequest } from '../../http/upstream.ts';
 import { sseEvents } from '../../http/sse-events.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '../../openai/types.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingResponse } from '../../openai/types.ts';
 import type { Deployment } from '../../config/types.ts';
 import { withVersionPath } from '../api-base.ts';
-import type { ChatCall, ChatResult, Provider } from '../types.ts';
+import type { ChatCall, ChatResult, EmbeddingCall, Provider } from '../types.ts';
 import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
-import type { OpenAICompatiblePreset } from './presets.ts';
+import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
 
 export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provider {
   const mapError = (deployment: Deployment) => (status: number, text: string, headers: Record<string, string | string[] | undefined>) =>
     upstreamError({ provider: preset.name, status, ...parseErrorBody(text), retryAfterSeconds: retryAfterSeconds(headers), secrets: [deployment.apiKey] });
 
-  return {
+  const provider: Provider = {
     name: preset.name,
     apiKeyEnv: preset.apiKeyEnv,
     requiresApiKey: preset.requiresApiKey,
@@ -35,13 +35,40 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
       return { stream: true, chunks: chunksOf(response.body, upstream, preset.name, deployment) };
     },
   };
+  if (preset.embeddings === false) return provider;
+
+  provider.embed = async ({ request, deployment, signal }: EmbeddingCall): Promise<EmbeddingResponse> => {
+    const upstream: UpstreamRequest = {
+      url: endpointUrl(preset, deployment, 'embeddings'),
+      headers: requestHeaders(preset, deployment),
+      // encoding_format and dimensions pass through: these APIs take them as OpenAI does.
+      body: JSON.stringify({ ...request, model: upstreamModel(preset, request.model) }),
+      signal,
+      stream: false,
+      timeoutMs: deployment.timeoutMs,
+    };
+    const answer = (await readJson(await callUpstream(upstream, mapError(deployment)), upstream)) as Partial<EmbeddingResponse>;
+    if (!Array.isArray(answer.data)) throw new GatewayError('upstream_error', `${preset.name} answered the embeddings request with something that is not an embeddings list.`);
+    // Some local servers leave usage out; spend then records zero tokens rather than failing the request.
+    return { object: 'list', data: answer.data, model: answer.model ?? request.model, usage: answer.usage ?? { prompt_tokens: 0, total_tokens: 0 } };
+  };
+  return provider;
 }
 
 export function chatUrl(preset: OpenAICompatiblePreset, deployment: Deployment): string {
+  return endpointUrl(preset, deployment, 'chat/completions');
+}
+
+function endpointUrl(preset: OpenAICompatiblePreset, deployment: Deployment, endpoint: OpenAIEndpoint): string {
   const configured = deployment.apiBase ?? preset.defaultApiBase;
   if (!configured) throw new GatewayError('internal', `Provider ${preset.name} has no api_base.`);
   const base = withVersionPath(configured, preset.versionPath);
-  return preset.chatUrl ? preset.chatUrl(base, deployment) : `${base}/chat/completions`;
+  return preset.endpointUrl ? preset.endpointUrl(base, deployment, endpoint) : `${base}/${endpoint}`;
+}
+
+/** Fireworks wants its account path on bare model ids. */
+function upstreamModel(preset: OpenAICompatiblePreset, model: string): string {
+  return preset.modelPrefix && !model.includes('/') ? `${preset.modelPrefix}${model}` : model;
 }
 
 function requestHeaders(preset: OpenAICompatiblePreset, deployment: Deployment): Record<string, string> {
@@ -55,7 +82,9 @@ function requestHeaders(preset: OpenAICompatiblePreset, deployment: Deployment):
 
 function upstreamBody(preset: OpenAICompatiblePreset, request: ChatCompletionRequest): Record<string, unknown> {
   const body: Record<string, unknown> = { ...request };
-  if (preset.modelPrefix && !request.model.includes('/')) body['model'] = `${preset.modelPrefix}${request.model}`;
+  // Always ask for the usage chunk: spend is priced from it. The chat route hides it from clients that did not ask.
+  if (request.stream) body['stream_options'] = { ...request.stream_options, include_usage: true };
+  body['model'] = upstreamModel(preset, request.model);
   for (const [from, to] of Object.entries(preset.renamedParams ?? {})) {
     if (from in body) {
       body[to] = body[from];

@@ -1,0 +1,128 @@
+// An Anthropic Messages request → the OpenAI chat request the provider layer takes, for models that
+// are not Anthropic's own: system → a system message, tool_result blocks → tool messages, tool_use →
+// tool_calls, thinking blocks → thinking_blocks, images and PDFs → image_url / file parts.
+import { GatewayError } from '../core/errors.ts';
+import type { ChatCompletionRequest, ChatMessage, ContentPart, FunctionTool, ThinkingBlock, ToolCall, ToolChoice } from '../openai/types.ts';
+import { THINKING_BUDGETS } from '../providers/anthropic/request.ts';
+import { GATEWAY_FIELDS } from '../providers/params.ts';
+import type { AnthropicContentBlock, AnthropicToolChoice } from '../providers/anthropic/types.ts';
+import type { MessagesRequest } from './request-schema.ts';
+
+/**
+ * Fields taken over as they are: the sampling ones both APIs share, and LiteLLM's routing fields
+ * (fallbacks, num_retries, mock_response...). `metadata` is Anthropic's own here ({user_id}, mapped
+ * below). Other Anthropic-only fields (top_k, service_tier, context_management...) have no OpenAI
+ * counterpart and are left out, since OpenAI-family APIs refuse fields they do not know.
+ */
+const KEPT = new Set<string>(['temperature', 'top_p', ...GATEWAY_FIELDS.filter((field) => field !== 'metadata')]);
+
+export function toChatRequest(request: MessagesRequest): ChatCompletionRequest {
+  const chat: ChatCompletionRequest = { model: request.model, messages: [], max_tokens: request.max_tokens };
+  for (const [key, value] of Object.entries(request)) if (KEPT.has(key) && value !== undefined) chat[key] = value;
+  if (request.system !== undefined) {
+    const text = typeof request.system === 'string' ? request.system : request.system.map((b) => b.text).join('\n');
+    if (text) chat.messages.push({ role: 'system', content: text });
+  }
+  request.messages.forEach((message, i) => chat.messages.push(...(message.role === 'user' ? userMessages : assistantMessages)(message.content, `messages[${i}].content`)));
+  if (request.stop_sequences?.length) chat.stop = request.stop_sequences;
+  if (request.tools?.length) chat.tools = request.tools.map((tool, i) => functionTool(tool, `tools[${i}]`));
+  if (request.tool_choice) Object.assign(chat, toolChoice(request.tool_choice));
+  const effort = reasoningEffort(request.thinking);
+  if (effort) chat.reasoning_effort = effort;
+  const user = request.metadata?.user_id;
+  if (typeof user === 'string' && user) chat.user = user;
+  if (request.stream) {
+    chat.stream = true;
+    // The usage chunk feeds message_delta's token counts.
+    chat.stream_options = { include_usage: true };
+  }
+  return chat;
+}
+
+function blocksOf(content: string | AnthropicContentBlock[]): AnthropicContentBlock[] {
+  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+}
+
+/** A user turn: its tool results first, as tool messages (OpenAI wants them right after the calls), then the rest. */
+function userMessages(content: string | AnthropicContentBlock[], at: string): ChatMessage[] {
+  const tools: ChatMessage[] = [];
+  const parts: ContentPart[] = [];
+  blocksOf(content).forEach((block, i) => {
+    if (block.type === 'tool_result') {
+      const result = block as { tool_use_id: string; content?: string | AnthropicContentBlock[]; is_error?: boolean };
+      const text = typeof result.content === 'string' ? result.content : (result.content ?? []).map((b) => (b.type === 'text' ? String(b['text']) : '')).join('');
+      tools.push({ role: 'tool', tool_call_id: result.tool_use_id, content: result.is_error ? `Error: ${text}` : text });
+    } else {
+      parts.push(contentPart(block, `${at}[${i}]`));
+    }
+  });
+  if (!parts.length) return tools;
+  const onlyText = parts.every((p) => p.type === 'text' && !('cache_control' in p));
+  const user: ChatMessage = { role: 'user', content: onlyText ? parts.map((p) => (p as { text: string }).text).join('') : parts };
+  return [...tools, user];
+}
+
+function contentPart(block: AnthropicContentBlock, at: string): ContentPart {
+  const cache = 'cache_control' in block && block.cache_control ? { cache_control: block.cache_control } : {};
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: String(block['text'] ?? ''), ...cache };
+    case 'image':
+    case 'document': {
+      const { source: given, title } = block as { source?: unknown; title?: unknown };
+      const source = given as { type: string; media_type?: string; data?: string; url?: string } | undefined;
+      const url = source?.type === 'base64' ? `data:${source.media_type};base64,${source.data}`
+        : source?.type === 'url' ? source.url
+          : source?.type === 'text' ? `data:text/plain;base64,${Buffer.from(source.data ?? '').toString('base64')}` : undefined;
+      if (!url) throw new GatewayError('invalid_request', `${at}.source: only base64, url and text sources can be sent to this model.`, { param: `${at}.source` });
+      if (block.type === 'image') return { type: 'image_url', image_url: { url }, ...cache };
+      return { type: 'file', file: { file_data: url, ...(typeof title === 'string' ? { filename: title } : {}) }, ...cache };
+    }
+    default:
+      throw new GatewayError('invalid_request', `${at}: a "${block.type}" block can only be sent to an Anthropic model.`, { param: at });
+  }
+}
+
+/** An assistant turn: text, thinking (kept so it can go back to a thinking model) and tool calls. */
+function assistantMessages(content: string | AnthropicContentBlock[], at: string): ChatMessage[] {
+  let text = '';
+  const toolCalls: ToolCall[] = [];
+  const thinking: ThinkingBlock[] = [];
+  blocksOf(content).forEach((block, i) => {
+    if (block.type === 'text') text += String(block['text'] ?? '');
+    else if (block.type === 'tool_use') toolCalls.push({ id: String(block['id']), type: 'function', function: { name: String(block['name']), arguments: JSON.stringify(block['input'] ?? {}) } });
+    else if (block.type === 'thinking') thinking.push({ type: 'thinking', thinking: String(block['thinking'] ?? ''), signature: String(block['signature'] ?? '') });
+    else if (block.type === 'redacted_thinking') thinking.push({ type: 'redacted_thinking', data: String(block['data'] ?? '') });
+    else throw new GatewayError('invalid_request', `${at}[${i}]: a "${block.type}" block can only be sent to an Anthropic model.`, { param: `${at}[${i}]` });
+  });
+  const message: ChatMessage = { role: 'assistant', content: text || null };
+  if (toolCalls.length) message.tool_calls = toolCalls;
+  if (thinking.length) message.thinking_blocks = thinking;
+  return [message];
+}
+
+function functionTool(given: NonNullable<MessagesRequest['tools']>[number], at: string): FunctionTool {
+  const tool = given as Record<string, unknown>;
+  // Server tools (web_search_20250305, bash_20250124, ...) carry a versioned type; only Anthropic runs them.
+  if (tool['type'] !== undefined && tool['type'] !== 'custom') {
+    throw new GatewayError('invalid_request', `${at}: the server tool "${String(tool['type'])}" only runs on Anthropic models.`, { param: at });
+  }
+  const fn: FunctionTool['function'] = { name: String(tool['name']), parameters: (tool['input_schema'] as Record<string, unknown> | undefined) ?? { type: 'object', properties: {} } };
+  if (typeof tool['description'] === 'string') fn.description = tool['description'];
+  return { type: 'function', function: fn };
+}
+
+function toolChoice(choice: AnthropicToolChoice): { tool_choice: ToolChoice; parallel_tool_calls?: boolean } {
+  const chosen: ToolChoice = choice.type === 'any' ? 'required'
+    : choice.type === 'tool' ? { type: 'function', function: { name: choice.name } }
+      : choice.type;
+  const parallel = 'disable_parallel_tool_use' in choice && choice.disable_parallel_tool_use ? { parallel_tool_calls: false } : {};
+  return { tool_choice: chosen, ...parallel };
+}
+
+/** The inverse of Tollgate's reasoning_effort → budget mapping (THINKING_BUDGETS), so a round trip keeps the level. */
+function reasoningEffort(thinking: MessagesRequest['thinking']): ChatCompletionRequest['reasoning_effort'] {
+  if (thinking?.type !== 'enabled') return undefined;
+  const budget = Number(thinking['budget_tokens']) || 0;
+  return budget >= THINKING_BUDGETS.high ? 'high' : budget >= THINKING_BUDGETS.medium ? 'medium' : 'low';
+}

@@ -1,0 +1,78 @@
+// Anthropic's own format in and out, for POST /v1/messages (and count_tokens) on an `anthropic/`
+// deployment: the client's body goes upstream as it came (model name aside) and the answer comes back
+// as Anthropic sent it, streamed event by event. Transport and error mapping are the chat provider's.
+import type { Deployment } from '../../config/types.ts';
+import { GatewayError } from '../../core/errors.ts';
+import { sseEvents, type SseEvent } from '../../http/sse-events.ts';
+import { callUpstream, connectionError, readJson, type UpstreamBody, type UpstreamRequest } from '../../http/upstream.ts';
+import { PROVIDER_NAME, streamError } from './errors.ts';
+import { messagesUrl, requestHeaders, upstreamErrorMapper } from './provider.ts';
+import type { AnthropicResponse } from './types.ts';
+
+export interface MessagesCall {
+  /** The client's Messages body with `model` set to the upstream model. */
+  body: Record<string, unknown>;
+  deployment: Deployment;
+  signal: AbortSignal;
+  /** The client's `anthropic-beta` header: beta features are asked for by header. */
+  beta?: string;
+}
+
+export type MessagesAnswer =
+  | { stream: false; message: AnthropicResponse }
+  | { stream: true; events: AsyncIterable<SseEvent> };
+
+export async function forwardMessages(call: MessagesCall): Promise<MessagesAnswer> {
+  const upstream = upstreamRequest(call, 'messages');
+  const response = await callUpstream(upstream, upstreamErrorMapper(call.deployment));
+  if (!upstream.stream) {
+    const message = (await readJson(response, upstream)) as AnthropicResponse;
+    if (message.type !== 'message') throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered with something that is not a message.`);
+    return { stream: false, message };
+  }
+  return { stream: true, events: eventsOf(response.body, upstream, call.deployment.apiKey) };
+}
+
+/** POST /v1/messages/count_tokens: `{ input_tokens }`. */
+export async function forwardCountTokens(call: MessagesCall): Promise<{ input_tokens: number }> {
+  const upstream = upstreamRequest({ ...call, body: { ...call.body, stream: undefined } }, 'messages/count_tokens');
+  const answer = (await readJson(await callUpstream(upstream, upstreamErrorMapper(call.deployment)), upstream)) as { input_tokens?: unknown };
+  if (typeof answer.input_tokens !== 'number') throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered count_tokens without input_tokens.`);
+  return { input_tokens: answer.input_tokens };
+}
+
+function upstreamRequest({ body, deployment, signal, beta }: MessagesCall, path: string): UpstreamRequest {
+  const headers = requestHeaders(deployment);
+  if (beta) headers['anthropic-beta'] = beta;
+  return {
+    url: messagesUrl(deployment, path),
+    headers,
+    body: JSON.stringify(body),
+    signal,
+    stream: body['stream'] === true,
+    timeoutMs: deployment.timeoutMs,
+    firstByteTimeoutMs: deployment.streamTimeoutMs,
+  };
+}
+
+/**
+ * The upstream's events as they come. An `error` event in first place fails the call (so the router
+ * can retry it elsewhere); later ones are the client's to read, in-band, as Anthropic sent them.
+ */
+async function* eventsOf(body: UpstreamBody, upstream: UpstreamRequest, apiKey: string | undefined): AsyncGenerator<SseEvent> {
+  let finished = false;
+  let first = true;
+  try {
+    for await (const event of sseEvents(body)) {
+      if (first && event.event === 'error') throw streamError((JSON.parse(event.data) as { error?: { type?: string; message?: string } }).error, apiKey);
+      first = false;
+      yield event;
+    }
+    finished = true;
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new GatewayError('upstream_error', `${PROVIDER_NAME} sent a stream event that is not JSON.`);
+    throw connectionError(error, upstream);
+  } finally {
+    if (!finished) body.destroy();
+  }
+}
