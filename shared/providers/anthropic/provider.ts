@@ -2,9 +2,8 @@
 // Translation lives in request.ts, response.ts and stream.ts; this module is the transport.
 import type { Deployment } from '../../config/types.ts';
 import { GatewayError } from '../../core/errors.ts';
-import { sseEvents } from '../../http/sse-events.ts';
-import { callUpstream, connectionError, readJson, type UpstreamBody, type UpstreamErrorMapper, type UpstreamRequest, type UpstreamResponse } from '../../http/upstream.ts';
-import type { ChatCompletionChunk } from '../../openai/types.ts';
+import { translateUpstreamStream } from '../../http/upstream-stream.ts';
+import { callUpstream, readJson, type UpstreamErrorMapper, type UpstreamRequest, type UpstreamResponse } from '../../http/upstream.ts';
 import { withVersionPath } from '../api-base.ts';
 import type { ChatCall, ChatResult, Provider } from '../types.ts';
 import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
@@ -60,7 +59,7 @@ export async function readAnswer(response: UpstreamResponse, upstream: UpstreamR
     }
     return { stream: false, completion: toChatCompletion(message, { jsonTool }) };
   }
-  return { stream: true, chunks: chunksOf(response.body, upstream, apiKey, jsonTool) };
+  return { stream: true, chunks: translateUpstreamStream(response.body, upstream, PROVIDER_NAME, (events) => toChunks(events, { jsonTool, apiKey })) };
 }
 
 /** `path` is `messages` or `messages/count_tokens`. */
@@ -81,18 +80,4 @@ export function requestHeaders(deployment: Deployment): Record<string, string> {
   };
   if (deployment.apiKey) headers['x-api-key'] = deployment.apiKey;
   return { ...headers, ...deployment.extraHeaders };
-}
-
-async function* chunksOf(body: UpstreamBody, upstream: UpstreamRequest, apiKey: string | undefined, jsonTool: boolean): AsyncGenerator<ChatCompletionChunk> {
-  let finished = false;
-  try {
-    yield* toChunks(sseEvents(body), { jsonTool, apiKey });
-    finished = true;
-  } catch (error) {
-    if (error instanceof SyntaxError) throw new GatewayError('upstream_error', `${PROVIDER_NAME} sent a stream event that is not JSON.`);
-    throw connectionError(error, upstream);
-  } finally {
-    // The consumer stopped early, or the stream failed: free the connection instead of draining it.
-    if (!finished) body.destroy();
-  }
 }

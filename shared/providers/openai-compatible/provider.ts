@@ -1,7 +1,8 @@
 // One implementation for every OpenAI-compatible provider; the differences are the preset's data.
 import { GatewayError } from '../../core/errors.ts';
-import { callUpstream, connectionError, readJson, type UpstreamRequest } from '../../http/upstream.ts';
-import { sseEvents } from '../../http/sse-events.ts';
+import type { SseEvent } from '../../http/sse-events.ts';
+import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
+import { translateUpstreamStream } from '../../http/upstream-stream.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingResponse } from '../../openai/types.ts';
 import type { Deployment } from '../../config/types.ts';
 import { withVersionPath } from '../api-base.ts';
@@ -32,7 +33,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
       };
       const response = await callUpstream(upstream, mapError(deployment));
       if (!upstream.stream) return { stream: false, completion: (await readJson(response, upstream)) as ChatCompletion };
-      return { stream: true, chunks: chunksOf(response.body, upstream, preset.name, deployment) };
+      return { stream: true, chunks: translateUpstreamStream(response.body, upstream, preset.name, (events) => openAIChunks(events, preset.name, deployment)) };
     },
   };
   if (preset.embeddings === false) return provider;
@@ -94,30 +95,22 @@ function upstreamBody(preset: OpenAICompatiblePreset, request: ChatCompletionReq
   return body;
 }
 
-async function* chunksOf(body: AsyncIterable<Uint8Array> & { destroy(): void }, upstream: UpstreamRequest, provider: string, deployment: Deployment): AsyncGenerator<ChatCompletionChunk> {
-  let finished = false;
-  try {
-    let sawDone = false;
-    // Read on past [DONE] to the body's end, so the keep-alive connection can be reused.
-    for await (const event of sseEvents(body)) {
-      if (sawDone || event.data === '[DONE]') {
-        sawDone = true;
-        continue;
-      }
-      const data = JSON.parse(event.data) as ChatCompletionChunk & { error?: unknown };
-      if (data.error) {
-        const { message, code } = parseErrorBody(event.data);
-        throw upstreamError({ provider, status: 500, message, code, secrets: [deployment.apiKey] });
-      }
-      // Some servers (vLLM) send the usage-only chunk with `choices: null`.
-      data.choices ??= [];
-      yield data;
+/** OpenAI's own SSE: chunks as they are, an in-band error event raised as a gateway error. */
+async function* openAIChunks(events: AsyncIterable<SseEvent>, provider: string, deployment: Deployment): AsyncGenerator<ChatCompletionChunk> {
+  let sawDone = false;
+  // Read on past [DONE] to the body's end, so the keep-alive connection can be reused.
+  for await (const event of events) {
+    if (sawDone || event.data === '[DONE]') {
+      sawDone = true;
+      continue;
     }
-    finished = true;
-  } catch (error) {
-    if (error instanceof SyntaxError) throw new GatewayError('upstream_error', `${provider} sent a stream event that is not JSON.`);
-    throw connectionError(error, upstream);
-  } finally {
-    if (!finished) body.destroy();
+    const data = JSON.parse(event.data) as ChatCompletionChunk & { error?: unknown };
+    if (data.error) {
+      const { message, code } = parseErrorBody(event.data);
+      throw upstreamError({ provider, status: 500, message, code, secrets: [deployment.apiKey] });
+    }
+    // Some servers (vLLM) send the usage-only chunk with `choices: null`.
+    data.choices ??= [];
+    yield data;
   }
 }

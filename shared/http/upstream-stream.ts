@@ -1,0 +1,24 @@
+// An upstream's SSE body, translated by a provider into whatever it yields, with the failure handling
+// every streaming provider needs: unreadable events and cut connections become gateway errors, and a
+// consumer that stops early (client gone) frees the connection instead of draining it.
+import { GatewayError } from '../core/errors.ts';
+import { sseEvents, type SseEvent } from './sse-events.ts';
+import { connectionError, type UpstreamBody, type UpstreamRequest } from './upstream.ts';
+
+export async function* translateUpstreamStream<T>(
+  body: UpstreamBody,
+  upstream: UpstreamRequest,
+  provider: string,
+  translate: (events: AsyncIterable<SseEvent>) => AsyncIterable<T>,
+): AsyncGenerator<T> {
+  let finished = false;
+  try {
+    yield* translate(sseEvents(body));
+    finished = true;
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new GatewayError('upstream_error', `${provider} sent a stream event that is not JSON.`);
+    throw connectionError(error, upstream);
+  } finally {
+    if (!finished) body.destroy();
+  }
+}
