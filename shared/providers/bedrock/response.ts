@@ -1,8 +1,8 @@
 // A Converse answer → an OpenAI chat.completion. Converse answers carry no id; one is made up.
 import { randomUUID } from 'node:crypto';
 import type { ContentBlock, ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
-import type { AssistantMessage, ChatCompletion, ThinkingBlock, ToolCall } from '../../openai/types.ts';
-import { JSON_TOOL_NAME } from '../anthropic/tools.ts';
+import type { ChatCompletion, ThinkingBlock, ToolCall } from '../../openai/types.ts';
+import { assistantAnswer } from '../anthropic/assistant-answer.ts';
 import { finishReason } from './stop-reason.ts';
 import { toUsage } from './usage.ts';
 
@@ -12,7 +12,7 @@ export function completionId(): string {
 
 export function toChatCompletion(output: ConverseCommandOutput, model: string, options: { jsonTool: boolean }): ChatCompletion {
   let text = '';
-  let toolCalls: ToolCall[] = [];
+  const toolCalls: ToolCall[] = [];
   const thinkingBlocks: ThinkingBlock[] = [];
   for (const block of output.output?.message?.content ?? []) {
     if (block.text !== undefined) text += block.text;
@@ -24,21 +24,7 @@ export function toChatCompletion(output: ConverseCommandOutput, model: string, o
     // Citations, images and other blocks have no OpenAI counterpart.
   }
 
-  let finish = finishReason(output.stopReason);
-  const jsonAnswer = options.jsonTool ? toolCalls.find((call) => call.function.name === JSON_TOOL_NAME) : undefined;
-  if (jsonAnswer) {
-    // response_format served by the JSON tool: its input is the answer, any preamble is dropped.
-    text = jsonAnswer.function.arguments;
-    toolCalls = toolCalls.filter((call) => call !== jsonAnswer);
-    if (finish === 'tool_calls' && !toolCalls.length) finish = 'stop';
-  }
-
-  const assistant: AssistantMessage = { role: 'assistant', content: text || null };
-  if (toolCalls.length) assistant.tool_calls = toolCalls;
-  if (thinkingBlocks.length) {
-    assistant.reasoning_content = thinkingBlocks.map((b) => (b.type === 'thinking' ? b.thinking : '')).join('');
-    assistant.thinking_blocks = thinkingBlocks;
-  }
+  const { message: assistant, finish } = assistantAnswer({ text, toolCalls, thinkingBlocks, finish: finishReason(output.stopReason), jsonTool: options.jsonTool });
   return {
     id: completionId(),
     object: 'chat.completion',
