@@ -1,16 +1,12 @@
-// Shared bits of the Anthropic provider tests: fixtures, a deployment, chunk collection.
-import { readFileSync } from 'node:fs';
+// Shared bits of the Anthropic provider tests: fixtures, a deployment, SSE parsing of fixtures.
 import type { Deployment } from '../../../shared/config/types.ts';
 import type { SseEvent } from '../../../shared/http/sse-events.ts';
 import { sseEvents } from '../../../shared/http/sse-events.ts';
-import type { ChatCompletionChunk } from '../../../shared/openai/types.ts';
+import { fixtures, testDeployment } from '../../helpers/fixtures.ts';
 
+export { collect, failure } from '../../helpers/fixtures.ts';
+export const { fixture, fixtureJson, sseFrames } = fixtures('anthropic');
 export const API_KEY = 'sk-ant-api03-secret-key-0123456789abcdef';
-
-export const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/anthropic/${name}`, import.meta.url), 'utf8');
-export const fixtureJson = <T = any>(name: string): T => JSON.parse(fixture(name)) as T;
-/** An SSE fixture as the events a server writes, one by one. */
-export const sseFrames = (name: string): string[] => fixture(name).split('\n\n').filter((e) => e.trim()).map((e) => `${e}\n\n`);
 
 /** Parses an SSE fixture the way the provider does, from bytes split at odd places. */
 export function fixtureEvents(name: string, pieceSize = 37): AsyncIterable<SseEvent> {
@@ -22,32 +18,5 @@ export function fixtureEvents(name: string, pieceSize = 37): AsyncIterable<SseEv
 }
 
 export function deployment(overrides: Partial<Deployment> = {}): Deployment {
-  return {
-    id: 'anthropic-test',
-    modelName: 'claude',
-    provider: 'anthropic',
-    upstreamModel: 'claude-sonnet-4-5-20250929',
-    apiKey: API_KEY,
-    timeoutMs: 5_000,
-    extraHeaders: {},
-    params: {},
-    modelInfo: {},
-    ...overrides,
-  };
-}
-
-export async function collect(chunks: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
-  const out: ChatCompletionChunk[] = [];
-  for await (const chunk of chunks) out.push(chunk);
-  return out;
-}
-
-/** Runs a promise that must fail and hands back what it threw. */
-export async function failure(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
+  return testDeployment({ id: 'anthropic-test', modelName: 'claude', provider: 'anthropic', upstreamModel: 'claude-sonnet-4-5-20250929', apiKey: API_KEY, ...overrides });
 }
