@@ -57,7 +57,7 @@ export class Observability extends Construct {
         ],
         [
           new GraphWidget({ title: 'Time to first byte and gateway overhead (ms, avg)', left: [gatewayMetric('TimeToFirstByte', 'Average'), gatewayMetric('GatewayOverhead', 'Average')], width: 12 }),
-          new GraphWidget({ title: 'Tokens', left: [gatewayMetric('InputTokens', 'Sum'), gatewayMetric('OutputTokens', 'Sum')], width: 12 }),
+          new GraphWidget({ title: 'Tokens and cost (USD)', left: [gatewayMetric('InputTokens', 'Sum'), gatewayMetric('OutputTokens', 'Sum')], right: [gatewayMetric('Cost', 'Sum')], width: 12 }),
         ],
         [
           new GraphWidget({

@@ -1,5 +1,6 @@
 // CloudWatch metrics in Embedded Metric Format (Powertools), one set per request, after the response:
-// requests, errors by status class, latencies, tokens. Dimensions stay low-cardinality (model, provider).
+// requests, errors by status class, latencies, tokens and cost. Dimensions stay low-cardinality (model,
+// provider): key aliases are in the spend ledger, where any number of them costs nothing.
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { AfterResponseHook } from '../../shared/core/types.ts';
 
@@ -13,6 +14,7 @@ export function requestMetrics(metrics: Metrics): AfterResponseHook {
     metrics.addMetric('Errors5xx', MetricUnit.Count, status >= 500 ? 1 : 0);
     const { start, upstreamStart, firstByte, end } = ctx.timings;
     if (end !== undefined) metrics.addMetric('Latency', MetricUnit.Milliseconds, end - start);
+    if (end !== undefined && upstreamStart !== undefined) metrics.addMetric('UpstreamLatency', MetricUnit.Milliseconds, end - upstreamStart);
     if (upstreamStart !== undefined && firstByte !== undefined) {
       metrics.addMetric('TimeToFirstByte', MetricUnit.Milliseconds, firstByte - start);
       // Gateway work before the upstream call: auth, parsing, routing (and later, budget checks).
@@ -22,6 +24,8 @@ export function requestMetrics(metrics: Metrics): AfterResponseHook {
       metrics.addMetric('InputTokens', MetricUnit.Count, ctx.usage.prompt_tokens);
       metrics.addMetric('OutputTokens', MetricUnit.Count, ctx.usage.completion_tokens);
     }
+    // USD charged (margin included); CloudWatch has no currency unit.
+    if (ctx.cost) metrics.addMetric('Cost', MetricUnit.NoUnit, ctx.cost.charged);
     metrics.publishStoredMetrics();
   };
 }

@@ -15,7 +15,11 @@ const SECTIONS_BY_PROVIDER: Record<string, string[]> = {
 
 const PRICE_FIELDS = ['input_cost_per_token', 'output_cost_per_token', 'cache_read_input_token_cost', 'cache_creation_input_token_cost'] as const;
 
+/** The built-in mock provider answers for free. */
+const FREE: ModelPrice = { input_cost_per_token: 0, output_cost_per_token: 0 };
+
 export function priceOf(deployment: Deployment): ModelPrice | undefined {
+  if (deployment.provider === 'mock') return FREE;
   const configured = configuredPrice(deployment.params) ?? configuredPrice(deployment.modelInfo);
   const listed = listedPrice(deployment);
   if (!configured) return listed;

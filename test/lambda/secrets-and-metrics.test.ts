@@ -103,6 +103,8 @@ describe('metrics', () => {
     expect(emf[0]).toMatchObject({ model: 'mock', provider: 'mock', Requests: 1, Errors4xx: 0, Errors5xx: 0 });
     expect(emf[0]._aws.CloudWatchMetrics[0].Namespace).toBe('Tollgate');
     expect(emf[0].InputTokens).toBeGreaterThan(0);
+    expect(emf[0].Cost).toBe(0); // the mock provider is free
+    expect(emf[0].UpstreamLatency).toBeGreaterThanOrEqual(0);
     expect(JSON.stringify(emf)).not.toContain('sk-metrics-test-key');
   });
 });
