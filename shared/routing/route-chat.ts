@@ -9,19 +9,12 @@ import { estimatePromptTokens } from './prompt-size.ts';
 import { authorizeRequestFallbacks } from './fallback-access.ts';
 import { routingOptions } from './request-options.ts';
 
-export type RoutedChat = CommittedChat & {
-  /**
-   * The `model` to put in the answer: the name the client asked for, or undefined after a fallback,
-   * where LiteLLM keeps the model that actually answered (as its upstream reports it).
-   */
-  reportedModel: string | undefined;
-};
-
-export async function routeChat(body: ChatCompletionRequest, ctx: RequestContext, services: Services): Promise<RoutedChat> {
+/** Answers carry the model name the client asked for, after a fallback too; x-tollgate-model-id says which deployment answered. */
+export async function routeChat(body: ChatCompletionRequest, ctx: RequestContext, services: Services): Promise<CommittedChat> {
   ctx.requestedModel = body.model;
   const options = routingOptions(body, body.model);
   await authorizeRequestFallbacks(options, ctx, services);
   const request = { model: body.model, promptTokens: estimatePromptTokens(body.messages), options };
   const routed = await services.router.route(request, ctx, (deployment) => attemptChat(body, deployment, ctx, services.providers, services.config.dropParams));
-  return { ...routed.value, reportedModel: routed.fallbacks ? undefined : body.model };
+  return routed.value;
 }

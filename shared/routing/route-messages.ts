@@ -21,13 +21,8 @@ export type MessagesAttempt =
   | { format: 'anthropic'; answer: MessagesAnswer }
   | { format: 'openai'; chat: CommittedChat; request: ChatCompletionRequest };
 
-export type RoutedMessages = MessagesAttempt & {
-  /** The `model` to put in the answer: the name asked for, or undefined after a fallback (as routeChat). */
-  reportedModel: string | undefined;
-};
-
 /** The client's `anthropic-beta` header travels with a passthrough. */
-export async function routeMessages(body: MessagesRequest, ctx: RequestContext, services: Services, beta?: string): Promise<RoutedMessages> {
+export async function routeMessages(body: MessagesRequest, ctx: RequestContext, services: Services, beta?: string): Promise<MessagesAttempt> {
   let translated: ChatCompletionRequest | undefined;
   const routed = await services.router.route(await routeRequest(body, ctx, services), ctx, async (deployment): Promise<MessagesAttempt> => {
     if (deployment.provider === ANTHROPIC) return { format: 'anthropic', answer: await passthrough(body, deployment, ctx, beta) };
@@ -35,7 +30,7 @@ export async function routeMessages(body: MessagesRequest, ctx: RequestContext, 
     const request = (translated ??= toChatRequest(body));
     return { format: 'openai', chat: await attemptChat(request, deployment, ctx, services.providers, services.config.dropParams), request };
   });
-  return { ...routed.value, reportedModel: routed.fallbacks ? undefined : body.model };
+  return routed.value;
 }
 
 /**

@@ -228,6 +228,18 @@ describe('an anthropic/ model through /v1/messages', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('retries a stream whose first event is an error, since nothing has reached the client yet', async () => {
+    const overloaded = 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n';
+    anthropic.respond((_r, res) => {
+      anthropic.respond((_r2, res2) => sendSse(res2, frames(anthropicFixture('stream-text.sse'))));
+      return sendSse(res, [overloaded]);
+    });
+    const body = { model: 'claude', max_tokens: 100, messages: [{ role: 'user' as const, content: 'Hi' }], num_retries: 1 };
+    const message = await client.messages.stream(body as Anthropic.MessageCreateParams).finalMessage();
+    expect(anthropic.requests).toHaveLength(2);
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello! How can I help?' }]);
+  });
+
   it("forwards Anthropic's in-band error event as it came", async () => {
     anthropic.respond((_r, res) => sendSse(res, frames(anthropicFixture('stream-error.sse'))));
     const raw = await rawStream({ model: 'claude', max_tokens: 100, messages: [{ role: 'user', content: 'A story' }] });
@@ -242,8 +254,8 @@ describe('an anthropic/ model through /v1/messages', () => {
     expect(openai.requests).toHaveLength(1);
     expect(anthropic.requests[0]!.json).toEqual({ model: 'claude-sonnet-4-5-20250929', max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }] });
     expect(response.headers.get('x-litellm-attempted-fallbacks')).toBe('1');
-    // After a fallback the answer names the model that answered, as LiteLLM does.
-    expect(message.model).toBe('claude-sonnet-4-5-20250929');
+    // After a fallback too, the answer names the model asked for; x-tollgate-model-id names the deployment.
+    expect(message.model).toBe('gpt');
   });
 
   it('answers an upstream refusal in Anthropic error shape with the status', async () => {

@@ -31,6 +31,8 @@ model_list:
   - model_name: not-configured
     litellm_params: { model: openai/gpt-4o, api_key: os.environ/MISSING_KEY }
 general_settings: { master_key: ${MASTER} }
+# One attempt: these tests look at how each failure is reported (retries are the router's tests).
+router_settings: { num_retries: 0 }
 `, { UPSTREAM_KEY });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: MASTER, maxRetries: 0 });
 });

@@ -163,7 +163,7 @@ describe('timeouts', () => {
 });
 
 describe('fallbacks', () => {
-  it('falls back to another model group after the retries, reporting the model that answered, as LiteLLM does', async () => {
+  it('falls back to another model group after the retries, naming the model asked for and the deployment that answered', async () => {
     const client = await start(list(on('gpt', 'a'), on('spare', 'b')), '{ num_retries: 1, fallbacks: [{ gpt: [spare] }] }');
     servers['a']!.respond((_r, res) => fail(500)(res));
     const { completion, id, headers } = await chat(client);
@@ -171,7 +171,7 @@ describe('fallbacks', () => {
     expect(id).toBe('spare-b');
     expect(headers.get('x-litellm-attempted-fallbacks')).toBe('1');
     expect(headers.get('x-litellm-attempted-retries')).toBe('1');
-    expect(completion.model).toBe('b-upstream-model');
+    expect(completion.model).toBe('gpt');
   });
 
   it('sends context-window errors to context_window_fallbacks and content-filter refusals to content_policy_fallbacks, without retrying', async () => {
