@@ -1,0 +1,88 @@
+// Who a request is charged to and held to: the key, its team, its user and the end user (the request's
+// `user`), each with the limits set on its own item, plus the key's per-model limits
+// (`model_max_budget`, `model_rpm_limit`, `model_tpm_limit`), which live on the key's item too.
+import type { RequestContext } from '../core/types.ts';
+import type { CustomerRecord, Fields } from '../store/records.ts';
+import { itemKeys, type ItemKey } from '../store/table.ts';
+
+export type AccountKind = 'key' | 'team' | 'user' | 'end_user';
+
+export interface Limits {
+  maxBudget?: number;
+  softBudget?: number;
+  budgetDuration?: string;
+  rpm?: number;
+  tpm?: number;
+  maxParallel?: number;
+}
+
+/** One set of counters on an item: the item's own (prefix ''), or a key's for one model. */
+export interface Meter {
+  /** Prefix of its counter attributes; '' makes `spend` the item's LiteLLM `spend`. */
+  prefix: string;
+  /** How messages name it, e.g. `key my-alias` or `key my-alias, model gpt-4o`. */
+  label: string;
+  limits: Limits;
+}
+
+export interface Account {
+  kind: AccountKind;
+  /** The key's hash, team_id, user_id or end user id: never a raw key. */
+  id: string;
+  item: ItemKey;
+  /** The item as last read (cached): its limits, and a first guess at its counters. */
+  record: Fields;
+  meters: Meter[];
+}
+
+/** The accounts of the caller in `ctx` calling `model`; the master key and an open gateway have none. */
+export function accountsOf(ctx: RequestContext, model: string, customer: CustomerRecord | undefined): Account[] {
+  const identity = ctx.identity;
+  const accounts: Account[] = [];
+  if (identity?.kind === 'virtual_key') {
+    const name = `key ${identity.keyAlias ?? identity.keyName}`;
+    accounts.push({ kind: 'key', id: identity.token, item: itemKeys.key(identity.token), record: identity.key, meters: [{ prefix: '', label: name, limits: limitsOf(identity.key) }, ...modelMeters(identity.key, model, name)] });
+    if (identity.team) accounts.push(account('team', identity.team.team_id, itemKeys.team(identity.team.team_id), identity.team));
+    if (identity.user) accounts.push(account('user', identity.user.user_id, itemKeys.user(identity.user.user_id), identity.user));
+  }
+  if (customer) accounts.push(account('end_user', customer.user_id, itemKeys.customer(customer.user_id), customer));
+  return accounts;
+}
+
+function account(kind: AccountKind, id: string, item: ItemKey, record: Fields): Account {
+  return { kind, id, item, record, meters: [{ prefix: '', label: `${kind.replace('_', ' ')} ${id}`, limits: limitsOf(record) }] };
+}
+
+function limitsOf(record: Fields): Limits {
+  // A customer's limits may sit in its `litellm_budget_table` (LiteLLM's shape) or on the record itself.
+  const budget = (record['litellm_budget_table'] ?? {}) as Fields;
+  const pick = (field: string) => record[field] ?? budget[field];
+  return {
+    maxBudget: numberOrUndefined(pick('max_budget')),
+    softBudget: numberOrUndefined(pick('soft_budget')),
+    budgetDuration: typeof pick('budget_duration') === 'string' ? (pick('budget_duration') as string) : undefined,
+    rpm: numberOrUndefined(pick('rpm_limit')),
+    tpm: numberOrUndefined(pick('tpm_limit')),
+    maxParallel: numberOrUndefined(pick('max_parallel_requests')),
+  };
+}
+
+/** A key's limits for this one model, as their own meter on the key's item. */
+function modelMeters(key: Fields, model: string, keyName: string): Meter[] {
+  // LiteLLM takes both {"gpt-4o": 5.0} and {"gpt-4o": {"budget_limit": 5.0, "time_period": "30d"}}.
+  const setting = ((key['model_max_budget'] ?? {}) as Fields)[model];
+  const budget = typeof setting === 'number' ? { budget_limit: setting, time_period: undefined } : (setting as { budget_limit?: number; time_period?: string } | undefined);
+  const rpm = numberOrUndefined(((key['model_rpm_limit'] ?? {}) as Fields)[model]);
+  const tpm = numberOrUndefined(((key['model_tpm_limit'] ?? {}) as Fields)[model]);
+  if (budget?.budget_limit === undefined && rpm === undefined && tpm === undefined) return [];
+  const limits: Limits = { maxBudget: numberOrUndefined(budget?.budget_limit), budgetDuration: budget?.time_period, rpm, tpm };
+  return [{ prefix: `model:${model}:`, label: `${keyName}, model ${model}`, limits }];
+}
+
+export function hasLimits(limits: Limits): boolean {
+  return limits.maxBudget !== undefined || limits.rpm !== undefined || limits.tpm !== undefined || limits.maxParallel !== undefined;
+}
+
+function numberOrUndefined(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}

@@ -1,0 +1,33 @@
+// The SpendTracker a gateway with a table runs: settings from the config, alert channels from the
+// environment (TOLLGATE_ALERT_TOPIC_ARN names the SNS topic; in AWS the stack sets it).
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { GatewayConfig } from '../config/types.ts';
+import type { Log } from '../core/log.ts';
+import type { Store } from '../store/store.ts';
+import type { AlertChannels } from './alerts.ts';
+import { SpendTracker } from './tracker.ts';
+
+/** What tests (and embedders) may replace: the clock and where alerts go. */
+export interface SpendOverrides {
+  now?: () => number;
+  alerts?: Partial<AlertChannels>;
+}
+
+export function spendTracker(store: Store, config: GatewayConfig, log: Log, overrides: SpendOverrides = {}, env: (name: string) => string | undefined = (name) => process.env[name]): SpendTracker {
+  const topicArn = env('TOLLGATE_ALERT_TOPIC_ARN');
+  return new SpendTracker({
+    client: store.client,
+    table: store.table,
+    log,
+    alerts: {
+      log,
+      sns: topicArn ? { client: new SNSClient({}), topicArn } : undefined,
+      webhookUrl: config.spend.alertWebhookUrl,
+      ...overrides.alerts,
+    },
+    allowRequestsOnDbUnavailable: config.spend.allowRequestsOnDbUnavailable,
+    spendLogsRetentionMs: config.spend.spendLogsRetentionMs,
+    timeZone: config.spend.timeZone,
+    now: overrides.now,
+  });
+}

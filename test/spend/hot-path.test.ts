@@ -1,0 +1,107 @@
+// The hot path's DynamoDB budget: a warm key with a budget and limits costs one round trip before the
+// upstream call and two after the last byte (settling and the ledger record); and when DynamoDB is
+// down, model requests fail closed with 503 unless allow_requests_on_db_unavailable lets them pass.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import { sendJson, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
+import { answerWith, ask, completion, eventually, outcome, spendConfig, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
+
+const USAGE = { prompt_tokens: 10, completion_tokens: 10 };
+
+let upstream: RecordingServer;
+
+beforeAll(async () => {
+  upstream = await startRecordingServer();
+});
+afterAll(async () => {
+  await upstream.close();
+});
+
+/** Lets the previous request's after-response writes finish. */
+const settled = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+/** Every command the gateway's DynamoDB client sends, by name. */
+function countCommands(gateway: SpendGateway): string[] {
+  const sent: string[] = [];
+  const client = gateway.store.client;
+  const send = client.send.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  (client as { send: unknown }).send = (command: { constructor: { name: string } }, ...rest: unknown[]) => {
+    sent.push(command.constructor.name);
+    return send(command, ...rest);
+  };
+  return sent;
+}
+
+describe('DynamoDB round trips per request', () => {
+  let dynamo: EmbeddedDynamo;
+  let gateway: SpendGateway;
+  beforeAll(async () => {
+    dynamo = await startDynamo();
+    gateway = await startSpendGateway(dynamo.endpoint, spendConfig(upstream.url), {}, 5);
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await dynamo.close();
+  });
+
+  it('is one conditional write before the upstream call for a warm key with budget and limits, two after', async () => {
+    const { key } = (await gateway.admin('POST', '/key/generate', { max_budget: 10, budget_duration: '1d', rpm_limit: 100, tpm_limit: 100_000, max_parallel_requests: 5, model_rpm_limit: { 'gpt-4o': 50 } })).body;
+    answerWith(upstream, USAGE);
+    await gateway.client(key).chat.completions.create(ask(50)); // warms the key cache
+    await settled();
+    const sent = countCommands(gateway);
+    let beforeUpstream: string[] = [];
+    upstream.respond((_request, res) => {
+      beforeUpstream = [...sent];
+      sendJson(res, 200, completion(USAGE));
+    });
+    await gateway.client(key).chat.completions.create(ask(50));
+    expect(beforeUpstream).toEqual(['UpdateCommand']);
+    await eventually(async () => expect([...sent].sort()).toEqual(['PutCommand', 'UpdateCommand', 'UpdateCommand']));
+  });
+
+  it('adds one round trip for a team with limits of its own', async () => {
+    await gateway.admin('POST', '/team/new', { team_id: 'limited', max_budget: 10 });
+    const { key } = (await gateway.admin('POST', '/key/generate', { team_id: 'limited', rpm_limit: 100 })).body;
+    answerWith(upstream, USAGE);
+    await gateway.client(key).chat.completions.create(ask(50));
+    await settled();
+    const sent = countCommands(gateway);
+    let beforeUpstream: string[] = [];
+    upstream.respond((_request, res) => {
+      beforeUpstream = [...sent];
+      sendJson(res, 200, completion(USAGE));
+    });
+    await gateway.client(key).chat.completions.create(ask(50));
+    expect(beforeUpstream).toEqual(['UpdateCommand', 'UpdateCommand']);
+  });
+});
+
+describe('when DynamoDB cannot be reached', () => {
+  for (const allow of [false, true]) {
+    it(allow ? 'lets requests through with allow_requests_on_db_unavailable, logging the missed accounting' : 'fails model requests closed with 503 saying so', async () => {
+      const dynamo = await startDynamo();
+      const gateway = await startSpendGateway(dynamo.endpoint, spendConfig(upstream.url, allow ? '  allow_requests_on_db_unavailable: true' : ''), {}, 60);
+      try {
+        const { key } = (await gateway.admin('POST', '/key/generate', { max_budget: 10 })).body;
+        answerWith(upstream, USAGE);
+        expect((await outcome(gateway.client(key).chat.completions.create(ask(50)))).status).toBe(200);
+        await settled();
+        await dynamo.close();
+        const result = await outcome(gateway.client(key).chat.completions.create(ask(50)));
+        if (allow) {
+          expect(result.status).toBe(200);
+          await eventually(async () => expect(gateway.log.text()).toContain('spend not recorded'));
+          expect(gateway.log.text()).toContain('allow_requests_on_db_unavailable');
+        } else {
+          expect(result.status).toBe(503);
+          expect(result.error).toMatchObject({ type: 'service_unavailable_error', code: '503' });
+          expect(result.error.message).toContain('DynamoDB');
+          expect(result.error.message).toContain('allow_requests_on_db_unavailable');
+        }
+      } finally {
+        await gateway.close();
+      }
+    });
+  }
+});
