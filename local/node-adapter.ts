@@ -14,7 +14,12 @@ export interface RunningServer {
 }
 
 export async function listen(gateway: Gateway, host: string, port: number): Promise<RunningServer> {
-  const server = createServer((req, res) => void serve(gateway, req, res));
+  // Requests still running their after-response hooks (spend records): close() waits for them.
+  const inFlight = new Set<Promise<void>>();
+  const server = createServer((req, res) => {
+    const serving = serve(gateway, req, res).finally(() => inFlight.delete(serving));
+    inFlight.add(serving);
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -25,10 +30,12 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
   return {
     url: `http://${shownHost}:${address.port}`,
     server,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-    }),
+      await closed;
+      await Promise.allSettled(inFlight);
+    },
   };
 }
 

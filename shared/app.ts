@@ -12,8 +12,10 @@ import { healthRoutes } from './routes/health.ts';
 import { messagesRoutes } from './routes/messages.ts';
 import { modelInfoRoutes } from './routes/model-info.ts';
 import { modelsRoutes } from './routes/models.ts';
+import { spendRoutes } from './routes/spend.ts';
 import type { RouterRuntime } from './routing/runtime.ts';
 import { createServices, type Services } from './services.ts';
+import { spendTracker, type SpendOverrides } from './spend/from-config.ts';
 import type { Store } from './store/store.ts';
 
 export interface AppOptions {
@@ -28,12 +30,15 @@ export interface AppOptions {
   store?: Store;
   /** The router's clock, randomness and waits; tests pass a deterministic one. */
   routerRuntime?: RouterRuntime;
+  /** The spend tracker's clock and alert channels (tests). */
+  spend?: SpendOverrides;
 }
 
 export function buildGateway(options: AppOptions): Gateway {
   const services: Services = { ...createServices(options.config, options.providers ?? defaultProviders(), options.log, options.routerRuntime), store: options.store };
+  if (options.store) services.spend = spendTracker(options.store, options.config, options.log, options.spend);
   const routes = new RouteTable();
-  for (const module of [healthRoutes, modelsRoutes, modelInfoRoutes, chatCompletionsRoutes, embeddingsRoutes, messagesRoutes, ...(options.extraRoutes ?? [])]) {
+  for (const module of [healthRoutes, modelsRoutes, modelInfoRoutes, chatCompletionsRoutes, embeddingsRoutes, messagesRoutes, spendRoutes, ...(options.extraRoutes ?? [])]) {
     routes.add(...module(services));
   }
   return createGateway({

@@ -6,6 +6,7 @@ import { Pricer } from './pricing/pricer.ts';
 import { ModelGroups } from './routing/model-groups.ts';
 import { Router } from './routing/router.ts';
 import type { RouterRuntime } from './routing/runtime.ts';
+import type { SpendTracker } from './spend/tracker.ts';
 import type { Store } from './store/store.ts';
 
 export interface Services {
@@ -17,6 +18,8 @@ export interface Services {
   pricer: Pricer;
   /** The identity table (virtual keys, teams, users, end users); absent when the gateway runs without one. */
   store?: Store;
+  /** Budgets, rate limits and the spend ledger; present with a store. */
+  spend?: SpendTracker;
 }
 
 /** `routerRuntime` replaces the clock, randomness and waits of the router (tests). */

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { durationMs } from '../keys/duration.ts';
 import { toRouterSettings } from './router-settings.ts';
 import { configSchema, SUPPORTED_KEYS, type RawConfig } from './schema.ts';
 import { ConfigError, type Deployment, type GatewayConfig, type ProviderRequirements } from './types.ts';
@@ -75,6 +76,12 @@ export function loadConfig(text: string, source: string, env: EnvLookup, provide
     dropParams: raw.litellm_settings?.drop_params ?? false,
     costMargins: raw.litellm_settings?.cost_margin_config,
     router,
+    spend: {
+      allowRequestsOnDbUnavailable: raw.general_settings?.allow_requests_on_db_unavailable ?? false,
+      spendLogsRetentionMs: raw.general_settings?.maximum_spend_logs_retention_period === undefined ? undefined : durationMs(raw.general_settings.maximum_spend_logs_retention_period),
+      alertWebhookUrl: raw.general_settings?.alert_webhook_url,
+      timeZone: raw.litellm_settings?.timezone,
+    },
     warnings,
   };
 }

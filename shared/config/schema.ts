@@ -1,6 +1,7 @@
 // LiteLLM's config.yaml shape, as far as Tollgate reads it. Sections are loose: keys not listed here
 // are reported once at start by `unsupportedKeys` and otherwise ignored.
 import { z } from 'zod';
+import { DURATION_HINT, durationMs } from '../keys/duration.ts';
 import type { RoutingStrategyName } from './types.ts';
 
 const positiveSeconds = z.number().positive();
@@ -60,15 +61,30 @@ export const routerSettingsSchema = z.looseObject({
 
 export const configSchema = z.looseObject({
   model_list: z.array(modelEntrySchema).default([]),
-  general_settings: z.looseObject({ master_key: z.string().min(1).optional() }).optional(),
+  general_settings: z.looseObject({
+    master_key: z.string().min(1).optional(),
+    allow_requests_on_db_unavailable: z.boolean().optional(),
+    maximum_spend_logs_retention_period: z.string().refine((text) => durationMs(text) !== undefined, `must be ${DURATION_HINT}`).optional(),
+    alert_webhook_url: z.url({ protocol: /^https?$/ }).optional(),
+  }).optional(),
   router_settings: routerSettingsSchema.optional(),
   litellm_settings: z.looseObject({
     drop_params: z.boolean().optional(),
+    timezone: z.string().refine(knownTimeZone, 'must be an IANA time zone such as "UTC" or "America/New_York"').optional(),
     cost_margin_config: z.record(z.string(), z.union([z.number().min(0), z.strictObject({ percentage: z.number().min(0).optional(), fixed_amount: z.number().min(0).optional() })])).optional(),
   }).optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
+
+function knownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Keys Tollgate acts on today, per section. Everything else a LiteLLM file may hold is warned about. */
 export const SUPPORTED_KEYS = {
@@ -78,14 +94,14 @@ export const SUPPORTED_KEYS = {
     'model', 'api_base', 'api_key', 'api_version', 'timeout', 'stream_timeout', 'rpm', 'tpm', 'weight', 'extra_headers',
     'max_retries', 'cooldown_time', 'input_cost_per_token', 'output_cost_per_token', 'cache_read_input_token_cost', 'cache_creation_input_token_cost',
   ],
-  general_settings: ['master_key'],
+  general_settings: ['master_key', 'allow_requests_on_db_unavailable', 'maximum_spend_logs_retention_period', 'alert_webhook_url'],
   router_settings: [
     'routing_strategy', 'routing_strategy_args', 'num_retries', 'retry_policy', 'timeout', 'stream_timeout', 'fallbacks',
     'context_window_fallbacks', 'content_policy_fallbacks', 'max_fallbacks', 'allowed_fails', 'cooldown_time',
   ],
   routing_strategy_args: ['ttl', 'lowest_latency_buffer'],
   retry_policy: ['RateLimitErrorRetries', 'TimeoutErrorRetries', 'InternalServerErrorRetries'],
-  litellm_settings: ['drop_params', 'cost_margin_config'],
+  litellm_settings: ['drop_params', 'cost_margin_config', 'timezone'],
 } as const;
 
 /**

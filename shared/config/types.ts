@@ -44,8 +44,21 @@ export interface GatewayConfig {
   /** `litellm_settings.cost_margin_config`: what keys are charged on top of provider cost. */
   costMargins?: MarginConfig;
   router: RouterSettings;
+  /** Spend ledger and limits (`general_settings`). */
+  spend: SpendSettings;
   /** Once-at-start warnings: ignored keys, disabled deployments. */
   warnings: string[];
+}
+
+export interface SpendSettings {
+  /** `allow_requests_on_db_unavailable`: pass model requests (unaccounted) when DynamoDB is down. */
+  allowRequestsOnDbUnavailable: boolean;
+  /** `maximum_spend_logs_retention_period`; undefined keeps spend records forever. */
+  spendLogsRetentionMs?: number;
+  /** `alert_webhook_url`: budget alerts are POSTed there as Slack-compatible JSON. */
+  alertWebhookUrl?: string;
+  /** `litellm_settings.timezone`: the IANA zone budget periods start in; default UTC. */
+  timeZone?: string;
 }
 
 export type RoutingStrategyName = 'simple-shuffle' | 'least-busy' | 'latency-based-routing' | 'usage-based-routing' | 'cost-based-routing';

@@ -9,6 +9,7 @@ export const ERROR_KINDS = {
   unknown_model: { status: 400, type: 'invalid_request_error', code: '400' },
   context_length_exceeded: { status: 400, type: 'invalid_request_error', code: 'context_length_exceeded' },
   content_policy_violation: { status: 400, type: 'invalid_request_error', code: 'content_policy_violation' },
+  budget_exceeded: { status: 400, type: 'budget_exceeded', code: '400' },
   missing_key: { status: 401, type: 'auth_error', code: '401' },
   invalid_key: { status: 401, type: 'auth_error', code: '401' },
   upstream_auth: { status: 401, type: 'authentication_error', code: '401' },
@@ -25,10 +26,12 @@ export const ERROR_KINDS = {
   payload_too_large: { status: 413, type: 'invalid_request_error', code: '413' },
   unprocessable: { status: 422, type: 'invalid_request_error', code: '422' },
   rate_limited: { status: 429, type: 'rate_limit_error', code: '429' },
+  rate_limit_exceeded: { status: 429, type: 'rate_limit_error', code: '429' },
   internal: { status: 500, type: 'internal_server_error', code: '500' },
   upstream_error: { status: 502, type: 'api_error', code: '502' },
   upstream_unreachable: { status: 502, type: 'api_connection_error', code: '502' },
   upstream_unavailable: { status: 503, type: 'service_unavailable_error', code: '503' },
+  db_unavailable: { status: 503, type: 'service_unavailable_error', code: '503' },
 } as const satisfies Record<string, { status: number; type: string; code: string }>;
 
 export type ErrorKind = keyof typeof ERROR_KINDS;

@@ -11,6 +11,7 @@ import { parseChatRequest } from '../openai/chat-request-schema.ts';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../openai/types.ts';
 import { routeChat } from '../routing/route-chat.ts';
 import type { Services } from '../services.ts';
+import { chatCall } from '../spend/model-calls.ts';
 import { deploymentHeaders } from './deployment-headers.ts';
 
 export function chatCompletionsRoutes(services: Services): Route[] {
@@ -21,14 +22,15 @@ export function chatCompletionsRoutes(services: Services): Route[] {
     async handle(request, ctx) {
       const body = parseChatRequest(parseJsonObject(request.body));
       await authorizeModel(ctx, services, body.model, body.user);
+      await services.spend?.admit(ctx, services, chatCall(body));
       const result = await routeChat(body, ctx, services);
       const headers = deploymentHeaders(ctx);
       if (!result.stream) {
-        const completion = { ...result.completion, model: result.reportedModel ?? result.completion.model };
+        const completion = { ...result.completion, model: body.model };
         ctx.usage = completion.usage;
         return { headers: { ...headers, ...costHeaders(settleCost(ctx, services.pricer)) }, body: JSON.stringify(completion) };
       }
-      return { headers: { ...headers, ...SSE_HEADERS }, body: sseStream(result.chunks, body, ctx, services, result.reportedModel) };
+      return { headers: { ...headers, ...SSE_HEADERS }, body: sseStream(result.chunks, body, ctx, services) };
     },
   }];
 }
@@ -37,12 +39,12 @@ export function chatCompletionsRoutes(services: Services): Route[] {
  * Re-frames provider chunks as OpenAI SSE. Usage is recorded from whichever chunk carries it; the
  * usage-only chunk reaches the client only if it asked (`stream_options.include_usage`).
  */
-async function* sseStream(chunks: AsyncIterable<ChatCompletionChunk>, body: ChatCompletionRequest, ctx: RequestContext, services: Services, reportedModel: string | undefined): AsyncGenerator<string> {
+async function* sseStream(chunks: AsyncIterable<ChatCompletionChunk>, body: ChatCompletionRequest, ctx: RequestContext, services: Services): AsyncGenerator<string> {
   const wantsUsage = body.stream_options?.include_usage === true;
   let sentText = '';
   try {
     for await (const chunk of chunks) {
-      if (reportedModel) chunk.model = reportedModel;
+      chunk.model = body.model;
       for (const choice of chunk.choices) sentText += (choice.delta.content ?? '') + (choice.delta.reasoning_content ?? '');
       if (chunk.usage) {
         ctx.usage = chunk.usage;

@@ -7,6 +7,7 @@ import { parseEmbeddingRequest } from '../openai/embedding-request-schema.ts';
 import { costHeaders, settleCost } from '../pricing/request-cost.ts';
 import { routeEmbedding } from '../routing/route-embedding.ts';
 import type { Services } from '../services.ts';
+import { embeddingCall } from '../spend/model-calls.ts';
 import { deploymentHeaders } from './deployment-headers.ts';
 
 export function embeddingsRoutes(services: Services): Route[] {
@@ -17,6 +18,7 @@ export function embeddingsRoutes(services: Services): Route[] {
     async handle(request, ctx) {
       const body = parseEmbeddingRequest(parseJsonObject(request.body));
       await authorizeModel(ctx, services, body.model, body.user);
+      await services.spend?.admit(ctx, services, embeddingCall(body));
       const response = await routeEmbedding(body, ctx, services);
       ctx.usage = { prompt_tokens: response.usage.prompt_tokens, completion_tokens: 0, total_tokens: response.usage.total_tokens };
       return { headers: { ...deploymentHeaders(ctx), ...costHeaders(settleCost(ctx, services.pricer)) }, body: JSON.stringify(response) };

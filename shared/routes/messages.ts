@@ -21,6 +21,7 @@ import type { AnthropicUsage } from '../providers/anthropic/types.ts';
 import { mergeUsage, toUsage } from '../providers/anthropic/usage.ts';
 import { routeCountTokens, routeMessages } from '../routing/route-messages.ts';
 import type { Services } from '../services.ts';
+import { messagesCall } from '../spend/model-calls.ts';
 import { deploymentHeaders } from './deployment-headers.ts';
 
 export function messagesRoutes(services: Services): Route[] {
@@ -32,18 +33,20 @@ export function messagesRoutes(services: Services): Route[] {
       handle: inAnthropicShape(async (request, ctx) => {
         const body = parseMessagesRequest(parseJsonObject(request.body));
         await authorizeModel(ctx, services, body.model, body.metadata?.user_id ?? undefined);
+        await services.spend?.admit(ctx, services, messagesCall(body));
         const routed = await routeMessages(body, ctx, services, request.headers['anthropic-beta']);
-        const model = routed.reportedModel;
+        // The name the client asked for, after a fallback too (as chat).
+        const model = body.model;
         if (routed.format === 'anthropic') {
           const { answer } = routed;
           if (answer.stream) return { headers: { ...deploymentHeaders(ctx), ...SSE_HEADERS }, body: forwardedStream(answer.events, ctx, services, model) };
           ctx.usage = toUsage(answer.message.usage);
-          return reply(ctx, services, { ...answer.message, model: model ?? answer.message.model });
+          return reply(ctx, services, { ...answer.message, model });
         }
         const { chat, request: chatRequest } = routed;
         if (chat.stream) return { headers: { ...deploymentHeaders(ctx), ...SSE_HEADERS }, body: translatedStream(chat.chunks, chatRequest, ctx, services, model) };
         ctx.usage = chat.completion.usage;
-        return reply(ctx, services, toAnthropicMessage(chat.completion, model ?? chat.completion.model));
+        return reply(ctx, services, toAnthropicMessage(chat.completion, model));
       }),
     },
     {
@@ -77,7 +80,7 @@ function reply(ctx: RequestContext, services: Services, message: unknown): Reply
 }
 
 /** An anthropic/ deployment's events as Anthropic sent them; only message_start's model is rewritten. */
-function forwardedStream(events: AsyncIterable<SseEvent>, ctx: RequestContext, services: Services, model: string | undefined): AsyncIterable<string> {
+function forwardedStream(events: AsyncIterable<SseEvent>, ctx: RequestContext, services: Services, model: string): AsyncIterable<string> {
   const usage: AnthropicUsage = {};
   async function* frames(): AsyncGenerator<string> {
     for await (const event of events) {
@@ -85,7 +88,7 @@ function forwardedStream(events: AsyncIterable<SseEvent>, ctx: RequestContext, s
       if (event.event === 'message_start' || event.event === 'message_delta') {
         const parsed = JSON.parse(data) as { message?: { model?: string; usage?: AnthropicUsage }; usage?: AnthropicUsage };
         mergeUsage(usage, parsed.message?.usage ?? parsed.usage);
-        if (model && parsed.message) {
+        if (parsed.message) {
           parsed.message.model = model;
           data = JSON.stringify(parsed);
         }
@@ -101,7 +104,7 @@ function forwardedStream(events: AsyncIterable<SseEvent>, ctx: RequestContext, s
 }
 
 /** Another provider's OpenAI chunks as Anthropic events; a stream cut short before its usage is priced from what was sent. */
-function translatedStream(chunks: AsyncIterable<ChatCompletionChunk>, request: ChatCompletionRequest, ctx: RequestContext, services: Services, model: string | undefined): AsyncIterable<string> {
+function translatedStream(chunks: AsyncIterable<ChatCompletionChunk>, request: ChatCompletionRequest, ctx: RequestContext, services: Services, model: string): AsyncIterable<string> {
   let sentText = '';
   async function* recorded(): AsyncGenerator<ChatCompletionChunk> {
     for await (const chunk of chunks) {

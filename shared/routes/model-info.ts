@@ -43,6 +43,11 @@ function publicInfo(deployment: Deployment, services: Services) {
       max_input_tokens: deployment.maxInputTokens ?? null,
       input_cost_per_token: price?.input_cost_per_token ?? null,
       output_cost_per_token: price?.output_cost_per_token ?? null,
+      cache_read_input_token_cost: price?.cache_read_input_token_cost ?? null,
+      cache_creation_input_token_cost: price?.cache_creation_input_token_cost ?? null,
+      max_output_tokens: price?.max_output_tokens ?? null,
+      // No price in config or table: its requests cost 0 and are not held to budgets.
+      unpriced: price === undefined,
     },
   };
 }

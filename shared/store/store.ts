@@ -3,6 +3,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from './ensure-table.ts';
+import { storeUnavailable } from './unavailable.ts';
 import type { Fields } from './records.ts';
 import { ENTITY_INDEX, type Entity, type ItemKey } from './table.ts';
 
@@ -27,7 +28,7 @@ export class Store {
   private readonly cache = new Map<string, { value: Fields | undefined; until: number }>();
   private readonly now: () => number;
 
-  constructor(private readonly client: DynamoDBDocumentClient, readonly table: string, private readonly options: StoreOptions) {
+  constructor(readonly client: DynamoDBDocumentClient, readonly table: string, private readonly options: StoreOptions) {
     this.now = options.now ?? Date.now;
   }
 
@@ -139,7 +140,12 @@ export class Store {
   }
 
   private async read(key: ItemKey, consistent: boolean): Promise<Fields | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: consistent }));
+    let Item: Record<string, unknown> | undefined;
+    try {
+      ({ Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: consistent })));
+    } catch (error) {
+      throw storeUnavailable(error);
+    }
     return Item ? withoutKeys(Item) : undefined;
   }
 

@@ -23,7 +23,7 @@ describe('teams', () => {
     const teamId = made.body.team_id;
     expect(teamId).toMatch(/^[0-9a-f-]{36}$/);
     expect(made.body).toMatchObject({ team_alias: 'Search', models: ['mock'], max_budget: 20, blocked: false, members_with_roles: [], spend: 0 });
-    expect(made.body.warnings).toEqual(['max_budget is accepted but not acted on by Tollgate yet']);
+    expect(made.body.warnings).toBeUndefined(); // a team's max_budget is enforced
     const updated = await gw.call('POST', '/team/update', { team_id: teamId, models: ['mock', 'mock-b'] });
     expect(updated.body).toMatchObject({ team_alias: 'Search', models: ['mock', 'mock-b'] });
     const { body: key } = await gw.call('POST', '/key/generate', { team_id: teamId });

@@ -18,12 +18,12 @@ export function configOf(yaml: string): GatewayConfig {
   return loadConfig(yaml, 'router.yaml', () => undefined, (prefix) => providers.get(prefix));
 }
 
-/** `deployments` is "group: id, id; group2: id" → mock deployments with those model_info ids. */
+/** `deployments` is "group: id, id; group2: id" → deployments (never called: attempts are scripted) with those model_info ids. */
 export function yamlFor(deployments: string, routerSettings = '{}', extra: Record<string, string> = {}): string {
   const entries = deployments.split(';').flatMap((part) => {
     const [group, ids] = part.split(':').map((s) => s.trim());
     return ids!.split(',').map((id) => id.trim()).map((id) =>
-      `  - model_name: ${group}\n    litellm_params: { model: mock/${id}${extra[id] ? `, ${extra[id]}` : ''} }\n    model_info: { id: ${id}${extra[`${id}.info`] ? `, ${extra[`${id}.info`]}` : ''} }`);
+      `  - model_name: ${group}\n    litellm_params: { model: lm_studio/${id}${extra[id] ? `, ${extra[id]}` : ''} }\n    model_info: { id: ${id}${extra[`${id}.info`] ? `, ${extra[`${id}.info`]}` : ''} }`);
   });
   return `model_list:\n${entries.join('\n')}\nrouter_settings: ${routerSettings}\n`;
 }

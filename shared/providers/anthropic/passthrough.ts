@@ -3,8 +3,9 @@
 // as Anthropic sent it, streamed event by event. Transport and error mapping are the chat provider's.
 import type { Deployment } from '../../config/types.ts';
 import { GatewayError } from '../../core/errors.ts';
-import { sseEvents, type SseEvent } from '../../http/sse-events.ts';
-import { callUpstream, connectionError, readJson, type UpstreamBody, type UpstreamRequest } from '../../http/upstream.ts';
+import type { SseEvent } from '../../http/sse-events.ts';
+import { translateUpstreamStream } from '../../http/upstream-stream.ts';
+import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
 import { PROVIDER_NAME, streamError } from './errors.ts';
 import { messagesUrl, requestHeaders, upstreamErrorMapper } from './provider.ts';
 import type { AnthropicResponse } from './types.ts';
@@ -30,7 +31,7 @@ export async function forwardMessages(call: MessagesCall): Promise<MessagesAnswe
     if (message.type !== 'message') throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered with something that is not a message.`);
     return { stream: false, message };
   }
-  return { stream: true, events: eventsOf(response.body, upstream, call.deployment.apiKey) };
+  return { stream: true, events: translateUpstreamStream(response.body, upstream, PROVIDER_NAME, (events) => failingOnFirstError(events, call.deployment.apiKey)) };
 }
 
 /** POST /v1/messages/count_tokens: `{ input_tokens }`. */
@@ -59,20 +60,11 @@ function upstreamRequest({ body, deployment, signal, beta }: MessagesCall, path:
  * The upstream's events as they come. An `error` event in first place fails the call (so the router
  * can retry it elsewhere); later ones are the client's to read, in-band, as Anthropic sent them.
  */
-async function* eventsOf(body: UpstreamBody, upstream: UpstreamRequest, apiKey: string | undefined): AsyncGenerator<SseEvent> {
-  let finished = false;
+async function* failingOnFirstError(events: AsyncIterable<SseEvent>, apiKey: string | undefined): AsyncGenerator<SseEvent> {
   let first = true;
-  try {
-    for await (const event of sseEvents(body)) {
-      if (first && event.event === 'error') throw streamError((JSON.parse(event.data) as { error?: { type?: string; message?: string } }).error, apiKey);
-      first = false;
-      yield event;
-    }
-    finished = true;
-  } catch (error) {
-    if (error instanceof SyntaxError) throw new GatewayError('upstream_error', `${PROVIDER_NAME} sent a stream event that is not JSON.`);
-    throw connectionError(error, upstream);
-  } finally {
-    if (!finished) body.destroy();
+  for await (const event of events) {
+    if (first && event.event === 'error') throw streamError((JSON.parse(event.data) as { error?: { type?: string; message?: string } }).error, apiKey);
+    first = false;
+    yield event;
   }
 }

@@ -3,6 +3,7 @@ import { GatewayError } from '../../core/errors.ts';
 import { describeKey } from '../../keys/identity.ts';
 import type { GatewayRequest, RequestContext, Route, RouteAuth } from '../../core/types.ts';
 import type { Services } from '../../services.ts';
+import { isCounterAttribute } from '../../spend/meter-plan.ts';
 import type { Store } from '../../store/store.ts';
 
 export const nowIso = () => new Date().toISOString();
@@ -16,7 +17,8 @@ export function adminRoute(method: Route['method'], paths: string[], handle: Adm
     paths,
     auth,
     async handle(request, ctx, params) {
-      return { body: JSON.stringify(await handle(request, ctx, params)) };
+      // Items carry the spend tracker's counters beside LiteLLM's fields; answers show LiteLLM's only.
+      return { body: JSON.stringify(await handle(request, ctx, params), (name, value) => (isCounterAttribute(name) ? undefined : value)) };
     },
   };
 }

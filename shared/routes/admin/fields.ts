@@ -34,8 +34,7 @@ export const limitFields = {
  * The budgets and rate limits move out of this list when they are enforced.
  */
 export const NOT_ACTED_ON = new Set([
-  'max_budget', 'soft_budget', 'budget_duration', 'rpm_limit', 'tpm_limit', 'max_parallel_requests',
-  'model_max_budget', 'model_rpm_limit', 'model_tpm_limit', 'budget_id', 'budget_limits',
+  'budget_id', 'budget_limits',
   'allowed_routes', 'allowed_passthrough_routes', 'allowed_cache_controls', 'aliases', 'config', 'permissions',
   'guardrails', 'disable_global_guardrails', 'enforced_params', 'organization_id', 'key_type', 'send_invite_email',
   'object_permission', 'prompts', 'auto_rotate', 'rotation_interval', 'rpm_limit_type', 'tpm_limit_type',
