@@ -25,6 +25,8 @@ export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: UpstreamBody;
+  /** Non-streams: fires when the whole exchange has taken longer than its timeout, body reading included. */
+  deadline?: AbortSignal;
 }
 
 /** Turns an upstream's non-2xx answer into the gateway's error; each provider knows its error body. */
@@ -50,7 +52,7 @@ export async function callUpstream(upstream: UpstreamRequest, mapError: Upstream
     throw connectionError(error, upstream, deadline);
   }
   if (response.statusCode >= 200 && response.statusCode < 300) {
-    return { status: response.statusCode, headers: response.headers, body: response.body };
+    return { status: response.statusCode, headers: response.headers, body: response.body, deadline };
   }
   const text = await readCapped(response.body).catch(() => '');
   throw mapError(response.statusCode, text, response.headers);
@@ -62,7 +64,7 @@ export async function readJson(response: UpstreamResponse, upstream: UpstreamReq
   try {
     text = await response.body.text();
   } catch (error) {
-    throw connectionError(error, upstream);
+    throw connectionError(error, upstream, response.deadline);
   }
   try {
     return JSON.parse(text);

@@ -26,6 +26,8 @@ model_list:
       api_base: ${upstream.url}/v1
       api_key: os.environ/UPSTREAM_KEY
       timeout: 2
+  - model_name: gpt-quick
+    litellm_params: { model: openai/gpt-4o-mini, api_base: "${upstream.url}", api_key: os.environ/UPSTREAM_KEY, timeout: 1 }
   - model_name: mock
     litellm_params: { model: mock/echo }
   - model_name: not-configured
@@ -142,7 +144,7 @@ describe('chat completions through the openai client', () => {
 describe('models and health', () => {
   it('lists enabled models only', async () => {
     const models = await client.models.list();
-    expect(models.data.map((m) => m.id).sort()).toEqual(['gpt-test', 'mock']);
+    expect(models.data.map((m) => m.id).sort()).toEqual(['gpt-quick', 'gpt-test', 'mock']);
   });
 
   it('serves health probes without a key', async () => {
@@ -177,7 +179,7 @@ describe('errors arrive in OpenAI format with the right status', () => {
 
   it('400 for an unknown model, listing the names there are', async () => {
     await expect(client.chat.completions.create({ model: 'gpt-5-nope', messages: [{ role: 'user', content: 'x' }] }))
-      .rejects.toMatchObject({ status: 400, message: expect.stringContaining('gpt-test, mock') });
+      .rejects.toMatchObject({ status: 400, message: expect.stringContaining('gpt-test, gpt-quick, mock') });
   });
 
   it('404 for an unknown route and 405 for a wrong method', async () => {
@@ -215,6 +217,14 @@ describe('errors arrive in OpenAI format with the right status', () => {
       if (!res.destroyed) sendJson(res, 200, JSON.parse(fixture('chat-completion.json')));
     });
     await expect(chat()).rejects.toMatchObject({ status: 408 });
+    // Headers in time, the body not: still the whole request's timeout, a 408.
+    upstream.respond(async (_r, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"id":');
+      await sleep(1500);
+      res.end();
+    });
+    await expect(client.chat.completions.create({ model: 'gpt-quick', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toMatchObject({ status: 408 });
     const dead = await startGateway(`
 model_list:
   - model_name: dead
