@@ -27,7 +27,7 @@ export interface ColdStartResult {
   firstEventMs: Summary;
   /** Process start to the first answer, as the process itself measures it. */
   readyMs: Summary;
-  /** The same with NODE_OPTIONS=--enable-source-maps, as the stack sets it. */
+  /** The same with NODE_OPTIONS=--enable-source-maps: what the flag would cost (the stack leaves it off). */
   readyWithSourceMapsMs: Summary;
 }
 

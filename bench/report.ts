@@ -108,7 +108,7 @@ function coldStartTable(results: BenchResults): string {
   const c = results.coldStart;
   const kb = (bytes: number) => `${count(bytes / 1024)} KB`;
   return table(
-    ['bundle (index.mjs)', 'gzipped', 'source map', 'Node boot', 'import + init', 'first event', 'process start → answer', 'same, --enable-source-maps', 'runs'],
+    ['bundle (index.mjs)', 'gzipped', 'source map', 'Node boot', 'import + init', 'first event', 'process start → answer', 'same, with --enable-source-maps (off in the stack)', 'runs'],
     [[kb(c.bundleBytes), kb(c.bundleGzipBytes), kb(c.sourceMapBytes), ms(c.bootMs.p50), ms(c.importMs.p50), ms(c.firstEventMs.p50), ms(c.readyMs.p50), ms(c.readyWithSourceMapsMs.p50), `${c.runs} (median)${c.errors ? `, ${c.errors} failed` : ''}`]],
   );
 }

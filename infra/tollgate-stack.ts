@@ -88,7 +88,8 @@ export class TollgateStack extends Stack {
       TOLLGATE_SECRET_ID: this.secret.secretArn,
       TOLLGATE_ALERT_TOPIC_ARN: this.alerts.topicArn,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      NODE_OPTIONS: '--enable-source-maps',
+      // No NODE_OPTIONS=--enable-source-maps: it costs up to 50 ms per cold start (docs/BENCHMARKS.md).
+      // The bundle still ships its .map file, for decoding a stack trace by hand.
     };
 
     this.gateway = this.nodeFunction('Gateway', 'functions/gateway/handler.ts', configPath, settings, STREAM_TIMEOUT, {

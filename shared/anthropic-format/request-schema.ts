@@ -1,6 +1,6 @@
 // Checks a POST /v1/messages body (Anthropic's Messages API) before anything is sent upstream, so bad
 // input gets a 400 naming the field. Loose: fields not listed pass through (to Anthropic untouched).
-import { z } from 'zod';
+import * as z from 'zod';
 import { invalidRequest } from '../core/invalid-request.ts';
 import type { AnthropicContentBlock, AnthropicRequestBody, AnthropicTextBlock } from '../providers/anthropic/types.ts';
 

@@ -1,6 +1,6 @@
 // LiteLLM's config.yaml shape, as far as Tollgate reads it. Sections are loose: keys not listed here
 // are reported once at start by `unsupportedKeys` and otherwise ignored.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DURATION_HINT, durationMs } from '../keys/duration.ts';
 import type { RoutingStrategyName } from './types.ts';
 

@@ -29,8 +29,10 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-function sameSecret(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+/** Compares candidates with `secret` in constant time (equal-length digests); the secret is hashed once, not per request. */
+function secretMatcher(secret: string): (candidate: string) => boolean {
+  const digest = createHash('sha256').update(secret).digest();
+  return (candidate) => timingSafeEqual(createHash('sha256').update(candidate).digest(), digest);
 }
 
 export interface AuthOptions {
@@ -39,21 +41,27 @@ export interface AuthOptions {
   authenticators: Authenticator[];
 }
 
-export async function authenticate(request: GatewayRequest, ctx: RequestContext, level: RouteAuth, options: AuthOptions): Promise<Identity | undefined> {
-  if (level === 'public') return undefined;
-  if (options.masterKey === undefined) return { kind: 'open' };
-  const key = presentedKey(request.headers);
-  if (!key) {
-    throw new GatewayError('missing_key', 'No API key. Send your gateway key as `Authorization: Bearer sk-...`.');
-  }
-  if (sameSecret(key, options.masterKey)) return { kind: 'master' };
-  for (const authenticator of options.authenticators) {
-    const identity = await authenticator(key, ctx);
-    if (!identity) continue;
-    // A valid key that is not the master key is known but not allowed here.
-    if (level === 'admin') throw new GatewayError('permission_denied', 'This route needs the master key (general_settings.master_key); a virtual key may not call it.');
-    return identity;
-  }
-  if (level === 'admin') throw new GatewayError('invalid_key', 'This route needs the master key (general_settings.master_key).');
-  throw new GatewayError('invalid_key', 'Invalid API key. Check the key you send in the Authorization header.');
+export type Authenticate = (request: GatewayRequest, ctx: RequestContext, level: RouteAuth) => Promise<Identity | undefined>;
+
+/** The gateway's key check, built once per gateway. */
+export function createAuthenticate(options: AuthOptions): Authenticate {
+  const isMasterKey = options.masterKey === undefined ? undefined : secretMatcher(options.masterKey);
+  return async (request, ctx, level) => {
+    if (level === 'public') return undefined;
+    if (!isMasterKey) return { kind: 'open' };
+    const key = presentedKey(request.headers);
+    if (!key) {
+      throw new GatewayError('missing_key', 'No API key. Send your gateway key as `Authorization: Bearer sk-...`.');
+    }
+    if (isMasterKey(key)) return { kind: 'master' };
+    for (const authenticator of options.authenticators) {
+      const identity = await authenticator(key, ctx);
+      if (!identity) continue;
+      // A valid key that is not the master key is known but not allowed here.
+      if (level === 'admin') throw new GatewayError('permission_denied', 'This route needs the master key (general_settings.master_key); a virtual key may not call it.');
+      return identity;
+    }
+    if (level === 'admin') throw new GatewayError('invalid_key', 'This route needs the master key (general_settings.master_key).');
+    throw new GatewayError('invalid_key', 'Invalid API key. Check the key you send in the Authorization header.');
+  };
 }

@@ -1,7 +1,7 @@
 // The one request handler: plain request in, response out. Adapters (local server, Lambda) own the
 // I/O; everything else happens here or in the routes it dispatches to.
 import { randomUUID } from 'node:crypto';
-import { authenticate, maskKeysInPath, type AuthOptions } from './auth.ts';
+import { createAuthenticate, maskKeysInPath, type Authenticate, type AuthOptions } from './auth.ts';
 import { asGatewayError, GatewayError } from './errors.ts';
 import type { Log } from './log.ts';
 import { RouteTable } from './route-table.ts';
@@ -19,12 +19,13 @@ export interface Gateway {
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
+  const authenticate = createAuthenticate(options);
   return {
     async handle(request) {
       const { ctx, abort, hooks } = newContext(request, options.log);
       let reply: Reply;
       try {
-        reply = await dispatch(request, ctx, options);
+        reply = await dispatch(request, ctx, options.routes, authenticate);
       } catch (error) {
         reply = errorReply(ctx, asGatewayError(error));
       }
@@ -33,15 +34,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 }
 
-async function dispatch(request: GatewayRequest, ctx: RequestContext, options: GatewayOptions): Promise<Reply> {
-  const match = options.routes.match(request.method, request.path);
+async function dispatch(request: GatewayRequest, ctx: RequestContext, routes: RouteTable, authenticate: Authenticate): Promise<Reply> {
+  const match = routes.match(request.method, request.path);
   if (match.kind === 'none') {
     throw new GatewayError('route_not_found', `No route ${request.method} ${request.path}. Chat is POST /v1/chat/completions; models are GET /v1/models.`);
   }
   if (match.kind === 'wrong_method') {
     throw new GatewayError('method_not_allowed', `${request.path} takes ${match.allowed.join(', ')}, not ${request.method}.`);
   }
-  ctx.identity = await authenticate(request, ctx, match.route.auth, options);
+  ctx.identity = await authenticate(request, ctx, match.route.auth);
   return match.route.handle(request, ctx, match.params);
 }
 

@@ -1,6 +1,6 @@
 // A zod validation failure of a request body as the 400 clients get: the first problem, with `param`
 // naming the field the way OpenAI does (`messages[0].role`).
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { GatewayError } from './errors.ts';
 
 export function invalidRequest(error: z.ZodError): GatewayError {

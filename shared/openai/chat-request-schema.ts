@@ -1,6 +1,6 @@
 // Checks a chat-completions body before anything is sent upstream, so bad input gets a 400 naming
 // the field. Objects are loose: fields not listed pass through to the provider unchanged.
-import { z } from 'zod';
+import * as z from 'zod';
 import { invalidRequest } from '../core/invalid-request.ts';
 import type { ChatCompletionRequest } from './types.ts';
 

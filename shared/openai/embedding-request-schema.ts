@@ -1,6 +1,6 @@
 // Checks an embeddings body before anything is sent upstream, so bad input gets a 400 naming the
 // field. Loose: fields not listed (user, provider-specific ones) pass through to the provider.
-import { z } from 'zod';
+import * as z from 'zod';
 import { invalidRequest } from '../core/invalid-request.ts';
 import type { EmbeddingRequest } from './types.ts';
 

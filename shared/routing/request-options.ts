@@ -3,7 +3,7 @@
 // each either a list of model names for the requested model (`["gpt-4o-mini"]`, or LiteLLM's SDK form
 // `[{"model": "gpt-4o-mini"}]`) or the config's mapping form (`[{"gpt-4o": ["gpt-4o-mini"]}]`).
 // They are stripped before the upstream by shared/providers/params.ts.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FallbackMap } from '../config/types.ts';
 import { GatewayError } from '../core/errors.ts';
 

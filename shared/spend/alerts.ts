@@ -2,7 +2,7 @@
 // read off the conditional write that recorded the spend (its counters before and after), so each
 // threshold fires once per budget period however many instances settle at once; 100% is claimed
 // with its own conditional write (meter-plan.ts' counters never pass the budget, they stop at it).
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { PublishCommand } from '@aws-sdk/client-sns';
 import { request } from 'undici';
 import type { Log } from '../core/log.ts';
 import type { Account, Meter } from './accounts.ts';
@@ -69,10 +69,15 @@ export function budgetAlert(account: Account, meter: Meter, threshold: Threshold
   };
 }
 
+/** What alerts need of an SNS client (an SNSClient is one): from-config.ts builds its client on the first alert. */
+export interface SnsSender {
+  send(command: PublishCommand): Promise<unknown>;
+}
+
 export interface AlertChannels {
   log: Log;
   /** SNS in AWS: TOLLGATE_ALERT_TOPIC_ARN. */
-  sns?: { client: SNSClient; topicArn: string };
+  sns?: { client: SnsSender; topicArn: string };
   /** `general_settings.alert_webhook_url`: Slack-compatible JSON is POSTed there. */
   webhookUrl?: string;
 }
@@ -81,9 +86,7 @@ export interface AlertChannels {
 export async function publishAlert(channels: AlertChannels, alert: BudgetAlert): Promise<void> {
   channels.log.warn(alert.text, { event: alert.event, threshold: alert.threshold, event_group: alert.event_group });
   const sends: Array<Promise<unknown>> = [];
-  if (channels.sns) {
-    sends.push(channels.sns.client.send(new PublishCommand({ TopicArn: channels.sns.topicArn, Subject: `Tollgate budget alert: ${alert.event_group} ${alert.threshold}`, Message: JSON.stringify(alert) })));
-  }
+  if (channels.sns) sends.push(publishToSns(channels.sns, alert));
   if (channels.webhookUrl) {
     sends.push(request(channels.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alert), headersTimeout: 5000, bodyTimeout: 5000 })
       .then(async (response) => {
@@ -94,6 +97,13 @@ export async function publishAlert(channels: AlertChannels, alert: BudgetAlert):
   for (const result of await Promise.allSettled(sends)) {
     if (result.status === 'rejected') channels.log.error('budget alert could not be delivered', { event: alert.event, error: String(result.reason) });
   }
+}
+
+async function publishToSns(sns: NonNullable<AlertChannels['sns']>, alert: BudgetAlert): Promise<unknown> {
+  // Imported on the first alert, not at load: most instances never send one, and importing the SNS
+  // SDK would add 15–30 ms to every cold start.
+  const { PublishCommand } = await import('@aws-sdk/client-sns');
+  return sns.client.send(new PublishCommand({ TopicArn: sns.topicArn, Subject: `Tollgate budget alert: ${alert.event_group} ${alert.threshold}`, Message: JSON.stringify(alert) }));
 }
 
 function round(amount: number): number {

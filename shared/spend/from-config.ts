@@ -1,10 +1,10 @@
 // The SpendTracker a gateway with a table runs: settings from the config, alert channels from the
 // environment (TOLLGATE_ALERT_TOPIC_ARN names the SNS topic; in AWS the stack sets it).
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { GatewayConfig } from '../config/types.ts';
 import type { Log } from '../core/log.ts';
 import type { Store } from '../store/store.ts';
-import type { AlertChannels } from './alerts.ts';
+import type { AlertChannels, SnsSender } from './alerts.ts';
 import { SpendTracker } from './tracker.ts';
 
 /** What tests (and embedders) may replace: the clock and where alerts go. */
@@ -21,7 +21,7 @@ export function spendTracker(store: Store, config: GatewayConfig, log: Log, over
     log,
     alerts: {
       log,
-      sns: topicArn ? { client: new SNSClient({}), topicArn } : undefined,
+      sns: topicArn ? { client: lazySnsClient(), topicArn } : undefined,
       webhookUrl: config.spend.alertWebhookUrl,
       ...overrides.alerts,
     },
@@ -30,4 +30,15 @@ export function spendTracker(store: Store, config: GatewayConfig, log: Log, over
     timeZone: config.spend.timeZone,
     now: overrides.now,
   });
+}
+
+/** The SNS client, built (and its SDK imported) when the first alert is sent; see alerts.ts. */
+function lazySnsClient(): SnsSender {
+  let client: Promise<SNSClient> | undefined;
+  return {
+    async send(command) {
+      client ??= import('@aws-sdk/client-sns').then(({ SNSClient }) => new SNSClient({}));
+      return (await client).send(command);
+    },
+  };
 }

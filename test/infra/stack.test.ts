@@ -64,7 +64,7 @@ describe('TollgateStack', () => {
       Architectures: ['arm64'],
       MemorySize: 1024,
       ReservedConcurrentExecutions: 50,
-      Environment: { Variables: Match.objectLike({ GATEWAY_CONFIG: 'deployable.yaml', POWERTOOLS_METRICS_NAMESPACE: 'Tollgate', TOLLGATE_SECRET_ID: Match.anyValue(), TOLLGATE_TABLE: Match.anyValue() }) },
+      Environment: { Variables: Match.objectLike({ GATEWAY_CONFIG: 'deployable.yaml', POWERTOOLS_METRICS_NAMESPACE: 'Tollgate', TOLLGATE_SECRET_ID: Match.anyValue(), TOLLGATE_TABLE: Match.anyValue(), NODE_OPTIONS: Match.absent() }) },
     });
   });
 

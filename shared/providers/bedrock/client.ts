@@ -1,6 +1,8 @@
 // One Bedrock Runtime SDK client per (region, endpoint, credentials): clients are costly to build
 // (credential chain, endpoint rules, HTTP/2 handler), so deployments that share them share one.
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+// The SDK itself is imported when a Bedrock deployment is first called: importing it takes tens of
+// milliseconds, which a gateway without Bedrock deployments should not add to its cold start.
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { Deployment } from '../../config/types.ts';
 
 /** `litellm_params` keys the Bedrock provider reads, as LiteLLM names them. */
@@ -42,9 +44,18 @@ export function targetSecrets(target: BedrockTarget): string[] {
   return target.credentials ? [target.credentials.secretAccessKey, target.credentials.sessionToken ?? ''] : [];
 }
 
+export type BedrockSdk = typeof import('@aws-sdk/client-bedrock-runtime');
+let sdk: Promise<BedrockSdk> | undefined;
+
+/** The Bedrock Runtime SDK module (clients and commands), imported on first use. */
+export function bedrockSdk(): Promise<BedrockSdk> {
+  return (sdk ??= import('@aws-sdk/client-bedrock-runtime'));
+}
+
 const clients = new Map<string, BedrockRuntimeClient>();
 
-export function bedrockClient(target: BedrockTarget): BedrockRuntimeClient {
+export async function bedrockClient(target: BedrockTarget): Promise<BedrockRuntimeClient> {
+  const { BedrockRuntimeClient } = await bedrockSdk();
   const key = JSON.stringify([target.region, target.endpoint ?? '', target.credentials ?? null]);
   let client = clients.get(key);
   if (!client) {
@@ -54,6 +65,10 @@ export function bedrockClient(target: BedrockTarget): BedrockRuntimeClient {
       credentials: target.credentials,
       // The router retries and falls back; SDK retries would hide throttling from it and add latency.
       maxAttempts: 1,
+      // The SDK's default (disableConcurrentStreams: true) opens a new HTTP/2 connection, with its TLS
+      // handshake, for every call; with it off, calls share a pooled connection. ConverseStream still
+      // gets a connection of its own per call: the SDK isolates every event-stream operation.
+      requestHandler: { disableConcurrentStreams: false },
     });
     clients.set(key, client);
   }

@@ -1,7 +1,7 @@
 // What the Bedrock SDK throws → the gateway's error vocabulary. Bedrock's exceptions (answered as a
 // status, or arriving mid-stream after a 200) get the status that classifies them as LiteLLM does,
 // and go through upstream-errors.ts like every provider's; anything else is transport trouble.
-import { BedrockRuntimeServiceException } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeServiceException } from '@aws-sdk/client-bedrock-runtime';
 import { GatewayError } from '../../core/errors.ts';
 import { connectionError } from '../../http/upstream.ts';
 import { upstreamError } from '../upstream-errors.ts';
@@ -44,12 +44,22 @@ export interface FailureContext {
 
 export function bedrockError(error: unknown, context: FailureContext): GatewayError {
   if (error instanceof GatewayError) return error;
-  if (error instanceof BedrockRuntimeServiceException) {
-    const status = STATUS_BY_EXCEPTION[error.name] ?? error.$metadata.httpStatusCode ?? (error.$fault === 'server' ? 500 : 400);
+  if (isServiceException(error)) {
+    const status = STATUS_BY_EXCEPTION[error.name] ?? error.$metadata?.httpStatusCode ?? (error.$fault === 'server' ? 500 : 400);
     return upstreamError({ provider: PROVIDER_NAME, status, message: `${error.name}: ${error.message}`, code: error.name, secrets: context.secrets });
   }
   // Timeouts, client aborts, refused connections: the same judgement as for HTTP upstreams. The
   // SDK's own HTTP/2 timeout (a session silent for five minutes) counts as the deadline passing.
   const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError' ? AbortSignal.abort() : context.deadline;
   return connectionError(error, { url: context.url, signal: context.signal }, timedOut);
+}
+
+/**
+ * An exception from Bedrock, answered as a status or arriving mid-stream (those carry no `$metadata`),
+ * recognized by its `$fault` as the SDK's own ServiceException.isInstance does: `instanceof` would need
+ * the SDK's classes, which this module does not load (client.ts imports the SDK on first use).
+ */
+function isServiceException(error: unknown): error is BedrockRuntimeServiceException {
+  const fault = (error as { $fault?: unknown } | null | undefined)?.$fault;
+  return error instanceof Error && (fault === 'client' || fault === 'server');
 }

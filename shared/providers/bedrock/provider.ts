@@ -2,17 +2,14 @@
 // Bedrock serves (model ids, cross-region inference profiles such as `us.anthropic...`, ARNs), and
 // embeddings through InvokeModel. Translation lives in request.ts, response.ts, stream.ts and
 // embeddings.ts; this module is the transport: the SDK client, timeouts, abort and errors.
-import {
-  ConverseCommand, ConverseStreamCommand, InvokeModelCommand,
-  type BedrockRuntimeClient, type ConverseStreamOutput,
-} from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { Deployment } from '../../config/types.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { encodeEmbedding } from '../../openai/embedding-encoding.ts';
 import type { ChatCompletionChunk, EmbeddingResponse } from '../../openai/types.ts';
 import type { ChatCall, ChatResult, EmbeddingCall, Provider } from '../types.ts';
 import { CallSignal } from './call.ts';
-import { BEDROCK_PARAMS, bedrockClient, bedrockTarget, targetSecrets, targetUrl } from './client.ts';
+import { BEDROCK_PARAMS, bedrockClient, bedrockSdk, bedrockTarget, targetSecrets, targetUrl, type BedrockSdk } from './client.ts';
 import { embeddingBatches, inputTexts, type EmbeddingBatch } from './embeddings.ts';
 import { bedrockError, PROVIDER_NAME } from './errors.ts';
 import { toConverseInput } from './request.ts';
@@ -39,11 +36,11 @@ export const bedrockProvider: Provider = {
   async chat({ request, deployment, signal }: ChatCall): Promise<ChatResult> {
     const model = modelId(request.model);
     const { input, jsonTool } = toConverseInput({ ...request, model });
-    const { client, call, failure } = start(deployment, signal);
+    const { client, sdk, call, failure } = await start(deployment, signal);
     if (request.stream !== true) {
       call.arm(deployment.timeoutMs);
       try {
-        const output = await client.send(new ConverseCommand(input), { abortSignal: call.signal });
+        const output = await client.send(new sdk.ConverseCommand(input), { abortSignal: call.signal });
         return { stream: false, completion: toChatCompletion(output, model, { jsonTool }) };
       } catch (error) {
         throw failure(error);
@@ -53,7 +50,7 @@ export const bedrockProvider: Provider = {
     }
     call.arm(deployment.streamTimeoutMs ?? deployment.timeoutMs);
     try {
-      const output = await client.send(new ConverseStreamCommand(input), { abortSignal: call.signal });
+      const output = await client.send(new sdk.ConverseStreamCommand(input), { abortSignal: call.signal });
       if (!output.stream) throw new GatewayError('upstream_error', `${PROVIDER_NAME} accepted the stream but sent no event stream.`);
       return { stream: true, chunks: streamed(output.stream, call, deployment.timeoutMs, { model, jsonTool }, failure) };
     } catch (error) {
@@ -65,12 +62,12 @@ export const bedrockProvider: Provider = {
   async embed({ request, deployment, signal }: EmbeddingCall): Promise<EmbeddingResponse> {
     const model = modelId(request.model);
     const batches = embeddingBatches({ ...request, model }, inputTexts(request.input));
-    const { client, call, failure } = start(deployment, signal);
+    const { client, sdk, call, failure } = await start(deployment, signal);
     call.arm(deployment.timeoutMs);
     const read: Array<ReturnType<EmbeddingBatch['read']>> = [];
     try {
       for (let i = 0; i < batches.length; i += EMBEDDING_CONCURRENCY) {
-        read.push(...await Promise.all(batches.slice(i, i + EMBEDDING_CONCURRENCY).map((batch) => invoke(client, model, batch, call.signal))));
+        read.push(...await Promise.all(batches.slice(i, i + EMBEDDING_CONCURRENCY).map((batch) => invoke(client, sdk, model, batch, call.signal))));
       }
     } catch (error) {
       throw failure(error);
@@ -96,11 +93,12 @@ function modelId(model: string): string {
   return model.replace(/^(converse|invoke)\//, '');
 }
 
-function start(deployment: Deployment, signal: AbortSignal) {
+async function start(deployment: Deployment, signal: AbortSignal) {
   const target = bedrockTarget(deployment);
+  const [client, sdk] = await Promise.all([bedrockClient(target), bedrockSdk()]);
   const call = new CallSignal(signal);
   const failure = (error: unknown) => bedrockError(error, { url: targetUrl(target), signal, deadline: call.deadline, secrets: targetSecrets(target) });
-  return { client: bedrockClient(target), call, failure };
+  return { client, sdk, call, failure };
 }
 
 async function* streamed(
@@ -136,8 +134,8 @@ async function* rearming(events: AsyncIterable<ConverseStreamOutput>, call: Call
 /** Bedrock reports the input token count of models whose answer lacks it (Cohere) in a response header. */
 const INPUT_TOKENS_HEADER = 'x-amzn-bedrock-input-token-count';
 
-async function invoke(client: BedrockRuntimeClient, model: string, batch: EmbeddingBatch, signal: AbortSignal): Promise<ReturnType<EmbeddingBatch['read']>> {
-  const command = new InvokeModelCommand({ modelId: model, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(batch.body) });
+async function invoke(client: BedrockRuntimeClient, sdk: BedrockSdk, model: string, batch: EmbeddingBatch, signal: AbortSignal): Promise<ReturnType<EmbeddingBatch['read']>> {
+  const command = new sdk.InvokeModelCommand({ modelId: model, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(batch.body) });
   let headerTokens: number | undefined;
   command.middlewareStack.add((next) => async (args) => {
     const result = await next(args);

@@ -1,5 +1,5 @@
 // LiteLLM's customer (end user) API: the `user` a chat request names. Also served under /end_user/.
-import { z } from 'zod';
+import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import type { RequestContext, Route } from '../../core/types.ts';
 import type { Services } from '../../services.ts';

@@ -1,7 +1,7 @@
 // Input checks shared by the admin routes: LiteLLM's field types, 400s that name the field, refusal of
 // fields LiteLLM does not document, and the `warnings` for documented fields Tollgate stores but does
 // not act on yet.
-import { z } from 'zod';
+import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import { parseJsonObject } from '../../core/json-body.ts';
 import { DURATION_HINT, durationMs } from '../../keys/duration.ts';

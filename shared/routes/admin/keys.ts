@@ -1,6 +1,6 @@
 // LiteLLM's key-management API: /key/generate, update, info, list, delete, regenerate, block, unblock.
 // Writes are ordered so that a failure part-way leaves nothing usable half-made (docs/DATA-MODEL.md).
-import { z } from 'zod';
+import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import type { RequestContext, Route } from '../../core/types.ts';
 import { durationMs } from '../../keys/duration.ts';

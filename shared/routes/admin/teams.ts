@@ -1,6 +1,6 @@
 // LiteLLM's team API: /team/new, update, delete, info, list, block, unblock, member_add, member_delete.
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import type { RequestContext, Route } from '../../core/types.ts';
 import type { Services } from '../../services.ts';

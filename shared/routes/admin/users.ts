@@ -1,7 +1,7 @@
 // LiteLLM's user API: /user/new (which also makes a key, unless auto_create_key is false), update,
 // delete, info, list.
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import type { Route } from '../../core/types.ts';
 import type { Services } from '../../services.ts';

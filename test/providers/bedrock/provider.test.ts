@@ -1,7 +1,8 @@
 // bedrockProvider.chat driven directly against the fake Bedrock Runtime: the Converse input on the
 // wire, answers and streams translated, thinking and JSON mode, timeouts, abort, and the client cache.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import http2 from 'node:http2';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../../shared/config/load.ts';
 import type { Deployment } from '../../../shared/config/types.ts';
 import { GatewayError } from '../../../shared/core/errors.ts';
@@ -67,12 +68,12 @@ model_list:
     });
   });
 
-  it('shares one SDK client per region, endpoint and credentials', () => {
+  it('shares one SDK client per region, endpoint and credentials', async () => {
     const keys = { aws_access_key_id: 'AKIA1', aws_secret_access_key: 'secret-1' };
-    const a = bedrockClient(bedrockTarget(deployment({ params: { ...keys, aws_region_name: 'eu-west-1' } })));
-    expect(bedrockClient(bedrockTarget(deployment({ id: 'other', params: { ...keys, aws_region_name: 'eu-west-1' } })))).toBe(a);
-    expect(bedrockClient(bedrockTarget(deployment({ params: { ...keys, aws_region_name: 'eu-west-2' } })))).not.toBe(a);
-    expect(bedrockClient(bedrockTarget(deployment({ params: { ...keys, aws_secret_access_key: 'secret-2', aws_region_name: 'eu-west-1' } })))).not.toBe(a);
+    const a = await bedrockClient(bedrockTarget(deployment({ params: { ...keys, aws_region_name: 'eu-west-1' } })));
+    expect(await bedrockClient(bedrockTarget(deployment({ id: 'other', params: { ...keys, aws_region_name: 'eu-west-1' } })))).toBe(a);
+    expect(await bedrockClient(bedrockTarget(deployment({ params: { ...keys, aws_region_name: 'eu-west-2' } })))).not.toBe(a);
+    expect(await bedrockClient(bedrockTarget(deployment({ params: { ...keys, aws_secret_access_key: 'secret-2', aws_region_name: 'eu-west-1' } })))).not.toBe(a);
   });
 
   it('uses the default credential chain and AWS_REGION when litellm_params name none', async () => {
@@ -269,6 +270,20 @@ describe('transport', () => {
     ...Array.from({ length: 50 }, () => ({ event: 'contentBlockDelta', payload: { contentBlockIndex: 0, delta: { text: 'tick ' } } })),
     { event: 'messageStop', payload: { stopReason: 'end_turn' } },
   ];
+
+  it('keeps one HTTP/2 connection for Converse calls, one after another and at once', async () => {
+    fake.respond((_r, res) => sendBedrockJson(res, fixture('converse-text.json')));
+    await chat();
+    const connect = vi.spyOn(http2, 'connect');
+    try {
+      for (let i = 0; i < 3; i++) await chat();
+      await Promise.all(Array.from({ length: 3 }, () => chat()));
+      expect(fake.requests).toHaveLength(7);
+      expect(connect).not.toHaveBeenCalled();
+    } finally {
+      connect.mockRestore();
+    }
+  });
 
   it('cancels the upstream stream when the consumer stops reading', async () => {
     fake.respond((_r, res) => sendEventStream(res, slowStream(), 20));
