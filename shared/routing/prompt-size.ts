@@ -1,8 +1,8 @@
 // A prompt's size in tokens, estimated without a tokenizer (about four characters a token, plus a few
 // per message), to skip deployments whose `model_info.max_input_tokens` it would not fit.
+import { CHARS_PER_TOKEN } from '../openai/token-estimate.ts';
 import type { ChatMessage } from '../openai/types.ts';
 
-const CHARS_PER_TOKEN = 4;
 const TOKENS_PER_MESSAGE = 4;
 
 export function estimatePromptTokens(messages: ChatMessage[]): number {

@@ -4,22 +4,17 @@
 // short of the real cost.
 import type { MessagesRequest } from '../anthropic-format/request-schema.ts';
 import type { ChatCompletionRequest, EmbeddingRequest } from '../openai/types.ts';
+import { estimateJsonTokens as tokensIn } from '../openai/token-estimate.ts';
 import type { ModelCall } from './tracker.ts';
 
-const CHARS_PER_TOKEN = 4;
-
-function tokensIn(value: unknown): number {
-  return Math.max(1, Math.ceil(JSON.stringify(value ?? '').length / CHARS_PER_TOKEN));
+export function chatCall(body: ChatCompletionRequest, endUser: string | undefined): ModelCall {
+  return { callType: 'acompletion', model: body.model, endUser, inputTokens: tokensIn(body.messages), maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined };
 }
 
-export function chatCall(body: ChatCompletionRequest): ModelCall {
-  return { callType: 'acompletion', model: body.model, endUser: body.user, inputTokens: tokensIn(body.messages), maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined };
+export function embeddingCall(body: EmbeddingRequest, endUser: string | undefined): ModelCall {
+  return { callType: 'aembedding', model: body.model, endUser, inputTokens: tokensIn(body.input), maxOutputTokens: 0 };
 }
 
-export function embeddingCall(body: EmbeddingRequest): ModelCall {
-  return { callType: 'aembedding', model: body.model, endUser: body.user, inputTokens: tokensIn(body.input), maxOutputTokens: 0 };
-}
-
-export function messagesCall(body: MessagesRequest): ModelCall {
-  return { callType: 'anthropic_messages', model: body.model, endUser: body.metadata?.user_id ?? undefined, inputTokens: tokensIn([body.system, body.messages]), maxOutputTokens: body.max_tokens };
+export function messagesCall(body: MessagesRequest, endUser: string | undefined): ModelCall {
+  return { callType: 'anthropic_messages', model: body.model, endUser, inputTokens: tokensIn([body.system, body.messages]), maxOutputTokens: body.max_tokens };
 }
