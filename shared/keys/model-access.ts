@@ -29,7 +29,7 @@ export async function authorizeModel(ctx: RequestContext, services: Services, mo
   if (endUser && services.store) {
     const customer = await services.store.cachedGet<CustomerRecord>(itemKeys.customer(endUser));
     if (customer?.blocked) {
-      throw new GatewayError('blocked', `End user "${endUser}" (the request's \`user\`) is blocked. An admin can unblock them with POST /customer/unblock.`, { param: 'user' });
+      throw new GatewayError('blocked', `End user "${endUser}" is blocked. An admin can unblock them with POST /customer/unblock.`, { param: 'user' });
     }
   }
   const identity = ctx.identity;

@@ -4,6 +4,7 @@ import { asGatewayError } from '../core/errors.ts';
 import { parseJsonObject } from '../core/json-body.ts';
 import { SSE_DONE, SSE_HEADERS, sseData, sseError } from '../core/sse.ts';
 import type { RequestContext, Route } from '../core/types.ts';
+import { endUserOf } from '../keys/end-user.ts';
 import { authorizeModel } from '../keys/model-access.ts';
 import { estimateUsage } from '../pricing/estimate-usage.ts';
 import { costHeaders, settleCost } from '../pricing/request-cost.ts';
@@ -21,8 +22,9 @@ export function chatCompletionsRoutes(services: Services): Route[] {
     auth: 'caller',
     async handle(request, ctx) {
       const body = parseChatRequest(parseJsonObject(request.body));
-      await authorizeModel(ctx, services, body.model, body.user);
-      await services.spend?.admit(ctx, services, chatCall(body));
+      const endUser = endUserOf(request.headers, body.user);
+      await authorizeModel(ctx, services, body.model, endUser);
+      await services.spend?.admit(ctx, services, chatCall(body, endUser));
       const result = await routeChat(body, ctx, services);
       const headers = deploymentHeaders(ctx);
       if (!result.stream) {

@@ -2,6 +2,7 @@
 // embeddings shape with usage recorded for spend.
 import { parseJsonObject } from '../core/json-body.ts';
 import type { Route } from '../core/types.ts';
+import { endUserOf } from '../keys/end-user.ts';
 import { authorizeModel } from '../keys/model-access.ts';
 import { parseEmbeddingRequest } from '../openai/embedding-request-schema.ts';
 import { costHeaders, settleCost } from '../pricing/request-cost.ts';
@@ -17,8 +18,9 @@ export function embeddingsRoutes(services: Services): Route[] {
     auth: 'caller',
     async handle(request, ctx) {
       const body = parseEmbeddingRequest(parseJsonObject(request.body));
-      await authorizeModel(ctx, services, body.model, body.user);
-      await services.spend?.admit(ctx, services, embeddingCall(body));
+      const endUser = endUserOf(request.headers, body.user);
+      await authorizeModel(ctx, services, body.model, endUser);
+      await services.spend?.admit(ctx, services, embeddingCall(body, endUser));
       const response = await routeEmbedding(body, ctx, services);
       ctx.usage = { prompt_tokens: response.usage.prompt_tokens, completion_tokens: 0, total_tokens: response.usage.total_tokens };
       return { headers: { ...deploymentHeaders(ctx), ...costHeaders(settleCost(ctx, services.pricer)) }, body: JSON.stringify(response) };

@@ -13,6 +13,7 @@ import { parseJsonObject } from '../core/json-body.ts';
 import { SSE_HEADERS } from '../core/sse.ts';
 import type { GatewayRequest, Reply, RequestContext, Route } from '../core/types.ts';
 import type { SseEvent } from '../http/sse-events.ts';
+import { endUserOf } from '../keys/end-user.ts';
 import { authorizeModel } from '../keys/model-access.ts';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../openai/types.ts';
 import { estimateUsage } from '../pricing/estimate-usage.ts';
@@ -32,8 +33,9 @@ export function messagesRoutes(services: Services): Route[] {
       auth: 'caller',
       handle: inAnthropicShape(async (request, ctx) => {
         const body = parseMessagesRequest(parseJsonObject(request.body));
-        await authorizeModel(ctx, services, body.model, body.metadata?.user_id ?? undefined);
-        await services.spend?.admit(ctx, services, messagesCall(body));
+        const endUser = endUserOf(request.headers, body.metadata?.user_id);
+        await authorizeModel(ctx, services, body.model, endUser);
+        await services.spend?.admit(ctx, services, messagesCall(body, endUser));
         const routed = await routeMessages(body, ctx, services, request.headers['anthropic-beta']);
         // The name the client asked for, after a fallback too (as chat).
         const model = body.model;
@@ -55,7 +57,7 @@ export function messagesRoutes(services: Services): Route[] {
       auth: 'caller',
       handle: inAnthropicShape(async (request, ctx) => {
         const body = parseMessagesRequest(parseJsonObject(request.body), { countTokens: true });
-        await authorizeModel(ctx, services, body.model, body.metadata?.user_id ?? undefined);
+        await authorizeModel(ctx, services, body.model, endUserOf(request.headers, body.metadata?.user_id));
         const { input_tokens, estimated } = await routeCountTokens(body, ctx, services, request.headers['anthropic-beta']);
         return { headers: { ...deploymentHeaders(ctx), 'x-tollgate-token-count': estimated ? 'estimated' : 'provider' }, body: JSON.stringify({ input_tokens }) };
       }),

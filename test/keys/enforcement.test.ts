@@ -161,4 +161,14 @@ describe('teams, users and end users', () => {
     await gw.call('POST', '/customer/unblock', { user_ids: ['enf-customer'] });
     expect((await ask(key, 'mock', gw, { user: 'enf-customer' })).choices).toHaveLength(1);
   });
+
+  it("names the end user by LiteLLM's x-litellm-customer-id / x-litellm-end-user-id headers before the body's `user`", async () => {
+    const { key } = await newKey();
+    await gw.call('POST', '/customer/block', { user_ids: ['header-customer'] });
+    for (const header of ['x-litellm-customer-id', 'x-litellm-end-user-id']) {
+      const error = await client(key).chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'Hi' }], user: 'someone-else' }, { headers: { [header]: 'header-customer' } }).catch((e: unknown) => e);
+      expect(error, header).toBeInstanceOf(OpenAI.AuthenticationError);
+      expect((error as Error).message).toContain('End user "header-customer"');
+    }
+  });
 });
