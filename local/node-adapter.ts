@@ -45,14 +45,15 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
     if (!res.writableFinished) controller.abort();
   });
   let body: string;
+  let url: URL;
   try {
     body = await readBody(req);
+    url = requestUrl(req);
   } catch (error) {
     const failure = error instanceof GatewayError ? error : new GatewayError('invalid_request', 'Could not read the request body.');
-    res.writeHead(failure.status, { 'content-type': 'application/json' }).end(JSON.stringify(failure.toJSON()));
+    writeError(res, failure);
     return;
   }
-  const url = new URL(req.url ?? '/', 'http://localhost');
   const request: GatewayRequest = {
     method: req.method ?? 'GET',
     path: url.pathname,
@@ -65,9 +66,35 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
   const response = await gateway.handle(request);
   try {
     await write(res, response);
+  } catch {
+    // A streamed body that never started would otherwise keep its upstream call open.
+    controller.abort();
+    failed(res);
   } finally {
     await response.done();
   }
+}
+
+/** The request target as a URL: one Node's parser lets through but URL rejects (`GET http://[::1`) is the client's 400. */
+function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    throw new GatewayError('invalid_request', 'The request target is not a valid URL path.');
+  }
+}
+
+function writeError(res: ServerResponse, error: GatewayError): void {
+  res.writeHead(error.status, { 'content-type': 'application/json' }).end(JSON.stringify(error.toJSON()));
+}
+
+/**
+ * Writing failed (e.g. a header value Node refuses): the client still gets an answer, a plain 500 if
+ * nothing was sent yet, else a cut connection; and no rejection goes unhandled, which would end the server.
+ */
+function failed(res: ServerResponse): void {
+  if (res.headersSent) res.destroy();
+  else writeError(res, new GatewayError('internal', 'The gateway could not write its response.'));
 }
 
 async function write(res: ServerResponse, response: GatewayResponse): Promise<void> {

@@ -63,7 +63,6 @@ export function createHandler(options: HandlerOptions = {}) {
   const logger = givenLogger ?? new Logger({ serviceName: env('POWERTOOLS_SERVICE_NAME') ?? 'tollgate' });
   const log = powertoolsLog(logger);
   const configPath = givenPath ?? env('GATEWAY_CONFIG') ?? bundledConfigPath();
-  const afterResponse = [...(app.afterResponse ?? []), ...(metrics ? [requestMetrics(metrics)] : [])];
 
   const build = (values?: SecretValues): Gateway => {
     const config = loadGatewayConfig(configPath, (name) => values?.[name] ?? env(name), app.providers);
@@ -71,6 +70,8 @@ export function createHandler(options: HandlerOptions = {}) {
       throw new Error(`${configPath}: a Lambda behind API Gateway is public, so general_settings.master_key must be set to a secret of your own (not ${DEV_MASTER_KEY}), e.g. os.environ/TOLLGATE_MASTER_KEY.`);
     }
     for (const warning of config.warnings) log.warn(warning);
+    const servedModels = new Set(config.deployments.map((d) => d.modelName));
+    const afterResponse = [...(app.afterResponse ?? []), ...(metrics ? [requestMetrics(metrics, servedModels)] : [])];
     return buildGateway({ ...app, afterResponse, config, log });
   };
   // Without a secret the gateway is built now, at cold start. With one, on the first invocation, and

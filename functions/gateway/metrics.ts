@@ -4,11 +4,19 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { AfterResponseHook } from '../../shared/core/types.ts';
 
-export function requestMetrics(metrics: Metrics): AfterResponseHook {
+/** The model dimension of requests for a name the config does not serve. */
+const NOT_SERVED = '(not served)';
+
+/**
+ * `servedModels` bounds the model dimension: every distinct value is a billed CloudWatch metric, so a
+ * name a client made up (a typo, or a fresh one per request) is counted under NOT_SERVED.
+ */
+export function requestMetrics(metrics: Metrics, servedModels: ReadonlySet<string>): AfterResponseHook {
   return (ctx) => {
     if (!ctx.requestedModel) return;
     const status = ctx.error?.status ?? ctx.status ?? 200;
-    metrics.addDimensions({ model: ctx.requestedModel, provider: ctx.deployment?.provider ?? 'none' });
+    const model = servedModels.has(ctx.requestedModel) ? ctx.requestedModel : NOT_SERVED;
+    metrics.addDimensions({ model, provider: ctx.deployment?.provider ?? 'none' });
     metrics.addMetric('Requests', MetricUnit.Count, 1);
     metrics.addMetric('Errors4xx', MetricUnit.Count, status >= 400 && status < 500 ? 1 : 0);
     metrics.addMetric('Errors5xx', MetricUnit.Count, status >= 500 ? 1 : 0);

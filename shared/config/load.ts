@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type * as z from 'zod';
+import { issuePath } from '../core/invalid-request.ts';
 import { durationMs } from '../keys/duration.ts';
 import { toRouterSettings } from './router-settings.ts';
 import { configSchema, SUPPORTED_KEYS, type RawConfig } from './schema.ts';
@@ -174,6 +175,5 @@ function unsupportedKeys(raw: RawConfig, providers: ProviderLookup): string[] {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-  return `${path || '(top level)'}: ${issue.message}`;
+  return `${issuePath(issue) || '(top level)'}: ${issue.message}`;
 }

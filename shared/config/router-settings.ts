@@ -17,7 +17,8 @@ type RawRouterSettings = NonNullable<RawConfig['router_settings']>;
 /** Problems (fallbacks naming models the file does not define) go to `problems`; an unknown strategy to `warnings`. */
 export function toRouterSettings(raw: RawRouterSettings = {}, modelNames: ReadonlySet<string>, source: string, problems: string[], warnings: string[]): RouterSettings {
   const strategyName = raw.routing_strategy ?? 'simple-shuffle';
-  const strategy = SUPPORTED_ROUTING_STRATEGIES[strategyName];
+  // Own keys only: `constructor` is in every object, and not a strategy.
+  const strategy = Object.hasOwn(SUPPORTED_ROUTING_STRATEGIES, strategyName) ? SUPPORTED_ROUTING_STRATEGIES[strategyName] : undefined;
   if (!strategy) warnings.push(`${source}: router_settings.routing_strategy "${strategyName}" is not supported yet; using simple-shuffle`);
   const fallbacks = (key: 'fallbacks' | 'context_window_fallbacks' | 'content_policy_fallbacks'): FallbackMap => {
     const map = new Map<string, string[]>();

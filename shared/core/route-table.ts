@@ -1,4 +1,5 @@
 // Method + path → route. Route modules register here; the gateway looks requests up here.
+import { GatewayError } from './errors.ts';
 import type { Route } from './types.ts';
 
 interface Entry { route: Route; segments: string[] }
@@ -54,10 +55,19 @@ function matchSegments(pattern: string[], actual: string[]): Record<string, stri
     const p = pattern[i]!;
     if (p.startsWith('{') && p.endsWith('}')) {
       if (!actual[i]) return undefined;
-      params[p.slice(1, -1)] = decodeURIComponent(actual[i]!);
+      params[p.slice(1, -1)] = decodeSegment(actual[i]!);
     } else if (p !== actual[i]) {
       return undefined;
     }
   }
   return params;
+}
+
+/** Broken percent-encoding (`%E0%A4%A`) is the client's 400, not the URIError's 500; the segment may be a key, so it is not echoed. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GatewayError('invalid_request', 'A path segment has broken percent-encoding: each % must start a %XX escape of UTF-8 bytes.');
+  }
 }

@@ -16,7 +16,10 @@ export async function* translateUpstreamStream<T>(
     yield* translate(sseEvents(body));
     finished = true;
   } catch (error) {
-    if (error instanceof SyntaxError) throw new GatewayError('upstream_error', `${provider} sent a stream event that is not JSON.`);
+    // Not JSON, or JSON of a shape the translation cannot read: the upstream's fault (undici fails otherwise).
+    if (error instanceof SyntaxError || error instanceof TypeError) {
+      throw new GatewayError('upstream_error', `${provider} sent a stream event that is not valid JSON in its streaming format.`, { cause: error });
+    }
     throw connectionError(error, upstream);
   } finally {
     if (!finished) body.destroy();

@@ -12,10 +12,10 @@ export interface UpstreamRequest {
   body?: string;
   /** The request's abort signal: client gone. */
   signal: AbortSignal;
-  /** Non-streams: the whole exchange. Streams without `firstByteTimeoutMs`: the longest silence. */
+  /** Non-streams: the whole exchange. Streams without `streamTimeoutMs`: the longest silence. */
   timeoutMs: number;
-  /** Streams (`stream_timeout`): time allowed until the response headers, and between chunks. */
-  firstByteTimeoutMs?: number;
+  /** `stream_timeout`, for streams only: time allowed until the response headers, and between chunks. */
+  streamTimeoutMs?: number;
   stream: boolean;
 }
 
@@ -37,6 +37,8 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 export async function callUpstream(upstream: UpstreamRequest, mapError: UpstreamErrorMapper): Promise<UpstreamResponse> {
   const deadline = upstream.stream ? undefined : AbortSignal.timeout(upstream.timeoutMs);
   const signal = deadline ? AbortSignal.any([upstream.signal, deadline]) : upstream.signal;
+  // stream_timeout is for streams only (as in LiteLLM): a whole answer may take `timeout` to start.
+  const silenceMs = upstream.stream ? upstream.streamTimeoutMs ?? upstream.timeoutMs : upstream.timeoutMs;
   let response: Dispatcher.ResponseData;
   try {
     response = await request(upstream.url, {
@@ -45,8 +47,8 @@ export async function callUpstream(upstream: UpstreamRequest, mapError: Upstream
       body: upstream.body,
       signal,
       dispatcher,
-      headersTimeout: upstream.firstByteTimeoutMs ?? upstream.timeoutMs,
-      bodyTimeout: upstream.stream ? upstream.firstByteTimeoutMs ?? upstream.timeoutMs : upstream.timeoutMs,
+      headersTimeout: silenceMs,
+      bodyTimeout: silenceMs,
     });
   } catch (error) {
     throw connectionError(error, upstream, deadline);

@@ -11,7 +11,8 @@ import { itemKeys } from '../store/table.ts';
 /** LiteLLM's names for "no restriction" in a `models` list. */
 const ALL_MODELS = new Set(['all-proxy-models', '*']);
 
-function permits(models: readonly string[] | undefined, model: string): boolean {
+/** Whether a `models` list (a key's or a team's) lets its holder call `model`. */
+export function permits(models: readonly string[] | undefined, model: string): boolean {
   return !models || models.length === 0 || models.includes(model) || models.some((m) => ALL_MODELS.has(m));
 }
 

@@ -5,11 +5,17 @@ import { invalidRequest } from '../core/invalid-request.ts';
 import type { ChatCompletionRequest } from './types.ts';
 
 const contentPart = z.looseObject({ type: z.string() });
+/** Claude's thinking, as a client sends an earlier answer's `thinking_blocks` back. */
+const thinkingBlock = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.string().optional() }),
+  z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() }),
+]);
 const message = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
   content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
   tool_call_id: z.string().optional(),
   tool_calls: z.array(z.looseObject({ id: z.string(), type: z.literal('function'), function: z.looseObject({ name: z.string(), arguments: z.string() }) })).optional(),
+  thinking_blocks: z.array(thinkingBlock).nullish(),
 });
 const tool = z.looseObject({
   type: z.literal('function'),

@@ -2,6 +2,7 @@
 // priced once each, at their own rates, and never also as plain input (a LiteLLM bug to avoid).
 import type { Usage } from '../openai/types.ts';
 import type { ModelPrice } from './types.ts';
+import { usd } from './usd.ts';
 
 export function providerCost(usage: Usage, price: ModelPrice): number {
   const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? usage.cache_read_input_tokens ?? 0;
@@ -12,6 +13,5 @@ export function providerCost(usage: Usage, price: ModelPrice): number {
     + cacheRead * (price.cache_read_input_token_cost ?? price.input_cost_per_token)
     + cacheWrite * (price.cache_creation_input_token_cost ?? price.input_cost_per_token)
     + (usage.completion_tokens ?? 0) * price.output_cost_per_token;
-  // Whole nano-dollars: sums of many requests stay exact enough, and JSON stays short.
-  return Math.round(cost * 1e9) / 1e9;
+  return usd(cost);
 }

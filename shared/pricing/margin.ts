@@ -2,6 +2,7 @@
 // provider, per model name, or `global`; a number is a fraction (0.1 = 10%), an object may add a
 // fixed amount per request. The most specific entry wins: model name, then provider, then global.
 import type { Deployment } from '../config/types.ts';
+import { usd } from './usd.ts';
 
 export type MarginSetting = number | { percentage?: number; fixed_amount?: number };
 export type MarginConfig = Record<string, MarginSetting>;
@@ -11,5 +12,5 @@ export function chargedCost(cost: number, deployment: Deployment, margins: Margi
   if (setting === undefined) return cost;
   const percentage = typeof setting === 'number' ? setting : (setting.percentage ?? 0);
   const fixed = typeof setting === 'number' ? 0 : (setting.fixed_amount ?? 0);
-  return Math.round((cost * (1 + percentage) + fixed) * 1e9) / 1e9;
+  return usd(cost * (1 + percentage) + fixed);
 }

@@ -6,6 +6,7 @@ import { tokenOf } from '../keys/key-material.ts';
 import type { Services } from '../services.ts';
 import type { SpendLog, SpendLogFilter } from '../spend/ledger.ts';
 import type { SpendTracker } from '../spend/tracker.ts';
+import { usd } from '../pricing/usd.ts';
 
 const DAY_MS = 86_400_000;
 /** Range when a request gives no dates, and the longest it may ask for. */
@@ -40,7 +41,7 @@ export function spendRoutes(services: Services): Route[] {
       async handle(request) {
         const spend = requireSpend(services);
         const groupBy = request.query['group_by'] ?? 'team';
-        if (!(groupBy in GROUPINGS)) {
+        if (!Object.hasOwn(GROUPINGS, groupBy)) {
           throw new GatewayError('invalid_request', `group_by must be one of ${Object.keys(GROUPINGS).join(', ')}, not "${groupBy}".`, { param: 'group_by' });
         }
         const logs = await spend.ledger.list(dateRange(request.query, spend.now()), spend.now());
@@ -86,11 +87,11 @@ function dailySummary(logs: SpendLog[]): Array<{ startTime: string; spend: numbe
   for (const log of logs) {
     const startTime = log.startTime.slice(0, 10);
     const day = days.get(startTime) ?? { startTime, spend: 0, models: {}, users: {} };
-    day.spend = sum(day.spend, log.spend);
+    day.spend = usd(day.spend + log.spend);
     const model = log.model_group ?? 'unknown';
-    day.models[model] = sum(day.models[model] ?? 0, log.spend);
+    day.models[model] = usd((day.models[model] ?? 0) + log.spend);
     const user = log.api_key ?? 'unknown';
-    day.users[user] = sum(day.users[user] ?? 0, log.spend);
+    day.users[user] = usd((day.users[user] ?? 0) + log.spend);
     days.set(startTime, day);
   }
   return [...days.values()].sort((a, b) => a.startTime.localeCompare(b.startTime));
@@ -116,10 +117,10 @@ function report(logs: SpendLog[], grouping: Grouping): Array<Record<string, unkn
     const name = grouping.of(log);
     const group = groups.get(name) ?? { total: 0, models: new Map() };
     groups.set(name, group);
-    group.total = sum(group.total, log.spend);
+    group.total = usd(group.total + log.spend);
     const model = log.model_group ?? 'unknown';
     const entry = group.models.get(model) ?? { spend: 0, total_tokens: 0 };
-    group.models.set(model, { spend: sum(entry.spend, log.spend), total_tokens: entry.total_tokens + log.total_tokens });
+    group.models.set(model, { spend: usd(entry.spend + log.spend), total_tokens: entry.total_tokens + log.total_tokens });
   }
   return [...days].sort(([a], [b]) => a.localeCompare(b)).map(([day, groups]) => ({
     group_by_day: day,
@@ -129,10 +130,6 @@ function report(logs: SpendLog[], grouping: Grouping): Array<Record<string, unkn
       metadata: [...group.models].map(([model, m]) => ({ model, spend: m.spend, total_tokens: m.total_tokens })),
     })),
   }));
-}
-
-function sum(a: number, b: number): number {
-  return Math.round((a + b) * 1e9) / 1e9;
 }
 
 function json(value: unknown): { body: string } {

@@ -5,7 +5,7 @@
 // They are stripped before the upstream by shared/providers/params.ts.
 import * as z from 'zod';
 import type { FallbackMap } from '../config/types.ts';
-import { GatewayError } from '../core/errors.ts';
+import { invalidRequest } from '../core/invalid-request.ts';
 
 export interface RoutingOptions {
   numRetries?: number;
@@ -41,11 +41,7 @@ export function requestFallbackModels(options: RoutingOptions): Array<{ param: s
 
 export function routingOptions(body: Record<string, unknown>, requestedModel: string): RoutingOptions {
   const parsed = optionsSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const param = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-    throw new GatewayError('invalid_request', `Invalid request: ${param}: ${issue.message}`, { param });
-  }
+  if (!parsed.success) throw invalidRequest(parsed.error);
   const options = parsed.data;
   const toMap = (entries: z.infer<typeof fallbackList> | undefined): FallbackMap | undefined => {
     if (!entries) return undefined;

@@ -17,8 +17,8 @@ export async function routeEmbedding(body: EmbeddingRequest, ctx: RequestContext
   await authorizeRequestFallbacks(options, ctx, services);
   const request = { model: body.model, promptTokens: inputTokens(body.input), options };
   const routed = await services.router.route(request, ctx, (deployment) => attemptEmbedding(body, deployment, ctx, services.providers));
-  // As for chat: after a fallback the answer names the model that actually answered.
-  return routed.fallbacks ? routed.value : { ...routed.value, model: body.model };
+  // The model asked for, after a fallback too (as chat); x-tollgate-model-id names the deployment.
+  return { ...routed.value, model: body.model };
 }
 
 /** One call to one deployment's `embed`: what the router retries, and what the SDK calls directly. */

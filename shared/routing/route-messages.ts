@@ -38,7 +38,9 @@ export async function routeMessages(body: MessagesRequest, ctx: RequestContext, 
  * estimate (about four characters a token), where LiteLLM falls back to a local tokenizer.
  */
 export async function routeCountTokens(body: MessagesRequest, ctx: RequestContext, services: Services, beta?: string): Promise<{ input_tokens: number; estimated: boolean }> {
-  const routed = await services.router.route(await routeRequest(body, ctx, services), ctx, async (deployment) => {
+  // Counting is no model call: it must not use up rpm or stand in for a latency measurement.
+  const request = { ...(await routeRequest(body, ctx, services)), measured: false };
+  const routed = await services.router.route(request, ctx, async (deployment) => {
     ctx.deployment = deployment;
     if (deployment.provider !== ANTHROPIC) return { input_tokens: promptTokens(body), estimated: true };
     return { ...(await forwardCountTokens({ body: upstreamBody(body, deployment), deployment, signal: ctx.signal, beta })), estimated: false };

@@ -21,6 +21,11 @@ export interface RouteRequest {
   /** Estimated prompt tokens: checked against `max_input_tokens` and the deployments' tpm. */
   promptTokens: number;
   options: RoutingOptions;
+  /**
+   * False for requests that are no model call (count_tokens): the deployment stats the strategies
+   * read (requests this minute, in flight, latency) leave them out. Default true.
+   */
+  measured?: boolean;
 }
 
 export interface Routed<T> {
@@ -103,7 +108,7 @@ export class Router {
       if (lastError && failedHere.has(deployment.id)) await this.backOff(retriesUsed - 1, lastError, ctx);
       attemptsOn.set(deployment.id, (attemptsOn.get(deployment.id) ?? 0) + 1);
       try {
-        const value = await this.attemptOn(deployment, ctx, attempt);
+        const value = request.measured === false ? await attempt(deployment) : await this.attemptOn(deployment, ctx, attempt);
         return { value, deployment, retries: tally.retries, fallbacks: tally.fallbacks };
       } catch (thrown) {
         const error = asGatewayError(thrown);

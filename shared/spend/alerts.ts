@@ -6,7 +6,7 @@ import type { PublishCommand } from '@aws-sdk/client-sns';
 import { request } from 'undici';
 import type { Log } from '../core/log.ts';
 import type { Account, Meter } from './accounts.ts';
-import { usd } from './update-expression.ts';
+import { shownUsd, usd } from '../pricing/usd.ts';
 
 export type Threshold = 'soft_budget' | '50%' | '80%' | '100%';
 
@@ -49,14 +49,14 @@ export function budgetAlert(account: Account, meter: Meter, threshold: Threshold
   const { maxBudget, softBudget, budgetDuration } = meter.limits;
   const event = threshold === 'soft_budget' ? 'soft_budget_crossed' : threshold === '100%' ? 'budget_crossed' : 'threshold_crossed';
   const of = threshold === 'soft_budget' ? `its soft budget of $${softBudget}` : threshold === '100%' ? `its budget of $${maxBudget}: requests that do not fit what is left are refused` : `${threshold} of its budget of $${maxBudget}`;
-  const message = `Budget alert: ${meter.label} has spent $${round(spend)}, reaching ${of}${budgetDuration ? ` for the ${budgetDuration} period ending ${resetAt}` : ''}.`;
+  const message = `Budget alert: ${meter.label} has spent $${shownUsd(spend)}, reaching ${of}${budgetDuration ? ` for the ${budgetDuration} period ending ${resetAt}` : ''}.`;
   return {
     text: message,
     event,
     event_group: GROUPS[account.kind],
     event_message: message,
     threshold,
-    spend: round(spend),
+    spend: shownUsd(spend),
     max_budget: maxBudget ?? null,
     soft_budget: softBudget ?? null,
     budget_duration: budgetDuration ?? null,
@@ -104,8 +104,4 @@ async function publishToSns(sns: NonNullable<AlertChannels['sns']>, alert: Budge
   // SDK would add 15–30 ms to every cold start.
   const { PublishCommand } = await import('@aws-sdk/client-sns');
   return sns.client.send(new PublishCommand({ TopicArn: sns.topicArn, Subject: `Tollgate budget alert: ${alert.event_group} ${alert.threshold}`, Message: JSON.stringify(alert) }));
-}
-
-function round(amount: number): number {
-  return Math.round(amount * 1e6) / 1e6;
 }

@@ -15,7 +15,8 @@
 import type { Fields } from '../store/records.ts';
 import type { Meter } from './accounts.ts';
 import { holdWindow, rateWindow, secondsLeftInRateWindow, type BudgetCalendar } from './periods.ts';
-import { usd, type UpdateExpression } from './update-expression.ts';
+import { usd } from '../pricing/usd.ts';
+import type { UpdateExpression } from './update-expression.ts';
 
 export type LimitName = 'budget' | 'rpm' | 'tpm' | 'parallel';
 

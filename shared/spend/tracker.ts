@@ -17,7 +17,7 @@ import { ContendedItem, Counters } from './counters.ts';
 import { Ledger, type SpendLog } from './ledger.ts';
 import { counter, remaining, type Hold, type Refusal } from './meter-plan.ts';
 import { BudgetCalendar, type BudgetPeriod } from './periods.ts';
-import { usd } from './update-expression.ts';
+import { shownUsd, usd } from '../pricing/usd.ts';
 import { worstCaseCost } from './worst-case.ts';
 
 export interface SpendOptions {
@@ -84,15 +84,19 @@ export class SpendTracker {
     this.setRateHeaders(ctx, reserved, refusal);
 
     if (refusal || failure) {
-      // Give back what the other accounts reserved; after the response, so the refusal is quick.
-      ctx.onFinish(() => this.settleAll([...reserved.keys()], holds, 0, 0, ctx));
+      /** The error to throw, once what the other accounts reserved is set to be given back (after the response, so the refusal is quick). */
+      const refusing = (error: GatewayError): GatewayError => {
+        ctx.onFinish(() => this.settleAll([...reserved.keys()], holds, 0, 0, ctx));
+        return error;
+      };
       if (refusal) {
         const account = limited.find((a) => a.meters.includes(refusal!.meter))!;
         if (refusal.limit === 'budget') ctx.onFinish(() => this.alertBudgetReached(account, refusal!.meter, ctx, refusal!.current));
-        throw refusalError(refusal, this.calendar.period(refusal.meter.limits.budgetDuration, now));
+        throw refusing(refusalError(refusal, this.calendar.period(refusal.meter.limits.budgetDuration, now)));
       }
-      if (failure instanceof ContendedItem) throw new GatewayError('rate_limit_exceeded', 'Too many requests changed these counters at once; retry in a second.', { retryAfter: 1, cause: failure });
-      if (!this.options.allowRequestsOnDbUnavailable) throw storeUnavailable(failure);
+      if (failure instanceof ContendedItem) throw refusing(new GatewayError('rate_limit_exceeded', 'Too many requests changed these counters at once; retry in a second.', { retryAfter: 1, cause: failure }));
+      if (!this.options.allowRequestsOnDbUnavailable) throw refusing(storeUnavailable(failure));
+      // Let through: the reservations that went through are settled with the rest below.
       this.options.log.error('DynamoDB unavailable: request let through without budget and limit checks (allow_requests_on_db_unavailable)', { requestId: ctx.requestId, error: describe(failure) });
       accounted = false;
     }
@@ -164,7 +168,7 @@ function refusalError(refusal: Refusal, period: BudgetPeriod): GatewayError {
   const { meter, limit, current, max } = refusal;
   if (limit === 'budget') {
     const resets = period.resetAt ? ` It resets at ${period.resetAt} (budget_duration ${meter.limits.budgetDuration}).` : '';
-    return new GatewayError('budget_exceeded', `ExceededBudget: ${meter.label} over budget. Spend=${round(current)} (including requests in flight), Budget=${max}: not enough left for this request's worst-case cost.${resets} Send a smaller max_tokens, or ask an admin to raise max_budget.`);
+    return new GatewayError('budget_exceeded', `ExceededBudget: ${meter.label} over budget. Spend=${shownUsd(current)} (including requests in flight), Budget=${max}: not enough left for this request's worst-case cost.${resets} Send a smaller max_tokens, or ask an admin to raise max_budget.`);
   }
   const named = meter.prefix ? `model_${limit}_limit` : LIMIT_NAMES[limit];
   const retryAfter = refusal.retryAfter ?? 1;
@@ -173,10 +177,6 @@ function refusalError(refusal: Refusal, period: BudgetPeriod): GatewayError {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function round(amount: number): number {
-  return Math.round(amount * 1e6) / 1e6;
 }
 
 /** The ledger record of a finished request: never a raw key, a prompt or a completion. */

@@ -1,5 +1,6 @@
 // Builds one DynamoDB UpdateItem (SET, ADD and a condition) from parts, with placeholders for every
 // attribute name and value, so callers can merge the writes of several meters into one round trip.
+import { usd } from '../pricing/usd.ts';
 
 export class UpdateExpression {
   private readonly names = new Map<string, string>();
@@ -57,9 +58,4 @@ export class UpdateExpression {
       ExpressionAttributeValues: Object.keys(this.values).length ? this.values : undefined,
     };
   }
-}
-
-/** Dollar amounts in whole nano-dollars, as costs are priced: DynamoDB sums them exactly. */
-export function usd(amount: number): number {
-  return Math.round(amount * 1e9) / 1e9;
 }

@@ -2,7 +2,7 @@
 // model's max output, else a default) at the prices of the dearest deployment of its model group,
 // margin included. This is what a budget reserves; settling replaces it with the real cost.
 import type { Services } from '../services.ts';
-import { usd } from './update-expression.ts';
+import { usd } from '../pricing/usd.ts';
 
 /** Output reserved when neither the request nor the price table bounds it (LiteLLM's default). */
 const DEFAULT_MAX_OUTPUT_TOKENS = 16_384;

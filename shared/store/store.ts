@@ -3,6 +3,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from './ensure-table.ts';
+import { isItemTooLarge, ItemTooLarge } from './item-too-large.ts';
 import { storeUnavailable } from './unavailable.ts';
 import type { Fields } from './records.ts';
 import { ENTITY_INDEX, type Entity, type ItemKey } from './table.ts';
@@ -149,12 +150,13 @@ export class Store {
     return Item ? withoutKeys(Item) : undefined;
   }
 
-  /** Runs a write, maps a refused condition to ConditionFailed, and drops the cached copy either way. */
+  /** Runs a write, maps a refused condition to ConditionFailed (and an oversized item to a 400), and drops the cached copy either way. */
   private async write<R>(key: ItemKey, send: () => Promise<R>): Promise<R> {
     try {
       return await send();
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new ConditionFailed();
+      if (isItemTooLarge(error)) throw new ItemTooLarge(error);
       throw error;
     } finally {
       this.cache.delete(key.pk);

@@ -26,6 +26,13 @@ describe('route table', () => {
     expect(table.match('GET', '/nope')).toEqual({ kind: 'none' });
     expect(() => table.add(route('GET', '/a'))).toThrow(/twice/);
   });
+
+  it('answers broken percent-encoding in a {param} segment with a 400 that does not echo the segment', async () => {
+    const response = await gatewayWith([route('GET', '/key/{key}')]).handle(request({ path: '/key/sk-secret%E0%A4%A' }));
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body as string)).toMatchObject({ error: { type: 'invalid_request_error', message: expect.stringMatching(/percent-encoding/) } });
+    expect(response.body).not.toContain('sk-secret');
+  });
 });
 
 describe('gateway', () => {

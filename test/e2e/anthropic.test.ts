@@ -164,4 +164,13 @@ describe('anthropic through the openai client', () => {
     await client.chat.completions.create({ model: 'claude-sonnet', messages: [{ role: 'user', content: 'x' }], logit_bias: { '1': 1 }, drop_params: true } as any);
     expect(upstream.requests[0]!.json.logit_bias).toBeUndefined();
   });
+
+  it('answers malformed thinking_blocks sent back in the history with a 400 naming them, not a 500', async () => {
+    for (const thinkingBlocks of ['thinking', [null], [{ type: 'redacted_thinking' }]]) {
+      const messages = [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'y', thinking_blocks: thinkingBlocks }, { role: 'user', content: 'z' }];
+      const error = await client.chat.completions.create({ model: 'claude-sonnet', messages } as any).then(() => undefined, (e) => e);
+      expect(error, JSON.stringify(thinkingBlocks)).toMatchObject({ status: 400, param: expect.stringMatching(/^messages\[1\]\.thinking_blocks/) });
+    }
+    expect(upstream.requests).toHaveLength(0);
+  });
 });

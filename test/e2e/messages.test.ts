@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import type { RequestContext } from '../../shared/core/types.ts';
 import { sendJson, sendSse, sleep, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
+import { testRuntime } from '../helpers/router-runtime.ts';
 
 const openaiFixture = (name: string) => readFileSync(new URL(`../fixtures/openai/${name}`, import.meta.url), 'utf8');
 const anthropicFixture = (name: string) => readFileSync(new URL(`../fixtures/anthropic/${name}`, import.meta.url), 'utf8');
@@ -289,6 +290,26 @@ describe('count_tokens', () => {
     expect(short.input_tokens).toBeGreaterThan(0);
     expect(long.input_tokens).toBeGreaterThan(short.input_tokens + 250);
     expect(openai.requests).toHaveLength(0);
+  });
+
+  it('uses up none of a deployment\'s rpm, since counting is no model call', async () => {
+    const limited = await startGateway(`
+model_list:
+  - model_name: gpt
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${openai.url}, api_key: os.environ/OPENAI_KEY, rpm: 1 }
+router_settings: { routing_strategy: usage-based-routing }
+general_settings: { master_key: ${MASTER} }
+`, { OPENAI_KEY }, { routerRuntime: testRuntime() }); // a clock that stays in one minute
+    try {
+      openai.respond((_r, res) => sendJson(res, 200, JSON.parse(openaiFixture('chat-completion.json'))));
+      const sdk = new Anthropic({ baseURL: limited.url, apiKey: MASTER, maxRetries: 0 });
+      const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'Hello' }];
+      for (let i = 0; i < 3; i++) await sdk.messages.countTokens({ model: 'gpt', messages });
+      await expect(sdk.messages.create({ model: 'gpt', max_tokens: 10, messages })).resolves.toMatchObject({ type: 'message' });
+      await expect(sdk.messages.create({ model: 'gpt', max_tokens: 10, messages })).rejects.toMatchObject({ status: 429 });
+    } finally {
+      await limited.close();
+    }
   });
 });
 

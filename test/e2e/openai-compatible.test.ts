@@ -250,6 +250,17 @@ model_list:
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect(failure.message).toContain('server had an error');
   });
+
+  it('reports a stream event it cannot read as the upstream\'s error, not as a lost connection', async () => {
+    upstream.respond((_r, res) => sendSse(res, [...sseEvents('chat-stream.sse').slice(0, 3), 'data: null\n\n']));
+    const stream = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+    const failure = await (async () => {
+      for await (const _chunk of stream);
+    })().then(() => undefined, (e) => e);
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect(failure.error).toMatchObject({ type: 'api_error', message: expect.stringContaining('openai sent a stream event that is not valid JSON') });
+    expect(failure.message).not.toMatch(/Cannot read|Cannot reach/);
+  });
 });
 
 async function post(path: string, body: string) {

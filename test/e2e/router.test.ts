@@ -73,6 +73,14 @@ describe('load balancing', () => {
     expect(hits('a')).toBeGreaterThan(22);
     expect(hits('b')).toBeGreaterThan(3);
   });
+
+  it('names a deployment and model group whose config names are not ASCII, percent-encoded in the headers', async () => {
+    const client = await start(list(on('modèle-中文', 'a')));
+    const { completion, id, headers } = await chat(client, { model: 'modèle-中文' });
+    expect(completion.model).toBe('modèle-中文');
+    expect(headers.get('x-litellm-model-group')).toBe(encodeURIComponent('modèle-中文'));
+    expect(decodeURIComponent(id!)).toBe('modèle-中文-a');
+  });
 });
 
 describe('retries and cooldowns', () => {

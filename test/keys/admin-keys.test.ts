@@ -100,12 +100,35 @@ describe('POST /key/generate', () => {
     expect((await gw.call('POST', '/key/generate', { key_alias: 'in-flight' })).status).toBe(400);
   });
 
+  it('refuses a record larger than DynamoDB holds with a 400 saying so, leaving nothing behind', async () => {
+    const huge = await gw.call('POST', '/key/generate', { key_alias: 'huge', metadata: { notes: 'x'.repeat(450_000) } });
+    expect(huge.status).toBe(400);
+    expect(huge.body.error).toMatchObject({ type: 'invalid_request_error', param: null });
+    expect(huge.body.error.message).toContain('400 KB');
+    const { body: made } = await gw.call('POST', '/key/generate', { key_alias: 'huge' });
+    expect(made.key_alias).toBe('huge');
+    const renamed = await gw.call('POST', '/key/update', { key: made.key, key_alias: 'huge-2', metadata: { notes: 'x'.repeat(450_000) } });
+    expect(renamed.status).toBe(400);
+    expect((await gw.call('POST', '/key/info', { key: made.key })).body.info.key_alias).toBe('huge');
+    expect((await gw.call('POST', '/key/generate', { key_alias: 'huge-2' })).status).toBe(200);
+  });
+
   it('refuses a team that does not exist, and models outside the team', async () => {
     expect((await gw.call('POST', '/key/generate', { team_id: 'nope' })).body.error.param).toBe('team_id');
     await gw.call('POST', '/team/new', { team_id: 'gen-team', models: ['mock'] });
     const outside = await gw.call('POST', '/key/generate', { team_id: 'gen-team', models: ['mock-b'] });
     expect(outside.status).toBe(400);
     expect(outside.body.error.param).toBe('models');
+  });
+
+  it('takes any models for a team whose models are all models, by either of LiteLLM\'s names', async () => {
+    for (const all of ['all-proxy-models', '*']) {
+      const teamId = `all-models-${all === '*' ? 'star' : all}`;
+      await gw.call('POST', '/team/new', { team_id: teamId, models: [all] });
+      const made = await gw.call('POST', '/key/generate', { team_id: teamId, models: ['mock-b'] });
+      expect(made.status).toBe(200);
+      expect((await gw.call('POST', '/v1/chat/completions', chat('mock-b'), made.body.key)).status).toBe(200);
+    }
   });
 });
 
@@ -259,5 +282,18 @@ describe('GET /audit', () => {
     const all = await gw.call('GET', '/audit/logs?page_size=500');
     expect(all.body.total).toBeGreaterThan(4);
     expect(JSON.stringify(all.body)).not.toContain(a.key);
+  });
+
+  it('records a change of a large key too: its before_value left out, since the previous record holds it', async () => {
+    const notes = (letter: string) => ({ notes: letter.repeat(250_000) });
+    const { body: made } = await gw.call('POST', '/key/generate', { metadata: notes('a') });
+    const updated = await gw.call('POST', '/key/update', { key: made.key, metadata: notes('b') });
+    expect(updated.status).toBe(200);
+    expect(updated.body.metadata).toEqual(notes('b'));
+    const { body } = await gw.call('GET', `/audit?object_id=${made.token}`);
+    expect(body.data.map((r: any) => r.action)).toEqual(['updated', 'created']);
+    expect(body.data[0].before_value).toBeNull();
+    expect(body.data[0].updated_values.metadata).toEqual(notes('b'));
+    expect(body.data[1].updated_values.metadata).toEqual(notes('a'));
   });
 });

@@ -50,8 +50,8 @@ function secretsProvider() {
   return new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }) });
 }
 
-async function chat(handler: unknown, key: string) {
-  const { stream, result } = invokeStreaming(handler, apiGatewayEvent({ headers: { Authorization: `Bearer ${key}` }, body: { model: 'mock', messages: [{ role: 'user', content: 'hi' }] } }), lambdaContext());
+async function chat(handler: unknown, key: string, model = 'mock') {
+  const { stream, result } = invokeStreaming(handler, apiGatewayEvent({ headers: { Authorization: `Bearer ${key}` }, body: { model, messages: [{ role: 'user', content: 'hi' }] } }), lambdaContext());
   await result;
   return stream.prelude!.statusCode;
 }
@@ -94,13 +94,17 @@ describe('metrics', () => {
     try {
       const handler = createHandler({ configPath, env: (n) => (n === 'TOLLGATE_MASTER_KEY' ? 'sk-metrics-test-key' : undefined), metrics });
       expect(await chat(handler, 'sk-metrics-test-key')).toBe(200);
+      expect(await chat(handler, 'sk-metrics-test-key', 'made-up-model-1234')).toBe(400);
     } finally {
       spy.mockRestore();
       logs.mockRestore();
     }
     const emf = lines.map((l) => l.trim()).filter((l) => l.startsWith('{') && l.includes('"_aws"')).map((l) => JSON.parse(l));
-    expect(emf).toHaveLength(1);
+    expect(emf).toHaveLength(2);
     expect(emf[0]).toMatchObject({ model: 'mock', provider: 'mock', Requests: 1, Errors4xx: 0, Errors5xx: 0 });
+    // A name the config does not serve is no dimension value of its own: clients could mint any number.
+    expect(emf[1]).toMatchObject({ model: '(not served)', provider: 'none', Requests: 1, Errors4xx: 1 });
+    expect(JSON.stringify(emf)).not.toContain('made-up-model-1234');
     expect(emf[0]._aws.CloudWatchMetrics[0].Namespace).toBe('Tollgate');
     expect(emf[0].InputTokens).toBeGreaterThan(0);
     expect(emf[0].Cost).toBe(0); // the mock provider is free

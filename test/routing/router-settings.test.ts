@@ -68,5 +68,11 @@ router_settings:
     const config = configOf('model_list: []\nrouter_settings: { routing_strategy: provider-budget-routing }\n');
     expect(config.router.strategy).toBe('simple-shuffle');
     expect(config.warnings.join('\n')).toContain('"provider-budget-routing" is not supported yet; using simple-shuffle');
+    // Names every object inherits are not strategies either.
+    for (const name of ['constructor', 'toString']) {
+      const inherited = configOf(`model_list: []\nrouter_settings: { routing_strategy: ${name} }\n`);
+      expect(inherited.router.strategy).toBe('simple-shuffle');
+      expect(inherited.warnings.join('\n')).toContain(`"${name}" is not supported yet`);
+    }
   });
 });

@@ -1,10 +1,12 @@
 // The hot path's DynamoDB budget: a warm key with a budget and limits costs one round trip before the
 // upstream call and two after the last byte (settling and the ledger record); and when DynamoDB is
 // down, model requests fail closed with 503 unless allow_requests_on_db_unavailable lets them pass.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import { itemKeys } from '../../shared/store/table.ts';
 import { sendJson, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
-import { answerWith, ask, completion, eventually, outcome, spendConfig, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
+import { answerWith, ask, completion, costOf, eventually, outcome, spendConfig, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
 
 const USAGE = { prompt_tokens: 10, completion_tokens: 10 };
 
@@ -104,4 +106,37 @@ describe('when DynamoDB cannot be reached', () => {
       }
     });
   }
+});
+
+describe('when one account\'s reservation fails and allow_requests_on_db_unavailable lets the request through', () => {
+  it('gives back the other accounts\' reservations exactly once', async () => {
+    const dynamo = await startDynamo();
+    const gateway = await startSpendGateway(dynamo.endpoint, spendConfig(upstream.url, '  allow_requests_on_db_unavailable: true'), {}, 0);
+    try {
+      await gateway.admin('POST', '/team/new', { team_id: 'throttled', max_budget: 10 });
+      const { key, token } = (await gateway.admin('POST', '/key/generate', { team_id: 'throttled', max_budget: 10, max_parallel_requests: 5 })).body;
+      // The team's reservation is throttled once; the key's goes through.
+      const client = gateway.store.client;
+      const send = client.send.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      let throttle = true;
+      (client as { send: unknown }).send = (command: { constructor: { name: string }; input: { Key?: { pk?: string } } }, ...rest: unknown[]) => {
+        if (throttle && command.constructor.name === 'UpdateCommand' && command.input.Key?.pk === 'TEAM#throttled') {
+          throttle = false;
+          return Promise.reject(new Error('ProvisionedThroughputExceededException: throttled'));
+        }
+        return send(command, ...rest);
+      };
+      answerWith(upstream, USAGE);
+      expect((await outcome(gateway.client(key).chat.completions.create(ask(50)))).status).toBe(200);
+      expect(throttle).toBe(false);
+      const cost = costOf(USAGE);
+      await eventually(async () => expect((await gateway.admin('GET', `/key/info?key=${token}`)).body.info.spend).toBe(cost));
+      await settled();
+      const { Item } = await client.send(new GetCommand({ TableName: gateway.store.table, Key: itemKeys.key(token) }));
+      expect(Item).toMatchObject({ spend: cost, budget_committed: cost, parallel_requests: 0 });
+    } finally {
+      await gateway.close();
+      await dynamo.close();
+    }
+  });
 });

@@ -186,5 +186,9 @@ describe('GET /global/spend/report', () => {
     const total = (groups: any[]) => groups.reduce((sum, g) => sum + g.total_spend, 0);
     expect(total(byModel.models)).toBeCloseTo(total(byTeam.teams), 9);
     expect((await gateway.admin('GET', '/global/spend/report?group_by=planet')).body.error.param).toBe('group_by');
+    // A name every object has is not a grouping either: a 400, not a 500.
+    const inherited = await gateway.admin('GET', `/global/spend/report?start_date=${TODAY}&end_date=${TODAY}&group_by=constructor`);
+    expect(inherited.status).toBe(400);
+    expect(inherited.body.error.param).toBe('group_by');
   });
 });

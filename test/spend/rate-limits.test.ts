@@ -58,7 +58,8 @@ describe('rate limits', () => {
     let most = 0;
     upstream.respond(async (_request, res) => {
       most = Math.max(most, ++inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Held long enough that the whole burst arrives while the first three are in flight, even on a loaded machine.
+      await new Promise((resolve) => setTimeout(resolve, 800));
       inFlight--;
       sendJson(res, 200, completion(USAGE));
     });

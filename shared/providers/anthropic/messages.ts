@@ -2,7 +2,8 @@
 // System and developer messages become system text blocks; tool results become tool_result blocks
 // in a user turn; consecutive turns of one role merge, since Anthropic wants them alternating.
 import { GatewayError } from '../../core/errors.ts';
-import { parseDataUrl } from '../../openai/data-url.ts';
+import { dataUrlText, parseDataUrl } from '../../openai/data-url.ts';
+import { parseToolArguments } from '../../openai/tool-arguments.ts';
 import type { CacheControl, ChatMessage, ContentPart, ThinkingBlock, ToolCall } from '../../openai/types.ts';
 import type { AnthropicContentBlock, AnthropicImageBlock, AnthropicMessage, AnthropicTextBlock } from './types.ts';
 
@@ -115,8 +116,7 @@ function fileBlock(file: FilePart | undefined, at: string): AnthropicContentBloc
   const title = file.filename ? { title: file.filename } : {};
   if (data.mediaType.startsWith('image/')) return imageBlock(file.file_data, at);
   if (data.mediaType === 'text/plain') {
-    const text = data.base64 ? Buffer.from(data.data, 'base64').toString('utf8') : decodeURIComponent(data.data);
-    return { type: 'document', source: { type: 'text', media_type: 'text/plain', data: text }, ...title };
+    return { type: 'document', source: { type: 'text', media_type: 'text/plain', data: dataUrlText(data, at) }, ...title };
   }
   if (!data.base64) throw new GatewayError('invalid_request', `${at}: a file data: URL must be base64-encoded.`, { param: at });
   return { type: 'document', source: { type: 'base64', media_type: data.mediaType, data: data.data }, ...title };
@@ -144,16 +144,7 @@ function thinkingBlock(block: ThinkingBlock): AnthropicContentBlock {
 }
 
 function toolUse(call: ToolCall, at: string): AnthropicContentBlock {
-  const args = call.function.arguments;
-  let input: unknown = {};
-  if (args && args.trim()) {
-    try {
-      input = JSON.parse(args);
-    } catch {
-      throw new GatewayError('invalid_request', `${at}.function.arguments is not valid JSON.`, { param: `${at}.function.arguments` });
-    }
-  }
-  return { type: 'tool_use', id: call.id, name: call.function.name, input };
+  return { type: 'tool_use', id: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments, `${at}.function.arguments`) };
 }
 
 function toolResult(message: ChatMessage, at: string): AnthropicContentBlock {

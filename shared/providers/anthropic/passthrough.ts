@@ -52,7 +52,7 @@ function upstreamRequest({ body, deployment, signal, beta }: MessagesCall, path:
     signal,
     stream: body['stream'] === true,
     timeoutMs: deployment.timeoutMs,
-    firstByteTimeoutMs: deployment.streamTimeoutMs,
+    streamTimeoutMs: deployment.streamTimeoutMs,
   };
 }
 

@@ -42,7 +42,7 @@ export const anthropicProvider: Provider = {
       signal,
       stream: body.stream === true,
       timeoutMs: deployment.timeoutMs,
-      firstByteTimeoutMs: deployment.streamTimeoutMs,
+      streamTimeoutMs: deployment.streamTimeoutMs,
     };
     const response = await callUpstream(upstream, upstreamErrorMapper(deployment));
     return readAnswer(response, upstream, jsonTool, deployment.apiKey);

@@ -11,15 +11,6 @@ export interface EmbeddingBatch {
 
 const COHERE_MAX_TEXTS = 96;
 
-/** The texts to embed: Bedrock's embedding models take text only, not token ids. */
-export function inputTexts(input: EmbeddingRequest['input']): string[] {
-  const texts = typeof input === 'string' ? [input] : input;
-  if (!Array.isArray(texts) || !texts.length || !texts.every((t) => typeof t === 'string')) {
-    throw new GatewayError('invalid_request', 'input must be a string or a non-empty array of strings for bedrock embeddings; token arrays are not supported.', { param: 'input' });
-  }
-  return texts as string[];
-}
-
 /** The calls that embed `texts` with the request's model, in input order. */
 export function embeddingBatches(request: EmbeddingRequest, texts: string[]): EmbeddingBatch[] {
   const model = request.model.toLowerCase();

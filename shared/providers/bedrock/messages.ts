@@ -6,6 +6,7 @@ import type { ContentBlock, ImageFormat, Message, SystemContentBlock, ToolResult
 import type { DocumentType } from '@smithy/types';
 import { GatewayError } from '../../core/errors.ts';
 import { parseDataUrl } from '../../openai/data-url.ts';
+import { parseToolArguments } from '../../openai/tool-arguments.ts';
 import type { ChatMessage, ContentPart, ToolCall } from '../../openai/types.ts';
 
 export interface ConversePrompt {
@@ -120,15 +121,7 @@ function assistantBlocks(message: ChatMessage, at: string): ContentBlock[] {
 }
 
 function toolUse(call: ToolCall, at: string): ContentBlock {
-  const args = call.function.arguments;
-  let input: DocumentType = {};
-  if (args && args.trim()) {
-    try {
-      input = JSON.parse(args);
-    } catch {
-      throw new GatewayError('invalid_request', `${at}.function.arguments is not valid JSON.`, { param: `${at}.function.arguments` });
-    }
-  }
+  const input = parseToolArguments(call.function.arguments, `${at}.function.arguments`) as DocumentType;
   return { toolUse: { toolUseId: call.id, name: call.function.name, input } };
 }
 

@@ -5,12 +5,12 @@
 import type { BedrockRuntimeClient, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { Deployment } from '../../config/types.ts';
 import { GatewayError } from '../../core/errors.ts';
-import { encodeEmbedding } from '../../openai/embedding-encoding.ts';
+import { embeddingResponse, embeddingTexts } from '../../openai/embedding-encoding.ts';
 import type { ChatCompletionChunk, EmbeddingResponse } from '../../openai/types.ts';
 import type { ChatCall, ChatResult, EmbeddingCall, Provider } from '../types.ts';
 import { CallSignal } from './call.ts';
 import { BEDROCK_PARAMS, bedrockClient, bedrockSdk, bedrockTarget, targetSecrets, targetUrl, type BedrockSdk } from './client.ts';
-import { embeddingBatches, inputTexts, type EmbeddingBatch } from './embeddings.ts';
+import { embeddingBatches, type EmbeddingBatch } from './embeddings.ts';
 import { bedrockError, PROVIDER_NAME } from './errors.ts';
 import { toConverseInput } from './request.ts';
 import { toChatCompletion } from './response.ts';
@@ -48,11 +48,13 @@ export const bedrockProvider: Provider = {
         call.stop();
       }
     }
-    call.arm(deployment.streamTimeoutMs ?? deployment.timeoutMs);
+    // stream_timeout, as for HTTP upstreams: the wait for the first byte, and the longest silence after it.
+    const silenceMs = deployment.streamTimeoutMs ?? deployment.timeoutMs;
+    call.arm(silenceMs);
     try {
       const output = await client.send(new sdk.ConverseStreamCommand(input), { abortSignal: call.signal });
       if (!output.stream) throw new GatewayError('upstream_error', `${PROVIDER_NAME} accepted the stream but sent no event stream.`);
-      return { stream: true, chunks: streamed(output.stream, call, deployment.timeoutMs, { model, jsonTool }, failure) };
+      return { stream: true, chunks: streamed(output.stream, call, silenceMs, { model, jsonTool }, failure) };
     } catch (error) {
       call.stop();
       throw failure(error);
@@ -61,7 +63,8 @@ export const bedrockProvider: Provider = {
 
   async embed({ request, deployment, signal }: EmbeddingCall): Promise<EmbeddingResponse> {
     const model = modelId(request.model);
-    const batches = embeddingBatches({ ...request, model }, inputTexts(request.input));
+    const modelRequest = { ...request, model };
+    const batches = embeddingBatches(modelRequest, embeddingTexts(request, PROVIDER_NAME));
     const { client, sdk, call, failure } = await start(deployment, signal);
     call.arm(deployment.timeoutMs);
     const read: Array<ReturnType<EmbeddingBatch['read']>> = [];
@@ -74,14 +77,7 @@ export const bedrockProvider: Provider = {
     } finally {
       call.stop();
     }
-    const vectors = read.flatMap((r) => r.vectors);
-    const tokens = read.reduce((sum, r) => sum + r.tokens, 0);
-    return {
-      object: 'list',
-      data: vectors.map((vector, index) => ({ object: 'embedding', index, embedding: encodeEmbedding(vector, request.encoding_format) })),
-      model,
-      usage: { prompt_tokens: tokens, total_tokens: tokens },
-    };
+    return embeddingResponse(read.flatMap((r) => r.vectors), modelRequest, read.reduce((sum, r) => sum + r.tokens, 0));
   },
 };
 

@@ -5,6 +5,7 @@
 // role merge, as Gemini expects function responses to arrive together.
 import { GatewayError } from '../../core/errors.ts';
 import { parseDataUrl } from '../../openai/data-url.ts';
+import { parseToolArguments } from '../../openai/tool-arguments.ts';
 import type { ChatMessage, ContentPart } from '../../openai/types.ts';
 import { isGemini3OrLater } from './models.ts';
 import { thoughtSignatureOf } from './tool-call-ids.ts';
@@ -151,14 +152,10 @@ function assistantParts(message: ChatMessage, at: string, toolNames: Map<string,
   return parts;
 }
 
+/** Gemini's functionCall.args is a Struct: a JSON object, nothing else. */
 function parseArguments(args: string, at: string): Record<string, unknown> {
-  if (!args || !args.trim()) return {};
-  try {
-    const parsed = JSON.parse(args) as unknown;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
+  const parsed = parseToolArguments(args, at);
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
   throw new GatewayError('invalid_request', `${at} must be a JSON object.`, { param: at });
 }
 

@@ -1,10 +1,10 @@
 // OpenAI embeddings ⇄ Gemini's batchEmbedContents (what the official SDK calls for one text or
 // many): `dimensions` → outputDimensionality, LiteLLM's `task_type` → taskType, base64 encoding
-// done here since Gemini answers with numbers. The text and response helpers serve Vertex AI too.
+// done by embeddingResponse since Gemini answers with numbers.
 import { GatewayError } from '../../core/errors.ts';
 import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
-import { encodeEmbedding } from '../../openai/embedding-encoding.ts';
-import type { EmbeddingRequest, EmbeddingResponse } from '../../openai/types.ts';
+import { embeddingResponse, embeddingTexts } from '../../openai/embedding-encoding.ts';
+import type { EmbeddingResponse } from '../../openai/types.ts';
 import { estimatePromptTokens } from '../../routing/prompt-size.ts';
 import type { EmbeddingCall } from '../types.ts';
 import { googleHttpError } from './errors.ts';
@@ -36,23 +36,4 @@ export async function batchEmbedContents({ request, deployment, signal }: Embedd
   // Older models report no token count: estimated the way the router sizes embedding inputs.
   const promptTokens = answer.usageMetadata?.promptTokenCount ?? estimatePromptTokens(texts.map((content) => ({ role: 'user', content })));
   return embeddingResponse(answer.embeddings.map((e) => e.values), request, promptTokens);
-}
-
-/** `input` as a list of texts; token-id input (numbers) is OpenAI-only. */
-export function embeddingTexts(request: EmbeddingRequest, provider: string): string[] {
-  const input = request.input;
-  const texts = typeof input === 'string' ? [input] : input;
-  if (!Array.isArray(texts) || !texts.length || !texts.every((text): text is string => typeof text === 'string')) {
-    throw new GatewayError('invalid_request', `${provider} embeds text only: send input as a string or an array of strings (token ids are not supported).`, { param: 'input' });
-  }
-  return texts;
-}
-
-export function embeddingResponse(vectors: number[][], request: EmbeddingRequest, promptTokens: number): EmbeddingResponse {
-  return {
-    object: 'list',
-    data: vectors.map((values, index) => ({ object: 'embedding', index, embedding: encodeEmbedding(values, request.encoding_format) })),
-    model: request.model,
-    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
-  };
 }

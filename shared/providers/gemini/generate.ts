@@ -24,7 +24,7 @@ export async function generateContent({ request, deployment, signal }: ChatCall,
     signal,
     stream,
     timeoutMs: deployment.timeoutMs,
-    firstByteTimeoutMs: deployment.streamTimeoutMs,
+    streamTimeoutMs: deployment.streamTimeoutMs,
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
   if (!stream) {

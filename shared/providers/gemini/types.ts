@@ -1,4 +1,4 @@
-// The Gemini API wire shapes (generateContent, streamGenerateContent, embedContent), as the Gemini
+// The Gemini API wire shapes (generateContent, streamGenerateContent, batchEmbedContents), as the Gemini
 // API reference and Vertex AI's GenerateContent reference give them. Fields never read stay open.
 
 export interface GeminiPart {
@@ -116,5 +116,4 @@ export interface GeminiEmbedContentRequest {
   outputDimensionality?: number;
 }
 
-export interface GeminiEmbedContentResponse { embedding: { values: number[] } }
 export interface GeminiBatchEmbedContentsResponse { embeddings: Array<{ values: number[] }> }

@@ -29,7 +29,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
         signal,
         stream: request.stream === true,
         timeoutMs: deployment.timeoutMs,
-        firstByteTimeoutMs: deployment.streamTimeoutMs,
+        streamTimeoutMs: deployment.streamTimeoutMs,
       };
       const response = await callUpstream(upstream, mapError(deployment));
       if (!upstream.stream) return { stream: false, completion: (await readJson(response, upstream)) as ChatCompletion };

@@ -21,7 +21,7 @@ export async function claudeOnVertex({ request, deployment, signal }: ChatCall, 
     signal,
     stream,
     timeoutMs: deployment.timeoutMs,
-    firstByteTimeoutMs: deployment.streamTimeoutMs,
+    streamTimeoutMs: deployment.streamTimeoutMs,
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
   return readAnswer(response, upstream, jsonTool, target.secrets[0]);

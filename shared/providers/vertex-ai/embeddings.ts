@@ -3,9 +3,9 @@
 // outputDimensionality, LiteLLM's `task_type`; usage from each prediction's token_count.
 import { GatewayError } from '../../core/errors.ts';
 import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
+import { embeddingResponse, embeddingTexts } from '../../openai/embedding-encoding.ts';
 import type { EmbeddingResponse } from '../../openai/types.ts';
 import { googleHttpError } from '../gemini/errors.ts';
-import { embeddingResponse, embeddingTexts } from '../gemini/embeddings.ts';
 import type { EmbeddingCall } from '../types.ts';
 import type { VertexModel } from './location.ts';
 

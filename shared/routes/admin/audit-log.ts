@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext, Route } from '../../core/types.ts';
 import type { Services } from '../../services.ts';
+import { ItemTooLarge } from '../../store/item-too-large.ts';
 import type { AuditRecord, Fields } from '../../store/records.ts';
 import type { Store } from '../../store/store.ts';
 import { itemKeys } from '../../store/table.ts';
@@ -32,7 +33,15 @@ export async function audit(store: Store, ctx: RequestContext, change: Change): 
     before_value: change.before ?? null,
     updated_values: change.after ?? null,
   };
-  await store.create(itemKeys.audit(record.id), 'audit', record);
+  try {
+    await store.create(itemKeys.audit(record.id), 'audit', record);
+  } catch (error) {
+    // Before and after of a large item (long metadata) may not fit one item. The change has been
+    // made, so record it anyway: the object's previous audit record holds its before_value.
+    if (!(error instanceof ItemTooLarge) || change.before == null) throw error;
+    ctx.log.warn('audit record too large: before_value left out', { requestId: ctx.requestId, table_name: change.table_name, object_id: change.object_id });
+    await store.create(itemKeys.audit(record.id), 'audit', { ...record, before_value: null });
+  }
 }
 
 export function auditRoutes(services: Services): Route[] {

@@ -5,6 +5,7 @@ import { GatewayError } from '../../core/errors.ts';
 import type { RequestContext, Route } from '../../core/types.ts';
 import { durationMs } from '../../keys/duration.ts';
 import { generateKey, hashKey, keyName, tokenOf } from '../../keys/key-material.ts';
+import { permits } from '../../keys/model-access.ts';
 import type { Services } from '../../services.ts';
 import type { Fields, KeyRecord, TeamRecord } from '../../store/records.ts';
 import { ConditionFailed, type Store } from '../../store/store.ts';
@@ -99,7 +100,7 @@ async function checkTeam(store: Store, teamId: string | null | undefined, models
   if (!teamId) return;
   const team = await store.get<TeamRecord>(itemKeys.team(teamId));
   if (!team) throw new GatewayError('invalid_request', `team_id "${teamId}" does not exist. Create it with POST /team/new first.`, { param: 'team_id' });
-  const outside = (models ?? []).filter((model) => team.models.length > 0 && !team.models.includes(model) && !team.models.includes('all-proxy-models'));
+  const outside = (models ?? []).filter((model) => !permits(team.models, model));
   if (outside.length) {
     throw new GatewayError('invalid_request', `models ${outside.join(', ')} are not among team ${teamId}'s models (${team.models.join(', ')}).`, { param: 'models' });
   }
@@ -132,10 +133,14 @@ async function updateKey(store: Store, ctx: RequestContext, existing: KeyRecord,
   const newAlias = changes['key_alias'] as string | null | undefined;
   const aliasChanges = newAlias !== undefined && newAlias !== existing.key_alias;
   if (aliasChanges && newAlias) await claimAlias(store, newAlias, existing.token);
-  const result = await store.update<KeyRecord>(itemKeys.key(existing.token), changes);
-  if (!result) {
+  let result: { before: KeyRecord; after: KeyRecord } | undefined;
+  try {
+    result = await store.update<KeyRecord>(itemKeys.key(existing.token), changes);
+    if (!result) throw notFound('No such key: it was deleted meanwhile.');
+  } catch (error) {
+    // The key is unchanged: the alias it was to take goes back.
     if (aliasChanges) await releaseAlias(store, newAlias, existing.token);
-    throw notFound('No such key: it was deleted meanwhile.');
+    throw error;
   }
   if (aliasChanges) await releaseAlias(store, existing.key_alias, existing.token);
   await audit(store, ctx, { action, table_name: 'key', object_id: existing.token, before: result.before, after: result.after });

@@ -103,6 +103,15 @@ describe('messages', () => {
     expect((error as GatewayError).param).toBe('messages[0].content[0]');
   });
 
+  it('turns plain-text file parts into text documents, and answers a broken %-escape with a 400', () => {
+    const file = (file_data: string): ChatMessage[] => [{ role: 'user', content: [{ type: 'file', file: { file_data, filename: 'notes.txt' } }] }];
+    expect(body({}, file('data:text/plain,caf%C3%A9')).messages[0]!.content).toEqual([{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'café' }, title: 'notes.txt' }]);
+    expect(body({}, file('data:text/plain;base64,Y2Fmw6k=')).messages[0]!.content).toEqual([{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'café' }, title: 'notes.txt' }]);
+    const error = (() => { try { body({}, file('data:text/plain,100%')); } catch (e) { return e; } })();
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toMatchObject({ kind: 'invalid_request', param: 'messages[0].content[0]' });
+  });
+
   it('puts a message-level cache_control on the message\'s last block', () => {
     const out = body({}, [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }], cache_control: { type: 'ephemeral' } }]);
     expect(out.messages[0]!.content).toEqual([{ type: 'text', text: 'a' }, { type: 'text', text: 'b', cache_control: { type: 'ephemeral' } }]);

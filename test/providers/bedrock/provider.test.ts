@@ -318,8 +318,11 @@ describe('transport', () => {
     expect(Date.now() - started).toBeLessThan(900);
 
     fake.respond((_r, res) => sendEventStream(res, slowStream().slice(0, 2).concat([{ event: 'contentBlockStop', payload: { contentBlockIndex: 0 } }]), 400));
-    const streamError = await failure(collect(chunksOf(await chat({ stream: true }, { timeoutMs: 150, streamTimeoutMs: 1_000 }))));
+    // Between stream events the limit is stream_timeout when set (as for HTTP upstreams), else timeout.
+    const streamError = await failure(collect(chunksOf(await chat({ stream: true }, { timeoutMs: 5_000, streamTimeoutMs: 150 }))));
     expect(streamError).toMatchObject({ kind: 'timeout' });
+    const defaultedError = await failure(collect(chunksOf(await chat({ stream: true }, { timeoutMs: 150 }))));
+    expect(defaultedError).toMatchObject({ kind: 'timeout' });
   });
 
   it('reports an unreachable endpoint as a 502 naming it', async () => {

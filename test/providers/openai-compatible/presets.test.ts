@@ -4,17 +4,22 @@ import type { Deployment } from '../../../shared/config/types.ts';
 import { OPENAI_COMPATIBLE_PRESETS } from '../../../shared/providers/openai-compatible/presets.ts';
 import { chatUrl, openAICompatibleProvider } from '../../../shared/providers/openai-compatible/provider.ts';
 import { prepareParams } from '../../../shared/providers/params.ts';
-import { sendJson, startRecordingServer, type RecordingServer } from '../../helpers/recording-server.ts';
+import { sendJson, sleep, startRecordingServer, type RecordingServer } from '../../helpers/recording-server.ts';
+
+const completion = (id: string) => ({
+  id, object: 'chat.completion', created: 1, model: 'm',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+});
 
 let upstream: RecordingServer;
 beforeAll(async () => {
-  upstream = await startRecordingServer((_r, res) => sendJson(res, 200, {
-    id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'm',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-  }));
+  upstream = await startRecordingServer();
 });
 afterAll(() => upstream.close());
-beforeEach(() => void (upstream.requests.length = 0));
+beforeEach(() => {
+  upstream.requests.length = 0;
+  upstream.respond((_r, res) => sendJson(res, 200, completion('chatcmpl-1')));
+});
 
 const preset = (name: string) => OPENAI_COMPATIBLE_PRESETS.find((p) => p.name === name)!;
 function deployment(provider: string, overrides: Partial<Deployment> = {}): Deployment {
@@ -84,6 +89,18 @@ describe('OpenAI-compatible providers', () => {
     expect(mistral.json.seed).toBeUndefined();
     const withHeaders = await call('openai', { apiBase: upstream.url, extraHeaders: { 'x-team': 'search' } });
     expect(withHeaders.headers['x-team']).toBe('search');
+  });
+
+  it('applies stream_timeout to streams only: a whole answer slower to start than it still arrives within timeout', async () => {
+    // undici checks its timeouts about once a second: the answer starts well after that.
+    upstream.respond(async (_r, res) => {
+      await sleep(1_300);
+      if (!res.destroyed) sendJson(res, 200, completion('chatcmpl-slow'));
+    });
+    const d = deployment('openai', { apiBase: upstream.url, timeoutMs: 5_000, streamTimeoutMs: 100 });
+    const p = openAICompatibleProvider(preset('openai'));
+    const result = await p.chat({ request: { model: 'some-model', messages: [{ role: 'user', content: 'hi' }] }, deployment: d, signal: new AbortController().signal });
+    expect(result).toMatchObject({ stream: false, completion: { id: 'chatcmpl-slow' } });
   });
 
   it('passes parameters it does not know through to the upstream (vLLM top_k and friends)', async () => {
