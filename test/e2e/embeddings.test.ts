@@ -67,6 +67,16 @@ beforeEach(() => {
 });
 
 describe('embeddings through the openai client', () => {
+  it('names the model the client asked for after a fallback too, and the deployment that answered in the header', async () => {
+    openai.respond((_request, res) => sendJson(res, 500, { error: { message: 'The server had an error', type: 'server_error' } }));
+    const { data, response } = await client.embeddings.create({ model: 'embedder', input: 'hello', fallbacks: ['azure-embedder'], num_retries: 0 } as OpenAI.EmbeddingCreateParams).withResponse();
+    expect(data.model).toBe('embedder');
+    expect(azure.requests).toHaveLength(1);
+    expect(response.headers.get('x-litellm-attempted-fallbacks')).toBe('1');
+    const direct = await client.embeddings.create({ model: 'azure-embedder', input: 'hello' }).withResponse();
+    expect(response.headers.get('x-tollgate-model-id')).toBe(direct.response.headers.get('x-tollgate-model-id'));
+  });
+
   it('answers floats, names the model the client asked for, and prices the usage', async () => {
     const { data, response } = await client.embeddings.create({ model: 'embedder', input: ['first', 'second'], encoding_format: 'float', dimensions: 3 }).withResponse();
     expect(data.model).toBe('embedder');
