@@ -3,9 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from '../shared/core/gateway.ts';
 import { GatewayError } from '../shared/core/errors.ts';
-import type { GatewayRequest, GatewayResponse } from '../shared/core/types.ts';
-
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
+import type { GatewayResponse, IncomingRequest } from '../shared/core/types.ts';
 
 export interface RunningServer {
   url: string;
@@ -44,26 +42,28 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  let body: string;
-  let url: URL;
+  let target: { path: string; query: Record<string, string> };
   try {
-    body = await readBody(req);
-    url = requestUrl(req);
+    target = requestTarget(req.url ?? '/');
   } catch (error) {
-    const failure = error instanceof GatewayError ? error : new GatewayError('invalid_request', 'Could not read the request body.');
-    writeError(res, failure);
+    writeError(res, error as GatewayError);
+    req.resume();
     return;
   }
-  const request: GatewayRequest = {
+  const request: IncomingRequest = {
     method: req.method ?? 'GET',
-    path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
+    ...target,
     headers: flattenHeaders(req.headers),
-    body,
+    // The gateway reads the body after authentication, and may stop early (over a limit): then the
+    // stream is left open, to be drained below, so the answer still reaches the client.
+    body: req.iterator({ destroyOnReturn: false }),
     signal: controller.signal,
     sourceIp: req.socket.remoteAddress,
   };
   const response = await gateway.handle(request);
+  // Unread bytes (a body refused, or never needed) are read and dropped: the client can finish
+  // sending and read the answer, and the connection stays usable.
+  if (!req.complete) req.resume();
   try {
     await write(res, response);
   } catch {
@@ -75,13 +75,19 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
   }
 }
 
-/** The request target as a URL: one Node's parser lets through but URL rejects (`GET http://[::1`) is the client's 400. */
-function requestUrl(req: IncomingMessage): URL {
-  try {
-    return new URL(req.url ?? '/', 'http://localhost');
-  } catch {
+/**
+ * The path exactly as sent (the gateway refuses non-canonical ones; URL would resolve `..` and read
+ * `//x/key/list` as host x) and the query. An absolute-form target (`GET http://host/path`) gives its path.
+ */
+function requestTarget(raw: string): { path: string; query: Record<string, string> } {
+  const origin = /^https?:\/\/[^/?#]*/i.exec(raw)?.[0];
+  const rest = origin === undefined ? raw : raw.slice(origin.length) || '/';
+  const at = rest.indexOf('?');
+  const path = at < 0 ? rest : rest.slice(0, at);
+  if (!path.startsWith('/') || (origin !== undefined && !URL.canParse(raw))) {
     throw new GatewayError('invalid_request', 'The request target is not a valid URL path.');
   }
+  return { path, query: at < 0 ? {} : Object.fromEntries(new URLSearchParams(rest.slice(at + 1))) };
 }
 
 function writeError(res: ServerResponse, error: GatewayError): void {
@@ -121,23 +127,6 @@ function drained(res: ServerResponse): Promise<void> {
     };
     res.on('drain', done);
     res.on('close', done);
-  });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    // Past the limit the rest is read and dropped, so the 413 can still be written on this socket.
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) parts.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) reject(new GatewayError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`));
-      else resolve(Buffer.concat(parts).toString('utf8'));
-    });
-    req.on('error', reject);
   });
 }
 

@@ -45,6 +45,7 @@ export function buildGateway(options: AppOptions): Gateway {
     routes,
     log: options.log,
     masterKey: options.config.masterKey,
+    maxRequestBytes: options.config.maxRequestBytes,
     authenticators: options.authenticators ?? [],
     afterResponse: options.afterResponse,
   });

@@ -1,19 +1,20 @@
 // API Gateway REST proxy events (payload v1) as the core's GatewayRequest.
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { GatewayRequest } from '../../shared/core/types.ts';
+import type { IncomingRequest } from '../../shared/core/types.ts';
 
 /**
  * `event.path` is used as given. On the execute-api host it is `/v1/chat/completions` (the stage is not
  * in it); behind a custom domain it can carry the base-path mapping in front, so map the API at `/`.
  */
-export function toGatewayRequest(event: APIGatewayProxyEvent, signal: AbortSignal): GatewayRequest {
+export function toGatewayRequest(event: APIGatewayProxyEvent, signal: AbortSignal): IncomingRequest {
   const body = event.body ?? '';
   return {
     method: (event.httpMethod ?? 'GET').toUpperCase(),
     path: event.path || '/',
     query: definedValues(event.queryStringParameters),
     headers: lowerCaseHeaders(event),
-    body: event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
+    // Decoded bytes: the gateway makes them text only once the caller is known and the size allowed.
+    body: event.isBase64Encoded ? [Buffer.from(body, 'base64')] : body,
     signal,
     sourceIp: event.requestContext?.identity?.sourceIp || undefined,
   };

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type * as z from 'zod';
 import { issuePath } from '../core/invalid-request.ts';
+import { DEFAULT_MAX_REQUEST_BYTES } from '../core/request-body.ts';
 import { durationMs } from '../keys/duration.ts';
 import { toRouterSettings } from './router-settings.ts';
 import { configSchema, SUPPORTED_KEYS, type RawConfig } from './schema.ts';
@@ -15,6 +16,9 @@ export type ProviderLookup = (prefix: string) => ProviderRequirements | undefine
 
 const ENV_PREFIX = 'os.environ/';
 const DEFAULT_TIMEOUT_SECONDS = 600;
+const MB = 1024 * 1024;
+/** LiteLLM has no answer size limit by default; 64 MB holds 2048 embeddings of 1536 floats as OpenAI writes them (README: "Limits"). */
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * MB;
 
 export function loadConfigFile(path: string, env: EnvLookup, providers: ProviderLookup): GatewayConfig {
   let text: string;
@@ -54,7 +58,7 @@ export function loadConfig(text: string, source: string, env: EnvLookup, provide
   const disabled: GatewayConfig['disabled'] = [];
   raw.model_list.forEach((entry, index) => {
     const at = `model_list[${index}]`;
-    const result = toDeployment(entry, index, env, providers, raw.router_settings);
+    const result = toDeployment(entry, index, env, providers, raw);
     if ('problem' in result) return void problems.push(`${at}.litellm_params.model: ${result.problem}`);
     const unset = missing.filter((m) => m.path.startsWith(`${at}.`));
     const reason = unset.length
@@ -74,6 +78,7 @@ export function loadConfig(text: string, source: string, env: EnvLookup, provide
     deployments,
     disabled,
     masterKey: raw.general_settings?.master_key,
+    maxRequestBytes: megabytes(raw.general_settings?.max_request_size_mb) ?? DEFAULT_MAX_REQUEST_BYTES,
     dropParams: raw.litellm_settings?.drop_params ?? false,
     costMargins: raw.litellm_settings?.cost_margin_config,
     router,
@@ -89,8 +94,9 @@ export function loadConfig(text: string, source: string, env: EnvLookup, provide
 
 type DeploymentResult = { deployment: Deployment; missingCredential?: string } | { problem: string };
 
-/** `router` gives the router-wide timeouts a deployment without its own uses. */
-function toDeployment(entry: RawConfig['model_list'][number], index: number, env: EnvLookup, providers: ProviderLookup, router: RawConfig['router_settings']): DeploymentResult {
+/** `raw` gives the router-wide timeouts a deployment without its own uses, and the answer size cap. */
+function toDeployment(entry: RawConfig['model_list'][number], index: number, env: EnvLookup, providers: ProviderLookup, raw: RawConfig): DeploymentResult {
+  const router = raw.router_settings;
   const params = entry.litellm_params;
   const slash = params.model.indexOf('/');
   if (slash <= 0) return { problem: `"${params.model}" has no provider prefix; write it as "<provider>/<model>", e.g. "openai/${params.model}"` };
@@ -122,6 +128,7 @@ function toDeployment(entry: RawConfig['model_list'][number], index: number, env
       apiKey,
       apiVersion: params.api_version,
       timeoutMs: (params.timeout ?? router?.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      maxResponseBytes: megabytes(raw.general_settings?.max_response_size_mb) ?? DEFAULT_MAX_RESPONSE_BYTES,
       streamTimeoutMs: secondsToMs(params.stream_timeout ?? router?.stream_timeout),
       extraHeaders: params.extra_headers ?? {},
       weight: params.weight,
@@ -134,6 +141,11 @@ function toDeployment(entry: RawConfig['model_list'][number], index: number, env
       modelInfo,
     },
   };
+}
+
+/** LiteLLM's MB: 1024 × 1024 bytes; fractions allowed. */
+function megabytes(mb: number | undefined): number | undefined {
+  return mb === undefined ? undefined : Math.max(1, Math.floor(mb * MB));
 }
 
 function secondsToMs(seconds: number | undefined): number | undefined {

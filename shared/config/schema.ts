@@ -66,6 +66,8 @@ export const configSchema = z.looseObject({
     allow_requests_on_db_unavailable: z.boolean().optional(),
     maximum_spend_logs_retention_period: z.string().refine((text) => durationMs(text) !== undefined, `must be ${DURATION_HINT}`).optional(),
     alert_webhook_url: z.url({ protocol: /^https?$/ }).optional(),
+    max_request_size_mb: z.number().positive().optional(),
+    max_response_size_mb: z.number().positive().optional(),
   }).optional(),
   router_settings: routerSettingsSchema.optional(),
   litellm_settings: z.looseObject({
@@ -94,7 +96,7 @@ export const SUPPORTED_KEYS = {
     'model', 'api_base', 'api_key', 'api_version', 'timeout', 'stream_timeout', 'rpm', 'tpm', 'weight', 'extra_headers',
     'max_retries', 'cooldown_time', 'input_cost_per_token', 'output_cost_per_token', 'cache_read_input_token_cost', 'cache_creation_input_token_cost',
   ],
-  general_settings: ['master_key', 'allow_requests_on_db_unavailable', 'maximum_spend_logs_retention_period', 'alert_webhook_url'],
+  general_settings: ['master_key', 'allow_requests_on_db_unavailable', 'maximum_spend_logs_retention_period', 'alert_webhook_url', 'max_request_size_mb', 'max_response_size_mb'],
   router_settings: [
     'routing_strategy', 'routing_strategy_args', 'num_retries', 'retry_policy', 'timeout', 'stream_timeout', 'fallbacks',
     'context_window_fallbacks', 'content_policy_fallbacks', 'max_fallbacks', 'allowed_fails', 'cooldown_time',

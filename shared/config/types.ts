@@ -16,6 +16,8 @@ export interface Deployment {
   apiVersion?: string;
   /** Whole-request timeout. */
   timeoutMs: number;
+  /** `general_settings.max_response_size_mb`: the most a non-streamed answer may hold, in bytes. */
+  maxResponseBytes: number;
   /** For streams: time allowed until the upstream's first byte. */
   streamTimeoutMs?: number;
   extraHeaders: Record<string, string>;
@@ -46,6 +48,8 @@ export interface GatewayConfig {
   router: RouterSettings;
   /** Spend ledger and limits (`general_settings`). */
   spend: SpendSettings;
+  /** `general_settings.max_request_size_mb` in bytes: the most an authenticated caller's body may hold. */
+  maxRequestBytes: number;
   /** Once-at-start warnings: ignored keys, disabled deployments. */
   warnings: string[];
 }

@@ -20,11 +20,6 @@ export function presentedKey(headers: Record<string, string>): string | undefine
   return undefined;
 }
 
-/** A path with any key in it (POST /key/sk-.../regenerate) shortened to LiteLLM's `sk-...abcd`, for logs. */
-export function maskKeysInPath(path: string): string {
-  return path.replace(/sk-[^/]*/g, (key) => `sk-...${key.slice(-4)}`);
-}
-
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
@@ -41,7 +36,7 @@ export interface AuthOptions {
   authenticators: Authenticator[];
 }
 
-export type Authenticate = (request: GatewayRequest, ctx: RequestContext, level: RouteAuth) => Promise<Identity | undefined>;
+export type Authenticate = (request: Pick<GatewayRequest, 'headers'>, ctx: RequestContext, level: RouteAuth) => Promise<Identity | undefined>;
 
 /** The gateway's key check, built once per gateway. */
 export function createAuthenticate(options: AuthOptions): Authenticate {

@@ -1,31 +1,63 @@
 // The one request handler: plain request in, response out. Adapters (local server, Lambda) own the
 // I/O; everything else happens here or in the routes it dispatches to.
 import { randomUUID } from 'node:crypto';
-import { createAuthenticate, maskKeysInPath, type Authenticate, type AuthOptions } from './auth.ts';
+import { createAuthenticate, type AuthOptions } from './auth.ts';
 import { asGatewayError, GatewayError } from './errors.ts';
 import type { Log } from './log.ts';
+import { DEFAULT_MAX_REQUEST_BYTES, PUBLIC_MAX_REQUEST_BYTES, readRequestBody, type BodyLimit } from './request-body.ts';
+import { checkCanonicalPath, maskKeysInPath } from './request-path.ts';
 import { RouteTable } from './route-table.ts';
-import type { AfterResponseHook, GatewayRequest, GatewayResponse, Reply, RequestContext } from './types.ts';
+import type { AfterResponseHook, GatewayResponse, IncomingRequest, Reply, RequestContext } from './types.ts';
 
 export interface GatewayOptions extends AuthOptions {
   routes: RouteTable;
   log: Log;
   /** Run after every response, after the request's own `onFinish` hooks. */
   afterResponse?: AfterResponseHook[];
+  /** The most an authenticated caller's body may hold (`general_settings.max_request_size_mb`); default 32 MB. */
+  maxRequestBytes?: number;
+  /**
+   * Throws (a 503 with Retry-After) while the instance cannot take another request, e.g. while its
+   * store calls are backed up. Asked before anything else of every route that needs authentication.
+   */
+  admit?: () => void;
 }
 
 export interface Gateway {
-  handle(request: GatewayRequest): Promise<GatewayResponse>;
+  handle(request: IncomingRequest): Promise<GatewayResponse>;
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
   const authenticate = createAuthenticate(options);
+  const callerLimit: BodyLimit = {
+    maxBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+    explanation: 'the limit this gateway sets (general_settings.max_request_size_mb). Send less, e.g. images by URL rather than inline, or ask its admin to raise the limit.',
+  };
+  const publicLimit: BodyLimit = { maxBytes: PUBLIC_MAX_REQUEST_BYTES, explanation: 'the most a route without authentication takes.' };
+
+  /** Route, then caller, then body: nobody gets a body read (or held) before the gateway knows it may. */
+  async function dispatch(request: IncomingRequest, ctx: RequestContext): Promise<Reply> {
+    checkCanonicalPath(request.path);
+    const match = options.routes.match(request.method, request.path);
+    if (match.kind === 'none') {
+      throw new GatewayError('route_not_found', `No route ${request.method} ${request.path}. Chat is POST /v1/chat/completions; models are GET /v1/models.`);
+    }
+    if (match.kind === 'wrong_method') {
+      throw new GatewayError('method_not_allowed', `${request.path} takes ${match.allowed.join(', ')}, not ${request.method}.`);
+    }
+    const isPublic = match.route.auth === 'public';
+    if (!isPublic) options.admit?.();
+    ctx.identity = await authenticate(request, ctx, match.route.auth);
+    const body = await readRequestBody(request.body, request.headers['content-length'], isPublic ? publicLimit : callerLimit);
+    return match.route.handle({ ...request, body }, ctx, match.params);
+  }
+
   return {
     async handle(request) {
       const { ctx, abort, hooks } = newContext(request, options.log);
       let reply: Reply;
       try {
-        reply = await dispatch(request, ctx, options.routes, authenticate);
+        reply = await dispatch(request, ctx);
       } catch (error) {
         reply = errorReply(ctx, asGatewayError(error));
       }
@@ -34,19 +66,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 }
 
-async function dispatch(request: GatewayRequest, ctx: RequestContext, routes: RouteTable, authenticate: Authenticate): Promise<Reply> {
-  const match = routes.match(request.method, request.path);
-  if (match.kind === 'none') {
-    throw new GatewayError('route_not_found', `No route ${request.method} ${request.path}. Chat is POST /v1/chat/completions; models are GET /v1/models.`);
-  }
-  if (match.kind === 'wrong_method') {
-    throw new GatewayError('method_not_allowed', `${request.path} takes ${match.allowed.join(', ')}, not ${request.method}.`);
-  }
-  ctx.identity = await authenticate(request, ctx, match.route.auth);
-  return match.route.handle(request, ctx, match.params);
-}
-
-function newContext(request: GatewayRequest, log: Log) {
+function newContext(request: IncomingRequest, log: Log) {
   const controller = new AbortController();
   const abort = () => controller.abort();
   if (request.signal.aborted) abort();
@@ -72,7 +92,7 @@ export function errorReply(ctx: RequestContext, error: GatewayError): Reply {
   return { status: error.status, headers, body: JSON.stringify(error.toJSON()) };
 }
 
-function respond(request: GatewayRequest, ctx: RequestContext, reply: Reply, abort: () => void, hooks: AfterResponseHook[]): GatewayResponse {
+function respond(request: IncomingRequest, ctx: RequestContext, reply: Reply, abort: () => void, hooks: AfterResponseHook[]): GatewayResponse {
   const status = reply.status ?? 200;
   ctx.status ??= status;
   const headers = { ...ctx.responseHeaders, ...reply.headers };
@@ -95,7 +115,7 @@ async function* abortWhenAbandoned(body: AsyncIterable<string>, abort: () => voi
   }
 }
 
-async function runHooks(request: GatewayRequest, ctx: RequestContext, hooks: AfterResponseHook[]): Promise<void> {
+async function runHooks(request: IncomingRequest, ctx: RequestContext, hooks: AfterResponseHook[]): Promise<void> {
   ctx.timings.end ??= Date.now();
   for (const hook of hooks) {
     try {

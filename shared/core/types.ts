@@ -20,6 +20,17 @@ export interface GatewayRequest {
   sourceIp?: string;
 }
 
+/**
+ * A body as an adapter hands it over: whole (a Lambda event), or still arriving (a socket). The
+ * gateway reads it only once it knows who is calling, within that caller's limit.
+ */
+export type IncomingBody = string | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/** A request as it reaches the gateway, its body not read yet. */
+export interface IncomingRequest extends Omit<GatewayRequest, 'body'> {
+  body: IncomingBody;
+}
+
 /** What the core answers. A string body is sent whole; an iterable body chunk by chunk, as it comes. */
 export interface GatewayResponse {
   status: number;

@@ -2,6 +2,8 @@
 // streams on the hot path), with timeouts, client-abort propagation and error mapping.
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import { GatewayError } from '../core/errors.ts';
+import { JsonDepthGauge, MAX_JSON_DEPTH } from '../core/json-depth.ts';
+import { shownSize } from '../core/request-body.ts';
 
 const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256 });
 
@@ -17,6 +19,10 @@ export interface UpstreamRequest {
   /** `stream_timeout`, for streams only: time allowed until the response headers, and between chunks. */
   streamTimeoutMs?: number;
   stream: boolean;
+  /** Non-streams: the most the answer may hold (`general_settings.max_response_size_mb`); more is a 502. */
+  maxResponseBytes: number;
+  /** The provider answering (`openai`, `vertex_ai`, ...), for messages. */
+  provider: string;
 }
 
 export type UpstreamBody = Dispatcher.ResponseData['body'];
@@ -26,7 +32,7 @@ export interface UpstreamResponse {
   headers: Record<string, string | string[] | undefined>;
   body: UpstreamBody;
   /** Non-streams: fires when the whole exchange has taken longer than its timeout, body reading included. */
-  deadline?: AbortSignal;
+  deadline?: Deadline;
 }
 
 /** Turns an upstream's non-2xx answer into the gateway's error; each provider knows its error body. */
@@ -34,9 +40,39 @@ export type UpstreamErrorMapper = (status: number, bodyText: string, headers: Up
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
+/**
+ * A non-streamed exchange's timeout: its signal aborts when the client goes away or the time is up.
+ * Ended (timer cleared, listener removed) as soon as the exchange is, so a finished call holds
+ * nothing for the rest of its `timeout` (AbortSignal.timeout would, for up to 600 s each).
+ */
+export class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onAbort = () => this.controller.abort();
+  expired = false;
+
+  constructor(private readonly clientSignal: AbortSignal, ms: number) {
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.controller.abort();
+    }, ms);
+    if (clientSignal.aborted) this.controller.abort();
+    else clientSignal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  end(): void {
+    clearTimeout(this.timer);
+    this.clientSignal.removeEventListener('abort', this.onAbort);
+  }
+}
+
 export async function callUpstream(upstream: UpstreamRequest, mapError: UpstreamErrorMapper): Promise<UpstreamResponse> {
-  const deadline = upstream.stream ? undefined : AbortSignal.timeout(upstream.timeoutMs);
-  const signal = deadline ? AbortSignal.any([upstream.signal, deadline]) : upstream.signal;
+  const deadline = upstream.stream ? undefined : new Deadline(upstream.signal, upstream.timeoutMs);
+  const signal = deadline?.signal ?? upstream.signal;
   // stream_timeout is for streams only (as in LiteLLM): a whole answer may take `timeout` to start.
   const silenceMs = upstream.stream ? upstream.streamTimeoutMs ?? upstream.timeoutMs : upstream.timeoutMs;
   let response: Dispatcher.ResponseData;
@@ -51,35 +87,49 @@ export async function callUpstream(upstream: UpstreamRequest, mapError: Upstream
       bodyTimeout: silenceMs,
     });
   } catch (error) {
-    throw connectionError(error, upstream, deadline);
+    deadline?.end();
+    throw connectionError(error, upstream, deadline?.expired);
   }
   if (response.statusCode >= 200 && response.statusCode < 300) {
+    // However the body is finished with (read, failed, destroyed), the exchange is over then.
+    if (deadline) response.body.once('close', () => deadline.end());
     return { status: response.statusCode, headers: response.headers, body: response.body, deadline };
   }
-  const text = await readCapped(response.body).catch(() => '');
+  const text = await readBounded(response.body, MAX_ERROR_BODY_BYTES).then((read) => read.text, () => '');
+  deadline?.end();
   throw mapError(response.statusCode, text, response.headers);
 }
 
-/** Reads a whole non-streamed upstream body as JSON, mapping timeouts and cut connections. */
+/**
+ * Reads a whole non-streamed upstream body as JSON, mapping timeouts and cut connections. An answer
+ * over `maxResponseBytes` is a 502 at the byte that crosses it, never held whole; so is one nested
+ * too deeply to handle (see json-depth.ts).
+ */
 export async function readJson(response: UpstreamResponse, upstream: UpstreamRequest): Promise<unknown> {
-  let text: string;
+  let read: { text: string; complete: boolean; tooDeep: boolean };
   try {
-    text = await response.body.text();
+    read = await readBounded(response.body, upstream.maxResponseBytes, new JsonDepthGauge(MAX_JSON_DEPTH));
   } catch (error) {
-    throw connectionError(error, upstream, response.deadline);
+    throw connectionError(error, upstream, response.deadline?.expired);
+  }
+  if (!read.complete) {
+    throw new GatewayError('upstream_error', `${upstream.provider} answered with more than ${shownSize(upstream.maxResponseBytes)}, the most the gateway reads of a non-streamed answer (general_settings.max_response_size_mb). Ask for less (fewer inputs or tokens), stream it, or ask the admin to raise the limit.`);
+  }
+  if (read.tooDeep) {
+    throw new GatewayError('upstream_error', `${upstream.provider} answered with JSON nested more than ${MAX_JSON_DEPTH} levels deep, which the gateway does not pass on.`);
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(read.text);
   } catch {
-    throw new GatewayError('upstream_error', `The upstream answered with a body that is not JSON (${text.length} bytes).`);
+    throw new GatewayError('upstream_error', `The upstream answered with a body that is not JSON (${read.text.length} bytes).`);
   }
 }
 
 /** Maps what undici throws while connecting or reading into timeout (408), client abort, or 502. */
-export function connectionError(error: unknown, upstream: Pick<UpstreamRequest, 'url' | 'signal'>, deadline?: AbortSignal): GatewayError {
+export function connectionError(error: unknown, upstream: Pick<UpstreamRequest, 'url' | 'signal'>, timedOut?: boolean): GatewayError {
   if (error instanceof GatewayError) return error;
   const origin = new URL(upstream.url).origin;
-  if (deadline?.aborted || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+  if (timedOut || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
     return new GatewayError('timeout', `The upstream ${origin} did not answer in time. Raise litellm_params.timeout (or stream_timeout) if the model needs longer.`, { cause: error });
   }
   if (upstream.signal.aborted) {
@@ -88,18 +138,27 @@ export function connectionError(error: unknown, upstream: Pick<UpstreamRequest, 
   return new GatewayError('upstream_unreachable', `Cannot reach the upstream ${origin}: ${(error as Error).message ?? 'connection failed'}.`, { cause: error });
 }
 
-async function readCapped(body: UpstreamBody): Promise<string> {
+/**
+ * Up to `maxBytes` of a body as text; past them the connection is dropped (`complete: false`) rather
+ * than read on. With a gauge, reading also stops at JSON nested too deeply (`tooDeep`).
+ */
+async function readBounded(body: UpstreamBody, maxBytes: number, gauge?: JsonDepthGauge): Promise<{ text: string; complete: boolean; tooDeep: boolean }> {
   const parts: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    parts.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    if (size >= MAX_ERROR_BODY_BYTES) {
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (size + chunk.length > maxBytes) {
+      parts.push(chunk.subarray(0, maxBytes - size));
       body.destroy();
-      break;
+      return { text: Buffer.concat(parts).toString('utf8'), complete: false, tooDeep: false };
+    }
+    size += chunk.length;
+    parts.push(chunk);
+    if (gauge && !gauge.feed(chunk)) {
+      body.destroy();
+      return { text: '', complete: true, tooDeep: true };
     }
   }
-  return Buffer.concat(parts).toString('utf8').slice(0, MAX_ERROR_BODY_BYTES);
+  return { text: Buffer.concat(parts, size).toString('utf8'), complete: true, tooDeep: false };
 }
 
 export function headerValue(headers: UpstreamResponse['headers'], name: string): string | undefined {

@@ -91,4 +91,37 @@ describe('gateway', () => {
     expect(response.body).not.toContain('hunter2');
     expect(JSON.parse(response.body as string).error.type).toBe('internal_server_error');
   });
+
+  it('masks a key in the path of the access log line, percent-encoded or not', async () => {
+    const log = recordingLog();
+    const regenerate: Route = { method: 'POST', paths: ['/key/{key}/regenerate'], auth: 'admin', handle: async () => ({ body: '{}' }) };
+    const gateway = createGateway({ routes: new RouteTable().add(regenerate), log, masterKey: 'sk-master', authenticators: [] });
+    const raw = 'sk-RawKey0123456789abcd';
+    for (const path of [`/key/${raw}/regenerate`, `/key/%73k-RawKey0123456789abcd/regenerate`, `/key/%73%6B%2DRawKey0123456789abcd/regenerate`, `/key/%73k-RawKey0123456789%E0%A4%A/regenerate`]) {
+      const response = await gateway.handle(request({ method: 'POST', path, headers: { authorization: 'Bearer sk-master' } }));
+      await response.done();
+    }
+    const paths = log.lines.filter((line) => line.message === 'request').map((line) => line.fields!['path']);
+    expect(paths).toHaveLength(4);
+    expect(paths.slice(0, 3)).toEqual(Array(3).fill('/key/sk-...abcd/regenerate'));
+    expect(log.text()).not.toContain('RawKey0123456789');
+  });
+
+  it('reads the body only once the caller is known, and stops at the limit', async () => {
+    let pulled = 0;
+    async function* endless() {
+      for (;;) {
+        pulled++;
+        yield Buffer.from('x'.repeat(1024));
+      }
+    }
+    const echo: Route = { method: 'POST', paths: ['/x'], auth: 'caller', handle: async (r) => ({ body: JSON.stringify(r.body.length) }) };
+    const gateway = createGateway({ routes: new RouteTable().add(echo), log: recordingLog(), masterKey: 'sk-master', authenticators: [], maxRequestBytes: 8 * 1024 });
+    expect((await gateway.handle({ ...request({ method: 'POST', headers: { authorization: 'Bearer sk-wrong' } }), body: endless() })).status).toBe(401);
+    expect(pulled).toBe(0);
+    const refused = await gateway.handle({ ...request({ method: 'POST', headers: { authorization: 'Bearer sk-master' } }), body: endless() });
+    expect(refused.status).toBe(413);
+    expect(JSON.parse(refused.body as string).error.message).toMatch(/larger than 8 KB/);
+    expect(pulled).toBe(9);
+  });
 });

@@ -14,7 +14,7 @@ export function fixtures(provider: string) {
 
 /** A deployment as the config loader would make it, for driving a provider directly. */
 export function testDeployment(base: Pick<Deployment, 'id' | 'modelName' | 'provider' | 'upstreamModel'> & Partial<Deployment>): Deployment {
-  return { timeoutMs: 5_000, extraHeaders: {}, params: {}, modelInfo: {}, ...base };
+  return { timeoutMs: 5_000, maxResponseBytes: 1024 * 1024, extraHeaders: {}, params: {}, modelInfo: {}, ...base };
 }
 
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {

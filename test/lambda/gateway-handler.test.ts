@@ -134,6 +134,7 @@ beforeAll(async () => {
     '  routing_strategy: provider-budget-routing',
     'general_settings:',
     '  master_key: os.environ/TEST_TOLLGATE_MASTER_KEY',
+    '  max_request_size_mb: 0.5',
     '',
   ].join('\n'));
   process.env['GATEWAY_CONFIG'] = configPath;
@@ -217,6 +218,19 @@ describe('Lambda handler (API Gateway REST, response streaming)', () => {
     });
     expect(prelude.statusCode).toBe(200);
     expect((JSON.parse(body) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toContain('You said: héllo ✓ 你好');
+  });
+
+  it('holds bodies to max_request_size_mb (413) and to 100 levels of nesting (400), base64 or not', async () => {
+    const message = (text: string) => (JSON.parse(text) as { error: { message: string } }).error.message;
+    const tooLarge = { model: 'mock', messages: [{ role: 'user', content: 'x'.repeat(600 * 1024) }] };
+    for (const base64 of [false, true]) {
+      const large = await invoke(mod.handler, { headers: auth, base64, body: tooLarge });
+      expect(large.prelude.statusCode).toBe(413);
+      expect(message(large.body)).toMatch(/larger than 512 KB.*max_request_size_mb/);
+      const deep = await invoke(mod.handler, { headers: auth, base64, body: `{"model":"mock","messages":[],"metadata":${'['.repeat(5000)}${']'.repeat(5000)}}` });
+      expect(deep.prelude.statusCode).toBe(400);
+      expect(message(deep.body)).toMatch(/more than 100 levels deep/);
+    }
   });
 
   it('never logs the key, the query string or the body', async () => {

@@ -9,7 +9,7 @@ import { Pricer } from '../../shared/pricing/pricer.ts';
 import { recordingLog } from '../helpers/gateway.ts';
 
 const deployment = (provider: string, upstreamModel: string, overrides: Partial<Deployment> = {}): Deployment => ({
-  id: `${provider}/${upstreamModel}`, modelName: 'm', provider, upstreamModel, timeoutMs: 1000, extraHeaders: {}, params: {}, modelInfo: {}, ...overrides,
+  id: `${provider}/${upstreamModel}`, modelName: 'm', provider, upstreamModel, timeoutMs: 1000, maxResponseBytes: 1024 * 1024, extraHeaders: {}, params: {}, modelInfo: {}, ...overrides,
 });
 
 describe('price table', () => {

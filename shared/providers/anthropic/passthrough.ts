@@ -52,6 +52,8 @@ function upstreamRequest({ body, deployment, signal, beta }: MessagesCall, path:
     signal,
     stream: body['stream'] === true,
     timeoutMs: deployment.timeoutMs,
+    maxResponseBytes: deployment.maxResponseBytes,
+    provider: deployment.provider,
     streamTimeoutMs: deployment.streamTimeoutMs,
   };
 }

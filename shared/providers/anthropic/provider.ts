@@ -42,6 +42,8 @@ export const anthropicProvider: Provider = {
       signal,
       stream: body.stream === true,
       timeoutMs: deployment.timeoutMs,
+      maxResponseBytes: deployment.maxResponseBytes,
+      provider: deployment.provider,
       streamTimeoutMs: deployment.streamTimeoutMs,
     };
     const response = await callUpstream(upstream, upstreamErrorMapper(deployment));

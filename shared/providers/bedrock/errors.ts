@@ -50,7 +50,7 @@ export function bedrockError(error: unknown, context: FailureContext): GatewayEr
   }
   // Timeouts, client aborts, refused connections: the same judgement as for HTTP upstreams. The
   // SDK's own HTTP/2 timeout (a session silent for five minutes) counts as the deadline passing.
-  const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError' ? AbortSignal.abort() : context.deadline;
+  const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError' || context.deadline.aborted;
   return connectionError(error, { url: context.url, signal: context.signal }, timedOut);
 }
 

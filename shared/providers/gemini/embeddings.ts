@@ -27,6 +27,8 @@ export async function batchEmbedContents({ request, deployment, signal }: Embedd
     signal,
     stream: false,
     timeoutMs: deployment.timeoutMs,
+    maxResponseBytes: deployment.maxResponseBytes,
+    provider: deployment.provider,
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
   const answer = (await readJson(response, upstream)) as GeminiBatchEmbedContentsResponse & { usageMetadata?: { promptTokenCount?: number } };

@@ -24,6 +24,8 @@ export async function generateContent({ request, deployment, signal }: ChatCall,
     signal,
     stream,
     timeoutMs: deployment.timeoutMs,
+    maxResponseBytes: deployment.maxResponseBytes,
+    provider: deployment.provider,
     streamTimeoutMs: deployment.streamTimeoutMs,
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));

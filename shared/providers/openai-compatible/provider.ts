@@ -29,6 +29,8 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
         signal,
         stream: request.stream === true,
         timeoutMs: deployment.timeoutMs,
+        maxResponseBytes: deployment.maxResponseBytes,
+        provider: deployment.provider,
         streamTimeoutMs: deployment.streamTimeoutMs,
       };
       const response = await callUpstream(upstream, mapError(deployment));
@@ -47,6 +49,8 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
       signal,
       stream: false,
       timeoutMs: deployment.timeoutMs,
+      maxResponseBytes: deployment.maxResponseBytes,
+      provider: deployment.provider,
     };
     const answer = (await readJson(await callUpstream(upstream, mapError(deployment)), upstream)) as Partial<EmbeddingResponse>;
     if (!Array.isArray(answer.data)) throw new GatewayError('upstream_error', `${preset.name} answered the embeddings request with something that is not an embeddings list.`);

@@ -4,7 +4,7 @@
 // they expire, and concurrent requests share one exchange.
 import { createHash, sign } from 'node:crypto';
 import { GatewayError } from '../../core/errors.ts';
-import { callUpstream, readJson } from '../../http/upstream.ts';
+import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
 import { parseErrorBody, upstreamError } from '../upstream-errors.ts';
 import type { GoogleCredentials, ServiceAccountCredentials } from './credentials.ts';
 
@@ -13,6 +13,9 @@ const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 const RENEW_BEFORE_MS = 5 * 60_000;
 const ASSERTION_LIFETIME_SECONDS = 3600;
 const TOKEN_TIMEOUT_MS = 30_000;
+/** A token answer is a few hundred bytes; anything near this is not one. */
+const TOKEN_ANSWER_MAX_BYTES = 64 * 1024;
+const TOKEN_ENDPOINT = 'vertex_ai token endpoint';
 
 interface CachedToken { token: string; expiresAt: number }
 /** An exchange in flight or done; `token` is set once it succeeded. */
@@ -37,22 +40,24 @@ export async function accessToken(credentials: GoogleCredentials): Promise<strin
 
 async function exchange(credentials: GoogleCredentials): Promise<CachedToken> {
   const { form, secrets } = tokenRequest(credentials);
-  const upstream = {
+  const upstream: UpstreamRequest = {
     url: credentials.token_uri,
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams(form).toString(),
     signal: new AbortController().signal, // shared by every request waiting for it: no one client may cancel it
     stream: false,
     timeoutMs: TOKEN_TIMEOUT_MS,
+    maxResponseBytes: TOKEN_ANSWER_MAX_BYTES,
+    provider: TOKEN_ENDPOINT,
   };
   const response = await callUpstream(upstream, (status, text) => {
     const { message } = tokenError(text);
     // The token endpoint refusing the credential (400 invalid_grant, 401) is an authentication failure.
-    return upstreamError({ provider: 'vertex_ai token endpoint', status: status < 500 && status !== 429 ? 401 : status, message, secrets });
+    return upstreamError({ provider: TOKEN_ENDPOINT, status: status < 500 && status !== 429 ? 401 : status, message, secrets });
   });
   const body = (await readJson(response, upstream)) as { access_token?: unknown; expires_in?: unknown };
   if (typeof body.access_token !== 'string' || !body.access_token) {
-    throw upstreamError({ provider: 'vertex_ai token endpoint', status: 502, message: 'the answer holds no access_token', secrets });
+    throw upstreamError({ provider: TOKEN_ENDPOINT, status: 502, message: 'the answer holds no access_token', secrets });
   }
   const lifetime = typeof body.expires_in === 'number' ? body.expires_in : ASSERTION_LIFETIME_SECONDS;
   return { token: body.access_token, expiresAt: Date.now() + lifetime * 1000 };

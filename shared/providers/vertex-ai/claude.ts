@@ -21,6 +21,8 @@ export async function claudeOnVertex({ request, deployment, signal }: ChatCall, 
     signal,
     stream,
     timeoutMs: deployment.timeoutMs,
+    maxResponseBytes: deployment.maxResponseBytes,
+    provider: deployment.provider,
     streamTimeoutMs: deployment.streamTimeoutMs,
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));

@@ -26,6 +26,8 @@ export async function predictEmbeddings({ request, deployment, signal }: Embeddi
     signal,
     stream: false,
     timeoutMs: deployment.timeoutMs,
+    maxResponseBytes: deployment.maxResponseBytes,
+    provider: deployment.provider,
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
   const answer = (await readJson(response, upstream)) as PredictResponse;

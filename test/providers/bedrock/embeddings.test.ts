@@ -18,7 +18,7 @@ afterAll(() => fake.close());
 beforeEach(() => void (fake.requests.length = 0));
 
 const deployment = (upstreamModel: string): Deployment =>
-  ({ id: 'bedrock-embed', modelName: 'embed', provider: 'bedrock', upstreamModel, apiBase: fake.url, timeoutMs: 5_000, extraHeaders: {}, params: {}, modelInfo: {} });
+  ({ id: 'bedrock-embed', modelName: 'embed', provider: 'bedrock', upstreamModel, apiBase: fake.url, timeoutMs: 5_000, maxResponseBytes: 1024 * 1024, extraHeaders: {}, params: {}, modelInfo: {} });
 const embed = (request: EmbeddingRequest) => bedrockProvider.embed!({ request, deployment: deployment(request.model), signal: new AbortController().signal });
 const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a failure'); }, (e) => e as GatewayError);
 

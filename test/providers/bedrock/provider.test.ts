@@ -25,7 +25,7 @@ afterAll(() => fake.close());
 beforeEach(() => void (fake.requests.length = 0));
 
 function deployment(overrides: Partial<Deployment> = {}): Deployment {
-  return { id: 'bedrock-test', modelName: 'claude', provider: 'bedrock', upstreamModel: CLAUDE, apiBase: fake.url, timeoutMs: 5_000, extraHeaders: {}, params: {}, modelInfo: {}, ...overrides };
+  return { id: 'bedrock-test', modelName: 'claude', provider: 'bedrock', upstreamModel: CLAUDE, apiBase: fake.url, timeoutMs: 5_000, maxResponseBytes: 1024 * 1024, extraHeaders: {}, params: {}, modelInfo: {}, ...overrides };
 }
 const chat = (overrides: Partial<ChatCompletionRequest> = {}, extra: Partial<Deployment> = {}, signal = new AbortController().signal) =>
   bedrockProvider.chat({ request: { model: CLAUDE, messages: [{ role: 'user', content: 'Hello' }], ...overrides }, deployment: deployment(extra), signal });

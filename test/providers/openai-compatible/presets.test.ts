@@ -23,7 +23,7 @@ beforeEach(() => {
 
 const preset = (name: string) => OPENAI_COMPATIBLE_PRESETS.find((p) => p.name === name)!;
 function deployment(provider: string, overrides: Partial<Deployment> = {}): Deployment {
-  return { id: 'd', modelName: 'm', provider, upstreamModel: 'some-model', apiKey: 'secret-key-123', timeoutMs: 5000, extraHeaders: {}, params: {}, modelInfo: {}, ...overrides };
+  return { id: 'd', modelName: 'm', provider, upstreamModel: 'some-model', apiKey: 'secret-key-123', timeoutMs: 5000, maxResponseBytes: 1024 * 1024, extraHeaders: {}, params: {}, modelInfo: {}, ...overrides };
 }
 async function call(provider: string, overrides: Partial<Deployment> = {}, extra: Record<string, unknown> = {}) {
   const d = deployment(provider, overrides);

@@ -91,6 +91,7 @@ export function vertexDeployment(params: Record<string, unknown>, overrides: Par
     provider: 'vertex_ai',
     upstreamModel: 'gemini-2.5-flash',
     timeoutMs: 5_000,
+    maxResponseBytes: 1024 * 1024,
     extraHeaders: {},
     params,
     modelInfo: {},
