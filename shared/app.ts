@@ -46,6 +46,8 @@ export function buildGateway(options: AppOptions): Gateway {
     log: options.log,
     masterKey: options.config.masterKey,
     maxRequestBytes: options.config.maxRequestBytes,
+    // With a store, a request that needs it is shed while its calls are backed up (store-load.ts).
+    admit: options.store && (() => options.store!.load.check()),
     authenticators: options.authenticators ?? [],
     afterResponse: options.afterResponse,
   });

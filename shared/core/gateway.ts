@@ -18,7 +18,8 @@ export interface GatewayOptions extends AuthOptions {
   maxRequestBytes?: number;
   /**
    * Throws (a 503 with Retry-After) while the instance cannot take another request, e.g. while its
-   * store calls are backed up. Asked before anything else of every route that needs authentication.
+   * store calls are backed up. Asked of every route that needs authentication before anything else,
+   * so a request refused costs neither a key lookup nor reading its body.
    */
   admit?: () => void;
 }

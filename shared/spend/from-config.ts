@@ -18,6 +18,7 @@ export function spendTracker(store: Store, config: GatewayConfig, log: Log, over
   return new SpendTracker({
     client: store.client,
     table: store.table,
+    load: store.load,
     log,
     alerts: {
       log,

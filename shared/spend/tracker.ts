@@ -9,6 +9,7 @@ import type { Log } from '../core/log.ts';
 import type { RequestContext } from '../core/types.ts';
 import type { Services } from '../services.ts';
 import type { CustomerRecord, Fields } from '../store/records.ts';
+import type { StoreLoad } from '../store/store-load.ts';
 import { itemKeys } from '../store/table.ts';
 import { storeUnavailable } from '../store/unavailable.ts';
 import { accountsOf, hasLimits, type Account, type Meter } from './accounts.ts';
@@ -27,6 +28,8 @@ export interface SpendOptions {
   alerts: AlertChannels;
   allowRequestsOnDbUnavailable: boolean;
   spendLogsRetentionMs?: number;
+  /** The store's load: requests are shed here, where their calls start, while it is behind. */
+  load?: StoreLoad;
   /** `litellm_settings.timezone`: where budget periods start (default UTC). */
   timeZone?: string;
   now?: () => number;
@@ -57,7 +60,17 @@ export class SpendTracker {
     this.now = options.now ?? Date.now;
   }
 
+  /** Throws a 503 (overloaded) instead while the store is behind (store-load.ts). */
   async admit(ctx: RequestContext, services: Services, call: ModelCall): Promise<void> {
+    const leave = this.options.load?.enter();
+    try {
+      await this.reserve(ctx, services, call);
+    } finally {
+      leave?.();
+    }
+  }
+
+  private async reserve(ctx: RequestContext, services: Services, call: ModelCall): Promise<void> {
     const now = this.now();
     const customer = call.endUser && services.store ? await services.store.cachedGet<CustomerRecord>(itemKeys.customer(call.endUser)) : undefined;
     const accounts = accountsOf(ctx, call.model, customer);

@@ -1,5 +1,6 @@
 // The Store the environment describes: the table name, the endpoint, the cache time.
 import { createDocumentClient } from './client.ts';
+import { DEFAULT_MAX_CALLS_IN_FLIGHT } from './store-load.ts';
 import { Store } from './store.ts';
 import { tableNameFromEnv } from './table.ts';
 
@@ -16,7 +17,11 @@ export interface StoreFromEnvOptions {
 export function storeFromEnv(options: StoreFromEnvOptions = {}): Store {
   const env = options.env ?? ((name: string) => process.env[name]);
   const client = createDocumentClient({ endpoint: options.endpoint ?? (env('DYNAMODB_ENDPOINT') || undefined), region: env('AWS_REGION') });
-  return new Store(client, tableNameFromEnv(env), { cacheTtlMs: cacheSeconds(env) * 1000, now: options.now });
+  return new Store(client, tableNameFromEnv(env), {
+    cacheTtlMs: cacheSeconds(env) * 1000,
+    maxCallsInFlight: maxCallsInFlight(env),
+    now: options.now,
+  });
 }
 
 function cacheSeconds(env: (name: string) => string | undefined): number {
@@ -25,4 +30,12 @@ function cacheSeconds(env: (name: string) => string | undefined): number {
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`TOLLGATE_KEY_CACHE_SECONDS must be a number of seconds ≥ 0, not "${raw}"`);
   return seconds;
+}
+
+function maxCallsInFlight(env: (name: string) => string | undefined): number {
+  const raw = env('TOLLGATE_MAX_DB_CALLS_IN_FLIGHT');
+  if (raw === undefined || raw === '') return DEFAULT_MAX_CALLS_IN_FLIGHT;
+  const calls = Number(raw);
+  if (!Number.isInteger(calls) || calls < 1) throw new Error(`TOLLGATE_MAX_DB_CALLS_IN_FLIGHT must be a whole number ≥ 1, not "${raw}"`);
+  return calls;
 }

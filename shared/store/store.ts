@@ -4,6 +4,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from './ensure-table.ts';
 import { isItemTooLarge, ItemTooLarge } from './item-too-large.ts';
+import { StoreLoad } from './store-load.ts';
 import { storeUnavailable } from './unavailable.ts';
 import type { Fields } from './records.ts';
 import { ENTITY_INDEX, type Entity, type ItemKey } from './table.ts';
@@ -20,6 +21,8 @@ export interface StoreOptions {
   /** How long a request-path read is reused; 0 disables the cache. */
   cacheTtlMs: number;
   now?: () => number;
+  /** Bound on DynamoDB calls in flight before new requests are shed (store-load.ts). */
+  maxCallsInFlight?: number;
 }
 
 /** Bound on cached entries: past it the oldest go first. */
@@ -27,10 +30,16 @@ const MAX_CACHED = 10_000;
 
 export class Store {
   private readonly cache = new Map<string, { value: Fields | undefined; until: number }>();
+  /** Request-path reads under way: concurrent misses of one item share one call. */
+  private readonly reading = new Map<string, Promise<Fields | undefined>>();
   private readonly now: () => number;
+  /** Every call through `client` (this store's, the spend counters', the ledger's), for load shedding. */
+  readonly load: StoreLoad;
 
   constructor(readonly client: DynamoDBDocumentClient, readonly table: string, private readonly options: StoreOptions) {
     this.now = options.now ?? Date.now;
+    this.load = new StoreLoad(options.maxCallsInFlight);
+    this.load.watch(client);
   }
 
   /** Local use only (embedded server, tests); in AWS the CDK stack owns the table. */
@@ -38,16 +47,32 @@ export class Store {
     return ensureTable(this.client, this.table);
   }
 
-  /** The request path's read: reused for `cacheTtlMs`, misses included. Writes here drop it at once. */
+  /**
+   * The request path's read: reused for `cacheTtlMs`, misses included, and shared by the requests
+   * that miss together (a thousand requests of one key as its entry expires make one call, not a
+   * thousand). Writes here drop it at once, and a read they overtake is not cached.
+   */
   async cachedGet<T>(key: ItemKey): Promise<T | undefined> {
     const hit = this.cache.get(key.pk);
     if (hit && hit.until > this.now()) return hit.value as T | undefined;
-    const value = await this.read(key, false);
-    if (this.options.cacheTtlMs > 0) {
-      if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(key.pk, { value, until: this.now() + this.options.cacheTtlMs });
+    let reading = this.reading.get(key.pk);
+    if (!reading) {
+      const started: Promise<Fields | undefined> = this.read(key, false).then((value) => {
+        if (this.reading.get(key.pk) === started) this.remember(key, value);
+        return value;
+      }).finally(() => {
+        if (this.reading.get(key.pk) === started) this.reading.delete(key.pk);
+      });
+      this.reading.set(key.pk, started);
+      reading = started;
     }
-    return value as T | undefined;
+    return (await reading) as T | undefined;
+  }
+
+  private remember(key: ItemKey, value: Fields | undefined): void {
+    if (this.options.cacheTtlMs <= 0) return;
+    if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key.pk, { value, until: this.now() + this.options.cacheTtlMs });
   }
 
   /** A strongly consistent read, for admin routes. */
@@ -160,6 +185,7 @@ export class Store {
       throw error;
     } finally {
       this.cache.delete(key.pk);
+      this.reading.delete(key.pk);
     }
   }
 }
