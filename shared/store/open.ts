@@ -1,6 +1,6 @@
 // The Store the environment describes: the table name, the endpoint, the cache time.
 import { createDocumentClient } from './client.ts';
-import { DEFAULT_MAX_CALLS_IN_FLIGHT } from './store-load.ts';
+import { DEFAULT_MAX_CALLS_IN_FLIGHT, DEFAULT_MAX_WAIT_MS } from './store-load.ts';
 import { Store } from './store.ts';
 import { tableNameFromEnv } from './table.ts';
 
@@ -19,7 +19,10 @@ export function storeFromEnv(options: StoreFromEnvOptions = {}): Store {
   const client = createDocumentClient({ endpoint: options.endpoint ?? (env('DYNAMODB_ENDPOINT') || undefined), region: env('AWS_REGION') });
   return new Store(client, tableNameFromEnv(env), {
     cacheTtlMs: cacheSeconds(env) * 1000,
-    maxCallsInFlight: maxCallsInFlight(env),
+    load: {
+      maxInFlight: whole(env, 'TOLLGATE_MAX_DB_CALLS_IN_FLIGHT', DEFAULT_MAX_CALLS_IN_FLIGHT),
+      maxWaitMs: whole(env, 'TOLLGATE_MAX_DB_WAIT_MS', DEFAULT_MAX_WAIT_MS),
+    },
     now: options.now,
   });
 }
@@ -32,10 +35,10 @@ function cacheSeconds(env: (name: string) => string | undefined): number {
   return seconds;
 }
 
-function maxCallsInFlight(env: (name: string) => string | undefined): number {
-  const raw = env('TOLLGATE_MAX_DB_CALLS_IN_FLIGHT');
-  if (raw === undefined || raw === '') return DEFAULT_MAX_CALLS_IN_FLIGHT;
-  const calls = Number(raw);
-  if (!Number.isInteger(calls) || calls < 1) throw new Error(`TOLLGATE_MAX_DB_CALLS_IN_FLIGHT must be a whole number ≥ 1, not "${raw}"`);
-  return calls;
+function whole(env: (name: string) => string | undefined, name: string, fallback: number): number {
+  const raw = env(name);
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number ≥ 1, not "${raw}"`);
+  return value;
 }

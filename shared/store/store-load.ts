@@ -1,29 +1,49 @@
-// Load shedding on the store. Every DynamoDB call this instance makes is counted from send to answer,
-// and so is every model request between its admission and the answer to its reservations. When more
-// are under way than the bound, DynamoDB (or this process, starved of CPU) is not keeping up, and each
-// new request would only lengthen a queue that answers nobody in time. So new requests are refused
-// with a 503 and Retry-After, while the calls of requests already taken (their reservations, and
-// their settlements and ledger records, which must never be lost) go on and finish.
+// Load shedding on the store. Every DynamoDB call this instance makes is timed from send to answer,
+// and every model request is counted from its admission until its reservations are answered. The
+// store is behind when its calls wait too long (the oldest of a backlog, longer than `maxWaitMs`) or
+// too many are under way (`maxInFlight`): DynamoDB, or this process starved of CPU, is not keeping
+// up, and each new request would only lengthen a queue that answers nobody in time. Then new
+// requests are refused with a 503 and Retry-After, while the calls of requests already taken (their
+// reservations, and their settlements and ledger records, which must never be lost) go on and finish.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GatewayError } from '../core/errors.ts';
 
-/** Default for TOLLGATE_MAX_DB_CALLS_IN_FLIGHT (README: "Limits"). */
-export const DEFAULT_MAX_CALLS_IN_FLIGHT = 256;
+/** Defaults for TOLLGATE_MAX_DB_CALLS_IN_FLIGHT and TOLLGATE_MAX_DB_WAIT_MS (README: "Limits"). */
+export const DEFAULT_MAX_CALLS_IN_FLIGHT = 1024;
+export const DEFAULT_MAX_WAIT_MS = 1000;
+/** A call or two slow on their own (a stalled connection) are not a store falling behind. */
+const BACKLOG = 16;
+
+export interface StoreLoadLimits {
+  maxInFlight?: number;
+  maxWaitMs?: number;
+  now?: () => number;
+}
 
 export class StoreLoad {
-  private calls = 0;
+  readonly maxInFlight: number;
+  readonly maxWaitMs: number;
+  private readonly now: () => number;
+  /** When each call under way was sent, in the order they were: the first is the oldest. */
+  private readonly calls = new Map<number, number>();
+  private nextCall = 0;
   private entering = 0;
 
-  constructor(readonly maxInFlight: number = DEFAULT_MAX_CALLS_IN_FLIGHT) {}
+  constructor(limits: StoreLoadLimits = {}) {
+    this.maxInFlight = limits.maxInFlight ?? DEFAULT_MAX_CALLS_IN_FLIGHT;
+    this.maxWaitMs = limits.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+    this.now = limits.now ?? (() => performance.now());
+  }
 
-  /** Counts the client's calls: the one client the store, the spend counters and the ledger share. */
+  /** Times the client's calls: the one client the store, the spend counters and the ledger share. */
   watch(client: DynamoDBDocumentClient): void {
     client.middlewareStack.add((next) => async (args) => {
-      this.calls++;
+      const id = this.nextCall++;
+      this.calls.set(id, this.now());
       try {
         return await next(args);
       } finally {
-        this.calls--;
+        this.calls.delete(id);
       }
     }, { step: 'initialize', priority: 'high', name: 'tollgateStoreLoad' });
   }
@@ -33,13 +53,18 @@ export class StoreLoad {
    * make theirs (counted from admission, before their calls are sent; not twice once they are).
    */
   get inFlight(): number {
-    return Math.max(this.calls, this.entering);
+    return Math.max(this.calls.size, this.entering);
   }
 
   /** Throws the 503 while the store is behind: a cheap early refusal, before a request is read. */
   check(): void {
     if (this.inFlight >= this.maxInFlight) {
-      throw new GatewayError('overloaded', `The gateway is shedding load: its database (DynamoDB) is not keeping up, with ${this.inFlight} calls under way on this instance (at most ${this.maxInFlight}, TOLLGATE_MAX_DB_CALLS_IN_FLIGHT), so the request was not started. Retry after the seconds in Retry-After.`, { retryAfter: 1 });
+      throw overloaded(`${this.inFlight} calls are under way on this instance (at most ${this.maxInFlight}, TOLLGATE_MAX_DB_CALLS_IN_FLIGHT)`);
+    }
+    if (this.calls.size < BACKLOG) return;
+    const waited = this.now() - this.calls.values().next().value!;
+    if (waited > this.maxWaitMs) {
+      throw overloaded(`${this.calls.size} calls are waiting on this instance, the oldest for ${Math.round(waited)} ms (at most ${this.maxWaitMs}, TOLLGATE_MAX_DB_WAIT_MS)`);
     }
   }
 
@@ -58,4 +83,8 @@ export class StoreLoad {
       this.entering--;
     };
   }
+}
+
+function overloaded(why: string): GatewayError {
+  return new GatewayError('overloaded', `The gateway is shedding load: its database (DynamoDB) is not keeping up: ${why}. The request was not started; retry after the seconds in Retry-After.`, { retryAfter: 1 });
 }

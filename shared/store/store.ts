@@ -4,7 +4,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from './ensure-table.ts';
 import { isItemTooLarge, ItemTooLarge } from './item-too-large.ts';
-import { StoreLoad } from './store-load.ts';
+import { StoreLoad, type StoreLoadLimits } from './store-load.ts';
 import { storeUnavailable } from './unavailable.ts';
 import type { Fields } from './records.ts';
 import { ENTITY_INDEX, type Entity, type ItemKey } from './table.ts';
@@ -21,8 +21,8 @@ export interface StoreOptions {
   /** How long a request-path read is reused; 0 disables the cache. */
   cacheTtlMs: number;
   now?: () => number;
-  /** Bound on DynamoDB calls in flight before new requests are shed (store-load.ts). */
-  maxCallsInFlight?: number;
+  /** When new requests are shed (store-load.ts). */
+  load?: StoreLoadLimits;
 }
 
 /** Bound on cached entries: past it the oldest go first. */
@@ -38,7 +38,7 @@ export class Store {
 
   constructor(readonly client: DynamoDBDocumentClient, readonly table: string, private readonly options: StoreOptions) {
     this.now = options.now ?? Date.now;
-    this.load = new StoreLoad(options.maxCallsInFlight);
+    this.load = new StoreLoad(options.load);
     this.load.watch(client);
   }
 

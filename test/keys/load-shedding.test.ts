@@ -18,6 +18,7 @@ import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { CONFIG, MASTER, startDynamo } from '../helpers/identity.ts';
 
 const MAX_IN_FLIGHT = 4;
+const MAX_WAIT_MS = 100;
 
 /** A TCP proxy to DynamoDB that can stop passing bytes on (the store "falls behind") and start again. */
 interface StallingProxy { endpoint: string; stall(): void; resume(): void; close(): Promise<void> }
@@ -58,32 +59,48 @@ async function stallingProxy(target: string): Promise<StallingProxy> {
 
 let dynamo: EmbeddedDynamo;
 let proxy: StallingProxy;
+/** Sheds past MAX_IN_FLIGHT calls under way. */
 let store: Store;
 let gateway: TestGateway;
+/** Sheds once a backlog's oldest call has waited MAX_WAIT_MS. */
+let waitingStore: Store;
+let waitingGateway: TestGateway;
+
+async function sheddingGateway(limits: Record<string, string>): Promise<{ store: Store; gateway: TestGateway }> {
+  const env: Record<string, string> = { TOLLGATE_KEY_CACHE_SECONDS: '60', ...limits };
+  const store = storeFromEnv({ env: (name) => env[name], endpoint: proxy.endpoint });
+  await store.createTableIfMissing();
+  return { store, gateway: await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), extraRoutes: [adminRoutes] }) };
+}
 
 beforeAll(async () => {
   dynamo = await startDynamo();
   proxy = await stallingProxy(dynamo.endpoint);
-  const env: Record<string, string> = { TOLLGATE_KEY_CACHE_SECONDS: '60', TOLLGATE_MAX_DB_CALLS_IN_FLIGHT: String(MAX_IN_FLIGHT) };
-  store = storeFromEnv({ env: (name) => env[name], endpoint: proxy.endpoint });
-  await store.createTableIfMissing();
-  gateway = await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), extraRoutes: [adminRoutes] });
+  ({ store, gateway } = await sheddingGateway({ TOLLGATE_MAX_DB_CALLS_IN_FLIGHT: String(MAX_IN_FLIGHT) }));
+  ({ store: waitingStore, gateway: waitingGateway } = await sheddingGateway({ TOLLGATE_MAX_DB_WAIT_MS: String(MAX_WAIT_MS) }));
 });
 afterAll(async () => {
   proxy.resume();
   await gateway.close();
+  await waitingGateway.close();
   await proxy.close();
   await dynamo.close();
 });
 
-async function settled(): Promise<void> {
-  while (store.load.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function settled(at = store): Promise<void> {
+  while (at.load.inFlight > 0) await sleep(10);
+}
+
+async function newKey(at: TestGateway): Promise<string> {
+  const generated = await fetch(`${at.url}/key/generate`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}` }, body: JSON.stringify({ max_budget: 100, rpm_limit: 1000 }) });
+  return ((await generated.json()) as { key: string }).key;
 }
 
 describe('load shedding', () => {
   it('answers new requests 503 with Retry-After while the store is behind, and lets the ones already taken finish', async () => {
-    const generated = await fetch(`${gateway.url}/key/generate`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}` }, body: JSON.stringify({ max_budget: 100, rpm_limit: 1000 }) });
-    const { key } = await generated.json() as { key: string };
+    const key = await newKey(gateway);
     const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
     const ask = () => client.chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'hello' }] });
     await ask(); // the key is now cached: from here on, only reservations and settlements reach the store
@@ -123,6 +140,28 @@ describe('load shedding', () => {
     expect(taken).toHaveLength(MAX_IN_FLIGHT);
     for (const { status, body } of taken) expect({ status, content: body.choices[0].message.content }).toMatchObject({ status: 200, content: expect.stringContaining('hello') });
     await settled();
+    expect((await ask()).choices[0]!.message.content).toContain('hello');
+  });
+
+  it('answers 503 once a backlog of calls has waited longer than TOLLGATE_MAX_DB_WAIT_MS, under the count bound', async () => {
+    const key = await newKey(waitingGateway);
+    const client = new OpenAI({ baseURL: `${waitingGateway.url}/v1`, apiKey: key, maxRetries: 0 });
+    const ask = () => client.chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'hello' }] });
+    await ask();
+    await settled(waitingStore);
+
+    proxy.stall();
+    const taken = Array.from({ length: 20 }, () => ask());
+    while (waitingStore.load.inFlight < 20) await sleep(10);
+    await sleep(MAX_WAIT_MS + 50);
+    const refused = await ask().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.APIError);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    expect((refused as Error).message).toMatch(/20 calls are waiting on this instance, the oldest for \d+ ms \(at most 100, TOLLGATE_MAX_DB_WAIT_MS\)/);
+
+    proxy.resume();
+    for (const completion of await Promise.all(taken)) expect(completion.choices[0]!.message.content).toContain('hello');
+    await settled(waitingStore);
     expect((await ask()).choices[0]!.message.content).toContain('hello');
   });
 
