@@ -4,13 +4,13 @@
 // budget_exceeded or 429 rate_limit_exceeded, and arranges for after the last byte: settling to the
 // real cost, the ledger record, and any budget alerts (README: "Budgets, limits and spend").
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GatewayError } from '../core/errors.ts';
+import { asGatewayError, GatewayError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
 import type { RequestContext } from '../core/types.ts';
 import type { Services } from '../services.ts';
 import type { CustomerRecord, Fields } from '../store/records.ts';
 import { itemKeys } from '../store/table.ts';
-import { storeUnavailable } from '../store/unavailable.ts';
+import { isOutage, storeUnavailable } from '../store/unavailable.ts';
 import { accountsOf, hasLimits, type Account, type Meter } from './accounts.ts';
 import { budgetAlert, crossedThresholds, publishAlert, type AlertChannels, type BudgetAlert } from './alerts.ts';
 import { ContendedItem, Counters } from './counters.ts';
@@ -95,6 +95,8 @@ export class SpendTracker {
         throw refusing(refusalError(refusal, this.calendar.period(refusal.meter.limits.budgetDuration, now)));
       }
       if (failure instanceof ContendedItem) throw refusing(new GatewayError('rate_limit_exceeded', 'Too many requests changed these counters at once; retry in a second.', { retryAfter: 1, cause: failure }));
+      // Only an outage may let a request through unaccounted; a refused value or a bug fails it.
+      if (!isOutage(failure)) throw refusing(asGatewayError(failure));
       if (!this.options.allowRequestsOnDbUnavailable) throw refusing(storeUnavailable(failure));
       // Let through: the reservations that went through are settled with the rest below.
       this.options.log.error('DynamoDB unavailable: request let through without budget and limit checks (allow_requests_on_db_unavailable)', { requestId: ctx.requestId, error: describe(failure) });
