@@ -22,7 +22,7 @@ import type { AnthropicUsage } from '../providers/anthropic/types.ts';
 import { mergeUsage, toUsage } from '../providers/anthropic/usage.ts';
 import { routeCountTokens, routeMessages } from '../routing/route-messages.ts';
 import type { Services } from '../services.ts';
-import { messagesCall } from '../spend/model-calls.ts';
+import { countTokensCall, messagesCall } from '../spend/model-calls.ts';
 import { deploymentHeaders } from './deployment-headers.ts';
 
 export function messagesRoutes(services: Services): Route[] {
@@ -57,7 +57,9 @@ export function messagesRoutes(services: Services): Route[] {
       auth: 'caller',
       handle: inAnthropicShape(async (request, ctx) => {
         const body = parseMessagesRequest(parseJsonObject(request.body), { countTokens: true });
-        await authorizeModel(ctx, services, body.model, endUserOf(request.headers, body.metadata?.user_id));
+        const endUser = endUserOf(request.headers, body.metadata?.user_id);
+        await authorizeModel(ctx, services, body.model, endUser);
+        await services.spend?.admit(ctx, services, countTokensCall(body, endUser));
         const { input_tokens, estimated } = await routeCountTokens(body, ctx, services, request.headers['anthropic-beta']);
         return { headers: { ...deploymentHeaders(ctx), 'x-tollgate-token-count': estimated ? 'estimated' : 'provider' }, body: JSON.stringify({ input_tokens }) };
       }),

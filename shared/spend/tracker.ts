@@ -42,6 +42,8 @@ export interface ModelCall {
   inputTokens: number;
   /** `max_tokens` (or `max_completion_tokens`); 0 for embeddings. */
   maxOutputTokens?: number;
+  /** A request that costs nothing (count_tokens): held to rate limits and spent budgets, reserving nothing, with no ledger record. */
+  free?: boolean;
 }
 
 export class SpendTracker {
@@ -62,7 +64,7 @@ export class SpendTracker {
     const customer = call.endUser && services.store ? await services.store.cachedGet<CustomerRecord>(itemKeys.customer(call.endUser)) : undefined;
     const accounts = accountsOf(ctx, call.model, customer);
     const limited = accounts.filter((account) => account.meters.some((meter) => hasLimits(meter.limits)));
-    const worst = limited.length ? worstCaseCost(services, call.model, call.inputTokens, call.maxOutputTokens) : 0;
+    const worst = limited.length && !call.free ? worstCaseCost(services, call.model, call.inputTokens, call.maxOutputTokens) : 0;
     // Accounts without limits only have their spend added afterwards.
     const holds = new Map<Account, Hold[]>(accounts.map((account) => [account, [{ meter: account.meters[0]!, worst: 0 }]]));
     let accounted = true;
@@ -106,7 +108,8 @@ export class SpendTracker {
     ctx.onFinish(async () => {
       const cost = ctx.cost?.charged ?? 0;
       const tokens = ctx.usage?.total_tokens ?? 0;
-      const writes = [this.ledger.write(spendLog(ctx, call, customer?.user_id ?? call.endUser ?? null)), this.settleAll(accounts, holds, cost, tokens, ctx)];
+      const writes = [this.settleAll(accounts, holds, cost, tokens, ctx)];
+      if (!call.free) writes.push(this.ledger.write(spendLog(ctx, call, customer?.user_id ?? call.endUser ?? null)));
       for (const result of await Promise.allSettled(writes)) {
         if (result.status === 'rejected') {
           this.options.log.error('spend not recorded: DynamoDB write failed', { requestId: ctx.requestId, cost, accounted, error: describe(result.reason) });
