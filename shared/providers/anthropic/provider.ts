@@ -7,11 +7,11 @@ import { callUpstream, readJson, type UpstreamErrorMapper, type UpstreamRequest,
 import { withVersionPath } from '../api-base.ts';
 import type { ChatCall, ChatResult, Provider } from '../types.ts';
 import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
-import { PROVIDER_NAME, streamError } from './errors.ts';
+import { PROVIDER_NAME } from './errors.ts';
 import { toAnthropicRequest } from './request.ts';
 import { toChatCompletion } from './response.ts';
 import { toChunks } from './stream.ts';
-import type { AnthropicErrorBody, AnthropicResponse } from './types.ts';
+import type { AnthropicResponse } from './types.ts';
 
 export const ANTHROPIC_DEFAULT_API_BASE = 'https://api.anthropic.com/v1';
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -52,8 +52,7 @@ export const anthropicProvider: Provider = {
 /** A Messages API answer, whole or streamed, as OpenAI's; Claude on Vertex AI answers the same way. */
 export async function readAnswer(response: UpstreamResponse, upstream: UpstreamRequest, jsonTool: boolean, apiKey: string | undefined): Promise<ChatResult> {
   if (!upstream.stream) {
-    const message = (await readJson(response, upstream)) as AnthropicResponse | AnthropicErrorBody;
-    if (message.type === 'error') throw streamError(message.error, apiKey);
+    const message = (await readJson(response, upstream)) as AnthropicResponse;
     if (message.type !== 'message' || !Array.isArray(message.content)) {
       throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered with something that is not a message.`);
     }

@@ -32,7 +32,11 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
         streamTimeoutMs: deployment.streamTimeoutMs,
       };
       const response = await callUpstream(upstream, mapError(deployment));
-      if (!upstream.stream) return { stream: false, completion: (await readJson(response, upstream)) as ChatCompletion };
+      if (!upstream.stream) {
+        const completion = (await readJson(response, upstream)) as Partial<ChatCompletion>;
+        if (!Array.isArray(completion.choices)) throw new GatewayError('upstream_error', `${preset.name} answered the chat request with something that is not a chat completion (no \`choices\`).`);
+        return { stream: false, completion: completion as ChatCompletion };
+      }
       return { stream: true, chunks: translateUpstreamStream(response.body, upstream, preset.name, (events) => openAIChunks(events, preset.name, deployment)) };
     },
   };
@@ -107,7 +111,7 @@ async function* openAIChunks(events: AsyncIterable<SseEvent>, provider: string, 
     const data = JSON.parse(event.data) as ChatCompletionChunk & { error?: unknown };
     if (data.error) {
       const { message, code } = parseErrorBody(event.data);
-      throw upstreamError({ provider, status: 500, message, code, secrets: [deployment.apiKey] });
+      throw upstreamError({ provider, status: 200, message, code, secrets: [deployment.apiKey] });
     }
     // Some servers (vLLM) send the usage-only chunk with `choices: null`.
     data.choices ??= [];
