@@ -49,8 +49,8 @@ function userMessages(content: string | AnthropicContentBlock[], at: string): Ch
   const parts: ContentPart[] = [];
   blocksOf(content).forEach((block, i) => {
     if (block.type === 'tool_result') {
-      const result = block as { tool_use_id: string; content?: string | AnthropicContentBlock[]; is_error?: boolean };
-      const text = typeof result.content === 'string' ? result.content : (result.content ?? []).map((b) => (b.type === 'text' ? String(b['text']) : '')).join('');
+      const result = block as { tool_use_id: string; content?: unknown; is_error?: boolean };
+      const text = toolResultText(result.content, `${at}[${i}].content`);
       tools.push({ role: 'tool', tool_call_id: result.tool_use_id, content: result.is_error ? `Error: ${text}` : text });
     } else {
       parts.push(contentPart(block, `${at}[${i}]`));
@@ -60,6 +60,17 @@ function userMessages(content: string | AnthropicContentBlock[], at: string): Ch
   const onlyText = parts.every((p) => p.type === 'text' && !('cache_control' in p));
   const user: ChatMessage = { role: 'user', content: onlyText ? parts.map((p) => (p as { text: string }).text).join('') : parts };
   return [...tools, user];
+}
+
+/** A tool_result's content as the text of a tool message: a string, or the text blocks of an array. */
+function toolResultText(content: unknown, at: string): string {
+  if (content === undefined || content === null) return '';
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) throw new GatewayError('invalid_request', `${at}: a tool_result's content must be a string or an array of content blocks.`, { param: at });
+  return content.map((b: unknown) => {
+    const item = b as { type?: unknown; text?: unknown } | null;
+    return item && typeof item === 'object' && item.type === 'text' ? String(item.text) : '';
+  }).join('');
 }
 
 function contentPart(block: AnthropicContentBlock, at: string): ContentPart {

@@ -25,6 +25,7 @@ export const ERROR_KINDS = {
   method_not_allowed: { status: 405, type: 'invalid_request_error', code: '405' },
   timeout: { status: 408, type: 'timeout_error', code: '408' },
   payload_too_large: { status: 413, type: 'invalid_request_error', code: '413' },
+  request_header_too_large: { status: 431, type: 'invalid_request_error', code: '431' },
   unprocessable: { status: 422, type: 'invalid_request_error', code: '422' },
   rate_limited: { status: 429, type: 'rate_limit_error', code: '429' },
   rate_limit_exceeded: { status: 429, type: 'rate_limit_error', code: '429' },

@@ -85,8 +85,8 @@ function isErrorBody(value: unknown): boolean {
 }
 
 /**
- * Reads a whole non-streamed upstream body as JSON, mapping timeouts and cut connections; an error
- * body sent with a 2xx status is the provider's error, not an answer.
+ * Reads a whole non-streamed upstream body as a JSON object, mapping timeouts and cut connections; an
+ * error body sent with a 2xx status is the provider's error, not an answer.
  */
 export async function readJson(response: UpstreamResponse, upstream: UpstreamRequest): Promise<unknown> {
   let text: string;
@@ -102,6 +102,8 @@ export async function readJson(response: UpstreamResponse, upstream: UpstreamReq
     throw new GatewayError('upstream_error', `The upstream answered with a body that is not JSON (${text.length} bytes).`);
   }
   if (isErrorBody(value)) throw response.mapError(response.status, text, response.headers);
+  // Every answer the providers read is an object; `null`, a number or a list is not an answer.
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GatewayError('upstream_error', `The upstream answered with JSON that is not an object (${text.length} bytes).`);
   return value;
 }
 

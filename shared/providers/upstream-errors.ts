@@ -2,7 +2,9 @@
 // vocabulary. Providers only extract their message, code and retry hint; the judgement lives here.
 // An error that comes inside a 2xx answer (a 200 whose body is `{"error": ...}`, or an error event in
 // a stream) is judged by the status its code or type stands for, else as a 502.
+import type * as z from 'zod';
 import { GatewayError, type ErrorKind } from '../core/errors.ts';
+import { issuePath } from '../core/invalid-request.ts';
 import { headerValue, type UpstreamResponse } from '../http/upstream.ts';
 
 export interface UpstreamFailure {
@@ -104,4 +106,15 @@ export function parseErrorBody(text: string): { message: string; code?: string }
 
 function stringOr(value: unknown): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/**
+ * An upstream's answer checked against what the gateway reads of it (a zod schema per provider
+ * family): a field of the wrong type is the upstream's 502 naming the field, not a crash further on.
+ */
+export function checkedAnswer<T>(schema: z.ZodType, answer: unknown, provider: string, what: string): T {
+  const result = schema.safeParse(answer);
+  if (result.success) return answer as T;
+  const issue = result.error.issues[0]!;
+  throw new GatewayError('upstream_error', `${provider} answered with something that is not ${what}: \`${issuePath(issue) || 'the answer'}\` ${issue.message}.`);
 }

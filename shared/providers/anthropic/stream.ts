@@ -6,10 +6,11 @@
 import { GatewayError } from '../../core/errors.ts';
 import type { SseEvent } from '../../http/sse-events.ts';
 import type { ChatCompletionChunk, ChunkDelta, FinishReason } from '../../openai/types.ts';
+import { checkedEvent } from './answer-schema.ts';
 import { PROVIDER_NAME, streamError } from './errors.ts';
 import { finishReason } from './stop-reason.ts';
 import { JSON_TOOL_NAME } from './tools.ts';
-import type { AnthropicStreamEvent, AnthropicUsage } from './types.ts';
+import type { AnthropicUsage } from './types.ts';
 import { mergeUsage, toUsage } from './usage.ts';
 
 export interface StreamOptions {
@@ -43,7 +44,7 @@ export async function* toChunks(events: AsyncIterable<SseEvent>, options: Stream
 
   for await (const sse of events) {
     if (stopped || !sse.data.trim()) continue; // read on to the body's end so the connection can be reused
-    const event = JSON.parse(sse.data) as AnthropicStreamEvent;
+    const event = checkedEvent(sse.data);
     if (event.type === 'error') throw streamError(event.error, options.apiKey);
     if (event.type === 'ping') continue;
     // message_start always comes first on Anthropic's API; a proxy that skips it still gets its role chunk.

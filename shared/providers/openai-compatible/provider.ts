@@ -3,11 +3,12 @@ import { GatewayError } from '../../core/errors.ts';
 import type { SseEvent } from '../../http/sse-events.ts';
 import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
 import { translateUpstreamStream } from '../../http/upstream-stream.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingResponse } from '../../openai/types.ts';
+import type { ChatCompletionChunk, ChatCompletionRequest, EmbeddingResponse } from '../../openai/types.ts';
 import type { Deployment } from '../../config/types.ts';
 import { withVersionPath } from '../api-base.ts';
 import type { ChatCall, ChatResult, EmbeddingCall, Provider } from '../types.ts';
 import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
+import { checkedChunk, checkedCompletion } from './answer-schema.ts';
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
 
 export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provider {
@@ -33,9 +34,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
       };
       const response = await callUpstream(upstream, mapError(deployment));
       if (!upstream.stream) {
-        const completion = (await readJson(response, upstream)) as Partial<ChatCompletion>;
-        if (!Array.isArray(completion.choices)) throw new GatewayError('upstream_error', `${preset.name} answered the chat request with something that is not a chat completion (no \`choices\`).`);
-        return { stream: false, completion: completion as ChatCompletion };
+        return { stream: false, completion: checkedCompletion(await readJson(response, upstream), preset.name) };
       }
       return { stream: true, chunks: translateUpstreamStream(response.body, upstream, preset.name, (events) => openAIChunks(events, preset.name, deployment)) };
     },
@@ -108,13 +107,14 @@ async function* openAIChunks(events: AsyncIterable<SseEvent>, provider: string, 
       sawDone = true;
       continue;
     }
-    const data = JSON.parse(event.data) as ChatCompletionChunk & { error?: unknown };
+    const data = JSON.parse(event.data) as { error?: unknown; choices?: unknown };
     if (data.error) {
       const { message, code } = parseErrorBody(event.data);
       throw upstreamError({ provider, status: 200, message, code, secrets: [deployment.apiKey] });
     }
     // Some servers (vLLM) send the usage-only chunk with `choices: null`.
     data.choices ??= [];
-    yield data;
+    yield checkedChunk(data, provider);
   }
 }
+
