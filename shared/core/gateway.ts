@@ -77,11 +77,17 @@ function respond(request: GatewayRequest, ctx: RequestContext, reply: Reply, abo
   ctx.status ??= status;
   const headers = { ...ctx.responseHeaders, ...reply.headers };
   headers['content-type'] ??= typeof reply.body === 'string' ? 'application/json' : 'text/event-stream';
-  const body = typeof reply.body === 'string' ? reply.body : abortWhenAbandoned(reply.body, abort);
+  const body = request.method === 'HEAD' ? headBody(reply.body, abort) : typeof reply.body === 'string' ? reply.body : abortWhenAbandoned(reply.body, abort);
 
   let finished: Promise<void> | undefined;
   const done = () => (finished ??= runHooks(request, ctx, hooks));
   return { status, headers, body, done };
+}
+
+/** A HEAD answer is the GET answer's status and headers only; a stream it would have sent is never started. */
+function headBody(body: Reply['body'], abort: () => void): string {
+  if (typeof body !== 'string') abort();
+  return '';
 }
 
 /** A consumer that stops early (client gone, Lambda stream destroyed) aborts the upstream call too. */

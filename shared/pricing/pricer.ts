@@ -20,6 +20,16 @@ export class Pricer {
     return this.prices.get(deployment.id);
   }
 
+  /**
+   * The most tokens the deployment's model can write: `model_info.max_output_tokens` (or LiteLLM's
+   * older `max_tokens`) from the config, else the price table's; undefined when neither knows.
+   */
+  maxOutputTokens(deployment: Deployment): number | undefined {
+    const configured = deployment.modelInfo['max_output_tokens'] ?? deployment.modelInfo['max_tokens'];
+    if (typeof configured === 'number' && configured > 0) return configured;
+    return this.priceOf(deployment)?.max_output_tokens;
+  }
+
   costOf(deployment: Deployment, usage: Usage): RequestCost {
     const price = this.priceOf(deployment);
     if (!price) {
