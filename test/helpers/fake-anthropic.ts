@@ -1,9 +1,10 @@
 // A fake Anthropic Messages API on 127.0.0.1 whose model is the scripted one (scripted-model.ts):
 // POST /v1/messages answered as JSON or as Anthropic's SSE events, POST /v1/messages/count_tokens,
 // and the checks the real API makes that a gateway's translation could trip (key, anthropic-version,
-// model, max_tokens within the model's limit, tool_result blocks answering the previous tool_use).
+// model, max_tokens within the model's limit, tool_result blocks answering the previous tool_use,
+// thinking blocks sent back unchanged in a tool loop).
 import type { ServerResponse } from 'node:http';
-import { contentText, fakeId, forcedToolName, pieces, replyTokens, scriptedReply, tokenCount, type Conversation, type Reply } from './scripted-model.ts';
+import { budgetRuleBroken, contentText, fakeId, forcedToolName, pieces, replyTokens, scriptedReply, thinkingRuleBroken, tokenCount, type Conversation, type Reply } from './scripted-model.ts';
 import { sendJson, sendSse, startRecordingServer, type RecordedRequest, type RecordingServer } from './recording-server.ts';
 
 export interface FakeAnthropicOptions {
@@ -34,9 +35,26 @@ function answer(request: RecordedRequest, res: ServerResponse, options: FakeAnth
   if (body.max_tokens > limit) {
     return sendError(res, 400, 'invalid_request_error', `max_tokens: ${body.max_tokens} > ${limit}, which is the maximum allowed number of output tokens for ${body.model}`);
   }
+  const thinking = invalidThinking(body);
+  if (thinking) return sendError(res, 400, 'invalid_request_error', thinking);
   const reply = scriptedReply(conversation(body));
   const inputTokens = tokenCount(JSON.stringify(body.messages) + JSON.stringify(body.system ?? ''));
-  return body.stream ? sendSse(res, streamEvents(body.model, reply, inputTokens)) : sendJson(res, 200, message(body.model, reply, inputTokens));
+  const omitThinking = body.thinking?.display === 'omitted';
+  return body.stream ? sendSse(res, streamEvents(body.model, reply, inputTokens, omitThinking)) : sendJson(res, 200, message(body.model, reply, inputTokens, omitThinking));
+}
+
+const thinkingOn = (body: any) => body.thinking?.type === 'enabled' || body.thinking?.type === 'adaptive';
+
+/** With thinking on, the assistant turn that tool results answer must start with its signed thinking block. */
+function invalidThinking(body: any): string | undefined {
+  if (!thinkingOn(body)) return undefined;
+  const budget = budgetRuleBroken(body.thinking, body.max_tokens);
+  if (budget) return budget;
+  const turns = body.messages.map((m: any, index: number) => ({ m, index })).filter(({ m }: any) => m.role !== 'system');
+  const [previous, last] = turns.slice(-2);
+  const answersTools = Array.isArray(last?.m.content) && last.m.content.some((b: any) => b?.type === 'tool_result');
+  if (!answersTools || previous?.m.role !== 'assistant') return undefined;
+  return thinkingRuleBroken(Array.isArray(previous.m.content) ? previous.m.content[0] : { type: 'text' }, `messages.${previous.index}.content.0`);
 }
 
 function sendError(res: ServerResponse, status: number, type: string, message: string): void {
@@ -73,23 +91,26 @@ function conversation(body: any): Conversation {
     forcedTool: forcedToolName(choice?.type === 'tool' ? choice.name : undefined, choice?.type === 'any', tools),
     // Structured outputs: output_config.format, or output_format as its beta first spelled it.
     wantsJson: Boolean(body.output_config?.format ?? body.output_format),
+    thinking: thinkingOn(body),
   };
 }
 
-function contentBlocks(reply: Reply): any[] {
+/** `display: "omitted"` asks for the thinking block's signature without its text. */
+function contentBlocks(reply: Reply, omitThinking: boolean): any[] {
   const blocks: any[] = [];
+  if (reply.thinking) blocks.push({ type: 'thinking', thinking: omitThinking ? '' : reply.thinking.text, signature: reply.thinking.signature });
   if (reply.text) blocks.push({ type: 'text', text: reply.text });
   if (reply.toolCall) blocks.push({ type: 'tool_use', id: fakeId('toolu_'), name: reply.toolCall.name, input: reply.toolCall.input });
   return blocks;
 }
 
-function message(model: string, reply: Reply, inputTokens: number) {
+function message(model: string, reply: Reply, inputTokens: number, omitThinking: boolean) {
   return {
     id: fakeId('msg_'),
     type: 'message',
     role: 'assistant',
     model,
-    content: contentBlocks(reply),
+    content: contentBlocks(reply, omitThinking),
     stop_reason: reply.toolCall ? 'tool_use' : 'end_turn',
     stop_sequence: null,
     usage: { input_tokens: inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: replyTokens(reply) },
@@ -97,14 +118,18 @@ function message(model: string, reply: Reply, inputTokens: number) {
 }
 
 /** The documented event sequence: message_start, each block's start/deltas/stop, message_delta, message_stop. */
-function streamEvents(model: string, reply: Reply, inputTokens: number): string[] {
+function streamEvents(model: string, reply: Reply, inputTokens: number, omitThinking: boolean): string[] {
   const event = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-  const whole = message(model, reply, inputTokens);
+  const whole = message(model, reply, inputTokens, omitThinking);
   const events = [event('message_start', { message: { ...whole, content: [], stop_reason: null, usage: { ...whole.usage, output_tokens: 1 } } })];
   whole.content.forEach((block, index) => {
-    if (block.type === 'text') {
+    if (block.type === 'thinking') {
+      events.push(event('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
+      for (const thinking of block.thinking ? pieces(block.thinking, 2) : []) events.push(event('content_block_delta', { index, delta: { type: 'thinking_delta', thinking } }));
+      events.push(event('content_block_delta', { index, delta: { type: 'signature_delta', signature: block.signature } }));
+    } else if (block.type === 'text') {
       events.push(event('content_block_start', { index, content_block: { type: 'text', text: '' } }));
-      if (index === 0) events.push(event('ping', {}));
+      if (index === 0 || whole.content[index - 1]?.type === 'thinking') events.push(event('ping', {}));
       for (const text of pieces(block.text)) events.push(event('content_block_delta', { index, delta: { type: 'text_delta', text } }));
     } else {
       events.push(event('content_block_start', { index, content_block: { ...block, input: {} } }));

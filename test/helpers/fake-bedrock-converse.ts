@@ -2,9 +2,10 @@
 // fake Bedrock Runtime (fake-bedrock.ts), with the checks the real API makes that a gateway's
 // translation could trip: roles that alternate from a user turn, no blank text, toolResult blocks
 // answering the previous turn's toolUse, a toolConfig whenever tools appear, maxTokens within the
-// model's limit.
+// model's limit, and, with Claude's thinking on, the signed reasoning block sent back unchanged in a
+// tool loop (Bedrock relays Anthropic's own check).
 import type { Http2ServerResponse } from 'node:http2';
-import { contentText, fakeId, forcedToolName, pieces, replyTokens, scriptedReply, tokenCount, type Conversation, type Reply } from './scripted-model.ts';
+import { budgetRuleBroken, contentText, fakeId, forcedToolName, pieces, replyTokens, scriptedReply, thinkingRuleBroken, tokenCount, type Conversation, type Reply } from './scripted-model.ts';
 import { sendBedrockError, sendBedrockJson, sendEventStream, type BedrockRequest, type BedrockResponder, type StreamFrame } from './fake-bedrock.ts';
 
 /** Answers with the scripted model; `models` are the model ids served, with their maximum output tokens. */
@@ -54,7 +55,23 @@ function invalidRequest(body: any, limit: number): string | undefined {
   if (typeof maxTokens === 'number' && maxTokens > limit) {
     return `The maximum tokens you requested exceeds the model limit of ${limit}. Try again with a maximum tokens value that is lower than ${limit}.`;
   }
-  return undefined;
+  return invalidThinking(body, messages);
+}
+
+const thinkingOn = (body: any) => ['enabled', 'adaptive'].includes(body.additionalModelRequestFields?.thinking?.type);
+
+function invalidThinking(body: any, messages: any[]): string | undefined {
+  if (!thinkingOn(body)) return undefined;
+  const budget = budgetRuleBroken(body.additionalModelRequestFields.thinking, body.inferenceConfig?.maxTokens);
+  if (budget) return budget;
+  const last = messages.at(-1);
+  if (last.role !== 'user' || !last.content.some((b: any) => b.toolResult) || messages.length < 2) return undefined;
+  const first = messages.at(-2).content[0];
+  // Anthropic's block names for what Converse calls reasoningContent.
+  const block = first?.reasoningContent?.reasoningText ? { type: 'thinking', signature: first.reasoningContent.reasoningText.signature }
+    : first?.reasoningContent?.redactedContent ? { type: 'redacted_thinking' }
+    : { type: first?.text !== undefined ? 'text' : first?.toolUse ? 'tool_use' : Object.keys(first ?? {})[0] ?? 'nothing' };
+  return thinkingRuleBroken(block, `messages.${messages.length - 2}.content.0`);
 }
 
 function conversation(body: any): Conversation {
@@ -68,11 +85,13 @@ function conversation(body: any): Conversation {
     tools,
     forcedTool: forcedToolName(choice?.tool?.name, Boolean(choice?.any), tools),
     wantsJson: Boolean(body.outputConfig?.textFormat),
+    thinking: thinkingOn(body),
   };
 }
 
 function contentBlocks(reply: Reply): any[] {
   const blocks: any[] = [];
+  if (reply.thinking) blocks.push({ reasoningContent: { reasoningText: { text: reply.thinking.text, signature: reply.thinking.signature } } });
   if (reply.text) blocks.push({ text: reply.text });
   if (reply.toolCall) blocks.push({ toolUse: { toolUseId: fakeId('tooluse_'), name: reply.toolCall.name, input: reply.toolCall.input } });
   return blocks;
@@ -82,7 +101,11 @@ function contentBlocks(reply: Reply): any[] {
 function streamFrames(content: any[], stopReason: string, usage: object): StreamFrame[] {
   const frames: StreamFrame[] = [{ event: 'messageStart', payload: { role: 'assistant' } }];
   content.forEach((block, contentBlockIndex) => {
-    if (block.text !== undefined) {
+    if (block.reasoningContent) {
+      const { text, signature } = block.reasoningContent.reasoningText;
+      for (const piece of pieces(text, 2)) frames.push({ event: 'contentBlockDelta', payload: { contentBlockIndex, delta: { reasoningContent: { text: piece } } } });
+      frames.push({ event: 'contentBlockDelta', payload: { contentBlockIndex, delta: { reasoningContent: { signature } } } });
+    } else if (block.text !== undefined) {
       for (const text of pieces(block.text)) frames.push({ event: 'contentBlockDelta', payload: { contentBlockIndex, delta: { text } } });
     } else {
       frames.push({ event: 'contentBlockStart', payload: { contentBlockIndex, start: { toolUse: { toolUseId: block.toolUse.toolUseId, name: block.toolUse.name } } } });

@@ -9,7 +9,10 @@
 //                             JSON output; a request that asks for neither gets prose, as a model
 //                             that was never told about the format would answer
 // A newest turn that carries tool results is answered `tool said: <results>`, so a client that got
-// that answer has run the tool and sent its result back.
+// that answer has run the tool and sent its result back. A request that turns thinking on gets a
+// thinking block first, signed as Anthropic signs them: the fakes check that a tool loop sends the
+// signed block back unchanged, as the real APIs do.
+import { randomBytes } from 'node:crypto';
 
 export interface Conversation {
   /** The text of the newest user turn (text parts joined by newlines). */
@@ -22,14 +25,23 @@ export interface Conversation {
   forcedTool?: string;
   /** The request asks for JSON text (OpenAI's response_format, Anthropic's output_config.format, ...). */
   wantsJson: boolean;
+  /** The request turns Claude's thinking on. */
+  thinking?: boolean;
 }
 
 export interface ToolCall { name: string; input: Record<string, unknown> }
 
-/** What the model says: text, a tool call, or text then a tool call. */
-export interface Reply { text?: string; toolCall?: ToolCall }
+export interface Thinking { text: string; signature: string }
+
+/** What the model says: text, a tool call, or text then a tool call; thinking first when asked to think. */
+export interface Reply { thinking?: Thinking; text?: string; toolCall?: ToolCall }
 
 export function scriptedReply(conversation: Conversation): Reply {
+  const said = answer(conversation);
+  return conversation.thinking ? { thinking: { text: 'The prompt says what to answer.', signature: issueSignature() }, ...said } : said;
+}
+
+function answer(conversation: Conversation): Reply {
   if (conversation.toolResults.length) return { text: `tool said: ${conversation.toolResults.join(' | ')}` };
   const text = conversation.userText;
   const call = /\[\[call (\S+) (\{.*?\})\]\]/s.exec(text);
@@ -44,6 +56,37 @@ export function scriptedReply(conversation: Conversation): Reply {
   const say = /\[\[say (.*?)\]\]/s.exec(text);
   // Anything unscripted (a client's own side request, say) gets a plain answer the tests never expect.
   return { text: say ? say[1]! : 'unscripted' };
+}
+
+const signatures = new Set<string>();
+
+function issueSignature(): string {
+  const signature = randomBytes(48).toString('base64');
+  signatures.add(signature);
+  return signature;
+}
+
+/** Whether a thinking block's signature is one the model gave out (a block changed on the way back is not). */
+export function isIssuedSignature(signature: unknown): boolean {
+  return typeof signature === 'string' && signatures.has(signature);
+}
+
+/**
+ * Anthropic's rule for a tool loop with thinking on: the assistant turn the tool results answer must start
+ * with its thinking block, sent back as it came. Returns the API's complaint, or undefined.
+ */
+export function thinkingRuleBroken(first: { type: string; signature?: unknown } | undefined, at: string): string | undefined {
+  if (first?.type === 'redacted_thinking') return undefined;
+  if (first?.type !== 'thinking') {
+    return `${at}.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${first?.type ?? 'nothing'}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`.`;
+  }
+  return isIssuedSignature(first.signature) ? undefined : `${at}: Invalid \`signature\` in \`thinking\` block`;
+}
+
+/** Anthropic's rule for a thinking budget: the answer's max_tokens must leave room after it. */
+export function budgetRuleBroken(thinking: any, maxTokens: number): string | undefined {
+  if (thinking?.type !== 'enabled') return undefined;
+  return maxTokens > thinking.budget_tokens ? undefined : '`max_tokens` must be greater than `thinking.budget_tokens`.';
 }
 
 /** The tool a request forces: a named one, or "any tool" when only one is offered. */
@@ -66,7 +109,7 @@ export function tokenCount(text: string): number {
 }
 
 export function replyTokens(reply: Reply): number {
-  return tokenCount((reply.text ?? '') + (reply.toolCall ? JSON.stringify(reply.toolCall.input) : ''));
+  return tokenCount((reply.thinking?.text ?? '') + (reply.text ?? '') + (reply.toolCall ? JSON.stringify(reply.toolCall.input) : ''));
 }
 
 let serial = 0;
