@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runClaudeCode, type ClaudeResult } from './support/claude-code.ts';
 import { startEgressTrap, type EgressTrap } from './support/egress-trap.ts';
-import { ANTHROPIC_ALIAS, MASTER_KEY, MODELS, startStack, type Backend, type ClientStack } from './support/stack.ts';
+import { ANTHROPIC_ALIAS, MASTER_KEY, MODELS, OPENAI_REASONING_MODEL, startStack, type Backend, type ClientStack } from './support/stack.ts';
 
 interface Case { backend: Backend; model: string; title: string }
 const CASES: Case[] = [
   { backend: 'anthropic', model: MODELS.anthropic.main, title: `an Anthropic model under its own name (${MODELS.anthropic.main})` },
   { backend: 'anthropic', model: ANTHROPIC_ALIAS, title: `an Anthropic model under a gateway name (${ANTHROPIC_ALIAS})` },
   { backend: 'openai', model: MODELS.openai.main, title: `an OpenAI model (${MODELS.openai.main})` },
+  { backend: 'openai', model: OPENAI_REASONING_MODEL, title: `an OpenAI reasoning model (${OPENAI_REASONING_MODEL})` },
   { backend: 'bedrock', model: MODELS.bedrock.main, title: `a Bedrock model (${MODELS.bedrock.main})` },
 ];
 

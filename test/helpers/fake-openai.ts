@@ -2,15 +2,15 @@
 // POST /v1/chat/completions answered as a `chat.completion` or as `chat.completion.chunk` SSE (the
 // usage chunk when `stream_options.include_usage` asks for it), with the checks the real API makes
 // that a gateway's translation could trip (key, model, roles, tool messages answering the previous
-// tool_calls, max_tokens within the model's limit).
+// tool_calls, max_tokens within the model's limit, the parameters only reasoning models take).
 import type { ServerResponse } from 'node:http';
 import { contentText, fakeId, forcedToolName, pieces, replyTokens, scriptedReply, tokenCount, type Conversation, type Reply } from './scripted-model.ts';
 import { sendJson, sendSse, startRecordingServer, type RecordedRequest, type RecordingServer } from './recording-server.ts';
 
 export interface FakeOpenAIOptions {
   apiKey: string;
-  /** The models served, with their maximum output tokens (from OpenAI's model pages). */
-  models: Record<string, number>;
+  /** The models served: maximum output tokens (from OpenAI's model pages), and whether it is a reasoning model. */
+  models: Record<string, { maxOutputTokens: number; reasoning: boolean }>;
 }
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
@@ -24,13 +24,18 @@ function answer(request: RecordedRequest, res: ServerResponse, options: FakeOpen
   if (request.headers['authorization'] !== `Bearer ${options.apiKey}`) return sendError(res, 401, 'Incorrect API key provided.', null, 'invalid_api_key', 'invalid_request_error');
   const body = request.json;
   if (!body || typeof body !== 'object') return sendError(res, 400, 'We could not parse the JSON body of your request.', null, null);
-  const limit = options.models[body.model];
-  if (limit === undefined) return sendError(res, 404, `The model \`${body.model}\` does not exist or you do not have access to it.`, null, 'model_not_found');
+  const model = options.models[body.model];
+  if (model === undefined) return sendError(res, 404, `The model \`${body.model}\` does not exist or you do not have access to it.`, null, 'model_not_found');
   const invalid = invalidMessages(body.messages);
   if (invalid) return sendError(res, 400, invalid.message, invalid.param, null);
+  // What the API answers a non-reasoning model asked to reason, and a reasoning model sent the older max_tokens.
+  if (!model.reasoning && body.reasoning_effort != null) return sendError(res, 400, 'Unrecognized request argument supplied: reasoning_effort', null, null);
+  if (model.reasoning && body.max_tokens != null) {
+    return sendError(res, 400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens', 'unsupported_parameter');
+  }
   for (const param of ['max_tokens', 'max_completion_tokens']) {
-    if (typeof body[param] === 'number' && body[param] > limit) {
-      return sendError(res, 400, `${param} is too large: ${body[param]}. This model supports at most ${limit} completion tokens, whereas you provided ${body[param]}.`, param, 'invalid_value');
+    if (typeof body[param] === 'number' && body[param] > model.maxOutputTokens) {
+      return sendError(res, 400, `${param} is too large: ${body[param]}. This model supports at most ${model.maxOutputTokens} completion tokens, whereas you provided ${body[param]}.`, param, 'invalid_value');
     }
   }
   const reply = scriptedReply(conversation(body));

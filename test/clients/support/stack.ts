@@ -29,9 +29,12 @@ export const MODELS: Record<Backend, { main: string; small: string }> = {
  */
 export const ANTHROPIC_ALIAS = 'claude-sonnet';
 
+/** An OpenAI reasoning model: it takes reasoning_effort, and max_completion_tokens instead of max_tokens. */
+export const OPENAI_REASONING_MODEL = 'gpt-5-mini';
+
 /** What each fake serves, with the model's maximum output tokens as the provider documents it. */
 const ANTHROPIC_MODELS = { 'claude-sonnet-4-5-20250929': 64_000, 'claude-haiku-4-5-20251001': 64_000 };
-const OPENAI_MODELS = { 'gpt-4o-mini': 16_384 };
+const OPENAI_MODELS = { 'gpt-4o-mini': { maxOutputTokens: 16_384, reasoning: false }, 'gpt-5-mini': { maxOutputTokens: 128_000, reasoning: true } };
 const BEDROCK_MODELS = { 'us.anthropic.claude-sonnet-4-5-20250929-v1:0': 64_000, 'us.anthropic.claude-haiku-4-5-20251001-v1:0': 64_000 };
 
 export interface ClientStack {
@@ -63,6 +66,8 @@ model_list:
     litellm_params: { model: anthropic/claude-haiku-4-5-20251001, api_base: ${anthropic.url}, api_key: os.environ/ANTHROPIC_KEY }
   - model_name: ${MODELS.openai.main}
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${openai.url}, api_key: os.environ/OPENAI_KEY }
+  - model_name: ${OPENAI_REASONING_MODEL}
+    litellm_params: { model: openai/gpt-5-mini, api_base: ${openai.url}, api_key: os.environ/OPENAI_KEY }
   - model_name: ${MODELS.bedrock.main}
     litellm_params: { model: bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0, ${bedrockParams} }
   - model_name: ${MODELS.bedrock.small}
