@@ -30,6 +30,13 @@ export class Pricer {
     return this.priceOf(deployment)?.max_output_tokens;
   }
 
+  /** Whether the deployment's model reasons (`model_info.supports_reasoning`, else the price table's); false when unknown. */
+  supportsReasoning(deployment: Deployment): boolean {
+    const configured = deployment.modelInfo['supports_reasoning'];
+    if (typeof configured === 'boolean') return configured;
+    return this.priceOf(deployment)?.supports_reasoning === true;
+  }
+
   costOf(deployment: Deployment, usage: Usage): RequestCost {
     const price = this.priceOf(deployment);
     if (!price) {

@@ -65,6 +65,11 @@ model_list:
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${openai.url}, api_key: os.environ/OPENAI_KEY, input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 }
   - model_name: claude
     litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, api_base: ${anthropic.url}, api_key: os.environ/ANTHROPIC_KEY }
+  - model_name: reasoner
+    litellm_params: { model: openai/gpt-5-mini, api_base: ${openai.url}, api_key: os.environ/OPENAI_KEY }
+  - model_name: own-reasoner
+    litellm_params: { model: openai/my-reasoner, api_base: ${openai.url}, api_key: os.environ/OPENAI_KEY }
+    model_info: { supports_reasoning: true }
 general_settings: { master_key: ${MASTER} }
 `, { OPENAI_KEY, ANTHROPIC_KEY }, { afterResponse: [(ctx) => void finished.push(ctx)] });
   // The SDK sends its key as x-api-key, so every test here also authenticates that way.
@@ -196,7 +201,8 @@ describe('an OpenAI-family model through /v1/messages', () => {
       { role: 'user', content: 'Read notes.txt' },
       { role: 'system', content: '# Environment\nWorking directory: /work' },
     ]);
-    expect(sent.reasoning_effort).toBe('high');
+    // gpt-4o-mini does not reason and refuses reasoning_effort: adaptive thinking is not sent to it.
+    expect(sent).not.toHaveProperty('reasoning_effort');
     expect(sent.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual(['Read', 'Deferred']);
     expect(sent.tools[1]).toEqual({ type: 'function', function: { name: 'Deferred', description: 'A tool loaded on demand', parameters: { type: 'object', properties: {} } } });
     // Anthropic-only fields go no further; an explicit null is an absent field.
@@ -204,14 +210,26 @@ describe('an OpenAI-family model through /v1/messages', () => {
     expect((await response.json() as { type: string }).type).toBe('message');
   });
 
-  it('maps output_config.format to response_format, and adaptive thinking without an effort to medium', async () => {
+  it('sends thinking as reasoning_effort to models that reason: the effort asked for, else medium', async () => {
+    openai.respond((_r, res) => sendJson(res, 200, JSON.parse(openaiFixture('chat-completion.json'))));
+    const ask = (model: string, extra: Record<string, unknown>) => client.messages.create({ model, max_tokens: 100, messages: [{ role: 'user', content: 'Why?' }], ...extra } as unknown as Anthropic.MessageCreateParamsNonStreaming);
+    await ask('reasoner', { thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
+    await ask('own-reasoner', { thinking: { type: 'adaptive' } });
+    await ask('reasoner', { thinking: { type: 'enabled', budget_tokens: 50 } });
+    expect(openai.requests.map((r) => r.json.reasoning_effort)).toEqual(['low', 'medium', 'low']);
+    // A reasoning model takes max_completion_tokens, not max_tokens.
+    expect(openai.requests[0]!.json).toMatchObject({ model: 'gpt-5-mini', max_completion_tokens: 100 });
+    expect(openai.requests[0]!.json).not.toHaveProperty('max_tokens');
+  });
+
+  it('maps output_config.format to response_format', async () => {
     openai.respond((_r, res) => sendJson(res, 200, JSON.parse(openaiFixture('chat-completion.json'))));
     const schema = { type: 'object', properties: { city: { type: 'string' } } };
     await client.messages.create({
       model: 'gpt', max_tokens: 100, messages: [{ role: 'user', content: 'Where?' }],
-      thinking: { type: 'adaptive' }, output_config: { format: { type: 'json_schema', schema } },
+      output_config: { format: { type: 'json_schema', schema } },
     } as unknown as Anthropic.MessageCreateParamsNonStreaming);
-    expect(openai.requests[0]!.json).toMatchObject({ reasoning_effort: 'medium', response_format: { type: 'json_schema', json_schema: { name: 'structured_output', schema } } });
+    expect(openai.requests[0]!.json).toMatchObject({ response_format: { type: 'json_schema', json_schema: { name: 'structured_output', schema } } });
   });
 
   it('refuses server tools and Anthropic-only blocks it cannot translate', async () => {

@@ -9,6 +9,7 @@ import { withVersionPath } from '../api-base.ts';
 import type { ChatCall, ChatResult, EmbeddingCall, Provider } from '../types.ts';
 import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
+import { forReasoningModel, isOpenAIReasoningModel } from './reasoning-models.ts';
 
 export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provider {
   const mapError = (deployment: Deployment) => (status: number, text: string, headers: Record<string, string | string[] | undefined>) =>
@@ -25,7 +26,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
       const upstream: UpstreamRequest = {
         url: chatUrl(preset, deployment),
         headers: requestHeaders(preset, deployment),
-        body: JSON.stringify(upstreamBody(preset, request)),
+        body: JSON.stringify(upstreamBody(preset, request, deployment)),
         signal,
         stream: request.stream === true,
         timeoutMs: deployment.timeoutMs,
@@ -81,8 +82,9 @@ function requestHeaders(preset: OpenAICompatiblePreset, deployment: Deployment):
   return { ...headers, ...deployment.extraHeaders };
 }
 
-function upstreamBody(preset: OpenAICompatiblePreset, request: ChatCompletionRequest): Record<string, unknown> {
+function upstreamBody(preset: OpenAICompatiblePreset, request: ChatCompletionRequest, deployment: Deployment): Record<string, unknown> {
   const body: Record<string, unknown> = { ...request };
+  if (preset.openAIReasoningModels && isOpenAIReasoningModel(deployment)) forReasoningModel(body);
   // Always ask for the usage chunk: spend is priced from it. The chat route hides it from clients that did not ask.
   if (request.stream) body['stream_options'] = { ...request.stream_options, include_usage: true };
   body['model'] = upstreamModel(preset, request.model);
