@@ -10,6 +10,7 @@ import type { ChatCall, ChatResult, EmbeddingCall, Provider } from '../types.ts'
 import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
 import { checkedChunk, checkedCompletion } from './answer-schema.ts';
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
+import { forReasoningModel, isOpenAIReasoningModel } from './reasoning-models.ts';
 
 export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provider {
   const mapError = (deployment: Deployment) => (status: number, text: string, headers: Record<string, string | string[] | undefined>) =>
@@ -26,7 +27,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
       const upstream: UpstreamRequest = {
         url: chatUrl(preset, deployment),
         headers: requestHeaders(preset, deployment),
-        body: JSON.stringify(upstreamBody(preset, request)),
+        body: JSON.stringify(upstreamBody(preset, request, deployment)),
         signal,
         stream: request.stream === true,
         timeoutMs: deployment.timeoutMs,
@@ -84,8 +85,9 @@ function requestHeaders(preset: OpenAICompatiblePreset, deployment: Deployment):
   return { ...headers, ...deployment.extraHeaders };
 }
 
-function upstreamBody(preset: OpenAICompatiblePreset, request: ChatCompletionRequest): Record<string, unknown> {
+function upstreamBody(preset: OpenAICompatiblePreset, request: ChatCompletionRequest, deployment: Deployment): Record<string, unknown> {
   const body: Record<string, unknown> = { ...request };
+  if (preset.openAIReasoningModels && isOpenAIReasoningModel(deployment)) forReasoningModel(body);
   // Always ask for the usage chunk: spend is priced from it. The chat route hides it from clients that did not ask.
   if (request.stream) body['stream_options'] = { ...request.stream_options, include_usage: true };
   body['model'] = upstreamModel(preset, request.model);
