@@ -5,7 +5,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { sendJson, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
+import { fixtures } from '../helpers/fixtures.ts';
+import { sendJson, sendSse, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 
 const fixture = (path: string) => JSON.parse(readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8'));
 const MASTER = 'sk-test-master';
@@ -15,7 +16,8 @@ let gateway: TestGateway;
 
 beforeAll(async () => {
   openaiUpstream = await startRecordingServer((_r, res) => sendJson(res, 200, fixture('openai/chat-completion.json')));
-  anthropicUpstream = await startRecordingServer((_r, res) => sendJson(res, 200, fixture('anthropic/message-text.json')));
+  // Streams are answered as Anthropic streams them: a JSON body to a stream request is an upstream error.
+  anthropicUpstream = await startRecordingServer((r, res) => (r.json?.stream ? sendSse(res, fixtures('anthropic').sseFrames('stream-text.sse')) : sendJson(res, 200, fixture('anthropic/message-text.json'))));
   gateway = await startGateway(`
 model_list:
   - model_name: gpt-mini            # gpt-4o-mini writes at most 16384 tokens (price table)
