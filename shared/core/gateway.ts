@@ -7,7 +7,7 @@ import type { Log } from './log.ts';
 import { DEFAULT_MAX_REQUEST_BYTES, PUBLIC_MAX_REQUEST_BYTES, readRequestBody, type BodyLimit } from './request-body.ts';
 import { checkCanonicalPath, maskKeysInPath } from './request-path.ts';
 import { RouteTable } from './route-table.ts';
-import type { AfterResponseHook, GatewayResponse, IncomingRequest, Reply, RequestContext } from './types.ts';
+import type { AfterResponseHook, GatewayResponse, IncomingRequest, Reply, RequestContext, Route } from './types.ts';
 
 export interface GatewayOptions extends AuthOptions {
   routes: RouteTable;
@@ -36,35 +36,44 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const publicLimit: BodyLimit = { maxBytes: PUBLIC_MAX_REQUEST_BYTES, explanation: 'the most a route without authentication takes.' };
 
-  /** Route, then caller, then body: nobody gets a body read (or held) before the gateway knows it may. */
-  async function dispatch(request: IncomingRequest, ctx: RequestContext): Promise<Reply> {
-    checkCanonicalPath(request.path);
-    const match = options.routes.match(request.method, request.path);
-    if (match.kind === 'none') {
-      throw new GatewayError('route_not_found', `No route ${request.method} ${request.path}. Chat is POST /v1/chat/completions; models are GET /v1/models.`);
-    }
-    if (match.kind === 'wrong_method') {
-      throw new GatewayError('method_not_allowed', `${request.path} takes ${match.allowed.join(', ')}, not ${request.method}.`);
-    }
-    const isPublic = match.route.auth === 'public';
+  /** The caller, then the body: nobody gets a body read (or held) before the gateway knows it may. */
+  async function dispatch(request: IncomingRequest, ctx: RequestContext, route: Route, params: Record<string, string>): Promise<Reply> {
+    const isPublic = route.auth === 'public';
     if (!isPublic) options.admit?.();
-    ctx.identity = await authenticate(request, ctx, match.route.auth);
+    ctx.identity = await authenticate(request, ctx, route.auth);
     const body = await readRequestBody(request.body, request.headers['content-length'], isPublic ? publicLimit : callerLimit);
-    return match.route.handle({ ...request, body }, ctx, match.params);
+    return route.handle({ ...request, body }, ctx, params);
   }
 
   return {
     async handle(request) {
       const { ctx, abort, hooks } = newContext(request, options.log);
+      let route: Route | undefined;
       let reply: Reply;
       try {
-        reply = await dispatch(request, ctx);
+        const match = routeOf(request, options.routes);
+        route = match.route;
+        reply = await dispatch(request, ctx, match.route, match.params);
       } catch (error) {
-        reply = errorReply(ctx, asGatewayError(error));
+        // Once the route is known, its errors (authentication's too) are written in its format.
+        reply = errorReply(ctx, asGatewayError(error), route?.errorBody);
       }
       return respond(request, ctx, reply, abort, [...hooks, ...(options.afterResponse ?? [])]);
     },
   };
+}
+
+/** Refuses a non-canonical path before the route is looked up: nothing answers one but the 400. */
+function routeOf(request: IncomingRequest, routes: RouteTable): { route: Route; params: Record<string, string> } {
+  checkCanonicalPath(request.path);
+  const match = routes.match(request.method, request.path);
+  if (match.kind === 'none') {
+    throw new GatewayError('route_not_found', `No route ${request.method} ${request.path}. Chat is POST /v1/chat/completions; models are GET /v1/models.`);
+  }
+  if (match.kind === 'wrong_method') {
+    throw new GatewayError('method_not_allowed', `${request.path} takes ${match.allowed.join(', ')}, not ${request.method}.`);
+  }
+  return match;
 }
 
 function newContext(request: IncomingRequest, log: Log) {
@@ -85,12 +94,12 @@ function newContext(request: IncomingRequest, log: Log) {
   return { ctx, abort, hooks };
 }
 
-export function errorReply(ctx: RequestContext, error: GatewayError): Reply {
+export function errorReply(ctx: RequestContext, error: GatewayError, body: NonNullable<Route['errorBody']> = (e) => e.toJSON()): Reply {
   ctx.error = error;
   if (error.kind === 'internal') ctx.log.error('internal error', { requestId: ctx.requestId, error: String(error.cause ?? error) });
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (error.retryAfter !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfter));
-  return { status: error.status, headers, body: JSON.stringify(error.toJSON()) };
+  return { status: error.status, headers, body: JSON.stringify(body(error)) };
 }
 
 function respond(request: IncomingRequest, ctx: RequestContext, reply: Reply, abort: () => void, hooks: AfterResponseHook[]): GatewayResponse {
@@ -98,11 +107,17 @@ function respond(request: IncomingRequest, ctx: RequestContext, reply: Reply, ab
   ctx.status ??= status;
   const headers = { ...ctx.responseHeaders, ...reply.headers };
   headers['content-type'] ??= typeof reply.body === 'string' ? 'application/json' : 'text/event-stream';
-  const body = typeof reply.body === 'string' ? reply.body : abortWhenAbandoned(reply.body, abort);
+  const body = request.method === 'HEAD' ? headBody(reply.body, abort) : typeof reply.body === 'string' ? reply.body : abortWhenAbandoned(reply.body, abort);
 
   let finished: Promise<void> | undefined;
   const done = () => (finished ??= runHooks(request, ctx, hooks));
   return { status, headers, body, done };
+}
+
+/** A HEAD answer is the GET answer's status and headers only; a stream it would have sent is never started. */
+function headBody(body: Reply['body'], abort: () => void): string {
+  if (typeof body !== 'string') abort();
+  return '';
 }
 
 /** A consumer that stops early (client gone, Lambda stream destroyed) aborts the upstream call too. */

@@ -33,6 +33,8 @@ export interface UpstreamResponse {
   body: UpstreamBody;
   /** Non-streams: fires when the whole exchange has taken longer than its timeout, body reading included. */
   deadline?: Deadline;
+  /** The provider's error mapping, for an error that comes inside this 2xx answer. */
+  mapError: UpstreamErrorMapper;
 }
 
 /** Turns an upstream's non-2xx answer into the gateway's error; each provider knows its error body. */
@@ -90,20 +92,43 @@ export async function callUpstream(upstream: UpstreamRequest, mapError: Upstream
     deadline?.end();
     throw connectionError(error, upstream, deadline?.expired);
   }
-  if (response.statusCode >= 200 && response.statusCode < 300) {
-    // However the body is finished with (read, failed, destroyed), the exchange is over then.
-    if (deadline) response.body.once('close', () => deadline.end());
-    return { status: response.statusCode, headers: response.headers, body: response.body, deadline };
+  if (response.statusCode < 200 || response.statusCode >= 300) {
+    const text = await readErrorBody(response.body);
+    deadline?.end();
+    throw mapError(response.statusCode, text, response.headers);
   }
-  const text = await readBounded(response.body, MAX_ERROR_BODY_BYTES).then((read) => read.text, () => '');
-  deadline?.end();
-  throw mapError(response.statusCode, text, response.headers);
+  // A stream asked for and a JSON body answered: an error sent with a 200 (OpenRouter, proxies) instead of events.
+  if (upstream.stream && /json/i.test(headerValue(response.headers, 'content-type') ?? '')) {
+    const text = await readErrorBody(response.body);
+    if (isErrorBody(parsedOrUndefined(text))) throw mapError(response.statusCode, text, response.headers);
+    throw new GatewayError('upstream_error', `The upstream answered a streaming request with a JSON body (${text.length} bytes) instead of events.`);
+  }
+  // However the body is finished with (read, failed, destroyed), the exchange is over then.
+  if (deadline) response.body.once('close', () => deadline.end());
+  return { status: response.statusCode, headers: response.headers, body: response.body, deadline, mapError };
+}
+
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a parsed answer is an error body (`{"error": ...}`, also as Google's one-element array) rather than what was asked for. */
+function isErrorBody(value: unknown): boolean {
+  const body = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  if (!body || typeof body !== 'object') return false;
+  const error = (body as { error?: unknown }).error;
+  return (typeof error === 'object' && error !== null) || (typeof error === 'string' && error !== '');
 }
 
 /**
- * Reads a whole non-streamed upstream body as JSON, mapping timeouts and cut connections. An answer
- * over `maxResponseBytes` is a 502 at the byte that crosses it, never held whole; so is one nested
- * too deeply to handle (see json-depth.ts).
+ * Reads a whole non-streamed upstream body as a JSON object, mapping timeouts and cut connections; an
+ * error body sent with a 2xx status is the provider's error, not an answer. An answer over
+ * `maxResponseBytes` is a 502 at the byte that crosses it, never held whole; so is one nested too
+ * deeply to handle (see json-depth.ts).
  */
 export async function readJson(response: UpstreamResponse, upstream: UpstreamRequest): Promise<unknown> {
   let read: { text: string; complete: boolean; tooDeep: boolean };
@@ -118,11 +143,17 @@ export async function readJson(response: UpstreamResponse, upstream: UpstreamReq
   if (read.tooDeep) {
     throw new GatewayError('upstream_error', `${upstream.provider} answered with JSON nested more than ${MAX_JSON_DEPTH} levels deep, which the gateway does not pass on.`);
   }
+  const { text } = read;
+  let value: unknown;
   try {
-    return JSON.parse(read.text);
+    value = JSON.parse(text);
   } catch {
-    throw new GatewayError('upstream_error', `The upstream answered with a body that is not JSON (${read.text.length} bytes).`);
+    throw new GatewayError('upstream_error', `The upstream answered with a body that is not JSON (${text.length} bytes).`);
   }
+  if (isErrorBody(value)) throw response.mapError(response.status, text, response.headers);
+  // Every answer the providers read is an object; `null`, a number or a list is not an answer.
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GatewayError('upstream_error', `The upstream answered with JSON that is not an object (${text.length} bytes).`);
+  return value;
 }
 
 /** Maps what undici throws while connecting or reading into timeout (408), client abort, or 502. */
@@ -136,6 +167,11 @@ export function connectionError(error: unknown, upstream: Pick<UpstreamRequest, 
     return new GatewayError('upstream_unreachable', 'The request was aborted because the client went away.', { cause: error });
   }
   return new GatewayError('upstream_unreachable', `Cannot reach the upstream ${origin}: ${(error as Error).message ?? 'connection failed'}.`, { cause: error });
+}
+
+/** The first 64 KB of an error answer, enough for any provider's message; '' if it cannot be read. */
+function readErrorBody(body: UpstreamBody): Promise<string> {
+  return readBounded(body, MAX_ERROR_BODY_BYTES).then((read) => read.text, () => '');
 }
 
 /**

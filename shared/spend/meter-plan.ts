@@ -90,7 +90,9 @@ function planHold(meter: Meter, state: Fields, now: number, worst: number, updat
     committed = num(state, c('budget_committed'))!;
     parallel = num(state, c('parallel_requests')) ?? 0;
     update.whenEquals(c('budget_period_start'), period.start).whenEquals(c('hold_window'), window);
-    if (maxBudget !== undefined) update.when(`${update.name(c('budget_committed'))} <= ${update.value(usd(maxBudget - worst))}`);
+    if (maxBudget !== undefined) {
+      update.when(worst > 0 ? `${update.name(c('budget_committed'))} <= ${update.value(usd(maxBudget - worst))}` : `${update.name(c('budget_committed'))} < ${update.value(maxBudget)}`);
+    }
     if (maxParallel !== undefined) update.when(`${update.name(c('parallel_requests'))} < ${update.value(maxParallel)}`);
     update.add(c('budget_committed'), worst).add(c(`hold_usd_${bucket}`), worst).add(c(`hold_req_${bucket}`), 1).add(c('parallel_requests'), 1);
   } else {
@@ -116,11 +118,20 @@ function planHold(meter: Meter, state: Fields, now: number, worst: number, updat
     }
   }
   // The same comparison as the write's condition, so both judge alike.
-  if (maxBudget !== undefined && committed > usd(maxBudget - worst)) {
+  if (maxBudget !== undefined && !fitsBudget(committed, maxBudget, worst)) {
     return { meter, limit: 'budget', current: Math.min(committed, maxBudget), max: maxBudget };
   }
   if (maxParallel !== undefined && parallel + 1 > maxParallel) return { meter, limit: 'parallel', current: parallel, max: maxParallel };
   return undefined;
+}
+
+/**
+ * Whether a reservation of `worst` fits a budget of which `committed` is taken. One that costs nothing
+ * (count_tokens, an unpriced model) still needs some budget left: as LiteLLM, a spent budget refuses
+ * every request.
+ */
+function fitsBudget(committed: number, maxBudget: number, worst: number): boolean {
+  return worst > 0 ? committed <= usd(maxBudget - worst) : committed < maxBudget;
 }
 
 function planRate(meter: Meter, state: Fields, now: number, update: UpdateExpression): Refusal | undefined {

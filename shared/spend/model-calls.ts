@@ -18,3 +18,8 @@ export function embeddingCall(body: EmbeddingRequest, endUser: string | undefine
 export function messagesCall(body: MessagesRequest, endUser: string | undefined): ModelCall {
   return { callType: 'anthropic_messages', model: body.model, endUser, inputTokens: tokensIn([body.system, body.messages]), maxOutputTokens: body.max_tokens };
 }
+
+/** POST /v1/messages/count_tokens costs nothing, but counts toward rate limits as every request does in LiteLLM. */
+export function countTokensCall(body: MessagesRequest, endUser: string | undefined): ModelCall {
+  return { callType: 'count_tokens', model: body.model, endUser, inputTokens: 0, free: true };
+}

@@ -4,14 +4,14 @@
 // budget_exceeded or 429 rate_limit_exceeded, and arranges for after the last byte: settling to the
 // real cost, the ledger record, and any budget alerts (README: "Budgets, limits and spend").
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GatewayError } from '../core/errors.ts';
+import { asGatewayError, GatewayError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
 import type { RequestContext } from '../core/types.ts';
 import type { Services } from '../services.ts';
 import type { CustomerRecord, Fields } from '../store/records.ts';
 import type { StoreLoad } from '../store/store-load.ts';
 import { itemKeys } from '../store/table.ts';
-import { storeUnavailable } from '../store/unavailable.ts';
+import { isOutage, storeUnavailable } from '../store/unavailable.ts';
 import { accountsOf, hasLimits, type Account, type Meter } from './accounts.ts';
 import { budgetAlert, crossedThresholds, publishAlert, type AlertChannels, type BudgetAlert } from './alerts.ts';
 import { ContendedItem, Counters } from './counters.ts';
@@ -45,6 +45,8 @@ export interface ModelCall {
   inputTokens: number;
   /** `max_tokens` (or `max_completion_tokens`); 0 for embeddings. */
   maxOutputTokens?: number;
+  /** A request that costs nothing (count_tokens): held to rate limits and spent budgets, reserving nothing, with no ledger record. */
+  free?: boolean;
 }
 
 export class SpendTracker {
@@ -75,7 +77,7 @@ export class SpendTracker {
     const customer = call.endUser && services.store ? await services.store.cachedGet<CustomerRecord>(itemKeys.customer(call.endUser)) : undefined;
     const accounts = accountsOf(ctx, call.model, customer);
     const limited = accounts.filter((account) => account.meters.some((meter) => hasLimits(meter.limits)));
-    const worst = limited.length ? worstCaseCost(services, call.model, call.inputTokens, call.maxOutputTokens) : 0;
+    const worst = limited.length && !call.free ? worstCaseCost(services, call.model, call.inputTokens, call.maxOutputTokens) : 0;
     // Accounts without limits only have their spend added afterwards.
     const holds = new Map<Account, Hold[]>(accounts.map((account) => [account, [{ meter: account.meters[0]!, worst: 0 }]]));
     let accounted = true;
@@ -108,6 +110,8 @@ export class SpendTracker {
         throw refusing(refusalError(refusal, this.calendar.period(refusal.meter.limits.budgetDuration, now)));
       }
       if (failure instanceof ContendedItem) throw refusing(new GatewayError('rate_limit_exceeded', 'Too many requests changed these counters at once; retry in a second.', { retryAfter: 1, cause: failure }));
+      // Only an outage may let a request through unaccounted; a refused value or a bug fails it.
+      if (!isOutage(failure)) throw refusing(asGatewayError(failure));
       if (!this.options.allowRequestsOnDbUnavailable) throw refusing(storeUnavailable(failure));
       // Let through: the reservations that went through are settled with the rest below.
       this.options.log.error('DynamoDB unavailable: request let through without budget and limit checks (allow_requests_on_db_unavailable)', { requestId: ctx.requestId, error: describe(failure) });
@@ -117,7 +121,8 @@ export class SpendTracker {
     ctx.onFinish(async () => {
       const cost = ctx.cost?.charged ?? 0;
       const tokens = ctx.usage?.total_tokens ?? 0;
-      const writes = [this.ledger.write(spendLog(ctx, call, customer?.user_id ?? call.endUser ?? null)), this.settleAll(accounts, holds, cost, tokens, ctx)];
+      const writes = [this.settleAll(accounts, holds, cost, tokens, ctx)];
+      if (!call.free) writes.push(this.ledger.write(spendLog(ctx, call, customer?.user_id ?? call.endUser ?? null)));
       for (const result of await Promise.allSettled(writes)) {
         if (result.status === 'rejected') {
           this.options.log.error('spend not recorded: DynamoDB write failed', { requestId: ctx.requestId, cost, accounted, error: describe(result.reason) });
