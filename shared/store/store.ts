@@ -50,6 +50,11 @@ export class Store {
     return value as T | undefined;
   }
 
+  /** Drops the cached copy of an item another module wrote. */
+  forget(key: ItemKey): void {
+    this.cache.delete(key.pk);
+  }
+
   /** A strongly consistent read, for admin routes. */
   async get<T>(key: ItemKey): Promise<T | undefined> {
     return (await this.read(key, true)) as T | undefined;
