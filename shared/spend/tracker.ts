@@ -189,7 +189,8 @@ export class SpendTracker {
       if (result && !result.ok) return undefined; // refused: nothing was booked there
       try {
         const state = await this.counters.settle(account, booking, cost, tokens, { placed: result?.placed ?? false });
-        if (state) this.recoverIfDue(ctx, account, state);
+        // After the response already: requests of a stopped instance on the item are recovered now.
+        if (state && this.recovery.due(account, state)) await this.recovery.run(account);
         return { account, state };
       } catch (error) {
         this.options.log.error('spend not settled: DynamoDB write failed; the booking is recovered from the ledger once its lease runs out', { requestId: ctx.requestId, item: account.item.pk, cost, error: describe(error) });
@@ -208,7 +209,7 @@ export class SpendTracker {
     await Promise.all(alerts.map((alert) => publishAlert(this.options.alerts, alert)));
   }
 
-  /** Requests of a stopped instance on this item are recovered after this request's response. */
+  /** Requests of a stopped instance on the item are recovered after this request's response. */
   private recoverIfDue(ctx: RequestContext, account: Account, state: Fields): void {
     if (this.recovery.due(account, state)) ctx.onFinish(() => this.recovery.run(account));
   }
