@@ -96,26 +96,30 @@ export class Counters {
   /**
    * Settles the booking to `cost`, once: the booking leaves the item in the same write, on condition
    * that it is there (`recovering`: that it still says the window recovery read, so a request that
-   * renewed meanwhile is not taken for dead). Not `placed`: the booking never reached the item, and
-   * the cost is added as it is. Returns the item after, or undefined when the booking was settled
-   * already or the item is gone.
+   * renewed meanwhile is not taken for dead). `placed` false: the booking never reached the item, and
+   * the cost is added as it is; undefined: unknown (its write failed), so as the item shows. Returns
+   * the item after, or undefined when the booking was settled already or the item is gone.
    */
-  async settle(account: Account, booking: Booking, cost: number, tokens: number, { placed = true, recovering = false } = {}): Promise<Fields | undefined> {
+  async settle(account: Account, booking: Booking, cost: number, tokens: number, { placed, recovering = false }: { placed?: boolean; recovering?: boolean } = { placed: true }): Promise<Fields | undefined> {
     const attribute = bookingAttribute(booking.requestId);
     let state = this.guess(account);
+    let booked = placed !== false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const update = this.update();
-      if (placed) {
+      if (booked) {
         const name = update.name(attribute);
         update.when(recovering ? `${name}[0] = ${update.value(booking.window)}` : `attribute_exists(${name})`).remove(attribute);
       }
-      for (const meter of booking.meters) planSettlement(placed ? meter : { ...meter, holds: false }, state, booking.window, booking.worst, cost, tokens, update);
+      for (const meter of booking.meters) planSettlement(booked ? meter : { ...meter, holds: false }, state, booking.window, booking.worst, cost, tokens, update);
       const written = await this.write(account, update);
       if (written) return written;
       const read = await this.read(account);
       if (!read) return undefined;
       const left = read[attribute];
-      if (placed && (!Array.isArray(left) || (recovering && left[0] !== booking.window))) return undefined;
+      if (booked && (!Array.isArray(left) || (recovering && left[0] !== booking.window))) {
+        if (placed !== undefined) return undefined;
+        booked = false;
+      }
       state = read;
     }
     throw new ContendedItem();

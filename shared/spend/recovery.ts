@@ -55,7 +55,7 @@ export class Recovery {
     for (const booking of bookingsOn(item)) {
       if (booking.window > stale) continue;
       const cost = await this.costOf(booking.requestId, account);
-      await this.counters.settle(account, booking, cost, 0, { recovering: true });
+      await this.counters.settle(account, booking, cost, 0, { placed: true, recovering: true });
       this.log.warn('charged a request of a stopped instance from its ledger record', { requestId: booking.requestId, item: account.item.pk, cost });
     }
     const after = await this.counters.read(account);

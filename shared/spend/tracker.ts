@@ -92,7 +92,8 @@ export class SpendTracker {
     ctx.beforeAnswer(async () => {
       committed = await this.commit(ctx, call, endUser, parts);
     });
-    const leased: Leased = { window: () => Math.min(...parts.map((part) => part.booking.window)), renew: () => this.renew(ctx, parts) };
+    // Bookings never placed (refused, failed) keep window 0 and are not renewed.
+    const leased: Leased = { window: () => Math.min(...parts.map((part) => part.booking.window || Infinity)), renew: () => this.renew(ctx, parts) };
     if (parts.length) this.leases.add(leased);
     ctx.onFinish(async () => {
       await this.leases.remove(leased);
@@ -188,7 +189,7 @@ export class SpendTracker {
       const result = await reserved.catch(() => undefined);
       if (result && !result.ok) return undefined; // refused: nothing was booked there
       try {
-        const state = await this.counters.settle(account, booking, cost, tokens, { placed: result?.placed ?? false });
+        const state = await this.counters.settle(account, booking, cost, tokens, { placed: result?.placed });
         // After the response already: requests of a stopped instance on the item are recovered now.
         if (state && this.recovery.due(account, state)) await this.recovery.run(account);
         return { account, state };

@@ -58,6 +58,19 @@ function answer(until: Promise<unknown> = Promise.resolve()): void {
   });
 }
 
+/** The upstream holds every request until `release()`; `called` resolves once `count` of them arrived. */
+function holdingUpstream(count = 1): { called: Promise<void>; release(): void } {
+  const released = latch();
+  const called = latch();
+  let arrived = 0;
+  upstream.respond(async (_request, res: ServerResponse) => {
+    if (++arrived === count) called.open();
+    await released.promise;
+    sendJson(res, 200, completion(USAGE));
+  });
+  return { called: called.promise, release: released.open };
+}
+
 function latch(): { promise: Promise<void>; open(): void } {
   let open!: () => void;
   const promise = new Promise<void>((resolve) => (open = resolve));
@@ -211,15 +224,9 @@ describe('a live request', () => {
     const a = await gateway();
     const b = await gateway();
     const { key, token } = (await a.admin('POST', '/key/generate', { max_budget: 1, max_parallel_requests: 1 })).body;
-    const release = latch();
-    const upstreamCalled = latch();
-    upstream.respond(async (_request, res: ServerResponse) => {
-      upstreamCalled.open();
-      await release.promise;
-      sendJson(res, 200, completion(USAGE));
-    });
+    const held = holdingUpstream();
     const long = outcome(a.client(key).chat.completions.create(ask(100)));
-    await upstreamCalled.promise;
+    await held.called;
     for (let window = 0; window < 4; window++) {
       // Into the next window, past the moment within it by which every request renews.
       const renewed = Math.floor(clock.now() / HOLD_WINDOW_MS) + 1;
@@ -227,7 +234,7 @@ describe('a live request', () => {
       await eventually(async () => expect((await counters(token))['hold_window']).toBe(renewed));
     }
     expect((await outcome(b.client(key).chat.completions.create(ask(100)))).status).toBe(429);
-    release.open();
+    held.release();
     expect((await long).status).toBe(200);
     answer();
     expect((await outcome(b.client(key).chat.completions.create(ask(100)))).status).toBe(200);
@@ -239,20 +246,14 @@ describe('a live request', () => {
     const a = await gateway({ leaseCheckMs: 3_600_000 });
     const b = await gateway();
     const { key, token } = (await a.admin('POST', '/key/generate', { max_budget: 1 })).body;
-    const release = latch();
-    const upstreamCalled = latch();
-    upstream.respond(async (_request, res: ServerResponse) => {
-      upstreamCalled.open();
-      await release.promise;
-      sendJson(res, 200, completion(USAGE));
-    });
+    const held = holdingUpstream();
     const stalled = outcome(a.client(key).chat.completions.create(ask(100)));
-    await upstreamCalled.promise;
+    await held.called;
     clock.advance(2 * HOLD_WINDOW_MS);
     answer();
     expect((await outcome(b.client(key).chat.completions.create(ask(100)))).status).toBe(200);
     await eventually(async () => expect(bookingsOf(await counters(token))).toEqual([]));
-    release.open();
+    held.release();
     const result = await stalled;
     expect(result.status).toBe(503);
     expect(result.error.message).toContain('lease');
@@ -264,19 +265,12 @@ describe('a key regenerated with requests in flight', () => {
   it('charges their spend to the new key, and the old key stops working', async () => {
     const a = await gateway();
     const { key, token } = (await a.admin('POST', '/key/generate', { key_alias: 'rotating', max_budget: 1, max_parallel_requests: 10 })).body;
-    const release = latch();
-    let called = 0;
-    const allCalled = latch();
-    upstream.respond(async (_request, res: ServerResponse) => {
-      if (++called === 5) allCalled.open();
-      await release.promise;
-      sendJson(res, 200, completion(USAGE));
-    });
+    const held = holdingUpstream(5);
     const inFlight = Array.from({ length: 5 }, () => outcome(a.client(key).chat.completions.create(ask(100))));
-    await allCalled.promise;
+    await held.called;
     const regenerated = await a.admin('POST', '/key/regenerate', { key });
     expect(regenerated.status).toBe(200);
-    release.open();
+    held.release();
     expect((await Promise.all(inFlight)).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
 
     const fresh = regenerated.body as { key: string; token: string };
