@@ -53,7 +53,8 @@ export class Counters {
       if (refusal && fresh) return { ok: false, refusal, state };
       if (!refusal) {
         update.set(bookingAttribute(booking.requestId), encodeBooking({ ...booking, window }));
-        const written = await this.write(account, update);
+        // The whole item: the next guess, the rate headers, and other requests' bookings to recover.
+        const written = await this.write(account, update, 'ALL_NEW');
         if (written) {
           booking.window = window;
           return { ok: true, state: written, placed: true };
@@ -184,15 +185,23 @@ export class Counters {
     return Item;
   }
 
-  private async write(account: Account, update: UpdateExpression): Promise<Fields | undefined> {
+  /**
+   * Runs a conditional write; undefined when its condition failed. Returns the item after it: the
+   * whole item (`ALL_NEW`), or the attributes it changed over what was last seen (`UPDATED_NEW`:
+   * smaller answers, as an item may hold many bookings).
+   */
+  private async write(account: Account, update: UpdateExpression, returned: 'ALL_NEW' | 'UPDATED_NEW' = 'UPDATED_NEW'): Promise<Fields | undefined> {
+    let attributes: Fields;
     try {
-      const { Attributes } = await this.store.client.send(new UpdateCommand({ TableName: this.store.table, Key: account.item, ...update.toInput(), ReturnValues: 'ALL_NEW' }));
-      this.remember(account, Attributes ?? {});
-      return Attributes ?? {};
+      ({ Attributes: attributes = {} } = await this.store.client.send(new UpdateCommand({ TableName: this.store.table, Key: account.item, ...update.toInput(), ReturnValues: returned })));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
+    const item = returned === 'ALL_NEW' ? attributes : { ...this.guess(account), ...attributes };
+    for (const name of update.removed) delete item[name];
+    this.remember(account, item);
+    return item;
   }
 
   private remember(account: Account, item: Fields): void {

@@ -7,7 +7,7 @@
 import type { Log } from '../core/log.ts';
 import type { Fields } from '../store/records.ts';
 import type { Account } from './accounts.ts';
-import { bookingsOn } from './booking.ts';
+import { bookingsOn, isBookingAttribute } from './booking.ts';
 import type { Counters } from './counters.ts';
 import type { Ledger, SpendLog } from './ledger.ts';
 import { holdWindow } from './periods.ts';
@@ -23,12 +23,16 @@ export class Recovery {
 
   constructor(private readonly counters: Counters, private readonly ledger: Ledger, private readonly now: () => number, private readonly log: Log) {}
 
-  /** Whether an item holds bookings whose lease ran out, or lapsed holds: worth recovering. */
+  /** Whether an item holds bookings whose lease ran out, or lapsed holds: worth recovering. Runs on every write: no allocations. */
   due(account: Account, item: Fields): boolean {
     const now = this.now();
     if ((this.recoveredAt.get(account.item.pk) ?? -Infinity) > now - RECOVERED_FOR_MS) return false;
-    const lapsed = Object.entries(item).some(([name, value]) => name.endsWith('lapsed_usd') && typeof value === 'number' && value > 0);
-    return lapsed || bookingsOn(item).some((booking) => booking.window <= holdWindow(now) - 2);
+    const stale = holdWindow(now) - 2;
+    for (const name in item) {
+      const value = item[name];
+      if (isBookingAttribute(name) ? Array.isArray(value) && (value[0] as number) <= stale : name.endsWith('lapsed_usd') && typeof value === 'number' && value > 0) return true;
+    }
+    return false;
   }
 
   /** Recovers the account's item; one run per item at a time on this instance. */

@@ -190,8 +190,8 @@ export class SpendTracker {
       if (result && !result.ok) return undefined; // refused: nothing was booked there
       try {
         const state = await this.counters.settle(account, booking, cost, tokens, { placed: result?.placed });
-        // After the response already: requests of a stopped instance on the item are recovered now.
-        if (state && this.recovery.due(account, state)) await this.recovery.run(account);
+        // After the response already: requests of a stopped instance the item showed are recovered now.
+        if (result?.ok && this.recovery.due(account, result.state)) await this.recovery.run(account);
         return { account, state };
       } catch (error) {
         this.options.log.error('spend not settled: DynamoDB write failed; the booking is recovered from the ledger once its lease runs out', { requestId: ctx.requestId, item: account.item.pk, cost, error: describe(error) });

@@ -8,6 +8,8 @@ export class UpdateExpression {
   private readonly sets: string[] = [];
   private readonly adds = new Map<string, number>();
   private readonly removes: string[] = [];
+  /** The attributes `remove` named, as they are called. */
+  readonly removed: string[] = [];
   private readonly conditions: string[] = [];
 
   /** The placeholder of an attribute name. */
@@ -40,6 +42,7 @@ export class UpdateExpression {
 
   remove(attribute: string): this {
     this.removes.push(this.name(attribute));
+    this.removed.push(attribute);
     return this;
   }
 
