@@ -1,6 +1,7 @@
 // The local adapter: node:http in front of the core. It only moves bytes; the gateway decides.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Gateway } from '../shared/core/gateway.ts';
 import { GatewayError } from '../shared/core/errors.ts';
 import type { GatewayRequest, GatewayResponse } from '../shared/core/types.ts';
@@ -21,6 +22,7 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
     inFlight.add(serving);
   });
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerUnparsable);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -73,6 +75,22 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
   } finally {
     await response.done();
   }
+}
+
+/**
+ * A request node:http cannot parse (headers, URL included, over its 16 KB limit; broken HTTP) gets
+ * its answer in the gateway's error format too, rather than Node's empty one; then the socket closes.
+ */
+function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const failure = error.code === 'HPE_HEADER_OVERFLOW'
+    ? new GatewayError('request_header_too_large', 'The request line and headers are larger than the 16 KB the server takes: send long values in the body, not the URL.')
+    : new GatewayError('invalid_request', 'The request is not valid HTTP/1.1.');
+  const body = JSON.stringify(failure.toJSON());
+  socket.end(`HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 /** The request target as a URL: one Node's parser lets through but URL rejects (`GET http://[::1`) is the client's 400. */

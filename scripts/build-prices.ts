@@ -15,6 +15,7 @@ interface SourceEntry {
   max_input_tokens?: number;
   max_output_tokens?: number;
   mode?: 'chat' | 'embedding';
+  reasoning?: boolean;
   aliases?: string[];
 }
 
@@ -34,6 +35,7 @@ export function buildPrices(sourceText: string): Record<string, Record<string, u
         max_input_tokens: entry.max_input_tokens,
         max_output_tokens: entry.max_output_tokens,
         mode: entry.mode ?? 'chat',
+        supports_reasoning: entry.reasoning,
         litellm_provider: section,
       }).filter(([, v]) => v !== undefined));
       for (const id of [model, ...(entry.aliases ?? [])]) out[`${section}/${id}`] = price;

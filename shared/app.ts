@@ -34,11 +34,14 @@ export interface AppOptions {
   spend?: SpendOverrides;
 }
 
+/** The route modules every gateway serves; `extraRoutes` adds to them. */
+export const BUILT_IN_ROUTES: Array<(services: Services) => Route[]> = [healthRoutes, modelsRoutes, modelInfoRoutes, chatCompletionsRoutes, embeddingsRoutes, messagesRoutes, spendRoutes];
+
 export function buildGateway(options: AppOptions): Gateway {
   const services: Services = { ...createServices(options.config, options.providers ?? defaultProviders(), options.log, options.routerRuntime), store: options.store };
   if (options.store) services.spend = spendTracker(options.store, options.config, options.log, options.spend);
   const routes = new RouteTable();
-  for (const module of [healthRoutes, modelsRoutes, modelInfoRoutes, chatCompletionsRoutes, embeddingsRoutes, messagesRoutes, spendRoutes, ...(options.extraRoutes ?? [])]) {
+  for (const module of [...BUILT_IN_ROUTES, ...(options.extraRoutes ?? [])]) {
     routes.add(...module(services));
   }
   return createGateway({

@@ -11,6 +11,7 @@ const ANTHROPIC_ERROR_TYPES: Partial<Record<ErrorKind, string>> = {
   key_expired: 'authentication_error',
   key_model_access_denied: 'authentication_error',
   team_model_access_denied: 'authentication_error',
+  user_model_access_denied: 'authentication_error',
   permission_denied: 'permission_error',
   route_not_found: 'not_found_error',
   not_found: 'not_found_error',
@@ -18,6 +19,7 @@ const ANTHROPIC_ERROR_TYPES: Partial<Record<ErrorKind, string>> = {
   timeout: 'timeout_error',
   payload_too_large: 'request_too_large',
   rate_limited: 'rate_limit_error',
+  rate_limit_exceeded: 'rate_limit_error',
   upstream_unavailable: 'overloaded_error',
 };
 

@@ -1,5 +1,6 @@
 // Checks a POST /v1/messages body (Anthropic's Messages API) before anything is sent upstream, so bad
-// input gets a 400 naming the field. Loose: fields not listed pass through (to Anthropic untouched).
+// input gets a 400 naming the field. Loose: it checks only what no provider could take, and fields
+// not listed pass through (to Anthropic untouched; the translation for other providers drops them).
 import * as z from 'zod';
 import { invalidRequest } from '../core/invalid-request.ts';
 import type { AnthropicContentBlock, AnthropicRequestBody, AnthropicTextBlock } from '../providers/anthropic/types.ts';
@@ -8,20 +9,23 @@ import type { AnthropicContentBlock, AnthropicRequestBody, AnthropicTextBlock } 
 export interface MessagesRequest {
   model: string;
   max_tokens: number;
-  messages: Array<{ role: 'user' | 'assistant'; content: string | AnthropicContentBlock[] }>;
+  /** A `system` entry is a system instruction at that point of the conversation (current Claude Code sends them). */
+  messages: Array<{ role: 'user' | 'assistant' | 'system'; content: string | AnthropicContentBlock[] }>;
   system?: string | AnthropicTextBlock[];
   stream?: boolean;
   stop_sequences?: string[];
   tools?: AnthropicRequestBody['tools'];
   tool_choice?: AnthropicRequestBody['tool_choice'];
-  thinking?: AnthropicRequestBody['thinking'];
+  thinking?: AnthropicRequestBody['thinking'] | { type: 'adaptive'; [key: string]: unknown };
+  /** `effort` (low|medium|high|max) and `format` (structured output: {type: "json_schema", schema}). */
+  output_config?: { effort?: string; format?: { type?: string; schema?: Record<string, unknown> }; [key: string]: unknown };
   metadata?: { user_id?: string | null };
   [key: string]: unknown;
 }
 
 const block = z.looseObject({ type: z.string() });
 const message = z.looseObject({
-  role: z.enum(['user', 'assistant'], { error: 'role must be "user" or "assistant" (system text goes in the top-level system field)' }),
+  role: z.enum(['user', 'assistant', 'system'], { error: 'role must be "user", "assistant" or "system"' }),
   content: z.union([z.string(), z.array(block)], { error: 'content must be a string or an array of content blocks' }),
 });
 
@@ -38,14 +42,17 @@ const messagesRequestSchema = z.looseObject({
   tools: z.array(z.looseObject({ name: z.string().min(1) })).optional(),
   tool_choice: z.looseObject({ type: z.enum(['auto', 'any', 'tool', 'none']) }).optional(),
   thinking: z.looseObject({ type: z.string() }).optional(),
+  output_config: z.looseObject({ effort: z.string().optional(), format: z.looseObject({ type: z.string() }).optional() }).optional(),
   metadata: z.looseObject({ user_id: z.string().nullish() }).optional(),
 });
 
 /** count_tokens takes a Messages body without max_tokens. */
 const countTokensRequestSchema = messagesRequestSchema.extend({ max_tokens: messagesRequestSchema.shape.max_tokens.optional() });
 
-export function parseMessagesRequest(body: unknown, { countTokens = false } = {}): MessagesRequest {
-  const result = (countTokens ? countTokensRequestSchema : messagesRequestSchema).safeParse(body);
+/** An explicit `null` in a top-level field means the field is absent, as LiteLLM treats it (and it is not sent on). */
+export function parseMessagesRequest(body: Record<string, unknown>, { countTokens = false } = {}): MessagesRequest {
+  const present = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
+  const result = (countTokens ? countTokensRequestSchema : messagesRequestSchema).safeParse(present);
   if (result.success) return result.data as MessagesRequest;
   throw invalidRequest(result.error);
 }

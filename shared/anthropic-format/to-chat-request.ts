@@ -1,6 +1,8 @@
 // An Anthropic Messages request → the OpenAI chat request the provider layer takes, for models that
-// are not Anthropic's own: system → a system message, tool_result blocks → tool messages, tool_use →
-// tool_calls, thinking blocks → thinking_blocks, images and PDFs → image_url / file parts.
+// are not Anthropic's own: system (top-level, or an entry in `messages`) → a system message,
+// tool_result blocks → tool messages, tool_use → tool_calls, thinking blocks → thinking_blocks,
+// images and PDFs → image_url / file parts, thinking and output_config → reasoning_effort and
+// response_format.
 import { GatewayError } from '../core/errors.ts';
 import type { ChatCompletionRequest, ChatMessage, ContentPart, FunctionTool, ThinkingBlock, ToolCall, ToolChoice } from '../openai/types.ts';
 import { THINKING_BUDGETS } from '../providers/anthropic/request.ts';
@@ -19,16 +21,16 @@ const KEPT = new Set<string>(['temperature', 'top_p', ...GATEWAY_FIELDS.filter((
 export function toChatRequest(request: MessagesRequest): ChatCompletionRequest {
   const chat: ChatCompletionRequest = { model: request.model, messages: [], max_tokens: request.max_tokens };
   for (const [key, value] of Object.entries(request)) if (KEPT.has(key) && value !== undefined) chat[key] = value;
-  if (request.system !== undefined) {
-    const text = typeof request.system === 'string' ? request.system : request.system.map((b) => b.text).join('\n');
-    if (text) chat.messages.push({ role: 'system', content: text });
-  }
-  request.messages.forEach((message, i) => chat.messages.push(...(message.role === 'user' ? userMessages : assistantMessages)(message.content, `messages[${i}].content`)));
+  if (request.system !== undefined) chat.messages.push(...systemMessages(request.system, 'system'));
+  request.messages.forEach((message, i) => chat.messages.push(...TURNS[message.role](message.content, `messages[${i}].content`)));
   if (request.stop_sequences?.length) chat.stop = request.stop_sequences;
-  if (request.tools?.length) chat.tools = request.tools.map((tool, i) => functionTool(tool, `tools[${i}]`));
+  const tools = (request.tools ?? []).flatMap((tool, i) => functionTools(tool, `tools[${i}]`));
+  if (tools.length) chat.tools = tools;
   if (request.tool_choice) Object.assign(chat, toolChoice(request.tool_choice));
-  const effort = reasoningEffort(request.thinking);
+  const effort = reasoningEffort(request.thinking, request.output_config?.effort);
   if (effort) chat.reasoning_effort = effort;
+  const format = request.output_config?.format;
+  if (format?.type === 'json_schema' && format.schema) chat.response_format = { type: 'json_schema', json_schema: { name: 'structured_output', schema: format.schema } };
   const user = request.metadata?.user_id;
   if (typeof user === 'string' && user) chat.user = user;
   if (request.stream) {
@@ -37,6 +39,25 @@ export function toChatRequest(request: MessagesRequest): ChatCompletionRequest {
     chat.stream_options = { include_usage: true };
   }
   return chat;
+}
+
+/** How each role's turn becomes chat messages. */
+const TURNS: Record<MessagesRequest['messages'][number]['role'], (content: string | AnthropicContentBlock[], at: string) => ChatMessage[]> = {
+  user: userMessages,
+  assistant: assistantMessages,
+  system: systemMessages,
+};
+
+/**
+ * The top-level system prompt, or a system entry inside `messages`: a system message at that point.
+ * Providers whose APIs take one system prompt merge them there, as the OpenAI format does for them.
+ */
+function systemMessages(content: string | AnthropicContentBlock[], at: string): ChatMessage[] {
+  const text = blocksOf(content).map((block, i) => {
+    if (block.type !== 'text') throw new GatewayError('invalid_request', `${at}[${i}]: system content takes text blocks only, not "${block.type}".`, { param: `${at}[${i}]` });
+    return String(block['text'] ?? '');
+  }).join('\n');
+  return text ? [{ role: 'system', content: text }] : [];
 }
 
 function blocksOf(content: string | AnthropicContentBlock[]): AnthropicContentBlock[] {
@@ -49,8 +70,8 @@ function userMessages(content: string | AnthropicContentBlock[], at: string): Ch
   const parts: ContentPart[] = [];
   blocksOf(content).forEach((block, i) => {
     if (block.type === 'tool_result') {
-      const result = block as { tool_use_id: string; content?: string | AnthropicContentBlock[]; is_error?: boolean };
-      const text = typeof result.content === 'string' ? result.content : (result.content ?? []).map((b) => (b.type === 'text' ? String(b['text']) : '')).join('');
+      const result = block as { tool_use_id: string; content?: unknown; is_error?: boolean };
+      const text = toolResultText(result.content, `${at}[${i}].content`);
       tools.push({ role: 'tool', tool_call_id: result.tool_use_id, content: result.is_error ? `Error: ${text}` : text });
     } else {
       parts.push(contentPart(block, `${at}[${i}]`));
@@ -60,6 +81,17 @@ function userMessages(content: string | AnthropicContentBlock[], at: string): Ch
   const onlyText = parts.every((p) => p.type === 'text' && !('cache_control' in p));
   const user: ChatMessage = { role: 'user', content: onlyText ? parts.map((p) => (p as { text: string }).text).join('') : parts };
   return [...tools, user];
+}
+
+/** A tool_result's content as the text of a tool message: a string, or the text blocks of an array. */
+function toolResultText(content: unknown, at: string): string {
+  if (content === undefined || content === null) return '';
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) throw new GatewayError('invalid_request', `${at}: a tool_result's content must be a string or an array of content blocks.`, { param: at });
+  return content.map((b: unknown) => {
+    const item = b as { type?: unknown; text?: unknown } | null;
+    return item && typeof item === 'object' && item.type === 'text' ? String(item.text) : '';
+  }).join('');
 }
 
 function contentPart(block: AnthropicContentBlock, at: string): ContentPart {
@@ -101,15 +133,21 @@ function assistantMessages(content: string | AnthropicContentBlock[], at: string
   return [message];
 }
 
-function functionTool(given: NonNullable<MessagesRequest['tools']>[number], at: string): FunctionTool {
+/**
+ * A client tool as a function. Anthropic's tool search (`tool_search_tool_*`) is left out: without it
+ * the deferred tools (`defer_loading`) are simply offered up front, which is what it would find.
+ * Other server tools (web_search_20250305, bash_20250124, ...) carry a versioned type; only Anthropic runs them.
+ */
+function functionTools(given: NonNullable<MessagesRequest['tools']>[number], at: string): FunctionTool[] {
   const tool = given as Record<string, unknown>;
-  // Server tools (web_search_20250305, bash_20250124, ...) carry a versioned type; only Anthropic runs them.
-  if (tool['type'] !== undefined && tool['type'] !== 'custom') {
-    throw new GatewayError('invalid_request', `${at}: the server tool "${String(tool['type'])}" only runs on Anthropic models.`, { param: at });
+  const type = tool['type'];
+  if (typeof type === 'string' && type.startsWith('tool_search_tool')) return [];
+  if (type !== undefined && type !== 'custom') {
+    throw new GatewayError('invalid_request', `${at}: the server tool "${String(type)}" only runs on Anthropic models.`, { param: at });
   }
   const fn: FunctionTool['function'] = { name: String(tool['name']), parameters: (tool['input_schema'] as Record<string, unknown> | undefined) ?? { type: 'object', properties: {} } };
   if (typeof tool['description'] === 'string') fn.description = tool['description'];
-  return { type: 'function', function: fn };
+  return [{ type: 'function', function: fn }];
 }
 
 function toolChoice(choice: AnthropicToolChoice): { tool_choice: ToolChoice; parallel_tool_calls?: boolean } {
@@ -120,8 +158,13 @@ function toolChoice(choice: AnthropicToolChoice): { tool_choice: ToolChoice; par
   return { tool_choice: chosen, ...parallel };
 }
 
-/** The inverse of Tollgate's reasoning_effort → budget mapping (THINKING_BUDGETS), so a round trip keeps the level. */
-function reasoningEffort(thinking: MessagesRequest['thinking']): ChatCompletionRequest['reasoning_effort'] {
+/**
+ * Enabled thinking: the inverse of Tollgate's reasoning_effort → budget mapping (THINKING_BUDGETS), so a
+ * round trip keeps the level. Adaptive thinking: `output_config.effort` (Anthropic's `max` is the most
+ * OpenAI's scale has, `high`), else `medium`, as LiteLLM maps it.
+ */
+function reasoningEffort(thinking: MessagesRequest['thinking'], effort: string | undefined): ChatCompletionRequest['reasoning_effort'] {
+  if (thinking?.type === 'adaptive') return effort === 'low' || effort === 'medium' || effort === 'high' ? effort : effort === 'max' ? 'high' : 'medium';
   if (thinking?.type !== 'enabled') return undefined;
   const budget = Number(thinking['budget_tokens']) || 0;
   return budget >= THINKING_BUDGETS.high ? 'high' : budget >= THINKING_BUDGETS.medium ? 'medium' : 'low';

@@ -1,11 +1,11 @@
 // The one request handler: plain request in, response out. Adapters (local server, Lambda) own the
 // I/O; everything else happens here or in the routes it dispatches to.
 import { randomUUID } from 'node:crypto';
-import { createAuthenticate, maskKeysInPath, type Authenticate, type AuthOptions } from './auth.ts';
+import { createAuthenticate, maskKeysInPath, type AuthOptions } from './auth.ts';
 import { asGatewayError, GatewayError } from './errors.ts';
 import type { Log } from './log.ts';
 import { RouteTable } from './route-table.ts';
-import type { AfterResponseHook, GatewayRequest, GatewayResponse, Reply, RequestContext } from './types.ts';
+import type { AfterResponseHook, GatewayRequest, GatewayResponse, Reply, RequestContext, Route } from './types.ts';
 
 export interface GatewayOptions extends AuthOptions {
   routes: RouteTable;
@@ -23,18 +23,23 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     async handle(request) {
       const { ctx, abort, hooks } = newContext(request, options.log);
+      let route: Route | undefined;
       let reply: Reply;
       try {
-        reply = await dispatch(request, ctx, options.routes, authenticate);
+        const match = routeOf(request, options.routes);
+        route = match.route;
+        ctx.identity = await authenticate(request, ctx, route.auth);
+        reply = await route.handle(request, ctx, match.params);
       } catch (error) {
-        reply = errorReply(ctx, asGatewayError(error));
+        // Once the route is known, its errors (authentication's too) are written in its format.
+        reply = errorReply(ctx, asGatewayError(error), route?.errorBody);
       }
       return respond(request, ctx, reply, abort, [...hooks, ...(options.afterResponse ?? [])]);
     },
   };
 }
 
-async function dispatch(request: GatewayRequest, ctx: RequestContext, routes: RouteTable, authenticate: Authenticate): Promise<Reply> {
+function routeOf(request: GatewayRequest, routes: RouteTable): { route: Route; params: Record<string, string> } {
   const match = routes.match(request.method, request.path);
   if (match.kind === 'none') {
     throw new GatewayError('route_not_found', `No route ${request.method} ${request.path}. Chat is POST /v1/chat/completions; models are GET /v1/models.`);
@@ -42,8 +47,7 @@ async function dispatch(request: GatewayRequest, ctx: RequestContext, routes: Ro
   if (match.kind === 'wrong_method') {
     throw new GatewayError('method_not_allowed', `${request.path} takes ${match.allowed.join(', ')}, not ${request.method}.`);
   }
-  ctx.identity = await authenticate(request, ctx, match.route.auth);
-  return match.route.handle(request, ctx, match.params);
+  return match;
 }
 
 function newContext(request: GatewayRequest, log: Log) {
@@ -70,12 +74,12 @@ function newContext(request: GatewayRequest, log: Log) {
   return { ctx, abort, hooks };
 }
 
-export function errorReply(ctx: RequestContext, error: GatewayError): Reply {
+export function errorReply(ctx: RequestContext, error: GatewayError, body: NonNullable<Route['errorBody']> = (e) => e.toJSON()): Reply {
   ctx.error = error;
   if (error.kind === 'internal') ctx.log.error('internal error', { requestId: ctx.requestId, error: String(error.cause ?? error) });
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (error.retryAfter !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfter));
-  return { status: error.status, headers, body: JSON.stringify(error.toJSON()) };
+  return { status: error.status, headers, body: JSON.stringify(body(error)) };
 }
 
 function respond(request: GatewayRequest, ctx: RequestContext, reply: Reply, abort: () => void, hooks: AfterResponseHook[]): GatewayResponse {
@@ -83,11 +87,17 @@ function respond(request: GatewayRequest, ctx: RequestContext, reply: Reply, abo
   ctx.status ??= status;
   const headers = { ...ctx.responseHeaders, ...reply.headers };
   headers['content-type'] ??= typeof reply.body === 'string' ? 'application/json' : 'text/event-stream';
-  const body = typeof reply.body === 'string' ? reply.body : abortWhenAbandoned(reply.body, abort);
+  const body = request.method === 'HEAD' ? headBody(reply.body, abort) : typeof reply.body === 'string' ? reply.body : abortWhenAbandoned(reply.body, abort);
 
   let finished: Promise<void> | undefined;
   const done = () => (finished ??= runHooks(request, ctx, hooks));
   return { status, headers, body, done };
+}
+
+/** A HEAD answer is the GET answer's status and headers only; a stream it would have sent is never started. */
+function headBody(body: Reply['body'], abort: () => void): string {
+  if (typeof body !== 'string') abort();
+  return '';
 }
 
 /** A consumer that stops early (client gone, Lambda stream destroyed) aborts the upstream call too. */

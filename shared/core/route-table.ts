@@ -29,7 +29,9 @@ export class RouteTable {
     return this;
   }
 
-  match(method: string, path: string): RouteMatch {
+  /** HEAD is answered by the GET route (the gateway sends its headers without the body). */
+  match(requestMethod: string, path: string): RouteMatch {
+    const method = requestMethod === 'HEAD' ? 'GET' : requestMethod;
     const normalized = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
     const byMethod = this.exact.get(normalized);
     if (byMethod) {

@@ -99,6 +99,8 @@ export interface Route {
   paths: string[];
   auth: RouteAuth;
   handle(request: GatewayRequest, ctx: RequestContext, params: Record<string, string>): Promise<Reply>;
+  /** How this route's errors are written, authentication's included; OpenAI's shape when unset. */
+  errorBody?: (error: GatewayError) => unknown;
 }
 
 /** Turns a presented key into an identity, or undefined when it is not theirs to judge. */

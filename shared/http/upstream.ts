@@ -27,6 +27,8 @@ export interface UpstreamResponse {
   body: UpstreamBody;
   /** Non-streams: fires when the whole exchange has taken longer than its timeout, body reading included. */
   deadline?: AbortSignal;
+  /** The provider's error mapping, for an error that comes inside this 2xx answer. */
+  mapError: UpstreamErrorMapper;
 }
 
 /** Turns an upstream's non-2xx answer into the gateway's error; each provider knows its error body. */
@@ -53,14 +55,39 @@ export async function callUpstream(upstream: UpstreamRequest, mapError: Upstream
   } catch (error) {
     throw connectionError(error, upstream, deadline);
   }
-  if (response.statusCode >= 200 && response.statusCode < 300) {
-    return { status: response.statusCode, headers: response.headers, body: response.body, deadline };
+  if (response.statusCode < 200 || response.statusCode >= 300) {
+    const text = await readCapped(response.body).catch(() => '');
+    throw mapError(response.statusCode, text, response.headers);
   }
-  const text = await readCapped(response.body).catch(() => '');
-  throw mapError(response.statusCode, text, response.headers);
+  // A stream asked for and a JSON body answered: an error sent with a 200 (OpenRouter, proxies) instead of events.
+  if (upstream.stream && /json/i.test(headerValue(response.headers, 'content-type') ?? '')) {
+    const text = await readCapped(response.body).catch(() => '');
+    if (isErrorBody(parsedOrUndefined(text))) throw mapError(response.statusCode, text, response.headers);
+    throw new GatewayError('upstream_error', `The upstream answered a streaming request with a JSON body (${text.length} bytes) instead of events.`);
+  }
+  return { status: response.statusCode, headers: response.headers, body: response.body, deadline, mapError };
 }
 
-/** Reads a whole non-streamed upstream body as JSON, mapping timeouts and cut connections. */
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a parsed answer is an error body (`{"error": ...}`, also as Google's one-element array) rather than what was asked for. */
+function isErrorBody(value: unknown): boolean {
+  const body = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  if (!body || typeof body !== 'object') return false;
+  const error = (body as { error?: unknown }).error;
+  return (typeof error === 'object' && error !== null) || (typeof error === 'string' && error !== '');
+}
+
+/**
+ * Reads a whole non-streamed upstream body as a JSON object, mapping timeouts and cut connections; an
+ * error body sent with a 2xx status is the provider's error, not an answer.
+ */
 export async function readJson(response: UpstreamResponse, upstream: UpstreamRequest): Promise<unknown> {
   let text: string;
   try {
@@ -68,11 +95,16 @@ export async function readJson(response: UpstreamResponse, upstream: UpstreamReq
   } catch (error) {
     throw connectionError(error, upstream, response.deadline);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new GatewayError('upstream_error', `The upstream answered with a body that is not JSON (${text.length} bytes).`);
   }
+  if (isErrorBody(value)) throw response.mapError(response.status, text, response.headers);
+  // Every answer the providers read is an object; `null`, a number or a list is not an answer.
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GatewayError('upstream_error', `The upstream answered with JSON that is not an object (${text.length} bytes).`);
+  return value;
 }
 
 /** Maps what undici throws while connecting or reading into timeout (408), client abort, or 502. */

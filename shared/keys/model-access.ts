@@ -1,7 +1,7 @@
 // Which models a caller may use: the one check every model route makes before any upstream call,
 // and the filter the model lists apply. Order (after the key, team and user checks of authentication):
 // blocked end user → 401; unknown model → 400 naming only the models the caller may use; a model
-// outside the key's or its team's `models` → 401.
+// outside the key's, its team's or its user's `models` → 401.
 import { GatewayError } from '../core/errors.ts';
 import type { Identity, RequestContext } from '../core/types.ts';
 import type { Services } from '../services.ts';
@@ -11,7 +11,7 @@ import { itemKeys } from '../store/table.ts';
 /** LiteLLM's names for "no restriction" in a `models` list. */
 const ALL_MODELS = new Set(['all-proxy-models', '*']);
 
-/** Whether a `models` list (a key's or a team's) lets its holder call `model`. */
+/** Whether a `models` list (a key's, a team's or a user's) lets its holder call `model`. */
 export function permits(models: readonly string[] | undefined, model: string): boolean {
   return !models || models.length === 0 || models.includes(model) || models.some((m) => ALL_MODELS.has(m));
 }
@@ -19,7 +19,7 @@ export function permits(models: readonly string[] | undefined, model: string): b
 /** The model names (from `names`) this caller may call. */
 export function allowedModels(identity: Identity | undefined, names: string[]): string[] {
   if (identity?.kind !== 'virtual_key') return names;
-  return names.filter((name) => permits(identity.models, name) && permits(identity.team?.models, name));
+  return names.filter((name) => permits(identity.models, name) && permits(identity.team?.models, name) && permits(identity.user?.models, name));
 }
 
 /**
@@ -45,5 +45,8 @@ export async function authorizeModel(ctx: RequestContext, services: Services, mo
   }
   if (!permits(identity.team?.models, model)) {
     throw new GatewayError('team_model_access_denied', `team not allowed to access model. This team can only access models=${JSON.stringify(identity.team!.models)}. Tried to access ${model}.`, { param: 'model' });
+  }
+  if (!permits(identity.user?.models, model)) {
+    throw new GatewayError('user_model_access_denied', `user not allowed to access model. User ${identity.user!.user_id} can only access models=${JSON.stringify(identity.user!.models)}. Tried to access ${model}.`, { param: 'model' });
   }
 }

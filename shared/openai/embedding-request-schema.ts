@@ -17,7 +17,7 @@ const embeddingRequestSchema = z.looseObject({
   ], { error: INPUT_HINT }),
   encoding_format: z.enum(['float', 'base64'], { error: 'encoding_format must be "float" or "base64"' }).optional(),
   dimensions: z.number({ error: 'dimensions must be a positive whole number' }).int('dimensions must be a positive whole number').positive('dimensions must be a positive whole number').optional(),
-  user: z.string().optional(),
+  user: z.string().nullish().transform((user) => user ?? undefined),
 });
 
 export function parseEmbeddingRequest(body: unknown): EmbeddingRequest {

@@ -20,6 +20,23 @@ export class Pricer {
     return this.prices.get(deployment.id);
   }
 
+  /**
+   * The most tokens the deployment's model can write: `model_info.max_output_tokens` (or LiteLLM's
+   * older `max_tokens`) from the config, else the price table's; undefined when neither knows.
+   */
+  maxOutputTokens(deployment: Deployment): number | undefined {
+    const configured = deployment.modelInfo['max_output_tokens'] ?? deployment.modelInfo['max_tokens'];
+    if (typeof configured === 'number' && configured > 0) return configured;
+    return this.priceOf(deployment)?.max_output_tokens;
+  }
+
+  /** Whether the deployment's model reasons (`model_info.supports_reasoning`, else the price table's); false when unknown. */
+  supportsReasoning(deployment: Deployment): boolean {
+    const configured = deployment.modelInfo['supports_reasoning'];
+    if (typeof configured === 'boolean') return configured;
+    return this.priceOf(deployment)?.supports_reasoning === true;
+  }
+
   costOf(deployment: Deployment, usage: Usage): RequestCost {
     const price = this.priceOf(deployment);
     if (!price) {

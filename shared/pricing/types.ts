@@ -7,6 +7,8 @@ export interface ModelPrice {
   max_input_tokens?: number;
   max_output_tokens?: number;
   mode?: 'chat' | 'embedding';
+  /** The model takes reasoning_effort (OpenAI) or thinking (Claude, Gemini). */
+  supports_reasoning?: boolean;
 }
 
 /** What one request cost: what the provider charges, and what the caller is charged (with margin). */

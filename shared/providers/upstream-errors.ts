@@ -1,10 +1,15 @@
 // One mapping from an upstream failure (status + the provider's message) to the gateway's error
 // vocabulary. Providers only extract their message, code and retry hint; the judgement lives here.
+// An error that comes inside a 2xx answer (a 200 whose body is `{"error": ...}`, or an error event in
+// a stream) is judged by the status its code or type stands for, else as a 502.
+import type * as z from 'zod';
 import { GatewayError, type ErrorKind } from '../core/errors.ts';
+import { issuePath } from '../core/invalid-request.ts';
 import { headerValue, type UpstreamResponse } from '../http/upstream.ts';
 
 export interface UpstreamFailure {
   provider: string;
+  /** The answer's HTTP status; 2xx for an error inside a successful answer. */
   status: number;
   message: string;
   /** The provider's own error code or type, e.g. `context_length_exceeded`, `overloaded_error`. */
@@ -17,10 +22,34 @@ export interface UpstreamFailure {
 const CONTEXT_WINDOW = /context[ _-]?(length|window)|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length of (the )?(messages|prompt)|exceeds the maximum number of tokens/i;
 const CONTENT_POLICY = /content[ _-]?(policy|filter|management)|responsibleaipolicyviolation|safety system|flagged/i;
 
+/** The status an error code or type stands for: OpenAI's and Anthropic's types and codes, google.rpc's names. */
+const STATUS_BY_ERROR_CODE: Record<string, number> = {
+  invalid_request_error: 400, context_length_exceeded: 400, invalid_argument: 400, failed_precondition: 400, out_of_range: 400,
+  authentication_error: 401, invalid_api_key: 401, unauthenticated: 401,
+  billing_error: 402,
+  permission_error: 403, permission_denied: 403,
+  not_found_error: 404, model_not_found: 404, not_found: 404,
+  request_too_large: 413,
+  rate_limit_error: 429, rate_limit_exceeded: 429, insufficient_quota: 429, resource_exhausted: 429,
+  api_error: 500, server_error: 500, internal: 500,
+  unavailable: 503,
+  timeout_error: 504, deadline_exceeded: 504,
+  overloaded_error: 529,
+};
+
+/** The HTTP status an error's code says (a status number, or a name above); undefined if it says none. */
+export function statusOfErrorCode(code: string | undefined): number | undefined {
+  if (code === undefined) return undefined;
+  const number = /^[45]\d\d$/.test(code) ? Number(code) : undefined;
+  return number ?? STATUS_BY_ERROR_CODE[code.toLowerCase()];
+}
+
 export function upstreamError(failure: UpstreamFailure): GatewayError {
-  const hint = `${failure.code ?? ''} ${failure.message}`;
-  const kind = classify(failure.status, hint);
-  const message = `${failure.provider} error (${failure.status}): ${redact(failure.message, failure.secrets)}`;
+  const inSuccess = failure.status >= 200 && failure.status < 300;
+  const said = inSuccess ? statusOfErrorCode(failure.code) : failure.status;
+  const status = said ?? 502;
+  const kind = classify(status, `${failure.code ?? ''} ${failure.message}`);
+  const message = `${failure.provider} error (${said ?? `in a ${failure.status} answer`}): ${redact(failure.message, failure.secrets)}`;
   return new GatewayError(kind, message, { retryAfter: failure.retryAfterSeconds });
 }
 
@@ -77,4 +106,15 @@ export function parseErrorBody(text: string): { message: string; code?: string }
 
 function stringOr(value: unknown): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/**
+ * An upstream's answer checked against what the gateway reads of it (a zod schema per provider
+ * family): a field of the wrong type is the upstream's 502 naming the field, not a crash further on.
+ */
+export function checkedAnswer<T>(schema: z.ZodType, answer: unknown, provider: string, what: string): T {
+  const result = schema.safeParse(answer);
+  if (result.success) return answer as T;
+  const issue = result.error.issues[0]!;
+  throw new GatewayError('upstream_error', `${provider} answered with something that is not ${what}: \`${issuePath(issue) || 'the answer'}\` ${issue.message}.`);
 }

@@ -8,10 +8,9 @@ import { anthropicEvent } from '../anthropic-format/sse.ts';
 import { toAnthropicEvents } from '../anthropic-format/stream-events.ts';
 import { toAnthropicMessage } from '../anthropic-format/to-message.ts';
 import { asGatewayError } from '../core/errors.ts';
-import { errorReply } from '../core/gateway.ts';
 import { parseJsonObject } from '../core/json-body.ts';
 import { SSE_HEADERS } from '../core/sse.ts';
-import type { GatewayRequest, Reply, RequestContext, Route } from '../core/types.ts';
+import type { Reply, RequestContext, Route } from '../core/types.ts';
 import type { SseEvent } from '../http/sse-events.ts';
 import { endUserOf } from '../keys/end-user.ts';
 import { authorizeModel } from '../keys/model-access.ts';
@@ -23,7 +22,7 @@ import type { AnthropicUsage } from '../providers/anthropic/types.ts';
 import { mergeUsage, toUsage } from '../providers/anthropic/usage.ts';
 import { routeCountTokens, routeMessages } from '../routing/route-messages.ts';
 import type { Services } from '../services.ts';
-import { messagesCall, type ModelCall } from '../spend/model-calls.ts';
+import { countTokensCall, messagesCall, type ModelCall } from '../spend/model-calls.ts';
 import { deploymentHeaders } from './deployment-headers.ts';
 
 export function messagesRoutes(services: Services): Route[] {
@@ -32,7 +31,8 @@ export function messagesRoutes(services: Services): Route[] {
       method: 'POST',
       paths: ['/v1/messages', '/messages'],
       auth: 'caller',
-      handle: inAnthropicShape(async (request, ctx) => {
+      errorBody: anthropicErrorBody,
+      async handle(request, ctx) {
         const body = parseMessagesRequest(parseJsonObject(request.body));
         const endUser = endUserOf(request.headers, body.metadata?.user_id);
         await authorizeModel(ctx, services, body.model, endUser);
@@ -52,32 +52,23 @@ export function messagesRoutes(services: Services): Route[] {
         if (chat.stream) return { headers: { ...deploymentHeaders(ctx), ...SSE_HEADERS }, body: translatedStream(chat.chunks, ctx, usage, model) };
         const cost = usage.record(chat.completion.usage, completionText(chat.completion));
         return reply(ctx, cost, toAnthropicMessage(chat.completion, model));
-      }),
+      },
     },
     {
       method: 'POST',
       paths: ['/v1/messages/count_tokens', '/messages/count_tokens'],
       auth: 'caller',
-      handle: inAnthropicShape(async (request, ctx) => {
+      errorBody: anthropicErrorBody,
+      async handle(request, ctx) {
         const body = parseMessagesRequest(parseJsonObject(request.body), { countTokens: true });
-        await authorizeModel(ctx, services, body.model, endUserOf(request.headers, body.metadata?.user_id));
+        const endUser = endUserOf(request.headers, body.metadata?.user_id);
+        await authorizeModel(ctx, services, body.model, endUser);
+        await services.spend?.admit(ctx, services, countTokensCall(body, endUser));
         const { input_tokens, estimated } = await routeCountTokens(body, ctx, services, request.headers['anthropic-beta']);
         return { headers: { ...deploymentHeaders(ctx), 'x-tollgate-token-count': estimated ? 'estimated' : 'provider' }, body: JSON.stringify({ input_tokens }) };
-      }),
+      },
     },
   ];
-}
-
-/** Errors before the first byte in Anthropic's shape, with the status, headers and logging of any other. */
-function inAnthropicShape(handle: (request: GatewayRequest, ctx: RequestContext) => Promise<Reply>): Route['handle'] {
-  return async (request, ctx) => {
-    try {
-      return await handle(request, ctx);
-    } catch (error) {
-      const failure = asGatewayError(error);
-      return { ...errorReply(ctx, failure), body: JSON.stringify(anthropicErrorBody(failure)) };
-    }
-  };
 }
 
 async function reply(ctx: RequestContext, cost: RequestCost | undefined, message: unknown): Promise<Reply> {

@@ -7,6 +7,7 @@ import type { Services } from '../services.ts';
 import { attemptChat, type CommittedChat } from './chat-attempt.ts';
 import { estimatePromptTokens } from './prompt-size.ts';
 import { authorizeRequestFallbacks } from './fallback-access.ts';
+import { clampMaxTokens } from './max-tokens.ts';
 import { routingOptions } from './request-options.ts';
 
 /** Answers carry the model name the client asked for, after a fallback too; x-tollgate-model-id says which deployment answered. */
@@ -15,6 +16,9 @@ export async function routeChat(body: ChatCompletionRequest, ctx: RequestContext
   const options = routingOptions(body, body.model);
   await authorizeRequestFallbacks(options, ctx, services);
   const request = { model: body.model, promptTokens: estimatePromptTokens(body.messages), options };
-  const routed = await services.router.route(request, ctx, (deployment) => attemptChat(body, deployment, ctx, services.providers, services.config.dropParams));
+  const routed = await services.router.route(request, ctx, (deployment) => {
+    const clamped = clampMaxTokens(body, services.pricer.maxOutputTokens(deployment), ctx);
+    return attemptChat(clamped, deployment, ctx, services.providers, services.config.dropParams);
+  });
   return routed.value;
 }

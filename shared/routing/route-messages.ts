@@ -13,6 +13,7 @@ import { withoutGatewayFields } from '../providers/params.ts';
 import type { Services } from '../services.ts';
 import { afterFirstChunk, attemptChat, type CommittedChat } from './chat-attempt.ts';
 import { authorizeRequestFallbacks } from './fallback-access.ts';
+import { clampMaxTokens } from './max-tokens.ts';
 import { estimatePromptTokens } from './prompt-size.ts';
 import { routingOptions } from './request-options.ts';
 import type { RouteRequest } from './router.ts';
@@ -25,10 +26,12 @@ export type MessagesAttempt =
 export async function routeMessages(body: MessagesRequest, ctx: RequestContext, services: Services, beta?: string): Promise<MessagesAttempt> {
   let translated: ChatCompletionRequest | undefined;
   const routed = await services.router.route(await routeRequest(body, ctx, services), ctx, async (deployment): Promise<MessagesAttempt> => {
-    if (deployment.provider === ANTHROPIC) return { format: 'anthropic', answer: await passthrough(body, deployment, ctx, beta) };
+    const maxOutput = services.pricer.maxOutputTokens(deployment);
+    if (deployment.provider === ANTHROPIC) return { format: 'anthropic', answer: await passthrough(clampMaxTokens(body, maxOutput, ctx), deployment, ctx, beta) };
     // Translated once, on the first deployment that needs it: a passthrough never does.
     const request = (translated ??= toChatRequest(body));
-    return { format: 'openai', chat: await attemptChat(request, deployment, ctx, services.providers, services.config.dropParams), request };
+    const sent = clampMaxTokens(withReasoningIfTaken(request, services.pricer.supportsReasoning(deployment)), maxOutput, ctx);
+    return { format: 'openai', chat: await attemptChat(sent, deployment, ctx, services.providers, services.config.dropParams), request };
   });
   return routed.value;
 }
@@ -64,6 +67,17 @@ async function passthrough(body: MessagesRequest, deployment: Deployment, ctx: R
     return answer;
   }
   return { stream: true, events: await afterFirstChunk(answer.events, ctx) };
+}
+
+/**
+ * The reasoning_effort translated from `thinking` is the client's wish for a Claude model (Claude Code
+ * asks for adaptive thinking on every request); a model that does not reason refuses the parameter,
+ * so it is sent only to models known to take it.
+ */
+function withReasoningIfTaken(request: ChatCompletionRequest, reasons: boolean): ChatCompletionRequest {
+  if (reasons || request.reasoning_effort === undefined) return request;
+  const { reasoning_effort: _dropped, ...rest } = request;
+  return rest;
 }
 
 /** Gateway-only fields go; `metadata` stays, since on this API it is Anthropic's own ({user_id}). */

@@ -4,7 +4,8 @@
 // by_entity index (`entity` = `spend_log#<UTC day>`, `created_at` = start time), and expire after the
 // retention period through the table's `ttl`.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { keyFits } from '../store/limits.ts';
 import { ENTITY_INDEX, itemKeys } from '../store/table.ts';
 import { UpdateExpression } from './update-expression.ts';
 
@@ -53,7 +54,21 @@ export interface SpendLogFilter {
   team_id?: string;
   user?: string;
   end_user?: string;
+  status?: string;
+  model?: string;
+  model_id?: string;
+  model_group?: string;
+  /** Part of `key_alias` (LiteLLM matches aliases partially). */
+  key_alias?: string;
+  /** Inclusive bounds of `spend`. */
+  min_spend?: number;
+  max_spend?: number;
 }
+
+/** Fields a filter compares for equality. */
+const EQUAL_FIELDS = ['api_key', 'team_id', 'user', 'end_user', 'status', 'model', 'model_id', 'model_group'] as const;
+
+export type LedgerOrder = 'newest' | 'oldest';
 
 export class Ledger {
   constructor(private readonly client: DynamoDBDocumentClient, private readonly table: string, private readonly retentionMs: number | undefined) {}
@@ -91,41 +106,98 @@ export class Ledger {
   }
 
   async get(requestId: string, now: number): Promise<SpendLog | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: itemKeys.spendLog(requestId) }));
+    const key = itemKeys.spendLog(requestId);
+    if (!keyFits(key.pk)) return undefined;
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: key }));
     return Item && !expired(Item, now) ? toLog(Item) : undefined;
   }
 
-  /** Records in the range matching the filters, newest first. One query per UTC day of the range. */
+  /** Every record in the range matching the filter, newest first. */
   async list(filter: SpendLogFilter, now: number): Promise<SpendLog[]> {
     const logs: SpendLog[] = [];
-    const days = Math.floor(Date.parse(filter.to) / DAY_MS) - Math.floor(Date.parse(filter.from) / DAY_MS);
-    for (let day = 0; day <= days; day++) {
-      // The expression builder's placeholders serve the query too: key condition plus filters.
-      const expression = new UpdateExpression();
-      const keyCondition = `${expression.name('entity')} = ${expression.value(dayEntity(Date.parse(filter.to) - day * DAY_MS))}`
-        + ` AND ${expression.name('created_at')} BETWEEN ${expression.value(filter.from)} AND ${expression.value(filter.to)}`;
-      for (const field of ['api_key', 'team_id', 'user', 'end_user'] as const) {
-        if (filter[field] !== undefined) expression.when(`${expression.name(field)} = ${expression.value(filter[field])}`);
-      }
-      const { ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = expression.toInput();
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(new QueryCommand({
-          TableName: this.table,
-          IndexName: ENTITY_INDEX,
-          KeyConditionExpression: keyCondition,
-          FilterExpression: ConditionExpression,
-          ExpressionAttributeNames,
-          ExpressionAttributeValues,
-          ScanIndexForward: false,
-          ExclusiveStartKey: start,
-        }));
-        for (const item of page.Items ?? []) if (!expired(item, now)) logs.push(toLog(item));
-        start = page.LastEvaluatedKey;
-      } while (start);
+    for await (const log of this.records(filter, now, 'newest')) logs.push(log);
+    return logs;
+  }
+
+  /** `limit` records after the first `offset`, in `order` of start time: reads no further than it needs. */
+  async page(filter: SpendLogFilter, now: number, offset: number, limit: number, order: LedgerOrder = 'newest'): Promise<SpendLog[]> {
+    const logs: SpendLog[] = [];
+    let skipped = 0;
+    for await (const log of this.records(filter, now, order)) {
+      if (skipped < offset) skipped++;
+      else logs.push(log);
+      if (logs.length >= limit) break;
     }
     return logs;
   }
+
+  /** How many records match, counted by DynamoDB (no records are sent). */
+  async count(filter: SpendLogFilter, now: number): Promise<number> {
+    let total = 0;
+    for (const day of days(filter, 'newest')) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(new QueryCommand({ ...this.dayQuery(filter, day, now, 'newest'), Select: 'COUNT', ExclusiveStartKey: start }));
+        total += page.Count ?? 0;
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    return total;
+  }
+
+  /** The matching records one at a time, one query per UTC day of the range, in `order` of start time. */
+  private async *records(filter: SpendLogFilter, now: number, order: LedgerOrder): AsyncGenerator<SpendLog> {
+    for (const day of days(filter, order)) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(new QueryCommand({ ...this.dayQuery(filter, day, now, order), ExclusiveStartKey: start }));
+        for (const item of page.Items ?? []) yield toLog(item);
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+  }
+
+  private dayQuery(filter: SpendLogFilter, day: number, now: number, order: LedgerOrder): QueryCommandInput {
+    // The expression builder's placeholders serve the query too: key condition plus filters.
+    const expression = new UpdateExpression();
+    const keyCondition = `${expression.name('entity')} = ${expression.value(dayEntity(day))}`
+      + ` AND ${expression.name('created_at')} BETWEEN ${expression.value(filter.from)} AND ${expression.value(filter.to)}`;
+    // DynamoDB deletes expired items late, dynalite never: they are left out here.
+    expression.when(`attribute_not_exists(${expression.name('ttl')}) OR ${expression.name('ttl')} > ${expression.value(now / 1000)}`);
+    for (const field of EQUAL_FIELDS) {
+      if (filter[field] !== undefined) expression.when(`${expression.name(field)} = ${expression.value(filter[field])}`);
+    }
+    if (filter.key_alias !== undefined) expression.when(`contains(${expression.name('key_alias')}, ${expression.value(filter.key_alias)})`);
+    if (filter.min_spend !== undefined) expression.when(`${expression.name('spend')} >= ${expression.value(filter.min_spend)}`);
+    if (filter.max_spend !== undefined) expression.when(`${expression.name('spend')} <= ${expression.value(filter.max_spend)}`);
+    const { ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = expression.toInput();
+    return {
+      TableName: this.table,
+      IndexName: ENTITY_INDEX,
+      KeyConditionExpression: keyCondition,
+      FilterExpression: ConditionExpression,
+      ExpressionAttributeNames,
+      ExpressionAttributeValues,
+      ScanIndexForward: order === 'oldest',
+    };
+  }
+}
+
+/** The filter judged on one record in memory, as the query judges it (a record read by its request id). */
+export function matchesFilter(log: SpendLog, filter: SpendLogFilter): boolean {
+  return log.startTime >= filter.from && log.startTime <= filter.to
+    && EQUAL_FIELDS.every((field) => filter[field] === undefined || log[field] === filter[field])
+    && (filter.key_alias === undefined || (log.key_alias ?? '').includes(filter.key_alias))
+    && (filter.min_spend === undefined || log.spend >= filter.min_spend)
+    && (filter.max_spend === undefined || log.spend <= filter.max_spend);
+}
+
+/** A time in each UTC day of the range, newest or oldest first. */
+function days(filter: SpendLogFilter, order: LedgerOrder): number[] {
+  const first = Math.floor(Date.parse(filter.from) / DAY_MS);
+  const last = Math.floor(Date.parse(filter.to) / DAY_MS);
+  const all = Array.from({ length: last - first + 1 }, (_, i) => (first + i) * DAY_MS);
+  return order === 'newest' ? all.reverse() : all;
 }
 
 function dayEntity(ms: number): string {

@@ -132,15 +132,24 @@ function planHold(meter: Meter, state: Fields, now: number, window: number, wors
   const { before, current } = planHolds(meter.prefix, state, window, calendar.period(budgetDuration, now), update, change);
   if (current) {
     const c = (name: string) => update.name(counter(meter.prefix, name));
-    if (maxBudget !== undefined) update.when(`${c('budget_committed')} <= ${update.value(usd(maxBudget - worst))}`);
+    if (maxBudget !== undefined) update.when(worst > 0 ? `${c('budget_committed')} <= ${update.value(usd(maxBudget - worst))}` : `${c('budget_committed')} < ${update.value(maxBudget)}`);
     if (maxParallel !== undefined) update.when(`${c('parallel_requests')} < ${update.value(maxParallel)}`);
   }
   // The same comparisons as the write's conditions, so both judge alike.
-  if (maxBudget !== undefined && before.budget_committed > usd(maxBudget - worst)) {
+  if (maxBudget !== undefined && !fitsBudget(before.budget_committed, maxBudget, worst)) {
     return { meter, limit: 'budget', current: Math.min(before.budget_committed, maxBudget), max: maxBudget };
   }
   if (maxParallel !== undefined && before.parallel_requests + 1 > maxParallel) return { meter, limit: 'parallel', current: before.parallel_requests, max: maxParallel };
   return undefined;
+}
+
+/**
+ * Whether a reservation of `worst` fits a budget of which `committed` is taken. One that costs nothing
+ * (count_tokens, an unpriced model) still needs some budget left: as LiteLLM, a spent budget refuses
+ * every request.
+ */
+function fitsBudget(committed: number, maxBudget: number, worst: number): boolean {
+  return worst > 0 ? committed <= usd(maxBudget - worst) : committed < maxBudget;
 }
 
 function planRate(meter: Meter, state: Fields, now: number, update: UpdateExpression): Refusal | undefined {

@@ -18,6 +18,8 @@ export interface ModelCall {
   size: RequestSize;
   /** The request's own fallbacks and `disable_fallbacks`: every group it may land on is priced. */
   routing: RoutingOptions;
+  /** A request that costs nothing (count_tokens): held to rate limits and spent budgets, reserving nothing, with no ledger record. */
+  free?: boolean;
 }
 
 /** Allowed per image: above what OpenAI, Anthropic and Gemini charge for one image at their highest detail. */
@@ -51,6 +53,11 @@ export function embeddingCall(body: EmbeddingRequest, endUser: string | undefine
 
 export function messagesCall(body: MessagesRequest, endUser: string | undefined): ModelCall {
   return { callType: 'anthropic_messages', model: body.model, endUser, routing: routingOptions(body, body.model), size: { ...promptSize(body), choices: 1, maxOutputTokens: body.max_tokens } };
+}
+
+/** POST /v1/messages/count_tokens costs nothing, but counts toward rate limits as every request does in LiteLLM. */
+export function countTokensCall(body: MessagesRequest, endUser: string | undefined): ModelCall {
+  return { callType: 'count_tokens', model: body.model, endUser, routing: routingOptions(body, body.model), size: { inputTokens: [0], unmeasuredInput: false, choices: 1, maxOutputTokens: 0 }, free: true };
 }
 
 /**

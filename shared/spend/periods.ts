@@ -57,10 +57,10 @@ export class BudgetCalendar {
 }
 
 function wallPeriod(duration: string, wall: number): { start: number; end: number } | undefined {
-  const months = /^(\d+)mo$/.exec(duration === 'monthly' ? '1mo' : duration)?.[1];
-  if (months !== undefined || duration === '30d') return monthPeriod(Number(months ?? 1), wall);
   const length = durationMs(duration);
   if (length === undefined) return undefined;
+  const months = /^(\d+)mo$/.exec(duration === 'monthly' ? '1mo' : duration)?.[1];
+  if (months !== undefined || duration === '30d') return monthPeriod(Number(months ?? 1), wall);
   const origin = length === WEEK_MS ? FIRST_MONDAY_MS : length < DAY_MS ? wall - (wall % DAY_MS) : 0;
   const start = origin + Math.floor((wall - origin) / length) * length;
   return { start, end: start + length };

@@ -7,7 +7,7 @@
 import type { Log } from '../core/log.ts';
 import type { Fields } from '../store/records.ts';
 import type { Account } from './accounts.ts';
-import { bookingsOn, isBookingAttribute } from './booking.ts';
+import { bookingsOn, isBookingAttribute, type Booking } from './booking.ts';
 import type { Counters } from './counters.ts';
 import type { Ledger, SpendLog } from './ledger.ts';
 import { holdWindow } from './periods.ts';
@@ -58,7 +58,7 @@ export class Recovery {
     const stale = holdWindow(this.now()) - 2;
     for (const booking of bookingsOn(item)) {
       if (booking.window > stale) continue;
-      const cost = await this.costOf(booking.requestId, account);
+      const cost = await this.costOf(booking, account);
       await this.counters.settle(account, booking, cost, 0, { placed: true, recovering: true });
       this.log.warn('charged a request of a stopped instance from its ledger record', { requestId: booking.requestId, item: account.item.pk, cost });
     }
@@ -66,12 +66,16 @@ export class Recovery {
     if (after) await this.counters.repairLapsed(account, after);
   }
 
-  /** What the request's ledger record says it cost; without one, it is recorded as abandoned, at 0. */
-  private async costOf(requestId: string, account: Account): Promise<number> {
-    const recorded = await this.ledger.costOf(requestId);
-    if (recorded !== undefined) return recorded;
-    if (await this.ledger.create(abandoned(requestId, account, this.now()))) return 0;
-    return (await this.ledger.costOf(requestId)) ?? 0;
+  /**
+   * What the request's ledger record says it cost; without one, it is recorded as abandoned, at 0. A
+   * request that could cost nothing (count_tokens, an unpriced model: its worst case is 0) needs no
+   * such record: whatever it commits later, it costs 0.
+   */
+  private async costOf(booking: Booking, account: Account): Promise<number> {
+    const recorded = await this.ledger.costOf(booking.requestId);
+    if (recorded !== undefined || booking.worst === 0) return recorded ?? 0;
+    if (await this.ledger.create(abandoned(booking.requestId, account, this.now()))) return 0;
+    return (await this.ledger.costOf(booking.requestId)) ?? 0;
   }
 }
 

@@ -5,14 +5,14 @@
 // bookings' leases renewed while it runs, writes its ledger record before the answer's last byte (the
 // commit point), and settles every account to the recorded cost after the response, with any budget
 // alerts (README: "Budgets, limits and spend"; docs/DATA-MODEL.md: what a crash can lose).
-import { GatewayError } from '../core/errors.ts';
+import { asGatewayError, GatewayError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
 import type { RequestContext } from '../core/types.ts';
 import type { Services } from '../services.ts';
 import type { CustomerRecord, Fields } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { itemKeys } from '../store/table.ts';
-import { storeUnavailable } from '../store/unavailable.ts';
+import { isOutage, storeUnavailable } from '../store/unavailable.ts';
 import { accountsOf, hasLimits, type Account, type Meter } from './accounts.ts';
 import { budgetAlert, crossedThresholds, publishAlert, type AlertChannels, type BudgetAlert } from './alerts.ts';
 import { bookedMeter, type BookedMeter, type Booking } from './booking.ts';
@@ -70,7 +70,8 @@ export class SpendTracker {
     const customer = call.endUser && services.store ? await services.store.cachedGet<CustomerRecord>(itemKeys.customer(call.endUser)) : undefined;
     const accounts = accountsOf(ctx, call.model, customer);
     const meters = accounts.map((account) => account.meters.map(bookedMeter));
-    const worst = meters.flat().some((m) => m.holds) ? worstCaseCost(services, call) : 0;
+    // Every booking carries it, holds or not: recovery tells by it a request that can cost nothing.
+    const worst = call.free || !accounts.length ? 0 : worstCaseCost(services, call);
     let parts = this.book(ctx, accounts, meters, worst);
     let refused = await this.refusalOf(ctx, parts);
     // Holds of requests whose instance died may be what fills the budget: recover them, then ask again.
@@ -88,10 +89,13 @@ export class SpendTracker {
     }
 
     const endUser = customer?.user_id ?? call.endUser ?? null;
+    // A request that costs nothing has no ledger record: it is settled to nothing.
     let committed: number | undefined;
-    ctx.beforeAnswer(async () => {
-      committed = await this.commit(ctx, call, endUser, parts);
-    });
+    if (!call.free) {
+      ctx.beforeAnswer(async () => {
+        committed = await this.commit(ctx, call, endUser, parts);
+      });
+    }
     // Bookings never placed (refused, failed) keep window 0 and are not renewed.
     const leased: Leased = { window: () => Math.min(...parts.map((part) => part.booking.window || Infinity)), renew: () => this.renew(ctx, parts) };
     if (parts.length) this.leases.add(leased);
@@ -133,10 +137,11 @@ export class SpendTracker {
     });
     this.setRateHeaders(ctx, limited, results, refused?.refusal);
     if (refused || !failure) return refused;
-    if (failure instanceof ContendedItem || !this.options.allowRequestsOnDbUnavailable) {
+    // Only an outage may let a request through unaccounted; a refused value or a bug fails it.
+    if (failure instanceof ContendedItem || !isOutage(failure) || !this.options.allowRequestsOnDbUnavailable) {
       this.releaseOnFinish(ctx, parts);
       if (failure instanceof ContendedItem) throw new GatewayError('rate_limit_exceeded', 'Too many requests changed these counters at once; retry in a second.', { retryAfter: 1, cause: failure });
-      throw storeUnavailable(failure);
+      throw isOutage(failure) ? storeUnavailable(failure) : asGatewayError(failure);
     }
     // Let through: what could be booked is settled with the rest, the others as best they can be.
     this.options.log.error('DynamoDB unavailable: request let through without budget and limit checks (allow_requests_on_db_unavailable)', { requestId: ctx.requestId, error: describe(failure) });
@@ -156,6 +161,7 @@ export class SpendTracker {
       created = await this.ledger.create(log);
     } catch (error) {
       this.options.log.error('spend not recorded: DynamoDB write failed', { requestId: ctx.requestId, cost: log.spend, error: describe(error) });
+      if (!isOutage(error)) throw asGatewayError(error);
       if (this.options.allowRequestsOnDbUnavailable) return log.spend;
       throw new GatewayError('db_unavailable', 'The gateway cannot reach its database (DynamoDB) to record this request, so its answer is withheld. Retry shortly. (An admin can set general_settings.allow_requests_on_db_unavailable: true to let answers through unrecorded.)', { cause: error });
     }

@@ -1,12 +1,21 @@
 // The one module that talks to DynamoDB: conditional single-item writes, single-item reads (cached for
 // the request path), and entity listings through the by_entity index. No scans, no transactions.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GatewayError } from '../core/errors.ts';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from './ensure-table.ts';
 import { isItemTooLarge, ItemTooLarge } from './item-too-large.ts';
-import { storeUnavailable } from './unavailable.ts';
+import { keyFits } from './limits.ts';
+import { storeFailure } from './unavailable.ts';
 import type { Fields } from './records.ts';
 import { ENTITY_INDEX, type Entity, type ItemKey } from './table.ts';
+
+/** An id or alias too long for a DynamoDB key: the caller's 400, before anything is written. */
+export class KeyTooLong extends GatewayError {
+  constructor() {
+    super('invalid_request', 'An id or alias is longer than the 2048 bytes a DynamoDB key holds, so nothing was saved. Use a shorter one.');
+  }
+}
 
 /** A conditional write found the item in another state than it required. */
 export class ConditionFailed extends Error {
@@ -62,6 +71,7 @@ export class Store {
 
   /** Writes a new item; ConditionFailed if one with this key exists (or, with `replacing`, unless it holds those values). */
   async create(key: ItemKey, entity: Entity | undefined, fields: object, replacing?: Fields): Promise<void> {
+    if (!keyFits(key.pk)) throw new KeyTooLong();
     const condition = replacing ? equalities(replacing, 'r') : { expression: 'attribute_not_exists(pk)', names: {}, values: {} };
     await this.write(key, () => this.client.send(new PutCommand({
       TableName: this.table,
@@ -77,6 +87,7 @@ export class Store {
    * Returns the item before and after; undefined if there is no such item (or `when` does not hold).
    */
   async update<T extends Fields>(key: ItemKey, set: Fields, when: Fields = {}): Promise<{ before: T; after: T } | undefined> {
+    if (!keyFits(key.pk)) return undefined;
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const assignments = Object.entries(set).filter(([, v]) => v !== undefined).map(([field, value], i) => {
@@ -106,6 +117,7 @@ export class Store {
 
   /** Deletes an item (if it holds the `when` values); returns what it was, or undefined if nothing was deleted. */
   async delete<T>(key: ItemKey, when: Fields = {}): Promise<T | undefined> {
+    if (!keyFits(key.pk)) return undefined;
     const condition = equalities(when, 'w');
     try {
       const result = await this.write(key, () => this.client.send(new DeleteCommand({
@@ -146,11 +158,13 @@ export class Store {
   }
 
   private async read(key: ItemKey, consistent: boolean): Promise<Fields | undefined> {
+    // No item can be stored under a key longer than DynamoDB's limit, so there is none to find.
+    if (!keyFits(key.pk)) return undefined;
     let Item: Record<string, unknown> | undefined;
     try {
       ({ Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: consistent })));
     } catch (error) {
-      throw storeUnavailable(error);
+      throw storeFailure(error);
     }
     return Item ? withoutKeys(Item) : undefined;
   }

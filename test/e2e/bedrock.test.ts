@@ -150,6 +150,35 @@ describe('bedrock chat through the openai client', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('sends PDF and other document files as Converse document blocks, and refuses what Converse cannot read', async () => {
+    fake.respond((_r, res) => sendBedrockJson(res, fixture('converse-text.json')));
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF').toString('base64');
+    const csv = Buffer.from('city,temp\nParis,21\n').toString('base64');
+    await client.chat.completions.create({
+      model: 'claude',
+      messages: [{ role: 'user', content: [
+        { type: 'text', text: 'Summarize these.' },
+        { type: 'file', file: { file_data: `data:application/pdf;base64,${pdf}`, filename: 'Q3 report (final).pdf' } },
+        { type: 'file', file: { file_data: `data:text/csv;base64,${csv}` } },
+        { type: 'file', file: { file_data: 'data:text/markdown,%23 Notes' } },
+      ] }],
+    });
+    expect(fake.requests[0]!.json.messages[0].content).toEqual([
+      { text: 'Summarize these.' },
+      { document: { format: 'pdf', name: 'Q3 report (final)', source: { bytes: pdf } } },
+      { document: { format: 'csv', name: 'document 0-2', source: { bytes: csv } } },
+      { document: { format: 'md', name: 'document 0-3', source: { bytes: Buffer.from('# Notes').toString('base64') } } },
+    ]);
+
+    for (const file of [{ file_id: 'file-abc' }, { file_data: 'data:application/zip;base64,UEsDBA==' }]) {
+      const error = await client.chat.completions.create({
+        model: 'claude', messages: [{ role: 'user', content: [{ type: 'file', file: file as OpenAI.ChatCompletionContentPart.File['file'] }] }],
+      }).then(() => undefined, (e) => e);
+      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    }
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('maps Bedrock exceptions to OpenAI errors with the right status and code, masking the secret key', async () => {
     const cases: Array<[number, string, string, number, string]> = [
       [429, 'ThrottlingException', 'Too many requests, please wait before trying again.', 429, '429'],
@@ -218,6 +247,16 @@ describe('bedrock through /v1/messages with the anthropic client', () => {
     expect(message.stop_reason).toBe('tool_use');
     expect(message.content.find((b) => b.type === 'tool_use')).toMatchObject({ type: 'tool_use', id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name: 'top_song', input: { sign: 'WZPZ' } });
     expect(message.usage).toMatchObject({ input_tokens: 375, output_tokens: 72 });
+  });
+
+  it('sends a PDF document block on as a Converse document', async () => {
+    fake.respond((_r, res) => sendBedrockJson(res, fixture('converse-text.json')));
+    const pdf = Buffer.from('%PDF-1.4\n%%EOF').toString('base64');
+    await anthropic.messages.create({ model: 'claude', max_tokens: 100, messages: [{ role: 'user', content: [
+      { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdf }, title: 'contract.pdf' },
+      { type: 'text', text: 'Key dates?' },
+    ] }] });
+    expect(fake.requests[0]!.json.messages[0].content).toEqual([{ document: { format: 'pdf', name: 'contract', source: { bytes: pdf } } }, { text: 'Key dates?' }]);
   });
 
   it('streams text as Anthropic events', async () => {

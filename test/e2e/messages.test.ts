@@ -22,6 +22,29 @@ const weatherTool: Anthropic.Tool = {
   input_schema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
 };
 
+const CLAUDE_CODE_BETAS = 'claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27,mid-conversation-tool-changes-2026-07-01,advanced-tool-use-2025-11-20,effort-2025-11-24';
+/** The shape of a Claude Code 2.1.332 request (captured from the real CLI, shortened). */
+const claudeCodeBody = (model: string) => ({
+  model,
+  max_tokens: 32000,
+  system: [{ type: 'text', text: 'You are Claude Code.' }, { type: 'text', text: 'Be careful.', cache_control: { type: 'ephemeral' } }],
+  messages: [
+    { role: 'user', content: [{ type: 'text', text: 'Read notes.txt' }] },
+    { role: 'system', content: [{ type: 'text', text: '# Environment\nWorking directory: /work' }] },
+  ],
+  tools: [
+    { name: 'Read', description: 'Reads a file', input_schema: { type: 'object', properties: { file_path: { type: 'string' } }, required: ['file_path'] } },
+    { name: 'Deferred', description: 'A tool loaded on demand', input_schema: { type: 'object', properties: {} }, defer_loading: true },
+    { type: 'tool_search_tool_regex_20251119', name: 'tool_search_tool_regex' },
+  ],
+  metadata: { user_id: '{"device_id":"d1","session_id":"s1"}' },
+  thinking: { type: 'adaptive', display: 'omitted' },
+  output_config: { effort: 'high' },
+  context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+  temperature: null,
+  stream: false,
+});
+
 let openai: RecordingServer;
 let anthropic: RecordingServer;
 let gateway: TestGateway;
@@ -42,6 +65,11 @@ model_list:
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${openai.url}, api_key: os.environ/OPENAI_KEY, input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 }
   - model_name: claude
     litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, api_base: ${anthropic.url}, api_key: os.environ/ANTHROPIC_KEY }
+  - model_name: reasoner
+    litellm_params: { model: openai/gpt-5-mini, api_base: ${openai.url}, api_key: os.environ/OPENAI_KEY }
+  - model_name: own-reasoner
+    litellm_params: { model: openai/my-reasoner, api_base: ${openai.url}, api_key: os.environ/OPENAI_KEY }
+    model_info: { supports_reasoning: true }
 general_settings: { master_key: ${MASTER} }
 `, { OPENAI_KEY, ANTHROPIC_KEY }, { afterResponse: [(ctx) => void finished.push(ctx)] });
   // The SDK sends its key as x-api-key, so every test here also authenticates that way.
@@ -159,6 +187,51 @@ describe('an OpenAI-family model through /v1/messages', () => {
     await expect(stream.finalMessage()).rejects.toBeInstanceOf(Anthropic.APIError);
   });
 
+  it("translates what current Claude Code sends: system entries in messages, adaptive thinking, output_config, deferred tools", async () => {
+    openai.respond((_r, res) => sendJson(res, 200, JSON.parse(openaiFixture('chat-completion.json'))));
+    const response = await fetch(`${gateway.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'anthropic-beta': CLAUDE_CODE_BETAS },
+      body: JSON.stringify(claudeCodeBody('gpt')),
+    });
+    expect(response.status).toBe(200);
+    const sent = openai.requests[0]!.json;
+    expect(sent.messages).toEqual([
+      { role: 'system', content: 'You are Claude Code.\nBe careful.' },
+      { role: 'user', content: 'Read notes.txt' },
+      { role: 'system', content: '# Environment\nWorking directory: /work' },
+    ]);
+    // gpt-4o-mini does not reason and refuses reasoning_effort: adaptive thinking is not sent to it.
+    expect(sent).not.toHaveProperty('reasoning_effort');
+    expect(sent.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual(['Read', 'Deferred']);
+    expect(sent.tools[1]).toEqual({ type: 'function', function: { name: 'Deferred', description: 'A tool loaded on demand', parameters: { type: 'object', properties: {} } } });
+    // Anthropic-only fields go no further; an explicit null is an absent field.
+    for (const field of ['context_management', 'output_config', 'thinking', 'metadata', 'temperature']) expect(sent).not.toHaveProperty(field);
+    expect((await response.json() as { type: string }).type).toBe('message');
+  });
+
+  it('sends thinking as reasoning_effort to models that reason: the effort asked for, else medium', async () => {
+    openai.respond((_r, res) => sendJson(res, 200, JSON.parse(openaiFixture('chat-completion.json'))));
+    const ask = (model: string, extra: Record<string, unknown>) => client.messages.create({ model, max_tokens: 100, messages: [{ role: 'user', content: 'Why?' }], ...extra } as unknown as Anthropic.MessageCreateParamsNonStreaming);
+    await ask('reasoner', { thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
+    await ask('own-reasoner', { thinking: { type: 'adaptive' } });
+    await ask('reasoner', { thinking: { type: 'enabled', budget_tokens: 50 } });
+    expect(openai.requests.map((r) => r.json.reasoning_effort)).toEqual(['low', 'medium', 'low']);
+    // A reasoning model takes max_completion_tokens, not max_tokens.
+    expect(openai.requests[0]!.json).toMatchObject({ model: 'gpt-5-mini', max_completion_tokens: 100 });
+    expect(openai.requests[0]!.json).not.toHaveProperty('max_tokens');
+  });
+
+  it('maps output_config.format to response_format', async () => {
+    openai.respond((_r, res) => sendJson(res, 200, JSON.parse(openaiFixture('chat-completion.json'))));
+    const schema = { type: 'object', properties: { city: { type: 'string' } } };
+    await client.messages.create({
+      model: 'gpt', max_tokens: 100, messages: [{ role: 'user', content: 'Where?' }],
+      output_config: { format: { type: 'json_schema', schema } },
+    } as unknown as Anthropic.MessageCreateParamsNonStreaming);
+    expect(openai.requests[0]!.json).toMatchObject({ response_format: { type: 'json_schema', json_schema: { name: 'structured_output', schema } } });
+  });
+
   it('refuses server tools and Anthropic-only blocks it cannot translate', async () => {
     const error = await client.messages.create({
       model: 'gpt', max_tokens: 100, messages: [{ role: 'user', content: 'Search' }],
@@ -171,6 +244,21 @@ describe('an OpenAI-family model through /v1/messages', () => {
 });
 
 describe('an anthropic/ model through /v1/messages', () => {
+  it('passes what current Claude Code sends through untouched, with every beta header', async () => {
+    anthropic.respond((_r, res) => sendJson(res, 200, JSON.parse(anthropicFixture('message-text.json'))));
+    const body = claudeCodeBody('claude');
+    const response = await fetch(`${gateway.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'anthropic-beta': CLAUDE_CODE_BETAS },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+    const sent = anthropic.requests[0]!;
+    const { temperature: _null, ...present } = body;
+    expect(sent.json).toEqual({ ...present, model: 'claude-sonnet-4-5-20250929' });
+    expect(sent.headers['anthropic-beta']).toBe(CLAUDE_CODE_BETAS);
+  });
+
   it('passes the body through untouched apart from the model, and the answer back', async () => {
     const fixture = JSON.parse(anthropicFixture('message-tool-use.json'));
     anthropic.respond((_r, res) => sendJson(res, 200, fixture));
@@ -328,7 +416,7 @@ describe('/v1/messages auth and input errors', () => {
   it.each([
     [{ model: 'gpt', messages: [{ role: 'user', content: 'Hi' }] }, 'max_tokens'],
     [{ model: 'gpt', max_tokens: 10, messages: [] }, 'messages'],
-    [{ model: 'gpt', max_tokens: 10, messages: [{ role: 'system', content: 'Hi' }] }, 'messages[0].role'],
+    [{ model: 'gpt', max_tokens: 10, messages: [{ role: 'tool', content: 'Hi' }] }, 'messages[0].role'],
     [{ max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] }, 'model'],
   ])('answers %j with a 400 in Anthropic shape naming %s', async (body, field) => {
     const response = await fetch(`${gateway.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': MASTER, 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -1,6 +1,7 @@
 // Every model request with a virtual key, through the official openai client: the enforcement order
 // of issue 5, expiry, blocks (at once here, within the cache time on another instance), teams, users,
 // end users.
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
@@ -128,6 +129,27 @@ describe('teams, users and end users', () => {
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(((error as InstanceType<typeof OpenAI.APIError>).error as Record<string, unknown>)['type']).toBe('team_model_access_denied');
     expect((await client(key).models.list()).data.map((m) => m.id)).toEqual(['mock', 'mock-b']);
+  });
+
+  it("a user's models narrow their keys, with user_model_access_denied, for fallbacks and /v1/messages too", async () => {
+    await gw.call('POST', '/user/new', { user_id: 'enf-user-models', models: ['mock'], auto_create_key: false });
+    // The key itself names no models: only the user's list narrows it.
+    const user = await newKey({ user_id: 'enf-user-models' });
+    expect((await ask(user.key, 'mock')).choices).toHaveLength(1);
+    const error = await ask(user.key, 'mock-b').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(((error as InstanceType<typeof OpenAI.APIError>).error as Record<string, unknown>)).toMatchObject({ type: 'user_model_access_denied', param: 'model' });
+    expect((error as Error).message).toContain('User enf-user-models can only access models=["mock"]');
+    expect((await client(user.key).models.list()).data.map((m) => m.id)).toEqual(['mock']);
+    // A fallback the request names is a model it asks for.
+    await expect(ask(user.key, 'mock', gw, { fallbacks: ['mock-b'] })).rejects.toMatchObject({ status: 401 });
+    // A key of its own that names the model does not widen the user's list.
+    const { key: own } = await newKey({ user_id: 'enf-user-models', models: ['mock-b'] });
+    await expect(ask(own, 'mock-b')).rejects.toMatchObject({ status: 401 });
+    const anthropic = new Anthropic({ baseURL: gw.url, apiKey: user.key, maxRetries: 0 });
+    const message = { model: 'mock-b', max_tokens: 5, messages: [{ role: 'user' as const, content: 'Hi' }] };
+    await expect(anthropic.messages.create(message)).rejects.toMatchObject({ status: 401, error: { type: 'error', error: { type: 'authentication_error' } } });
+    await expect(anthropic.messages.countTokens({ model: 'mock-b', messages: message.messages })).rejects.toMatchObject({ status: 401 });
   });
 
   it('a blocked team stops its keys with a clear 401', async () => {

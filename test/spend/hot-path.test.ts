@@ -2,6 +2,7 @@
 // upstream call, the ledger record before the answer's last byte and one settlement after it; and when
 // DynamoDB is down, model requests fail closed with 503 unless allow_requests_on_db_unavailable lets
 // them pass.
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
@@ -123,7 +124,7 @@ describe('when one account\'s reservation fails and allow_requests_on_db_unavail
       (client as { send: unknown }).send = (command: { constructor: { name: string }; input: { Key?: { pk?: string } } }, ...rest: unknown[]) => {
         if (throttle && command.constructor.name === 'UpdateCommand' && command.input.Key?.pk === 'TEAM#throttled') {
           throttle = false;
-          return Promise.reject(new Error('ProvisionedThroughputExceededException: throttled'));
+          return Promise.reject(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
         }
         return send(command, ...rest);
       };

@@ -6,6 +6,7 @@ import { GatewayError } from '../../core/errors.ts';
 import type { SseEvent } from '../../http/sse-events.ts';
 import { translateUpstreamStream } from '../../http/upstream-stream.ts';
 import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
+import { checkedEvent, checkedMessage } from './answer-schema.ts';
 import { PROVIDER_NAME, streamError } from './errors.ts';
 import { messagesUrl, requestHeaders, upstreamErrorMapper } from './provider.ts';
 import type { AnthropicResponse } from './types.ts';
@@ -27,9 +28,7 @@ export async function forwardMessages(call: MessagesCall): Promise<MessagesAnswe
   const upstream = upstreamRequest(call, 'messages');
   const response = await callUpstream(upstream, upstreamErrorMapper(call.deployment));
   if (!upstream.stream) {
-    const message = (await readJson(response, upstream)) as AnthropicResponse;
-    if (message.type !== 'message') throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered with something that is not a message.`);
-    return { stream: false, message };
+    return { stream: false, message: checkedMessage(await readJson(response, upstream)) };
   }
   return { stream: true, events: translateUpstreamStream(response.body, upstream, PROVIDER_NAME, (events) => failingOnFirstError(events, call.deployment.apiKey)) };
 }
@@ -37,9 +36,9 @@ export async function forwardMessages(call: MessagesCall): Promise<MessagesAnswe
 /** POST /v1/messages/count_tokens: `{ input_tokens }`. */
 export async function forwardCountTokens(call: MessagesCall): Promise<{ input_tokens: number }> {
   const upstream = upstreamRequest({ ...call, body: { ...call.body, stream: undefined } }, 'messages/count_tokens');
-  const answer = (await readJson(await callUpstream(upstream, upstreamErrorMapper(call.deployment)), upstream)) as { input_tokens?: unknown };
-  if (typeof answer.input_tokens !== 'number') throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered count_tokens without input_tokens.`);
-  return { input_tokens: answer.input_tokens };
+  const { input_tokens: tokens } = (await readJson(await callUpstream(upstream, upstreamErrorMapper(call.deployment)), upstream)) as { input_tokens?: unknown };
+  if (typeof tokens !== 'number' || !Number.isSafeInteger(tokens) || tokens < 0) throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered count_tokens without a token count in input_tokens.`);
+  return { input_tokens: tokens };
 }
 
 function upstreamRequest({ body, deployment, signal, beta }: MessagesCall, path: string): UpstreamRequest {
@@ -57,13 +56,15 @@ function upstreamRequest({ body, deployment, signal, beta }: MessagesCall, path:
 }
 
 /**
- * The upstream's events as they come. An `error` event in first place fails the call (so the router
- * can retry it elsewhere); later ones are the client's to read, in-band, as Anthropic sent them.
+ * The upstream's events as they come, each checked for what the gateway reads of it. An `error` event
+ * in first place fails the call (so the router can retry it elsewhere); later ones are the client's
+ * to read, in-band, as Anthropic sent them.
  */
 async function* failingOnFirstError(events: AsyncIterable<SseEvent>, apiKey: string | undefined): AsyncGenerator<SseEvent> {
   let first = true;
   for await (const event of events) {
-    if (first && event.event === 'error') throw streamError((JSON.parse(event.data) as { error?: { type?: string; message?: string } }).error, apiKey);
+    const data = event.data.trim() ? checkedEvent(event.data) : undefined;
+    if (first && data?.type === 'error') throw streamError(data.error, apiKey);
     first = false;
     yield event;
   }

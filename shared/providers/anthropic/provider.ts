@@ -1,17 +1,16 @@
 // The Anthropic provider (`anthropic/<model>`): OpenAI chat requests over the Messages API.
 // Translation lives in request.ts, response.ts and stream.ts; this module is the transport.
 import type { Deployment } from '../../config/types.ts';
-import { GatewayError } from '../../core/errors.ts';
 import { translateUpstreamStream } from '../../http/upstream-stream.ts';
 import { callUpstream, readJson, type UpstreamErrorMapper, type UpstreamRequest, type UpstreamResponse } from '../../http/upstream.ts';
 import { withVersionPath } from '../api-base.ts';
 import type { ChatCall, ChatResult, Provider } from '../types.ts';
 import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
-import { PROVIDER_NAME, streamError } from './errors.ts';
+import { checkedMessage } from './answer-schema.ts';
+import { PROVIDER_NAME } from './errors.ts';
 import { toAnthropicRequest } from './request.ts';
 import { toChatCompletion } from './response.ts';
 import { toChunks } from './stream.ts';
-import type { AnthropicErrorBody, AnthropicResponse } from './types.ts';
 
 export const ANTHROPIC_DEFAULT_API_BASE = 'https://api.anthropic.com/v1';
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -52,12 +51,7 @@ export const anthropicProvider: Provider = {
 /** A Messages API answer, whole or streamed, as OpenAI's; Claude on Vertex AI answers the same way. */
 export async function readAnswer(response: UpstreamResponse, upstream: UpstreamRequest, jsonTool: boolean, apiKey: string | undefined): Promise<ChatResult> {
   if (!upstream.stream) {
-    const message = (await readJson(response, upstream)) as AnthropicResponse | AnthropicErrorBody;
-    if (message.type === 'error') throw streamError(message.error, apiKey);
-    if (message.type !== 'message' || !Array.isArray(message.content)) {
-      throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered with something that is not a message.`);
-    }
-    return { stream: false, completion: toChatCompletion(message, { jsonTool }) };
+    return { stream: false, completion: toChatCompletion(checkedMessage(await readJson(response, upstream)), { jsonTool }) };
   }
   return { stream: true, chunks: translateUpstreamStream(response.body, upstream, PROVIDER_NAME, (events) => toChunks(events, { jsonTool, apiKey })) };
 }

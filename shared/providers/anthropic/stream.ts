@@ -6,10 +6,12 @@
 import { GatewayError } from '../../core/errors.ts';
 import type { SseEvent } from '../../http/sse-events.ts';
 import type { ChatCompletionChunk, ChunkDelta, FinishReason } from '../../openai/types.ts';
+import { checkedEvent } from './answer-schema.ts';
 import { PROVIDER_NAME, streamError } from './errors.ts';
+import { JsonToolPreamble } from './json-tool-preamble.ts';
 import { finishReason } from './stop-reason.ts';
 import { JSON_TOOL_NAME } from './tools.ts';
-import type { AnthropicStreamEvent, AnthropicUsage } from './types.ts';
+import type { AnthropicUsage } from './types.ts';
 import { mergeUsage, toUsage } from './usage.ts';
 
 export interface StreamOptions {
@@ -35,6 +37,7 @@ export async function* toChunks(events: AsyncIterable<SseEvent>, options: Stream
   const blocks = new Map<number, Block>();
   let toolCount = 0;
   let answeredByJsonTool = false;
+  const preamble = new JsonToolPreamble(options.jsonTool);
   let started = false;
   let stopped = false;
 
@@ -43,7 +46,7 @@ export async function* toChunks(events: AsyncIterable<SseEvent>, options: Stream
 
   for await (const sse of events) {
     if (stopped || !sse.data.trim()) continue; // read on to the body's end so the connection can be reused
-    const event = JSON.parse(sse.data) as AnthropicStreamEvent;
+    const event = checkedEvent(sse.data);
     if (event.type === 'error') throw streamError(event.error, options.apiKey);
     if (event.type === 'ping') continue;
     // message_start always comes first on Anthropic's API; a proxy that skips it still gets its role chunk.
@@ -67,10 +70,12 @@ export async function* toChunks(events: AsyncIterable<SseEvent>, options: Stream
         const block = event.content_block;
         if (block.type === 'text') {
           blocks.set(event.index, { kind: 'text' });
-          if (block['text']) yield chunk({ content: String(block['text']) });
+          const text = preamble.text(String(block['text'] ?? ''));
+          if (text) yield chunk({ content: text });
         } else if (block.type === 'tool_use' && options.jsonTool && block['name'] === JSON_TOOL_NAME) {
           blocks.set(event.index, { kind: 'json' });
           answeredByJsonTool = true;
+          preamble.jsonToolStarted();
         } else if (block.type === 'tool_use') {
           const index = toolCount++;
           blocks.set(event.index, { kind: 'tool', index });
@@ -93,7 +98,8 @@ export async function* toChunks(events: AsyncIterable<SseEvent>, options: Stream
         const block = blocks.get(event.index) ?? { kind: 'text' };
         const delta = event.delta;
         if (delta.type === 'text_delta' && block.kind === 'text') {
-          if (delta.text) yield chunk({ content: delta.text });
+          const text = preamble.text(delta.text);
+          if (text) yield chunk({ content: text });
         } else if (delta.type === 'input_json_delta' && delta.partial_json) {
           if (block.kind === 'tool') yield chunk({ tool_calls: [{ index: block.index, function: { arguments: delta.partial_json } }] });
           else if (block.kind === 'json') yield chunk({ content: delta.partial_json });
@@ -120,6 +126,8 @@ export async function* toChunks(events: AsyncIterable<SseEvent>, options: Stream
         break;
 
       case 'message_stop': {
+        const held = preamble.release();
+        if (held) yield chunk({ content: held });
         let finish = finishReason(stopReason);
         if (answeredByJsonTool && finish === 'tool_calls' && toolCount === 0) finish = 'stop';
         yield chunk({}, finish);

@@ -1,10 +1,12 @@
 // OpenAI chat messages → Converse's `system` blocks and alternating user/assistant messages. System
 // and developer messages become system text; tool results become toolResult blocks in a user turn;
+// files become document blocks (shared/providers/bedrock/documents.ts);
 // consecutive turns of one role merge, since Converse wants them alternating. A `cache_control`
 // marker becomes a cachePoint after the marked content, as LiteLLM does.
 import type { ContentBlock, ImageFormat, Message, SystemContentBlock, ToolResultContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import type { DocumentType } from '@smithy/types';
 import { GatewayError } from '../../core/errors.ts';
+import { fileBlock, type FilePart } from './documents.ts';
 import { parseDataUrl } from '../../openai/data-url.ts';
 import { parseToolArguments } from '../../openai/tool-arguments.ts';
 import type { ChatMessage, ContentPart, ToolCall } from '../../openai/types.ts';
@@ -89,8 +91,10 @@ function partBlocks(part: ContentPart, at: string): ContentBlock[] {
       if (typeof url !== 'string' || !url) throw new GatewayError('invalid_request', `${at}.image_url.url is required.`, { param: `${at}.image_url.url` });
       return [imageBlock(url, at)];
     }
+    case 'file':
+      return [fileBlock(part['file'] as FilePart | undefined, at, imageBlock)];
     default:
-      throw new GatewayError('invalid_request', `${at}: bedrock takes text and image_url parts; "${part.type}" is not supported.`, { param: `${at}.type` });
+      throw new GatewayError('invalid_request', `${at}: bedrock takes text, image_url and file parts; "${part.type}" is not supported.`, { param: `${at}.type` });
   }
 }
 
@@ -132,6 +136,7 @@ function toolResult(message: ChatMessage, at: string): ContentBlock {
     : contentBlocks(message.content, at);
   const content = blocks.flatMap((block): ToolResultContentBlock[] => {
     if (block.image) return [{ image: block.image }];
+    if (block.document) return [{ document: block.document }];
     return block.text?.trim() ? [{ text: block.text }] : [];
   });
   // Converse wants at least one block and refuses blank text: an empty result still has to say so.

@@ -7,6 +7,7 @@
 import type { ConverseStreamOutput, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
 import { GatewayError } from '../../core/errors.ts';
 import type { ChatCompletionChunk, ChunkDelta, FinishReason } from '../../openai/types.ts';
+import { JsonToolPreamble } from '../anthropic/json-tool-preamble.ts';
 import { JSON_TOOL_NAME } from '../anthropic/tools.ts';
 import { PROVIDER_NAME } from './errors.ts';
 import { completionId, thinkingBlock } from './response.ts';
@@ -32,6 +33,7 @@ export async function* toChunks(events: AsyncIterable<ConverseStreamOutput>, opt
   const blocks = new Map<number, Block>();
   let toolCount = 0;
   let answeredByJsonTool = false;
+  const preamble = new JsonToolPreamble(options.jsonTool);
   let started = false;
   let stopped = false;
   let usage: TokenUsage | undefined;
@@ -51,6 +53,7 @@ export async function* toChunks(events: AsyncIterable<ConverseStreamOutput>, opt
       if (options.jsonTool && name === JSON_TOOL_NAME) {
         blocks.set(contentBlockIndex, { kind: 'json' });
         answeredByJsonTool = true;
+        preamble.jsonToolStarted();
       } else {
         const index = toolCount++;
         blocks.set(contentBlockIndex, { kind: 'tool', index });
@@ -60,7 +63,8 @@ export async function* toChunks(events: AsyncIterable<ConverseStreamOutput>, opt
       const { contentBlockIndex = 0, delta } = event.contentBlockDelta;
       const block = blocks.get(contentBlockIndex);
       if (delta.text) {
-        yield chunk({ content: delta.text });
+        const text = preamble.text(delta.text);
+        if (text) yield chunk({ content: text });
       } else if (delta.toolUse?.input) {
         if (block?.kind === 'tool') yield chunk({ tool_calls: [{ index: block.index, function: { arguments: delta.toolUse.input } }] });
         else if (block?.kind === 'json') yield chunk({ content: delta.toolUse.input });
@@ -81,6 +85,8 @@ export async function* toChunks(events: AsyncIterable<ConverseStreamOutput>, opt
         yield chunk({ thinking_blocks: [{ type: 'thinking', thinking: block.text, signature: block.signature }] });
       }
     } else if (event.messageStop) {
+      const held = preamble.release();
+      if (held) yield chunk({ content: held });
       let finish = finishReason(event.messageStop.stopReason);
       if (answeredByJsonTool && finish === 'tool_calls' && toolCount === 0) finish = 'stop';
       stopped = true;

@@ -16,7 +16,10 @@ export interface GoogleErrorContext {
 
 export function googleHttpError(context: GoogleErrorContext, status: number, text: string, headers: UpstreamResponse['headers']): GatewayError {
   const google = googleStatus(text);
-  const { message, code } = google?.message ? { message: google.message, code: google.status } : parseErrorBody(text);
+  // Claude on Vertex AI answers with Anthropic's error body, whose type parseErrorBody reads.
+  const parsed = parseErrorBody(text);
+  const message = google?.message ?? parsed.message;
+  const code = google?.status ?? parsed.code;
   return upstreamError({
     provider: context.provider,
     // The Gemini API answers a bad key with 400 INVALID_ARGUMENT; its ErrorInfo says what it is.
@@ -32,7 +35,7 @@ export function googleHttpError(context: GoogleErrorContext, status: number, tex
 export function googleStreamError(context: GoogleErrorContext, error: GoogleErrorStatus): GatewayError {
   return upstreamError({
     provider: context.provider,
-    status: typeof error.code === 'number' && error.code >= 400 ? error.code : 500,
+    status: typeof error.code === 'number' && error.code >= 400 ? error.code : 200,
     message: error.message ?? error.status ?? 'stream failed',
     code: error.status,
     retryAfterSeconds: retryDelaySeconds(error),

@@ -3,11 +3,11 @@
 import { translateUpstreamStream } from '../../http/upstream-stream.ts';
 import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
 import type { ChatCall, ChatResult } from '../types.ts';
+import { checkedGenerateResponse } from './answer-schema.ts';
 import { googleHttpError, type GoogleErrorContext } from './errors.ts';
 import { toGenerateContentRequest } from './request.ts';
 import { toChatCompletion } from './response.ts';
 import { toChunks } from './stream.ts';
-import type { GenerateContentResponse } from './types.ts';
 
 export interface GeminiTarget extends GoogleErrorContext {
   /** The model's resource URL, before `:generateContent`. */
@@ -28,8 +28,7 @@ export async function generateContent({ request, deployment, signal }: ChatCall,
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
   if (!stream) {
-    const answer = (await readJson(response, upstream)) as GenerateContentResponse;
-    return { stream: false, completion: toChatCompletion(answer, request.model, target) };
+    return { stream: false, completion: toChatCompletion(checkedGenerateResponse(await readJson(response, upstream), target.provider), request.model, target) };
   }
   return { stream: true, chunks: translateUpstreamStream(response.body, upstream, target.provider, (events) => toChunks(events, request.model, target)) };
 }

@@ -5,10 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../core/errors.ts';
 import type { SseEvent } from '../../http/sse-events.ts';
 import type { ChatCompletionChunk, ChunkDelta, FinishReason } from '../../openai/types.ts';
+import { checkedGenerateResponse } from './answer-schema.ts';
 import { googleStreamError, type GoogleErrorContext } from './errors.ts';
 import { finishReason } from './finish-reason.ts';
 import { checkBlocked, readParts } from './response.ts';
-import type { GeminiUsageMetadata, GenerateContentResponse } from './types.ts';
+import type { GeminiUsageMetadata } from './types.ts';
 import { toUsage } from './usage.ts';
 
 interface CandidateState {
@@ -30,7 +31,7 @@ export async function* toChunks(events: AsyncIterable<SseEvent>, model: string, 
 
   for await (const sse of events) {
     if (!sse.data.trim()) continue;
-    const event = JSON.parse(sse.data) as GenerateContentResponse;
+    const event = checkedGenerateResponse(JSON.parse(sse.data), context.provider);
     if (event.error) throw googleStreamError(context, event.error);
     // Before the first chunk a block is still a clean 400; later, a filter only ends the answer.
     if (!yielded) checkBlocked(event, context);

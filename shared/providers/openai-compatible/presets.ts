@@ -17,6 +17,8 @@ export interface OpenAICompatiblePreset {
   unsupportedParams?: string[];
   /** OpenAI parameter names the provider spells differently. */
   renamedParams?: Record<string, string>;
+  /** Serves OpenAI's reasoning models, which take max_completion_tokens instead of max_tokens. */
+  openAIReasoningModels?: true;
   /** Prepended to an upstream model id given without a path (Fireworks' `accounts/fireworks/models/`). */
   modelPrefix?: string;
   /** An endpoint's URL when it is not `<base>/<endpoint>` (Azure's deployment URLs). */
@@ -30,10 +32,11 @@ export type OpenAIEndpoint = 'chat/completions' | 'embeddings';
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
 export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
-  { name: 'openai', defaultApiBase: 'https://api.openai.com/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'OPENAI_API_KEY', requiresApiKey: true, requiresApiBase: false },
+  { name: 'openai', defaultApiBase: 'https://api.openai.com/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'OPENAI_API_KEY', requiresApiKey: true, requiresApiBase: false, openAIReasoningModels: true },
   {
     name: 'azure',
     versionPath: '',
+    openAIReasoningModels: true,
     auth: 'api-key',
     apiKeyEnv: 'AZURE_API_KEY',
     requiresApiKey: true,

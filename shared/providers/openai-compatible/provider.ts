@@ -3,12 +3,14 @@ import { GatewayError } from '../../core/errors.ts';
 import type { SseEvent } from '../../http/sse-events.ts';
 import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
 import { translateUpstreamStream } from '../../http/upstream-stream.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingResponse } from '../../openai/types.ts';
+import type { ChatCompletionChunk, ChatCompletionRequest, EmbeddingResponse } from '../../openai/types.ts';
 import type { Deployment } from '../../config/types.ts';
 import { withVersionPath } from '../api-base.ts';
 import type { ChatCall, ChatResult, EmbeddingCall, Provider } from '../types.ts';
 import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
+import { checkedChunk, checkedCompletion } from './answer-schema.ts';
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
+import { forReasoningModel, isOpenAIReasoningModel } from './reasoning-models.ts';
 
 export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provider {
   const mapError = (deployment: Deployment) => (status: number, text: string, headers: Record<string, string | string[] | undefined>) =>
@@ -25,14 +27,16 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
       const upstream: UpstreamRequest = {
         url: chatUrl(preset, deployment),
         headers: requestHeaders(preset, deployment),
-        body: JSON.stringify(upstreamBody(preset, request)),
+        body: JSON.stringify(upstreamBody(preset, request, deployment)),
         signal,
         stream: request.stream === true,
         timeoutMs: deployment.timeoutMs,
         streamTimeoutMs: deployment.streamTimeoutMs,
       };
       const response = await callUpstream(upstream, mapError(deployment));
-      if (!upstream.stream) return { stream: false, completion: (await readJson(response, upstream)) as ChatCompletion };
+      if (!upstream.stream) {
+        return { stream: false, completion: checkedCompletion(await readJson(response, upstream), preset.name) };
+      }
       return { stream: true, chunks: translateUpstreamStream(response.body, upstream, preset.name, (events) => openAIChunks(events, preset.name, deployment)) };
     },
   };
@@ -81,8 +85,9 @@ function requestHeaders(preset: OpenAICompatiblePreset, deployment: Deployment):
   return { ...headers, ...deployment.extraHeaders };
 }
 
-function upstreamBody(preset: OpenAICompatiblePreset, request: ChatCompletionRequest): Record<string, unknown> {
+function upstreamBody(preset: OpenAICompatiblePreset, request: ChatCompletionRequest, deployment: Deployment): Record<string, unknown> {
   const body: Record<string, unknown> = { ...request };
+  if (preset.openAIReasoningModels && isOpenAIReasoningModel(deployment)) forReasoningModel(body);
   // Always ask for the usage chunk: spend is priced from it. The chat route hides it from clients that did not ask.
   if (request.stream) body['stream_options'] = { ...request.stream_options, include_usage: true };
   body['model'] = upstreamModel(preset, request.model);
@@ -104,13 +109,14 @@ async function* openAIChunks(events: AsyncIterable<SseEvent>, provider: string, 
       sawDone = true;
       continue;
     }
-    const data = JSON.parse(event.data) as ChatCompletionChunk & { error?: unknown };
+    const data = JSON.parse(event.data) as { error?: unknown; choices?: unknown };
     if (data.error) {
       const { message, code } = parseErrorBody(event.data);
-      throw upstreamError({ provider, status: 500, message, code, secrets: [deployment.apiKey] });
+      throw upstreamError({ provider, status: 200, message, code, secrets: [deployment.apiKey] });
     }
     // Some servers (vLLM) send the usage-only chunk with `choices: null`.
     data.choices ??= [];
-    yield data;
+    yield checkedChunk(data, provider);
   }
 }
+

@@ -5,11 +5,22 @@ import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import { parseJsonObject } from '../../core/json-body.ts';
 import { DURATION_HINT, durationMs } from '../../keys/duration.ts';
+import { idProblem, MAX_NUMBER, unstorable } from '../../store/limits.ts';
 
-export const money = z.number().min(0, 'must be a number ≥ 0 (USD)');
-export const count = z.number().int('must be a whole number').min(0, 'must be ≥ 0');
+/**
+ * The largest budget or spend an admin may set. Amounts are kept to the nano-dollar, and sums of
+ * them stay exact only below about 9 million dollars.
+ */
+export const MAX_USD = 1_000_000;
+
+export const money = z.number().min(0, 'must be a number ≥ 0 (USD)').max(MAX_USD, `must be at most ${MAX_USD} (USD)`);
+export const count = z.number().min(0, 'must be ≥ 0').max(MAX_NUMBER, `must be at most ${MAX_NUMBER} (2^53 - 1)`).int('must be a whole number');
 export const duration = z.string().refine((text) => durationMs(text) !== undefined, `must be ${DURATION_HINT}`);
-export const id = z.string().min(1, 'must not be empty');
+/** An id or alias: it names a DynamoDB item. */
+export const id = z.string().min(1, 'must not be empty').superRefine((text, ctx) => {
+  const problem = idProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 export const names = z.array(z.string());
 export const object = z.record(z.string(), z.unknown());
 
@@ -72,9 +83,17 @@ function isEmpty(value: unknown): boolean {
   return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 }
 
-/** The JSON body checked against a strict schema: a wrong type, a bad value or an unknown field is a 400 naming it. */
+/**
+ * The JSON body checked against a strict schema: a wrong type, a bad value, an unknown field or a
+ * value the table cannot hold (shared/store/limits.ts) is a 400 naming it.
+ */
 export function parseBody<S extends z.ZodType>(schema: S, body: string, route: string): z.infer<S> {
-  return check(schema, parseJsonObject(body), route);
+  const input = parseJsonObject(body);
+  // The schema first, for its field-specific limits; then what any field must meet to be stored.
+  const checked = check(schema, input, route);
+  const problem = unstorable(input);
+  if (problem) throw new GatewayError('invalid_request', `${route}: \`${problem.path || 'body'}\` ${problem.problem}.`, { param: problem.path || null });
+  return checked;
 }
 
 export function check<S extends z.ZodType>(schema: S, input: unknown, route: string): z.infer<S> {

@@ -20,7 +20,7 @@ const limitType = z.enum(['guaranteed_throughput', 'best_effort_throughput', 'dy
 
 /** Every field LiteLLM documents for a key (GenerateKeyRequest / UpdateKeyRequest). */
 const keyFields = {
-  key_alias: z.string().min(1, 'must not be empty').nullable(),
+  key_alias: id.nullable(),
   duration: duration.nullable(),
   models: names,
   team_id: id.nullable(),

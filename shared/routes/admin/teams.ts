@@ -9,7 +9,7 @@ import { ConditionFailed, type Store } from '../../store/store.ts';
 import { itemKeys } from '../../store/table.ts';
 import { adminRoute, nowIso, notFound, requireStore } from './admin-route.ts';
 import { audit } from './audit-log.ts';
-import { duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
+import { count, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
 import { deleteKey } from './keys.ts';
 
 const member = z.strictObject({ role: z.enum(['admin', 'user']).default('user'), user_id: id.nullable().optional(), user_email: z.string().nullable().optional() })
@@ -26,8 +26,8 @@ const teamFields = {
   ...limitFields,
   team_member_permissions: names,
   team_member_budget: money,
-  team_member_rpm_limit: z.number().int().min(0),
-  team_member_tpm_limit: z.number().int().min(0),
+  team_member_rpm_limit: count,
+  team_member_tpm_limit: count,
   team_member_key_duration: duration,
   team_member_budget_duration: duration,
   admins: z.array(z.unknown()),

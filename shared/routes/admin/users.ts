@@ -20,7 +20,7 @@ const userFields = {
   user_email: z.string().nullable(),
   user_alias: z.string().nullable(),
   user_role: z.enum(USER_ROLES),
-  teams: names,
+  teams: z.array(id),
   models: names,
   blocked: z.boolean(),
   metadata: object,
@@ -38,7 +38,7 @@ const userFields = {
   password: z.string(),
 };
 // The key fields /user/new passes on to the key it makes.
-const newSchema = z.strictObject({ ...userFields, user_id: id, auto_create_key: z.boolean(), key_alias: z.string().min(1), duration: duration.nullable(), team_id: id }).partial();
+const newSchema = z.strictObject({ ...userFields, user_id: id, auto_create_key: z.boolean(), key_alias: id, duration: duration.nullable(), team_id: id }).partial();
 const updateSchema = z.strictObject(userFields).partial().extend({ user_id: id });
 const idsSchema = z.strictObject({ user_ids: z.array(id).min(1) });
 

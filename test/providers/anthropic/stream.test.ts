@@ -88,6 +88,39 @@ describe('toChunks', () => {
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
   });
 
+  const preambleThenJson = (tool: string) => [
+    'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_p","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":9,"output_tokens":1}}}',
+    'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}',
+    'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"I\'ll check "}}',
+    'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"the weather for you."}}',
+    'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}',
+    `event: content_block_start\ndata: {"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_p","name":"${tool}","input":{}}}`,
+    'event: content_block_delta\ndata: {"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\\"city\\":\\"Paris\\"}"}}',
+    'event: content_block_stop\ndata: {"type":"content_block_stop","index":1}',
+    'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":20}}',
+    'event: message_stop\ndata: {"type":"message_stop"}',
+  ].join('\n\n') + '\n\n';
+
+  it('drops the text written before the json_tool_call, as the non-streamed answer does', async () => {
+    const chunks = await collect(toChunks(eventsOf(preambleThenJson('json_tool_call')), { jsonTool: true }));
+    expect(deltas(chunks).map((d) => d.content ?? '').join('')).toBe('{"city":"Paris"}');
+    expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
+  });
+
+  it('sends held text at the end when the answer never calls the JSON tool, and streams text at once without one', async () => {
+    const text = 'event: message_start\ndata: {"type":"message_start","message":{"id":"m","type":"message","role":"assistant","model":"c","content":[],"stop_reason":null,"usage":{"input_tokens":1,"output_tokens":1}}}\n\n'
+      + 'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n'
+      + 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"{\\"a\\":1}"}}\n\n'
+      + 'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
+      + 'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":3}}\n\n'
+      + 'event: message_stop\ndata: {"type":"message_stop"}\n\n';
+    const held = await collect(toChunks(eventsOf(text), { jsonTool: true }));
+    expect(deltas(held).map((d) => d.content ?? '').join('')).toBe('{"a":1}');
+    expect(held.at(-3)!.choices[0]!.delta.content).toBe('{"a":1}');
+    const plain = await collect(toChunks(eventsOf(preambleThenJson('get_weather')), { jsonTool: false }));
+    expect(plain[1]!.choices[0]!.delta.content).toBe("I'll check ");
+  });
+
   it('fails a stream that ends before message_stop', async () => {
     const cut = 'event: message_start\ndata: {"type":"message_start","message":{"id":"m","type":"message","role":"assistant","model":"c","content":[],"stop_reason":null,"usage":{"input_tokens":1,"output_tokens":1}}}\n\n';
     const error = await failure(collect(toChunks(eventsOf(cut), { jsonTool: false })));

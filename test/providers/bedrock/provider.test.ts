@@ -177,6 +177,21 @@ describe('request translation', () => {
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 0, completion_tokens: 0 } });
   });
 
+  it('drops the text streamed before the JSON tool call, as the non-streamed answer does', async () => {
+    fake.respond((_r, res) => sendEventStream(res, [
+      { event: 'messageStart', payload: { role: 'assistant' } },
+      { event: 'contentBlockDelta', payload: { contentBlockIndex: 0, delta: { text: "I'll check " } } },
+      { event: 'contentBlockDelta', payload: { contentBlockIndex: 0, delta: { text: 'the weather for you.' } } },
+      { event: 'contentBlockStop', payload: { contentBlockIndex: 0 } },
+      { event: 'contentBlockStart', payload: { contentBlockIndex: 1, start: { toolUse: { toolUseId: 'tooluse_json', name: 'json_tool_call' } } } },
+      { event: 'contentBlockDelta', payload: { contentBlockIndex: 1, delta: { toolUse: { input: '{"city":"Paris"}' } } } },
+      { event: 'contentBlockStop', payload: { contentBlockIndex: 1 } },
+      { event: 'messageStop', payload: { stopReason: 'tool_use' } },
+    ]));
+    const chunks = await collect(chunksOf(await chat({ stream: true, response_format: { type: 'json_object' } })));
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('{"city":"Paris"}');
+  });
+
   it('offers the JSON tool without forcing it to models Converse cannot force (Llama)', async () => {
     fake.respond((_r, res) => sendBedrockJson(res, fixture('converse-text.json')));
     await chat({ model: 'meta.llama3-1-70b-instruct-v1:0', response_format: { type: 'json_object' } });

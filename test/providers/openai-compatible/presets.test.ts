@@ -122,3 +122,28 @@ describe('unsupported parameters', () => {
     expect(prepareParams({ ...body, drop_params: true }, groq, 'llama-3', false)).toEqual({ model: 'llama-3', messages: body.messages, temperature: 0.2 });
   });
 });
+
+describe("OpenAI's reasoning models", () => {
+  it('get max_tokens as max_completion_tokens, which they take instead (o-series, gpt-5)', async () => {
+    for (const model of ['o3-mini', 'o1', 'gpt-5', 'gpt-5-mini-2025-08-07']) {
+      const sent = await call('openai', { apiBase: upstream.url, upstreamModel: model }, { max_tokens: 500 });
+      expect(sent.json).toMatchObject({ max_completion_tokens: 500 });
+      expect(sent.json).not.toHaveProperty('max_tokens');
+    }
+  });
+
+  it('keep max_tokens on other models, and a max_completion_tokens the client sent', async () => {
+    for (const model of ['gpt-4o-mini', 'gpt-5-chat-latest', 'omni-moderation-latest']) {
+      expect((await call('openai', { apiBase: upstream.url, upstreamModel: model }, { max_tokens: 500 })).json).toMatchObject({ max_tokens: 500 });
+    }
+    const both = await call('openai', { apiBase: upstream.url, upstreamModel: 'o4-mini' }, { max_tokens: 500, max_completion_tokens: 300 });
+    expect(both.json).toMatchObject({ max_completion_tokens: 300 });
+    expect(both.json).not.toHaveProperty('max_tokens');
+  });
+
+  it('are recognized on Azure by model_info.base_model, since a deployment name says nothing', async () => {
+    const sent = await call('azure', { apiBase: upstream.url, upstreamModel: 'prod-reasoner', modelInfo: { base_model: 'azure/o3-mini' } }, { max_tokens: 64 });
+    expect(sent.json).toMatchObject({ max_completion_tokens: 64 });
+    expect((await call('groq', { apiBase: upstream.url, upstreamModel: 'o3-mini' }, { max_tokens: 64 })).json).toMatchObject({ max_tokens: 64 });
+  });
+});
