@@ -82,6 +82,8 @@ function newContext(request: IncomingRequest, log: Log) {
   if (request.signal.aborted) abort();
   else request.signal.addEventListener('abort', abort, { once: true });
   const hooks: AfterResponseHook[] = [];
+  const answerHooks: AfterResponseHook[] = [];
+  let ready: Promise<void> | undefined;
   const requestId = randomUUID();
   const ctx: RequestContext = {
     requestId,
@@ -90,6 +92,10 @@ function newContext(request: IncomingRequest, log: Log) {
     log,
     responseHeaders: { 'x-tollgate-request-id': requestId, 'x-litellm-call-id': requestId },
     onFinish: (hook) => void hooks.push(hook),
+    beforeAnswer: (hook) => void answerHooks.push(hook),
+    answerReady: () => (ready ??= (async () => {
+      for (const hook of answerHooks) await hook(ctx);
+    })()),
   };
   return { ctx, abort, hooks };
 }
@@ -133,6 +139,8 @@ async function* abortWhenAbandoned(body: AsyncIterable<string>, abort: () => voi
 
 async function runHooks(request: IncomingRequest, ctx: RequestContext, hooks: AfterResponseHook[]): Promise<void> {
   ctx.timings.end ??= Date.now();
+  // Errors, refusals and streams the client left: nothing waited for these before the answer.
+  await ctx.answerReady().catch((error: unknown) => ctx.log.error('before-answer hook failed', { requestId: ctx.requestId, error: String(error) }));
   for (const hook of hooks) {
     try {
       await hook(ctx);

@@ -80,6 +80,17 @@ export interface RequestContext {
   error?: GatewayError;
   /** Registers work to run after the last byte has gone out, whether the client stayed or not. */
   onFinish(hook: AfterResponseHook): void;
+  /**
+   * Registers work that must be done before a successful answer's last byte goes out (its spend
+   * ledger record), so that no answer a client received goes unrecorded if the gateway dies.
+   */
+  beforeAnswer(hook: AfterResponseHook): void;
+  /**
+   * Runs the `beforeAnswer` hooks, in order, once (later calls share that run); rejects with the
+   * first failure. Routes await it before the last byte of an answer (for streams, before the event
+   * that ends them); the gateway runs it after the response for every other outcome.
+   */
+  answerReady(): Promise<void>;
 }
 
 export type AfterResponseHook = (ctx: RequestContext) => void | Promise<void>;

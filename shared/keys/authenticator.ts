@@ -4,6 +4,7 @@
 import { GatewayError } from '../core/errors.ts';
 import type { Authenticator } from '../core/types.ts';
 import type { KeyRecord, TeamRecord, UserRecord } from '../store/records.ts';
+import { isMoved } from '../store/moved-key.ts';
 import type { Store } from '../store/store.ts';
 import { itemKeys } from '../store/table.ts';
 import type { VirtualKeyIdentity } from './identity.ts';
@@ -13,7 +14,8 @@ export function virtualKeyAuthenticator(store: Store, now: () => number = Date.n
   return async (key) => {
     const token = hashKey(key);
     const record = await store.cachedGet<KeyRecord>(itemKeys.key(token));
-    if (!record) return undefined;
+    // A key regenerated away is no key: its item only forwards the spend of requests in flight.
+    if (!record || isMoved(record)) return undefined;
     const name = record.key_alias ?? record.key_name;
     if (record.blocked) {
       throw new GatewayError('blocked', `Authentication Error - key ${name} is blocked. An admin can unblock it with POST /key/unblock.`);

@@ -5,7 +5,8 @@ import type { Route } from '../core/types.ts';
 import { endUserOf } from '../keys/end-user.ts';
 import { authorizeModel } from '../keys/model-access.ts';
 import { parseEmbeddingRequest } from '../openai/embedding-request-schema.ts';
-import { costHeaders, settleCost } from '../pricing/request-cost.ts';
+import { estimateUsage } from '../pricing/estimate-usage.ts';
+import { costHeaders, recordUsage } from '../pricing/request-cost.ts';
 import { routeEmbedding } from '../routing/route-embedding.ts';
 import type { Services } from '../services.ts';
 import { embeddingCall } from '../spend/model-calls.ts';
@@ -20,10 +21,13 @@ export function embeddingsRoutes(services: Services): Route[] {
       const body = parseEmbeddingRequest(parseJsonObject(request.body));
       const endUser = endUserOf(request.headers, body.user);
       await authorizeModel(ctx, services, body.model, endUser);
-      await services.spend?.admit(ctx, services, embeddingCall(body, endUser));
+      const call = embeddingCall(body, endUser);
+      await services.spend?.admit(ctx, services, call);
       const response = await routeEmbedding(body, ctx, services);
-      ctx.usage = { prompt_tokens: response.usage.prompt_tokens, completion_tokens: 0, total_tokens: response.usage.total_tokens };
-      return { headers: { ...deploymentHeaders(ctx), ...costHeaders(settleCost(ctx, services.pricer)) }, body: JSON.stringify(response) };
+      const reported = response.usage && { prompt_tokens: response.usage.prompt_tokens, completion_tokens: 0, total_tokens: response.usage.prompt_tokens };
+      const cost = recordUsage(ctx, services.pricer, call.size, reported, () => estimateUsage(body.input, ''));
+      await ctx.answerReady();
+      return { headers: { ...deploymentHeaders(ctx), ...costHeaders(cost) }, body: JSON.stringify(response) };
     },
   }];
 }

@@ -9,11 +9,29 @@ import type { RoutingOptions } from './request-options.ts';
 
 export function fallbackChain(model: string, error: GatewayError, settings: RouterSettings, options: RoutingOptions): string[] {
   if (options.disableFallbacks) return [];
-  const listFor = (request: FallbackMap | undefined, config: FallbackMap) => request?.get(model) ?? config.get(model) ?? [];
-  const general = listFor(options.fallbacks, settings.fallbacks);
-  const specific = error.kind === 'context_length_exceeded' ? listFor(options.contextWindowFallbacks, settings.contextWindowFallbacks)
-    : error.kind === 'content_policy_violation' ? listFor(options.contentPolicyFallbacks, settings.contentPolicyFallbacks)
+  const lists = listsFor(model, settings, options);
+  const specific = error.kind === 'context_length_exceeded' ? lists.contextWindow
+    : error.kind === 'content_policy_violation' ? lists.contentPolicy
     : [];
-  const chain = [...new Set(specific.length ? specific : general)].filter((name) => name !== model);
-  return chain.slice(0, settings.maxFallbacks);
+  return tried(model, specific.length ? specific : lists.general, settings);
+}
+
+/** Every group a request for `model` may end up on after some failure (what worst-case pricing covers). */
+export function fallbackCandidates(model: string, settings: RouterSettings, options: RoutingOptions): string[] {
+  if (options.disableFallbacks) return [];
+  const lists = Object.values(listsFor(model, settings, options));
+  return [...new Set(lists.flatMap((list) => tried(model, list, settings)))];
+}
+
+function listsFor(model: string, settings: RouterSettings, options: RoutingOptions): Record<'general' | 'contextWindow' | 'contentPolicy', readonly string[]> {
+  const listFor = (request: FallbackMap | undefined, config: FallbackMap) => request?.get(model) ?? config.get(model) ?? [];
+  return {
+    general: listFor(options.fallbacks, settings.fallbacks),
+    contextWindow: listFor(options.contextWindowFallbacks, settings.contextWindowFallbacks),
+    contentPolicy: listFor(options.contentPolicyFallbacks, settings.contentPolicyFallbacks),
+  };
+}
+
+function tried(model: string, list: readonly string[], settings: RouterSettings): string[] {
+  return [...new Set(list)].filter((name) => name !== model).slice(0, settings.maxFallbacks);
 }

@@ -66,6 +66,8 @@ function callContext(signal: AbortSignal | undefined): RequestContext {
     log: silentLog,
     responseHeaders: {},
     onFinish: () => {},
+    beforeAnswer: () => {},
+    answerReady: async () => {},
   };
 }
 

@@ -1,23 +1,30 @@
-// Reserving and settling on the items themselves: one conditional UpdateItem per account (all of its
-// meters at once). A refused write is judged by a strongly consistent read with the same rules
-// (meter-plan.ts): a limit that really is reached refuses the request; anything else (a new minute,
-// period or hold window, counters moved by other instances) is retried from the fresh counters.
+// Reserving, renewing and settling on the items themselves: one conditional UpdateItem per account (all
+// of its meters and the request's booking at once). A refused write is judged by a strongly consistent
+// read with the same rules (meter-plan.ts): a limit that really is reached refuses the request;
+// anything else (a new minute, period or hold window, counters moved by other instances, a key
+// regenerated away) is retried from the fresh item.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { completeMove, isMoved, MOVED_TO } from '../store/moved-key.ts';
 import type { Fields } from '../store/records.ts';
+import type { Store } from '../store/store.ts';
+import { itemKeys } from '../store/table.ts';
 import type { Account } from './accounts.ts';
-import { planReservation, planSettlement, type Hold, type Refusal } from './meter-plan.ts';
+import { bookingAttribute, bookingsOn, encodeBooking, type Booking } from './booking.ts';
+import { bookingWindow, planLapsedRepair, planRenewal, planReservation, planSettlement, storedWindow, type Refusal } from './meter-plan.ts';
 import type { BudgetCalendar } from './periods.ts';
 import { UpdateExpression } from './update-expression.ts';
 
 /** Attempts before giving up on an item that keeps changing under us (in practice one or two). */
 const MAX_ATTEMPTS = 8;
+/** Regenerations a write follows from the key it started on. */
+const MAX_MOVES = 4;
 /** Bound on remembered items: past it the oldest go first. */
 const MAX_SEEN = 10_000;
 
 export type ReserveResult =
-  | { ok: true; holds: Hold[]; state: Fields }
-  | { ok: false; refusal: Refusal };
+  | { ok: true; state: Fields; placed: boolean }
+  | { ok: false; refusal: Refusal; state: Fields };
 
 export class ContendedItem extends Error {
   constructor() {
@@ -26,67 +33,175 @@ export class ContendedItem extends Error {
 }
 
 export class Counters {
-  /** The counters each item had after our last write or read: the next write's first guess. */
+  /** The item as it was after our last write or read: the next write's first guess. */
   private readonly seen = new Map<string, Fields>();
 
-  constructor(private readonly client: DynamoDBDocumentClient, private readonly table: string, private readonly calendar: BudgetCalendar) {}
+  constructor(private readonly store: Store, private readonly calendar: BudgetCalendar) {}
 
-  async reserve(account: Account, now: number, worst: number): Promise<ReserveResult> {
-    let state = this.seen.get(account.item.pk) ?? account.record;
+  /**
+   * Reserves the booking's worst case and one request on every meter of `account`, and places the
+   * booking on the item; sets `booking.window`. Not placed: the item is gone (deleted meanwhile).
+   */
+  async reserve(account: Account, booking: Booking, now: number): Promise<ReserveResult> {
+    let state = this.guess(account);
     let fresh = false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const update = new UpdateExpression().when('attribute_exists(pk)');
-      const plans = account.meters.map((meter) => planReservation(meter, state, now, worst, update, this.calendar));
-      const refusal = plans.find((p) => p.refusal)?.refusal;
-      if (refusal && fresh) return { ok: false, refusal };
+      const update = this.update();
+      const window = bookingWindow(account.meters.filter((_, i) => booking.meters[i]!.holds), state, now);
+      const refusals = account.meters.map((meter, i) => planReservation(meter, booking.meters[i]!, state, now, window, booking.worst, update, this.calendar));
+      const refusal = refusals.find((r) => r !== undefined);
+      if (refusal && fresh) return { ok: false, refusal, state };
       if (!refusal) {
-        const written = await this.write(account, update);
-        if (written) return { ok: true, holds: plans.map((p) => p.hold), state: written };
+        update.set(bookingAttribute(booking.requestId), encodeBooking({ ...booking, window }));
+        // The whole item: the next guess, the rate headers, and other requests' bookings to recover.
+        const written = await this.write(account, update, 'ALL_NEW');
+        if (written) {
+          booking.window = window;
+          return { ok: true, state: written, placed: true };
+        }
       }
       const read = await this.read(account);
-      if (!read) return { ok: true, holds: [], state: {} }; // deleted meanwhile: nothing left to hold
+      if (!read) return { ok: true, state: {}, placed: false };
       state = read;
       fresh = true;
     }
     throw new ContendedItem();
   }
 
-  /** Settles the holds of one account to the real cost; returns the item's counters after. */
-  async settle(account: Account, holds: Hold[], cost: number, tokens: number): Promise<Fields | undefined> {
-    if (holds.length === 0) return undefined; // the item was gone when reserving
-    for (const writtenOff of [false, true]) {
-      const update = new UpdateExpression().when('attribute_exists(pk)');
-      for (const hold of holds) planSettlement(hold, cost, tokens, update, writtenOff);
+  /**
+   * Moves the booking's holds and lease into the current hold window, if they are in an older one.
+   * False when the booking is gone: its request was taken for dead and recovered (recovery.ts).
+   */
+  async renew(account: Account, booking: Booking, now: number): Promise<boolean> {
+    const attribute = bookingAttribute(booking.requestId);
+    let state = this.guess(account);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const holding = account.meters.filter((_, i) => booking.meters[i]!.holds);
+      const window = bookingWindow(holding, state, now);
+      if (window <= booking.window) return true;
+      const update = this.update();
+      update.when(`${update.name(attribute)}[0] = ${update.value(booking.window)}`);
+      for (const meter of holding) planRenewal(meter, state, now, booking.window, window, booking.worst, update, this.calendar);
+      update.set(attribute, encodeBooking({ ...booking, window }));
+      if (await this.write(account, update)) {
+        booking.window = window;
+        return true;
+      }
+      const read = await this.read(account);
+      if (!read || !Array.isArray(read[attribute])) return false;
+      state = read;
+    }
+    throw new ContendedItem();
+  }
+
+  /**
+   * Settles the booking to `cost`, once: the booking leaves the item in the same write, on condition
+   * that it is there (`recovering`: that it still says the window recovery read, so a request that
+   * renewed meanwhile is not taken for dead). `placed` false: the booking never reached the item, and
+   * the cost is added as it is; undefined: unknown (its write failed), so as the item shows. Returns
+   * the item after, or undefined when the booking was settled already or the item is gone.
+   */
+  async settle(account: Account, booking: Booking, cost: number, tokens: number, { placed, recovering = false }: { placed?: boolean; recovering?: boolean } = { placed: true }): Promise<Fields | undefined> {
+    const attribute = bookingAttribute(booking.requestId);
+    let state = this.guess(account);
+    let booked = placed !== false;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const update = this.update();
+      if (booked) {
+        const name = update.name(attribute);
+        update.when(recovering ? `${name}[0] = ${update.value(booking.window)}` : `attribute_exists(${name})`).remove(attribute);
+      }
+      for (const meter of booking.meters) planSettlement(booked ? meter : { ...meter, holds: false }, state, booking.window, booking.worst, cost, tokens, update);
       const written = await this.write(account, update);
       if (written) return written;
-      if (!holds.some((h) => h.window !== undefined)) return undefined; // the item is gone
+      const read = await this.read(account);
+      if (!read) return undefined;
+      const left = read[attribute];
+      if (booked && (!Array.isArray(left) || (recovering && left[0] !== booking.window))) {
+        if (placed !== undefined) return undefined;
+        booked = false;
+      }
+      state = read;
     }
-    return undefined;
+    throw new ContendedItem();
+  }
+
+  /**
+   * Releases lapsed holds that no lapsed booking on the item stands behind (holds made before
+   * bookings existed, or left by a bug): what a meter's lapsed holds are is what its lapsed bookings hold.
+   */
+  async repairLapsed(account: Account, item: Fields): Promise<void> {
+    const bookings = bookingsOn(item);
+    for (const name of Object.keys(item).filter((n) => n.endsWith('lapsed_usd'))) {
+      const prefix = name.slice(0, -'lapsed_usd'.length);
+      const window = storedWindow(prefix, item) ?? -Infinity;
+      const expected = bookings
+        .filter((b) => b.window <= window - 2 && b.meters.some((m) => m.holds && m.prefix === prefix))
+        .reduce((sum, b) => sum + b.worst, 0);
+      const update = this.update();
+      if (planLapsedRepair(prefix, item, expected, update)) await this.write(account, update);
+    }
   }
 
   /** Sets `attribute` to `value` unless it already holds it: true for exactly one caller. */
   async claim(account: Account, attribute: string, value: string): Promise<boolean> {
-    const update = new UpdateExpression().when('attribute_exists(pk)');
+    const update = this.update();
     const name = update.name(attribute);
     update.when(`attribute_not_exists(${name}) OR ${name} <> ${update.value(value)}`).set(attribute, value);
     return (await this.write(account, update)) !== undefined;
   }
 
-  private async write(account: Account, update: UpdateExpression): Promise<Fields | undefined> {
+  /**
+   * The account's item, strongly consistent. A key regenerated away is followed to its new item
+   * (completing the move if the regeneration died half-way), and the account points there from now on.
+   */
+  async read(account: Account): Promise<Fields | undefined> {
+    for (let move = 0; move <= MAX_MOVES; move++) {
+      const item = await this.get(account.item);
+      if (!isMoved(item)) {
+        if (item) this.remember(account, item);
+        return item;
+      }
+      const next = itemKeys.key(item![MOVED_TO] as string);
+      if (!(await this.get(next))) await completeMove(this.store, item!);
+      account.item = next;
+      account.id = item![MOVED_TO] as string;
+    }
+    return undefined;
+  }
+
+  /** Every account write: to an item that exists and was not regenerated away. */
+  private update(): UpdateExpression {
+    const update = new UpdateExpression().when('attribute_exists(pk)');
+    return update.when(`attribute_not_exists(${update.name(MOVED_TO)})`);
+  }
+
+  private guess(account: Account): Fields {
+    return this.seen.get(account.item.pk) ?? account.record;
+  }
+
+  private async get(key: Account['item']): Promise<Fields | undefined> {
+    const { Item } = await this.store.client.send(new GetCommand({ TableName: this.store.table, Key: key, ConsistentRead: true }));
+    return Item;
+  }
+
+  /**
+   * Runs a conditional write; undefined when its condition failed. Returns the item after it: the
+   * whole item (`ALL_NEW`), or the attributes it changed over what was last seen (`UPDATED_NEW`:
+   * smaller answers, as an item may hold many bookings).
+   */
+  private async write(account: Account, update: UpdateExpression, returned: 'ALL_NEW' | 'UPDATED_NEW' = 'UPDATED_NEW'): Promise<Fields | undefined> {
+    let attributes: Fields;
     try {
-      const { Attributes } = await this.client.send(new UpdateCommand({ TableName: this.table, Key: account.item, ...update.toInput(), ReturnValues: 'ALL_NEW' }));
-      this.remember(account, Attributes ?? {});
-      return Attributes ?? {};
+      ({ Attributes: attributes = {} } = await this.store.client.send(new UpdateCommand({ TableName: this.store.table, Key: account.item, ...update.toInput(), ReturnValues: returned })));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
-  }
-
-  private async read(account: Account): Promise<Fields | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: account.item, ConsistentRead: true }));
-    if (Item) this.remember(account, Item);
-    return Item;
+    const item = returned === 'ALL_NEW' ? attributes : { ...this.guess(account), ...attributes };
+    for (const name of update.removed) delete item[name];
+    this.remember(account, item);
+    return item;
   }
 
   private remember(account: Account, item: Fields): void {

@@ -7,18 +7,17 @@ import type { Store } from '../store/store.ts';
 import type { AlertChannels, SnsSender } from './alerts.ts';
 import { SpendTracker } from './tracker.ts';
 
-/** What tests (and embedders) may replace: the clock and where alerts go. */
+/** What tests (and embedders) may replace: the clock, where alerts go, how often leases are looked at. */
 export interface SpendOverrides {
   now?: () => number;
   alerts?: Partial<AlertChannels>;
+  leaseCheckMs?: number;
 }
 
 export function spendTracker(store: Store, config: GatewayConfig, log: Log, overrides: SpendOverrides = {}, env: (name: string) => string | undefined = (name) => process.env[name]): SpendTracker {
   const topicArn = env('TOLLGATE_ALERT_TOPIC_ARN');
   return new SpendTracker({
-    client: store.client,
-    table: store.table,
-    load: store.load,
+    store,
     log,
     alerts: {
       log,
@@ -30,6 +29,7 @@ export function spendTracker(store: Store, config: GatewayConfig, log: Log, over
     spendLogsRetentionMs: config.spend.spendLogsRetentionMs,
     timeZone: config.spend.timeZone,
     now: overrides.now,
+    leaseCheckMs: overrides.leaseCheckMs,
   });
 }
 

@@ -1,10 +1,12 @@
-// The spend ledger: one record per model request, in LiteLLM's SpendLogs field names, written after
-// the response has gone out. Records sit in the one table (docs/DATA-MODEL.md) under
-// `SPEND#<request id>`, listed by day through the by_entity index (`entity` = `spend_log#<UTC day>`,
-// `created_at` = start time), and expire after the retention period through the table's `ttl`.
+// The spend ledger: one record per model request, in LiteLLM's SpendLogs field names, written before
+// a successful answer's last byte goes out (after the response for every other outcome). Records sit
+// in the one table (docs/DATA-MODEL.md) under `SPEND#<request id>`, listed by day through the
+// by_entity index (`entity` = `spend_log#<UTC day>`, `created_at` = start time), and expire after the
+// retention period through the table's `ttl`.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { keyFits } from '../store/limits.ts';
-import { ENTITY_INDEX } from '../store/table.ts';
+import { ENTITY_INDEX, itemKeys } from '../store/table.ts';
 import { UpdateExpression } from './update-expression.ts';
 
 const DAY_MS = 86_400_000;
@@ -71,25 +73,42 @@ export type LedgerOrder = 'newest' | 'oldest';
 export class Ledger {
   constructor(private readonly client: DynamoDBDocumentClient, private readonly table: string, private readonly retentionMs: number | undefined) {}
 
-  async write(log: SpendLog): Promise<void> {
+  /**
+   * Writes a request's record unless one exists: false when it does (recovery wrote the request off
+   * as abandoned, recovery.ts). The record is the request's commit point: its cost is what every
+   * account is charged, by the request or by recovery.
+   */
+  async create(log: SpendLog): Promise<boolean> {
     const start = Date.parse(log.startTime);
-    await this.client.send(new PutCommand({
-      TableName: this.table,
-      Item: {
-        ...log,
-        pk: `SPEND#${log.request_id}`,
-        sk: 'SPEND',
-        entity: dayEntity(start),
-        created_at: log.startTime,
-        ...(this.retentionMs !== undefined && { ttl: Math.ceil((start + this.retentionMs) / 1000) }),
-      },
-    }));
+    try {
+      await this.client.send(new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...log,
+          ...itemKeys.spendLog(log.request_id),
+          entity: dayEntity(start),
+          created_at: log.startTime,
+          ...(this.retentionMs !== undefined && { ttl: Math.ceil((start + this.retentionMs) / 1000) }),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** What the request's record says it cost, strongly consistent (expired or not); undefined without one. */
+  async costOf(requestId: string): Promise<number | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: itemKeys.spendLog(requestId), ConsistentRead: true }));
+    return Item ? (typeof Item['spend'] === 'number' ? Item['spend'] : 0) : undefined;
   }
 
   async get(requestId: string, now: number): Promise<SpendLog | undefined> {
-    const pk = `SPEND#${requestId}`;
-    if (!keyFits(pk)) return undefined;
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk, sk: 'SPEND' } }));
+    const key = itemKeys.spendLog(requestId);
+    if (!keyFits(key.pk)) return undefined;
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: key }));
     return Item && !expired(Item, now) ? toLog(Item) : undefined;
   }
 

@@ -4,17 +4,20 @@
 //
 // Counters of a meter (attribute names behind its prefix):
 //   spend                 settled spend in the current budget period (LiteLLM's `spend`)
-//   budget_committed      spend + outstanding reservations: the one number a budget condition compares
+//   budget_committed      spend + outstanding holds: the one number a budget condition compares
 //   budget_period_start   the period the counters belong to; another period means "reset" (no cron)
 //   budget_reset_at       end of that period (LiteLLM's field)
-//   hold_window           the hold window of the newest reservations
-//   hold_usd_0|1, hold_req_0|1   outstanding reservations by hold-window parity, so those nobody
-//                         settled (a crashed instance) can be written off two windows later
+//   hold_window           the hold window of the newest holds
+//   hold_usd_0|1, hold_req_0|1   holds of requests in flight, by hold-window parity: a request renews
+//                         its hold into each new window while it runs
+//   lapsed_usd            holds whose request stopped renewing them (its instance died): out of the
+//                         parallel count at once, still committed until recovery charges the request
 //   parallel_requests     requests in flight
 //   rl_window, rl_requests, rl_tokens   the fixed 60 s rate window and its counts
 import type { Fields } from '../store/records.ts';
 import type { Meter } from './accounts.ts';
-import { holdWindow, rateWindow, secondsLeftInRateWindow, type BudgetCalendar } from './periods.ts';
+import type { BookedMeter } from './booking.ts';
+import { holdWindow, rateWindow, secondsLeftInRateWindow, type BudgetCalendar, type BudgetPeriod } from './periods.ts';
 import { usd } from '../pricing/usd.ts';
 import type { UpdateExpression } from './update-expression.ts';
 
@@ -30,98 +33,113 @@ export interface Refusal {
   retryAfter?: number;
 }
 
-/** What a reservation took, so settling gives exactly that back. */
-export interface Hold {
-  meter: Meter;
-  /** Hold window of the reservation; undefined when the meter keeps no holds (no budget, no parallel limit). */
-  window?: number;
-  worst: number;
-}
-
-export const counter = (meter: Meter, name: string) => `${meter.prefix}${name}`;
+export const counter = (prefix: string, name: string) => `${prefix}${name}`;
 
 /** Counters that are bookkeeping, not LiteLLM fields: `spend` and `budget_reset_at` of the item itself are answers' fields, the rest is not. */
-const INTERNAL_COUNTERS = /^(budget_committed|budget_period_start|budget_alerted|hold_window|hold_(usd|req)_[01]|parallel_requests|rl_window|rl_requests|rl_tokens)$/;
+const INTERNAL_COUNTERS = /^(budget_committed|budget_period_start|budget_alerted|hold_window|hold_(usd|req)_[01]|lapsed_usd|parallel_requests|rl_window|rl_requests|rl_tokens)$/;
 
-/** Whether an item attribute is one of the spend tracker's counters, which admin answers leave out. */
+/** Whether an item attribute is one of the spend tracker's counters or bookings, which admin answers leave out. */
 export function isCounterAttribute(name: string): boolean {
-  return name.startsWith('model:') || INTERNAL_COUNTERS.test(name);
+  return name.startsWith('model:') || name.startsWith('in_flight:') || INTERNAL_COUNTERS.test(name);
 }
 
 const num = (state: Fields, attribute: string): number | undefined => (typeof state[attribute] === 'number' ? (state[attribute] as number) : undefined);
 
-function keepsHolds(meter: Meter): boolean {
-  return meter.limits.maxBudget !== undefined || meter.limits.maxParallel !== undefined;
-}
-
-function keepsRate(meter: Meter): boolean {
+export function keepsRate(meter: Meter): boolean {
   return meter.limits.rpm !== undefined || meter.limits.tpm !== undefined;
 }
 
-/**
- * Adds this meter's reservation of `worst` dollars (and one request) to `update`, and returns the
- * refusal the counters in `state` call for, if any. With `state` freshly read, a refusal is final.
- */
-export function planReservation(meter: Meter, state: Fields, now: number, worst: number, update: UpdateExpression, calendar: BudgetCalendar): { hold: Hold; refusal?: Refusal } {
-  const hold: Hold = { meter, worst };
-  const refusal = (keepsHolds(meter) ? planHold(meter, state, now, worst, update, hold, calendar) : undefined)
-    ?? (keepsRate(meter) ? planRate(meter, state, now, update) : undefined);
-  return { hold, refusal };
+/** The hold window the meter's counters are in, if it keeps holds. */
+export function storedWindow(prefix: string, state: Fields): number | undefined {
+  return num(state, counter(prefix, 'hold_window'));
 }
 
-function planHold(meter: Meter, state: Fields, now: number, worst: number, update: UpdateExpression, hold: Hold, calendar: BudgetCalendar): Refusal | undefined {
-  const c = (name: string) => counter(meter, name);
-  const { maxBudget, maxParallel, budgetDuration } = meter.limits;
-  const period = calendar.period(budgetDuration, now);
-  const storedWindow = num(state, c('hold_window'));
-  const window = Math.max(holdWindow(now), storedWindow ?? -Infinity);
-  const bucket = window % 2;
-  hold.window = window;
+/** The counters a meter's holds are made of. */
+type HoldCounter = 'spend' | 'budget_committed' | 'hold_usd_0' | 'hold_usd_1' | 'hold_req_0' | 'hold_req_1' | 'parallel_requests' | 'lapsed_usd';
+type HoldCounters = Record<HoldCounter, number>;
+const HOLD_COUNTERS: HoldCounter[] = ['spend', 'budget_committed', 'hold_usd_0', 'hold_usd_1', 'hold_req_0', 'hold_req_1', 'parallel_requests', 'lapsed_usd'];
+const usdOf = (window: number) => `hold_usd_${window % 2}` as const;
+const reqOf = (window: number) => `hold_req_${window % 2}` as const;
 
-  const spend = num(state, c('spend')) ?? 0;
-  const holds = [0, 1].map((b) => ({ usd: num(state, c(`hold_usd_${b}`)) ?? 0, req: num(state, c(`hold_req_${b}`)) ?? 0 }));
-  // Every write keeps committed = spend + holds. An admin who sets `spend` breaks that; the next
-  // reservation mends it.
-  const consistent = usd(spend + holds[0]!.usd + holds[1]!.usd) === usd(num(state, c('budget_committed')) ?? Number.NaN);
+/**
+ * The meter's hold counters brought to hold window `window` and budget period `period`: a new
+ * period starts spend at 0; holds from before `window - 1` lapse (nobody renewed them). `current`:
+ * they are there already, and `committed = spend + holds + lapsed` (an admin who sets `spend`
+ * breaks that, and the counters are recomputed).
+ */
+function rolled(prefix: string, state: Fields, window: number, period: BudgetPeriod): { counters: HoldCounters; current: boolean } {
+  const stored = Object.fromEntries(HOLD_COUNTERS.map((name) => [name, num(state, counter(prefix, name)) ?? 0])) as HoldCounters;
+  const from = storedWindow(prefix, state);
+  const periodStart = state[counter(prefix, 'budget_period_start')];
+  const consistent = usd(stored.spend + stored.hold_usd_0 + stored.hold_usd_1 + stored.lapsed_usd) === usd(num(state, counter(prefix, 'budget_committed')) ?? Number.NaN);
+  if (periodStart === period.start && from === window && consistent) return { counters: stored, current: true };
 
-  let committed: number;
-  let parallel: number;
-  if (state[c('budget_period_start')] === period.start && storedWindow === window && consistent) {
-    committed = num(state, c('budget_committed'))!;
-    parallel = num(state, c('parallel_requests')) ?? 0;
+  const counters = { ...stored };
+  if (periodStart !== undefined && periodStart !== period.start) counters.spend = 0;
+  for (const bucket of [0, 1] as const) {
+    // The bucket holds window `from` (same parity) or `from - 1`.
+    const heldIn = from === undefined ? -Infinity : from % 2 === bucket ? from : from - 1;
+    if (heldIn >= window - 1) continue;
+    counters.lapsed_usd = usd(counters.lapsed_usd + counters[`hold_usd_${bucket}`]);
+    counters[`hold_usd_${bucket}`] = 0;
+    counters[`hold_req_${bucket}`] = 0;
+  }
+  counters.parallel_requests = counters.hold_req_0 + counters.hold_req_1;
+  counters.budget_committed = usd(counters.spend + counters.hold_usd_0 + counters.hold_usd_1 + counters.lapsed_usd);
+  return { counters, current: false };
+}
+
+/**
+ * Adds to `update` the meter's hold counters brought to `window` and changed by `change`: ADDs on
+ * condition that they are where they were seen, or (brought forward) SETs on condition that nobody
+ * changed them meanwhile. Returns the counters before the change, and whether they were current.
+ */
+function planHolds(prefix: string, state: Fields, window: number, period: BudgetPeriod, update: UpdateExpression, change: Partial<HoldCounters>): { before: HoldCounters; current: boolean } {
+  const c = (name: string) => counter(prefix, name);
+  const { counters, current } = rolled(prefix, state, window, period);
+  if (current) {
     update.whenEquals(c('budget_period_start'), period.start).whenEquals(c('hold_window'), window);
-    if (maxBudget !== undefined) {
-      update.when(worst > 0 ? `${update.name(c('budget_committed'))} <= ${update.value(usd(maxBudget - worst))}` : `${update.name(c('budget_committed'))} < ${update.value(maxBudget)}`);
-    }
-    if (maxParallel !== undefined) update.when(`${update.name(c('parallel_requests'))} < ${update.value(maxParallel)}`);
-    update.add(c('budget_committed'), worst).add(c(`hold_usd_${bucket}`), worst).add(c(`hold_req_${bucket}`), 1).add(c('parallel_requests'), 1);
+    for (const [name, amount] of Object.entries(change)) if (amount) update.add(c(name), amount);
   } else {
-    // A new period or hold window, the first reservation, or mended counters: recompute them from
-    // those seen, on condition that nobody changed them meanwhile.
-    const newSpend = state[c('budget_period_start')] !== undefined && state[c('budget_period_start')] !== period.start ? 0 : spend;
-    // Holds from two windows back are written off: whoever made them is gone.
-    const kept = [0, 1].map((b) => (storedWindow === window || (storedWindow === window - 1 && b !== bucket) ? holds[b]! : { usd: 0, req: 0 }));
-    committed = usd(newSpend + kept[0]!.usd + kept[1]!.usd);
-    parallel = kept[0]!.req + kept[1]!.req;
-    for (const name of ['spend', 'budget_committed', 'budget_period_start', 'hold_window', 'hold_usd_0', 'hold_usd_1', 'hold_req_0', 'hold_req_1', 'parallel_requests']) {
-      update.whenEquals(c(name), state[c(name)]);
-    }
-    update.set(c('spend'), newSpend)
-      .set(c('budget_committed'), usd(committed + worst))
-      .set(c('budget_period_start'), period.start)
-      .set(c('budget_reset_at'), period.resetAt)
-      .set(c('hold_window'), window)
-      .set(c('parallel_requests'), parallel + 1);
-    for (const b of [0, 1]) {
-      update.set(c(`hold_usd_${b}`), usd(kept[b]!.usd + (b === bucket ? worst : 0)));
-      update.set(c(`hold_req_${b}`), kept[b]!.req + (b === bucket ? 1 : 0));
-    }
+    for (const name of [...HOLD_COUNTERS, 'budget_period_start', 'hold_window']) update.whenEquals(c(name), state[c(name)]);
+    for (const name of HOLD_COUNTERS) update.set(c(name), usd(counters[name] + (change[name] ?? 0)));
+    update.set(c('budget_period_start'), period.start).set(c('budget_reset_at'), period.resetAt).set(c('hold_window'), window);
   }
-  // The same comparison as the write's condition, so both judge alike.
-  if (maxBudget !== undefined && !fitsBudget(committed, maxBudget, worst)) {
-    return { meter, limit: 'budget', current: Math.min(committed, maxBudget), max: maxBudget };
+  return { before: counters, current };
+}
+
+/**
+ * The hold window a request's holds on these meters go in: now's, or later if another instance's
+ * clock already moved the counters on.
+ */
+export function bookingWindow(meters: Meter[], state: Fields, now: number): number {
+  return Math.max(holdWindow(now), ...meters.map((meter) => storedWindow(meter.prefix, state) ?? -Infinity));
+}
+
+/**
+ * Adds this meter's reservation of `worst` dollars (and one request) in hold window `window` to
+ * `update`, and returns the refusal the counters in `state` call for, if any. With `state` freshly
+ * read, a refusal is final.
+ */
+export function planReservation(meter: Meter, booked: BookedMeter, state: Fields, now: number, window: number, worst: number, update: UpdateExpression, calendar: BudgetCalendar): Refusal | undefined {
+  return (booked.holds ? planHold(meter, state, now, window, worst, update, calendar) : undefined)
+    ?? (keepsRate(meter) ? planRate(meter, state, now, update) : undefined);
+}
+
+function planHold(meter: Meter, state: Fields, now: number, window: number, worst: number, update: UpdateExpression, calendar: BudgetCalendar): Refusal | undefined {
+  const { maxBudget, maxParallel, budgetDuration } = meter.limits;
+  const change = { budget_committed: worst, [usdOf(window)]: worst, [reqOf(window)]: 1, parallel_requests: 1 };
+  const { before, current } = planHolds(meter.prefix, state, window, calendar.period(budgetDuration, now), update, change);
+  if (current) {
+    const c = (name: string) => update.name(counter(meter.prefix, name));
+    if (maxBudget !== undefined) update.when(worst > 0 ? `${c('budget_committed')} <= ${update.value(usd(maxBudget - worst))}` : `${c('budget_committed')} < ${update.value(maxBudget)}`);
+    if (maxParallel !== undefined) update.when(`${c('parallel_requests')} < ${update.value(maxParallel)}`);
   }
-  if (maxParallel !== undefined && parallel + 1 > maxParallel) return { meter, limit: 'parallel', current: parallel, max: maxParallel };
+  // The same comparisons as the write's conditions, so both judge alike.
+  if (maxBudget !== undefined && !fitsBudget(before.budget_committed, maxBudget, worst)) {
+    return { meter, limit: 'budget', current: Math.min(before.budget_committed, maxBudget), max: maxBudget };
+  }
+  if (maxParallel !== undefined && before.parallel_requests + 1 > maxParallel) return { meter, limit: 'parallel', current: before.parallel_requests, max: maxParallel };
   return undefined;
 }
 
@@ -135,7 +153,7 @@ function fitsBudget(committed: number, maxBudget: number, worst: number): boolea
 }
 
 function planRate(meter: Meter, state: Fields, now: number, update: UpdateExpression): Refusal | undefined {
-  const c = (name: string) => counter(meter, name);
+  const c = (name: string) => counter(meter.prefix, name);
   const { rpm, tpm } = meter.limits;
   const stored = num(state, c('rl_window'));
   const window = Math.max(rateWindow(now), stored ?? -Infinity);
@@ -158,23 +176,56 @@ function planRate(meter: Meter, state: Fields, now: number, update: UpdateExpres
 }
 
 /**
- * Adds this meter's settlement to `update`: the real cost replaces the reservation, the request leaves
- * the in-flight count, its tokens count toward the minute. `writtenOff`: the hold is already gone.
+ * Adds to `update` the move of a holding meter's hold from window `from` to the later `window`:
+ * from its bucket, or from the lapsed holds if it lapsed meanwhile (then it counts as in flight
+ * again). Nothing changes in what is committed, so no budget condition applies.
  */
-export function planSettlement(hold: Hold, cost: number, tokens: number, update: UpdateExpression, writtenOff: boolean): void {
-  const c = (name: string) => counter(hold.meter, name);
+export function planRenewal(meter: Meter, state: Fields, now: number, from: number, window: number, worst: number, update: UpdateExpression, calendar: BudgetCalendar): void {
+  const lapsed = from < window - 1;
+  const change: Partial<HoldCounters> = lapsed
+    ? { lapsed_usd: -worst, [usdOf(window)]: worst, [reqOf(window)]: 1, parallel_requests: 1 }
+    : { [usdOf(from)]: -worst, [reqOf(from)]: -1, [usdOf(window)]: worst, [reqOf(window)]: 1 };
+  planHolds(meter.prefix, state, window, calendar.period(meter.limits.budgetDuration, now), update, change);
+}
+
+/**
+ * Adds this meter's settlement to `update`: the cost is added to spend and replaces the request's
+ * hold, which sits in its bucket while the counters are within a window of the request's, else
+ * among the lapsed holds; tokens count toward the minute.
+ */
+export function planSettlement(booked: BookedMeter, state: Fields, window: number, worst: number, cost: number, tokens: number, update: UpdateExpression): void {
+  const c = (name: string) => counter(booked.prefix, name);
   update.add(c('spend'), cost).add(c('budget_committed'), cost);
-  if (hold.window !== undefined && !writtenOff) {
-    const bucket = hold.window % 2;
-    update.when(`${update.name(c('hold_window'))} IN (${update.value(hold.window)}, ${update.value(hold.window + 1)})`);
-    update.add(c('budget_committed'), -hold.worst).add(c(`hold_usd_${bucket}`), -hold.worst).add(c(`hold_req_${bucket}`), -1).add(c('parallel_requests'), -1);
+  if (booked.holds) {
+    const stored = storedWindow(booked.prefix, state) ?? window;
+    const name = update.name(c('hold_window'));
+    update.add(c('budget_committed'), -worst);
+    if (stored >= window + 2) {
+      update.when(`${name} >= ${update.value(window + 2)}`).add(c('lapsed_usd'), -worst);
+    } else {
+      update.when(`${name} IN (${update.value(window)}, ${update.value(window + 1)})`);
+      update.add(c(usdOf(window)), -worst).add(c(reqOf(window)), -1).add(c('parallel_requests'), -1);
+    }
   }
-  if (keepsRate(hold.meter) && tokens > 0) update.add(c('rl_tokens'), tokens);
+  if (booked.countsTokens && tokens > 0) update.add(c('rl_tokens'), tokens);
+}
+
+/**
+ * Sets a meter's lapsed holds to `expected` (what the lapsed bookings on the item hold) when they
+ * differ: holds that lapsed with no booking behind them (made before bookings existed) are released.
+ */
+export function planLapsedRepair(prefix: string, state: Fields, expected: number, update: UpdateExpression): boolean {
+  const c = (name: string) => counter(prefix, name);
+  const lapsed = num(state, c('lapsed_usd')) ?? 0;
+  if (usd(lapsed) === usd(expected)) return false;
+  update.whenEquals(c('lapsed_usd'), state[c('lapsed_usd')]).whenEquals(c('hold_window'), state[c('hold_window')]);
+  update.set(c('lapsed_usd'), usd(expected)).add(c('budget_committed'), usd(expected - lapsed));
+  return true;
 }
 
 /** What the x-ratelimit-* headers say for this meter after its reservation. */
 export function remaining(meter: Meter, state: Fields): { requests?: [number, number]; tokens?: [number, number] } {
-  const c = (name: string) => counter(meter, name);
+  const c = (name: string) => counter(meter.prefix, name);
   const { rpm, tpm } = meter.limits;
   return {
     requests: rpm === undefined ? undefined : [Math.max(0, rpm - (num(state, c('rl_requests')) ?? 0)), rpm],

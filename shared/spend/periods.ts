@@ -1,6 +1,6 @@
 // The clocks budgets and limits count in, computed from the time alone so that no cron job resets
 // anything: a budget period (calendar-aligned, as LiteLLM resets budgets), the fixed 60 s rate
-// window (LiteLLM's), and the hold window after which a reservation nobody settled is written off.
+// window (LiteLLM's), and the hold window: the lease of a request's holds, renewed while it runs.
 import { durationMs } from '../keys/duration.ts';
 
 const MINUTE_MS = 60_000;
@@ -83,10 +83,11 @@ export function secondsLeftInRateWindow(window: number, now: number): number {
 }
 
 /**
- * How long a reservation may stay unsettled: the longest a request can run (a Lambda's 15 minutes).
- * A hold made in window W is written off once the item reaches window W + 2.
+ * The lease of a request's holds. A request in flight renews its holds into each new window (early
+ * in it); holds made or renewed in window W lapse once the counters reach window W + 2, so those of
+ * an instance that died are released within two windows (40 s), while a live request's never are.
  */
-export const HOLD_WINDOW_MS = 15 * MINUTE_MS;
+export const HOLD_WINDOW_MS = 20_000;
 
 export function holdWindow(now: number): number {
   return Math.floor(now / HOLD_WINDOW_MS);

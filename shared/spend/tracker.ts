@@ -1,149 +1,237 @@
 // Budgets, limits and the ledger around one model request. Every model route calls `admit` after the
-// model-access check and before the router: it reserves the request's worst-case cost and one request
-// on each account with limits (one conditional write each, in parallel), refuses with 400
-// budget_exceeded or 429 rate_limit_exceeded, and arranges for after the last byte: settling to the
-// real cost, the ledger record, and any budget alerts (README: "Budgets, limits and spend").
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// model-access check and before the router: it books the request on every account it is charged to
+// (one conditional write each, in parallel; those with limits reserve its worst-case cost and one
+// request, and are awaited, refusing with 400 budget_exceeded or 429 rate_limit_exceeded), keeps the
+// bookings' leases renewed while it runs, writes its ledger record before the answer's last byte (the
+// commit point), and settles every account to the recorded cost after the response, with any budget
+// alerts (README: "Budgets, limits and spend"; docs/DATA-MODEL.md: what a crash can lose).
 import { asGatewayError, GatewayError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
 import type { RequestContext } from '../core/types.ts';
 import type { Services } from '../services.ts';
 import type { CustomerRecord, Fields } from '../store/records.ts';
-import type { StoreLoad } from '../store/store-load.ts';
+import type { Store } from '../store/store.ts';
 import { itemKeys } from '../store/table.ts';
 import { isOutage, storeUnavailable } from '../store/unavailable.ts';
 import { accountsOf, hasLimits, type Account, type Meter } from './accounts.ts';
 import { budgetAlert, crossedThresholds, publishAlert, type AlertChannels, type BudgetAlert } from './alerts.ts';
-import { ContendedItem, Counters } from './counters.ts';
+import { bookedMeter, type BookedMeter, type Booking } from './booking.ts';
+import { ContendedItem, Counters, type ReserveResult } from './counters.ts';
+import { Leases, type Leased } from './leases.ts';
 import { Ledger, type SpendLog } from './ledger.ts';
-import { counter, remaining, type Hold, type Refusal } from './meter-plan.ts';
+import { counter, remaining, type Refusal } from './meter-plan.ts';
+import type { ModelCall } from './model-calls.ts';
 import { BudgetCalendar, type BudgetPeriod } from './periods.ts';
+import { Recovery } from './recovery.ts';
 import { shownUsd, usd } from '../pricing/usd.ts';
 import { worstCaseCost } from './worst-case.ts';
 
 export interface SpendOptions {
-  client: DynamoDBDocumentClient;
-  table: string;
+  store: Store;
   log: Log;
   alerts: AlertChannels;
   allowRequestsOnDbUnavailable: boolean;
   spendLogsRetentionMs?: number;
-  /** The store's load: requests are shed here, where their calls start, while it is behind. */
-  load?: StoreLoad;
   /** `litellm_settings.timezone`: where budget periods start (default UTC). */
   timeZone?: string;
   now?: () => number;
+  /** How often leases of requests in flight are looked at (default every second). */
+  leaseCheckMs?: number;
 }
 
-/** What a model route knows about its request before calling the router. */
-export interface ModelCall {
-  /** LiteLLM's call types: acompletion, aembedding, anthropic_messages. */
-  callType: string;
-  model: string;
-  /** The end user (`user`), if the request names one. */
-  endUser?: string;
-  inputTokens: number;
-  /** `max_tokens` (or `max_completion_tokens`); 0 for embeddings. */
-  maxOutputTokens?: number;
-  /** A request that costs nothing (count_tokens): held to rate limits and spent budgets, reserving nothing, with no ledger record. */
-  free?: boolean;
+/** One account's part of a request. */
+interface Part {
+  account: Account;
+  booking: Booking;
+  /** The booking's reservation: its outcome once the write returned. */
+  reserved: Promise<ReserveResult>;
+  /** The account has limits: its reservation is awaited before the upstream call. */
+  limited: boolean;
 }
 
 export class SpendTracker {
   readonly ledger: Ledger;
+  readonly now: () => number;
   private readonly counters: Counters;
   private readonly calendar: BudgetCalendar;
-  readonly now: () => number;
+  private readonly recovery: Recovery;
+  private readonly leases: Leases;
 
   constructor(private readonly options: SpendOptions) {
     this.calendar = new BudgetCalendar(options.timeZone);
-    this.counters = new Counters(options.client, options.table, this.calendar);
-    this.ledger = new Ledger(options.client, options.table, options.spendLogsRetentionMs);
+    this.counters = new Counters(options.store, this.calendar);
+    this.ledger = new Ledger(options.store.client, options.store.table, options.spendLogsRetentionMs);
     this.now = options.now ?? Date.now;
+    this.recovery = new Recovery(this.counters, this.ledger, this.now, options.log);
+    this.leases = new Leases(this.now, options.leaseCheckMs ?? 1000);
   }
 
-  /** Throws a 503 (overloaded) instead while the store is behind (store-load.ts). */
+  /**
+   * Throws a 503 (overloaded) instead while the store is behind (store-load.ts): asked here, where the
+   * request's calls start, and counted until its bookings are answered.
+   */
   async admit(ctx: RequestContext, services: Services, call: ModelCall): Promise<void> {
-    const leave = this.options.load?.enter();
+    const leave = this.options.store.load.enter();
     try {
-      await this.reserve(ctx, services, call);
+      await this.bookAll(ctx, services, call);
     } finally {
-      leave?.();
+      leave();
     }
   }
 
-  private async reserve(ctx: RequestContext, services: Services, call: ModelCall): Promise<void> {
-    const now = this.now();
+  private async bookAll(ctx: RequestContext, services: Services, call: ModelCall): Promise<void> {
     const customer = call.endUser && services.store ? await services.store.cachedGet<CustomerRecord>(itemKeys.customer(call.endUser)) : undefined;
     const accounts = accountsOf(ctx, call.model, customer);
-    const limited = accounts.filter((account) => account.meters.some((meter) => hasLimits(meter.limits)));
-    const worst = limited.length && !call.free ? worstCaseCost(services, call.model, call.inputTokens, call.maxOutputTokens) : 0;
-    // Accounts without limits only have their spend added afterwards.
-    const holds = new Map<Account, Hold[]>(accounts.map((account) => [account, [{ meter: account.meters[0]!, worst: 0 }]]));
-    let accounted = true;
-
-    const results = await Promise.allSettled(limited.map((account) => this.counters.reserve(account, now, worst)));
-    let refusal: Refusal | undefined;
-    let failure: unknown;
-    /** Accounts whose reservation went through, with their counters after it. */
-    const reserved = new Map<Account, Fields>();
-    results.forEach((result, i) => {
-      const account = limited[i]!;
-      if (result.status === 'rejected') failure ??= result.reason;
-      else if (!result.value.ok) refusal ??= result.value.refusal;
-      else {
-        holds.set(account, result.value.holds);
-        reserved.set(account, result.value.state);
-      }
-    });
-    this.setRateHeaders(ctx, reserved, refusal);
-
-    if (refusal || failure) {
-      /** The error to throw, once what the other accounts reserved is set to be given back (after the response, so the refusal is quick). */
-      const refusing = (error: GatewayError): GatewayError => {
-        ctx.onFinish(() => this.settleAll([...reserved.keys()], holds, 0, 0, ctx));
-        return error;
-      };
-      if (refusal) {
-        const account = limited.find((a) => a.meters.includes(refusal!.meter))!;
-        if (refusal.limit === 'budget') ctx.onFinish(() => this.alertBudgetReached(account, refusal!.meter, ctx, refusal!.current));
-        throw refusing(refusalError(refusal, this.calendar.period(refusal.meter.limits.budgetDuration, now)));
-      }
-      if (failure instanceof ContendedItem) throw refusing(new GatewayError('rate_limit_exceeded', 'Too many requests changed these counters at once; retry in a second.', { retryAfter: 1, cause: failure }));
-      // Only an outage may let a request through unaccounted; a refused value or a bug fails it.
-      if (!isOutage(failure)) throw refusing(asGatewayError(failure));
-      if (!this.options.allowRequestsOnDbUnavailable) throw refusing(storeUnavailable(failure));
-      // Let through: the reservations that went through are settled with the rest below.
-      this.options.log.error('DynamoDB unavailable: request let through without budget and limit checks (allow_requests_on_db_unavailable)', { requestId: ctx.requestId, error: describe(failure) });
-      accounted = false;
+    const meters = accounts.map((account) => account.meters.map(bookedMeter));
+    // Every booking carries it, holds or not: recovery tells by it a request that can cost nothing.
+    const worst = call.free || !accounts.length ? 0 : worstCaseCost(services, call);
+    let parts = this.book(ctx, accounts, meters, worst);
+    let refused = await this.refusalOf(ctx, parts);
+    // Holds of requests whose instance died may be what fills the budget: recover them, then ask again.
+    if (refused?.refusal.limit === 'budget' && this.recovery.due(refused.part.account, refused.state)) {
+      await this.settleAll(ctx, parts, 0, 0);
+      await this.recovery.run(refused.part.account);
+      parts = this.book(ctx, accounts, meters, worst);
+      refused = await this.refusalOf(ctx, parts);
+    }
+    if (refused) {
+      const { refusal, part } = refused;
+      if (refusal.limit === 'budget') ctx.onFinish(() => this.alertBudgetReached(part.account, refusal.meter, ctx, refusal.current));
+      this.releaseOnFinish(ctx, parts);
+      throw refusalError(refusal, this.calendar.period(refusal.meter.limits.budgetDuration, this.now()));
     }
 
+    const endUser = customer?.user_id ?? call.endUser ?? null;
+    // A request that costs nothing has no ledger record: it is settled to nothing.
+    let committed: number | undefined;
+    if (!call.free) {
+      ctx.beforeAnswer(async () => {
+        committed = await this.commit(ctx, call, endUser, parts);
+      });
+    }
+    // Bookings never placed (refused, failed) keep window 0 and are not renewed.
+    const leased: Leased = { window: () => Math.min(...parts.map((part) => part.booking.window || Infinity)), renew: () => this.renew(ctx, parts) };
+    if (parts.length) this.leases.add(leased);
     ctx.onFinish(async () => {
-      const cost = ctx.cost?.charged ?? 0;
-      const tokens = ctx.usage?.total_tokens ?? 0;
-      const writes = [this.settleAll(accounts, holds, cost, tokens, ctx)];
-      if (!call.free) writes.push(this.ledger.write(spendLog(ctx, call, customer?.user_id ?? call.endUser ?? null)));
-      for (const result of await Promise.allSettled(writes)) {
-        if (result.status === 'rejected') {
-          this.options.log.error('spend not recorded: DynamoDB write failed', { requestId: ctx.requestId, cost, accounted, error: describe(result.reason) });
-        }
-      }
+      await this.leases.remove(leased);
+      // Not committed (its record could not be written): nothing was answered, nothing is charged.
+      await this.settleAll(ctx, parts, committed ?? 0, ctx.usage?.total_tokens ?? 0);
     });
   }
 
-  /** Settles every account to the real cost (in parallel), then sends the alerts its counters crossed. */
-  private async settleAll(accounts: Account[], holds: Map<Account, Hold[]>, cost: number, tokens: number, ctx: RequestContext): Promise<void> {
-    const settled = await Promise.all(accounts.map(async (account) => ({ account, state: await this.counters.settle(account, holds.get(account)!, cost, tokens) })));
+  /**
+   * Books the request on every account (in parallel). Accounts with limits are checked before the
+   * upstream call; the others only need their booking on the item before the ledger record, which
+   * waits for them.
+   */
+  private book(ctx: RequestContext, accounts: Account[], meters: BookedMeter[][], worst: number): Part[] {
+    const now = this.now();
+    return accounts.map((account, i) => {
+      const booking: Booking = { requestId: ctx.requestId, window: 0, worst, meters: meters[i]! };
+      const reserved = this.counters.reserve(account, booking, now);
+      reserved.catch(() => {}); // an unawaited booking's failure is handled when it is settled
+      return { account, booking, reserved, limited: account.meters.some((meter) => hasLimits(meter.limits)) };
+    });
+  }
+
+  /**
+   * Waits for the bookings of accounts with limits: the refusal one of them calls for, if any (with
+   * the account and its counters), or the failure to book when the store cannot be reached.
+   */
+  private async refusalOf(ctx: RequestContext, parts: Part[]): Promise<{ refusal: Refusal; part: Part; state: Fields } | undefined> {
+    const limited = parts.filter((part) => part.limited);
+    const results = await Promise.allSettled(limited.map((part) => part.reserved));
+    let refused: { refusal: Refusal; part: Part; state: Fields } | undefined;
+    let failure: unknown;
+    results.forEach((result, i) => {
+      if (result.status === 'rejected') failure ??= result.reason;
+      else if (!result.value.ok) refused ??= { refusal: result.value.refusal, part: limited[i]!, state: result.value.state };
+      else this.recoverIfDue(ctx, limited[i]!.account, result.value.state);
+    });
+    this.setRateHeaders(ctx, limited, results, refused?.refusal);
+    if (refused || !failure) return refused;
+    // Only an outage may let a request through unaccounted; a refused value or a bug fails it.
+    if (failure instanceof ContendedItem || !isOutage(failure) || !this.options.allowRequestsOnDbUnavailable) {
+      this.releaseOnFinish(ctx, parts);
+      if (failure instanceof ContendedItem) throw new GatewayError('rate_limit_exceeded', 'Too many requests changed these counters at once; retry in a second.', { retryAfter: 1, cause: failure });
+      throw isOutage(failure) ? storeUnavailable(failure) : asGatewayError(failure);
+    }
+    // Let through: what could be booked is settled with the rest, the others as best they can be.
+    this.options.log.error('DynamoDB unavailable: request let through without budget and limit checks (allow_requests_on_db_unavailable)', { requestId: ctx.requestId, error: describe(failure) });
+    return undefined;
+  }
+
+  /**
+   * The commit point: the request's ledger record, once every booking is on its item. Returns the
+   * cost recorded. A record that cannot be written withholds the answer (503) unless
+   * allow_requests_on_db_unavailable lets it go unrecorded.
+   */
+  private async commit(ctx: RequestContext, call: ModelCall, endUser: string | null, parts: Part[]): Promise<number | undefined> {
+    await Promise.allSettled(parts.map((part) => part.reserved));
+    const log = spendLog(ctx, call, endUser);
+    let created: boolean;
+    try {
+      created = await this.ledger.create(log);
+    } catch (error) {
+      this.options.log.error('spend not recorded: DynamoDB write failed', { requestId: ctx.requestId, cost: log.spend, error: describe(error) });
+      if (!isOutage(error)) throw asGatewayError(error);
+      if (this.options.allowRequestsOnDbUnavailable) return log.spend;
+      throw new GatewayError('db_unavailable', 'The gateway cannot reach its database (DynamoDB) to record this request, so its answer is withheld. Retry shortly. (An admin can set general_settings.allow_requests_on_db_unavailable: true to let answers through unrecorded.)', { cause: error });
+    }
+    if (created) return log.spend;
+    this.options.log.error('request written off as abandoned while it ran: this instance stopped renewing its reservation for over 40 s', { requestId: ctx.requestId });
+    throw new GatewayError('db_unavailable', 'This request ran past its reservation\'s lease (the gateway stalled), and its reservation was released; its answer is withheld and nothing was charged. Retry it.');
+  }
+
+  private async renew(ctx: RequestContext, parts: Part[]): Promise<void> {
+    await Promise.all(parts.map(async (part) => {
+      try {
+        const result = await part.reserved;
+        if (!result.ok || !result.placed) return;
+        if (!(await this.counters.renew(part.account, part.booking, this.now()))) {
+          this.options.log.error('a request in flight lost its reservation: it was taken for the request of a stopped instance', { requestId: ctx.requestId, item: part.account.item.pk });
+        }
+      } catch (error) {
+        this.options.log.warn('renewing a reservation failed; retrying', { requestId: ctx.requestId, error: describe(error) });
+      }
+    }));
+  }
+
+  /** A refused request gives back, after the response, whatever its other accounts booked. */
+  private releaseOnFinish(ctx: RequestContext, parts: Part[]): void {
+    ctx.onFinish(() => this.settleAll(ctx, parts, 0, 0));
+  }
+
+  /** Settles every account to the cost (in parallel), then sends the alerts its counters crossed. */
+  private async settleAll(ctx: RequestContext, parts: Part[], cost: number, tokens: number): Promise<void> {
+    const settled = await Promise.all(parts.map(async ({ account, booking, reserved }) => {
+      const result = await reserved.catch(() => undefined);
+      if (result && !result.ok) return undefined; // refused: nothing was booked there
+      try {
+        const state = await this.counters.settle(account, booking, cost, tokens, { placed: result?.placed });
+        // After the response already: requests of a stopped instance the item showed are recovered now.
+        if (result?.ok && this.recovery.due(account, result.state)) await this.recovery.run(account);
+        return { account, state };
+      } catch (error) {
+        this.options.log.error('spend not settled: DynamoDB write failed; the booking is recovered from the ledger once its lease runs out', { requestId: ctx.requestId, item: account.item.pk, cost, error: describe(error) });
+        return undefined;
+      }
+    }));
     const alerts: BudgetAlert[] = [];
-    for (const { account, state } of settled) {
+    for (const { account, state } of settled.filter((s) => s !== undefined)) {
       if (!state || cost <= 0) continue;
       for (const meter of account.meters) {
-        const after = typeof state[counter(meter, 'spend')] === 'number' ? (state[counter(meter, 'spend')] as number) : 0;
+        const after = typeof state[counter(meter.prefix, 'spend')] === 'number' ? (state[counter(meter.prefix, 'spend')] as number) : 0;
         for (const threshold of crossedThresholds(meter, after - cost, after)) alerts.push(this.alert(account, meter, threshold, after, ctx));
         if (meter.limits.maxBudget !== undefined && after >= usd(meter.limits.maxBudget)) await this.alertBudgetReached(account, meter, ctx, after);
       }
     }
     await Promise.all(alerts.map((alert) => publishAlert(this.options.alerts, alert)));
+  }
+
+  /** Requests of a stopped instance on the item are recovered after this request's response. */
+  private recoverIfDue(ctx: RequestContext, account: Account, state: Fields): void {
+    if (this.recovery.due(account, state)) ctx.onFinish(() => this.recovery.run(account));
   }
 
   /**
@@ -152,7 +240,7 @@ export class SpendTracker {
    */
   private async alertBudgetReached(account: Account, meter: Meter, ctx: RequestContext, spend: number): Promise<void> {
     const period = this.calendar.period(meter.limits.budgetDuration, this.now());
-    if (!(await this.counters.claim(account, counter(meter, 'budget_alerted'), period.start))) return;
+    if (!(await this.counters.claim(account, counter(meter.prefix, 'budget_alerted'), period.start))) return;
     await publishAlert(this.options.alerts, this.alert(account, meter, '100%', spend, ctx));
   }
 
@@ -163,16 +251,17 @@ export class SpendTracker {
   }
 
   /** x-ratelimit-* from the tightest rpm/tpm meter (LiteLLM's headers). */
-  private setRateHeaders(ctx: RequestContext, reserved: Map<Account, Fields>, refusal: Refusal | undefined): void {
+  private setRateHeaders(ctx: RequestContext, parts: Part[], results: Array<PromiseSettledResult<ReserveResult>>, refusal: Refusal | undefined): void {
     let requests: [number, number] | undefined;
     let tokens: [number, number] | undefined;
-    for (const [account, state] of reserved) {
-      for (const meter of account.meters) {
-        const left = remaining(meter, state);
+    results.forEach((result, i) => {
+      if (result.status !== 'fulfilled' || !result.value.ok) return;
+      for (const meter of parts[i]!.account.meters) {
+        const left = remaining(meter, result.value.state);
         if (left.requests && (!requests || left.requests[0] < requests[0])) requests = left.requests;
         if (left.tokens && (!tokens || left.tokens[0] < tokens[0])) tokens = left.tokens;
       }
-    }
+    });
     if (refusal?.limit === 'rpm') requests = [0, refusal.max];
     if (refusal?.limit === 'tpm') tokens = [0, refusal.max];
     if (requests) Object.assign(ctx.responseHeaders, { 'x-ratelimit-remaining-requests': String(requests[0]), 'x-ratelimit-limit-requests': String(requests[1]) });

@@ -1,4 +1,4 @@
-// Builds one DynamoDB UpdateItem (SET, ADD and a condition) from parts, with placeholders for every
+// Builds one DynamoDB UpdateItem (SET, ADD, REMOVE and a condition) from parts, with placeholders for every
 // attribute name and value, so callers can merge the writes of several meters into one round trip.
 import { usd } from '../pricing/usd.ts';
 
@@ -7,6 +7,9 @@ export class UpdateExpression {
   private readonly values: Record<string, unknown> = {};
   private readonly sets: string[] = [];
   private readonly adds = new Map<string, number>();
+  private readonly removes: string[] = [];
+  /** The attributes `remove` named, as they are called. */
+  readonly removed: string[] = [];
   private readonly conditions: string[] = [];
 
   /** The placeholder of an attribute name. */
@@ -37,6 +40,12 @@ export class UpdateExpression {
     return this;
   }
 
+  remove(attribute: string): this {
+    this.removes.push(this.name(attribute));
+    this.removed.push(attribute);
+    return this;
+  }
+
   /** A condition, in terms of `name()` and `value()` placeholders; all conditions must hold. */
   when(condition: string): this {
     this.conditions.push(condition);
@@ -50,7 +59,11 @@ export class UpdateExpression {
 
   toInput(): { UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } {
     const adds = [...this.adds].map(([attribute, amount]) => `${this.name(attribute)} ${this.value(amount)}`);
-    const clauses = [this.sets.length ? `SET ${this.sets.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : ''].filter(Boolean);
+    const clauses = [
+      this.sets.length ? `SET ${this.sets.join(', ')}` : '',
+      adds.length ? `ADD ${adds.join(', ')}` : '',
+      this.removes.length ? `REMOVE ${this.removes.join(', ')}` : '',
+    ].filter(Boolean);
     return {
       UpdateExpression: clauses.join(' '),
       ConditionExpression: this.conditions.length ? this.conditions.map((c) => `(${c})`).join(' AND ') : undefined,

@@ -1,18 +1,29 @@
-// The most a request can cost before it is sent: its estimated input plus `max_tokens` (else the
-// model's max output, else a default) at the prices of the dearest deployment of its model group,
-// margin included. This is what a budget reserves; settling replaces it with the real cost.
-import type { Services } from '../services.ts';
+// The most a request can cost before it is sent: what it can use at most (shared/pricing/usage-ceiling.ts)
+// at the prices of the dearest deployment it may land on (every deployment of its model group and of
+// every fallback group), margin included. This is what a budget reserves; settling replaces it with
+// the real cost.
+import type { Deployment } from '../config/types.ts';
+import type { Usage } from '../openai/types.ts';
+import { reservedUsage } from '../pricing/usage-ceiling.ts';
 import { usd } from '../pricing/usd.ts';
+import { fallbackCandidates } from '../routing/fallbacks.ts';
+import type { Services } from '../services.ts';
+import type { ModelCall } from './model-calls.ts';
 
-/** Output reserved when neither the request nor the price table bounds it (LiteLLM's default). */
-const DEFAULT_MAX_OUTPUT_TOKENS = 16_384;
-
-export function worstCaseCost(services: Services, model: string, inputTokens: number, maxOutputTokens: number | undefined): number {
+export function worstCaseCost(services: Services, call: ModelCall): number {
   let worst = 0;
-  for (const deployment of services.groups.has(model) ? services.groups.deploymentsOf(model) : []) {
-    const output = maxOutputTokens ?? services.pricer.priceOf(deployment)?.max_output_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
-    const cost = services.pricer.costOf(deployment, { prompt_tokens: inputTokens, completion_tokens: output, total_tokens: inputTokens + output });
-    worst = Math.max(worst, cost.charged);
+  for (const deployment of candidates(services, call)) {
+    const price = services.pricer.priceOf(deployment);
+    const ceiling = reservedUsage(call.size, deployment, price);
+    const usage: Usage = { prompt_tokens: ceiling.promptTokens, completion_tokens: ceiling.completionTokens, total_tokens: ceiling.promptTokens + ceiling.completionTokens };
+    // Every prompt token may be a cache write, which some models price above plain input.
+    if ((price?.cache_creation_input_token_cost ?? 0) > (price?.input_cost_per_token ?? 0)) usage.cache_creation_input_tokens = ceiling.promptTokens;
+    worst = Math.max(worst, services.pricer.costOf(deployment, usage).charged);
   }
   return usd(worst);
+}
+
+function candidates(services: Services, call: ModelCall): Deployment[] {
+  const groups = [call.model, ...fallbackCandidates(call.model, services.config.router, call.routing)];
+  return groups.filter((group) => services.groups.has(group)).flatMap((group) => services.groups.deploymentsOf(group));
 }

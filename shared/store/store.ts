@@ -84,6 +84,11 @@ export class Store {
     this.cache.set(key.pk, { value, until: this.now() + this.options.cacheTtlMs });
   }
 
+  /** Drops the cached copy of an item another module wrote. */
+  forget(key: ItemKey): void {
+    this.cache.delete(key.pk);
+  }
+
   /** A strongly consistent read, for admin routes. */
   async get<T>(key: ItemKey): Promise<T | undefined> {
     return (await this.read(key, true)) as T | undefined;

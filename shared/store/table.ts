@@ -46,4 +46,5 @@ export const itemKeys = {
   user: (id: string): ItemKey => ({ pk: `USER#${id}`, sk: 'USER' }),
   customer: (id: string): ItemKey => ({ pk: `CUSTOMER#${id}`, sk: 'CUSTOMER' }),
   audit: (id: string): ItemKey => ({ pk: `AUDIT#${id}`, sk: 'AUDIT' }),
+  spendLog: (requestId: string): ItemKey => ({ pk: `SPEND#${requestId}`, sk: 'SPEND' }),
 };

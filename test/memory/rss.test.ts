@@ -33,7 +33,8 @@ beforeAll(async () => {
   dynamo = await startDynamo();
   child = fork(fileURLToPath(new URL('./rss-child.ts', import.meta.url)), [], {
     execArgv: ['--expose-gc', '--import', 'tsx'],
-    env: { ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint },
+    // A machine busy with other test files must not make it shed load: that is load-shedding.test.ts's.
+    env: { ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint, TOLLGATE_MAX_DB_WAIT_MS: '600000' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   url = await new Promise<string>((resolve, reject) => {
@@ -126,8 +127,8 @@ describe('memory', () => {
     const halfway = await measure();
     Object.entries(await run(300 + REQUESTS / 2, REQUESTS / 2, key)).forEach(([status, n]) => (statuses[Number(status)] = (statuses[Number(status)] ?? 0) + n));
     const afterRequests = await measure();
-    expect(statuses[500]).toBeUndefined();
-    expect(statuses[200]).toBeGreaterThan(REQUESTS / 6);
+    expect(statuses[500], JSON.stringify(statuses)).toBeUndefined();
+    expect(statuses[200], JSON.stringify(statuses)).toBeGreaterThan(REQUESTS / 6);
 
     const large = Buffer.from(chat({ messages: [{ role: 'user', content: 'y'.repeat(8 * MB) }] }));
     const deepLarge = Buffer.from(`{"model":"mock","messages":${'['.repeat(8 * MB)}`);
@@ -137,9 +138,9 @@ describe('memory', () => {
       ...Array.from({ length: 8 }, () => send(deepLarge, key, true)),
     ]);
     const afterBurst = await measure();
-    expect(burst.filter((status) => status === 401)).toHaveLength(100);
-    expect(burst.filter((status) => status === 200)).toHaveLength(4);
-    expect(burst.filter((status) => status === 400)).toHaveLength(8);
+    expect(burst.slice(0, 100).every((status) => status === 401), `${burst}`).toBe(true);
+    expect(burst.slice(100, 104).every((status) => status === 200), `${burst}`).toBe(true);
+    expect(burst.slice(104).every((status) => status === 400), `${burst}`).toBe(true);
 
     const readings = JSON.stringify({ warm, halfway, afterRequests, afterBurst });
     expect(afterRequests.rss - warm.rss, readings).toBeLessThan(REQUESTS_RSS_MB);

@@ -58,6 +58,8 @@ export function fakeContext(): TestContext {
     log: recordingLog(),
     responseHeaders: {},
     onFinish: (hook) => void hooks.push(hook),
+    beforeAnswer: () => {},
+    answerReady: async () => {},
     finish: async () => {
       for (const hook of hooks) await hook(ctx);
     },

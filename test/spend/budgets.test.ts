@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { Counters } from '../../shared/spend/counters.ts';
-import { BudgetCalendar } from '../../shared/spend/periods.ts';
+import { BudgetCalendar, HOLD_WINDOW_MS } from '../../shared/spend/periods.ts';
 import { itemKeys } from '../../shared/store/table.ts';
 import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
-import { answerWith, ask, costOf, ESTIMATED_INPUT, eventually, outcome, spendConfig, startDynamo, startSpendGateway, testClock, type SpendGateway } from './support.ts';
+import { answerWith, ask, costOf, ESTIMATED_INPUT, eventually, outcome, reservedInput, spendConfig, startDynamo, startSpendGateway, testClock, type SpendGateway } from './support.ts';
 
 const MAX_TOKENS = 100;
 // The upstream uses every token it may: the real cost is the worst case.
@@ -88,7 +88,8 @@ describe('budgets', () => {
   it('holds teams, users, end users and per-model budgets to theirs, naming who ran out', async () => {
     await a.admin('POST', '/team/new', { team_id: 'frugal-team', max_budget: WORST });
     await a.admin('POST', '/user/new', { user_id: 'frugal-user', max_budget: WORST });
-    await a.admin('POST', '/customer/new', { user_id: 'frugal-end-user', max_budget: WORST });
+    // The end user's requests name it: a longer body, a larger worst case.
+    await a.admin('POST', '/customer/new', { user_id: 'frugal-end-user', max_budget: costOf({ prompt_tokens: reservedInput(ask(MAX_TOKENS, { user: 'frugal-end-user' })), completion_tokens: MAX_TOKENS }) });
     const cases: Array<[Record<string, unknown>, Record<string, unknown>, string]> = [
       [{ team_id: 'frugal-team' }, {}, 'team frugal-team'],
       [{ user_id: 'frugal-user' }, {}, 'user frugal-user'],
@@ -145,23 +146,27 @@ describe('budget periods', () => {
     }
   });
 
-  it('writes off a reservation nobody settled (a crashed instance) after two hold windows', async () => {
+  it('releases a reservation nobody renews (its instance died) within two hold windows, charging what its ledger record says: nothing without one', async () => {
     const { key, token } = await newKey({ max_budget: WORST * 1.5 });
-    // A reservation as a gateway makes it, by an instance that then dies before settling.
-    const crashed = new Counters(a.store.client, a.store.table, new BudgetCalendar());
+    // A reservation as a gateway makes it, by an instance that then dies before settling or renewing.
+    const crashed = new Counters(a.store, new BudgetCalendar());
     const account = { kind: 'key' as const, id: token, item: itemKeys.key(token), record: {}, meters: [{ prefix: '', label: 'key', limits: { maxBudget: WORST * 1.5 } }] };
-    expect((await crashed.reserve(account, clock.now(), WORST)).ok).toBe(true);
+    const booking = { requestId: 'died-before-answering', window: 0, worst: WORST, meters: [{ prefix: '', holds: true, countsTokens: false }] };
+    expect((await crashed.reserve(account, booking, clock.now())).ok).toBe(true);
     expect((await outcome(a.client(key).chat.completions.create(ask(MAX_TOKENS)))).status).toBe(400);
-    clock.advance(31 * 60_000);
+    clock.advance(2 * HOLD_WINDOW_MS);
     try {
       expect((await outcome(a.client(key).chat.completions.create(ask(MAX_TOKENS)))).status).toBe(200);
       const item = await eventually(async () => {
         const item = await spendOf(itemKeys.key(token));
         expect(item['parallel_requests']).toBe(0);
+        expect(item['in_flight:died-before-answering']).toBeUndefined();
         return item;
       });
       expect(item['spend']).toBeCloseTo(WORST, 12);
       expect(item['budget_committed']).toBeCloseTo(WORST, 12);
+      expect(item['lapsed_usd']).toBe(0);
+      expect(await a.store.get(itemKeys.spendLog('died-before-answering'))).toMatchObject({ status: 'failure', spend: 0, call_type: 'abandoned' });
     } finally {
       clock.set(Date.now());
     }

@@ -5,12 +5,13 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
-import { answerWith, ask, costOf, eventually, outcome, spendConfig, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
+import { answerWith, ask, costOf, eventually, outcome, reservedInput, spendConfig, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
 
 let upstream: RecordingServer;
 let dynamo: EmbeddedDynamo;
 let gateway: SpendGateway;
-const USAGE = { prompt_tokens: 10, completion_tokens: 10 };
+// The chat request uses all it may: its cost is its worst case, so one spends the budget exactly.
+const USAGE = { prompt_tokens: reservedInput(ask(10)), completion_tokens: 10 };
 
 beforeAll(async () => {
   upstream = await startRecordingServer();

@@ -1,6 +1,7 @@
 // The hot path's DynamoDB budget: a warm key with a budget and limits costs one round trip before the
-// upstream call and two after the last byte (settling and the ledger record); and when DynamoDB is
-// down, model requests fail closed with 503 unless allow_requests_on_db_unavailable lets them pass.
+// upstream call, the ledger record before the answer's last byte and one settlement after it; and when
+// DynamoDB is down, model requests fail closed with 503 unless allow_requests_on_db_unavailable lets
+// them pass.
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +48,7 @@ describe('DynamoDB round trips per request', () => {
     await dynamo.close();
   });
 
-  it('is one conditional write before the upstream call for a warm key with budget and limits, two after', async () => {
+  it('is one conditional write before the upstream call for a warm key with budget and limits, two after (the ledger record, the settlement)', async () => {
     const { key } = (await gateway.admin('POST', '/key/generate', { max_budget: 10, budget_duration: '1d', rpm_limit: 100, tpm_limit: 100_000, max_parallel_requests: 5, model_rpm_limit: { 'gpt-4o': 50 } })).body;
     answerWith(upstream, USAGE);
     await gateway.client(key).chat.completions.create(ask(50)); // warms the key cache

@@ -32,7 +32,7 @@ beforeAll(async () => {
   own = (await gateway.admin('POST', '/key/generate', {})).body;
   const ledger = new Ledger(gateway.store.client, gateway.store.table, undefined);
   const writes = [...Array.from({ length: 180 }, (_, i) => record(i, OTHER)), ...Array.from({ length: 30 }, (_, i) => record(i, own.token))];
-  for (let i = 0; i < writes.length; i += 25) await Promise.all(writes.slice(i, i + 25).map((log) => ledger.write(log)));
+  for (let i = 0; i < writes.length; i += 25) await Promise.all(writes.slice(i, i + 25).map((log) => ledger.create(log)));
 });
 afterAll(async () => {
   await gateway.close();

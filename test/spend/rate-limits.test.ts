@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 const newKey = async (fields: Record<string, unknown>) => (await a.admin('POST', '/key/generate', fields)).body as { key: string; token: string };
-const burst = (n: number, key: string, body = ask(50)) => Promise.all(Array.from({ length: n }, (_, i) => outcome((i % 2 ? a : b).client(key).chat.completions.create(body))));
+const burst = (n: number, key: string, body = ask(500)) => Promise.all(Array.from({ length: n }, (_, i) => outcome((i % 2 ? a : b).client(key).chat.completions.create(body))));
 
 describe('rate limits', () => {
   it('lets exactly rpm_limit requests through in a minute when 100 arrive at once, and 429s the rest naming the limit', async () => {
@@ -48,7 +48,7 @@ describe('rate limits', () => {
 
     // The next minute starts afresh.
     clock.advance(60_000);
-    const { response } = await a.client(key).chat.completions.create(ask(50)).withResponse();
+    const { response } = await a.client(key).chat.completions.create(ask(500)).withResponse();
     expect(response.headers.get('x-ratelimit-limit-requests')).toBe('10');
     expect(response.headers.get('x-ratelimit-remaining-requests')).toBe('9');
   });
@@ -71,7 +71,7 @@ describe('rate limits', () => {
       const refused = results.find((r) => r.status === 429)!;
       expect(refused.error.message).toContain('max_parallel_requests');
       await eventually(async () => expect((await a.store.get<Record<string, number>>(itemKeys.key(token)))!['parallel_requests']).toBe(0));
-      expect((await outcome(a.client(key).chat.completions.create(ask(50)))).status).toBe(200);
+      expect((await outcome(a.client(key).chat.completions.create(ask(500)))).status).toBe(200);
     } finally {
       answerWith(upstream, USAGE, 20);
     }
@@ -79,18 +79,18 @@ describe('rate limits', () => {
 
   it('counts tokens toward tpm_limit after each response and refuses once the minute\'s tokens are used', async () => {
     const { key } = await newKey({ tpm_limit: 1000 });
-    const { response } = await a.client(key).chat.completions.create(ask(50)).withResponse();
+    const { response } = await a.client(key).chat.completions.create(ask(500)).withResponse();
     expect(response.headers.get('x-ratelimit-limit-tokens')).toBe('1000');
     expect(response.headers.get('x-ratelimit-remaining-tokens')).toBe('1000');
     const refused = await eventually(async () => {
-      const result = await outcome(a.client(key).chat.completions.create(ask(50)));
+      const result = await outcome(a.client(key).chat.completions.create(ask(500)));
       expect(result.status).toBe(429);
       return result;
     });
     expect(refused.error.message).toContain('tpm_limit');
     expect(refused.headers!.get('x-ratelimit-remaining-tokens')).toBe('0');
     clock.advance(60_000);
-    expect((await outcome(a.client(key).chat.completions.create(ask(50)))).status).toBe(200);
+    expect((await outcome(a.client(key).chat.completions.create(ask(500)))).status).toBe(200);
   });
 
   it('holds a team\'s rpm across its keys, and a key\'s per-model rpm to that model', async () => {
@@ -103,6 +103,6 @@ describe('rate limits', () => {
 
     const { key } = await newKey({ model_rpm_limit: { 'gpt-4o': 2 } });
     expect((await burst(4, key)).filter((r) => r.status === 200)).toHaveLength(2);
-    expect((await burst(2, key, { ...ask(50), model: 'gpt-4o-mini' })).filter((r) => r.status === 200)).toHaveLength(2);
+    expect((await burst(2, key, { ...ask(500), model: 'gpt-4o-mini' })).filter((r) => r.status === 200)).toHaveLength(2);
   });
 });

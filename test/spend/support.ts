@@ -85,8 +85,10 @@ export function answerWith(upstream: RecordingServer, usage: TestUsage, delayMs 
 
 /** The chat request the tests send: its worst case is ESTIMATED_INPUT input tokens plus max_tokens. */
 export const ask = (maxTokens: number, extra: Record<string, unknown> = {}) => ({ model: 'gpt-4o', messages: [{ role: 'user' as const, content: 'hi' }], max_tokens: maxTokens, ...extra });
-/** JSON.stringify([{"role":"user","content":"hi"}]) is 31 characters: 8 tokens at four a token. */
-export const ESTIMATED_INPUT = 8;
+/** What a reservation counts as the input of a body: its UTF-8 bytes (no tokenizer makes more tokens than bytes). */
+export const reservedInput = (body: object) => Buffer.byteLength(JSON.stringify(body));
+/** The input reserved for `ask(100)` (and any other three-digit max_tokens). */
+export const ESTIMATED_INPUT = reservedInput(ask(100));
 export const costOf = (usage: TestUsage) => Math.round((usage.prompt_tokens * INPUT_PRICE + usage.completion_tokens * OUTPUT_PRICE) * 1e9) / 1e9;
 
 /** Waits until `check` passes (after-response work is asynchronous to the client). */

@@ -27,7 +27,7 @@ afterAll(async () => {
 describe('an unpriced model', () => {
   it('costs 0, is logged once, and shows as unpriced in /model/info', async () => {
     for (let i = 0; i < 2; i++) {
-      const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...ask(10), model: 'in-house' }) });
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...ask(100), model: 'in-house' }) });
       expect(response.headers.get('x-litellm-response-cost')).toBe('0');
     }
     expect(gateway.log.lines.filter((line) => line.message.startsWith('unpriced model'))).toHaveLength(1);

@@ -8,6 +8,7 @@ import { generateKey, hashKey, keyName, tokenOf } from '../../keys/key-material.
 import { permits } from '../../keys/model-access.ts';
 import type { Services } from '../../services.ts';
 import type { Fields, KeyRecord, TeamRecord } from '../../store/records.ts';
+import { completeMove, freezeKey, isMoved } from '../../store/moved-key.ts';
 import { ConditionFailed, type Store } from '../../store/store.ts';
 import { itemKeys } from '../../store/table.ts';
 import { adminRoute, changedBy, notFound, nowIso, pageParams, paginate, requireStore } from './admin-route.ts';
@@ -123,9 +124,15 @@ export async function createKey(store: Store, ctx: RequestContext, input: KeyInp
 }
 
 async function existingKey(store: Store, keyOrHash: string): Promise<KeyRecord> {
-  const record = await store.get<KeyRecord>(itemKeys.key(tokenOf(keyOrHash)));
+  const record = await keyRecord(store, tokenOf(keyOrHash));
   if (!record) throw notFound('No such key. Check the key (or its hash); it may have been deleted or regenerated.');
   return record;
+}
+
+/** A key's record; none for a key regenerated away (its item only forwards requests in flight). */
+async function keyRecord(store: Store, token: string): Promise<KeyRecord | undefined> {
+  const record = await store.get<KeyRecord>(itemKeys.key(token));
+  return isMoved(record) ? undefined : record;
 }
 
 /** Sets fields of a key, moving its alias (claim the new one first, release the old one last). */
@@ -148,23 +155,24 @@ async function updateKey(store: Store, ctx: RequestContext, existing: KeyRecord,
 }
 
 /**
- * A new key with the old one's settings (and counters), changed by `input`: the new key item first,
- * then the alias moves to it, then the old key item goes.
+ * A new key with the old one's settings, counters and requests in flight, changed by `input`: the old
+ * item is frozen into a forwarding address first (requests in flight on it settle on the new key),
+ * the new item is made from it, then the alias moves (shared/store/moved-key.ts).
  */
 async function regenerateKey(store: Store, ctx: RequestContext, old: KeyRecord, input: z.infer<typeof regenerateSchema>): Promise<KeyRecord & { key: string; token_id: string }> {
   const key = input.new_key ?? generateKey();
-  const record = { ...old, ...changesFrom(input, changedBy(ctx).name), token: hashKey(key), key_name: keyName(key) } as KeyRecord;
+  const changes = { ...changesFrom(input, changedBy(ctx).name), token: hashKey(key), key_name: keyName(key) };
+  const record = { ...old, ...changes } as KeyRecord;
+  if (await store.get(itemKeys.key(record.token))) throw new GatewayError('invalid_request', 'new_key already exists. Leave it out to have one generated.', { param: 'new_key' });
   const aliasMoves = record.key_alias !== old.key_alias;
   if (aliasMoves && record.key_alias) await claimAlias(store, record.key_alias, record.token);
-  try {
-    await store.create(itemKeys.key(record.token), 'key', record);
-  } catch (error) {
+  const frozen = await freezeKey(store, old.token, changes);
+  if (!frozen) {
     if (aliasMoves) await releaseAlias(store, record.key_alias, record.token);
-    if (error instanceof ConditionFailed) throw new GatewayError('invalid_request', 'new_key already exists. Leave it out to have one generated.', { param: 'new_key' });
-    throw error;
+    throw notFound('No such key: it was deleted or regenerated meanwhile.');
   }
+  await completeMove(store, frozen);
   if (!aliasMoves && old.key_alias) await repointAlias(store, old.key_alias, old.token, record.token);
-  await store.delete(itemKeys.key(old.token));
   if (aliasMoves) await releaseAlias(store, old.key_alias, old.token);
   await audit(store, ctx, { action: 'rotated', table_name: 'key', object_id: old.token, before: old, after: record });
   return { ...record, key, token_id: record.token };
@@ -227,7 +235,7 @@ export function keyRoutes(services: Services): Route[] {
       const tokens = await Promise.all(named.map((name) => (input.keys ? tokenOf(name) : tokenOfAlias(store, name))));
       const missing = named.filter((_, i) => !tokens[i]);
       if (missing.length) throw notFound(`No key ${input.keys ? 'matches' : 'has the alias'} ${missing.join(', ')}; nothing was deleted.`);
-      const found = await Promise.all(tokens.map((token) => store.get<KeyRecord>(itemKeys.key(token!))));
+      const found = await Promise.all(tokens.map((token) => keyRecord(store, token!)));
       const absent = named.filter((_, i) => !found[i]);
       if (absent.length) throw notFound(`No such key: ${absent.map((name) => (input.keys ? keyName(name) : name)).join(', ')}; nothing was deleted.`);
       const deleted: string[] = [];
