@@ -17,13 +17,11 @@ const BACKLOG = 16;
 export interface StoreLoadLimits {
   maxInFlight?: number;
   maxWaitMs?: number;
-  now?: () => number;
 }
 
 export class StoreLoad {
   readonly maxInFlight: number;
   readonly maxWaitMs: number;
-  private readonly now: () => number;
   /** When each call under way was sent, in the order they were: the first is the oldest. */
   private readonly calls = new Map<number, number>();
   private nextCall = 0;
@@ -32,14 +30,13 @@ export class StoreLoad {
   constructor(limits: StoreLoadLimits = {}) {
     this.maxInFlight = limits.maxInFlight ?? DEFAULT_MAX_CALLS_IN_FLIGHT;
     this.maxWaitMs = limits.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
-    this.now = limits.now ?? (() => performance.now());
   }
 
   /** Times the client's calls: the one client the store, the spend counters and the ledger share. */
   watch(client: DynamoDBDocumentClient): void {
     client.middlewareStack.add((next) => async (args) => {
       const id = this.nextCall++;
-      this.calls.set(id, this.now());
+      this.calls.set(id, performance.now());
       try {
         return await next(args);
       } finally {
@@ -62,7 +59,7 @@ export class StoreLoad {
       throw overloaded(`${this.inFlight} calls are under way on this instance (at most ${this.maxInFlight}, TOLLGATE_MAX_DB_CALLS_IN_FLIGHT)`);
     }
     if (this.calls.size < BACKLOG) return;
-    const waited = this.now() - this.calls.values().next().value!;
+    const waited = performance.now() - this.calls.values().next().value!;
     if (waited > this.maxWaitMs) {
       throw overloaded(`${this.calls.size} calls are waiting on this instance, the oldest for ${Math.round(waited)} ms (at most ${this.maxWaitMs}, TOLLGATE_MAX_DB_WAIT_MS)`);
     }
