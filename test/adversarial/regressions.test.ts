@@ -122,6 +122,27 @@ describe('upstream answers of the wrong shape are the upstream\'s 502, not the g
     expect(nothing.error.error.message).toContain('not an object');
   });
 
+  it('usage counts that are objects with no string form ({"toString": null}): OpenAI, Anthropic (streamed too) and Gemini', async () => {
+    const hostile = { toString: null };
+    const completion = openaiFixtures.fixtureJson<any>('chat-completion.json');
+    answering({ ...completion, usage: { ...completion.usage, completion_tokens_details: { reasoning_tokens: hostile } } });
+    expect((await failure(openai().chat.completions.create({ model: 'gpt', messages: hi }))).status).toBe(502);
+    const message = anthropicFixtures.fixtureJson<any>('message-text.json');
+    answering({ ...message, usage: { ...message.usage, input_tokens: hostile } });
+    expect((await failure(anthropic().messages.create({ model: 'claude', max_tokens: 5, messages: hi }))).status).toBe(502);
+    const frames = anthropicFixtures.sseFrames('stream-text.sse');
+    streaming([frames[0]!.replace('"input_tokens":', '"cache_creation_input_tokens":{"toString":null},"input_tokens":'), ...frames.slice(1)]);
+    // A stream whose usage cannot be read ends with Anthropic's in-band error, not a cut connection.
+    const raw = await fetch(`${gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': MASTER, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude', max_tokens: 5, messages: hi, stream: true }),
+    }).then((r) => r.text());
+    expect(raw).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"api_error","message":"[^"]*usage that cannot be true/);
+    answering({ candidates: [{ content: { parts: [{ text: 'Hi' }], role: 'model' }, finishReason: 'STOP', index: 0 }], usageMetadata: { promptTokenCount: hostile, candidatesTokenCount: 1 } });
+    expect((await failure(openai().chat.completions.create({ model: 'gemini', messages: hi }))).status).toBe(502);
+  });
+
   it('Gemini: parts that are not a list', async () => {
     answering({ candidates: [{ content: { parts: 0, role: 'model' }, finishReason: 'STOP', index: 0 }] });
     const error = await failure(openai().chat.completions.create({ model: 'gemini', messages: hi }));

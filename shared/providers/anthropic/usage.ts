@@ -1,13 +1,14 @@
 // Anthropic usage → OpenAI usage, in LiteLLM's shape: cache reads and writes count as prompt tokens
 // (Anthropic's input_tokens excludes both) and are also reported on their own.
 import type { Usage } from '../../openai/types.ts';
+import { tokenCount } from '../token-count.ts';
 import type { AnthropicUsage } from './types.ts';
 
 export function toUsage(usage: AnthropicUsage | undefined): Usage {
-  const input = usage?.input_tokens ?? 0;
-  const cacheRead = usage?.cache_read_input_tokens ?? 0;
-  const cacheCreation = usage?.cache_creation_input_tokens ?? 0;
-  const completion = usage?.output_tokens ?? 0;
+  const input = tokenCount(usage?.input_tokens);
+  const cacheRead = tokenCount(usage?.cache_read_input_tokens);
+  const cacheCreation = tokenCount(usage?.cache_creation_input_tokens);
+  const completion = tokenCount(usage?.output_tokens);
   const prompt = input + cacheRead + cacheCreation;
   const result: Usage = {
     prompt_tokens: prompt,

@@ -2,17 +2,18 @@
 // tokens and are also reported as reasoning_tokens; cached prompt tokens are part of the prompt and
 // reported as cached_tokens; tool-use prompt tokens (search grounding...) are prompt tokens.
 import type { Usage } from '../../openai/types.ts';
+import { tokenCount } from '../token-count.ts';
 import type { GeminiUsageMetadata } from './types.ts';
 
 export function toUsage(metadata: GeminiUsageMetadata | undefined): Usage {
-  const prompt = (metadata?.promptTokenCount ?? 0) + (metadata?.toolUsePromptTokenCount ?? 0);
-  const thoughts = metadata?.thoughtsTokenCount ?? 0;
-  const completion = (metadata?.candidatesTokenCount ?? 0) + thoughts;
+  const prompt = tokenCount(metadata?.promptTokenCount) + tokenCount(metadata?.toolUsePromptTokenCount);
+  const thoughts = tokenCount(metadata?.thoughtsTokenCount);
+  const completion = tokenCount(metadata?.candidatesTokenCount) + thoughts;
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: metadata?.cachedContentTokenCount ?? 0 },
+    prompt_tokens_details: { cached_tokens: tokenCount(metadata?.cachedContentTokenCount) },
     completion_tokens_details: { reasoning_tokens: thoughts },
   };
 }
