@@ -54,8 +54,9 @@ export async function measureColdStart(workDir: string, runs: number): Promise<C
   const outDir = join(workDir, 'cold-start');
   mkdirSync(outDir, { recursive: true });
   const bundle = await bundleGateway(outDir);
-  const configPath = join(outDir, 'gateway.config.yaml');
-  writeFileSync(configPath, `model_list:\n  - model_name: mock\n    litellm_params:\n      model: mock/tollgate-mock\ngeneral_settings:\n  master_key: ${MASTER_KEY}\n`);
+  // As the stack bundles it: JSON, written from the YAML at synth time (infra/deployed-config.ts).
+  const configPath = join(outDir, 'gateway.config.json');
+  writeFileSync(configPath, JSON.stringify({ model_list: [{ model_name: 'mock', litellm_params: { model: 'mock/tollgate-mock' } }], general_settings: { master_key: MASTER_KEY } }));
   const invoker = join(outDir, 'invoke-once.mjs');
   await build({ entryPoints: [join(ROOT, 'bench/cold-start/invoke-once.ts')], outfile: invoker, platform: 'node', format: 'esm', target: 'node24', logLevel: 'warning' });
 

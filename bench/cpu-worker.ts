@@ -3,7 +3,7 @@
 // from process.cpuUsage(). The fake upstream runs in another process, so its CPU is not counted; the
 // undici client work of calling it is, as it would be on Lambda. Results go back over IPC.
 import { buildGateway } from '../shared/app.ts';
-import { loadConfig } from '../shared/config/load.ts';
+import { loadConfig } from '../shared/config/yaml.ts';
 import { consoleLog } from '../shared/core/log.ts';
 import { defaultProviders } from '../shared/providers/registry.ts';
 import { benchConfig, chatBody, MASTER_KEY } from './bench-config.ts';

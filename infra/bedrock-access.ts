@@ -1,17 +1,14 @@
 // Least privilege for Bedrock: the gateway may invoke exactly the models its config names, no others.
 // Cross-region inference profiles (`us.anthropic...`) route to the model in any of their regions, so
 // for those the foundation model is allowed in every region, and the profile itself in this account.
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
-
 export interface BedrockModel {
   modelId: string;
   region?: string;
 }
 
-/** The `bedrock/` deployments of a config file. */
-export function bedrockModels(configPath: string): BedrockModel[] {
-  const config = parse(readFileSync(configPath, 'utf8')) as { model_list?: Array<{ litellm_params?: Record<string, unknown> }> } | null;
+/** The `bedrock/` deployments of a parsed config. */
+export function bedrockModels(document: unknown): BedrockModel[] {
+  const config = document as { model_list?: Array<{ litellm_params?: Record<string, unknown> }> } | null;
   return (config?.model_list ?? []).flatMap((entry) => {
     const model = entry.litellm_params?.['model'];
     if (typeof model !== 'string' || !model.startsWith('bedrock/')) return [];

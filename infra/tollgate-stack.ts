@@ -2,9 +2,9 @@
 // API Gateway (REST, regional, response streaming) → gateway Lambda; DynamoDB for keys and spend;
 // one Secrets Manager secret for provider keys and the master key; SNS for budget alerts;
 // CloudWatch logs, metrics (EMF from the functions), a dashboard and alarms.
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Stage, type StackProps } from 'aws-cdk-lib';
 import {
   AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, ResponseTransferMode, RestApi, SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigateway';
@@ -18,9 +18,9 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { parse } from 'yaml';
-import { DEV_MASTER_KEY } from '../shared/config/types.ts';
+import { DEPLOYED_CONFIG_FILE } from '../functions/common/live-gateway.ts';
 import { bedrockModels, bedrockResourceArns } from './bedrock-access.ts';
+import { deployedConfig } from './deployed-config.ts';
 import { Observability } from './observability.ts';
 import { PRODUCTION_STAGES, type TollgateSettings } from './settings.ts';
 
@@ -50,8 +50,10 @@ export class TollgateStack extends Stack {
   constructor(scope: Construct, id: string, props: TollgateStackProps) {
     super(scope, id, props);
     const { settings } = props;
-    const configPath = resolve(ROOT, settings.configPath);
-    refuseDevelopmentKey(configPath);
+    // Checked now, so a bad config fails synth; bundled as JSON, so the functions need no YAML parser.
+    const config = deployedConfig(resolve(ROOT, settings.configPath));
+    const configJson = join(Stage.of(this)!.outdir, `${this.stackName}.${DEPLOYED_CONFIG_FILE}`);
+    writeFileSync(configJson, config.json);
     const production = PRODUCTION_STAGES.includes(settings.stage);
 
     this.table = new TableV2(this, 'Table', {
@@ -83,7 +85,6 @@ export class TollgateStack extends Stack {
     if (settings.alertEmail) this.alerts.addSubscription(new EmailSubscription(settings.alertEmail));
 
     const environment = {
-      GATEWAY_CONFIG: basename(configPath),
       TOLLGATE_TABLE: this.table.tableName,
       TOLLGATE_SECRET_ID: this.secret.secretArn,
       TOLLGATE_ALERT_TOPIC_ARN: this.alerts.topicArn,
@@ -92,11 +93,11 @@ export class TollgateStack extends Stack {
       // The bundle still ships its .map file, for decoding a stack trace by hand.
     };
 
-    this.gateway = this.nodeFunction('Gateway', 'functions/gateway/handler.ts', configPath, settings, STREAM_TIMEOUT, {
+    this.gateway = this.nodeFunction('Gateway', 'functions/gateway/handler.ts', configJson, settings, STREAM_TIMEOUT, {
       ...environment,
       POWERTOOLS_SERVICE_NAME: 'tollgate-gateway',
     }, settings.reservedConcurrency);
-    this.admin = this.nodeFunction('Admin', 'functions/admin/handler.ts', configPath, settings, ADMIN_TIMEOUT, {
+    this.admin = this.nodeFunction('Admin', 'functions/admin/handler.ts', configJson, settings, ADMIN_TIMEOUT, {
       ...environment,
       POWERTOOLS_SERVICE_NAME: 'tollgate-admin',
     });
@@ -113,7 +114,7 @@ export class TollgateStack extends Stack {
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       resources: [this.table.tableArn],
     }));
-    const bedrock = bedrockResourceArns(bedrockModels(configPath));
+    const bedrock = bedrockResourceArns(bedrockModels(config.document));
     this.bedrockArns = bedrock;
     if (bedrock.length) {
       this.gateway.addToRolePolicy(new PolicyStatement({
@@ -175,8 +176,7 @@ export class TollgateStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 
-  private nodeFunction(id: string, entry: string, configPath: string, settings: TollgateSettings, timeout: Duration, environment: Record<string, string>, reservedConcurrency?: number): NodejsFunction {
-    const configFile = basename(configPath);
+  private nodeFunction(id: string, entry: string, configJson: string, settings: TollgateSettings, timeout: Duration, environment: Record<string, string>, reservedConcurrency?: number): NodejsFunction {
     return new NodejsFunction(this, id, {
       entry: resolve(ROOT, entry),
       handler: 'handler',
@@ -200,7 +200,7 @@ export class TollgateStack extends Stack {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_input: string, output: string) => [`cp "${configPath}" "${output}/${configFile}"`],
+          afterBundling: (_input: string, output: string) => [`cp "${configJson}" "${output}/${DEPLOYED_CONFIG_FILE}"`],
         },
       },
     });
@@ -218,13 +218,3 @@ function retention(days: number): RetentionDays {
   if (match === undefined) throw new Error(`logRetentionDays ${days} is longer than CloudWatch allows`);
   return match as RetentionDays;
 }
-
-/** The development master key is public knowledge: never deploy a config that holds it. */
-function refuseDevelopmentKey(configPath: string): void {
-  const config = parse(readFileSync(configPath, 'utf8')) as { general_settings?: { master_key?: unknown } } | null;
-  const masterKey = config?.general_settings?.master_key;
-  if (masterKey === DEV_MASTER_KEY || masterKey === undefined) {
-    throw new Error(`${configPath}: general_settings.master_key must be set, and not to the development key ${DEV_MASTER_KEY}, before deploying. Use os.environ/TOLLGATE_MASTER_KEY (the stack's secret holds a generated one).`);
-  }
-}
-

@@ -1,6 +1,7 @@
 // `npm start`: the gateway on 127.0.0.1:4000 (HOST, PORT), config from GATEWAY_CONFIG or gateway.config.yaml.
-import { buildGateway, loadGatewayConfig } from '../shared/app.ts';
+import { buildGateway, gatewayConfig } from '../shared/app.ts';
 import { ConfigError } from '../shared/config/types.ts';
+import { readConfigYaml } from '../shared/config/yaml.ts';
 import { consoleLog } from '../shared/core/log.ts';
 import { virtualKeyOptions } from '../shared/keys/gateway-options.ts';
 import { adminRoutes } from '../shared/routes/admin/index.ts';
@@ -20,7 +21,7 @@ function fail(message: string): never {
 
 let config;
 try {
-  config = loadGatewayConfig(configPath, (name) => process.env[name]);
+  config = gatewayConfig(readConfigYaml(configPath), configPath, (name) => process.env[name]);
 } catch (error) {
   fail(error instanceof ConfigError ? error.message : `cannot load ${configPath}: ${(error as Error).message}`);
 }

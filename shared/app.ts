@@ -1,6 +1,6 @@
 // Assembles the gateway both adapters run: config → services → routes → one request handler.
 import type { GatewayConfig } from './config/types.ts';
-import { loadConfigFile, type EnvLookup } from './config/load.ts';
+import { loadConfigDocument, type EnvLookup } from './config/load.ts';
 import { createGateway, type Gateway } from './core/gateway.ts';
 import type { Log } from './core/log.ts';
 import { RouteTable } from './core/route-table.ts';
@@ -56,7 +56,7 @@ export function buildGateway(options: AppOptions): Gateway {
   });
 }
 
-/** Loads a config file with the providers the gateway knows. */
-export function loadGatewayConfig(path: string, env: EnvLookup, providers: ProviderRegistry = defaultProviders()): GatewayConfig {
-  return loadConfigFile(path, env, (prefix) => providers.get(prefix));
+/** A parsed config (YAML read by `npm start`, or the JSON bundled with the Lambdas) with the providers the gateway knows. */
+export function gatewayConfig(document: unknown, source: string, env: EnvLookup, providers: ProviderRegistry = defaultProviders()): GatewayConfig {
+  return loadConfigDocument(document, source, env, (prefix) => providers.get(prefix));
 }

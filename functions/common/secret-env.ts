@@ -2,7 +2,8 @@
 // NAME → value), then from the Lambda environment. Fetched on the first invocation, cached per instance
 // for TOLLGATE_SECRET_TTL_SECONDS (default 300) so a rotated provider key arrives without a redeploy.
 // Values are never logged.
-import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { EnvLookup } from '../../shared/config/load.ts';
 
 export type SecretValues = Readonly<Record<string, string>>;
 
@@ -12,6 +13,12 @@ export interface SecretSource {
 }
 
 const DEFAULT_TTL_SECONDS = 300;
+
+/** The deployment's secret as the stack names it (TOLLGATE_SECRET_ID, TOLLGATE_SECRET_TTL_SECONDS); none outside AWS. */
+export function secretSourceFromEnv(env: EnvLookup): SecretSource | undefined {
+  const secretId = env('TOLLGATE_SECRET_ID');
+  return secretId ? secretSource(new SecretsProvider(), secretId, Number(env('TOLLGATE_SECRET_TTL_SECONDS') ?? DEFAULT_TTL_SECONDS)) : undefined;
+}
 
 export function secretSource(provider: SecretsProvider, secretId: string, ttlSeconds = DEFAULT_TTL_SECONDS): SecretSource {
   let current: { text: string; values: SecretValues } | undefined;

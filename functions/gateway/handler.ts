@@ -1,30 +1,25 @@
 // Tollgate on AWS Lambda, behind an API Gateway REST API with a STREAM (response-streaming) integration.
-// Cold start: load the config (GATEWAY_CONFIG, else gateway.config.yaml beside the bundle or in the cwd),
-// log its warnings once, build the gateway. Each invocation turns the proxy event into a GatewayRequest and
-// returns the response for middy 7 to pipe into the Lambda response stream: a string whole, an SSE body
-// chunk by chunk. `response.done()` is awaited in middy's requestEnd hook, after the last byte or a torn-down stream.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+// The gateway comes from functions/common/live-gateway.ts (the config JSON bundled at synth time, values
+// from the deployment's secret). Each invocation turns the proxy event into a GatewayRequest and returns
+// the response for middy 7 to pipe into the Lambda response stream: a string whole, an SSE body chunk by
+// chunk. `response.done()` is awaited in middy's requestEnd hook, after the last byte or a torn-down stream.
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type Request } from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { buildGateway, loadGatewayConfig, type AppOptions } from '../../shared/app.ts';
+import { buildGateway, type AppOptions } from '../../shared/app.ts';
 import type { EnvLookup } from '../../shared/config/load.ts';
-import { DEV_MASTER_KEY } from '../../shared/config/types.ts';
-import type { Gateway } from '../../shared/core/gateway.ts';
 import type { GatewayResponse } from '../../shared/core/types.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
-import { secretSource, type SecretSource, type SecretValues } from '../common/secret-env.ts';
-import { toGatewayRequest } from './apigw-event.ts';
+import { toGatewayRequest } from '../common/apigw-event.ts';
+import { liveGateway } from '../common/live-gateway.ts';
+import { powertoolsLog } from '../common/powertools-log.ts';
+import { secretSourceFromEnv, type SecretSource } from '../common/secret-env.ts';
 import { requestMetrics } from './metrics.ts';
-import { powertoolsLog } from './powertools-log.ts';
 
 /** Upstream calls are aborted this long before the Lambda timeout, so the stream ends and done() still runs. */
 const DEADLINE_MARGIN_MS = 1000;
@@ -33,7 +28,7 @@ const CLOSE_WAIT_MS = 1000;
 
 /** What later modules plug in (routes, authenticators, hooks), plus where the config and logs come from. */
 export interface HandlerOptions extends Partial<Omit<AppOptions, 'config' | 'log'>> {
-  /** Default: GATEWAY_CONFIG, else gateway.config.yaml next to the handler, else in the cwd. */
+  /** Default: GATEWAY_CONFIG, else gateway.config.json beside the handler, else in the cwd. */
   configPath?: string;
   env?: EnvLookup;
   logger?: Logger;
@@ -58,31 +53,22 @@ interface Invocation {
 }
 
 export function createHandler(options: HandlerOptions = {}) {
-  const { configPath: givenPath, env: givenEnv, logger: givenLogger, secrets, metrics, ...app } = options;
+  const { configPath, env: givenEnv, logger: givenLogger, secrets, metrics, ...app } = options;
   const env = givenEnv ?? ((name: string) => process.env[name]);
   const logger = givenLogger ?? new Logger({ serviceName: env('POWERTOOLS_SERVICE_NAME') ?? 'tollgate' });
   const log = powertoolsLog(logger);
-  const configPath = givenPath ?? env('GATEWAY_CONFIG') ?? bundledConfigPath();
-
-  const build = (values?: SecretValues): Gateway => {
-    const config = loadGatewayConfig(configPath, (name) => values?.[name] ?? env(name), app.providers);
-    if (config.masterKey === undefined || config.masterKey === DEV_MASTER_KEY) {
-      throw new Error(`${configPath}: a Lambda behind API Gateway is public, so general_settings.master_key must be set to a secret of your own (not ${DEV_MASTER_KEY}), e.g. os.environ/TOLLGATE_MASTER_KEY.`);
-    }
-    for (const warning of config.warnings) log.warn(warning);
-    const servedModels = new Set(config.deployments.map((d) => d.modelName));
-    const afterResponse = [...(app.afterResponse ?? []), ...(metrics ? [requestMetrics(metrics, servedModels)] : [])];
-    return buildGateway({ ...app, afterResponse, config, log });
-  };
-  // Without a secret the gateway is built now, at cold start. With one, on the first invocation, and
-  // again whenever the secret's cached values change (a rotated provider key).
-  let current: { values?: SecretValues; gateway: Gateway } | undefined = secrets ? undefined : { gateway: build() };
-  const gatewayNow = async (): Promise<Gateway> => {
-    if (!secrets) return current!.gateway;
-    const values = await secrets.values();
-    if (current?.values !== values) current = { values, gateway: build(values) };
-    return current.gateway;
-  };
+  const gatewayNow = liveGateway({
+    configPath,
+    env,
+    secrets,
+    providers: app.providers,
+    log,
+    build: (config) => {
+      const servedModels = new Set(config.deployments.map((d) => d.modelName));
+      const afterResponse = [...(app.afterResponse ?? []), ...(metrics ? [requestMetrics(metrics, servedModels)] : [])];
+      return buildGateway({ ...app, afterResponse, config, log });
+    },
+  });
 
   // Invocations in flight, keyed by their context object: the handler and requestEnd both see it.
   const invocations = new WeakMap<object, Invocation>();
@@ -157,17 +143,10 @@ function closed(stream: Readable, timeoutMs: number): Promise<void> {
   });
 }
 
-function bundledConfigPath(): string {
-  const besideHandler = fileURLToPath(new URL('./gateway.config.yaml', import.meta.url));
-  return existsSync(besideHandler) ? besideHandler : resolve('gateway.config.yaml');
-}
-
 /** In AWS the stack sets TOLLGATE_SECRET_ID, POWERTOOLS_METRICS_NAMESPACE and TOLLGATE_TABLE; tests and local runs leave them unset. */
 function awsDefaults(): HandlerOptions {
-  const secretId = process.env['TOLLGATE_SECRET_ID'];
-  const ttl = Number(process.env['TOLLGATE_SECRET_TTL_SECONDS'] ?? 300);
   return {
-    secrets: secretId ? secretSource(new SecretsProvider(), secretId, ttl) : undefined,
+    secrets: secretSourceFromEnv((name) => process.env[name]),
     metrics: process.env['POWERTOOLS_METRICS_NAMESPACE'] ? new Metrics({ serviceName: 'gateway' }) : undefined,
     // Virtual keys: the admin Lambda (functions/admin) changes them; this one only reads them.
     ...(process.env['TOLLGATE_TABLE'] && virtualKeyOptions(storeFromEnv())),

@@ -1,8 +1,7 @@
-// Reads a LiteLLM-shaped YAML config into a GatewayConfig: resolve `os.environ/NAME`, validate,
-// and collect once-at-start warnings. Invalid files throw ConfigError naming the path and problem.
+// Turns a LiteLLM-shaped config, already parsed (from YAML by `npm start`, or from the JSON the stack
+// bundles with the Lambdas, see infra/deployed-config.ts), into a GatewayConfig: resolve `os.environ/NAME`,
+// validate, and collect once-at-start warnings. Invalid configs throw ConfigError naming the source and problem.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import type * as z from 'zod';
 import { issuePath } from '../core/invalid-request.ts';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../core/request-body.ts';
@@ -20,27 +19,12 @@ const MB = 1024 * 1024;
 /** LiteLLM has no answer size limit by default; 64 MB holds 2048 embeddings of 1536 floats as OpenAI writes them (README: "Limits"). */
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * MB;
 
-export function loadConfigFile(path: string, env: EnvLookup, providers: ProviderLookup): GatewayConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(path, [`cannot read the file: ${(error as Error).message}`]);
-  }
-  return loadConfig(text, path, env, providers);
-}
-
-export function loadConfig(text: string, source: string, env: EnvLookup, providers: ProviderLookup): GatewayConfig {
-  let yaml: unknown;
-  try {
-    yaml = parse(text) ?? {};
-  } catch (error) {
-    throw new ConfigError(source, [`not valid YAML: ${(error as Error).message}`]);
-  }
-  if (typeof yaml !== 'object' || Array.isArray(yaml)) throw new ConfigError(source, ['the top level must be a mapping (model_list:, general_settings:, ...)']);
+export function loadConfigDocument(document: unknown, source: string, env: EnvLookup, providers: ProviderLookup): GatewayConfig {
+  const top = document ?? {};
+  if (typeof top !== 'object' || Array.isArray(top)) throw new ConfigError(source, ['the top level must be a mapping (model_list:, general_settings:, ...)']);
 
   const missing: Array<{ path: string; name: string }> = [];
-  const resolved = resolveEnv(yaml, '', env, missing);
+  const resolved = resolveEnv(top, '', env, missing);
   const parsed = configSchema.safeParse(resolved);
   if (!parsed.success) throw new ConfigError(source, parsed.error.issues.map(describeIssue));
   const raw = parsed.data;

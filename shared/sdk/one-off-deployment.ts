@@ -1,7 +1,7 @@
 // The deployment an SDK call runs on, built from its arguments as if it were one config entry: the
 // same loader checks the prefix, reads the key from the provider's environment variable when no
 // api_key is given, and says what is missing.
-import { loadConfig } from '../config/load.ts';
+import { loadConfigDocument } from '../config/load.ts';
 import { SUPPORTED_KEYS } from '../config/schema.ts';
 import { ConfigError, type Deployment } from '../config/types.ts';
 import { GatewayError } from '../core/errors.ts';
@@ -26,7 +26,7 @@ export function oneOffDeployment(args: Record<string, unknown> & { model: string
   }
   let config;
   try {
-    config = loadConfig(JSON.stringify({ model_list: [{ model_name: args.model, litellm_params: params }] }), 'tollgate SDK call', (name) => process.env[name], (name) => providers.get(name));
+    config = loadConfigDocument({ model_list: [{ model_name: args.model, litellm_params: params }] }, 'tollgate SDK call', (name) => process.env[name], (name) => providers.get(name));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const problems = error.problems.map((p) => p.replace(/^model_list\[0\]\.(litellm_params\.)?/, ''));

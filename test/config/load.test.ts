@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadGatewayConfig } from '../../shared/app.ts';
-import { loadConfig } from '../../shared/config/load.ts';
+import { gatewayConfig } from '../../shared/app.ts';
+import { loadConfig, readConfigYaml } from '../../shared/config/yaml.ts';
 import { ConfigError } from '../../shared/config/types.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
 
@@ -111,12 +111,12 @@ guardrails: []
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-config-'));
     const file = join(dir, 'gateway.config.yaml');
     writeFileSync(file, 'model_list:\n  - model_name: mock\n    litellm_params: { model: mock/x }\n');
-    expect(loadGatewayConfig(file, () => undefined).deployments).toHaveLength(1);
-    expect(() => loadGatewayConfig(join(dir, 'missing.yaml'), () => undefined)).toThrow(/missing\.yaml[\s\S]*cannot read/);
+    expect(gatewayConfig(readConfigYaml(file), file, () => undefined).deployments).toHaveLength(1);
+    expect(() => readConfigYaml(join(dir, 'missing.yaml'))).toThrow(/missing\.yaml[\s\S]*cannot read/);
   });
 
   it('ships a default config that serves the mock model with no keys at all', () => {
-    const config = loadGatewayConfig('gateway.config.yaml', () => undefined);
+    const config = gatewayConfig(readConfigYaml('gateway.config.yaml'), 'gateway.config.yaml', () => undefined);
     expect(config.deployments.map((d) => d.modelName)).toEqual(['mock']);
     expect(config.masterKey).toBe('sk-tollgate-dev');
     expect(config.disabled.length).toBeGreaterThan(0);

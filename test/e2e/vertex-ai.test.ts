@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../shared/config/load.ts';
+import { loadConfig } from '../../shared/config/yaml.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { sendJson, sendSse, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';

@@ -1,6 +1,6 @@
 // Starts the real gateway (config text → core → local node adapter) on 127.0.0.1 for a test.
 import { buildGateway, type AppOptions } from '../../shared/app.ts';
-import { loadConfig } from '../../shared/config/load.ts';
+import { loadConfig } from '../../shared/config/yaml.ts';
 import type { Log } from '../../shared/core/log.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
 import { systemRuntime, type RouterRuntime } from '../../shared/routing/runtime.ts';

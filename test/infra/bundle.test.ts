@@ -1,4 +1,4 @@
-// The gateway Lambda as the stack ships it: bundled by esbuild (ESM, minified, node24, the SDK left to
+// The Lambdas as the stack ships them: bundled by esbuild (ESM, minified, node24, the SDK left to
 // the runtime, the createRequire banner), loaded fresh, answering an API Gateway event through the
 // response-stream shim; and what its cold start loads (docs/BENCHMARKS.md).
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -12,13 +12,15 @@ import { installLambdaShim, invokeStreaming } from '../helpers/lambda-stream-shi
 // Inside node_modules, so the bundle's external @aws-sdk/* imports resolve as they do in the runtime.
 const OUT = resolve('node_modules/.cache/tollgate-bundle-test');
 
-describe('bundled gateway handler', () => {
+describe('bundled Lambda handlers', () => {
   let bundle: Metafile['outputs'][string];
+  let bundles: Array<[string, Metafile['outputs'][string]]>;
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     const { metafile } = await build({
-      entryPoints: ['functions/gateway/handler.ts'],
-      outfile: join(OUT, 'index.mjs'),
+      entryPoints: { index: 'functions/gateway/handler.ts', admin: 'functions/admin/handler.ts' },
+      outdir: OUT,
+      outExtension: { '.js': '.mjs' },
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -29,11 +31,14 @@ describe('bundled gateway handler', () => {
       logLevel: 'silent',
       metafile: true,
     });
-    bundle = metafile.outputs[join(OUT, 'index.mjs').slice(process.cwd().length + 1)]!;
+    const output = (name: string) => metafile.outputs[join(OUT, name).slice(process.cwd().length + 1)]!;
+    bundle = output('index.mjs');
+    bundles = [['gateway', bundle], ['admin', output('admin.mjs')]];
   });
 
   it('loads and answers a chat request streamed through API Gateway', async () => {
-    writeFileSync(join(OUT, 'gateway.config.yaml'), 'model_list:\n  - model_name: mock\n    litellm_params: { model: mock/x }\ngeneral_settings:\n  master_key: os.environ/TOLLGATE_MASTER_KEY\n');
+    // Beside the bundle, as the stack puts it (infra/deployed-config.ts).
+    writeFileSync(join(OUT, 'gateway.config.json'), JSON.stringify({ model_list: [{ model_name: 'mock', litellm_params: { model: 'mock/x' } }], general_settings: { master_key: 'os.environ/TOLLGATE_MASTER_KEY' } }));
     process.env['TOLLGATE_MASTER_KEY'] = 'sk-bundle-test-key';
     delete process.env['GATEWAY_CONFIG'];
     installLambdaShim();
@@ -64,4 +69,31 @@ describe('bundled gateway handler', () => {
     expect(zod.length).toBeGreaterThan(0);
     expect(zod.filter((path) => path.includes('/locales/') && !path.endsWith('/en.js'))).toEqual([]);
   });
+
+  it('carries no YAML parser: the stack hands the functions their config as JSON', () => {
+    for (const [name, output] of bundles) {
+      expect(packagesIn(output).has('yaml'), name).toBe(false);
+      expect(packagesIn(output).has('zod'), name).toBe(true);
+    }
+  });
+
+  it('holds one copy of each package (Powertools at one version, so one copy of its commons)', () => {
+    for (const [name, output] of bundles) {
+      const copies = [...packagesIn(output)].filter(([, roots]) => roots.size > 1);
+      expect(copies, name).toEqual([]);
+      expect(packagesIn(output).get('@aws-lambda-powertools/commons')?.size, name).toBe(1);
+    }
+  });
 });
+
+/** Each package in a bundle by name, with the folders its bundled files came from (one per copy). */
+function packagesIn(output: Metafile['outputs'][string]): Map<string, Set<string>> {
+  const packages = new Map<string, Set<string>>();
+  for (const path of Object.keys(output.inputs)) {
+    const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(path);
+    if (!match) continue;
+    const [, root, name] = match as unknown as [string, string, string];
+    packages.set(name, (packages.get(name) ?? new Set()).add(root));
+  }
+  return packages;
+}

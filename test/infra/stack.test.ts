@@ -4,7 +4,12 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readConfigYaml } from '../../shared/config/yaml.ts';
 import { bedrockModels, bedrockResourceArns } from '../../infra/bedrock-access.ts';
+import { deployedConfig } from '../../infra/deployed-config.ts';
 import { acknowledgeNagFindings } from '../../infra/nag.ts';
 import { readSettings } from '../../infra/settings.ts';
 import { TollgateStack } from '../../infra/tollgate-stack.ts';
@@ -58,13 +63,13 @@ describe('TollgateStack', () => {
     expect(format).not.toMatch(/\$context\.path|querystring/i);
   });
 
-  it('runs the gateway on Node 24, arm64, with the config bundled, its secret, table and topic', () => {
+  it('runs the gateway on Node 24, arm64, with its secret, table and topic (the config is bundled beside it as JSON)', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       MemorySize: 1024,
       ReservedConcurrentExecutions: 50,
-      Environment: { Variables: Match.objectLike({ GATEWAY_CONFIG: 'deployable.yaml', POWERTOOLS_METRICS_NAMESPACE: 'Tollgate', TOLLGATE_SECRET_ID: Match.anyValue(), TOLLGATE_TABLE: Match.anyValue(), NODE_OPTIONS: Match.absent() }) },
+      Environment: { Variables: Match.objectLike({ GATEWAY_CONFIG: Match.absent(), POWERTOOLS_METRICS_NAMESPACE: 'Tollgate', TOLLGATE_SECRET_ID: Match.anyValue(), TOLLGATE_TABLE: Match.anyValue(), NODE_OPTIONS: Match.absent() }) },
     });
   });
 
@@ -128,6 +133,17 @@ describe('TollgateStack', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-APIG4/);
   });
 
+  it('fails synth on a config the functions could not load, naming the problem', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-synth-'));
+    const bad = (name: string, yaml: string) => {
+      writeFileSync(join(dir, name), yaml);
+      return () => synth({ config: join(dir, name) });
+    };
+    expect(bad('provider.yaml', 'model_list:\n  - model_name: x\n    litellm_params: { model: nope/x }\ngeneral_settings: { master_key: os.environ/K }\n')).toThrow(/unknown provider "nope"/);
+    expect(bad('shape.yaml', 'model_list:\n  - model_name: x\n    litellm_params: { model: openai/x, timeout: soon }\ngeneral_settings: { master_key: os.environ/K }\n')).toThrow(/timeout/);
+    expect(bad('syntax.yaml', 'model_list: [\n')).toThrow(/not valid YAML/);
+  });
+
   it('refuses to synthesize a config holding the development master key, and bad settings', () => {
     expect(() => synth({ config: 'gateway.config.yaml' })).toThrow(/development key sk-tollgate-dev/);
     expect(() => synth({ architecture: 'sparc' })).toThrow(/arm64 or x86_64/);
@@ -137,10 +153,26 @@ describe('TollgateStack', () => {
 
 describe('Bedrock access', () => {
   it('derives exact model ARNs from the config', () => {
-    expect(bedrockResourceArns(bedrockModels(CONFIG))).toEqual([
+    expect(bedrockResourceArns(bedrockModels(readConfigYaml(CONFIG)))).toEqual([
       'arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0',
       'arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
       'arn:${AWS::Partition}:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0',
     ].sort());
+  });
+});
+
+describe('the config the functions read', () => {
+  it('is the YAML as JSON, with os.environ/ values left for the functions to resolve from the secret', () => {
+    const { document, json } = deployedConfig(CONFIG);
+    expect(JSON.parse(json)).toEqual(readConfigYaml(CONFIG));
+    expect(JSON.parse(json)).toEqual(document);
+    expect(json).toContain('"master_key": "os.environ/TOLLGATE_MASTER_KEY"');
+    expect(json).toContain('"api_key": "os.environ/OPENAI_API_KEY"');
+  });
+
+  it('accepts os.environ/ values where a URL goes, since their values only exist at run time', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tollgate-synth-')), 'vllm.yaml');
+    writeFileSync(path, 'model_list:\n  - model_name: a\n    litellm_params: { model: hosted_vllm/x, api_base: os.environ/VLLM_API_BASE }\ngeneral_settings: { master_key: os.environ/K }\n');
+    expect(JSON.parse(deployedConfig(path).json).model_list[0].litellm_params.api_base).toBe('os.environ/VLLM_API_BASE');
   });
 });

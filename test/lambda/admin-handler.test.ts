@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminHandler } from '../../functions/admin/handler.ts';
+import type { createAdminHandler } from '../../functions/admin/handler.ts';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { sha256Hex } from '../../shared/core/auth.ts';
 import { apiGatewayEvent, lambdaContext, type EventInput } from '../helpers/apigw-events.ts';
@@ -18,10 +18,16 @@ let handler: ReturnType<typeof createAdminHandler>;
 beforeAll(async () => {
   dynamo = await startDynamo();
   dir = mkdtempSync(join(tmpdir(), 'tollgate-admin-'));
-  const configPath = join(dir, 'gateway.config.yaml');
-  writeFileSync(configPath, `model_list:\n  - model_name: mock\n    litellm_params: { model: mock/echo }\ngeneral_settings: { master_key: os.environ/TOLLGATE_MASTER_KEY }\n`);
+  const configPath = join(dir, 'gateway.config.json');
+  writeFileSync(configPath, JSON.stringify({ model_list: [{ model_name: 'mock', litellm_params: { model: 'mock/echo' } }], general_settings: { master_key: 'os.environ/TOLLGATE_MASTER_KEY' } }));
   // The master key comes from the deployment's secret, as in AWS.
   const secrets = { values: async () => ({ TOLLGATE_MASTER_KEY: MASTER }) };
+  // Importing the module builds its default handler too (no secret outside AWS): give that one the config and a key.
+  process.env['GATEWAY_CONFIG'] = configPath;
+  process.env['TOLLGATE_MASTER_KEY'] = 'sk-default-admin-handler';
+  const { createAdminHandler } = await import('../../functions/admin/handler.ts');
+  delete process.env['GATEWAY_CONFIG'];
+  delete process.env['TOLLGATE_MASTER_KEY'];
   handler = createAdminHandler({ configPath, env: () => undefined, secrets, store: await openTestStore(dynamo.endpoint) });
 });
 afterAll(async () => {

@@ -116,27 +116,17 @@ const accessLogs = () => parsedLogs(logLines).filter((l) => l['message'] === 're
 beforeAll(async () => {
   upstream = await startFakeUpstream();
   dir = mkdtempSync(join(tmpdir(), 'tollgate-lambda-'));
-  const configPath = join(dir, 'gateway.config.yaml');
-  writeFileSync(configPath, [
-    'model_list:',
-    '  - model_name: mock',
-    '    litellm_params:',
-    '      model: mock/anything',
-    '  - model_name: fake-stream',
-    '    litellm_params:',
-    '      model: hosted_vllm/stream-model',
-    `      api_base: ${upstream.url}`,
-    '  - model_name: fake-stall',
-    '    litellm_params:',
-    '      model: hosted_vllm/stall-model',
-    `      api_base: ${upstream.url}`,
-    'router_settings:',
-    '  routing_strategy: provider-budget-routing',
-    'general_settings:',
-    '  master_key: os.environ/TEST_TOLLGATE_MASTER_KEY',
-    '  max_request_size_mb: 0.5',
-    '',
-  ].join('\n'));
+  // As the stack bundles it: the config as JSON (infra/deployed-config.ts).
+  const configPath = join(dir, 'gateway.config.json');
+  writeFileSync(configPath, JSON.stringify({
+    model_list: [
+      { model_name: 'mock', litellm_params: { model: 'mock/anything' } },
+      { model_name: 'fake-stream', litellm_params: { model: 'hosted_vllm/stream-model', api_base: upstream.url } },
+      { model_name: 'fake-stall', litellm_params: { model: 'hosted_vllm/stall-model', api_base: upstream.url } },
+    ],
+    router_settings: { routing_strategy: 'provider-budget-routing' },
+    general_settings: { master_key: 'os.environ/TEST_TOLLGATE_MASTER_KEY', max_request_size_mb: 0.5 },
+  }));
   process.env['GATEWAY_CONFIG'] = configPath;
   process.env['TEST_TOLLGATE_MASTER_KEY'] = MASTER_KEY;
   // Powertools then prints through the global console, which the test captures (and keeps quiet).
@@ -370,8 +360,8 @@ describe('Lambda handler: the end of an invocation', () => {
 describe('Lambda handler: cold start', () => {
   it('refuses a config without a master key of its own', () => {
     for (const key of [undefined, 'sk-tollgate-dev']) {
-      const path = join(dir, `open-${key ?? 'none'}.yaml`);
-      writeFileSync(path, `model_list:\n  - model_name: mock\n    litellm_params:\n      model: mock/anything\n${key ? `general_settings:\n  master_key: ${key}\n` : ''}`);
+      const path = join(dir, `open-${key ?? 'none'}.json`);
+      writeFileSync(path, JSON.stringify({ model_list: [{ model_name: 'mock', litellm_params: { model: 'mock/anything' } }], ...(key && { general_settings: { master_key: key } }) }));
       expect(() => mod.createHandler({ configPath: path })).toThrow(/master_key must be set/);
     }
   });

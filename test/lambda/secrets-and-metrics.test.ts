@@ -14,8 +14,8 @@ import { secretSource } from '../../functions/common/secret-env.ts';
 import { apiGatewayEvent, lambdaContext } from '../helpers/apigw-events.ts';
 import { installLambdaShim, invokeStreaming } from '../helpers/lambda-stream-shim.ts';
 
-const configPath = join(mkdtempSync(join(tmpdir(), 'tollgate-secret-')), 'config.yaml');
-writeFileSync(configPath, 'model_list:\n  - model_name: mock\n    litellm_params: { model: mock/x }\ngeneral_settings:\n  master_key: os.environ/TOLLGATE_MASTER_KEY\n');
+const configPath = join(mkdtempSync(join(tmpdir(), 'tollgate-secret-')), 'gateway.config.json');
+writeFileSync(configPath, JSON.stringify({ model_list: [{ model_name: 'mock', litellm_params: { model: 'mock/x' } }], general_settings: { master_key: 'os.environ/TOLLGATE_MASTER_KEY' } }));
 // Importing the module builds its default handler too: give that one a config and a key of its own.
 process.env['GATEWAY_CONFIG'] = configPath;
 process.env['TOLLGATE_MASTER_KEY'] = 'sk-default-handler-key';

@@ -4,7 +4,7 @@
 // MemoryReading.
 import { listen } from '../../local/node-adapter.ts';
 import { buildGateway } from '../../shared/app.ts';
-import { loadConfig } from '../../shared/config/load.ts';
+import { loadConfig } from '../../shared/config/yaml.ts';
 import { silentLog } from '../../shared/core/log.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';

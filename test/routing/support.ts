@@ -1,6 +1,6 @@
 // Builds a Router from config text, with a deterministic runtime, and runs it against scripted
 // deployments: each attempt takes the next outcome scripted for that deployment.
-import { loadConfig } from '../../shared/config/load.ts';
+import { loadConfig } from '../../shared/config/yaml.ts';
 import type { Deployment, GatewayConfig } from '../../shared/config/types.ts';
 import { GatewayError, type ErrorKind } from '../../shared/core/errors.ts';
 import type { AfterResponseHook, RequestContext } from '../../shared/core/types.ts';

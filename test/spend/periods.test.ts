@@ -1,7 +1,7 @@
 // Budget periods are calendar-aligned as LiteLLM resets budgets, in UTC unless
 // `litellm_settings.timezone` names another zone, and computed from the clock alone.
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../shared/config/load.ts';
+import { loadConfig } from '../../shared/config/yaml.ts';
 import { ConfigError } from '../../shared/config/types.ts';
 import { BudgetCalendar, holdWindow, HOLD_WINDOW_MS, NO_PERIOD } from '../../shared/spend/periods.ts';
 

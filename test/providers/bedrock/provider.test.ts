@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../../shared/config/load.ts';
+import { loadConfig } from '../../../shared/config/yaml.ts';
 import type { Deployment } from '../../../shared/config/types.ts';
 import { GatewayError } from '../../../shared/core/errors.ts';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../../../shared/openai/types.ts';

@@ -1,0 +1,30 @@
+// What the functions read instead of the YAML: the config, checked at synth time and written as JSON beside
+// each bundle, so a bad config fails `npm run synth` and the bundles carry no YAML parser. `os.environ/NAME`
+// values are kept as they are: the functions resolve them at run time, from the deployment's secret.
+import { loadConfigDocument } from '../shared/config/load.ts';
+import { DEV_MASTER_KEY } from '../shared/config/types.ts';
+import { readConfigYaml } from '../shared/config/yaml.ts';
+import { defaultProviders } from '../shared/providers/registry.ts';
+
+/**
+ * Stands in for every `os.environ/NAME` value while checking, since the real one is only known at run
+ * time. It is URL-shaped because `api_base` (which must be a URL) is often given that way.
+ */
+const RUN_TIME_VALUE = 'https://value-from-the-secret.invalid';
+
+export interface DeployedConfig {
+  /** The YAML as parsed, `os.environ/` references unresolved. */
+  document: unknown;
+  json: string;
+}
+
+export function deployedConfig(configPath: string): DeployedConfig {
+  const document = readConfigYaml(configPath);
+  const providers = defaultProviders();
+  const config = loadConfigDocument(document, configPath, () => RUN_TIME_VALUE, (prefix) => providers.get(prefix));
+  // The development master key is public knowledge: never deploy a config that holds it.
+  if (config.masterKey === undefined || config.masterKey === DEV_MASTER_KEY) {
+    throw new Error(`${configPath}: general_settings.master_key must be set, and not to the development key ${DEV_MASTER_KEY}, before deploying. Use os.environ/TOLLGATE_MASTER_KEY (the stack's secret holds a generated one).`);
+  }
+  return { document, json: `${JSON.stringify(document, null, 2)}\n` };
+}
