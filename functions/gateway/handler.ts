@@ -34,7 +34,7 @@ export interface HandlerOptions extends Partial<Omit<AppOptions, 'config' | 'log
   logger?: Logger;
   /** Where `os.environ/NAME` values come from first (the deployment's secret); then `env`. */
   secrets?: SecretSource;
-  /** EMF metrics per request; off when absent. */
+  /** EMF metrics per request, and Powertools' ColdStart metric; off when absent. */
   metrics?: Metrics;
 }
 
@@ -92,6 +92,8 @@ export function createHandler(options: HandlerOptions = {}) {
   return middy<APIGatewayProxyEvent, LambdaResult>({ executionMode: executionModeStreamifyResponse, requestEnd })
     .use(injectLambdaContext(logger, { logEvent: false }))
     .handler(async (event: APIGatewayProxyEvent, context: Context): Promise<LambdaResult> => {
+      // Once per instance, on its first invocation: Powertools' ColdStart metric (service, function_name).
+      metrics?.captureColdStartMetric(context.functionName);
       const controller = new AbortController();
       const invocation: Invocation = { abort: () => controller.abort() };
       invocations.set(context, invocation);

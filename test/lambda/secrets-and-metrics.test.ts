@@ -111,4 +111,30 @@ describe('metrics', () => {
     expect(emf[0].UpstreamLatency).toBeGreaterThanOrEqual(0);
     expect(JSON.stringify(emf)).not.toContain('sk-metrics-test-key');
   });
+
+  it("publishes Powertools' ColdStart metric once per instance, on its first invocation", async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const logs = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
+    // The Lambda runtime says how the instance started; Powertools counts only on-demand cold starts.
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    try {
+      const metrics = new Metrics({ namespace: 'Tollgate', serviceName: 'gateway' });
+      const handler = createHandler({ configPath, env: (n) => (n === 'TOLLGATE_MASTER_KEY' ? 'sk-metrics-test-key' : undefined), metrics });
+      for (let i = 0; i < 3; i++) expect(await chat(handler, 'sk-metrics-test-key')).toBe(200);
+    } finally {
+      vi.unstubAllEnvs();
+      spy.mockRestore();
+      logs.mockRestore();
+    }
+    const emf = lines.map((l) => l.trim()).filter((l) => l.startsWith('{') && l.includes('"_aws"')).map((l) => JSON.parse(l));
+    const coldStarts = emf.filter((record) => 'ColdStart' in record);
+    expect(coldStarts).toHaveLength(1);
+    expect(coldStarts[0]).toMatchObject({ ColdStart: 1, service: 'gateway', function_name: lambdaContext().functionName });
+    expect(coldStarts[0]._aws.CloudWatchMetrics[0].Namespace).toBe('Tollgate');
+    expect(emf.filter((record) => 'Requests' in record)).toHaveLength(3);
+  });
 });
