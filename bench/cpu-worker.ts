@@ -1,7 +1,7 @@
 // Child process of bench/cpu-per-request.ts: Tollgate's core handler in-process (buildGateway, no client
 // socket, no HTTP server), one request at a time as a Lambda instance takes them, with CPU time read
 // from process.cpuUsage(). The fake upstream runs in another process, so its CPU is not counted; the
-// undici client work of calling it is, as it would be on Lambda. Results go back over IPC.
+// HTTP client work of calling it is, as it would be on Lambda. Results go back over IPC.
 import { buildGateway } from '../shared/app.ts';
 import { loadConfig } from '../shared/config/yaml.ts';
 import { consoleLog } from '../shared/core/log.ts';

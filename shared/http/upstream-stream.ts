@@ -16,7 +16,7 @@ export async function* translateUpstreamStream<T>(
     yield* translate(sseEvents(body));
     finished = true;
   } catch (error) {
-    // Not JSON, or JSON of a shape the translation cannot read: the upstream's fault (undici fails otherwise).
+    // Not JSON, or JSON of a shape the translation cannot read: the upstream's fault (a lost connection fails otherwise).
     if (error instanceof SyntaxError || error instanceof TypeError) {
       throw new GatewayError('upstream_error', `${provider} sent a stream event that is not valid JSON in its streaming format.`, { cause: error });
     }

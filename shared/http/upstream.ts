@@ -1,11 +1,18 @@
-// Calls to upstream providers: undici's `request` over keep-alive pools per origin (no fetch, no web
-// streams on the hot path), with timeouts, client-abort propagation and error mapping.
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+// Calls to upstream providers: node:http(s) over keep-alive agents (a socket pool per origin; no fetch,
+// no web streams on the hot path), with timeouts, client-abort propagation and error mapping.
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
 import { GatewayError } from '../core/errors.ts';
 import { JsonDepthGauge, MAX_JSON_DEPTH } from '../core/json-depth.ts';
 import { shownSize } from '../core/request-body.ts';
 
-const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256 });
+// Up to 256 connections per origin; an idle one is closed after 30 s, or sooner if the upstream's
+// Keep-Alive header says so. LIFO reuses the warmest connection and lets the others idle out.
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: 256, timeout: 30_000, scheduling: 'lifo' } as const;
+const agents = { http: new HttpAgent(AGENT_OPTIONS), https: new HttpsAgent(AGENT_OPTIONS) };
+/** How long connecting (TCP, TLS) may take before the upstream counts as unreachable. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export interface UpstreamRequest {
   url: string;
@@ -25,7 +32,7 @@ export interface UpstreamRequest {
   provider: string;
 }
 
-export type UpstreamBody = Dispatcher.ResponseData['body'];
+export type UpstreamBody = Readable;
 
 export interface UpstreamResponse {
   status: number;
@@ -77,35 +84,59 @@ export async function callUpstream(upstream: UpstreamRequest, mapError: Upstream
   const signal = deadline?.signal ?? upstream.signal;
   // stream_timeout is for streams only (as in LiteLLM): a whole answer may take `timeout` to start.
   const silenceMs = upstream.stream ? upstream.streamTimeoutMs ?? upstream.timeoutMs : upstream.timeoutMs;
-  let response: Dispatcher.ResponseData;
+  let response: IncomingMessage;
   try {
-    response = await request(upstream.url, {
-      method: upstream.method ?? 'POST',
-      headers: upstream.headers,
-      body: upstream.body,
-      signal,
-      dispatcher,
-      headersTimeout: silenceMs,
-      bodyTimeout: silenceMs,
-    });
+    response = await send(upstream, signal, silenceMs);
   } catch (error) {
     deadline?.end();
     throw connectionError(error, upstream, deadline?.expired);
   }
-  if (response.statusCode < 200 || response.statusCode >= 300) {
-    const text = await readErrorBody(response.body);
+  const status = response.statusCode ?? 0;
+  if (status < 200 || status >= 300) {
+    const text = await readErrorBody(response);
     deadline?.end();
-    throw mapError(response.statusCode, text, response.headers);
+    throw mapError(status, text, response.headers);
   }
   // A stream asked for and a JSON body answered: an error sent with a 200 (OpenRouter, proxies) instead of events.
   if (upstream.stream && /json/i.test(headerValue(response.headers, 'content-type') ?? '')) {
-    const text = await readErrorBody(response.body);
-    if (isErrorBody(parsedOrUndefined(text))) throw mapError(response.statusCode, text, response.headers);
+    const text = await readErrorBody(response);
+    if (isErrorBody(parsedOrUndefined(text))) throw mapError(status, text, response.headers);
     throw new GatewayError('upstream_error', `The upstream answered a streaming request with a JSON body (${text.length} bytes) instead of events.`);
   }
   // However the body is finished with (read, failed, destroyed), the exchange is over then.
-  if (deadline) response.body.once('close', () => deadline.end());
-  return { status: response.statusCode, headers: response.headers, body: response.body, deadline, mapError };
+  if (deadline) response.once('close', () => deadline.end());
+  return { status, headers: response.headers, body: response, deadline, mapError };
+}
+
+/** The upstream was silent (no response head, or no body bytes) for longer than it may be. */
+class UpstreamSilence extends Error {}
+
+/**
+ * Sends the request and resolves with the response once its head has arrived; its body is read by the
+ * caller. `silenceMs` bounds every wait on the connection (the head, then each body chunk); past it the
+ * exchange fails with UpstreamSilence, the request and the body alike.
+ */
+function send(upstream: UpstreamRequest, signal: AbortSignal, silenceMs: number): Promise<IncomingMessage> {
+  const url = new URL(upstream.url);
+  const secure = url.protocol === 'https:';
+  return new Promise((resolve, reject) => {
+    let response: IncomingMessage | undefined;
+    const request = (secure ? httpsRequest : httpRequest)(url, { method: upstream.method ?? 'POST', headers: upstream.headers, agent: secure ? agents.https : agents.http, signal });
+    request.setTimeout(silenceMs, () => {
+      const error = new UpstreamSilence(`no answer for ${silenceMs} ms`);
+      response?.destroy(error);
+      request.destroy(error);
+    });
+    request.once('socket', (socket) => {
+      if (!socket.connecting) return;
+      const timer = setTimeout(() => request.destroy(new Error(`connecting took longer than ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+      socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(timer)).once('close', () => clearTimeout(timer));
+    });
+    request.once('response', (answer) => resolve((response = answer)));
+    // Also after the response: a connection lost mid-body fails the body, which the reader sees.
+    request.on('error', reject);
+    request.end(upstream.body);
+  });
 }
 
 function parsedOrUndefined(text: string): unknown {
@@ -156,17 +187,19 @@ export async function readJson(response: UpstreamResponse, upstream: UpstreamReq
   return value;
 }
 
-/** Maps what undici throws while connecting or reading into timeout (408), client abort, or 502. */
+/** Maps what fails while connecting or reading into timeout (408), client abort, or 502. */
 export function connectionError(error: unknown, upstream: Pick<UpstreamRequest, 'url' | 'signal'>, timedOut?: boolean): GatewayError {
   if (error instanceof GatewayError) return error;
   const origin = new URL(upstream.url).origin;
-  if (timedOut || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+  if (timedOut || error instanceof UpstreamSilence) {
     return new GatewayError('timeout', `The upstream ${origin} did not answer in time. Raise litellm_params.timeout (or stream_timeout) if the model needs longer.`, { cause: error });
   }
   if (upstream.signal.aborted) {
     return new GatewayError('upstream_unreachable', 'The request was aborted because the client went away.', { cause: error });
   }
-  return new GatewayError('upstream_unreachable', `Cannot reach the upstream ${origin}: ${(error as Error).message ?? 'connection failed'}.`, { cause: error });
+  // Node says only "aborted" or "socket hang up" when the upstream drops the connection mid-answer.
+  const reason = (error as NodeJS.ErrnoException).code === 'ECONNRESET' ? 'it closed the connection before the answer was complete' : (error as Error).message ?? 'connection failed';
+  return new GatewayError('upstream_unreachable', `Cannot reach the upstream ${origin}: ${reason}.`, { cause: error });
 }
 
 /** The first 64 KB of an error answer, enough for any provider's message; '' if it cannot be read. */

@@ -230,7 +230,7 @@ describe('streams', () => {
     expect(await stream(client)).toEqual({ text: 'Hello! How can I help?', error: undefined, id: 'gpt-b' });
   });
 
-  // undici checks header and body timeouts about once a second, so a 0.2 s stream_timeout fires within ~1 s.
+  // A 0.2 s stream_timeout: the upstream below stays silent far longer than that.
   it('treats an upstream that sends nothing within stream_timeout as a timeout, and retries elsewhere', async () => {
     const client = await start(list(on('gpt', 'a', 'weight: 1000, stream_timeout: 0.2'), on('gpt', 'b')));
     servers['a']!.respond(async (_r, res) => {

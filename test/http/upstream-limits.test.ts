@@ -78,7 +78,7 @@ describe('non-streamed upstream answers', () => {
     } finally {
       hook.disable();
     }
-    // A few timers of the connections' own (undici's, the sockets') run on; forty 600 s deadlines may not.
+    // A few timers of the connections' own (the sockets') run on; forty 600 s deadlines may not.
     expect(live.size).toBeLessThan(CALLS / 4);
   });
 });
