@@ -20,7 +20,7 @@ import { costHeaders, recordUsage } from '../pricing/request-cost.ts';
 import type { RequestCost } from '../pricing/types.ts';
 import type { AnthropicUsage } from '../providers/anthropic/types.ts';
 import { mergeUsage, toUsage } from '../providers/anthropic/usage.ts';
-import { routeCountTokens, routeMessages } from '../routing/route-messages.ts';
+import { routeCountTokens, routeMessages } from '../router/route-messages.ts';
 import type { Services } from '../services.ts';
 import { countTokensCall, messagesCall, type ModelCall } from '../spend/model-calls.ts';
 import { deploymentHeaders } from './deployment-headers.ts';
