@@ -1,9 +1,10 @@
 // Unauthenticated probes, with LiteLLM's paths and answers, and the root that clients probe before
 // their first call (Claude Code sends HEAD /).
+import type { GatewayConfig } from '../config/types.ts';
 import type { Route } from '../core/types.ts';
-import type { Services } from '../services.ts';
 
-export function healthRoutes(services: Services): Route[] {
+export function healthEndpoint(config: Pick<GatewayConfig, 'deployments' | 'disabled'>): Route[] {
+  const models = new Set(config.deployments.map((d) => d.modelName)).size;
   return [
     {
       method: 'GET',
@@ -26,7 +27,7 @@ export function healthRoutes(services: Services): Route[] {
       paths: ['/health/readiness'],
       auth: 'public',
       async handle() {
-        return { body: JSON.stringify({ status: 'healthy', models: services.groups.names().length, disabled_models: services.config.disabled.length }) };
+        return { body: JSON.stringify({ status: 'healthy', models, disabled_models: config.disabled.length }) };
       },
     },
   ];

@@ -4,8 +4,8 @@
 // no extra_headers, which may carry auth), and model_info keys that look like credentials are dropped.
 import type { Deployment } from '../config/types.ts';
 import type { Route } from '../core/types.ts';
-import { allowedModels } from '../keys/model-access.ts';
-import type { Services } from '../services.ts';
+import type { ModelAccess } from '../keys/model-access.ts';
+import type { Pricer } from '../pricing/pricer.ts';
 
 const PUBLIC_PARAMS = new Set([
   'model', 'api_base', 'api_version', 'timeout', 'stream_timeout', 'max_retries', 'rpm', 'tpm', 'weight', 'order',
@@ -14,22 +14,22 @@ const PUBLIC_PARAMS = new Set([
 ]);
 const SECRET_LOOKING = /key|secret|token|credential|password|auth/i;
 
-export function modelInfoRoutes(services: Services): Route[] {
+export function modelInfoEndpoint(deployments: Deployment[], access: ModelAccess, pricer: Pricer): Route[] {
   return [{
     method: 'GET',
     paths: ['/model/info', '/v1/model/info'],
     auth: 'caller',
     async handle(request, ctx) {
       const id = request.query['litellm_model_id'];
-      const allowed = new Set(allowedModels(ctx.identity, services.groups.names()));
-      const deployments = services.config.deployments.filter((d) => (id === undefined || d.id === id) && allowed.has(d.modelName));
-      return { body: JSON.stringify({ data: deployments.map((d) => publicInfo(d, services)) }) };
+      const allowed = new Set(access.allowed(ctx.identity));
+      const shown = deployments.filter((d) => (id === undefined || d.id === id) && allowed.has(d.modelName));
+      return { body: JSON.stringify({ data: shown.map((d) => publicInfo(d, pricer)) }) };
     },
   }];
 }
 
-function publicInfo(deployment: Deployment, services: Services) {
-  const price = services.pricer.priceOf(deployment);
+function publicInfo(deployment: Deployment, pricer: Pricer) {
+  const price = pricer.priceOf(deployment);
   const litellmParams = Object.fromEntries(Object.entries(deployment.params).filter(([key]) => PUBLIC_PARAMS.has(key)));
   const configuredInfo = Object.fromEntries(Object.entries(deployment.modelInfo).filter(([key]) => !SECRET_LOOKING.test(key) || isTokenLimit(key)));
   return {

@@ -5,10 +5,9 @@ import { anthropicErrorBody } from '../anthropic-format/errors.ts';
 import { GatewayError } from '../core/errors.ts';
 import { errorReply } from '../core/gateway.ts';
 import type { GatewayRequest, Reply, RequestContext, Route } from '../core/types.ts';
-import { allowedModels } from '../keys/model-access.ts';
-import type { Services } from '../services.ts';
+import type { ModelAccess } from '../keys/model-access.ts';
 
-export function modelsRoutes(services: Services): Route[] {
+export function modelsEndpoint(access: ModelAccess): Route[] {
   const created = new Date();
   const inAnthropicShape = (request: GatewayRequest) => request.headers['anthropic-version'] !== undefined;
   const openaiModel = (id: string) => ({ id, object: 'model', created: Math.floor(created.getTime() / 1000), owned_by: 'tollgate' });
@@ -19,7 +18,7 @@ export function modelsRoutes(services: Services): Route[] {
       paths: ['/v1/models', '/models'],
       auth: 'caller',
       async handle(request, ctx) {
-        const ids = allowedModels(ctx.identity, services.groups.names());
+        const ids = access.allowed(ctx.identity);
         if (!inAnthropicShape(request)) return { body: JSON.stringify({ object: 'list', data: ids.map(openaiModel) }) };
         // One page holds every model: Anthropic's cursors (before_id, after_id, limit) have nothing to page through.
         return { body: JSON.stringify({ data: ids.map(anthropicModel), has_more: false, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null }) };
@@ -33,7 +32,7 @@ export function modelsRoutes(services: Services): Route[] {
         const id = params['id']!;
         const anthropic = inAnthropicShape(request);
         // A model the caller may not use is as unknown to them as one that does not exist.
-        if (!allowedModels(ctx.identity, services.groups.names()).includes(id)) return notFound(ctx, id, anthropic);
+        if (!access.allowed(ctx.identity).includes(id)) return notFound(ctx, id, anthropic);
         return { body: JSON.stringify(anthropic ? anthropicModel(id) : openaiModel(id)) };
       },
     },

@@ -5,7 +5,7 @@
 import { GatewayError } from '../core/errors.ts';
 import type { GatewayRequest, RequestContext, Route } from '../core/types.ts';
 import { tokenOf } from '../keys/key-material.ts';
-import type { Services } from '../services.ts';
+import { virtualKeyOf } from '../keys/identity.ts';
 import { matchesFilter, type LedgerOrder, type SpendLog, type SpendLogFilter } from '../spend/ledger.ts';
 import type { SpendTracker } from '../spend/tracker.ts';
 import { usd } from '../pricing/usd.ts';
@@ -28,14 +28,15 @@ const SORT_FIELDS: Record<string, keyof SpendLog> = {
 /** v2 filters LiteLLM has that the ledger keeps nothing for: refused rather than ignored. */
 const UNRECORDED_FILTERS = ['session_id', 'error_code', 'error_message'];
 
-export function spendRoutes(services: Services): Route[] {
+/** `spend` is absent on a gateway without a table: these routes then say so. */
+export function spendEndpoint(tracker: SpendTracker | undefined): Route[] {
   return [
     {
       method: 'GET',
       paths: ['/spend/logs'],
       auth: 'caller',
       async handle(request, ctx) {
-        const spend = requireSpend(services);
+        const spend = requireSpend(tracker);
         const query = request.query;
         const apiKey = ownKeyOnly(ctx, query['api_key'] === undefined ? undefined : tokenOf(query['api_key']));
         if (query['request_id']) {
@@ -55,14 +56,14 @@ export function spendRoutes(services: Services): Route[] {
       method: 'GET',
       paths: ['/spend/logs/v2'],
       auth: 'caller',
-      handle: async (request, ctx) => json(await logsPage(request, ctx, requireSpend(services))),
+      handle: async (request, ctx) => json(await logsPage(request, ctx, requireSpend(tracker))),
     },
     {
       method: 'GET',
       paths: ['/global/spend/report'],
       auth: 'admin',
       async handle(request) {
-        const spend = requireSpend(services);
+        const spend = requireSpend(tracker);
         const groupBy = request.query['group_by'] ?? 'team';
         if (!Object.hasOwn(GROUPINGS, groupBy)) {
           throw new GatewayError('invalid_request', `group_by must be one of ${Object.keys(GROUPINGS).join(', ')}, not "${groupBy}".`, { param: 'group_by' });
@@ -138,18 +139,19 @@ function sortedBy(logs: SpendLog[], field: keyof SpendLog, order: 'asc' | 'desc'
   });
 }
 
-function requireSpend(services: Services): SpendTracker {
-  if (!services.spend) throw new GatewayError('not_found', 'Spend tracking needs the table: this gateway runs without one (set TOLLGATE_TABLE, or use npm start).');
-  return services.spend;
+function requireSpend(spend: SpendTracker | undefined): SpendTracker {
+  if (!spend) throw new GatewayError('not_found', 'Spend tracking needs the table: this gateway runs without one (set TOLLGATE_TABLE, or use npm start).');
+  return spend;
 }
 
 /** A virtual key may read only its own records. */
 function ownKeyOnly(ctx: RequestContext, asked: string | undefined): string | undefined {
-  if (ctx.identity?.kind !== 'virtual_key') return asked;
-  if (asked !== undefined && asked !== ctx.identity.token) {
+  const key = virtualKeyOf(ctx.identity);
+  if (!key) return asked;
+  if (asked !== undefined && asked !== key.token) {
     throw new GatewayError('permission_denied', 'A virtual key may read only its own spend logs; the master key reads all.', { param: 'api_key' });
   }
-  return ctx.identity.token;
+  return key.token;
 }
 
 /** `start_date` / `end_date` as YYYY-MM-DD (whole UTC days), LiteLLM's "YYYY-MM-DD HH:MM:SS" (UTC) or ISO times; default the last 30 days. */

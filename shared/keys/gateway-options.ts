@@ -1,10 +1,10 @@
 // What turns virtual keys on in a gateway: the store and the authenticator over it. Spread into
 // buildGateway's options by the local server and the Lambdas; those that serve the admin API also
-// pass `extraRoutes: [adminRoutes]` (shared/endpoints/admin/), which the gateway Lambda leaves out.
-import type { AppOptions } from '../app.ts';
+// pass `adminApi: true`, which the gateway Lambda leaves out.
+import type { Authenticator } from '../core/types.ts';
 import type { Store } from '../store/store.ts';
 import { virtualKeyAuthenticator } from './authenticator.ts';
 
-export function virtualKeyOptions(store: Store): Required<Pick<AppOptions, 'store' | 'authenticators'>> {
+export function virtualKeyOptions(store: Store): { store: Store; authenticators: Authenticator[] } {
   return { store, authenticators: [virtualKeyAuthenticator(store)] };
 }

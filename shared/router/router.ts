@@ -26,6 +26,8 @@ export interface RouteRequest {
    * read (requests this minute, in flight, latency) leave them out. Default true.
    */
   measured?: boolean;
+  /** The tokens the request used, asked once it is over (for usage-based routing's tpm). */
+  usedTokens?: () => number | undefined;
 }
 
 export interface Routed<T> {
@@ -108,7 +110,7 @@ export class Router {
       if (lastError && failedHere.has(deployment.id)) await this.backOff(retriesUsed - 1, lastError, ctx);
       attemptsOn.set(deployment.id, (attemptsOn.get(deployment.id) ?? 0) + 1);
       try {
-        const value = request.measured === false ? await attempt(deployment) : await this.attemptOn(deployment, ctx, attempt);
+        const value = request.measured === false ? await attempt(deployment) : await this.attemptOn(deployment, request, ctx, attempt);
         return { value, deployment, retries: tally.retries, fallbacks: tally.fallbacks };
       } catch (thrown) {
         const error = asGatewayError(thrown);
@@ -134,7 +136,7 @@ export class Router {
     }
   }
 
-  private async attemptOn<T>(deployment: Deployment, ctx: RequestContext, attempt: Attempt<T>): Promise<T> {
+  private async attemptOn<T>(deployment: Deployment, request: RouteRequest, ctx: RequestContext, attempt: Attempt<T>): Promise<T> {
     const started = this.runtime.now();
     this.stats.started(deployment.id);
     let value: T;
@@ -150,7 +152,8 @@ export class Router {
     // A stream is in flight until its last chunk; tokens are known only then.
     ctx.onFinish(() => {
       this.stats.finished(deployment.id);
-      if (ctx.usage) this.stats.recordTokens(deployment.id, ctx.usage.total_tokens);
+      const tokens = request.usedTokens?.();
+      if (tokens !== undefined) this.stats.recordTokens(deployment.id, tokens);
     });
     return value;
   }

@@ -143,7 +143,7 @@ describe('usage-based-routing', () => {
     const h = harness(yamlFor('m: a, b', '{ routing_strategy: usage-based-routing }'));
     const first = await h.route('m');
     const ctx = h.lastCtx();
-    ctx.usage = { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 };
+    ctx.usedTokens = 150;
     await ctx.finish();
     expect(h.router.stats.usageThisMinute(first.value).tokens).toBe(150);
     expect((await h.route('m')).value).not.toBe(first.value);

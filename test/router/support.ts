@@ -44,6 +44,8 @@ export interface Harness {
 }
 
 export interface TestContext extends RequestContext {
+  /** The tokens the request used, as the pipeline reports them to the router once it is over. */
+  usedTokens?: number;
   finish(): Promise<void>;
   abort(): void;
 }
@@ -57,6 +59,7 @@ export function fakeContext(): TestContext {
     timings: { start: 0 },
     log: recordingLog(),
     responseHeaders: {},
+    logFields: {},
     onFinish: (hook) => void hooks.push(hook),
     beforeAnswer: () => {},
     answerReady: async () => {},
@@ -82,8 +85,8 @@ export function harness(yaml: string, seed = 7): Harness {
     throw outcome instanceof GatewayError ? outcome : new GatewayError(outcome, `scripted ${outcome}`);
   };
   const route = async (model: string, body: Record<string, unknown> = {}, promptTokens = 10) => {
-    lastCtx = fakeContext();
-    return router.route({ model, promptTokens, options: routingOptions(body, model) }, lastCtx, attempt);
+    const ctx = (lastCtx = fakeContext());
+    return router.route({ model, promptTokens, options: routingOptions(body, model), usedTokens: () => ctx.usedTokens }, ctx, attempt);
   };
   return {
     router,

@@ -1,10 +1,8 @@
 // What every admin route shares: JSON in and out, who is making the change, pages, 404s.
 import { GatewayError } from '../../core/errors.ts';
-import { describeKey } from '../../keys/identity.ts';
+import { describeKey, virtualKeyOf } from '../../keys/identity.ts';
 import type { GatewayRequest, RequestContext, Route, RouteAuth } from '../../core/types.ts';
-import type { Services } from '../../services.ts';
 import { isCounterAttribute } from '../../spend/meter-plan.ts';
-import type { Store } from '../../store/store.ts';
 
 export const nowIso = () => new Date().toISOString();
 
@@ -23,16 +21,12 @@ export function adminRoute(method: Route['method'], paths: string[], handle: Adm
   };
 }
 
-export function requireStore(services: Services): Store {
-  if (!services.store) throw new Error('The admin API needs the identity table: pass `store` to buildGateway.');
-  return services.store;
-}
 
 /** Who made a change, as audit records and `created_by` name them. */
 export function changedBy(ctx: RequestContext): { name: string; token: string | null } {
-  const identity = ctx.identity;
-  if (identity?.kind === 'virtual_key') return { name: describeKey(identity), token: identity.token };
-  return { name: identity?.kind === 'open' ? 'open' : 'master', token: null };
+  const key = virtualKeyOf(ctx.identity);
+  if (key) return { name: describeKey(key), token: key.token };
+  return { name: ctx.identity?.kind === 'open' ? 'open' : 'master', token: null };
 }
 
 /** LiteLLM's page / size query parameters, checked. */

@@ -2,12 +2,11 @@
 // LiteLLM's /audit/logs), newest first (master key).
 import { randomUUID } from 'node:crypto';
 import type { RequestContext, Route } from '../../core/types.ts';
-import type { Services } from '../../services.ts';
 import { ItemTooLarge } from '../../store/item-too-large.ts';
 import type { AuditRecord, Fields } from '../../store/records.ts';
 import type { Store } from '../../store/store.ts';
 import { itemKeys } from '../../store/table.ts';
-import { adminRoute, changedBy, nowIso, pageParams, paginate, requireStore } from './admin-route.ts';
+import { adminRoute, changedBy, nowIso, pageParams, paginate } from './admin-route.ts';
 
 export interface Change {
   action: AuditRecord['action'];
@@ -44,8 +43,7 @@ export async function audit(store: Store, ctx: RequestContext, change: Change): 
   }
 }
 
-export function auditRoutes(services: Services): Route[] {
-  const store = requireStore(services);
+export function auditRoutes(store: Store): Route[] {
   return [
     adminRoute('GET', ['/audit', '/audit/logs'], async (request) => {
       const { page, size } = pageParams(request.query, 'page_size', 50, 500);

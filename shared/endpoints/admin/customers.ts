@@ -2,11 +2,10 @@
 import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import type { RequestContext, Route } from '../../core/types.ts';
-import type { Services } from '../../services.ts';
 import type { CustomerRecord } from '../../store/records.ts';
 import { ConditionFailed, type Store } from '../../store/store.ts';
 import { itemKeys } from '../../store/table.ts';
-import { adminRoute, nowIso, notFound, requireStore } from './admin-route.ts';
+import { adminRoute, nowIso, notFound } from './admin-route.ts';
 import { audit } from './audit-log.ts';
 import { id, limitFields, object, parseBody, withWarnings } from './fields.ts';
 
@@ -52,8 +51,7 @@ async function setOneBlocked(store: Store, ctx: RequestContext, userId: string, 
   return created;
 }
 
-export function customerRoutes(services: Services): Route[] {
-  const store = requireStore(services);
+export function customerRoutes(store: Store): Route[] {
   return [
     adminRoute('POST', paths('new'), async (request, ctx) => {
       const input = parseBody(newSchema, request.body, 'POST /customer/new');

@@ -4,7 +4,7 @@
 import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import { parseJsonObject } from '../../core/json-body.ts';
-import { DURATION_HINT, durationMs } from '../../keys/duration.ts';
+import { DURATION_HINT, durationMs } from '../../config/duration.ts';
 import { idProblem, MAX_NUMBER, unstorable } from '../../store/limits.ts';
 
 /**

@@ -3,15 +3,15 @@
 import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import type { RequestContext, Route } from '../../core/types.ts';
-import { durationMs } from '../../keys/duration.ts';
+import { durationMs } from '../../config/duration.ts';
+import { virtualKeyOf } from '../../keys/identity.ts';
 import { generateKey, hashKey, keyName, tokenOf } from '../../keys/key-material.ts';
 import { permits } from '../../keys/model-access.ts';
-import type { Services } from '../../services.ts';
 import type { Fields, KeyRecord, TeamRecord } from '../../store/records.ts';
 import { completeMove, freezeKey, isMoved } from '../../store/moved-key.ts';
 import { ConditionFailed, type Store } from '../../store/store.ts';
 import { itemKeys } from '../../store/table.ts';
-import { adminRoute, changedBy, notFound, nowIso, pageParams, paginate, requireStore } from './admin-route.ts';
+import { adminRoute, changedBy, notFound, nowIso, pageParams, paginate } from './admin-route.ts';
 import { audit } from './audit-log.ts';
 import { claimAlias, releaseAlias, repointAlias, tokenOfAlias } from './key-aliases.ts';
 import { duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
@@ -189,8 +189,7 @@ export async function deleteKey(store: Store, ctx: RequestContext, token: string
 
 /** Which key an info request names: the `key` given, else the caller's own; a virtual key sees only itself. */
 async function keyInfo(store: Store, ctx: RequestContext, given: string | undefined) {
-  const identity = ctx.identity;
-  const own = identity?.kind === 'virtual_key' ? identity.token : undefined;
+  const own = virtualKeyOf(ctx.identity)?.token;
   const token = given ? tokenOf(given) : own;
   if (!token) throw new GatewayError('invalid_request', 'Name the key: GET /key/info?key=sk-... or POST /key/info {"key": "sk-..."}.', { param: 'key' });
   if (own && token !== own) {
@@ -201,8 +200,7 @@ async function keyInfo(store: Store, ctx: RequestContext, given: string | undefi
   return { key: given ?? token, info };
 }
 
-export function keyRoutes(services: Services): Route[] {
-  const store = requireStore(services);
+export function keyRoutes(store: Store): Route[] {
   return [
     adminRoute('POST', ['/key/generate'], async (request, ctx) => {
       const input = parseBody(generateSchema, request.body, 'POST /key/generate');

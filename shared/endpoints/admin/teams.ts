@@ -3,11 +3,10 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import type { RequestContext, Route } from '../../core/types.ts';
-import type { Services } from '../../services.ts';
 import type { KeyRecord, TeamMember, TeamRecord, UserRecord } from '../../store/records.ts';
 import { ConditionFailed, type Store } from '../../store/store.ts';
 import { itemKeys } from '../../store/table.ts';
-import { adminRoute, nowIso, notFound, requireStore } from './admin-route.ts';
+import { adminRoute, nowIso, notFound } from './admin-route.ts';
 import { audit } from './audit-log.ts';
 import { count, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
 import { deleteKey } from './keys.ts';
@@ -90,8 +89,7 @@ async function leaveTeam(store: Store, userId: string, teamId: string): Promise<
   if (user?.teams.includes(teamId)) await store.update(itemKeys.user(userId), { teams: user.teams.filter((t) => t !== teamId), updated_at: nowIso() });
 }
 
-export function teamRoutes(services: Services): Route[] {
-  const store = requireStore(services);
+export function teamRoutes(store: Store): Route[] {
   return [
     adminRoute('POST', ['/team/new'], async (request, ctx) => {
       const input = parseBody(newSchema, request.body, 'POST /team/new');

@@ -4,11 +4,10 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import type { Route } from '../../core/types.ts';
-import type { Services } from '../../services.ts';
 import type { KeyRecord, TeamRecord, UserRecord } from '../../store/records.ts';
 import { ConditionFailed, type Store } from '../../store/store.ts';
 import { itemKeys } from '../../store/table.ts';
-import { adminRoute, nowIso, notFound, pageParams, paginate, requireStore } from './admin-route.ts';
+import { adminRoute, nowIso, notFound, pageParams, paginate } from './admin-route.ts';
 import { audit } from './audit-log.ts';
 import { duration, id, limitFields, names, object, parseBody, withWarnings } from './fields.ts';
 import { createKey, deleteKey } from './keys.ts';
@@ -71,8 +70,7 @@ async function createUser(store: Store, input: z.infer<typeof newSchema>): Promi
   return user;
 }
 
-export function userRoutes(services: Services): Route[] {
-  const store = requireStore(services);
+export function userRoutes(store: Store): Route[] {
   return [
     adminRoute('POST', ['/user/new'], async (request, ctx) => {
       const input = parseBody(newSchema, request.body, 'POST /user/new');

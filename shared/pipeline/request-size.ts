@@ -1,26 +1,11 @@
-// What each model route tells the spend tracker about its request before the upstream call: the
-// model, the end user, the routing fields that say where else it may land, and its size measured
-// from the body without a tokenizer (shared/pricing/usage-ceiling.ts). Sizes err high, never low:
-// a reservation must not fall short of what an honest upstream reports for the same body.
+// A request's size, measured from its body without a tokenizer, for its budget reservation
+// (shared/pricing/usage-ceiling.ts) and its checks of reported usage. Sizes err high, never low: a
+// reservation must not fall short of what an honest upstream reports for the same body.
 import { Buffer } from 'node:buffer';
 import type { MessagesRequest } from '../anthropic-format/request-schema.ts';
 import type { ChatCompletionRequest, EmbeddingRequest } from '../openai/types.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
 import { THINKING_BUDGETS } from '../providers/anthropic/request.ts';
-import { routingOptions, type RoutingOptions } from '../router/request-options.ts';
-
-export interface ModelCall {
-  /** LiteLLM's call types: acompletion, aembedding, anthropic_messages. */
-  callType: string;
-  model: string;
-  /** The end user (`user`), if the request names one. */
-  endUser?: string;
-  size: RequestSize;
-  /** The request's own fallbacks and `disable_fallbacks`: every group it may land on is priced. */
-  routing: RoutingOptions;
-  /** A request that costs nothing (count_tokens): held to rate limits and spent budgets, reserving nothing, with no ledger record. */
-  free?: boolean;
-}
 
 /** Allowed per image: above what OpenAI, Anthropic and Gemini charge for one image at their highest detail. */
 const IMAGE_TOKENS = 5_000;
@@ -35,30 +20,25 @@ const UNMEASURED_FIELDS = ['web_search_options', 'cached_content', 'mcp_servers'
 /** With reasoning_effort, a provider may add a thinking budget to max_tokens (shared/providers/anthropic/request.ts). */
 const EFFORT_THINKING_TOKENS = Math.max(...Object.values(THINKING_BUDGETS));
 
-export function chatCall(body: ChatCompletionRequest, endUser: string | undefined): ModelCall {
+export function chatSize(body: ChatCompletionRequest): RequestSize {
   const given = body.max_completion_tokens ?? body.max_tokens ?? undefined;
   const thinking = body.reasoning_effort && body.reasoning_effort !== 'none' ? EFFORT_THINKING_TOKENS : 0;
-  return {
-    callType: 'acompletion', model: body.model, endUser, routing: routingOptions(body, body.model),
-    size: { ...promptSize(body), choices: typeof body['n'] === 'number' ? body['n'] : 1, maxOutputTokens: given === undefined ? undefined : given + thinking },
-  };
+  return { ...promptSize(body), choices: typeof body['n'] === 'number' ? body['n'] : 1, maxOutputTokens: given === undefined ? undefined : given + thinking };
 }
 
-export function embeddingCall(body: EmbeddingRequest, endUser: string | undefined): ModelCall {
+export function embeddingSize(body: EmbeddingRequest): RequestSize {
   const items: Array<string | number | number[]> = Array.isArray(body.input) ? body.input : [body.input];
   // Token ids count one each; text counts its bytes.
   const inputTokens = items.map((item) => (typeof item === 'string' ? Buffer.byteLength(item) : Array.isArray(item) ? item.length : 1));
-  return { callType: 'aembedding', model: body.model, endUser, routing: routingOptions(body, body.model), size: { inputTokens, unmeasuredInput: false, choices: 1, maxOutputTokens: 0 } };
+  return { inputTokens, unmeasuredInput: false, choices: 1, maxOutputTokens: 0 };
 }
 
-export function messagesCall(body: MessagesRequest, endUser: string | undefined): ModelCall {
-  return { callType: 'anthropic_messages', model: body.model, endUser, routing: routingOptions(body, body.model), size: { ...promptSize(body), choices: 1, maxOutputTokens: body.max_tokens } };
+export function messagesSize(body: MessagesRequest): RequestSize {
+  return { ...promptSize(body), choices: 1, maxOutputTokens: body.max_tokens };
 }
 
-/** POST /v1/messages/count_tokens costs nothing, but counts toward rate limits as every request does in LiteLLM. */
-export function countTokensCall(body: MessagesRequest, endUser: string | undefined): ModelCall {
-  return { callType: 'count_tokens', model: body.model, endUser, routing: routingOptions(body, body.model), size: { inputTokens: [0], unmeasuredInput: false, choices: 1, maxOutputTokens: 0 }, free: true };
-}
+/** A request that costs nothing (count_tokens) reserves nothing. */
+export const NO_SIZE: RequestSize = { inputTokens: [0], unmeasuredInput: false, choices: 1, maxOutputTokens: 0 };
 
 /**
  * The prompt of a chat or Messages body: the UTF-8 bytes of the whole body as JSON (messages, system,
