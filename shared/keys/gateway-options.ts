@@ -5,6 +5,7 @@ import type { Authenticator } from '../core/types.ts';
 import type { Store } from '../store/store.ts';
 import { virtualKeyAuthenticator } from './authenticator.ts';
 
-export function virtualKeyOptions(store: Store): { store: Store; authenticators: Authenticator[] } {
-  return { store, authenticators: [virtualKeyAuthenticator(store)] };
+/** `now` is the clock keys expire by (tests move it). */
+export function virtualKeyOptions(store: Store, now?: () => number): { store: Store; authenticators: Authenticator[] } {
+  return { store, authenticators: [virtualKeyAuthenticator(store, now)] };
 }
