@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     projects: [
-      { extends: true, test: { name: 'gateway', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/clients/**'] } },
+      { extends: true, test: { name: 'gateway', isolate: false, include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/clients/**'] } },
       // Real client releases (test/clients/package.json), installed once by the global setup.
       { extends: true, test: { name: 'clients', include: ['test/clients/**/*.test.ts'], globalSetup: ['test/clients/global-setup.ts'], testTimeout: 90_000 } },
     ],

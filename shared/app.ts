@@ -1,51 +1,53 @@
-// Assembles the gateway both adapters run: config → services → routes → one request handler.
+// Assembles the gateway both adapters run: config → the parts built from it once at start (model
+// groups, prices, router, model access, spend tracking, the model-call pipeline) → the endpoints →
+// one request handler. Each part is given what it needs here, and nothing else.
 import type { GatewayConfig } from './config/types.ts';
 import { loadConfigDocument, type EnvLookup } from './config/load.ts';
 import { createGateway, type Gateway } from './core/gateway.ts';
 import type { Log } from './core/log.ts';
 import { RouteTable } from './core/route-table.ts';
 import type { AfterResponseHook, Authenticator, Route } from './core/types.ts';
+import { adminRoutes } from './endpoints/admin/index.ts';
+import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
+import { countTokensEndpoint } from './endpoints/count-tokens.ts';
+import { embeddingsEndpoint } from './endpoints/embeddings.ts';
+import { healthEndpoint } from './endpoints/health.ts';
+import { messagesEndpoint } from './endpoints/messages.ts';
+import { modelInfoEndpoint } from './endpoints/model-info.ts';
+import { modelsEndpoint } from './endpoints/models.ts';
+import { spendEndpoint } from './endpoints/spend.ts';
+import { ModelAccess } from './keys/model-access.ts';
+import { ModelCallPipeline } from './pipeline/pipeline.ts';
+import { Pricer } from './pricing/pricer.ts';
 import { defaultProviders, type ProviderRegistry } from './providers/registry.ts';
-import { chatCompletionsRoutes } from './routes/chat-completions.ts';
-import { embeddingsRoutes } from './routes/embeddings.ts';
-import { healthRoutes } from './routes/health.ts';
-import { messagesRoutes } from './routes/messages.ts';
-import { modelInfoRoutes } from './routes/model-info.ts';
-import { modelsRoutes } from './routes/models.ts';
-import { spendRoutes } from './routes/spend.ts';
-import type { RouterRuntime } from './routing/runtime.ts';
-import { createServices, type Services } from './services.ts';
+import { ModelGroups } from './router/model-groups.ts';
+import { Router } from './router/router.ts';
+import type { RouterRuntime } from './router/runtime.ts';
 import { spendTracker, type SpendOverrides } from './spend/from-config.ts';
+import { worstCaseCost } from './spend/worst-case.ts';
 import type { Store } from './store/store.ts';
 
 export interface AppOptions {
   config: GatewayConfig;
   log: Log;
   providers?: ProviderRegistry;
-  /** Route modules beyond the built-in ones (admin API, spend, ...). */
-  extraRoutes?: Array<(services: Services) => Route[]>;
   authenticators?: Authenticator[];
   afterResponse?: AfterResponseHook[];
-  /** The identity table; with it, model routes check end users (`user`) for blocks. */
+  /** The identity table: virtual keys, end users, budgets, rate limits and the spend ledger live there. */
   store?: Store;
+  /** Serve LiteLLM's admin API (/key, /team, /user, /customer, /audit) from the store: the local server and the admin Lambda do. */
+  adminApi?: boolean;
+  /** Routes beyond the gateway's own (tests). */
+  extraRoutes?: Route[];
   /** The router's clock, randomness and waits; tests pass a deterministic one. */
   routerRuntime?: RouterRuntime;
   /** The spend tracker's clock and alert channels (tests). */
   spend?: SpendOverrides;
 }
 
-/** The route modules every gateway serves; `extraRoutes` adds to them. */
-export const BUILT_IN_ROUTES: Array<(services: Services) => Route[]> = [healthRoutes, modelsRoutes, modelInfoRoutes, chatCompletionsRoutes, embeddingsRoutes, messagesRoutes, spendRoutes];
-
 export function buildGateway(options: AppOptions): Gateway {
-  const services: Services = { ...createServices(options.config, options.providers ?? defaultProviders(), options.log, options.routerRuntime), store: options.store };
-  if (options.store) services.spend = spendTracker(options.store, options.config, options.log, options.spend);
-  const routes = new RouteTable();
-  for (const module of [...BUILT_IN_ROUTES, ...(options.extraRoutes ?? [])]) {
-    routes.add(...module(services));
-  }
   return createGateway({
-    routes,
+    routes: new RouteTable().add(...gatewayRoutes(options)),
     log: options.log,
     masterKey: options.config.masterKey,
     maxRequestBytes: options.config.maxRequestBytes,
@@ -54,6 +56,31 @@ export function buildGateway(options: AppOptions): Gateway {
     authenticators: options.authenticators ?? [],
     afterResponse: options.afterResponse,
   });
+}
+
+/** Every route the gateway serves, its parts built from the config. */
+export function gatewayRoutes(options: AppOptions): Route[] {
+  const { config, log, store } = options;
+  const providers = options.providers ?? defaultProviders();
+  const groups = new ModelGroups(config.deployments);
+  const pricer = new Pricer(log, config.costMargins);
+  const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime);
+  const access = new ModelAccess(groups, store);
+  const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
+  const pipeline = new ModelCallPipeline({ access, router, pricer, spend });
+  const chat = { providers, pricer, dropParams: config.dropParams };
+  return [
+    ...healthEndpoint(config),
+    ...modelsEndpoint(access),
+    ...modelInfoEndpoint(config.deployments, access, pricer),
+    ...chatCompletionsEndpoint(pipeline, chat),
+    ...embeddingsEndpoint(pipeline, providers),
+    ...messagesEndpoint(pipeline, chat),
+    ...countTokensEndpoint(pipeline),
+    ...spendEndpoint(spend),
+    ...(options.adminApi && store ? adminRoutes(store) : []),
+    ...(options.extraRoutes ?? []),
+  ];
 }
 
 /** A parsed config (YAML read by `npm start`, or the JSON bundled with the Lambdas) with the providers the gateway knows. */

@@ -8,7 +8,6 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { buildGateway } from '../../shared/app.ts';
 import type { EnvLookup } from '../../shared/config/load.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
-import { adminRoutes } from '../../shared/routes/admin/index.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { toGatewayRequest } from '../common/apigw-event.ts';
@@ -34,7 +33,7 @@ export function createAdminHandler(options: AdminHandlerOptions) {
     env,
     secrets: options.secrets,
     log,
-    build: (config) => buildGateway({ config, log, ...virtualKeyOptions(options.store), extraRoutes: [adminRoutes] }),
+    build: (config) => buildGateway({ config, log, ...virtualKeyOptions(options.store), adminApi: true }),
   });
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()

@@ -3,6 +3,7 @@
 // provider): key aliases are in the spend ledger, where any number of them costs nothing.
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { AfterResponseHook } from '../../shared/core/types.ts';
+import { callRecordOf } from '../../shared/pricing/call-record.ts';
 
 /** The model dimension of requests for a name the config does not serve. */
 const NOT_SERVED = '(not served)';
@@ -13,10 +14,11 @@ const NOT_SERVED = '(not served)';
  */
 export function requestMetrics(metrics: Metrics, servedModels: ReadonlySet<string>): AfterResponseHook {
   return (ctx) => {
-    if (!ctx.requestedModel) return;
+    const call = callRecordOf(ctx);
+    if (!call) return;
     const status = ctx.error?.status ?? ctx.status ?? 200;
-    const model = servedModels.has(ctx.requestedModel) ? ctx.requestedModel : NOT_SERVED;
-    metrics.addDimensions({ model, provider: ctx.deployment?.provider ?? 'none' });
+    const model = servedModels.has(call.requestedModel) ? call.requestedModel : NOT_SERVED;
+    metrics.addDimensions({ model, provider: call.deployment?.provider ?? 'none' });
     metrics.addMetric('Requests', MetricUnit.Count, 1);
     metrics.addMetric('Errors4xx', MetricUnit.Count, status >= 400 && status < 500 ? 1 : 0);
     metrics.addMetric('Errors5xx', MetricUnit.Count, status >= 500 ? 1 : 0);
@@ -28,12 +30,12 @@ export function requestMetrics(metrics: Metrics, servedModels: ReadonlySet<strin
       // Gateway work before the upstream call: auth, parsing, routing (and later, budget checks).
       metrics.addMetric('GatewayOverhead', MetricUnit.Milliseconds, upstreamStart - start);
     }
-    if (ctx.usage) {
-      metrics.addMetric('InputTokens', MetricUnit.Count, ctx.usage.prompt_tokens);
-      metrics.addMetric('OutputTokens', MetricUnit.Count, ctx.usage.completion_tokens);
+    if (call.usage) {
+      metrics.addMetric('InputTokens', MetricUnit.Count, call.usage.prompt_tokens);
+      metrics.addMetric('OutputTokens', MetricUnit.Count, call.usage.completion_tokens);
     }
     // USD charged (margin included); CloudWatch has no currency unit.
-    if (ctx.cost) metrics.addMetric('Cost', MetricUnit.NoUnit, ctx.cost.charged);
+    if (call.cost) metrics.addMetric('Cost', MetricUnit.NoUnit, call.cost.charged);
     metrics.publishStoredMetrics();
   };
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type * as z from 'zod';
 import { issuePath } from '../core/invalid-request.ts';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../core/request-body.ts';
-import { durationMs } from '../keys/duration.ts';
+import { durationMs } from './duration.ts';
 import { toRouterSettings } from './router-settings.ts';
 import { configSchema, SUPPORTED_KEYS, type RawConfig } from './schema.ts';
 import { ConfigError, type Deployment, type GatewayConfig, type ProviderRequirements } from './types.ts';

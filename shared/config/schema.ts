@@ -1,7 +1,7 @@
 // LiteLLM's config.yaml shape, as far as Tollgate reads it. Sections are loose: keys not listed here
 // are reported once at start by `unsupportedKeys` and otherwise ignored.
 import * as z from 'zod';
-import { DURATION_HINT, durationMs } from '../keys/duration.ts';
+import { DURATION_HINT, durationMs } from './duration.ts';
 import type { RoutingStrategyName } from './types.ts';
 
 const positiveSeconds = z.number().positive();

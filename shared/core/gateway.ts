@@ -91,6 +91,7 @@ function newContext(request: IncomingRequest, log: Log) {
     timings: { start: Date.now() },
     log,
     responseHeaders: { 'x-tollgate-request-id': requestId, 'x-litellm-call-id': requestId },
+    logFields: {},
     onFinish: (hook) => void hooks.push(hook),
     beforeAnswer: (hook) => void answerHooks.push(hook),
     answerReady: () => (ready ??= (async () => {
@@ -155,8 +156,7 @@ async function runHooks(request: IncomingRequest, ctx: RequestContext, hooks: Af
     method: request.method,
     path: maskKeysInPath(request.path),
     status: ctx.error?.status ?? ctx.status,
-    model: ctx.requestedModel,
-    deployment: ctx.deployment?.id,
+    ...ctx.logFields,
     durationMs: ctx.timings.end - ctx.timings.start,
     aborted: ctx.signal.aborted || undefined,
   });

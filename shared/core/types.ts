@@ -1,10 +1,8 @@
-// The core's contract with its adapters (local Node server, Lambda) and with route modules.
-import type { Usage } from '../openai/types.ts';
-import type { RequestCost } from '../pricing/types.ts';
-import type { Deployment } from '../config/types.ts';
+// The core's contract with its adapters (local Node server, Lambda) and with route modules. It knows
+// nothing of models, providers, prices or keys: what a model call adds to a request lives with the
+// model-call pipeline (shared/pipeline/).
 import type { GatewayError } from './errors.ts';
 import type { Log } from './log.ts';
-import type { VirtualKeyIdentity } from '../keys/identity.ts';
 
 /** A request as every adapter hands it to the core: no sockets, no framework objects. */
 export interface GatewayRequest {
@@ -43,11 +41,16 @@ export interface GatewayResponse {
   done(): Promise<void>;
 }
 
-/** Who is calling: the master key, anyone (no master key configured), or a virtual key. */
-export type Identity =
-  | { kind: 'master' }
-  | { kind: 'open' }
-  | VirtualKeyIdentity;
+/**
+ * Who is calling: the master key, anyone (no master key configured), or whoever an `Authenticator`
+ * vouches for (a virtual key: shared/keys/identity.ts, with its type guard).
+ */
+export type Identity = { kind: 'master' } | { kind: 'open' } | AuthenticatedIdentity;
+
+/** What an authenticator returns: its own kind of caller, with whatever it knows about them. */
+export interface AuthenticatedIdentity {
+  readonly kind: string;
+}
 
 export interface Timings {
   /** Epoch ms when the core received the request. */
@@ -68,14 +71,8 @@ export interface RequestContext {
   /** Headers every response of this request carries (request id, chosen deployment, ...). */
   readonly responseHeaders: Record<string, string>;
   identity?: Identity;
-  /** The `model` the client asked for. */
-  requestedModel?: string;
-  deployment?: Deployment;
-  usage?: Usage;
-  /** Set when no usage came back (a stream cut short) and `usage` was estimated from what was sent. */
-  usageEstimated?: boolean;
-  /** What the request cost, once its usage is known. */
-  cost?: RequestCost;
+  /** Fields the access log line adds for this request (the model asked for, the deployment that answered). */
+  readonly logFields: Record<string, string | undefined>;
   status?: number;
   error?: GatewayError;
   /** Registers work to run after the last byte has gone out, whether the client stayed or not. */

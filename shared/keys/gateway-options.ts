@@ -1,10 +1,11 @@
 // What turns virtual keys on in a gateway: the store and the authenticator over it. Spread into
 // buildGateway's options by the local server and the Lambdas; those that serve the admin API also
-// pass `extraRoutes: [adminRoutes]` (shared/routes/admin/), which the gateway Lambda leaves out.
-import type { AppOptions } from '../app.ts';
+// pass `adminApi: true`, which the gateway Lambda leaves out.
+import type { Authenticator } from '../core/types.ts';
 import type { Store } from '../store/store.ts';
 import { virtualKeyAuthenticator } from './authenticator.ts';
 
-export function virtualKeyOptions(store: Store): Required<Pick<AppOptions, 'store' | 'authenticators'>> {
-  return { store, authenticators: [virtualKeyAuthenticator(store)] };
+/** `now` is the clock keys expire by (tests move it). */
+export function virtualKeyOptions(store: Store, now?: () => number): { store: Store; authenticators: Authenticator[] } {
+  return { store, authenticators: [virtualKeyAuthenticator(store, now)] };
 }

@@ -1,8 +1,9 @@
-// Who a virtual key is, as the authenticator finds it: what the model-access check and issue 6's
-// budgets and rate limits read from the request context.
+// Who a virtual key is, as the authenticator finds it: what the model-access check, budgets and rate
+// limits read from the request context.
+import type { AuthenticatedIdentity, Identity } from '../core/types.ts';
 import type { KeyRecord, TeamRecord, UserRecord } from '../store/records.ts';
 
-export interface VirtualKeyIdentity {
+export interface VirtualKeyIdentity extends AuthenticatedIdentity {
   kind: 'virtual_key';
   /** SHA-256 hex of the presented key. */
   token: string;
@@ -21,4 +22,13 @@ export interface VirtualKeyIdentity {
 /** How audit records and messages name a key without revealing it. */
 export function describeKey(identity: VirtualKeyIdentity): string {
   return identity.keyAlias ?? identity.keyName;
+}
+
+export function isVirtualKey(identity: Identity | undefined): identity is VirtualKeyIdentity {
+  return identity?.kind === 'virtual_key';
+}
+
+/** The virtual key calling, if the caller is one. */
+export function virtualKeyOf(identity: Identity | undefined): VirtualKeyIdentity | undefined {
+  return isVirtualKey(identity) ? identity : undefined;
 }

@@ -1,46 +1,40 @@
-// Prices a request once its usage is known and says so in LiteLLM's headers. Usage an upstream
+// Prices a model call once its usage is known. Usage an upstream
 // reports is believed only if it can be true for the request (usage-check.ts); otherwise, and when
 // none came, the request is charged an estimate from what was sent and received, never more than
 // was reserved for it.
 import { GatewayError } from '../core/errors.ts';
 import type { RequestContext } from '../core/types.ts';
 import type { Usage } from '../openai/types.ts';
+import type { CallRecord } from './call-record.ts';
 import type { Pricer } from './pricer.ts';
 import type { RequestCost } from './types.ts';
 import { usageFault } from './usage-check.ts';
 import { possibleUsage, reservedUsage, type RequestSize } from './usage-ceiling.ts';
 
 /**
- * Records the request's usage and cost in `ctx`: `reported` if it can be true, else `estimate()`
- * (no usage came: a stream cut short). Impossible usage is recorded as the estimate too, and then
- * thrown as the upstream's error: an answer with it is not passed on as sound.
+ * Records the call's usage and cost: `reported` if it can be true, else `estimate()` (no usage came:
+ * a stream cut short). Impossible usage is recorded as the estimate too, and then thrown as the
+ * upstream's error: an answer with it is not passed on as sound.
  */
-export function recordUsage(ctx: RequestContext, pricer: Pricer, size: RequestSize, reported: Usage | undefined, estimate: () => Usage): RequestCost | undefined {
-  const deployment = ctx.deployment;
+export function recordUsage(ctx: RequestContext, record: CallRecord, pricer: Pricer, size: RequestSize, reported: Usage | undefined, estimate: () => Usage): RequestCost | undefined {
+  const deployment = record.deployment;
   if (!deployment) return undefined;
   const price = pricer.priceOf(deployment);
   const fault = reported && usageFault(reported, possibleUsage(size, deployment, price));
   if (reported && !fault) {
-    ctx.usage = { ...reported, total_tokens: reported.prompt_tokens + reported.completion_tokens };
+    record.usage = { ...reported, total_tokens: reported.prompt_tokens + reported.completion_tokens };
   } else {
     const reserved = reservedUsage(size, deployment, price);
     const guess = estimate();
     const prompt = Math.min(guess.prompt_tokens, reserved.promptTokens);
     const completion = Math.min(guess.completion_tokens, reserved.completionTokens);
-    ctx.usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
-    ctx.usageEstimated = true;
+    record.usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+    record.usageEstimated = true;
   }
-  ctx.cost = pricer.costOf(deployment, ctx.usage);
+  record.cost = pricer.costOf(deployment, record.usage);
   if (fault) {
     ctx.log.warn('upstream reported impossible usage; charged an estimate', { requestId: ctx.requestId, deployment: deployment.id, fault });
     throw new GatewayError('upstream_error', `The provider (${deployment.provider}) reported usage that cannot be true for this request: ${fault}. Its answer is not passed on; the request was charged an estimate from what was sent and received.`);
   }
-  return ctx.cost;
-}
-
-/** Non-streamed answers only: a stream's headers leave before its cost is known (it rides in the usage chunk). */
-export function costHeaders(cost: RequestCost | undefined): Record<string, string> {
-  if (!cost) return {};
-  const value = String(cost.charged);
-  return { 'x-tollgate-response-cost': value, 'x-litellm-response-cost': value };
+  return record.cost;
 }

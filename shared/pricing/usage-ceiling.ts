@@ -6,7 +6,7 @@ import type { Deployment } from '../config/types.ts';
 import type { Usage } from '../openai/types.ts';
 import type { ModelPrice } from './types.ts';
 
-/** What a request's body says about its size, measured without a tokenizer (shared/spend/model-calls.ts). */
+/** What a request's body says about its size, measured without a tokenizer (shared/pipeline/request-size.ts). */
 export interface RequestSize {
   /**
    * Tokens each input can make at most, as far as the body shows: the UTF-8 bytes of its text and

@@ -8,6 +8,8 @@ export interface ChatCall {
   request: ChatCompletionRequest;
   deployment: Deployment;
   signal: AbortSignal;
+  /** LiteLLM's `mock_response`: the text (or `litellm.<Error>`) to answer with. Only the mock provider is given it. */
+  mockResponse?: string;
 }
 
 export type ChatResult =

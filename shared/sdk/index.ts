@@ -5,15 +5,12 @@
 // api_version, timeout, vertex_project, aws_region_name, ...) ride in the same arguments, and a
 // missing api_key is read from the provider's environment variable (OPENAI_API_KEY, ...). Answers
 // are OpenAI's shapes; failures are the gateway's GatewayError (status, kind, OpenAI error body).
-import { randomUUID } from 'node:crypto';
-import { silentLog } from '../core/log.ts';
-import type { RequestContext } from '../core/types.ts';
 import { parseChatRequest } from '../openai/chat-request-schema.ts';
 import { parseEmbeddingRequest } from '../openai/embedding-request-schema.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingRequest, EmbeddingResponse } from '../openai/types.ts';
 import { defaultProviders } from '../providers/registry.ts';
-import { attemptChat } from '../routing/chat-attempt.ts';
-import { attemptEmbedding } from '../routing/route-embedding.ts';
+import { attemptChat } from '../pipeline/chat-attempt.ts';
+import { attemptEmbedding } from '../pipeline/embedding-attempt.ts';
 import { oneOffDeployment } from './one-off-deployment.ts';
 
 export { GatewayError } from '../core/errors.ts';
@@ -46,7 +43,7 @@ export async function completion(args: CompletionArgs): Promise<ChatCompletion |
   const { signal, ...rest } = args;
   const { deployment, body } = oneOffDeployment(rest, providers);
   const request = parseChatRequest(body);
-  const result = await attemptChat(request, deployment, callContext(signal), providers, false);
+  const result = await attemptChat(request, deployment, callScope(signal), providers, false);
   if (!result.stream) return result.completion;
   return request.stream_options?.include_usage ? result.chunks : withoutUsageChunk(result.chunks);
 }
@@ -54,21 +51,12 @@ export async function completion(args: CompletionArgs): Promise<ChatCompletion |
 export async function embedding(args: EmbeddingArgs): Promise<EmbeddingResponse> {
   const { signal, ...rest } = args;
   const { deployment, body } = oneOffDeployment(rest, providers);
-  return attemptEmbedding(parseEmbeddingRequest(body), deployment, callContext(signal), providers);
+  return attemptEmbedding(parseEmbeddingRequest(body), deployment, callScope(signal), providers);
 }
 
-/** The per-request context the provider layer runs in; an SDK call has no gateway around it. */
-function callContext(signal: AbortSignal | undefined): RequestContext {
-  return {
-    requestId: randomUUID(),
-    signal: signal ?? new AbortController().signal,
-    timings: { start: Date.now() },
-    log: silentLog,
-    responseHeaders: {},
-    onFinish: () => {},
-    beforeAnswer: () => {},
-    answerReady: async () => {},
-  };
+/** What an attempt needs of its request: an SDK call has no gateway around it. */
+function callScope(signal: AbortSignal | undefined) {
+  return { signal: signal ?? new AbortController().signal, timings: { start: Date.now() } };
 }
 
 /** Providers are always asked for usage (the gateway prices from it); like OpenAI, stream it only when asked. */

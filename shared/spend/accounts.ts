@@ -2,6 +2,7 @@
 // `user`), each with the limits set on its own item, plus the key's per-model limits
 // (`model_max_budget`, `model_rpm_limit`, `model_tpm_limit`), which live on the key's item too.
 import type { RequestContext } from '../core/types.ts';
+import { virtualKeyOf } from '../keys/identity.ts';
 import type { CustomerRecord, Fields } from '../store/records.ts';
 import { itemKeys, type ItemKey } from '../store/table.ts';
 
@@ -37,9 +38,9 @@ export interface Account {
 
 /** The accounts of the caller in `ctx` calling `model`; the master key and an open gateway have none. */
 export function accountsOf(ctx: RequestContext, model: string, customer: CustomerRecord | undefined): Account[] {
-  const identity = ctx.identity;
+  const identity = virtualKeyOf(ctx.identity);
   const accounts: Account[] = [];
-  if (identity?.kind === 'virtual_key') {
+  if (identity) {
     const name = `key ${identity.keyAlias ?? identity.keyName}`;
     accounts.push({ kind: 'key', id: identity.token, item: itemKeys.key(identity.token), record: identity.key, meters: [{ prefix: '', label: name, limits: limitsOf(identity.key) }, ...modelMeters(identity.key, model, name)] });
     if (identity.team) accounts.push(account('team', identity.team.team_id, itemKeys.team(identity.team.team_id), identity.team));

@@ -5,7 +5,7 @@ import type { GatewayConfig } from '../config/types.ts';
 import type { Log } from '../core/log.ts';
 import type { Store } from '../store/store.ts';
 import type { AlertChannels, SnsSender } from './alerts.ts';
-import { SpendTracker } from './tracker.ts';
+import { SpendTracker, type ModelCall } from './tracker.ts';
 
 /** What tests (and embedders) may replace: the clock, where alerts go, how often leases are looked at. */
 export interface SpendOverrides {
@@ -14,7 +14,8 @@ export interface SpendOverrides {
   leaseCheckMs?: number;
 }
 
-export function spendTracker(store: Store, config: GatewayConfig, log: Log, overrides: SpendOverrides = {}, env: (name: string) => string | undefined = (name) => process.env[name]): SpendTracker {
+/** `worstCase` prices a call's reservation (./worst-case.ts). */
+export function spendTracker(store: Store, config: GatewayConfig, log: Log, worstCase: (call: ModelCall) => number, overrides: SpendOverrides = {}, env: (name: string) => string | undefined = (name) => process.env[name]): SpendTracker {
   const topicArn = env('TOLLGATE_ALERT_TOPIC_ARN');
   return new SpendTracker({
     store,
@@ -30,6 +31,7 @@ export function spendTracker(store: Store, config: GatewayConfig, log: Log, over
     timeZone: config.spend.timeZone,
     now: overrides.now,
     leaseCheckMs: overrides.leaseCheckMs,
+    worstCase,
   });
 }
 

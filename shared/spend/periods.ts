@@ -1,7 +1,7 @@
 // The clocks budgets and limits count in, computed from the time alone so that no cron job resets
 // anything: a budget period (calendar-aligned, as LiteLLM resets budgets), the fixed 60 s rate
 // window (LiteLLM's), and the hold window: the lease of a request's holds, renewed while it runs.
-import { durationMs } from '../keys/duration.ts';
+import { durationMs } from '../config/duration.ts';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;

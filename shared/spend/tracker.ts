@@ -1,5 +1,5 @@
-// Budgets, limits and the ledger around one model request. Every model route calls `admit` after the
-// model-access check and before the router: it books the request on every account it is charged to
+// Budgets, limits and the ledger around one model request. The model-call pipeline calls `admit` after
+// the model-access check and before the router: it books the request on every account it is charged to
 // (one conditional write each, in parallel; those with limits reserve its worst-case cost and one
 // request, and are awaited, refusing with 400 budget_exceeded or 429 rate_limit_exceeded), keeps the
 // bookings' leases renewed while it runs, writes its ledger record before the answer's last byte (the
@@ -8,10 +8,12 @@
 import { asGatewayError, GatewayError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
 import type { RequestContext } from '../core/types.ts';
-import type { Services } from '../services.ts';
+import { virtualKeyOf } from '../keys/identity.ts';
+import type { CallRecord } from '../pricing/call-record.ts';
+import type { RequestSize } from '../pricing/usage-ceiling.ts';
+import type { RoutingOptions } from '../router/request-options.ts';
 import type { CustomerRecord, Fields } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
-import { itemKeys } from '../store/table.ts';
 import { isOutage, storeUnavailable } from '../store/unavailable.ts';
 import { accountsOf, hasLimits, type Account, type Meter } from './accounts.ts';
 import { budgetAlert, crossedThresholds, publishAlert, type AlertChannels, type BudgetAlert } from './alerts.ts';
@@ -20,11 +22,9 @@ import { ContendedItem, Counters, type ReserveResult } from './counters.ts';
 import { Leases, type Leased } from './leases.ts';
 import { Ledger, type SpendLog } from './ledger.ts';
 import { counter, remaining, type Refusal } from './meter-plan.ts';
-import type { ModelCall } from './model-calls.ts';
 import { BudgetCalendar, type BudgetPeriod } from './periods.ts';
 import { Recovery } from './recovery.ts';
 import { shownUsd, usd } from '../pricing/usd.ts';
-import { worstCaseCost } from './worst-case.ts';
 
 export interface SpendOptions {
   store: Store;
@@ -37,6 +37,25 @@ export interface SpendOptions {
   now?: () => number;
   /** How often leases of requests in flight are looked at (default every second). */
   leaseCheckMs?: number;
+  /** The most a call can cost, at the dearest deployment it may land on (./worst-case.ts). */
+  worstCase: (call: ModelCall) => number;
+}
+
+/** What the model-call pipeline tells the tracker about a request before the upstream call. */
+export interface ModelCall {
+  /** LiteLLM's call types: acompletion, aembedding, anthropic_messages, count_tokens. */
+  callType: string;
+  model: string;
+  /** The end user, if the request names one, and their record (read once by the pipeline). */
+  endUser?: string;
+  customer?: CustomerRecord;
+  size: RequestSize;
+  /** The request's own fallbacks and `disable_fallbacks`: every group it may land on is priced. */
+  routing: RoutingOptions;
+  /** A request that costs nothing (count_tokens): held to rate limits and spent budgets, reserving nothing, with no ledger record. */
+  free?: boolean;
+  /** The call's deployment, usage and cost as they become known: what settles and records it. */
+  record: CallRecord;
 }
 
 /** One account's part of a request. */
@@ -70,21 +89,21 @@ export class SpendTracker {
    * Throws a 503 (overloaded) instead while the store is behind (store-load.ts): asked here, where the
    * request's calls start, and counted until its bookings are answered.
    */
-  async admit(ctx: RequestContext, services: Services, call: ModelCall): Promise<void> {
+  async admit(ctx: RequestContext, call: ModelCall): Promise<void> {
     const leave = this.options.store.load.enter();
     try {
-      await this.bookAll(ctx, services, call);
+      await this.bookAll(ctx, call);
     } finally {
       leave();
     }
   }
 
-  private async bookAll(ctx: RequestContext, services: Services, call: ModelCall): Promise<void> {
-    const customer = call.endUser && services.store ? await services.store.cachedGet<CustomerRecord>(itemKeys.customer(call.endUser)) : undefined;
+  private async bookAll(ctx: RequestContext, call: ModelCall): Promise<void> {
+    const customer = call.customer;
     const accounts = accountsOf(ctx, call.model, customer);
     const meters = accounts.map((account) => account.meters.map(bookedMeter));
     // Every booking carries it, holds or not: recovery tells by it a request that can cost nothing.
-    const worst = call.free || !accounts.length ? 0 : worstCaseCost(services, call);
+    const worst = call.free || !accounts.length ? 0 : this.options.worstCase(call);
     let parts = this.book(ctx, accounts, meters, worst);
     let refused = await this.refusalOf(ctx, parts);
     // Holds of requests whose instance died may be what fills the budget: recover them, then ask again.
@@ -115,7 +134,7 @@ export class SpendTracker {
     ctx.onFinish(async () => {
       await this.leases.remove(leased);
       // Not committed (its record could not be written): nothing was answered, nothing is charged.
-      await this.settleAll(ctx, parts, committed ?? 0, ctx.usage?.total_tokens ?? 0);
+      await this.settleAll(ctx, parts, committed ?? 0, call.record.usage?.total_tokens ?? 0);
     });
   }
 
@@ -245,7 +264,7 @@ export class SpendTracker {
   }
 
   private alert(account: Account, meter: Meter, threshold: Parameters<typeof budgetAlert>[2], spend: number, ctx: RequestContext): BudgetAlert {
-    const identity = ctx.identity?.kind === 'virtual_key' ? ctx.identity : undefined;
+    const identity = virtualKeyOf(ctx.identity);
     const resetAt = this.calendar.period(meter.limits.budgetDuration, this.now()).resetAt;
     return budgetAlert(account, meter, threshold, spend, resetAt, { keyAlias: identity?.keyAlias ?? null, userId: identity?.userId ?? null, teamId: identity?.teamId ?? null });
   }
@@ -289,8 +308,8 @@ function describe(error: unknown): string {
 /** The ledger record of a finished request: never a raw key, a prompt or a completion. */
 function spendLog(ctx: RequestContext, call: ModelCall, endUser: string | null): SpendLog {
   const identity = ctx.identity;
-  const key = identity?.kind === 'virtual_key' ? identity : undefined;
-  const usage = ctx.usage;
+  const key = virtualKeyOf(identity);
+  const { usage, cost, deployment } = call.record;
   const { start, firstByte } = ctx.timings;
   const end = ctx.timings.end ?? Date.now();
   return {
@@ -298,8 +317,8 @@ function spendLog(ctx: RequestContext, call: ModelCall, endUser: string | null):
     call_type: call.callType,
     api_key: key?.token ?? (identity?.kind === 'master' ? 'master' : null),
     key_alias: key?.keyAlias ?? null,
-    spend: ctx.cost?.charged ?? 0,
-    provider_cost: ctx.cost?.provider ?? 0,
+    spend: cost?.charged ?? 0,
+    provider_cost: cost?.provider ?? 0,
     prompt_tokens: usage?.prompt_tokens ?? 0,
     completion_tokens: usage?.completion_tokens ?? 0,
     total_tokens: usage?.total_tokens ?? 0,
@@ -310,20 +329,20 @@ function spendLog(ctx: RequestContext, call: ModelCall, endUser: string | null):
     completionStartTime: firstByte ? new Date(firstByte).toISOString() : null,
     request_duration_ms: end - start,
     time_to_first_token_ms: firstByte ? firstByte - start : null,
-    model: ctx.deployment?.upstreamModel ?? null,
-    model_id: ctx.deployment?.id ?? null,
-    model_group: ctx.requestedModel ?? call.model,
-    custom_llm_provider: ctx.deployment?.provider ?? null,
+    model: deployment?.upstreamModel ?? null,
+    model_id: deployment?.id ?? null,
+    model_group: call.record.requestedModel,
+    custom_llm_provider: deployment?.provider ?? null,
     user: key?.userId ?? null,
     team_id: key?.teamId ?? null,
     end_user: endUser,
     status: ctx.error || (ctx.status ?? 200) >= 400 ? 'failure' : 'success',
-    usage_estimated: ctx.usageEstimated === true,
+    usage_estimated: call.record.usageEstimated === true,
     metadata: {
       user_api_key_alias: key?.keyAlias ?? null,
       user_api_key_team_id: key?.teamId ?? null,
       user_api_key_user_id: key?.userId ?? null,
-      cost_breakdown: { provider_cost: ctx.cost?.provider ?? 0, charged: ctx.cost?.charged ?? 0 },
+      cost_breakdown: { provider_cost: cost?.provider ?? 0, charged: cost?.charged ?? 0 },
     },
   };
 }

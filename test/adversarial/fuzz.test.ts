@@ -11,13 +11,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
-import { BUILT_IN_ROUTES } from '../../shared/app.ts';
+import { gatewayRoutes } from '../../shared/app.ts';
+import { silentLog } from '../../shared/core/log.ts';
 import type { Route } from '../../shared/core/types.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
-import { adminRoutes } from '../../shared/routes/admin/index.ts';
-import type { Services } from '../../shared/services.ts';
 import { fixtures } from '../helpers/fixtures.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, testConfig, type TestGateway } from '../helpers/gateway.ts';
 import { openTestStore, startDynamo } from '../helpers/identity.ts';
 import { sendSse, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 import { CATALOGUE, junkBody, mutationsOf, nastyObject, nastyString, pathsOf, render } from './nasty-json.ts';
@@ -33,8 +32,9 @@ const gemini = fixtures('gemini');
 let dynamo: EmbeddedDynamo;
 let upstream: RecordingServer;
 let gateway: TestGateway;
-let services: Services | undefined;
 let virtualKey: string;
+/** The routes the gateway serves, built from the same config: what the suite fuzzes. */
+let routes: Route[];
 
 const openaiFrames = openai.sseFrames('chat-stream.sse');
 const anthropicFrames = anthropic.sseFrames('stream-text.sse');
@@ -111,11 +111,7 @@ beforeAll(async () => {
   upstream = await startRecordingServer();
   answer(upstream);
   const store = await openTestStore(dynamo.endpoint, 0);
-  const capture = (found: Services) => {
-    services = found;
-    return [];
-  };
-  gateway = await startGateway(`
+  const config = `
 model_list:
   - model_name: mock
     litellm_params: { model: mock/echo }
@@ -129,7 +125,9 @@ model_list:
     litellm_params: { model: gemini/gemini-2.5-flash, api_base: ${upstream.url}, api_key: AIzaSyFuzz-0123456789abcdefghijklmnopq }
 router_settings: { num_retries: 0, fallbacks: [{ gpt: [mock] }] }
 general_settings: { master_key: ${MASTER} }
-`, {}, { ...virtualKeyOptions(store), extraRoutes: [adminRoutes, capture] });
+`;
+  gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: true });
+  routes = gatewayRoutes({ config: testConfig(config), log: silentLog, store, adminApi: true });
   const made = await fetch(`${gateway.url}/key/generate`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}` }, body: JSON.stringify({ max_budget: 100, rpm_limit: 1_000_000, max_parallel_requests: 1000 }) });
   virtualKey = ((await made.json()) as { key: string }).key;
 });
@@ -196,7 +194,7 @@ interface FuzzRequest { method: string; path: string; caller: 'master' | 'virtua
 
 /** Every (method, path) the gateway serves, from the same route modules it is built from. */
 function routeTable(): Array<{ method: Route['method']; path: string }> {
-  return [...BUILT_IN_ROUTES, adminRoutes].flatMap((module) => module(services!)).flatMap((route) => route.paths.map((path) => ({ method: route.method, path })));
+  return routes.flatMap((route) => route.paths.map((path) => ({ method: route.method, path })));
 }
 
 /** A path with its `{param}` segments filled by hostile strings, and a hostile query. */

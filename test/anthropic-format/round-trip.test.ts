@@ -4,12 +4,12 @@
 // tool calls all survive, streamed and not.
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anthropicEvent } from '../../shared/anthropic-format/sse.ts';
 import { toAnthropicEvents } from '../../shared/anthropic-format/stream-events.ts';
 import type { MessagesRequest } from '../../shared/anthropic-format/request-schema.ts';
 import { toChatRequest } from '../../shared/anthropic-format/to-chat-request.ts';
 import { toAnthropicMessage } from '../../shared/anthropic-format/to-message.ts';
 import { toAnthropicRequest } from '../../shared/providers/anthropic/request.ts';
+import { sseEvent } from '../../shared/core/sse.ts';
 import { toChatCompletion } from '../../shared/providers/anthropic/response.ts';
 import { toChunks } from '../../shared/providers/anthropic/stream.ts';
 import { sendJson, sendSse, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
@@ -27,7 +27,7 @@ afterAll(() => upstream.close());
 
 async function translatedFrames(name: string): Promise<string[]> {
   const frames: string[] = [];
-  for await (const event of toAnthropicEvents(toChunks(fixtureEvents(name), { jsonTool: false }), 'claude')) frames.push(anthropicEvent(event));
+  for await (const event of toAnthropicEvents(toChunks(fixtureEvents(name), { jsonTool: false }), 'claude')) frames.push(sseEvent(event.type, JSON.stringify(event)));
   return frames;
 }
 

@@ -60,7 +60,7 @@ describe('gateway', () => {
   it('runs after-response hooks once, after done(), with the request context filled in', async () => {
     const seen: RequestContext[] = [];
     const route: Route = { method: 'GET', paths: ['/x'], auth: 'public', handle: async (_r, ctx) => {
-      ctx.requestedModel = 'm';
+      ctx.logFields['model'] = 'm';
       ctx.onFinish((c) => void seen.push(c));
       return { body: '{}' };
     } };
@@ -68,7 +68,7 @@ describe('gateway', () => {
     expect(seen).toHaveLength(0);
     await Promise.all([response.done(), response.done()]);
     expect(seen).toHaveLength(2);
-    expect(seen[0]!.requestedModel).toBe('m');
+    expect(seen[0]!.logFields['model']).toBe('m');
     expect(seen[0]!.timings.end).toBeGreaterThanOrEqual(seen[0]!.timings.start);
     expect(response.headers['x-tollgate-request-id']).toBe(seen[0]!.requestId);
   });

@@ -3,6 +3,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../shared/core/types.ts';
+import { callRecordOf } from '../../shared/pricing/call-record.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { sendJson, sendSse, sleep, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 
@@ -46,8 +47,8 @@ describe('cost of a request', () => {
     expect(Number(response.headers.get('x-tollgate-response-cost'))).toBeCloseTo(CHARGED, 12);
     expect(response.headers.get('x-litellm-response-cost')).toBe(response.headers.get('x-tollgate-response-cost'));
     await sleep(20);
-    expect(finished[0]!.cost!.provider).toBeCloseTo(PROVIDER_COST, 12);
-    expect(finished[0]!.cost!.charged).toBeCloseTo(CHARGED, 12);
+    expect(callRecordOf(finished[0]!)!.cost!.provider).toBeCloseTo(PROVIDER_COST, 12);
+    expect(callRecordOf(finished[0]!)!.cost!.charged).toBeCloseTo(CHARGED, 12);
   });
 
   it('puts the same cost in the usage chunk of the same request streamed', async () => {
@@ -63,8 +64,8 @@ describe('cost of a request', () => {
     const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true });
     for await (const part of stream) expect(part.usage).toBeFalsy();
     await sleep(20);
-    expect(finished[0]!.cost!.charged).toBeCloseTo(CHARGED, 12);
-    expect(finished[0]!.usageEstimated).toBeUndefined();
+    expect(callRecordOf(finished[0]!)!.cost!.charged).toBeCloseTo(CHARGED, 12);
+    expect(callRecordOf(finished[0]!)!.usageEstimated).toBeUndefined();
   });
 
   it('prices a stream cut short by the client from what was sent', async () => {
@@ -80,9 +81,9 @@ describe('cost of a request', () => {
       // the client's own abort
     }
     for (let i = 0; i < 50 && finished.length === 0; i++) await sleep(20);
-    const ctx = finished[0]!;
-    expect(ctx.usageEstimated).toBe(true);
-    expect(ctx.usage!.completion_tokens).toBeGreaterThan(0);
-    expect(ctx.cost!.charged).toBeGreaterThan(0);
+    const call = callRecordOf(finished[0]!)!;
+    expect(call.usageEstimated).toBe(true);
+    expect(call.usage!.completion_tokens).toBeGreaterThan(0);
+    expect(call.cost!.charged).toBeGreaterThan(0);
   });
 });

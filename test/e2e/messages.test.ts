@@ -7,6 +7,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import type { RequestContext } from '../../shared/core/types.ts';
+import { callRecordOf } from '../../shared/pricing/call-record.ts';
 import { sendJson, sendSse, sleep, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 import { testRuntime } from '../helpers/router-runtime.ts';
 
@@ -159,7 +160,7 @@ describe('an OpenAI-family model through /v1/messages', () => {
     expect(openai.requests[0]!.json).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect(types).toEqual(['message_start', 'content_block_start', ...Array(types.length - 5).fill('content_block_delta'), 'content_block_stop', 'message_delta', 'message_stop']);
     expect(message).toMatchObject({ model: 'gpt', stop_reason: 'end_turn', usage: { input_tokens: 9, output_tokens: 6 } });
-    expect((await lastFinished()).usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 6 });
+    expect(callRecordOf(await lastFinished())!.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 6 });
     expect(message.content).toEqual([{ type: 'text', text: 'Hello! How can I help?' }]);
   });
 
@@ -285,7 +286,7 @@ describe('an anthropic/ model through /v1/messages', () => {
     const expected = upstreamEvents.join('').replace('"model":"claude-sonnet-4-5-20250929"', '"model":"claude"');
     expect(raw).toBe(expected);
     // Usage read from message_start and message_delta as they went by, for spend.
-    expect((await lastFinished()).usage).toMatchObject({ prompt_tokens: 472, completion_tokens: 89 });
+    expect(callRecordOf(await lastFinished())!.usage).toMatchObject({ prompt_tokens: 472, completion_tokens: 89 });
     finished.length = 0;
 
     anthropic.respond((_r, res) => sendSse(res, upstreamEvents));

@@ -27,7 +27,7 @@ model_list:
       api_key: os.environ/UPSTREAM_KEY
       timeout: 2
   - model_name: gpt-quick
-    litellm_params: { model: openai/gpt-4o-mini, api_base: "${upstream.url}", api_key: os.environ/UPSTREAM_KEY, timeout: 1 }
+    litellm_params: { model: openai/gpt-4o-mini, api_base: "${upstream.url}", api_key: os.environ/UPSTREAM_KEY, timeout: 0.3 }
   - model_name: mock
     litellm_params: { model: mock/echo }
   - model_name: not-configured
@@ -213,10 +213,10 @@ describe('errors arrive in OpenAI format with the right status', () => {
 
   it('408 when the upstream is too slow, 502 when it cannot be reached', async () => {
     upstream.respond(async (_r, res) => {
-      await sleep(2500);
+      await sleep(1500);
       if (!res.destroyed) sendJson(res, 200, JSON.parse(fixture('chat-completion.json')));
     });
-    await expect(chat()).rejects.toMatchObject({ status: 408 });
+    await expect(client.chat.completions.create({ model: 'gpt-quick', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toMatchObject({ status: 408 });
     // Headers in time, the body not: still the whole request's timeout, a 408.
     upstream.respond(async (_r, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -1,9 +1,10 @@
 // Starts the real gateway (config text → core → local node adapter) on 127.0.0.1 for a test.
 import { buildGateway, type AppOptions } from '../../shared/app.ts';
 import { loadConfig } from '../../shared/config/yaml.ts';
+import type { GatewayConfig } from '../../shared/config/types.ts';
 import type { Log } from '../../shared/core/log.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
-import { systemRuntime, type RouterRuntime } from '../../shared/routing/runtime.ts';
+import { systemRuntime, type RouterRuntime } from '../../shared/router/runtime.ts';
 import { listen, type RunningServer } from '../../local/node-adapter.ts';
 
 export interface LogLine { level: string; message: string; fields?: Record<string, unknown> }
@@ -21,9 +22,14 @@ export interface TestGateway extends RunningServer {
   log: ReturnType<typeof recordingLog>;
 }
 
+/** A config from its YAML text, with `env` as the environment. */
+export function testConfig(yaml: string, env: Record<string, string> = {}, providers = defaultProviders()): GatewayConfig {
+  return loadConfig(yaml, 'test.config.yaml', (name) => env[name], (prefix) => providers.get(prefix));
+}
+
 export async function startGateway(yaml: string, env: Record<string, string> = {}, options: Partial<AppOptions> = {}): Promise<TestGateway> {
   const providers = defaultProviders();
-  const config = loadConfig(yaml, 'test.config.yaml', (name) => env[name], (prefix) => providers.get(prefix));
+  const config = testConfig(yaml, env, providers);
   const log = recordingLog();
   const gateway = buildGateway({ config, log, providers, routerRuntime: noBackoff, ...options });
   const running = await listen(gateway, '127.0.0.1', 0);

@@ -2,7 +2,6 @@
 // disk under `dataDir`), and a small client for the admin API.
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
-import { adminRoutes } from '../../shared/routes/admin/index.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { startGateway, type TestGateway } from './gateway.ts';
@@ -26,7 +25,10 @@ export async function startDynamo(dataDir?: string): Promise<EmbeddedDynamo> {
 
 /** A store on `endpoint` (its table created), caching request-path reads for `cacheSeconds`. */
 export async function openTestStore(endpoint: string, cacheSeconds = 5): Promise<Store> {
-  const store = storeFromEnv({ env: (name) => (name === 'TOLLGATE_KEY_CACHE_SECONDS' ? String(cacheSeconds) : undefined), endpoint });
+  // Load shedding has its own test (test/keys/load-shedding.test.ts); elsewhere a busy machine's slow
+  // store would shed the bursts the concurrency tests send on purpose.
+  const env: Record<string, string> = { TOLLGATE_KEY_CACHE_SECONDS: String(cacheSeconds), TOLLGATE_MAX_DB_WAIT_MS: '60000' };
+  const store = storeFromEnv({ env: (name) => env[name], endpoint });
   await store.createTableIfMissing();
   return store;
 }
@@ -37,9 +39,10 @@ export interface KeysGateway extends TestGateway {
   call(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; body: any }>;
 }
 
-export async function startKeysGateway(endpoint: string, options: { cacheSeconds?: number; config?: string } = {}): Promise<KeysGateway> {
+/** `now`: the clock keys expire by, so a test can let one expire without waiting. */
+export async function startKeysGateway(endpoint: string, options: { cacheSeconds?: number; config?: string; now?: () => number } = {}): Promise<KeysGateway> {
   const store = await openTestStore(endpoint, options.cacheSeconds);
-  const gateway = await startGateway(options.config ?? CONFIG, {}, { ...virtualKeyOptions(store), extraRoutes: [adminRoutes] });
+  const gateway = await startGateway(options.config ?? CONFIG, {}, { ...virtualKeyOptions(store, options.now), adminApi: true });
   const call = async (method: string, path: string, body?: unknown, key = MASTER) => {
     const response = await fetch(`${gateway.url}${path}`, {
       method,

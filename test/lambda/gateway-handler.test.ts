@@ -281,7 +281,7 @@ describe('Lambda handler: the end of an invocation', () => {
       await sleep(20); // after-response work that takes a while: the invocation must wait for it
       finished.push({ requestId: ctx.requestId, status: ctx.status, aborted: ctx.signal.aborted, startedAt, at: performance.now() });
     };
-    hooked = mod.createHandler({ afterResponse: [afterResponse], extraRoutes: [teardownRoutes] });
+    hooked = mod.createHandler({ afterResponse: [afterResponse], extraRoutes: teardownRoutes() });
   });
   beforeEach(() => {
     finished.length = 0;

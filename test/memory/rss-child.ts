@@ -8,7 +8,6 @@ import { loadConfig } from '../../shared/config/yaml.ts';
 import { silentLog } from '../../shared/core/log.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
-import { adminRoutes } from '../../shared/routes/admin/index.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
 
 export const MEMORY_MASTER_KEY = 'sk-memory-master';
@@ -26,7 +25,7 @@ general_settings: { master_key: ${MEMORY_MASTER_KEY} }
 `, 'memory.config.yaml', () => undefined, (prefix) => providers.get(prefix));
   const store = storeFromEnv();
   await store.createTableIfMissing();
-  const gateway = buildGateway({ config, log: silentLog, providers, ...virtualKeyOptions(store), extraRoutes: [adminRoutes] });
+  const gateway = buildGateway({ config, log: silentLog, providers, ...virtualKeyOptions(store), adminApi: true });
   const server = await listen(gateway, '127.0.0.1', 0);
 
   const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));

@@ -5,7 +5,7 @@ import { GatewayError } from '../../core/errors.ts';
 import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
 import { embeddingResponse, embeddingTexts } from '../../openai/embedding-encoding.ts';
 import type { EmbeddingResponse } from '../../openai/types.ts';
-import { estimatePromptTokens } from '../../routing/prompt-size.ts';
+import { estimatePromptTokens } from '../../router/prompt-size.ts';
 import type { EmbeddingCall } from '../types.ts';
 import { googleHttpError } from './errors.ts';
 import type { GeminiTarget } from './generate.ts';

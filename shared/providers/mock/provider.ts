@@ -1,5 +1,6 @@
-// The built-in mock provider (`mock/<anything>`) and LiteLLM's `mock_response` request field: answers
-// offline, streaming included, so the default config works with no keys and no network.
+// The built-in mock provider (`mock/<anything>`), which also answers LiteLLM's `mock_response` request
+// field on any deployment: offline, streaming included, so the default config works with no keys and
+// no network.
 import { randomUUID } from 'node:crypto';
 import { GatewayError, type ErrorKind } from '../../core/errors.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatMessage, Usage } from '../../openai/types.ts';
@@ -23,12 +24,12 @@ export const mockProvider: Provider = {
   requiresApiKey: false,
   requiresApiBase: false,
   unsupportedParams: new Set(),
-  async chat({ request }) {
-    return mockChat(request, defaultReply(request.messages));
+  async chat({ request, mockResponse }) {
+    return mockChat(request, mockResponse ?? defaultReply(request.messages));
   },
 };
 
-export function mockChat(request: ChatCompletionRequest, content: string): ChatResult {
+function mockChat(request: ChatCompletionRequest, content: string): ChatResult {
   const errorName = /^(?:litellm|tollgate)\.(\w+)$/.exec(content)?.[1];
   if (errorName && MOCK_ERRORS[errorName]) {
     throw new GatewayError(MOCK_ERRORS[errorName], `mock error (${content}) requested by mock_response`);

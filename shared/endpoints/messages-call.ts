@@ -1,0 +1,29 @@
+// What /v1/messages and /v1/messages/count_tokens share: the request as the pipeline carries it, the
+// body an `anthropic/` deployment is sent, and the prompt estimate routing reads.
+import type { MessagesRequest } from '../anthropic-format/request-schema.ts';
+import type { Deployment } from '../config/types.ts';
+import type { ChatCompletionRequest, ChatMessage } from '../openai/types.ts';
+import { withoutGatewayFields } from '../providers/params.ts';
+import { estimatePromptTokens } from '../router/prompt-size.ts';
+
+export interface MessagesCall {
+  message: MessagesRequest;
+  /** The client's `anthropic-beta` header: beta features are asked for by header, and travel with a passthrough. */
+  beta?: string;
+  /** The request in OpenAI's chat shape, made on the first deployment that needs it. */
+  translated?: ChatCompletionRequest;
+}
+
+/** Gateway-only fields go; `metadata` stays, since on this API it is Anthropic's own ({user_id}). */
+export function messagesUpstreamBody(message: MessagesRequest, deployment: Deployment): Record<string, unknown> {
+  const forwarded: Record<string, unknown> = withoutGatewayFields(message, deployment.upstreamModel);
+  if (message.metadata) forwarded['metadata'] = message.metadata;
+  return forwarded;
+}
+
+/** Anthropic's blocks carry text where OpenAI's parts do, so the chat estimate reads them as they are. */
+export function messagesPromptTokens(message: MessagesRequest): number {
+  const system = typeof message.system === 'string' ? message.system : (message.system ?? []).map((b) => b.text).join('\n');
+  const tools = message.tools ? JSON.stringify(message.tools) : '';
+  return estimatePromptTokens([{ role: 'system', content: system + tools }, ...message.messages] as ChatMessage[]);
+}

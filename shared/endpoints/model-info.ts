@@ -1,0 +1,58 @@
+// GET /model/info (and /v1/model/info): every deployment with its public settings, in LiteLLM's shape
+// {"data": [{"model_name", "litellm_params", "model_info"}]}. `?litellm_model_id=` narrows it to one.
+// Nothing secret leaves: litellm_params pass through an allowlist (no api_key, no cloud credentials,
+// no extra_headers, which may carry auth), and model_info keys that look like credentials are dropped.
+import type { Deployment } from '../config/types.ts';
+import type { Route } from '../core/types.ts';
+import type { ModelAccess } from '../keys/model-access.ts';
+import type { Pricer } from '../pricing/pricer.ts';
+
+const PUBLIC_PARAMS = new Set([
+  'model', 'api_base', 'api_version', 'timeout', 'stream_timeout', 'max_retries', 'rpm', 'tpm', 'weight', 'order',
+  'cooldown_time', 'input_cost_per_token', 'output_cost_per_token', 'region_name', 'aws_region_name', 'vertex_project',
+  'vertex_location', 'max_tokens', 'max_input_tokens', 'max_output_tokens',
+]);
+const SECRET_LOOKING = /key|secret|token|credential|password|auth/i;
+
+export function modelInfoEndpoint(deployments: Deployment[], access: ModelAccess, pricer: Pricer): Route[] {
+  return [{
+    method: 'GET',
+    paths: ['/model/info', '/v1/model/info'],
+    auth: 'caller',
+    async handle(request, ctx) {
+      const id = request.query['litellm_model_id'];
+      const allowed = new Set(access.allowed(ctx.identity));
+      const shown = deployments.filter((d) => (id === undefined || d.id === id) && allowed.has(d.modelName));
+      return { body: JSON.stringify({ data: shown.map((d) => publicInfo(d, pricer)) }) };
+    },
+  }];
+}
+
+function publicInfo(deployment: Deployment, pricer: Pricer) {
+  const price = pricer.priceOf(deployment);
+  const litellmParams = Object.fromEntries(Object.entries(deployment.params).filter(([key]) => PUBLIC_PARAMS.has(key)));
+  const configuredInfo = Object.fromEntries(Object.entries(deployment.modelInfo).filter(([key]) => !SECRET_LOOKING.test(key) || isTokenLimit(key)));
+  return {
+    model_name: deployment.modelName,
+    litellm_params: litellmParams,
+    model_info: {
+      ...configuredInfo,
+      id: deployment.id,
+      db_model: false,
+      litellm_provider: deployment.provider,
+      max_input_tokens: deployment.maxInputTokens ?? null,
+      input_cost_per_token: price?.input_cost_per_token ?? null,
+      output_cost_per_token: price?.output_cost_per_token ?? null,
+      cache_read_input_token_cost: price?.cache_read_input_token_cost ?? null,
+      cache_creation_input_token_cost: price?.cache_creation_input_token_cost ?? null,
+      max_output_tokens: price?.max_output_tokens ?? null,
+      // No price in config or table: its requests cost 0 and are not held to budgets.
+      unpriced: price === undefined,
+    },
+  };
+}
+
+/** `max_tokens`, `max_input_tokens`, `*_cost_per_token`: public numbers whose names contain "token". */
+function isTokenLimit(key: string): boolean {
+  return /^max_(input_|output_)?tokens$|_per_token$|_per_token_above/.test(key);
+}

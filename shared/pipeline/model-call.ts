@@ -1,0 +1,47 @@
+// What an endpoint declares about its kind of model call; the pipeline (./pipeline.ts) does the rest
+// the same way for every kind: caller and end user, model access for the model and each fallback,
+// budgets and limits, routing with retries and fallbacks, usage and cost, the spend record.
+import type { GatewayError } from '../core/errors.ts';
+import type { Reply, RequestContext } from '../core/types.ts';
+import type { Deployment } from '../config/types.ts';
+import type { RequestSize } from '../pricing/usage-ceiling.ts';
+import type { RoutingOptions } from '../router/request-options.ts';
+import type { UsageMeter } from './usage-meter.ts';
+
+export interface ModelCallKind<Body, Committed> {
+  /** LiteLLM's call type in spend records: acompletion, aembedding, anthropic_messages, ... */
+  readonly callType: string;
+  /** The JSON body checked and typed (zod), with what the headers add; throws a 400 naming the field. */
+  parse(body: Record<string, unknown>, headers: Record<string, string>): Body;
+  /** What the pipeline needs to know of the request before anything is called. */
+  plan(body: Body): CallPlan;
+  /**
+   * One attempt on one deployment, up to the commit point: the upstream accepted the request and,
+   * for streams, sent its first event. Anything thrown before that may be retried elsewhere.
+   */
+  attempt(body: Body, deployment: Deployment, ctx: RequestContext): Promise<Committed>;
+  /** The answer, as JSON or a stream, its usage recorded through `meter` (the spend record waits for it). */
+  answer(committed: Committed, body: Body, meter: UsageMeter, ctx: RequestContext): Promise<Reply> | Reply;
+  /** How the endpoint writes errors (Anthropic's shape on /v1/messages); OpenAI's when unset. */
+  readonly errorBody?: (error: GatewayError) => unknown;
+}
+
+export interface CallPlan {
+  /** The model group asked for. */
+  model: string;
+  /** The end user the body names (`user`, `metadata.user_id`); headers may name one first. */
+  endUser?: string | null;
+  /** The request's own retries and fallbacks. */
+  routing: RoutingOptions;
+  /** Estimated prompt tokens, checked against `max_input_tokens` and the deployments' tpm. */
+  promptTokens: number;
+  /** What the budget reservation is sized by (shared/pricing/usage-ceiling.ts). */
+  size: RequestSize;
+  /** What was sent, to estimate usage from when no believable usage comes back. */
+  prompt: unknown;
+  /**
+   * A request that is no model call (count_tokens): held to rate limits and spent budgets but
+   * reserving nothing, with no spend record, and left out of the router's statistics.
+   */
+  free?: boolean;
+}

@@ -1,0 +1,39 @@
+// What the gateway learns about the model call in a request as it runs: the model asked for, the
+// deployment that answered, the usage and what it cost. The model-call pipeline keeps it; spend
+// records, metrics and the router's statistics read it after the response.
+import type { Deployment } from '../config/types.ts';
+import type { RequestContext } from '../core/types.ts';
+import type { Usage } from '../openai/types.ts';
+import type { RequestCost } from './types.ts';
+
+export interface CallRecord {
+  /** The `model` the client asked for (the model group). */
+  readonly requestedModel: string;
+  deployment?: Deployment;
+  usage?: Usage;
+  /** Set when `usage` was estimated from what was sent (no believable usage came back). */
+  usageEstimated?: boolean;
+  /** What the request cost, once its usage is known. */
+  cost?: RequestCost;
+}
+
+const records = new WeakMap<RequestContext, CallRecord>();
+
+/** Starts the record of the request's model call; the access log names the model from now on. */
+export function startCallRecord(ctx: RequestContext, requestedModel: string): CallRecord {
+  const record: CallRecord = { requestedModel };
+  records.set(ctx, record);
+  ctx.logFields['model'] = requestedModel;
+  return record;
+}
+
+/** The deployment an attempt runs on (the last attempt's, once the request is over). */
+export function recordDeployment(ctx: RequestContext, record: CallRecord, deployment: Deployment): void {
+  record.deployment = deployment;
+  ctx.logFields['deployment'] = deployment.id;
+}
+
+/** The request's model call, for hooks that run after the response; undefined for other requests. */
+export function callRecordOf(ctx: RequestContext): CallRecord | undefined {
+  return records.get(ctx);
+}
