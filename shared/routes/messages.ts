@@ -18,8 +18,7 @@ import type { ChatCompletionChunk, Usage } from '../openai/types.ts';
 import { chunkText, completionText, estimateUsage } from '../pricing/estimate-usage.ts';
 import { costHeaders, recordUsage } from '../pricing/request-cost.ts';
 import type { RequestCost } from '../pricing/types.ts';
-import type { AnthropicUsage } from '../providers/anthropic/types.ts';
-import { mergeUsage, toUsage } from '../providers/anthropic/usage.ts';
+import { mergeUsage, toUsage, type ReportedUsage } from '../providers/anthropic/internal/usage.ts';
 import { routeCountTokens, routeMessages } from '../routing/route-messages.ts';
 import type { Services } from '../services.ts';
 import { countTokensCall, messagesCall, type ModelCall } from '../spend/model-calls.ts';
@@ -103,7 +102,7 @@ class UsageRecorder {
 
 /** An anthropic/ deployment's events as Anthropic sent them; only message_start's model is rewritten. */
 function forwardedStream(events: AsyncIterable<SseEvent>, ctx: RequestContext, recorder: UsageRecorder, model: string): AsyncIterable<string> {
-  const usage: AnthropicUsage = {};
+  const usage: ReportedUsage = {};
   // The deltas' JSON as received: an estimate of the answer that errs high.
   let received = '';
   const reported = () => (Object.keys(usage).length ? toUsage(usage) : undefined);
@@ -112,7 +111,7 @@ function forwardedStream(events: AsyncIterable<SseEvent>, ctx: RequestContext, r
       let data = event.data;
       if (event.event === 'content_block_delta') received += data;
       if (event.event === 'message_start' || event.event === 'message_delta') {
-        const parsed = JSON.parse(data) as { message?: { model?: string; usage?: AnthropicUsage }; usage?: AnthropicUsage };
+        const parsed = JSON.parse(data) as { message?: { model?: string; usage?: ReportedUsage }; usage?: ReportedUsage };
         mergeUsage(usage, parsed.message?.usage ?? parsed.usage);
         if (parsed.message) {
           parsed.message.model = model;

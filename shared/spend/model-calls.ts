@@ -6,7 +6,7 @@ import { Buffer } from 'node:buffer';
 import type { MessagesRequest } from '../anthropic-format/request-schema.ts';
 import type { ChatCompletionRequest, EmbeddingRequest } from '../openai/types.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
-import { THINKING_BUDGETS } from '../providers/anthropic/request.ts';
+import { THINKING_BUDGETS } from '../providers/anthropic/internal/thinking.ts';
 import { routingOptions, type RoutingOptions } from '../routing/request-options.ts';
 
 export interface ModelCall {
