@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { GatewayError } from '../core/errors.ts';
 import { issuePath } from '../core/invalid-request.ts';
+import { redact } from './upstream-errors.ts';
 
 /** A whole answer; `name` names what it should be in the message: `a message`, `a chat completion`. */
 export function parseAnswer<S extends z.ZodType>(schema: S, answer: unknown, provider: string, name: string): z.output<S> {
@@ -68,8 +69,13 @@ function article(expected: string): string {
   return `${/^[aeiou]/.test(expected) ? 'an' : 'a'} ${expected}`;
 }
 
-/** An upstream's value as the message shows it: JSON, cut short (an object may not even convert to a string). */
+/**
+ * An upstream's value as the message shows it: a scalar as JSON, cut short and with anything shaped
+ * like a key masked; of a list or an object only what it is (it may hold anything).
+ */
 function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (value !== null && typeof value === 'object') return 'an object';
+  const text = redact(JSON.stringify(value) ?? String(value));
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

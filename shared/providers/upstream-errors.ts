@@ -4,7 +4,6 @@
 // a stream) is judged by the status its code or type stands for, else as a 502.
 import * as z from 'zod';
 import { GatewayError, type ErrorKind } from '../core/errors.ts';
-import { issuePath } from '../core/invalid-request.ts';
 import { headerValue, type UpstreamResponse } from '../http/upstream.ts';
 
 export interface UpstreamFailure {
@@ -114,15 +113,4 @@ function jsonOrUndefined(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/**
- * An upstream's answer checked against what the gateway reads of it (a zod schema per provider
- * family): a field of the wrong type is the upstream's 502 naming the field, not a crash further on.
- */
-export function checkedAnswer<T>(schema: z.ZodType, answer: unknown, provider: string, what: string): T {
-  const result = schema.safeParse(answer);
-  if (result.success) return answer as T;
-  const issue = result.error.issues[0]!;
-  throw new GatewayError('upstream_error', `${provider} answered with something that is not ${what}: \`${issuePath(issue) || 'the answer'}\` ${issue.message}.`);
 }
