@@ -3,7 +3,7 @@ import { buildGateway, loadGatewayConfig } from '../shared/app.ts';
 import { ConfigError } from '../shared/config/types.ts';
 import { consoleLog } from '../shared/core/log.ts';
 import { virtualKeyOptions } from '../shared/keys/gateway-options.ts';
-import { adminRoutes } from '../shared/routes/admin/index.ts';
+import { adminRoutes } from '../shared/endpoints/admin/index.ts';
 import { openLocalStore } from './local-store.ts';
 import { listen } from './node-adapter.ts';
 import { isLoopback, listenRefusal } from './startup.ts';

@@ -3,9 +3,9 @@ import type { GatewayConfig } from './config/types.ts';
 import type { Log } from './core/log.ts';
 import type { ProviderRegistry } from './providers/registry.ts';
 import { Pricer } from './pricing/pricer.ts';
-import { ModelGroups } from './routing/model-groups.ts';
-import { Router } from './routing/router.ts';
-import type { RouterRuntime } from './routing/runtime.ts';
+import { ModelGroups } from './router/model-groups.ts';
+import { Router } from './router/router.ts';
+import type { RouterRuntime } from './router/runtime.ts';
 import type { SpendTracker } from './spend/tracker.ts';
 import type { Store } from './store/store.ts';
 

@@ -11,7 +11,7 @@ import type { EnvLookup } from '../../shared/config/load.ts';
 import { DEV_MASTER_KEY } from '../../shared/config/types.ts';
 import type { Gateway } from '../../shared/core/gateway.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
-import { adminRoutes } from '../../shared/routes/admin/index.ts';
+import { adminRoutes } from '../../shared/endpoints/admin/index.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { secretSource, type SecretSource, type SecretValues } from '../common/secret-env.ts';

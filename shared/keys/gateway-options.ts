@@ -1,6 +1,6 @@
 // What turns virtual keys on in a gateway: the store and the authenticator over it. Spread into
 // buildGateway's options by the local server and the Lambdas; those that serve the admin API also
-// pass `extraRoutes: [adminRoutes]` (shared/routes/admin/), which the gateway Lambda leaves out.
+// pass `extraRoutes: [adminRoutes]` (shared/endpoints/admin/), which the gateway Lambda leaves out.
 import type { AppOptions } from '../app.ts';
 import type { Store } from '../store/store.ts';
 import { virtualKeyAuthenticator } from './authenticator.ts';

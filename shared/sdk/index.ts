@@ -12,8 +12,8 @@ import { parseChatRequest } from '../openai/chat-request-schema.ts';
 import { parseEmbeddingRequest } from '../openai/embedding-request-schema.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingRequest, EmbeddingResponse } from '../openai/types.ts';
 import { defaultProviders } from '../providers/registry.ts';
-import { attemptChat } from '../routing/chat-attempt.ts';
-import { attemptEmbedding } from '../routing/route-embedding.ts';
+import { attemptChat } from '../router/chat-attempt.ts';
+import { attemptEmbedding } from '../router/route-embedding.ts';
 import { oneOffDeployment } from './one-off-deployment.ts';
 
 export { GatewayError } from '../core/errors.ts';

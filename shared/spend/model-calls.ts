@@ -7,7 +7,7 @@ import type { MessagesRequest } from '../anthropic-format/request-schema.ts';
 import type { ChatCompletionRequest, EmbeddingRequest } from '../openai/types.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
 import { THINKING_BUDGETS } from '../providers/anthropic/internal/thinking.ts';
-import { routingOptions, type RoutingOptions } from '../routing/request-options.ts';
+import { routingOptions, type RoutingOptions } from '../router/request-options.ts';
 
 export interface ModelCall {
   /** LiteLLM's call types: acompletion, aembedding, anthropic_messages. */

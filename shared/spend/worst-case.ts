@@ -6,7 +6,7 @@ import type { Deployment } from '../config/types.ts';
 import type { Usage } from '../openai/types.ts';
 import { reservedUsage } from '../pricing/usage-ceiling.ts';
 import { usd } from '../pricing/usd.ts';
-import { fallbackCandidates } from '../routing/fallbacks.ts';
+import { fallbackCandidates } from '../router/fallbacks.ts';
 import type { Services } from '../services.ts';
 import type { ModelCall } from './model-calls.ts';
 

@@ -14,7 +14,7 @@ import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { BUILT_IN_ROUTES } from '../../shared/app.ts';
 import type { Route } from '../../shared/core/types.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
-import { adminRoutes } from '../../shared/routes/admin/index.ts';
+import { adminRoutes } from '../../shared/endpoints/admin/index.ts';
 import type { Services } from '../../shared/services.ts';
 import { fixtures } from '../helpers/fixtures.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';

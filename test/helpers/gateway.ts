@@ -3,7 +3,7 @@ import { buildGateway, type AppOptions } from '../../shared/app.ts';
 import { loadConfig } from '../../shared/config/load.ts';
 import type { Log } from '../../shared/core/log.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
-import { systemRuntime, type RouterRuntime } from '../../shared/routing/runtime.ts';
+import { systemRuntime, type RouterRuntime } from '../../shared/router/runtime.ts';
 import { listen, type RunningServer } from '../../local/node-adapter.ts';
 
 export interface LogLine { level: string; message: string; fields?: Record<string, unknown> }

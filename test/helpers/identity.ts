@@ -2,7 +2,7 @@
 // disk under `dataDir`), and a small client for the admin API.
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
-import { adminRoutes } from '../../shared/routes/admin/index.ts';
+import { adminRoutes } from '../../shared/endpoints/admin/index.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { startGateway, type TestGateway } from './gateway.ts';

@@ -1,6 +1,6 @@
 // A deterministic RouterRuntime for tests: a clock that moves only when told, a seeded random source,
 // and backoff waits that return at once but are recorded, so tests assert on them without waiting.
-import type { RouterRuntime } from '../../shared/routing/runtime.ts';
+import type { RouterRuntime } from '../../shared/router/runtime.ts';
 
 export interface TestRuntime extends RouterRuntime {
   /** Every wait the router asked for, in ms. */

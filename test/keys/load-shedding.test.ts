@@ -10,7 +10,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
-import { adminRoutes } from '../../shared/routes/admin/index.ts';
+import { adminRoutes } from '../../shared/endpoints/admin/index.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
 import { itemKeys } from '../../shared/store/table.ts';
 import type { Store } from '../../shared/store/store.ts';

@@ -8,7 +8,7 @@ import { loadConfig } from '../../shared/config/load.ts';
 import { silentLog } from '../../shared/core/log.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
-import { adminRoutes } from '../../shared/routes/admin/index.ts';
+import { adminRoutes } from '../../shared/endpoints/admin/index.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
 
 export const MEMORY_MASTER_KEY = 'sk-memory-master';

@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
 import OpenAI from 'openai';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
-import { adminRoutes } from '../../shared/routes/admin/index.ts';
+import { adminRoutes } from '../../shared/endpoints/admin/index.ts';
 import type { SpendOverrides } from '../../shared/spend/from-config.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';

@@ -19,7 +19,7 @@ import { chunkText, completionText, estimateUsage } from '../pricing/estimate-us
 import { costHeaders, recordUsage } from '../pricing/request-cost.ts';
 import type { RequestCost } from '../pricing/types.ts';
 import { mergeUsage, toUsage, type ReportedUsage } from '../providers/anthropic/internal/usage.ts';
-import { routeCountTokens, routeMessages } from '../routing/route-messages.ts';
+import { routeCountTokens, routeMessages } from '../router/route-messages.ts';
 import type { Services } from '../services.ts';
 import { countTokensCall, messagesCall, type ModelCall } from '../spend/model-calls.ts';
 import { deploymentHeaders } from './deployment-headers.ts';

@@ -10,7 +10,7 @@ import { chunkText, completionText, estimateUsage } from '../pricing/estimate-us
 import { costHeaders, recordUsage } from '../pricing/request-cost.ts';
 import { parseChatRequest } from '../openai/chat-request-schema.ts';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../openai/types.ts';
-import { routeChat } from '../routing/route-chat.ts';
+import { routeChat } from '../router/route-chat.ts';
 import type { Services } from '../services.ts';
 import { chatCall, type ModelCall } from '../spend/model-calls.ts';
 import { deploymentHeaders } from './deployment-headers.ts';

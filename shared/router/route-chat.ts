@@ -1,6 +1,6 @@
 // The router's entry for chat: which deployment answers a request for a model name. Every route that
 // serves chat (OpenAI's /v1/chat/completions, Anthropic's /v1/messages) goes through here, so
-// retries, fallbacks and cooldowns live in one place (shared/routing/router.ts).
+// retries, fallbacks and cooldowns live in one place (shared/router/router.ts).
 import type { RequestContext } from '../core/types.ts';
 import type { ChatCompletionRequest } from '../openai/types.ts';
 import type { Services } from '../services.ts';

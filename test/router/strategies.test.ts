@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../../shared/config/types.ts';
 import { priceOf } from '../../shared/pricing/price-table.ts';
-import { DeploymentStats } from '../../shared/routing/deployment-stats.ts';
-import { EXPLORATION_SHARE } from '../../shared/routing/strategies/latency-based.ts';
-import { createStrategy } from '../../shared/routing/strategies/strategy.ts';
+import { DeploymentStats } from '../../shared/router/deployment-stats.ts';
+import { EXPLORATION_SHARE } from '../../shared/router/strategies/latency-based.ts';
+import { createStrategy } from '../../shared/router/strategies/strategy.ts';
 import { testRuntime } from '../helpers/router-runtime.ts';
 import { configOf, fakeContext, harness, yamlFor } from './support.ts';
 

@@ -1,5 +1,5 @@
 // The router's entry for embeddings: the same model groups, strategies, retries and fallbacks as
-// chat (shared/routing/router.ts), with one attempt being one call to the provider's `embed`.
+// chat (shared/router/router.ts), with one attempt being one call to the provider's `embed`.
 import type { Deployment } from '../config/types.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { RequestContext } from '../core/types.ts';

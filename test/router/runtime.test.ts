@@ -1,6 +1,6 @@
 // The real runtime's backoff wait: it waits, and a client that leaves cuts it short.
 import { describe, expect, it } from 'vitest';
-import { systemRuntime } from '../../shared/routing/runtime.ts';
+import { systemRuntime } from '../../shared/router/runtime.ts';
 import { seededRandom } from '../helpers/router-runtime.ts';
 
 describe('system runtime', () => {

@@ -7,7 +7,7 @@ import { authorizeModel } from '../keys/model-access.ts';
 import { parseEmbeddingRequest } from '../openai/embedding-request-schema.ts';
 import { estimateUsage } from '../pricing/estimate-usage.ts';
 import { costHeaders, recordUsage } from '../pricing/request-cost.ts';
-import { routeEmbedding } from '../routing/route-embedding.ts';
+import { routeEmbedding } from '../router/route-embedding.ts';
 import type { Services } from '../services.ts';
 import { embeddingCall } from '../spend/model-calls.ts';
 import { deploymentHeaders } from './deployment-headers.ts';

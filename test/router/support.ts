@@ -6,9 +6,9 @@ import { GatewayError, type ErrorKind } from '../../shared/core/errors.ts';
 import type { AfterResponseHook, RequestContext } from '../../shared/core/types.ts';
 import { priceOf } from '../../shared/pricing/price-table.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
-import { ModelGroups } from '../../shared/routing/model-groups.ts';
-import { routingOptions } from '../../shared/routing/request-options.ts';
-import { Router, type Routed } from '../../shared/routing/router.ts';
+import { ModelGroups } from '../../shared/router/model-groups.ts';
+import { routingOptions } from '../../shared/router/request-options.ts';
+import { Router, type Routed } from '../../shared/router/router.ts';
 import { recordingLog } from '../helpers/gateway.ts';
 import { testRuntime, type TestRuntime } from '../helpers/router-runtime.ts';
 
