@@ -6,7 +6,7 @@ import { SSE_DONE, SSE_HEADERS, sseData, sseError } from '../core/sse.ts';
 import type { RequestContext, Route } from '../core/types.ts';
 import { endUserOf } from '../keys/end-user.ts';
 import { authorizeModel } from '../keys/model-access.ts';
-import { chunkText, completionText, estimateUsage } from '../pricing/estimate-usage.ts';
+import { chunkText, completionText, estimateUsage } from '../openai/token-estimate.ts';
 import { costHeaders, recordUsage } from '../pricing/request-cost.ts';
 import { parseChatRequest } from '../openai/chat-request-schema.ts';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../openai/types.ts';

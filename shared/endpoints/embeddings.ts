@@ -5,7 +5,7 @@ import type { Route } from '../core/types.ts';
 import { endUserOf } from '../keys/end-user.ts';
 import { authorizeModel } from '../keys/model-access.ts';
 import { parseEmbeddingRequest } from '../openai/embedding-request-schema.ts';
-import { estimateUsage } from '../pricing/estimate-usage.ts';
+import { estimateUsage } from '../openai/token-estimate.ts';
 import { costHeaders, recordUsage } from '../pricing/request-cost.ts';
 import { routeEmbedding } from '../router/route-embedding.ts';
 import type { Services } from '../services.ts';

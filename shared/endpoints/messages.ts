@@ -15,7 +15,7 @@ import type { SseEvent } from '../http/sse-events.ts';
 import { endUserOf } from '../keys/end-user.ts';
 import { authorizeModel } from '../keys/model-access.ts';
 import type { ChatCompletionChunk, Usage } from '../openai/types.ts';
-import { chunkText, completionText, estimateUsage } from '../pricing/estimate-usage.ts';
+import { chunkText, completionText, estimateUsage } from '../openai/token-estimate.ts';
 import { costHeaders, recordUsage } from '../pricing/request-cost.ts';
 import type { RequestCost } from '../pricing/types.ts';
 import { mergeUsage, toUsage, type ReportedUsage } from '../providers/anthropic/internal/usage.ts';

@@ -5,7 +5,7 @@ import type { RequestContext } from '../core/types.ts';
 import type { ChatCompletionRequest } from '../openai/types.ts';
 import type { Services } from '../services.ts';
 import { attemptChat, type CommittedChat } from './chat-attempt.ts';
-import { estimatePromptTokens } from './prompt-size.ts';
+import { estimatePromptTokens } from '../openai/token-estimate.ts';
 import { authorizeRequestFallbacks } from './fallback-access.ts';
 import { clampMaxTokens } from './max-tokens.ts';
 import { routingOptions } from './request-options.ts';

@@ -8,7 +8,7 @@ import { withoutGatewayFields } from '../providers/params.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import type { Services } from '../services.ts';
 import { authorizeRequestFallbacks } from './fallback-access.ts';
-import { estimatePromptTokens } from './prompt-size.ts';
+import { estimatePromptTokens } from '../openai/token-estimate.ts';
 import { routingOptions } from './request-options.ts';
 
 export async function routeEmbedding(body: EmbeddingRequest, ctx: RequestContext, services: Services): Promise<EmbeddingResponse> {

@@ -14,7 +14,7 @@ import type { Services } from '../services.ts';
 import { afterFirstChunk, attemptChat, type CommittedChat } from './chat-attempt.ts';
 import { authorizeRequestFallbacks } from './fallback-access.ts';
 import { clampMaxTokens } from './max-tokens.ts';
-import { estimatePromptTokens } from './prompt-size.ts';
+import { estimatePromptTokens } from '../openai/token-estimate.ts';
 import { routingOptions } from './request-options.ts';
 import type { RouteRequest } from './router.ts';
 

@@ -5,7 +5,7 @@ import { GatewayError } from '../../core/errors.ts';
 import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
 import { embeddingResponse, embeddingTexts } from '../../openai/embedding-encoding.ts';
 import type { EmbeddingResponse } from '../../openai/types.ts';
-import { estimatePromptTokens } from '../../router/prompt-size.ts';
+import { estimatePromptTokens } from '../../openai/token-estimate.ts';
 import { tokenCount } from '../token-count.ts';
 import type { EmbeddingCall } from '../types.ts';
 import { parseAnswer } from '../upstream-answer.ts';
