@@ -25,7 +25,7 @@ export interface Services {
 /** `routerRuntime` replaces the clock, randomness and waits of the router (tests). */
 export function createServices(config: GatewayConfig, providers: ProviderRegistry, log: Log, routerRuntime?: RouterRuntime): Services {
   const groups = new ModelGroups(config.deployments);
-  const pricer = new Pricer(log, config.costMargins);
+  const pricer = new Pricer(log, providers, config.costMargins);
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), routerRuntime);
   return { config, groups, router, providers, log, pricer };
 }

@@ -32,6 +32,7 @@ export const anthropicProvider: Provider = {
   requiresApiKey: true,
   requiresApiBase: false,
   unsupportedParams: new Set(ANTHROPIC_UNSUPPORTED_PARAMS),
+  priceKeys: (model) => [`anthropic/${model}`],
 
   async chat({ request, deployment, signal }: ChatCall): Promise<ChatResult> {
     const { body, jsonTool } = toAnthropicRequest(request);

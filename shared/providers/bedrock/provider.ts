@@ -34,6 +34,8 @@ export const bedrockProvider: Provider = {
   requiresApiBase: false,
   extraParams: BEDROCK_PARAMS,
   unsupportedParams: new Set(UNSUPPORTED_PARAMS),
+  // Cross-region inference profiles (`us.anthropic...`) cost what their model costs.
+  priceKeys: (model) => [`bedrock/${modelId(model).replace(/^(us|eu|apac|us-gov|global)\./, '')}`],
 
   async chat({ request, deployment, signal }: ChatCall): Promise<ChatResult> {
     const model = modelId(request.model);

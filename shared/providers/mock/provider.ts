@@ -23,6 +23,8 @@ export const mockProvider: Provider = {
   requiresApiKey: false,
   requiresApiBase: false,
   unsupportedParams: new Set(),
+  // Its own entry in the price table: it answers for free.
+  priceKeys: () => ['mock/free'],
   async chat({ request }) {
     return mockChat(request, defaultReply(request.messages));
   },

@@ -25,6 +25,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
     requiresApiKey: preset.requiresApiKey,
     requiresApiBase: preset.requiresApiBase,
     unsupportedParams: new Set(preset.unsupportedParams ?? []),
+    priceKeys: (model) => (preset.priceSection ? [`${preset.priceSection}/${model}`] : []),
 
     async chat({ request, deployment, signal }: ChatCall): Promise<ChatResult> {
       const upstream: UpstreamRequest = {
