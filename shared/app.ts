@@ -63,7 +63,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const { config, log, store } = options;
   const providers = options.providers ?? defaultProviders();
   const groups = new ModelGroups(config.deployments);
-  const pricer = new Pricer(log, config.costMargins);
+  const pricer = new Pricer(log, providers, config.costMargins);
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime);
   const access = new ModelAccess(groups, store);
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);

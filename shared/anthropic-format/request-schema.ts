@@ -3,7 +3,7 @@
 // not listed pass through (to Anthropic untouched; the translation for other providers drops them).
 import * as z from 'zod';
 import { invalidRequest } from '../core/invalid-request.ts';
-import type { AnthropicContentBlock, AnthropicRequestBody, AnthropicTextBlock } from '../providers/anthropic/types.ts';
+import type { AnthropicContentBlock, AnthropicRequestBody, AnthropicTextBlock } from '../providers/anthropic/internal/types.ts';
 
 /** A Messages request as clients send it: `system` and message content may be plain strings. */
 export interface MessagesRequest {

@@ -3,9 +3,9 @@
 // then message_delta with the stop reason and usage, and message_stop.
 import { randomUUID } from 'node:crypto';
 import type { ChatCompletionChunk, ChunkDelta, ThinkingBlock, ToolCallDelta, Usage } from '../openai/types.ts';
-import type { AnthropicContentBlock, AnthropicDelta } from '../providers/anthropic/types.ts';
-import { stopReason } from './stop-reason.ts';
-import { toAnthropicUsage } from './usage.ts';
+import { stopReason } from '../providers/anthropic/internal/stop-reason.ts';
+import type { AnthropicContentBlock, AnthropicDelta } from '../providers/anthropic/internal/types.ts';
+import { toAnthropicUsage } from '../providers/anthropic/internal/usage.ts';
 
 export type AnthropicEvent =
   | { type: 'message_start'; message: Record<string, unknown> }

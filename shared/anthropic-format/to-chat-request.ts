@@ -5,9 +5,10 @@
 // response_format.
 import { GatewayError } from '../core/errors.ts';
 import type { ChatCompletionRequest, ChatMessage, ContentPart, FunctionTool, ThinkingBlock, ToolCall, ToolChoice } from '../openai/types.ts';
-import { THINKING_BUDGETS } from '../providers/anthropic/request.ts';
+import { toolCall } from '../providers/anthropic/internal/assistant-answer.ts';
+import { reasoningEffort } from '../providers/anthropic/internal/thinking.ts';
+import type { AnthropicContentBlock, AnthropicToolChoice } from '../providers/anthropic/internal/types.ts';
 import { GATEWAY_FIELDS } from '../providers/params.ts';
-import type { AnthropicContentBlock, AnthropicToolChoice } from '../providers/anthropic/types.ts';
 import type { MessagesRequest } from './request-schema.ts';
 
 /**
@@ -122,7 +123,7 @@ function assistantMessages(content: string | AnthropicContentBlock[], at: string
   const thinking: ThinkingBlock[] = [];
   blocksOf(content).forEach((block, i) => {
     if (block.type === 'text') text += String(block['text'] ?? '');
-    else if (block.type === 'tool_use') toolCalls.push({ id: String(block['id']), type: 'function', function: { name: String(block['name']), arguments: JSON.stringify(block['input'] ?? {}) } });
+    else if (block.type === 'tool_use') toolCalls.push(toolCall(String(block['id']), String(block['name']), block['input']));
     else if (block.type === 'thinking') thinking.push({ type: 'thinking', thinking: String(block['thinking'] ?? ''), signature: String(block['signature'] ?? '') });
     else if (block.type === 'redacted_thinking') thinking.push({ type: 'redacted_thinking', data: String(block['data'] ?? '') });
     else throw new GatewayError('invalid_request', `${at}[${i}]: a "${block.type}" block can only be sent to an Anthropic model.`, { param: `${at}[${i}]` });
@@ -156,16 +157,4 @@ function toolChoice(choice: AnthropicToolChoice): { tool_choice: ToolChoice; par
       : choice.type;
   const parallel = 'disable_parallel_tool_use' in choice && choice.disable_parallel_tool_use ? { parallel_tool_calls: false } : {};
   return { tool_choice: chosen, ...parallel };
-}
-
-/**
- * Enabled thinking: the inverse of Tollgate's reasoning_effort → budget mapping (THINKING_BUDGETS), so a
- * round trip keeps the level. Adaptive thinking: `output_config.effort` (Anthropic's `max` is the most
- * OpenAI's scale has, `high`), else `medium`, as LiteLLM maps it.
- */
-function reasoningEffort(thinking: MessagesRequest['thinking'], effort: string | undefined): ChatCompletionRequest['reasoning_effort'] {
-  if (thinking?.type === 'adaptive') return effort === 'low' || effort === 'medium' || effort === 'high' ? effort : effort === 'max' ? 'high' : 'medium';
-  if (thinking?.type !== 'enabled') return undefined;
-  const budget = Number(thinking['budget_tokens']) || 0;
-  return budget >= THINKING_BUDGETS.high ? 'high' : budget >= THINKING_BUDGETS.medium ? 'medium' : 'low';
 }

@@ -11,10 +11,10 @@ import type { ModelCallKind } from '../pipeline/model-call.ts';
 import type { ModelCallPipeline } from '../pipeline/pipeline.ts';
 import { chatSize } from '../pipeline/request-size.ts';
 import type { UsageMeter } from '../pipeline/usage-meter.ts';
-import { chunkText, completionText } from '../pricing/estimate-usage.ts';
+import { chunkText, completionText } from '../openai/token-estimate.ts';
 import type { Pricer } from '../pricing/pricer.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
-import { estimatePromptTokens } from '../router/prompt-size.ts';
+import { estimatePromptTokens } from '../openai/token-estimate.ts';
 import { routingOptions } from '../router/request-options.ts';
 
 export interface ChatDeps {

@@ -8,7 +8,7 @@ import type { ModelCallKind } from '../pipeline/model-call.ts';
 import type { ModelCallPipeline } from '../pipeline/pipeline.ts';
 import { embeddingSize } from '../pipeline/request-size.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
-import { estimatePromptTokens } from '../router/prompt-size.ts';
+import { estimatePromptTokens } from '../openai/token-estimate.ts';
 import { routingOptions } from '../router/request-options.ts';
 
 export function embeddingsEndpoint(pipeline: ModelCallPipeline, providers: ProviderRegistry): Route[] {

@@ -4,7 +4,7 @@ import type { MessagesRequest } from '../anthropic-format/request-schema.ts';
 import type { Deployment } from '../config/types.ts';
 import type { ChatCompletionRequest, ChatMessage } from '../openai/types.ts';
 import { withoutGatewayFields } from '../providers/params.ts';
-import { estimatePromptTokens } from '../router/prompt-size.ts';
+import { estimatePromptTokens } from '../openai/token-estimate.ts';
 
 export interface MessagesCall {
   message: MessagesRequest;

@@ -21,11 +21,11 @@ import type { ModelCallKind } from '../pipeline/model-call.ts';
 import type { ModelCallPipeline } from '../pipeline/pipeline.ts';
 import { messagesSize } from '../pipeline/request-size.ts';
 import type { UsageMeter } from '../pipeline/usage-meter.ts';
-import { chunkText, completionText } from '../pricing/estimate-usage.ts';
+import { chunkText, completionText } from '../openai/token-estimate.ts';
 import { PROVIDER_NAME as ANTHROPIC } from '../providers/anthropic/errors.ts';
 import { forwardMessages, type MessagesAnswer } from '../providers/anthropic/passthrough.ts';
-import type { AnthropicUsage } from '../providers/anthropic/types.ts';
-import { mergeUsage, toUsage } from '../providers/anthropic/usage.ts';
+import type { ReportedUsage } from '../providers/anthropic/internal/usage.ts';
+import { mergeUsage, toUsage } from '../providers/anthropic/internal/usage.ts';
 import { routingOptions } from '../router/request-options.ts';
 import type { ChatDeps } from './chat-completions.ts';
 import { messagesPromptTokens, messagesUpstreamBody, type MessagesCall } from './messages-call.ts';
@@ -101,14 +101,14 @@ function withReasoningIfTaken(request: ChatCompletionRequest, reasons: boolean):
 
 /** An anthropic/ deployment's events as Anthropic sent them; only message_start's model is rewritten. */
 async function* forwardedEvents(events: AsyncIterable<SseEvent>, meter: UsageMeter, received: { text: string }): AsyncGenerator<string> {
-  const usage: AnthropicUsage = {};
+  const usage: ReportedUsage = {};
   const reported = () => (Object.keys(usage).length ? toUsage(usage) : undefined);
   for await (const event of events) {
     let data = event.data;
     // The deltas' JSON as received: an estimate of the answer that errs high.
     if (event.event === 'content_block_delta') received.text += data;
     if (event.event === 'message_start' || event.event === 'message_delta') {
-      const parsed = JSON.parse(data) as { message?: { model?: string; usage?: AnthropicUsage }; usage?: AnthropicUsage };
+      const parsed = JSON.parse(data) as { message?: { model?: string; usage?: ReportedUsage }; usage?: ReportedUsage };
       mergeUsage(usage, parsed.message?.usage ?? parsed.usage);
       if (parsed.message) {
         parsed.message.model = meter.model;

@@ -84,6 +84,8 @@ export interface Usage {
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+/** What an answer says: OpenAI's reasons, or an OpenAI-compatible upstream's own (`eos`...), passed on as LiteLLM does. */
+export type AnswerFinishReason = FinishReason | (string & {});
 
 export interface AssistantMessage {
   role: 'assistant';
@@ -100,7 +102,7 @@ export interface ChatCompletion {
   object: 'chat.completion';
   created: number;
   model: string;
-  choices: Array<{ index: number; message: AssistantMessage; finish_reason: FinishReason | null; logprobs?: unknown }>;
+  choices: Array<{ index: number; message: AssistantMessage; finish_reason: AnswerFinishReason | null; logprobs?: unknown }>;
   usage?: Usage;
   system_fingerprint?: string | null;
   [key: string]: unknown;
@@ -127,7 +129,7 @@ export interface ChatCompletionChunk {
   object: 'chat.completion.chunk';
   created: number;
   model: string;
-  choices: Array<{ index: number; delta: ChunkDelta; finish_reason: FinishReason | null; logprobs?: unknown }>;
+  choices: Array<{ index: number; delta: ChunkDelta; finish_reason: AnswerFinishReason | null; logprobs?: unknown }>;
   usage?: Usage | null;
   [key: string]: unknown;
 }

@@ -5,7 +5,7 @@ import { Buffer } from 'node:buffer';
 import type { MessagesRequest } from '../anthropic-format/request-schema.ts';
 import type { ChatCompletionRequest, EmbeddingRequest } from '../openai/types.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
-import { THINKING_BUDGETS } from '../providers/anthropic/request.ts';
+import { THINKING_BUDGETS } from '../providers/anthropic/internal/thinking.ts';
 
 /** Allowed per image: above what OpenAI, Anthropic and Gemini charge for one image at their highest detail. */
 const IMAGE_TOKENS = 5_000;
@@ -17,7 +17,7 @@ const IMAGE_TYPES = new Set(['image_url', 'image', 'input_image']);
 const UNMEASURED_TYPES = new Set(['file', 'input_file', 'document', 'video_url', 'video', 'input_video']);
 /** Request fields that make the provider read input the body does not hold (search results, caches, remote tools). */
 const UNMEASURED_FIELDS = ['web_search_options', 'cached_content', 'mcp_servers', 'container'];
-/** With reasoning_effort, a provider may add a thinking budget to max_tokens (shared/providers/anthropic/request.ts). */
+/** With reasoning_effort, a provider may add a thinking budget to max_tokens (shared/providers/anthropic/internal/thinking.ts). */
 const EFFORT_THINKING_TOKENS = Math.max(...Object.values(THINKING_BUDGETS));
 
 export function chatSize(body: ChatCompletionRequest): RequestSize {

@@ -4,7 +4,7 @@
 import type { Reply, RequestContext } from '../core/types.ts';
 import type { Usage } from '../openai/types.ts';
 import type { CallRecord } from '../pricing/call-record.ts';
-import { estimateUsage } from '../pricing/estimate-usage.ts';
+import { estimateUsage } from '../openai/token-estimate.ts';
 import type { Pricer } from '../pricing/pricer.ts';
 import { recordUsage } from '../pricing/request-cost.ts';
 import type { RequestCost } from '../pricing/types.ts';

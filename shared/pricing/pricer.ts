@@ -5,18 +5,22 @@ import type { Log } from '../core/log.ts';
 import type { Usage } from '../openai/types.ts';
 import { providerCost } from './cost.ts';
 import { chargedCost, type MarginConfig } from './margin.ts';
-import { priceOf } from './price-table.ts';
+import { priceLookup, type PriceListings } from './price-table.ts';
 import type { ModelPrice, RequestCost } from './types.ts';
 
 export class Pricer {
   private readonly prices = new Map<string, ModelPrice | undefined>();
   private readonly unpricedLogged = new Set<string>();
+  private readonly lookup: (deployment: Deployment) => ModelPrice | undefined;
 
-  constructor(private readonly log: Log, private readonly margins?: MarginConfig) {}
+  /** `providers` say where their models are listed in the price table. */
+  constructor(private readonly log: Log, providers: PriceListings, private readonly margins?: MarginConfig) {
+    this.lookup = priceLookup(providers);
+  }
 
   /** The deployment's price, or undefined when neither config nor table has one. */
   priceOf(deployment: Deployment): ModelPrice | undefined {
-    if (!this.prices.has(deployment.id)) this.prices.set(deployment.id, priceOf(deployment));
+    if (!this.prices.has(deployment.id)) this.prices.set(deployment.id, this.lookup(deployment));
     return this.prices.get(deployment.id);
   }
 

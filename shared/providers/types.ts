@@ -22,6 +22,13 @@ export interface Provider extends ProviderRequirements {
   readonly name: string;
   /** OpenAI chat parameters this provider cannot take: a 400, or dropped under `drop_params`. */
   readonly unsupportedParams: ReadonlySet<string>;
+  /**
+   * Where a model of this provider is listed in the price table (shared/pricing/prices.json): its keys
+   * there (`<section>/<model id>`), most likely first; none when the table lists none of its models
+   * (they are priced by their config entry alone). `model` is the upstream model id, or the rest of a
+   * `model_info.base_model` that names this provider.
+   */
+  priceKeys(model: string): string[];
   chat(call: ChatCall): Promise<ChatResult>;
   /** Present on providers that serve POST /v1/embeddings. */
   embed?: EmbeddingProvider['embed'];

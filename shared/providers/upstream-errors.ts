@@ -2,9 +2,8 @@
 // vocabulary. Providers only extract their message, code and retry hint; the judgement lives here.
 // An error that comes inside a 2xx answer (a 200 whose body is `{"error": ...}`, or an error event in
 // a stream) is judged by the status its code or type stands for, else as a 502.
-import type * as z from 'zod';
+import * as z from 'zod';
 import { GatewayError, type ErrorKind } from '../core/errors.ts';
-import { issuePath } from '../core/invalid-request.ts';
 import { headerValue, type UpstreamResponse } from '../http/upstream.ts';
 
 export interface UpstreamFailure {
@@ -86,35 +85,32 @@ export function retryAfterSeconds(headers: UpstreamResponse['headers']): number 
   return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
 }
 
-/** Pulls `message` and `code`/`type` out of a JSON error body, whatever its nesting; falls back to the raw text. */
+/** A code or type as the gateway reads it: text (numbers as text); anything else is no code. */
+const errorCode = z.union([z.string(), z.number().transform(String)]).optional().catch(undefined);
+
+/**
+ * The error bodies upstreams send: OpenAI's and Anthropic's `{"error": {"message", "code"|"type"}}`,
+ * `{"error": "..."}`, and the `{"message"}` or `{"detail"}` of some servers. Read as `message` and
+ * `code` (the code, else the type); a message that is not text is no message.
+ */
+const errorBodySchema = z.union([
+  z.looseObject({ error: z.looseObject({ message: z.string().optional().catch(undefined), code: errorCode, type: errorCode }) }),
+  z.looseObject({ error: z.string() }).transform(({ error }) => ({ error: { message: error, code: undefined, type: undefined } })),
+  z.looseObject({ message: z.string() }).transform(({ message }) => ({ error: { message, code: undefined, type: undefined } })),
+  z.looseObject({ detail: z.string() }).transform(({ detail }) => ({ error: { message: detail, code: undefined, type: undefined } })),
+]);
+
+/** Pulls `message` and `code`/`type` out of a JSON error body; falls back to the raw text. */
 export function parseErrorBody(text: string): { message: string; code?: string } {
-  try {
-    const body = JSON.parse(text) as { error?: unknown; message?: unknown; detail?: unknown };
-    const error = body.error;
-    if (error && typeof error === 'object') {
-      const e = error as { message?: unknown; code?: unknown; type?: unknown };
-      return { message: String(e.message ?? text), code: stringOr(e.code) ?? stringOr(e.type) };
-    }
-    if (typeof error === 'string') return { message: error };
-    if (typeof body.message === 'string') return { message: body.message };
-    if (typeof body.detail === 'string') return { message: body.detail };
-  } catch {
-    // not JSON: use the text itself
-  }
+  const body = errorBodySchema.safeParse(jsonOrUndefined(text));
+  if (body.success) return { message: body.data.error.message ?? text, code: body.data.error.code ?? body.data.error.type };
   return { message: text.trim() || 'no error message' };
 }
 
-function stringOr(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-
-/**
- * An upstream's answer checked against what the gateway reads of it (a zod schema per provider
- * family): a field of the wrong type is the upstream's 502 naming the field, not a crash further on.
- */
-export function checkedAnswer<T>(schema: z.ZodType, answer: unknown, provider: string, what: string): T {
-  const result = schema.safeParse(answer);
-  if (result.success) return answer as T;
-  const issue = result.error.issues[0]!;
-  throw new GatewayError('upstream_error', `${provider} answered with something that is not ${what}: \`${issuePath(issue) || 'the answer'}\` ${issue.message}.`);
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -4,9 +4,12 @@ import { OUTPUT, renderPrices, SOURCE } from '../../scripts/build-prices.ts';
 import type { Deployment } from '../../shared/config/types.ts';
 import { providerCost } from '../../shared/pricing/cost.ts';
 import { chargedCost } from '../../shared/pricing/margin.ts';
-import { priceOf } from '../../shared/pricing/price-table.ts';
+import { priceLookup } from '../../shared/pricing/price-table.ts';
 import { Pricer } from '../../shared/pricing/pricer.ts';
+import { defaultProviders } from '../../shared/providers/registry.ts';
 import { recordingLog } from '../helpers/gateway.ts';
+
+const priceOf = priceLookup(defaultProviders());
 
 const deployment = (provider: string, upstreamModel: string, overrides: Partial<Deployment> = {}): Deployment => ({
   id: `${provider}/${upstreamModel}`, modelName: 'm', provider, upstreamModel, timeoutMs: 1000, maxResponseBytes: 1024 * 1024, extraHeaders: {}, params: {}, modelInfo: {}, ...overrides,
@@ -24,6 +27,15 @@ describe('price table', () => {
     expect(priceOf(deployment('bedrock', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'))?.output_cost_per_token).toBe(1.5e-5);
     expect(priceOf(deployment('vertex_ai', 'claude-opus-4-1@20250805'))?.input_cost_per_token).toBe(1.5e-5);
     expect(priceOf(deployment('openrouter', 'some/model'))).toBeUndefined();
+  });
+
+  it('asks the provider where its models are listed, by model id or base_model: the mock answers for free', () => {
+    const custom = priceLookup(new Map([['in-house', { priceKeys: (model: string) => [`openai/${model.replace(/^ours-/, '')}`] }]]));
+    expect(custom(deployment('in-house', 'ours-gpt-4o'))?.input_cost_per_token).toBe(2.5e-6);
+    expect(custom(deployment('openai', 'gpt-4o'))).toBeUndefined();
+    expect(custom(deployment('azure', 'x', { modelInfo: { base_model: 'in-house/ours-gpt-4o-mini' } }))?.input_cost_per_token).toBe(1.5e-7);
+    expect(priceOf(deployment('mock', 'anything'))).toMatchObject({ input_cost_per_token: 0, output_cost_per_token: 0 });
+    expect(priceOf(deployment('bedrock', 'converse/us.anthropic.claude-sonnet-4-5-20250929-v1:0'))?.output_cost_per_token).toBe(1.5e-5);
   });
 
   it('lets config prices win, and model_info.base_model name the listed model', () => {
@@ -59,7 +71,7 @@ describe('cost', () => {
 
   it('logs an unpriced model once and charges 0 for it', () => {
     const log = recordingLog();
-    const pricer = new Pricer(log, { global: 0.1 });
+    const pricer = new Pricer(log, defaultProviders(), { global: 0.1 });
     const unpriced = deployment('openrouter', 'x/y');
     for (let i = 0; i < 3; i++) expect(pricer.costOf(unpriced, { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 })).toEqual({ provider: 0, charged: 0 });
     expect(log.lines.filter((l) => l.message.startsWith('unpriced model'))).toHaveLength(1);

@@ -1,7 +1,8 @@
 // Each routing strategy, on deterministic state: a manual clock and a seeded random source.
 import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../../shared/config/types.ts';
-import { priceOf } from '../../shared/pricing/price-table.ts';
+import { priceLookup } from '../../shared/pricing/price-table.ts';
+import { defaultProviders } from '../../shared/providers/registry.ts';
 import { DeploymentStats } from '../../shared/router/deployment-stats.ts';
 import { EXPLORATION_SHARE } from '../../shared/router/strategies/latency-based.ts';
 import { createStrategy } from '../../shared/router/strategies/strategy.ts';
@@ -12,7 +13,7 @@ function setup(strategy: string, deployments: string, extra: Record<string, stri
   const config = configOf(yamlFor(deployments, `{ routing_strategy: ${strategy}${args} }`, extra));
   const runtime = testRuntime(3);
   const stats = new DeploymentStats(runtime.now);
-  const pick = createStrategy({ stats, random: runtime.random, settings: config.router, priceOf });
+  const pick = createStrategy({ stats, random: runtime.random, settings: config.router, priceOf: priceLookup(defaultProviders()) });
   const byId = (id: string) => config.deployments.find((d) => d.id === id)!;
   const tally = (n: number, promptTokens = 10) => {
     const counts: Record<string, number> = {};
@@ -175,7 +176,7 @@ model_list:
 router_settings: { routing_strategy: cost-based-routing }
 `);
     const runtime = testRuntime(5);
-    const pick = createStrategy({ stats: new DeploymentStats(runtime.now), random: runtime.random, settings: config.router, priceOf });
+    const pick = createStrategy({ stats: new DeploymentStats(runtime.now), random: runtime.random, settings: config.router, priceOf: priceLookup(defaultProviders()) });
     expect(pick.pick(config.deployments, { promptTokens: 1 })!.upstreamModel).toBe('gpt-4o-mini');
     expect(pick.pick([config.deployments[2]!, config.deployments[0]!], { promptTokens: 1 })!.upstreamModel).toBe('gpt-4o');
   });

@@ -4,7 +4,7 @@ import { loadConfig } from '../../shared/config/yaml.ts';
 import type { Deployment, GatewayConfig } from '../../shared/config/types.ts';
 import { GatewayError, type ErrorKind } from '../../shared/core/errors.ts';
 import type { AfterResponseHook, RequestContext } from '../../shared/core/types.ts';
-import { priceOf } from '../../shared/pricing/price-table.ts';
+import { priceLookup } from '../../shared/pricing/price-table.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
 import { ModelGroups } from '../../shared/router/model-groups.ts';
 import { routingOptions } from '../../shared/router/request-options.ts';
@@ -74,7 +74,7 @@ export function fakeContext(): TestContext {
 export function harness(yaml: string, seed = 7): Harness {
   const config = configOf(yaml);
   const runtime = testRuntime(seed);
-  const router = new Router(new ModelGroups(config.deployments), config.router, priceOf, runtime);
+  const router = new Router(new ModelGroups(config.deployments), config.router, priceLookup(providers), runtime);
   const calls: string[] = [];
   let scripts: Record<string, Outcome[]> = {};
   let lastCtx: TestContext | undefined;

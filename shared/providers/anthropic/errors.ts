@@ -5,7 +5,7 @@ import { upstreamError } from '../upstream-errors.ts';
 
 export const PROVIDER_NAME = 'anthropic';
 
-export function streamError(error: { type?: string; message?: string } | undefined, apiKey: string | undefined): GatewayError {
+export function streamError(error: { type?: string; message?: string } | null | undefined, apiKey: string | undefined, provider = PROVIDER_NAME): GatewayError {
   const type = error?.type ?? 'api_error';
-  return upstreamError({ provider: PROVIDER_NAME, status: 200, message: error?.message ?? type, code: type, secrets: [apiKey] });
+  return upstreamError({ provider, status: 200, message: error?.message ?? type, code: type, secrets: [apiKey] });
 }

@@ -4,8 +4,9 @@
 import { GatewayError } from '../../core/errors.ts';
 import { dataUrlText, parseDataUrl } from '../../openai/data-url.ts';
 import { parseToolArguments } from '../../openai/tool-arguments.ts';
-import type { CacheControl, ChatMessage, ContentPart, ThinkingBlock, ToolCall } from '../../openai/types.ts';
-import type { AnthropicContentBlock, AnthropicImageBlock, AnthropicMessage, AnthropicTextBlock } from './types.ts';
+import type { CacheControl, ChatMessage, ContentPart, ToolCall } from '../../openai/types.ts';
+import { toAnthropicThinking } from './internal/thinking.ts';
+import type { AnthropicContentBlock, AnthropicImageBlock, AnthropicMessage, AnthropicTextBlock } from './internal/types.ts';
 
 export interface AnthropicPrompt {
   system: AnthropicTextBlock[];
@@ -124,7 +125,7 @@ function fileBlock(file: FilePart | undefined, at: string): AnthropicContentBloc
 
 /** Thinking blocks first (Anthropic checks their signatures when tools are in play), then text, then tool calls. */
 function assistantBlocks(message: ChatMessage, at: string): AnthropicContentBlock[] {
-  const blocks: AnthropicContentBlock[] = (message.thinking_blocks ?? []).map(thinkingBlock);
+  const blocks: AnthropicContentBlock[] = (message.thinking_blocks ?? []).map(toAnthropicThinking);
   if (typeof message.content === 'string') {
     if (message.content.trim()) blocks.push({ type: 'text', text: message.content });
   } else {
@@ -136,11 +137,6 @@ function assistantBlocks(message: ChatMessage, at: string): AnthropicContentBloc
   }
   (message.tool_calls ?? []).forEach((call, j) => blocks.push(toolUse(call, `${at}.tool_calls[${j}]`)));
   return blocks;
-}
-
-function thinkingBlock(block: ThinkingBlock): AnthropicContentBlock {
-  if (block.type === 'redacted_thinking') return { type: 'redacted_thinking', data: block.data };
-  return { type: 'thinking', thinking: block.thinking, signature: block.signature ?? '' };
 }
 
 function toolUse(call: ToolCall, at: string): AnthropicContentBlock {

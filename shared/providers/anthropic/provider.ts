@@ -5,12 +5,13 @@ import { translateUpstreamStream } from '../../http/upstream-stream.ts';
 import { callUpstream, readJson, type UpstreamErrorMapper, type UpstreamRequest, type UpstreamResponse } from '../../http/upstream.ts';
 import { withVersionPath } from '../api-base.ts';
 import type { ChatCall, ChatResult, Provider } from '../types.ts';
+import { parseAnswer } from '../upstream-answer.ts';
 import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
-import { checkedMessage } from './answer-schema.ts';
+import { messageSchema } from './answer-schema.ts';
 import { PROVIDER_NAME } from './errors.ts';
 import { toAnthropicRequest } from './request.ts';
 import { toChatCompletion } from './response.ts';
-import { toChunks } from './stream.ts';
+import { toChunks, type StreamOptions } from './stream.ts';
 
 export const ANTHROPIC_DEFAULT_API_BASE = 'https://api.anthropic.com/v1';
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -31,6 +32,7 @@ export const anthropicProvider: Provider = {
   requiresApiKey: true,
   requiresApiBase: false,
   unsupportedParams: new Set(ANTHROPIC_UNSUPPORTED_PARAMS),
+  priceKeys: (model) => [`anthropic/${model}`],
 
   async chat({ request, deployment, signal }: ChatCall): Promise<ChatResult> {
     const { body, jsonTool } = toAnthropicRequest(request);
@@ -46,16 +48,17 @@ export const anthropicProvider: Provider = {
       streamTimeoutMs: deployment.streamTimeoutMs,
     };
     const response = await callUpstream(upstream, upstreamErrorMapper(deployment));
-    return readAnswer(response, upstream, jsonTool, deployment.apiKey);
+    return readAnswer(response, upstream, { jsonTool, provider: PROVIDER_NAME, apiKey: deployment.apiKey });
   },
 };
 
 /** A Messages API answer, whole or streamed, as OpenAI's; Claude on Vertex AI answers the same way. */
-export async function readAnswer(response: UpstreamResponse, upstream: UpstreamRequest, jsonTool: boolean, apiKey: string | undefined): Promise<ChatResult> {
+export async function readAnswer(response: UpstreamResponse, upstream: UpstreamRequest, options: StreamOptions): Promise<ChatResult> {
   if (!upstream.stream) {
-    return { stream: false, completion: toChatCompletion(checkedMessage(await readJson(response, upstream)), { jsonTool }) };
+    const message = parseAnswer(messageSchema, await readJson(response, upstream), options.provider ?? PROVIDER_NAME, 'a message');
+    return { stream: false, completion: toChatCompletion(message, options) };
   }
-  return { stream: true, chunks: translateUpstreamStream(response.body, upstream, PROVIDER_NAME, (events) => toChunks(events, { jsonTool, apiKey })) };
+  return { stream: true, chunks: translateUpstreamStream(response.body, upstream, options.provider ?? PROVIDER_NAME, (events) => toChunks(events, options)) };
 }
 
 /** `path` is `messages` or `messages/count_tokens`. */

@@ -1,20 +1,13 @@
 // An OpenAI chat request → the body of POST /v1/messages. Parameters are mapped one by one; keys
 // that are not OpenAI's (top_k, container, output_config...) pass through unchanged, as in LiteLLM.
 import type { ChatCompletionRequest, ResponseFormat } from '../../openai/types.ts';
+import { JSON_TOOL_NAME, jsonTool } from './internal/json-tool.ts';
+import { supportsStructuredOutput } from './internal/models.ts';
+import { DEFAULT_MAX_TOKENS, maxTokensFor, thinkingFor } from './internal/thinking.ts';
+import type { AnthropicOutputConfig, AnthropicRequestBody, AnthropicTool } from './internal/types.ts';
 import { toAnthropicPrompt } from './messages.ts';
-import { supportsStructuredOutput, usesAdaptiveThinking } from './models.ts';
 import { closedSchema } from './schema.ts';
-import { JSON_TOOL_NAME, jsonTool, toAnthropicToolChoice, toAnthropicTools } from './tools.ts';
-import type { AnthropicOutputConfig, AnthropicRequestBody, AnthropicThinkingConfig, AnthropicTool } from './types.ts';
-
-/**
- * Anthropic requires max_tokens; OpenAI does not. LiteLLM sends 4096 when the client gives none,
- * and so does Tollgate: enough for most answers, accepted by every Claude model.
- */
-export const DEFAULT_MAX_TOKENS = 4096;
-
-/** LiteLLM's reasoning_effort → thinking budget (minimal counts as low: 1024 is Anthropic's floor). */
-export const THINKING_BUDGETS = { minimal: 1024, low: 1024, medium: 2048, high: 4096 } as const;
+import { toAnthropicToolChoice, toAnthropicTools } from './tools.ts';
 
 /** Request keys this module translates; everything else that is not null passes through. */
 const MAPPED_KEYS = new Set([
@@ -68,48 +61,6 @@ export function toAnthropicRequest(request: ChatCompletionRequest): AnthropicCal
   }
   if (Object.keys(outputConfig).length) body.output_config = outputConfig;
   return { body, jsonTool: usesJsonTool };
-}
-
-export interface Thinking {
-  config?: AnthropicThinkingConfig;
-  /** Tokens set aside for thinking, when known; max_tokens must exceed it. */
-  budget?: number;
-  /** The budget came from reasoning_effort, so the client's max_tokens meant the answer alone. */
-  fromEffort: boolean;
-}
-
-/**
- * `thinking` given directly wins. Otherwise reasoning_effort maps to a thinking budget (LiteLLM's
- * mapping); on Claude 4.6+, which think adaptively and (4.7+) refuse budgets, to adaptive thinking
- * with output_config.effort instead. `none` means no thinking.
- */
-export function thinkingFor(request: ChatCompletionRequest, outputConfig: AnthropicOutputConfig): Thinking {
-  const given = request['thinking'];
-  if (given && typeof given === 'object') {
-    const config = given as AnthropicThinkingConfig;
-    return { config, budget: config.type === 'enabled' ? Number(config['budget_tokens']) || undefined : undefined, fromEffort: false };
-  }
-  const effort = request.reasoning_effort;
-  if (!effort || effort === 'none') return { fromEffort: false };
-  const budget = THINKING_BUDGETS[effort];
-  if (usesAdaptiveThinking(request.model)) {
-    outputConfig.effort ??= effort === 'minimal' ? 'low' : effort;
-    return { config: { type: 'adaptive' }, budget, fromEffort: true };
-  }
-  return { config: { type: 'enabled', budget_tokens: budget }, budget, fromEffort: true };
-}
-
-/**
- * max_completion_tokens, else max_tokens, else the default; with thinking and no limit given, the
- * budget plus the default (as LiteLLM). A limit at or below a budget Tollgate chose is taken to
- * be for the answer, and the budget is added to it, since Anthropic wants max_tokens > budget.
- */
-export function maxTokensFor(request: ChatCompletionRequest, thinking: Thinking): number {
-  const given = request.max_completion_tokens ?? request.max_tokens ?? undefined;
-  const budget = thinking.budget ?? 0;
-  if (given === undefined) return DEFAULT_MAX_TOKENS + budget;
-  if (thinking.fromEffort && thinking.config?.type === 'enabled' && given <= budget) return given + budget;
-  return given;
 }
 
 /**

@@ -1,10 +1,6 @@
-// OpenAI tools, tool_choice and parallel_tool_calls → Anthropic's tools and tool_choice, plus the
-// forced JSON tool that stands in for response_format on models without structured outputs.
+// OpenAI tools, tool_choice and parallel_tool_calls → Anthropic's tools and tool_choice.
 import type { CacheControl, FunctionTool, ToolChoice } from '../../openai/types.ts';
-import type { AnthropicTool, AnthropicToolChoice } from './types.ts';
-
-/** LiteLLM's name for the response_format tool; its input comes back as the message content. */
-export const JSON_TOOL_NAME = 'json_tool_call';
+import type { AnthropicTool, AnthropicToolChoice } from './internal/types.ts';
 
 export function toAnthropicTools(tools: FunctionTool[], allowStrict: boolean): Array<AnthropicTool | Record<string, unknown>> {
   return tools.map((tool) => {
@@ -18,15 +14,6 @@ export function toAnthropicTools(tools: FunctionTool[], allowStrict: boolean): A
     if (cacheControl) out.cache_control = cacheControl;
     return out;
   });
-}
-
-/** The tool the model is made to call with the response as its input; an open object for json_object. */
-export function jsonTool(schema: Record<string, unknown> | undefined): AnthropicTool {
-  return {
-    name: JSON_TOOL_NAME,
-    description: 'Respond with a JSON object that matches this schema.',
-    input_schema: schema ?? { type: 'object', properties: {}, additionalProperties: true },
-  };
 }
 
 /**

@@ -2,6 +2,10 @@
 // answers back. Titan embeds one text per call; Cohere takes up to 96 texts per call.
 import { GatewayError } from '../../core/errors.ts';
 import type { EmbeddingRequest } from '../../openai/types.ts';
+import { tokenCount } from '../token-count.ts';
+import { parseAnswer } from '../upstream-answer.ts';
+import { cohereEmbeddingSchema, titanEmbeddingSchema } from './answer-schema.ts';
+import { PROVIDER_NAME } from './errors.ts';
 
 /** One InvokeModel call's body, and how to read the vectors and token count out of its answer. */
 export interface EmbeddingBatch {
@@ -33,8 +37,8 @@ function titanBatch(text: string, request: EmbeddingRequest, v1: boolean): Embed
   return {
     body,
     read(answer) {
-      const { embedding, inputTextTokenCount } = answer as { embedding?: unknown; inputTextTokenCount?: number };
-      return { vectors: [vector(embedding)], tokens: inputTextTokenCount ?? 0 };
+      const { embedding, inputTextTokenCount } = parseAnswer(titanEmbeddingSchema, answer, PROVIDER_NAME, 'a Titan embedding');
+      return { vectors: [embedding], tokens: tokenCount(inputTextTokenCount) };
     },
   };
 }
@@ -50,22 +54,12 @@ function cohereBatch(texts: string[], request: EmbeddingRequest, v4: boolean): E
   return {
     body,
     read(answer, headerTokens) {
-      // A plain list of float vectors, or (v4, or with embedding_types) vectors by type.
-      const embeddings = (answer as { embeddings?: unknown }).embeddings;
-      const floats = Array.isArray(embeddings) ? embeddings : (embeddings as { float?: unknown } | undefined)?.float;
-      if (!Array.isArray(floats) || floats.length !== texts.length) throw unreadable();
-      return { vectors: floats.map(vector), tokens: headerTokens ?? 0 };
+      const { embeddings } = parseAnswer(cohereEmbeddingSchema, answer, PROVIDER_NAME, 'Cohere embeddings');
+      const vectors = Array.isArray(embeddings) ? embeddings : embeddings.float;
+      if (vectors.length !== texts.length) throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered with ${vectors.length} embeddings for ${texts.length} inputs.`);
+      return { vectors, tokens: headerTokens ?? 0 };
     },
   };
-}
-
-function vector(value: unknown): number[] {
-  if (!Array.isArray(value) || !value.every((n) => typeof n === 'number')) throw unreadable();
-  return value;
-}
-
-function unreadable(): GatewayError {
-  return new GatewayError('upstream_error', 'bedrock answered the embeddings request with something that is not a list of vectors.');
 }
 
 function dimensionsRefused(model: string): GatewayError {

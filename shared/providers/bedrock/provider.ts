@@ -8,8 +8,10 @@ import { GatewayError } from '../../core/errors.ts';
 import { embeddingResponse, embeddingTexts } from '../../openai/embedding-encoding.ts';
 import type { ChatCompletionChunk, EmbeddingResponse } from '../../openai/types.ts';
 import type { ChatCall, ChatResult, EmbeddingCall, Provider } from '../types.ts';
+import { parseAnswer } from '../upstream-answer.ts';
 import { CallSignal } from './call.ts';
 import { BEDROCK_PARAMS, bedrockClient, bedrockSdk, bedrockTarget, targetSecrets, targetUrl, type BedrockSdk } from './client.ts';
+import { converseSchema } from './answer-schema.ts';
 import { embeddingBatches, type EmbeddingBatch } from './embeddings.ts';
 import { bedrockError, PROVIDER_NAME } from './errors.ts';
 import { toConverseInput } from './request.ts';
@@ -32,6 +34,8 @@ export const bedrockProvider: Provider = {
   requiresApiBase: false,
   extraParams: BEDROCK_PARAMS,
   unsupportedParams: new Set(UNSUPPORTED_PARAMS),
+  // Cross-region inference profiles (`us.anthropic...`) cost what their model costs.
+  priceKeys: (model) => [`bedrock/${modelId(model).replace(/^(us|eu|apac|us-gov|global)\./, '')}`],
 
   async chat({ request, deployment, signal }: ChatCall): Promise<ChatResult> {
     const model = modelId(request.model);
@@ -41,7 +45,7 @@ export const bedrockProvider: Provider = {
       call.arm(deployment.timeoutMs);
       try {
         const output = await client.send(new sdk.ConverseCommand(input), { abortSignal: call.signal });
-        return { stream: false, completion: toChatCompletion(output, model, { jsonTool }) };
+        return { stream: false, completion: toChatCompletion(parseAnswer(converseSchema, output, PROVIDER_NAME, 'a Converse answer'), model, { jsonTool }) };
       } catch (error) {
         throw failure(error);
       } finally {

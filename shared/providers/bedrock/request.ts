@@ -4,9 +4,9 @@
 import type { ConverseStreamCommandInput, InferenceConfiguration, Tool, ToolChoice, ToolConfiguration } from '@aws-sdk/client-bedrock-runtime';
 import type { DocumentType } from '@smithy/types';
 import type { ChatCompletionRequest, FunctionTool, ToolChoice as OpenAIToolChoice } from '../../openai/types.ts';
-import { maxTokensFor, thinkingFor } from '../anthropic/request.ts';
-import { JSON_TOOL_NAME, jsonTool } from '../anthropic/tools.ts';
-import type { AnthropicOutputConfig } from '../anthropic/types.ts';
+import { JSON_TOOL_NAME, jsonTool } from '../anthropic/internal/json-tool.ts';
+import { maxTokensFor, thinkingFor } from '../anthropic/internal/thinking.ts';
+import type { AnthropicOutputConfig } from '../anthropic/internal/types.ts';
 import { toConversePrompt } from './messages.ts';
 
 /** Request keys this module translates or deliberately leaves out; `user` and `parallel_tool_calls` have no Converse counterpart. */

@@ -1,42 +1,40 @@
 // A Converse answer → an OpenAI chat.completion. Converse answers carry no id; one is made up.
-import { randomUUID } from 'node:crypto';
-import type { ContentBlock, ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
+import { completionId, createdNow } from '../../openai/completion-id.ts';
 import type { ChatCompletion, ThinkingBlock, ToolCall } from '../../openai/types.ts';
-import { assistantAnswer } from '../anthropic/assistant-answer.ts';
-import { finishReason } from './stop-reason.ts';
+import { assistantAnswer, toolCall } from '../anthropic/internal/assistant-answer.ts';
+import type { ConverseAnswer } from './answer-schema.ts';
 import { toUsage } from './usage.ts';
 
-export function completionId(): string {
-  return `chatcmpl-${randomUUID()}`;
-}
+type Reasoning = NonNullable<ConverseAnswer['output']['message']['content'][number]['reasoningContent']>;
 
-export function toChatCompletion(output: ConverseCommandOutput, model: string, options: { jsonTool: boolean }): ChatCompletion {
+export function toChatCompletion(answer: ConverseAnswer, model: string, options: { jsonTool: boolean }): ChatCompletion {
   let text = '';
   const toolCalls: ToolCall[] = [];
   const thinkingBlocks: ThinkingBlock[] = [];
-  for (const block of output.output?.message?.content ?? []) {
+  for (const block of answer.output.message.content) {
     if (block.text !== undefined) text += block.text;
-    else if (block.toolUse) {
-      toolCalls.push({ id: block.toolUse.toolUseId ?? '', type: 'function', function: { name: block.toolUse.name ?? '', arguments: JSON.stringify(block.toolUse.input ?? {}) } });
-    } else if (block.reasoningContent) {
-      thinkingBlocks.push(thinkingBlock(block.reasoningContent));
-    }
+    else if (block.toolUse) toolCalls.push(toolCall(block.toolUse.toolUseId, block.toolUse.name, block.toolUse.input));
+    else if (block.reasoningContent) thinkingBlocks.push(thinkingBlock(block.reasoningContent));
     // Citations, images and other blocks have no OpenAI counterpart.
   }
 
-  const { message: assistant, finish } = assistantAnswer({ text, toolCalls, thinkingBlocks, finish: finishReason(output.stopReason), jsonTool: options.jsonTool });
+  const { message: assistant, finish } = assistantAnswer({ text, toolCalls, thinkingBlocks, stopReason: answer.stopReason, jsonTool: options.jsonTool });
   return {
     id: completionId(),
     object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
+    created: createdNow(),
     model,
     choices: [{ index: 0, message: assistant, finish_reason: finish }],
-    usage: toUsage(output.usage),
+    usage: toUsage(answer.usage),
   };
 }
 
 /** Reasoning as LiteLLM surfaces Claude's thinking: signed text, or redacted bytes in base64. */
-export function thinkingBlock(reasoning: NonNullable<ContentBlock['reasoningContent']>): ThinkingBlock {
-  if (reasoning.redactedContent) return { type: 'redacted_thinking', data: Buffer.from(reasoning.redactedContent).toString('base64') };
+function thinkingBlock(reasoning: Reasoning): ThinkingBlock {
+  if (reasoning.redactedContent) return { type: 'redacted_thinking', data: redactedData(reasoning.redactedContent) };
   return { type: 'thinking', thinking: reasoning.reasoningText?.text ?? '', signature: reasoning.reasoningText?.signature ?? '' };
+}
+
+export function redactedData(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64');
 }

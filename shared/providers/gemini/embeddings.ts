@@ -5,11 +5,14 @@ import { GatewayError } from '../../core/errors.ts';
 import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
 import { embeddingResponse, embeddingTexts } from '../../openai/embedding-encoding.ts';
 import type { EmbeddingResponse } from '../../openai/types.ts';
-import { estimatePromptTokens } from '../../router/prompt-size.ts';
+import { estimatePromptTokens } from '../../openai/token-estimate.ts';
+import { tokenCount } from '../token-count.ts';
 import type { EmbeddingCall } from '../types.ts';
+import { parseAnswer } from '../upstream-answer.ts';
+import { batchEmbedContentsSchema } from './answer-schema.ts';
 import { googleHttpError } from './errors.ts';
 import type { GeminiTarget } from './generate.ts';
-import type { GeminiBatchEmbedContentsResponse, GeminiEmbedContentRequest } from './types.ts';
+import type { GeminiEmbedContentRequest } from './types.ts';
 
 export async function batchEmbedContents({ request, deployment, signal }: EmbeddingCall, target: GeminiTarget): Promise<EmbeddingResponse> {
   const texts = embeddingTexts(request, target.provider);
@@ -31,11 +34,12 @@ export async function batchEmbedContents({ request, deployment, signal }: Embedd
     provider: deployment.provider,
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
-  const answer = (await readJson(response, upstream)) as GeminiBatchEmbedContentsResponse & { usageMetadata?: { promptTokenCount?: number } };
-  if (!Array.isArray(answer.embeddings) || answer.embeddings.length !== texts.length) {
-    throw new GatewayError('upstream_error', `${target.provider} answered with ${answer.embeddings?.length ?? 0} embeddings for ${texts.length} inputs.`);
+  const answer = parseAnswer(batchEmbedContentsSchema, await readJson(response, upstream), target.provider, 'a batchEmbedContents answer');
+  if (answer.embeddings.length !== texts.length) {
+    throw new GatewayError('upstream_error', `${target.provider} answered with ${answer.embeddings.length} embeddings for ${texts.length} inputs.`);
   }
   // Older models report no token count: estimated the way the router sizes embedding inputs.
-  const promptTokens = answer.usageMetadata?.promptTokenCount ?? estimatePromptTokens(texts.map((content) => ({ role: 'user', content })));
+  const reported = answer.usageMetadata?.promptTokenCount;
+  const promptTokens = reported === undefined || reported === null ? estimatePromptTokens(texts.map((content) => ({ role: 'user', content }))) : tokenCount(reported);
   return embeddingResponse(answer.embeddings.map((e) => e.values), request, promptTokens);
 }

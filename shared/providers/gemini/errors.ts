@@ -5,7 +5,7 @@
 import type { GatewayError } from '../../core/errors.ts';
 import type { UpstreamResponse } from '../../http/upstream.ts';
 import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
-import type { GoogleErrorStatus } from './types.ts';
+import { googleErrorBodySchema, type GoogleStatus } from './answer-schema.ts';
 
 export interface GoogleErrorContext {
   /** The provider name clients see in messages: `gemini`, `vertex_ai`. */
@@ -32,19 +32,19 @@ export function googleHttpError(context: GoogleErrorContext, status: number, tex
 }
 
 /** An error that arrives inside a 200 stream: classified like the same error answered as a status. */
-export function googleStreamError(context: GoogleErrorContext, error: GoogleErrorStatus): GatewayError {
+export function googleStreamError(context: GoogleErrorContext, error: GoogleStatus): GatewayError {
   return upstreamError({
     provider: context.provider,
     status: typeof error.code === 'number' && error.code >= 400 ? error.code : 200,
     message: error.message ?? error.status ?? 'stream failed',
-    code: error.status,
+    code: error.status ?? undefined,
     retryAfterSeconds: retryDelaySeconds(error),
     secrets: context.secrets,
   });
 }
 
 /** A prompt or an answer Gemini's safety filters blocked: 400 content_policy_violation, as LiteLLM raises it. */
-export function safetyBlockError(context: GoogleErrorContext, what: string, reason: string, detail?: string): GatewayError {
+export function safetyBlockError(context: GoogleErrorContext, what: string, reason: string, detail?: string | null): GatewayError {
   return upstreamError({
     provider: context.provider,
     status: 400,
@@ -54,19 +54,19 @@ export function safetyBlockError(context: GoogleErrorContext, what: string, reas
   });
 }
 
-function googleStatus(text: string): GoogleErrorStatus | undefined {
+function googleStatus(text: string): (GoogleStatus & { message: string }) | undefined {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(text) as unknown;
-    const body = (Array.isArray(parsed) ? parsed[0] : parsed) as { error?: unknown } | undefined;
-    const error = body?.error;
-    return error && typeof error === 'object' && 'message' in error ? (error as GoogleErrorStatus) : undefined;
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
+  const body = googleErrorBodySchema.safeParse(parsed);
+  return body.success ? body.data.error : undefined;
 }
 
-function retryDelaySeconds(error: GoogleErrorStatus | undefined): number | undefined {
-  const delay = error?.details?.find((d) => typeof d.retryDelay === 'string')?.retryDelay;
+function retryDelaySeconds(error: GoogleStatus | undefined): number | undefined {
+  const delay = error?.details?.find((d) => d.retryDelay !== undefined)?.retryDelay;
   const seconds = delay ? Number.parseFloat(delay) : Number.NaN;
   return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined;
 }

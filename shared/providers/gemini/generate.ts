@@ -3,7 +3,8 @@
 import { translateUpstreamStream } from '../../http/upstream-stream.ts';
 import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
 import type { ChatCall, ChatResult } from '../types.ts';
-import { checkedGenerateResponse } from './answer-schema.ts';
+import { parseAnswer } from '../upstream-answer.ts';
+import { generateContentSchema } from './answer-schema.ts';
 import { googleHttpError, type GoogleErrorContext } from './errors.ts';
 import { toGenerateContentRequest } from './request.ts';
 import { toChatCompletion } from './response.ts';
@@ -30,7 +31,8 @@ export async function generateContent({ request, deployment, signal }: ChatCall,
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
   if (!stream) {
-    return { stream: false, completion: toChatCompletion(checkedGenerateResponse(await readJson(response, upstream), target.provider), request.model, target) };
+    const answer = parseAnswer(generateContentSchema, await readJson(response, upstream), target.provider, 'a generateContent answer');
+    return { stream: false, completion: toChatCompletion(answer, request.model, target) };
   }
   return { stream: true, chunks: translateUpstreamStream(response.body, upstream, target.provider, (events) => toChunks(events, request.model, target)) };
 }

@@ -22,6 +22,7 @@ export const geminiProvider: Provider = {
   requiresApiKey: true,
   requiresApiBase: false,
   unsupportedParams: new Set(GEMINI_UNSUPPORTED_PARAMS),
+  priceKeys: (model) => [`gemini/${model}`],
   chat: (call) => generateContent(call, geminiTarget(call.deployment, call.request.model)),
   embed: (call) => batchEmbedContents(call, geminiTarget(call.deployment, call.request.model)),
 };

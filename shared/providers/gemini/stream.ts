@@ -1,15 +1,15 @@
 // streamGenerateContent?alt=sse → OpenAI chat.completion.chunks. Each SSE event is a whole
 // GenerateContentResponse holding the next piece of each candidate; a function call arrives whole
 // in one event. The last event carries finishReason and the usage; there is no end marker.
-import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../core/errors.ts';
 import type { SseEvent } from '../../http/sse-events.ts';
+import { completionId, createdNow } from '../../openai/completion-id.ts';
 import type { ChatCompletionChunk, ChunkDelta, FinishReason } from '../../openai/types.ts';
-import { checkedGenerateResponse } from './answer-schema.ts';
+import { parseEvent } from '../upstream-answer.ts';
+import { generateContentSchema, type UsageMetadata } from './answer-schema.ts';
 import { googleStreamError, type GoogleErrorContext } from './errors.ts';
 import { finishReason } from './finish-reason.ts';
 import { checkBlocked, readParts } from './response.ts';
-import type { GeminiUsageMetadata } from './types.ts';
 import { toUsage } from './usage.ts';
 
 interface CandidateState {
@@ -21,9 +21,9 @@ interface CandidateState {
 export async function* toChunks(events: AsyncIterable<SseEvent>, model: string, context: GoogleErrorContext): AsyncGenerator<ChatCompletionChunk> {
   let id = '';
   let answeredModel = model;
-  const created = Math.floor(Date.now() / 1000);
+  const created = createdNow();
   const candidates = new Map<number, CandidateState>();
-  let usage: GeminiUsageMetadata | undefined;
+  let usage: UsageMetadata | undefined;
   let yielded = false;
 
   const chunk = (index: number, delta: ChunkDelta, finish: FinishReason | null = null): ChatCompletionChunk =>
@@ -31,11 +31,11 @@ export async function* toChunks(events: AsyncIterable<SseEvent>, model: string, 
 
   for await (const sse of events) {
     if (!sse.data.trim()) continue;
-    const event = checkedGenerateResponse(JSON.parse(sse.data), context.provider);
+    const event = parseEvent(generateContentSchema, JSON.parse(sse.data), context.provider, 'a generateContent answer');
     if (event.error) throw googleStreamError(context, event.error);
     // Before the first chunk a block is still a clean 400; later, a filter only ends the answer.
     if (!yielded) checkBlocked(event, context);
-    id ||= event.responseId ?? `chatcmpl-${randomUUID()}`;
+    id ||= event.responseId ?? completionId();
     answeredModel = event.modelVersion ?? answeredModel;
     if (event.usageMetadata) usage = event.usageMetadata;
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 
 export const THOUGHT_SIGNATURE_SEPARATOR = '__thought__';
 
-export function toolCallId(geminiId: string | undefined, thoughtSignature: string | undefined): string {
+export function toolCallId(geminiId: string | null | undefined, thoughtSignature: string | null | undefined): string {
   const id = geminiId || `call_${randomBytes(12).toString('hex')}`;
   return thoughtSignature ? `${id}${THOUGHT_SIGNATURE_SEPARATOR}${thoughtSignature}` : id;
 }

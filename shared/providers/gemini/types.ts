@@ -1,5 +1,6 @@
-// The Gemini API wire shapes (generateContent, streamGenerateContent, batchEmbedContents), as the Gemini
-// API reference and Vertex AI's GenerateContent reference give them. Fields never read stay open.
+// The Gemini API wire shapes the gateway writes (generateContent, streamGenerateContent and
+// batchEmbedContents requests), as the Gemini API reference and Vertex AI's GenerateContent reference
+// give them; what it reads of the answers is in answer-schema.ts. Fields never read stay open.
 
 export interface GeminiPart {
   text?: string;
@@ -71,43 +72,6 @@ export interface GenerateContentRequest {
   [key: string]: unknown;
 }
 
-export interface GeminiUsageMetadata {
-  promptTokenCount?: number;
-  candidatesTokenCount?: number;
-  thoughtsTokenCount?: number;
-  cachedContentTokenCount?: number;
-  toolUsePromptTokenCount?: number;
-  totalTokenCount?: number;
-  [key: string]: unknown;
-}
-
-export interface GeminiCandidate {
-  content?: { role?: string; parts?: GeminiPart[] };
-  finishReason?: string;
-  finishMessage?: string;
-  index?: number;
-  [key: string]: unknown;
-}
-
-/** A non-streamed answer, and also each event of a streamed one. */
-export interface GenerateContentResponse {
-  candidates?: GeminiCandidate[];
-  promptFeedback?: { blockReason?: string; blockReasonMessage?: string; [key: string]: unknown };
-  usageMetadata?: GeminiUsageMetadata;
-  modelVersion?: string;
-  responseId?: string;
-  /** Only in a stream that fails after it started. */
-  error?: GoogleErrorStatus;
-}
-
-/** google.rpc.Status, as Google APIs send errors: `{"error": {...}}`. */
-export interface GoogleErrorStatus {
-  code?: number;
-  message?: string;
-  status?: string;
-  details?: Array<{ '@type'?: string; retryDelay?: string; reason?: string; [key: string]: unknown }>;
-}
-
 export interface GeminiEmbedContentRequest {
   model?: string;
   content: { parts: Array<{ text: string }> };
@@ -115,5 +79,3 @@ export interface GeminiEmbedContentRequest {
   title?: string;
   outputDimensionality?: number;
 }
-
-export interface GeminiBatchEmbedContentsResponse { embeddings: Array<{ values: number[] }> }

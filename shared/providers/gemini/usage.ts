@@ -3,9 +3,9 @@
 // reported as cached_tokens; tool-use prompt tokens (search grounding...) are prompt tokens.
 import type { Usage } from '../../openai/types.ts';
 import { tokenCount } from '../token-count.ts';
-import type { GeminiUsageMetadata } from './types.ts';
+import type { UsageMetadata } from './answer-schema.ts';
 
-export function toUsage(metadata: GeminiUsageMetadata | undefined): Usage {
+export function toUsage(metadata: UsageMetadata | null | undefined): Usage {
   const prompt = tokenCount(metadata?.promptTokenCount) + tokenCount(metadata?.toolUsePromptTokenCount);
   const thoughts = tokenCount(metadata?.thoughtsTokenCount);
   const completion = tokenCount(metadata?.candidatesTokenCount) + thoughts;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError, type ErrorKind } from '../../core/errors.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatMessage, Usage } from '../../openai/types.ts';
-import { estimateUsage } from '../../pricing/estimate-usage.ts';
+import { estimateUsage } from '../../openai/token-estimate.ts';
 import type { ChatResult, Provider } from '../types.ts';
 
 /** `mock_response: "litellm.RateLimitError"` makes the mock fail the way that provider error would, as in LiteLLM. */
@@ -24,6 +24,8 @@ export const mockProvider: Provider = {
   requiresApiKey: false,
   requiresApiBase: false,
   unsupportedParams: new Set(),
+  // Its own entry in the price table: it answers for free.
+  priceKeys: () => ['mock/free'],
   async chat({ request, mockResponse }) {
     return mockChat(request, mockResponse ?? defaultReply(request.messages));
   },

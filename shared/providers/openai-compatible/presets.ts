@@ -23,6 +23,8 @@ export interface OpenAICompatiblePreset {
   modelPrefix?: string;
   /** An endpoint's URL when it is not `<base>/<endpoint>` (Azure's deployment URLs). */
   endpointUrl?: (base: string, deployment: Deployment, endpoint: OpenAIEndpoint) => string;
+  /** The price table's section for the provider's models (shared/pricing/prices.json); none: priced by config alone. */
+  priceSection?: string;
   /** `false` for providers with no embeddings API: their models answer POST /v1/embeddings with a 400. */
   embeddings?: false;
 }
@@ -32,10 +34,11 @@ export type OpenAIEndpoint = 'chat/completions' | 'embeddings';
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
 export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
-  { name: 'openai', defaultApiBase: 'https://api.openai.com/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'OPENAI_API_KEY', requiresApiKey: true, requiresApiBase: false, openAIReasoningModels: true },
+  { name: 'openai', defaultApiBase: 'https://api.openai.com/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'OPENAI_API_KEY', requiresApiKey: true, requiresApiBase: false, openAIReasoningModels: true, priceSection: 'openai' },
   {
     name: 'azure',
     versionPath: '',
+    priceSection: 'openai',
     openAIReasoningModels: true,
     auth: 'api-key',
     apiKeyEnv: 'AZURE_API_KEY',
@@ -53,16 +56,16 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
   { name: 'hosted_vllm', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'HOSTED_VLLM_API_KEY', requiresApiKey: false, requiresApiBase: true },
   { name: 'lm_studio', defaultApiBase: 'http://localhost:1234/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'LM_STUDIO_API_KEY', requiresApiKey: false, requiresApiBase: false },
   {
-    name: 'groq', defaultApiBase: 'https://api.groq.com/openai/v1', versionPath: '/openai/v1', auth: 'bearer', apiKeyEnv: 'GROQ_API_KEY', requiresApiKey: true, requiresApiBase: false, embeddings: false,
+    name: 'groq', defaultApiBase: 'https://api.groq.com/openai/v1', versionPath: '/openai/v1', auth: 'bearer', apiKeyEnv: 'GROQ_API_KEY', requiresApiKey: true, requiresApiBase: false, embeddings: false, priceSection: 'groq',
     unsupportedParams: ['logit_bias', 'logprobs', 'top_logprobs'],
   },
   {
-    name: 'mistral', defaultApiBase: 'https://api.mistral.ai/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'MISTRAL_API_KEY', requiresApiKey: true, requiresApiBase: false,
+    name: 'mistral', defaultApiBase: 'https://api.mistral.ai/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'MISTRAL_API_KEY', requiresApiKey: true, requiresApiBase: false, priceSection: 'mistral',
     unsupportedParams: ['logit_bias', 'logprobs', 'top_logprobs'],
     renamedParams: { seed: 'random_seed' },
   },
-  { name: 'deepseek', defaultApiBase: 'https://api.deepseek.com/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'DEEPSEEK_API_KEY', requiresApiKey: true, requiresApiBase: false, embeddings: false },
-  { name: 'xai', defaultApiBase: 'https://api.x.ai/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'XAI_API_KEY', requiresApiKey: true, requiresApiBase: false, embeddings: false },
+  { name: 'deepseek', defaultApiBase: 'https://api.deepseek.com/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'DEEPSEEK_API_KEY', requiresApiKey: true, requiresApiBase: false, embeddings: false, priceSection: 'deepseek' },
+  { name: 'xai', defaultApiBase: 'https://api.x.ai/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'XAI_API_KEY', requiresApiKey: true, requiresApiBase: false, embeddings: false, priceSection: 'xai' },
   { name: 'openrouter', defaultApiBase: 'https://openrouter.ai/api/v1', versionPath: '/api/v1', auth: 'bearer', apiKeyEnv: 'OPENROUTER_API_KEY', requiresApiKey: true, requiresApiBase: false },
   { name: 'together_ai', defaultApiBase: 'https://api.together.xyz/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'TOGETHERAI_API_KEY', requiresApiKey: true, requiresApiBase: false },
   {

@@ -3,12 +3,15 @@ import { GatewayError } from '../../core/errors.ts';
 import type { SseEvent } from '../../http/sse-events.ts';
 import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
 import { translateUpstreamStream } from '../../http/upstream-stream.ts';
+import { completionId, createdNow } from '../../openai/completion-id.ts';
 import type { ChatCompletionChunk, ChatCompletionRequest, EmbeddingResponse } from '../../openai/types.ts';
 import type { Deployment } from '../../config/types.ts';
 import { withVersionPath } from '../api-base.ts';
 import type { ChatCall, ChatResult, EmbeddingCall, Provider } from '../types.ts';
+import { parseAnswer, parseEvent } from '../upstream-answer.ts';
 import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
-import { checkedChunk, checkedCompletion } from './answer-schema.ts';
+import { toChatCompletion, toChunk, toEmbeddingResponse } from './answer.ts';
+import { chunkSchema, completionSchema, embeddingsSchema, inBandErrorSchema } from './answer-schema.ts';
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
 import { forReasoningModel, isOpenAIReasoningModel } from './reasoning-models.ts';
 
@@ -22,6 +25,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
     requiresApiKey: preset.requiresApiKey,
     requiresApiBase: preset.requiresApiBase,
     unsupportedParams: new Set(preset.unsupportedParams ?? []),
+    priceKeys: (model) => (preset.priceSection ? [`${preset.priceSection}/${model}`] : []),
 
     async chat({ request, deployment, signal }: ChatCall): Promise<ChatResult> {
       const upstream: UpstreamRequest = {
@@ -37,9 +41,10 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
       };
       const response = await callUpstream(upstream, mapError(deployment));
       if (!upstream.stream) {
-        return { stream: false, completion: checkedCompletion(await readJson(response, upstream), preset.name) };
+        const answer = parseAnswer(completionSchema, await readJson(response, upstream), preset.name, 'a chat completion');
+        return { stream: false, completion: toChatCompletion(answer, request.model) };
       }
-      return { stream: true, chunks: translateUpstreamStream(response.body, upstream, preset.name, (events) => openAIChunks(events, preset.name, deployment)) };
+      return { stream: true, chunks: translateUpstreamStream(response.body, upstream, preset.name, (events) => openAIChunks(events, preset.name, request.model, deployment)) };
     },
   };
   if (preset.embeddings === false) return provider;
@@ -56,10 +61,8 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
       maxResponseBytes: deployment.maxResponseBytes,
       provider: deployment.provider,
     };
-    const answer = (await readJson(await callUpstream(upstream, mapError(deployment)), upstream)) as Partial<EmbeddingResponse>;
-    if (!Array.isArray(answer.data)) throw new GatewayError('upstream_error', `${preset.name} answered the embeddings request with something that is not an embeddings list.`);
-    // Some local servers leave usage out; spend then records zero tokens rather than failing the request.
-    return { object: 'list', data: answer.data, model: answer.model ?? request.model, usage: answer.usage ?? { prompt_tokens: 0, total_tokens: 0 } };
+    const answer = parseAnswer(embeddingsSchema, await readJson(await callUpstream(upstream, mapError(deployment)), upstream), preset.name, 'an embeddings list');
+    return toEmbeddingResponse(answer, request.model);
   };
   return provider;
 }
@@ -105,7 +108,8 @@ function upstreamBody(preset: OpenAICompatiblePreset, request: ChatCompletionReq
 }
 
 /** OpenAI's own SSE: chunks as they are, an in-band error event raised as a gateway error. */
-async function* openAIChunks(events: AsyncIterable<SseEvent>, provider: string, deployment: Deployment): AsyncGenerator<ChatCompletionChunk> {
+async function* openAIChunks(events: AsyncIterable<SseEvent>, provider: string, model: string, deployment: Deployment): AsyncGenerator<ChatCompletionChunk> {
+  const stream = { id: completionId(), created: createdNow(), model };
   let sawDone = false;
   // Read on past [DONE] to the body's end, so the keep-alive connection can be reused.
   for await (const event of events) {
@@ -113,14 +117,12 @@ async function* openAIChunks(events: AsyncIterable<SseEvent>, provider: string, 
       sawDone = true;
       continue;
     }
-    const data = JSON.parse(event.data) as { error?: unknown; choices?: unknown };
-    if (data.error) {
+    const data: unknown = JSON.parse(event.data);
+    if (inBandErrorSchema.safeParse(data).success) {
       const { message, code } = parseErrorBody(event.data);
       throw upstreamError({ provider, status: 200, message, code, secrets: [deployment.apiKey] });
     }
-    // Some servers (vLLM) send the usage-only chunk with `choices: null`.
-    data.choices ??= [];
-    yield checkedChunk(data, provider);
+    yield toChunk(parseEvent(chunkSchema, data, provider, 'a chat.completion.chunk'), stream);
   }
 }
 

@@ -5,7 +5,9 @@
 import { createHash, sign } from 'node:crypto';
 import { GatewayError } from '../../core/errors.ts';
 import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
+import { parseAnswer } from '../upstream-answer.ts';
 import { parseErrorBody, upstreamError } from '../upstream-errors.ts';
+import { tokenAnswerSchema, tokenErrorSchema } from './answer-schema.ts';
 import type { GoogleCredentials, ServiceAccountCredentials } from './credentials.ts';
 
 const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
@@ -55,12 +57,8 @@ async function exchange(credentials: GoogleCredentials): Promise<CachedToken> {
     // The token endpoint refusing the credential (400 invalid_grant, 401) is an authentication failure.
     return upstreamError({ provider: TOKEN_ENDPOINT, status: status < 500 && status !== 429 ? 401 : status, message, secrets });
   });
-  const body = (await readJson(response, upstream)) as { access_token?: unknown; expires_in?: unknown };
-  if (typeof body.access_token !== 'string' || !body.access_token) {
-    throw upstreamError({ provider: TOKEN_ENDPOINT, status: 502, message: 'the answer holds no access_token', secrets });
-  }
-  const lifetime = typeof body.expires_in === 'number' ? body.expires_in : ASSERTION_LIFETIME_SECONDS;
-  return { token: body.access_token, expiresAt: Date.now() + lifetime * 1000 };
+  const body = parseAnswer(tokenAnswerSchema, await readJson(response, upstream), TOKEN_ENDPOINT, 'an access token');
+  return { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? ASSERTION_LIFETIME_SECONDS) * 1000 };
 }
 
 function tokenRequest(credentials: GoogleCredentials): { form: Record<string, string>; secrets: string[] } {
@@ -91,13 +89,14 @@ function base64url(text: string): string {
   return Buffer.from(text).toString('base64url');
 }
 
-/** OAuth errors are `{"error": "invalid_grant", "error_description": "..."}`. */
 function tokenError(text: string): { message: string } {
+  let parsed: unknown;
   try {
-    const body = JSON.parse(text) as { error?: unknown; error_description?: unknown };
-    if (typeof body.error === 'string') return { message: `${body.error}${typeof body.error_description === 'string' ? `: ${body.error_description}` : ''}` };
+    parsed = JSON.parse(text);
   } catch {
-    // not JSON
+    return parseErrorBody(text);
   }
-  return parseErrorBody(text);
+  const body = tokenErrorSchema.safeParse(parsed);
+  if (!body.success) return parseErrorBody(text);
+  return { message: `${body.data.error}${body.data.error_description ? `: ${body.data.error_description}` : ''}` };
 }

@@ -26,5 +26,5 @@ export async function claudeOnVertex({ request, deployment, signal }: ChatCall, 
     streamTimeoutMs: deployment.streamTimeoutMs,
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
-  return readAnswer(response, upstream, jsonTool, target.secrets[0]);
+  return readAnswer(response, upstream, { jsonTool, provider: target.provider, apiKey: target.secrets[0] });
 }

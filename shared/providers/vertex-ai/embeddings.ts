@@ -6,12 +6,11 @@ import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstrea
 import { embeddingResponse, embeddingTexts } from '../../openai/embedding-encoding.ts';
 import type { EmbeddingResponse } from '../../openai/types.ts';
 import { googleHttpError } from '../gemini/errors.ts';
+import { tokenCount } from '../token-count.ts';
 import type { EmbeddingCall } from '../types.ts';
+import { parseAnswer } from '../upstream-answer.ts';
+import { predictEmbeddingsSchema } from './answer-schema.ts';
 import type { VertexModel } from './location.ts';
-
-interface PredictResponse {
-  predictions?: Array<{ embeddings?: { values?: number[]; statistics?: { token_count?: number; truncated?: boolean } } }>;
-}
 
 export async function predictEmbeddings({ request, deployment, signal }: EmbeddingCall, target: VertexModel): Promise<EmbeddingResponse> {
   const texts = embeddingTexts(request, target.provider);
@@ -30,11 +29,10 @@ export async function predictEmbeddings({ request, deployment, signal }: Embeddi
     provider: deployment.provider,
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
-  const answer = (await readJson(response, upstream)) as PredictResponse;
-  const predictions = answer.predictions ?? [];
-  if (predictions.length !== texts.length || !predictions.every((p) => Array.isArray(p.embeddings?.values))) {
+  const { predictions } = parseAnswer(predictEmbeddingsSchema, await readJson(response, upstream), target.provider, 'a predict answer');
+  if (predictions.length !== texts.length) {
     throw new GatewayError('upstream_error', `${target.provider} answered with ${predictions.length} embeddings for ${texts.length} inputs.`);
   }
-  const tokens = predictions.reduce((sum, p) => sum + (p.embeddings?.statistics?.token_count ?? 0), 0);
-  return embeddingResponse(predictions.map((p) => p.embeddings!.values!), request, tokens);
+  const tokens = predictions.reduce((sum, p) => sum + tokenCount(p.embeddings.statistics?.token_count), 0);
+  return embeddingResponse(predictions.map((p) => p.embeddings.values), request, tokens);
 }

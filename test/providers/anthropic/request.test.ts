@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../shared/core/errors.ts';
 import type { ChatCompletionRequest, ChatMessage } from '../../../shared/openai/types.ts';
-import { DEFAULT_MAX_TOKENS, toAnthropicRequest } from '../../../shared/providers/anthropic/request.ts';
+import { DEFAULT_MAX_TOKENS } from '../../../shared/providers/anthropic/internal/thinking.ts';
+import { toAnthropicRequest } from '../../../shared/providers/anthropic/request.ts';
 
 const LEGACY = 'claude-3-5-haiku-20241022'; // no structured outputs, budget thinking
 const SONNET_45 = 'claude-sonnet-4-5-20250929'; // structured outputs, budget thinking

@@ -1,12 +1,12 @@
 // Anthropic message → OpenAI chat.completion, from the documented response shapes.
 import { describe, expect, it } from 'vitest';
+import type { MessageAnswer } from '../../../shared/providers/anthropic/answer-schema.ts';
+import { finishReason } from '../../../shared/providers/anthropic/internal/stop-reason.ts';
+import { toUsage } from '../../../shared/providers/anthropic/internal/usage.ts';
 import { toChatCompletion } from '../../../shared/providers/anthropic/response.ts';
-import { finishReason } from '../../../shared/providers/anthropic/stop-reason.ts';
-import type { AnthropicResponse } from '../../../shared/providers/anthropic/types.ts';
-import { toUsage } from '../../../shared/providers/anthropic/usage.ts';
 import { fixtureJson } from './support.ts';
 
-const completion = (name: string, jsonTool = false) => toChatCompletion(fixtureJson<AnthropicResponse>(name), { jsonTool });
+const completion = (name: string, jsonTool = false) => toChatCompletion(fixtureJson<MessageAnswer>(name), { jsonTool });
 
 describe('toChatCompletion', () => {
   it('maps text, id, model, finish_reason and cache usage', () => {

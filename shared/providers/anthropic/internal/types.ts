@@ -1,6 +1,8 @@
-// The Anthropic Messages API wire shapes this provider writes and reads (a subset, checked against
-// the API reference and @anthropic-ai/sdk's types). Fields the translation never touches stay open.
-import type { CacheControl } from '../../openai/types.ts';
+// The Anthropic Messages API wire shapes the gateway writes (a subset, checked against the API
+// reference and @anthropic-ai/sdk's types): requests to Anthropic (and Claude on Vertex AI), and the
+// answers /v1/messages gives clients. What it reads of Anthropic's answers is in ../answer-schema.ts.
+// Fields the translation never touches stay open.
+import type { CacheControl } from '../../../openai/types.ts';
 
 export interface AnthropicTextBlock { type: 'text'; text: string; cache_control?: CacheControl; [key: string]: unknown }
 export interface AnthropicImageBlock {
@@ -80,15 +82,13 @@ export type AnthropicStopReason =
   | 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal' | 'model_context_window_exceeded';
 
 export interface AnthropicUsage {
-  input_tokens?: number | null;
-  output_tokens?: number | null;
-  cache_creation_input_tokens?: number | null;
-  cache_read_input_tokens?: number | null;
-  output_tokens_details?: { thinking_tokens?: number | null } | null;
-  [key: string]: unknown;
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
 }
 
-/** A non-streamed answer (`type: "message"`). */
+/** A non-streamed answer (`type: "message"`), as /v1/messages gives it. */
 export interface AnthropicResponse {
   id: string;
   type: 'message';
@@ -100,19 +100,6 @@ export interface AnthropicResponse {
   usage: AnthropicUsage;
   [key: string]: unknown;
 }
-
-export interface AnthropicErrorBody { type: 'error'; error: { type: string; message: string } }
-
-/** Server-sent events of a streamed answer; unknown event types are ignored, as the docs ask. */
-export type AnthropicStreamEvent =
-  | { type: 'message_start'; message: AnthropicResponse }
-  | { type: 'content_block_start'; index: number; content_block: AnthropicContentBlock }
-  | { type: 'content_block_delta'; index: number; delta: AnthropicDelta }
-  | { type: 'content_block_stop'; index: number }
-  | { type: 'message_delta'; delta: { stop_reason?: string | null; stop_sequence?: string | null }; usage?: AnthropicUsage }
-  | { type: 'message_stop' }
-  | { type: 'ping' }
-  | AnthropicErrorBody;
 
 export type AnthropicDelta =
   | { type: 'text_delta'; text: string }

@@ -1,20 +1,22 @@
 // The assistant message of a Claude answer, whichever API carried it (Anthropic, Bedrock Converse):
 // text, tool calls and thinking collected, and a `response_format` served by the JSON tool turned back
-// into plain content.
-import type { AssistantMessage, FinishReason, ThinkingBlock, ToolCall } from '../../openai/types.ts';
-import { JSON_TOOL_NAME } from './tools.ts';
+// into plain content. Streamed answers are built by answer-chunks.ts the same way.
+import type { AssistantMessage, FinishReason, ThinkingBlock, ToolCall } from '../../../openai/types.ts';
+import { JSON_TOOL_NAME } from './json-tool.ts';
+import { finishReason } from './stop-reason.ts';
 
 export interface AnswerParts {
   text: string;
   toolCalls: ToolCall[];
   thinkingBlocks: ThinkingBlock[];
-  finish: FinishReason | null;
+  stopReason: string | null | undefined;
   /** Whether the request's response_format was sent as the JSON tool. */
   jsonTool: boolean;
 }
 
-export function assistantAnswer(parts: AnswerParts): { message: AssistantMessage; finish: FinishReason | null } {
-  let { text, toolCalls, finish } = parts;
+export function assistantAnswer(parts: AnswerParts): { message: AssistantMessage; finish: FinishReason } {
+  let { text, toolCalls } = parts;
+  let finish = finishReason(parts.stopReason);
   const jsonAnswer = parts.jsonTool ? toolCalls.find((call) => call.function.name === JSON_TOOL_NAME) : undefined;
   if (jsonAnswer) {
     // response_format served by the JSON tool: its input is the answer, any preamble is dropped.
@@ -29,4 +31,9 @@ export function assistantAnswer(parts: AnswerParts): { message: AssistantMessage
     message.thinking_blocks = parts.thinkingBlocks;
   }
   return { message, finish };
+}
+
+/** A tool_use block (Anthropic's, Converse's toolUse) as an OpenAI tool call: its input as JSON text. */
+export function toolCall(id: string, name: string, input: unknown): ToolCall {
+  return { id, type: 'function', function: { name, arguments: JSON.stringify(input ?? {}) } };
 }
