@@ -9,16 +9,17 @@ import { asGatewayError, GatewayError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
 import type { RequestContext } from '../core/types.ts';
 import type { Services } from '../services.ts';
+import type { CounterItems } from '../store/counter-items.ts';
+import type { EntityItems } from '../store/entity-items.ts';
+import type { Ledger, SpendLog } from '../store/ledger.ts';
 import type { CustomerRecord, Fields } from '../store/records.ts';
-import type { Store } from '../store/store.ts';
-import { itemKeys } from '../store/table.ts';
+import type { StoreLoad } from '../store/store-load.ts';
 import { isOutage, storeUnavailable } from '../store/unavailable.ts';
 import { accountsOf, hasLimits, type Account, type Meter } from './accounts.ts';
 import { budgetAlert, crossedThresholds, publishAlert, type AlertChannels, type BudgetAlert } from './alerts.ts';
 import { bookedMeter, type BookedMeter, type Booking } from './booking.ts';
 import { ContendedItem, Counters, type ReserveResult } from './counters.ts';
 import { Leases, type Leased } from './leases.ts';
-import { Ledger, type SpendLog } from './ledger.ts';
 import { counter, remaining, type Refusal } from './meter-plan.ts';
 import type { ModelCall } from './model-calls.ts';
 import { BudgetCalendar, type BudgetPeriod } from './periods.ts';
@@ -27,11 +28,16 @@ import { shownUsd, usd } from '../pricing/usd.ts';
 import { worstCaseCost } from './worst-case.ts';
 
 export interface SpendOptions {
-  store: Store;
+  /** The accounts' items: their counters and bookings. */
+  counterItems: CounterItems;
+  /** The end users a request names. */
+  customers: EntityItems<CustomerRecord>;
+  ledger: Ledger;
+  /** The store's load: a request is shed while it is behind. */
+  load: StoreLoad;
   log: Log;
   alerts: AlertChannels;
   allowRequestsOnDbUnavailable: boolean;
-  spendLogsRetentionMs?: number;
   /** `litellm_settings.timezone`: where budget periods start (default UTC). */
   timeZone?: string;
   now?: () => number;
@@ -59,8 +65,8 @@ export class SpendTracker {
 
   constructor(private readonly options: SpendOptions) {
     this.calendar = new BudgetCalendar(options.timeZone);
-    this.counters = new Counters(options.store, this.calendar);
-    this.ledger = new Ledger(options.store.client, options.store.table, options.spendLogsRetentionMs);
+    this.counters = new Counters(options.counterItems, this.calendar);
+    this.ledger = options.ledger;
     this.now = options.now ?? Date.now;
     this.recovery = new Recovery(this.counters, this.ledger, this.now, options.log);
     this.leases = new Leases(this.now, options.leaseCheckMs ?? 1000);
@@ -71,7 +77,7 @@ export class SpendTracker {
    * request's calls start, and counted until its bookings are answered.
    */
   async admit(ctx: RequestContext, services: Services, call: ModelCall): Promise<void> {
-    const leave = this.options.store.load.enter();
+    const leave = this.options.load.enter();
     try {
       await this.bookAll(ctx, services, call);
     } finally {
@@ -80,7 +86,7 @@ export class SpendTracker {
   }
 
   private async bookAll(ctx: RequestContext, services: Services, call: ModelCall): Promise<void> {
-    const customer = call.endUser && services.store ? await services.store.cachedGet<CustomerRecord>(itemKeys.customer(call.endUser)) : undefined;
+    const customer = call.endUser ? await this.options.customers.cached(call.endUser) : undefined;
     const accounts = accountsOf(ctx, call.model, customer);
     const meters = accounts.map((account) => account.meters.map(bookedMeter));
     // Every booking carries it, holds or not: recovery tells by it a request that can cost nothing.

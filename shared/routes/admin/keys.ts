@@ -166,7 +166,7 @@ async function regenerateKey(store: Store, ctx: RequestContext, old: KeyRecord, 
   if (await store.get(itemKeys.key(record.token))) throw new GatewayError('invalid_request', 'new_key already exists. Leave it out to have one generated.', { param: 'new_key' });
   const aliasMoves = record.key_alias !== old.key_alias;
   if (aliasMoves && record.key_alias) await claimAlias(store, record.key_alias, record.token);
-  const frozen = await freezeKey(store, old.token, changes);
+  const frozen = await freezeKey(store, old.token, changes, Date.now());
   if (!frozen) {
     if (aliasMoves) await releaseAlias(store, record.key_alias, record.token);
     throw notFound('No such key: it was deleted or regenerated meanwhile.');
