@@ -3,6 +3,7 @@ import { buildGateway, loadGatewayConfig } from '../shared/app.ts';
 import { ConfigError } from '../shared/config/types.ts';
 import { consoleLog } from '../shared/core/log.ts';
 import { virtualKeyOptions } from '../shared/keys/gateway-options.ts';
+import { keysService } from '../shared/keys/service.ts';
 import { adminRoutes } from '../shared/routes/admin/index.ts';
 import { openLocalStore } from './local-store.ts';
 import { listen } from './node-adapter.ts';
@@ -35,7 +36,8 @@ if (config.masterKey === undefined && isLoopback(host)) {
 
 const identity = await openLocalStore((name) => process.env[name]).catch((error: Error) => fail(`cannot open the identity store: ${error.message}`));
 log.info(`Virtual keys, teams and users are stored in ${identity.location}`);
-const gateway = buildGateway({ config, log, ...virtualKeyOptions(identity.store), extraRoutes: [adminRoutes] });
+const keys = keysService(identity.store, log);
+const gateway = buildGateway({ config, log, ...virtualKeyOptions(identity.store), extraRoutes: [() => adminRoutes(keys)] });
 const running = await listen(gateway, host, port).catch((error: Error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
 log.info(`Tollgate listening on ${running.url}`, { models: config.deployments.map((d) => d.modelName), config: configPath });
 

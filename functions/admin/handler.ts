@@ -11,6 +11,7 @@ import type { EnvLookup } from '../../shared/config/load.ts';
 import { DEV_MASTER_KEY } from '../../shared/config/types.ts';
 import type { Gateway } from '../../shared/core/gateway.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
+import { keysService } from '../../shared/keys/service.ts';
 import { adminRoutes } from '../../shared/routes/admin/index.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
 import type { Store } from '../../shared/store/store.ts';
@@ -38,7 +39,7 @@ export function createAdminHandler(options: AdminHandlerOptions) {
     if (config.masterKey === undefined || config.masterKey === DEV_MASTER_KEY) {
       throw new Error(`${configPath}: the admin API is public behind API Gateway, so general_settings.master_key must be a secret of your own (not ${DEV_MASTER_KEY}).`);
     }
-    return buildGateway({ config, log, ...virtualKeyOptions(options.store), extraRoutes: [adminRoutes] });
+    return buildGateway({ config, log, ...virtualKeyOptions(options.store), extraRoutes: [() => adminRoutes(keysService(options.store, log))] });
   };
   // Rebuilt when the secret's cached values change (a rotated master key).
   let current: { values?: SecretValues; gateway: Gateway } | undefined;

@@ -14,11 +14,10 @@ import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { BUILT_IN_ROUTES } from '../../shared/app.ts';
 import type { Route } from '../../shared/core/types.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
-import { adminRoutes } from '../../shared/routes/admin/index.ts';
 import type { Services } from '../../shared/services.ts';
 import { fixtures } from '../helpers/fixtures.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { openTestStore, startDynamo } from '../helpers/identity.ts';
+import { adminApi, openTestStore, startDynamo } from '../helpers/identity.ts';
 import { sendSse, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 import { CATALOGUE, junkBody, mutationsOf, nastyObject, nastyString, pathsOf, render } from './nasty-json.ts';
 
@@ -34,6 +33,8 @@ let dynamo: EmbeddedDynamo;
 let upstream: RecordingServer;
 let gateway: TestGateway;
 let services: Services | undefined;
+/** The admin API's route module, as the gateway was built with it. */
+let adminModule: (services: Services) => Route[];
 let virtualKey: string;
 
 const openaiFrames = openai.sseFrames('chat-stream.sse');
@@ -111,6 +112,7 @@ beforeAll(async () => {
   upstream = await startRecordingServer();
   answer(upstream);
   const store = await openTestStore(dynamo.endpoint, 0);
+  adminModule = adminApi(store);
   const capture = (found: Services) => {
     services = found;
     return [];
@@ -129,7 +131,7 @@ model_list:
     litellm_params: { model: gemini/gemini-2.5-flash, api_base: ${upstream.url}, api_key: AIzaSyFuzz-0123456789abcdefghijklmnopq }
 router_settings: { num_retries: 0, fallbacks: [{ gpt: [mock] }] }
 general_settings: { master_key: ${MASTER} }
-`, {}, { ...virtualKeyOptions(store), extraRoutes: [adminRoutes, capture] });
+`, {}, { ...virtualKeyOptions(store), extraRoutes: [adminModule, capture] });
   const made = await fetch(`${gateway.url}/key/generate`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}` }, body: JSON.stringify({ max_budget: 100, rpm_limit: 1_000_000, max_parallel_requests: 1000 }) });
   virtualKey = ((await made.json()) as { key: string }).key;
 });
@@ -196,7 +198,7 @@ interface FuzzRequest { method: string; path: string; caller: 'master' | 'virtua
 
 /** Every (method, path) the gateway serves, from the same route modules it is built from. */
 function routeTable(): Array<{ method: Route['method']; path: string }> {
-  return [...BUILT_IN_ROUTES, adminRoutes].flatMap((module) => module(services!)).flatMap((route) => route.paths.map((path) => ({ method: route.method, path })));
+  return [...BUILT_IN_ROUTES, adminModule].flatMap((module) => module(services!)).flatMap((route) => route.paths.map((path) => ({ method: route.method, path })));
 }
 
 /** A path with its `{param}` segments filled by hostile strings, and a hostile query. */

@@ -1,8 +1,11 @@
 // A gateway with virtual keys for tests: the real store over an in-process dynalite (in memory, or on
 // disk under `dataDir`), and a small client for the admin API.
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import type { Route } from '../../shared/core/types.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
+import { keysService } from '../../shared/keys/service.ts';
 import { adminRoutes } from '../../shared/routes/admin/index.ts';
+import type { Services } from '../../shared/services.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { startGateway, type TestGateway } from './gateway.ts';
@@ -31,6 +34,11 @@ export async function openTestStore(endpoint: string, cacheSeconds = 5): Promise
   return store;
 }
 
+/** The admin API over `store`, as a route module for `extraRoutes`: its keys service logs to the gateway's log. */
+export function adminApi(store: Store): (services: Services) => Route[] {
+  return (services) => adminRoutes(keysService(store, services.log));
+}
+
 export interface KeysGateway extends TestGateway {
   store: Store;
   /** JSON request to the gateway with `key` (default the master key): status and parsed body. */
@@ -39,7 +47,7 @@ export interface KeysGateway extends TestGateway {
 
 export async function startKeysGateway(endpoint: string, options: { cacheSeconds?: number; config?: string } = {}): Promise<KeysGateway> {
   const store = await openTestStore(endpoint, options.cacheSeconds);
-  const gateway = await startGateway(options.config ?? CONFIG, {}, { ...virtualKeyOptions(store), extraRoutes: [adminRoutes] });
+  const gateway = await startGateway(options.config ?? CONFIG, {}, { ...virtualKeyOptions(store), extraRoutes: [adminApi(store)] });
   const call = async (method: string, path: string, body?: unknown, key = MASTER) => {
     const response = await fetch(`${gateway.url}${path}`, {
       method,

@@ -10,12 +10,11 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
-import { adminRoutes } from '../../shared/routes/admin/index.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
 import { itemKeys } from '../../shared/store/table.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { CONFIG, MASTER, startDynamo } from '../helpers/identity.ts';
+import { adminApi, CONFIG, MASTER, startDynamo } from '../helpers/identity.ts';
 
 const MAX_IN_FLIGHT = 4;
 const MAX_WAIT_MS = 100;
@@ -70,7 +69,7 @@ async function sheddingGateway(limits: Record<string, string>): Promise<{ store:
   const env: Record<string, string> = { TOLLGATE_KEY_CACHE_SECONDS: '60', ...limits };
   const store = storeFromEnv({ env: (name) => env[name], endpoint: proxy.endpoint });
   await store.createTableIfMissing();
-  return { store, gateway: await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), extraRoutes: [adminRoutes] }) };
+  return { store, gateway: await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), extraRoutes: [adminApi(store)] }) };
 }
 
 beforeAll(async () => {

@@ -7,6 +7,7 @@ import { buildGateway } from '../../shared/app.ts';
 import { loadConfig } from '../../shared/config/load.ts';
 import { silentLog } from '../../shared/core/log.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
+import { keysService } from '../../shared/keys/service.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
 import { adminRoutes } from '../../shared/routes/admin/index.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
@@ -26,7 +27,7 @@ general_settings: { master_key: ${MEMORY_MASTER_KEY} }
 `, 'memory.config.yaml', () => undefined, (prefix) => providers.get(prefix));
   const store = storeFromEnv();
   await store.createTableIfMissing();
-  const gateway = buildGateway({ config, log: silentLog, providers, ...virtualKeyOptions(store), extraRoutes: [adminRoutes] });
+  const gateway = buildGateway({ config, log: silentLog, providers, ...virtualKeyOptions(store), extraRoutes: [() => adminRoutes(keysService(store, silentLog))] });
   const server = await listen(gateway, '127.0.0.1', 0);
 
   const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));

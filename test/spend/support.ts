@@ -5,11 +5,10 @@ import type { ServerResponse } from 'node:http';
 import OpenAI from 'openai';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
-import { adminRoutes } from '../../shared/routes/admin/index.ts';
 import type { SpendOverrides } from '../../shared/spend/from-config.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { openTestStore } from '../helpers/identity.ts';
+import { adminApi, openTestStore } from '../helpers/identity.ts';
 import { sendJson, sendSse, type RecordingServer } from '../helpers/recording-server.ts';
 
 export const MASTER = 'sk-spend-master';
@@ -48,7 +47,7 @@ export interface SpendGateway extends TestGateway {
 
 export async function startSpendGateway(endpoint: string, config: string, spend: SpendOverrides = {}, cacheSeconds = 0): Promise<SpendGateway> {
   const store = await openTestStore(endpoint, cacheSeconds);
-  const gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), extraRoutes: [adminRoutes], spend });
+  const gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), extraRoutes: [adminApi(store)], spend });
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${gateway.url}${path}`, { method, headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();

@@ -1,12 +1,12 @@
-// The admin API (LiteLLM's key-management paths) as one route module.
+// The admin API (LiteLLM's key-management paths) as one route module over the keys service.
 import type { Route } from '../../core/types.ts';
-import type { Services } from '../../services.ts';
+import type { KeysService } from '../../keys/service.ts';
 import { auditRoutes } from './audit-log.ts';
 import { customerRoutes } from './customers.ts';
 import { keyRoutes } from './keys.ts';
 import { teamRoutes } from './teams.ts';
 import { userRoutes } from './users.ts';
 
-export function adminRoutes(services: Services): Route[] {
-  return [...keyRoutes(services), ...teamRoutes(services), ...userRoutes(services), ...customerRoutes(services), ...auditRoutes(services)];
+export function adminRoutes(service: KeysService): Route[] {
+  return [...keyRoutes(service.keys), ...teamRoutes(service.teams), ...userRoutes(service.users), ...customerRoutes(service.customers), ...auditRoutes(service.audit)];
 }
