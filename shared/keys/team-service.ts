@@ -129,7 +129,10 @@ export class TeamService {
       if (!user.teams.includes(teamId)) await this.identities.users.update(userId, { teams: [...user.teams, teamId], updated_at: now });
       return;
     }
-    const created: UserRecord = { user_id: userId, user_email: email, user_role: 'internal_user', teams: [teamId], models: [], blocked: false, metadata: {}, spend: 0, created_at: now, updated_at: now };
+    const created: UserRecord = {
+      user_id: userId, user_email: email, user_role: 'internal_user', teams: [teamId], models: [], blocked: false, metadata: {}, spend: 0,
+      created_at: now, updated_at: now,
+    };
     try {
       await this.identities.users.create(userId, created);
       await this.audit.record(by, { action: 'created', table_name: 'user', object_id: userId, after: created });
@@ -141,7 +144,8 @@ export class TeamService {
 
   private async leave(userId: string, teamId: string): Promise<void> {
     const user = await this.identities.users.get(userId);
-    if (user?.teams.includes(teamId)) await this.identities.users.update(userId, { teams: user.teams.filter((t) => t !== teamId), updated_at: new Date(this.now()).toISOString() });
+    if (!user?.teams.includes(teamId)) return;
+    await this.identities.users.update(userId, { teams: user.teams.filter((t) => t !== teamId), updated_at: new Date(this.now()).toISOString() });
   }
 }
 
