@@ -8,6 +8,8 @@ import type { Log } from './core/log.ts';
 import { RouteTable } from './core/route-table.ts';
 import type { AfterResponseHook, Authenticator, Route } from './core/types.ts';
 import { adminRoutes } from './endpoints/admin/index.ts';
+import { keysService } from './keys/service.ts';
+import { Identities } from './store/identities.ts';
 import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
 import { countTokensEndpoint } from './endpoints/count-tokens.ts';
 import { embeddingsEndpoint } from './endpoints/embeddings.ts';
@@ -65,7 +67,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const groups = new ModelGroups(config.deployments);
   const pricer = new Pricer(log, providers, config.costMargins);
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime);
-  const access = new ModelAccess(groups, store);
+  const access = new ModelAccess(groups, store && new Identities(store).customers);
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
   const pipeline = new ModelCallPipeline({ access, router, pricer, spend });
   const chat = { providers, pricer, dropParams: config.dropParams };
@@ -78,7 +80,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...messagesEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
     ...spendEndpoint(spend),
-    ...(options.adminApi && store ? adminRoutes(store) : []),
+    ...(options.adminApi && store ? adminRoutes(keysService(store, log)) : []),
     ...(options.extraRoutes ?? []),
   ];
 }

@@ -1,12 +1,12 @@
 // GET /spend/logs, LiteLLM's paginated GET /spend/logs/v2 and GET /global/spend/report, in LiteLLM's
-// shapes, read from the spend ledger (shared/spend/ledger.ts). A virtual key sees only its own
+// shapes, read from the spend ledger (shared/store/ledger.ts). A virtual key sees only its own
 // records; the master key sees all. Record listings come in bounded pages, so that an answer never
 // grows with the ledger.
 import { GatewayError } from '../core/errors.ts';
 import type { GatewayRequest, RequestContext, Route } from '../core/types.ts';
 import { tokenOf } from '../keys/key-material.ts';
 import { virtualKeyOf } from '../keys/identity.ts';
-import { matchesFilter, type LedgerOrder, type SpendLog, type SpendLogFilter } from '../spend/ledger.ts';
+import { matchesFilter, type LedgerOrder, type SpendLog, type SpendLogFilter } from '../store/ledger.ts';
 import type { SpendTracker } from '../spend/tracker.ts';
 import { usd } from '../pricing/usd.ts';
 import { pageParams } from './admin/admin-route.ts';

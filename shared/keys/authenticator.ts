@@ -3,17 +3,15 @@
 // → 401, a blocked or vanished team, a blocked user → 401.
 import { GatewayError } from '../core/errors.ts';
 import type { Authenticator } from '../core/types.ts';
-import type { KeyRecord, TeamRecord, UserRecord } from '../store/records.ts';
+import type { Identities } from '../store/identities.ts';
 import { isMoved } from '../store/moved-key.ts';
-import type { Store } from '../store/store.ts';
-import { itemKeys } from '../store/table.ts';
 import type { VirtualKeyIdentity } from './identity.ts';
 import { hashKey } from './key-material.ts';
 
-export function virtualKeyAuthenticator(store: Store, now: () => number = Date.now): Authenticator {
+export function virtualKeyAuthenticator(identities: Identities, now: () => number = Date.now): Authenticator {
   return async (key) => {
     const token = hashKey(key);
-    const record = await store.cachedGet<KeyRecord>(itemKeys.key(token));
+    const record = await identities.keys.cached(token);
     // A key regenerated away is no key: its item only forwards the spend of requests in flight.
     if (!record || isMoved(record)) return undefined;
     const name = record.key_alias ?? record.key_name;
@@ -23,14 +21,14 @@ export function virtualKeyAuthenticator(store: Store, now: () => number = Date.n
     if (record.expires && Date.parse(record.expires) <= now()) {
       throw new GatewayError('key_expired', `Authentication Error - key ${name} expired at ${record.expires}. Ask an admin for a new key, or to extend it with POST /key/update {"duration": ...}.`);
     }
-    const team = record.team_id ? await store.cachedGet<TeamRecord>(itemKeys.team(record.team_id)) : undefined;
+    const team = record.team_id ? await identities.teams.cached(record.team_id) : undefined;
     if (record.team_id && !team) {
       throw new GatewayError('invalid_key', `Authentication Error - key ${name} belongs to team ${record.team_id}, which no longer exists.`);
     }
     if (team?.blocked) {
       throw new GatewayError('blocked', `Authentication Error - team ${team.team_id} is blocked. An admin can unblock it with POST /team/unblock.`);
     }
-    const user = record.user_id ? await store.cachedGet<UserRecord>(itemKeys.user(record.user_id)) : undefined;
+    const user = record.user_id ? await identities.users.cached(record.user_id) : undefined;
     if (user?.blocked) {
       throw new GatewayError('blocked', `Authentication Error - user ${user.user_id} is blocked. An admin can unblock them with POST /user/update {"blocked": false}.`);
     }

@@ -6,8 +6,7 @@
 import { GatewayError } from '../core/errors.ts';
 import type { Identity } from '../core/types.ts';
 import type { CustomerRecord } from '../store/records.ts';
-import type { Store } from '../store/store.ts';
-import { itemKeys } from '../store/table.ts';
+import type { EntityItems } from '../store/entity-items.ts';
 import { virtualKeyOf } from './identity.ts';
 
 /** LiteLLM's names for "no restriction" in a `models` list. */
@@ -32,13 +31,13 @@ export function allowedModels(identity: Identity | undefined, names: string[]): 
 }
 
 export class ModelAccess {
-  /** `store` holds end users (customers); without one, end users are not checked. */
-  constructor(private readonly served: ServedModels, private readonly store?: Store) {}
+  /** `customers`: the end users' records; without them, end users are not checked. */
+  constructor(private readonly served: ServedModels, private readonly customers?: EntityItems<CustomerRecord>) {}
 
   /** The end user's record, read once per request: blocked or not here, budgets in spend. */
   async customer(endUser: string | undefined): Promise<CustomerRecord | undefined> {
-    if (!endUser || !this.store) return undefined;
-    return this.store.cachedGet<CustomerRecord>(itemKeys.customer(endUser));
+    if (!endUser || !this.customers) return undefined;
+    return this.customers.cached(endUser);
   }
 
   /** A blocked end user (POST /customer/block) is refused whichever key they come with. */

@@ -1,24 +1,19 @@
-// Reserving, renewing and settling on the items themselves: one conditional UpdateItem per account (all
-// of its meters and the request's booking at once). A refused write is judged by a strongly consistent
-// read with the same rules (meter-plan.ts): a limit that really is reached refuses the request;
-// anything else (a new minute, period or hold window, counters moved by other instances, a key
-// regenerated away) is retried from the fresh item.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { completeMove, isMoved, MOVED_TO } from '../store/moved-key.ts';
+// Reserving, renewing and settling on the items themselves: one conditional write per account (all of
+// its meters and the request's booking at once), planned by meter-plan.ts and sent by the store's
+// counter items (shared/store/counter-items.ts). A refused write is judged by a strongly consistent
+// read with the same rules: a limit that really is reached refuses the request; anything else (a new
+// minute, period or hold window, counters moved by other instances, a key regenerated away) is
+// retried from the fresh item.
+import type { CounterItems, WriteAnswer } from '../store/counter-items.ts';
+import { ItemChange } from '../store/item-change.ts';
 import type { Fields } from '../store/records.ts';
-import type { Store } from '../store/store.ts';
-import { itemKeys } from '../store/table.ts';
 import type { Account } from './accounts.ts';
 import { bookingAttribute, bookingsOn, encodeBooking, type Booking } from './booking.ts';
 import { bookingWindow, planLapsedRepair, planRenewal, planReservation, planSettlement, storedWindow, type Refusal } from './meter-plan.ts';
 import type { BudgetCalendar } from './periods.ts';
-import { UpdateExpression } from './update-expression.ts';
 
 /** Attempts before giving up on an item that keeps changing under us (in practice one or two). */
 const MAX_ATTEMPTS = 8;
-/** Regenerations a write follows from the key it started on. */
-const MAX_MOVES = 4;
 /** Bound on remembered items: past it the oldest go first. */
 const MAX_SEEN = 10_000;
 
@@ -36,7 +31,7 @@ export class Counters {
   /** The item as it was after our last write or read: the next write's first guess. */
   private readonly seen = new Map<string, Fields>();
 
-  constructor(private readonly store: Store, private readonly calendar: BudgetCalendar) {}
+  constructor(private readonly items: CounterItems, private readonly calendar: BudgetCalendar) {}
 
   /**
    * Reserves the booking's worst case and one request on every meter of `account`, and places the
@@ -46,7 +41,7 @@ export class Counters {
     let state = this.guess(account);
     let fresh = false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const update = this.update();
+      const update = new ItemChange();
       const window = bookingWindow(account.meters.filter((_, i) => booking.meters[i]!.holds), state, now);
       const refusals = account.meters.map((meter, i) => planReservation(meter, booking.meters[i]!, state, now, window, booking.worst, update, this.calendar));
       const refusal = refusals.find((r) => r !== undefined);
@@ -54,7 +49,7 @@ export class Counters {
       if (!refusal) {
         update.set(bookingAttribute(booking.requestId), encodeBooking({ ...booking, window }));
         // The whole item: the next guess, the rate headers, and other requests' bookings to recover.
-        const written = await this.write(account, update, 'ALL_NEW');
+        const written = await this.write(account, update, 'item');
         if (written) {
           booking.window = window;
           return { ok: true, state: written, placed: true };
@@ -79,8 +74,7 @@ export class Counters {
       const holding = account.meters.filter((_, i) => booking.meters[i]!.holds);
       const window = bookingWindow(holding, state, now);
       if (window <= booking.window) return true;
-      const update = this.update();
-      update.when(`${update.name(attribute)}[0] = ${update.value(booking.window)}`);
+      const update = new ItemChange().whenFirstEquals(attribute, booking.window);
       for (const meter of holding) planRenewal(meter, state, now, booking.window, window, booking.worst, update, this.calendar);
       update.set(attribute, encodeBooking({ ...booking, window }));
       if (await this.write(account, update)) {
@@ -106,10 +100,11 @@ export class Counters {
     let state = this.guess(account);
     let booked = placed !== false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const update = this.update();
+      const update = new ItemChange();
       if (booked) {
-        const name = update.name(attribute);
-        update.when(recovering ? `${name}[0] = ${update.value(booking.window)}` : `attribute_exists(${name})`).remove(attribute);
+        if (recovering) update.whenFirstEquals(attribute, booking.window);
+        else update.whenPresent(attribute);
+        update.remove(attribute);
       }
       for (const meter of booking.meters) planSettlement(booked ? meter : { ...meter, holds: false }, state, booking.window, booking.worst, cost, tokens, update);
       const written = await this.write(account, update);
@@ -138,16 +133,14 @@ export class Counters {
       const expected = bookings
         .filter((b) => b.window <= window - 2 && b.meters.some((m) => m.holds && m.prefix === prefix))
         .reduce((sum, b) => sum + b.worst, 0);
-      const update = this.update();
+      const update = new ItemChange();
       if (planLapsedRepair(prefix, item, expected, update)) await this.write(account, update);
     }
   }
 
   /** Sets `attribute` to `value` unless it already holds it: true for exactly one caller. */
   async claim(account: Account, attribute: string, value: string): Promise<boolean> {
-    const update = this.update();
-    const name = update.name(attribute);
-    update.when(`attribute_not_exists(${name}) OR ${name} <> ${update.value(value)}`).set(attribute, value);
+    const update = new ItemChange().whenDiffers(attribute, value).set(attribute, value);
     return (await this.write(account, update)) !== undefined;
   }
 
@@ -156,49 +149,28 @@ export class Counters {
    * (completing the move if the regeneration died half-way), and the account points there from now on.
    */
   async read(account: Account): Promise<Fields | undefined> {
-    for (let move = 0; move <= MAX_MOVES; move++) {
-      const item = await this.get(account.item);
-      if (!isMoved(item)) {
-        if (item) this.remember(account, item);
-        return item;
-      }
-      const next = itemKeys.key(item![MOVED_TO] as string);
-      if (!(await this.get(next))) await completeMove(this.store, item!);
-      account.item = next;
-      account.id = item![MOVED_TO] as string;
+    const { item, moved } = await this.items.read(account.item);
+    if (moved) {
+      account.item = moved.key;
+      account.id = moved.token;
     }
-    return undefined;
-  }
-
-  /** Every account write: to an item that exists and was not regenerated away. */
-  private update(): UpdateExpression {
-    const update = new UpdateExpression().when('attribute_exists(pk)');
-    return update.when(`attribute_not_exists(${update.name(MOVED_TO)})`);
+    if (item) this.remember(account, item);
+    return item;
   }
 
   private guess(account: Account): Fields {
     return this.seen.get(account.item.pk) ?? account.record;
   }
 
-  private async get(key: Account['item']): Promise<Fields | undefined> {
-    const { Item } = await this.store.client.send(new GetCommand({ TableName: this.store.table, Key: key, ConsistentRead: true }));
-    return Item;
-  }
-
   /**
-   * Runs a conditional write; undefined when its condition failed. Returns the item after it: the
-   * whole item (`ALL_NEW`), or the attributes it changed over what was last seen (`UPDATED_NEW`:
-   * smaller answers, as an item may hold many bookings).
+   * Makes a conditional write; undefined when its condition failed. Returns the item after it: the
+   * whole item, or the attributes it changed over what was last seen (smaller answers, as an item may
+   * hold many bookings).
    */
-  private async write(account: Account, update: UpdateExpression, returned: 'ALL_NEW' | 'UPDATED_NEW' = 'UPDATED_NEW'): Promise<Fields | undefined> {
-    let attributes: Fields;
-    try {
-      ({ Attributes: attributes = {} } = await this.store.client.send(new UpdateCommand({ TableName: this.store.table, Key: account.item, ...update.toInput(), ReturnValues: returned })));
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
-    const item = returned === 'ALL_NEW' ? attributes : { ...this.guess(account), ...attributes };
+  private async write(account: Account, update: ItemChange, answer: WriteAnswer = 'changed'): Promise<Fields | undefined> {
+    const attributes = await this.items.write(account.item, update, answer);
+    if (!attributes) return undefined;
+    const item = answer === 'item' ? attributes : { ...this.guess(account), ...attributes };
     for (const name of update.removed) delete item[name];
     this.remember(account, item);
     return item;

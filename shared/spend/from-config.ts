@@ -3,6 +3,8 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { GatewayConfig } from '../config/types.ts';
 import type { Log } from '../core/log.ts';
+import { CounterItems } from '../store/counter-items.ts';
+import { Ledger } from '../store/ledger.ts';
 import type { Store } from '../store/store.ts';
 import type { AlertChannels, SnsSender } from './alerts.ts';
 import { SpendTracker, type ModelCall } from './tracker.ts';
@@ -18,7 +20,9 @@ export interface SpendOverrides {
 export function spendTracker(store: Store, config: GatewayConfig, log: Log, worstCase: (call: ModelCall) => number, overrides: SpendOverrides = {}, env: (name: string) => string | undefined = (name) => process.env[name]): SpendTracker {
   const topicArn = env('TOLLGATE_ALERT_TOPIC_ARN');
   return new SpendTracker({
-    store,
+    counterItems: new CounterItems(store),
+    ledger: new Ledger(store, config.spend.spendLogsRetentionMs),
+    load: store.load,
     log,
     alerts: {
       log,
@@ -27,7 +31,6 @@ export function spendTracker(store: Store, config: GatewayConfig, log: Log, wors
       ...overrides.alerts,
     },
     allowRequestsOnDbUnavailable: config.spend.allowRequestsOnDbUnavailable,
-    spendLogsRetentionMs: config.spend.spendLogsRetentionMs,
     timeZone: config.spend.timeZone,
     now: overrides.now,
     leaseCheckMs: overrides.leaseCheckMs,

@@ -1,6 +1,7 @@
-// What one meter's part of a conditional write is, given the counters as last seen. Pure: the same
-// rules build the DynamoDB condition and, after a refused write, judge the freshly read item, so the
-// database and the gateway never disagree on why a request was refused.
+// What one meter's part of a conditional write is, given the counters as last seen: what it changes
+// and on what conditions (an ItemChange, which the store sends). Pure: the same rules build the write's
+// conditions and, after a refused write, judge the freshly read item, so the database and the gateway
+// never disagree on why a request was refused.
 //
 // Counters of a meter (attribute names behind its prefix):
 //   spend                 settled spend in the current budget period (LiteLLM's `spend`)
@@ -14,12 +15,12 @@
 //                         parallel count at once, still committed until recovery charges the request
 //   parallel_requests     requests in flight
 //   rl_window, rl_requests, rl_tokens   the fixed 60 s rate window and its counts
+import type { ItemChange } from '../store/item-change.ts';
 import type { Fields } from '../store/records.ts';
 import type { Meter } from './accounts.ts';
 import type { BookedMeter } from './booking.ts';
 import { holdWindow, rateWindow, secondsLeftInRateWindow, type BudgetCalendar, type BudgetPeriod } from './periods.ts';
 import { usd } from '../pricing/usd.ts';
-import type { UpdateExpression } from './update-expression.ts';
 
 export type LimitName = 'budget' | 'rpm' | 'tpm' | 'parallel';
 
@@ -94,7 +95,7 @@ function rolled(prefix: string, state: Fields, window: number, period: BudgetPer
  * condition that they are where they were seen, or (brought forward) SETs on condition that nobody
  * changed them meanwhile. Returns the counters before the change, and whether they were current.
  */
-function planHolds(prefix: string, state: Fields, window: number, period: BudgetPeriod, update: UpdateExpression, change: Partial<HoldCounters>): { before: HoldCounters; current: boolean } {
+function planHolds(prefix: string, state: Fields, window: number, period: BudgetPeriod, update: ItemChange, change: Partial<HoldCounters>): { before: HoldCounters; current: boolean } {
   const c = (name: string) => counter(prefix, name);
   const { counters, current } = rolled(prefix, state, window, period);
   if (current) {
@@ -121,19 +122,22 @@ export function bookingWindow(meters: Meter[], state: Fields, now: number): numb
  * `update`, and returns the refusal the counters in `state` call for, if any. With `state` freshly
  * read, a refusal is final.
  */
-export function planReservation(meter: Meter, booked: BookedMeter, state: Fields, now: number, window: number, worst: number, update: UpdateExpression, calendar: BudgetCalendar): Refusal | undefined {
+export function planReservation(meter: Meter, booked: BookedMeter, state: Fields, now: number, window: number, worst: number, update: ItemChange, calendar: BudgetCalendar): Refusal | undefined {
   return (booked.holds ? planHold(meter, state, now, window, worst, update, calendar) : undefined)
     ?? (keepsRate(meter) ? planRate(meter, state, now, update) : undefined);
 }
 
-function planHold(meter: Meter, state: Fields, now: number, window: number, worst: number, update: UpdateExpression, calendar: BudgetCalendar): Refusal | undefined {
+function planHold(meter: Meter, state: Fields, now: number, window: number, worst: number, update: ItemChange, calendar: BudgetCalendar): Refusal | undefined {
   const { maxBudget, maxParallel, budgetDuration } = meter.limits;
   const change = { budget_committed: worst, [usdOf(window)]: worst, [reqOf(window)]: 1, parallel_requests: 1 };
   const { before, current } = planHolds(meter.prefix, state, window, calendar.period(budgetDuration, now), update, change);
   if (current) {
-    const c = (name: string) => update.name(counter(meter.prefix, name));
-    if (maxBudget !== undefined) update.when(worst > 0 ? `${c('budget_committed')} <= ${update.value(usd(maxBudget - worst))}` : `${c('budget_committed')} < ${update.value(maxBudget)}`);
-    if (maxParallel !== undefined) update.when(`${c('parallel_requests')} < ${update.value(maxParallel)}`);
+    const c = (name: string) => counter(meter.prefix, name);
+    if (maxBudget !== undefined) {
+      if (worst > 0) update.whenAtMost(c('budget_committed'), usd(maxBudget - worst));
+      else update.whenBelow(c('budget_committed'), maxBudget);
+    }
+    if (maxParallel !== undefined) update.whenBelow(c('parallel_requests'), maxParallel);
   }
   // The same comparisons as the write's conditions, so both judge alike.
   if (maxBudget !== undefined && !fitsBudget(before.budget_committed, maxBudget, worst)) {
@@ -152,7 +156,7 @@ function fitsBudget(committed: number, maxBudget: number, worst: number): boolea
   return worst > 0 ? committed <= usd(maxBudget - worst) : committed < maxBudget;
 }
 
-function planRate(meter: Meter, state: Fields, now: number, update: UpdateExpression): Refusal | undefined {
+function planRate(meter: Meter, state: Fields, now: number, update: ItemChange): Refusal | undefined {
   const c = (name: string) => counter(meter.prefix, name);
   const { rpm, tpm } = meter.limits;
   const stored = num(state, c('rl_window'));
@@ -164,8 +168,8 @@ function planRate(meter: Meter, state: Fields, now: number, update: UpdateExpres
     requests = num(state, c('rl_requests')) ?? 0;
     tokens = num(state, c('rl_tokens')) ?? 0;
     update.whenEquals(c('rl_window'), window);
-    if (rpm !== undefined) update.when(`${update.name(c('rl_requests'))} < ${update.value(rpm)}`);
-    if (tpm !== undefined) update.when(`${update.name(c('rl_tokens'))} < ${update.value(tpm)}`);
+    if (rpm !== undefined) update.whenBelow(c('rl_requests'), rpm);
+    if (tpm !== undefined) update.whenBelow(c('rl_tokens'), tpm);
     update.add(c('rl_requests'), 1);
   } else {
     update.whenEquals(c('rl_window'), stored).set(c('rl_window'), window).set(c('rl_requests'), 1).set(c('rl_tokens'), 0);
@@ -180,7 +184,7 @@ function planRate(meter: Meter, state: Fields, now: number, update: UpdateExpres
  * from its bucket, or from the lapsed holds if it lapsed meanwhile (then it counts as in flight
  * again). Nothing changes in what is committed, so no budget condition applies.
  */
-export function planRenewal(meter: Meter, state: Fields, now: number, from: number, window: number, worst: number, update: UpdateExpression, calendar: BudgetCalendar): void {
+export function planRenewal(meter: Meter, state: Fields, now: number, from: number, window: number, worst: number, update: ItemChange, calendar: BudgetCalendar): void {
   const lapsed = from < window - 1;
   const change: Partial<HoldCounters> = lapsed
     ? { lapsed_usd: -worst, [usdOf(window)]: worst, [reqOf(window)]: 1, parallel_requests: 1 }
@@ -193,17 +197,16 @@ export function planRenewal(meter: Meter, state: Fields, now: number, from: numb
  * hold, which sits in its bucket while the counters are within a window of the request's, else
  * among the lapsed holds; tokens count toward the minute.
  */
-export function planSettlement(booked: BookedMeter, state: Fields, window: number, worst: number, cost: number, tokens: number, update: UpdateExpression): void {
+export function planSettlement(booked: BookedMeter, state: Fields, window: number, worst: number, cost: number, tokens: number, update: ItemChange): void {
   const c = (name: string) => counter(booked.prefix, name);
   update.add(c('spend'), cost).add(c('budget_committed'), cost);
   if (booked.holds) {
     const stored = storedWindow(booked.prefix, state) ?? window;
-    const name = update.name(c('hold_window'));
     update.add(c('budget_committed'), -worst);
     if (stored >= window + 2) {
-      update.when(`${name} >= ${update.value(window + 2)}`).add(c('lapsed_usd'), -worst);
+      update.whenAtLeast(c('hold_window'), window + 2).add(c('lapsed_usd'), -worst);
     } else {
-      update.when(`${name} IN (${update.value(window)}, ${update.value(window + 1)})`);
+      update.whenOneOf(c('hold_window'), [window, window + 1]);
       update.add(c(usdOf(window)), -worst).add(c(reqOf(window)), -1).add(c('parallel_requests'), -1);
     }
   }
@@ -214,7 +217,7 @@ export function planSettlement(booked: BookedMeter, state: Fields, window: numbe
  * Sets a meter's lapsed holds to `expected` (what the lapsed bookings on the item hold) when they
  * differ: holds that lapsed with no booking behind them (made before bookings existed) are released.
  */
-export function planLapsedRepair(prefix: string, state: Fields, expected: number, update: UpdateExpression): boolean {
+export function planLapsedRepair(prefix: string, state: Fields, expected: number, update: ItemChange): boolean {
   const c = (name: string) => counter(prefix, name);
   const lapsed = num(state, c('lapsed_usd')) ?? 0;
   if (usd(lapsed) === usd(expected)) return false;

@@ -2,14 +2,14 @@
 // windows old) belongs to a request nobody serves any more: it is settled to what the request's
 // ledger record says it cost. Without a record, the request died before its commit point, so its
 // answer was never sent: an "abandoned" record with no cost is written first, which also refuses the
-// commit of a request that turns out to be alive after all (ledger.ts#create), and the booking is
-// settled to nothing. Runs on whichever instance writes to the item next (tracker.ts).
+// commit of a request that turns out to be alive after all (shared/store/ledger.ts#create), and the
+// booking is settled to nothing. Runs on whichever instance writes to the item next (tracker.ts).
 import type { Log } from '../core/log.ts';
+import type { Ledger, SpendLog } from '../store/ledger.ts';
 import type { Fields } from '../store/records.ts';
 import type { Account } from './accounts.ts';
 import { bookingsOn, isBookingAttribute, type Booking } from './booking.ts';
 import type { Counters } from './counters.ts';
-import type { Ledger, SpendLog } from './ledger.ts';
 import { holdWindow } from './periods.ts';
 
 /** How long an instance leaves an item alone after recovering it. */

@@ -12,26 +12,30 @@ import { virtualKeyOf } from '../keys/identity.ts';
 import type { CallRecord } from '../pricing/call-record.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
 import type { RoutingOptions } from '../router/request-options.ts';
+import type { CounterItems } from '../store/counter-items.ts';
+import type { Ledger, SpendLog } from '../store/ledger.ts';
 import type { CustomerRecord, Fields } from '../store/records.ts';
-import type { Store } from '../store/store.ts';
+import type { StoreLoad } from '../store/store-load.ts';
 import { isOutage, storeUnavailable } from '../store/unavailable.ts';
 import { accountsOf, hasLimits, type Account, type Meter } from './accounts.ts';
 import { budgetAlert, crossedThresholds, publishAlert, type AlertChannels, type BudgetAlert } from './alerts.ts';
 import { bookedMeter, type BookedMeter, type Booking } from './booking.ts';
 import { ContendedItem, Counters, type ReserveResult } from './counters.ts';
 import { Leases, type Leased } from './leases.ts';
-import { Ledger, type SpendLog } from './ledger.ts';
 import { counter, remaining, type Refusal } from './meter-plan.ts';
 import { BudgetCalendar, type BudgetPeriod } from './periods.ts';
 import { Recovery } from './recovery.ts';
 import { shownUsd, usd } from '../pricing/usd.ts';
 
 export interface SpendOptions {
-  store: Store;
+  /** The accounts' items: their counters and bookings. */
+  counterItems: CounterItems;
+  ledger: Ledger;
+  /** The store's load: a request is shed while it is behind. */
+  load: StoreLoad;
   log: Log;
   alerts: AlertChannels;
   allowRequestsOnDbUnavailable: boolean;
-  spendLogsRetentionMs?: number;
   /** `litellm_settings.timezone`: where budget periods start (default UTC). */
   timeZone?: string;
   now?: () => number;
@@ -78,8 +82,8 @@ export class SpendTracker {
 
   constructor(private readonly options: SpendOptions) {
     this.calendar = new BudgetCalendar(options.timeZone);
-    this.counters = new Counters(options.store, this.calendar);
-    this.ledger = new Ledger(options.store.client, options.store.table, options.spendLogsRetentionMs);
+    this.counters = new Counters(options.counterItems, this.calendar);
+    this.ledger = options.ledger;
     this.now = options.now ?? Date.now;
     this.recovery = new Recovery(this.counters, this.ledger, this.now, options.log);
     this.leases = new Leases(this.now, options.leaseCheckMs ?? 1000);
@@ -90,7 +94,7 @@ export class SpendTracker {
    * request's calls start, and counted until its bookings are answered.
    */
   async admit(ctx: RequestContext, call: ModelCall): Promise<void> {
-    const leave = this.options.store.load.enter();
+    const leave = this.options.load.enter();
     try {
       await this.bookAll(ctx, call);
     } finally {

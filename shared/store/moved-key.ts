@@ -22,10 +22,10 @@ export function isMoved(item: Fields | undefined): boolean {
 }
 
 /**
- * Freezes the key item of `token`, forwarding it to `changes.token`. Returns the frozen item, or
- * undefined when there is no such key (deleted, or regenerated meanwhile).
+ * Freezes the key item of `token` at time `now` (ms), forwarding it to `changes.token`. Returns the
+ * frozen item, or undefined when there is no such key (deleted, or regenerated meanwhile).
  */
-export async function freezeKey(store: Store, token: string, changes: Fields): Promise<Fields | undefined> {
+export async function freezeKey(store: Store, token: string, changes: Fields, now: number): Promise<Fields | undefined> {
   const key = itemKeys.key(token);
   try {
     const { Attributes } = await store.client.send(new UpdateCommand({
@@ -34,7 +34,7 @@ export async function freezeKey(store: Store, token: string, changes: Fields): P
       UpdateExpression: 'SET #moved = :to, #record = :record, #ttl = :ttl REMOVE #entity',
       ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#moved)',
       ExpressionAttributeNames: { '#moved': MOVED_TO, '#record': MOVED_RECORD, '#ttl': 'ttl', '#entity': 'entity' },
-      ExpressionAttributeValues: { ':to': changes['token'], ':record': changes, ':ttl': Math.ceil(Date.now() / 1000) + FORWARD_SECONDS },
+      ExpressionAttributeValues: { ':to': changes['token'], ':record': changes, ':ttl': Math.ceil(now / 1000) + FORWARD_SECONDS },
       ReturnValues: 'ALL_NEW',
     }));
     return Attributes;

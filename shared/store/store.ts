@@ -1,5 +1,8 @@
-// The one module that talks to DynamoDB: conditional single-item writes, single-item reads (cached for
-// the request path), and entity listings through the by_entity index. No scans, no transactions.
+// The table: its one DynamoDB client (timed for load shedding), conditional single-item writes,
+// single-item reads (cached for the request path), and entity listings through the by_entity index.
+// No scans, no transactions. The repositories beside it are the rest of the gateway's way in: the
+// identity records (identities.ts), the spend counters (counter-items.ts) and the ledger (ledger.ts);
+// no module outside shared/store/ sends a DynamoDB command.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GatewayError } from '../core/errors.ts';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -42,7 +45,7 @@ export class Store {
   /** Request-path reads under way: concurrent misses of one item share one call. */
   private readonly reading = new Map<string, Promise<Fields | undefined>>();
   private readonly now: () => number;
-  /** Every call through `client` (this store's, the spend counters', the ledger's), for load shedding. */
+  /** Every call through `client` (this store's and its repositories'), for load shedding. */
   readonly load: StoreLoad;
 
   constructor(readonly client: DynamoDBDocumentClient, readonly table: string, private readonly options: StoreOptions) {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { Counters } from '../../shared/spend/counters.ts';
+import { CounterItems } from '../../shared/store/counter-items.ts';
 import { BudgetCalendar, HOLD_WINDOW_MS } from '../../shared/spend/periods.ts';
 import { itemKeys } from '../../shared/store/table.ts';
 import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
@@ -149,7 +150,7 @@ describe('budget periods', () => {
   it('releases a reservation nobody renews (its instance died) within two hold windows, charging what its ledger record says: nothing without one', async () => {
     const { key, token } = await newKey({ max_budget: WORST * 1.5 });
     // A reservation as a gateway makes it, by an instance that then dies before settling or renewing.
-    const crashed = new Counters(a.store, new BudgetCalendar());
+    const crashed = new Counters(new CounterItems(a.store), new BudgetCalendar());
     const account = { kind: 'key' as const, id: token, item: itemKeys.key(token), record: {}, meters: [{ prefix: '', label: 'key', limits: { maxBudget: WORST * 1.5 } }] };
     const booking = { requestId: 'died-before-answering', window: 0, worst: WORST, meters: [{ prefix: '', holds: true, countsTokens: false }] };
     expect((await crashed.reserve(account, booking, clock.now())).ok).toBe(true);

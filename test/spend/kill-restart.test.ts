@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
-import { Ledger } from '../../shared/spend/ledger.ts';
+import { Ledger } from '../../shared/store/ledger.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { itemKeys } from '../../shared/store/table.ts';
 import { openTestStore } from '../helpers/identity.ts';
@@ -109,7 +109,7 @@ describe('kill -9 under load, then a restart', () => {
     try {
       for (const { key } of keys) expect(await chat(restarted.url, key, false)).toBeDefined();
 
-      const ledger = new Ledger(table.client, table.table, undefined);
+      const ledger = new Ledger(table, undefined);
       const from = new Date(Date.now() - 600_000).toISOString();
       const to = new Date(clock.now() + 600_000).toISOString();
       for (const { token } of keys) {

@@ -4,7 +4,7 @@
 // ledger holds records written by the real Ledger into dynalite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
-import { Ledger, type SpendLog } from '../../shared/spend/ledger.ts';
+import { Ledger, type SpendLog } from '../../shared/store/ledger.ts';
 import { MASTER, spendConfig, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
 
 const DAY_MS = 86_400_000;
@@ -30,7 +30,7 @@ beforeAll(async () => {
   dynamo = await startDynamo();
   gateway = await startSpendGateway(dynamo.endpoint, spendConfig('http://127.0.0.1:1'));
   own = (await gateway.admin('POST', '/key/generate', {})).body;
-  const ledger = new Ledger(gateway.store.client, gateway.store.table, undefined);
+  const ledger = new Ledger(gateway.store, undefined);
   const writes = [...Array.from({ length: 180 }, (_, i) => record(i, OTHER)), ...Array.from({ length: 30 }, (_, i) => record(i, own.token))];
   for (let i = 0; i < writes.length; i += 25) await Promise.all(writes.slice(i, i + 25).map((log) => ledger.create(log)));
 });

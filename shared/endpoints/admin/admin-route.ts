@@ -1,10 +1,9 @@
-// What every admin route shares: JSON in and out, who is making the change, pages, 404s.
+// What every admin route shares: JSON in and out, who is making the change, pages.
 import { GatewayError } from '../../core/errors.ts';
+import type { Actor } from '../../keys/audit-trail.ts';
 import { describeKey, virtualKeyOf } from '../../keys/identity.ts';
 import type { GatewayRequest, RequestContext, Route, RouteAuth } from '../../core/types.ts';
 import { isCounterAttribute } from '../../spend/meter-plan.ts';
-
-export const nowIso = () => new Date().toISOString();
 
 export type AdminHandler = (request: GatewayRequest, ctx: RequestContext, params: Record<string, string>) => Promise<unknown>;
 
@@ -21,12 +20,11 @@ export function adminRoute(method: Route['method'], paths: string[], handle: Adm
   };
 }
 
-
-/** Who made a change, as audit records and `created_by` name them. */
-export function changedBy(ctx: RequestContext): { name: string; token: string | null } {
+/** Who makes a change, as audit records and `created_by` name them. */
+export function actorOf(ctx: RequestContext): Actor {
   const key = virtualKeyOf(ctx.identity);
-  if (key) return { name: describeKey(key), token: key.token };
-  return { name: ctx.identity?.kind === 'open' ? 'open' : 'master', token: null };
+  if (key) return { name: describeKey(key), token: key.token, requestId: ctx.requestId };
+  return { name: ctx.identity?.kind === 'open' ? 'open' : 'master', token: null, requestId: ctx.requestId };
 }
 
 /** LiteLLM's page / size query parameters, checked. */
@@ -46,9 +44,5 @@ function wholeNumber(text: string, name: string, min: number, max: number): numb
 
 export function paginate<T>(items: T[], page: number, size: number): { slice: T[]; total: number; totalPages: number } {
   return { slice: items.slice((page - 1) * size, page * size), total: items.length, totalPages: Math.ceil(items.length / size) };
-}
-
-export function notFound(what: string): GatewayError {
-  return new GatewayError('not_found', what);
 }
 

@@ -1,10 +1,11 @@
 // Input checks shared by the admin routes: LiteLLM's field types, 400s that name the field, refusal of
 // fields LiteLLM does not document, and the `warnings` for documented fields Tollgate stores but does
-// not act on yet.
+// not act on yet (shared/keys/not-acted-on.ts).
 import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import { parseJsonObject } from '../../core/json-body.ts';
 import { DURATION_HINT, durationMs } from '../../config/duration.ts';
+import { notActedOn } from '../../keys/not-acted-on.ts';
 import { idProblem, MAX_NUMBER, unstorable } from '../../store/limits.ts';
 
 /**
@@ -40,29 +41,6 @@ export const limitFields = {
   spend: money,
 };
 
-/**
- * Fields Tollgate stores but does not enforce yet; a request that sets one gets a warning.
- * The budgets and rate limits move out of this list when they are enforced.
- */
-export const NOT_ACTED_ON = new Set([
-  'budget_id', 'budget_limits',
-  'allowed_routes', 'allowed_passthrough_routes', 'allowed_cache_controls', 'aliases', 'config', 'permissions',
-  'guardrails', 'disable_global_guardrails', 'enforced_params', 'organization_id', 'key_type', 'send_invite_email',
-  'object_permission', 'prompts', 'auto_rotate', 'rotation_interval', 'rpm_limit_type', 'tpm_limit_type',
-  'allowed_vector_store_indexes', 'router_settings', 'access_group_ids', 'temp_budget_increase', 'temp_budget_expiry',
-  'grace_period', 'team_member_permissions', 'team_member_budget', 'team_member_rpm_limit', 'team_member_tpm_limit',
-  'team_member_key_duration', 'model_aliases', 'secret_manager_settings', 'max_budget_in_team', 'sso_user_id',
-  'organizations', 'allowed_model_region', 'default_model', 'password', 'tags', 'agent_id', 'project_id', 'policies',
-  'budget_fallbacks', 'team_member_budget_duration', 'admins', 'members',
-]);
-
-/** One warning per documented field the request set that Tollgate does not act on yet. */
-export function notActedOn(input: Record<string, unknown>): string[] {
-  return Object.entries(input)
-    .filter(([field, value]) => NOT_ACTED_ON.has(field) && value !== null && value !== undefined && !isEmpty(value))
-    .map(([field]) => `${field} is accepted but not acted on by Tollgate yet`);
-}
-
 /** An answer with its `warnings`, when there are any. */
 export function withWarnings<T extends object>(body: T, input: Record<string, unknown>): T & { warnings?: string[] } {
   const warnings = notActedOn(input);
@@ -76,11 +54,6 @@ function innermost(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   if (!branch) return issue;
   const inner = innermost(branch[0]!);
   return { ...inner, path: [...issue.path, ...inner.path] };
-}
-
-function isEmpty(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length === 0;
-  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 }
 
 /**

@@ -1,13 +1,14 @@
-// The spend ledger: one record per model request, in LiteLLM's SpendLogs field names, written before
-// a successful answer's last byte goes out (after the response for every other outcome). Records sit
-// in the one table (docs/DATA-MODEL.md) under `SPEND#<request id>`, listed by day through the
-// by_entity index (`entity` = `spend_log#<UTC day>`, `created_at` = start time), and expire after the
-// retention period through the table's `ttl`.
+// The spend ledger's records: one per model request, in LiteLLM's SpendLogs field names, written once
+// (the request's commit point, shared/spend/tracker.ts) and never changed. Records sit in the one table
+// (docs/DATA-MODEL.md) under `SPEND#<request id>`, listed by day through the by_entity index (`entity` =
+// `spend_log#<UTC day>`, `created_at` = start time), and expire after the retention period through the
+// table's `ttl`.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { keyFits } from '../store/limits.ts';
-import { ENTITY_INDEX, itemKeys } from '../store/table.ts';
-import { UpdateExpression } from './update-expression.ts';
+import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ExpressionParts } from './expression-parts.ts';
+import { keyFits } from './limits.ts';
+import type { Store } from './store.ts';
+import { ENTITY_INDEX, itemKeys } from './table.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -71,7 +72,7 @@ const EQUAL_FIELDS = ['api_key', 'team_id', 'user', 'end_user', 'status', 'model
 export type LedgerOrder = 'newest' | 'oldest';
 
 export class Ledger {
-  constructor(private readonly client: DynamoDBDocumentClient, private readonly table: string, private readonly retentionMs: number | undefined) {}
+  constructor(private readonly store: Store, private readonly retentionMs: number | undefined) {}
 
   /**
    * Writes a request's record unless one exists: false when it does (recovery wrote the request off
@@ -81,8 +82,8 @@ export class Ledger {
   async create(log: SpendLog): Promise<boolean> {
     const start = Date.parse(log.startTime);
     try {
-      await this.client.send(new PutCommand({
-        TableName: this.table,
+      await this.store.client.send(new PutCommand({
+        TableName: this.store.table,
         Item: {
           ...log,
           ...itemKeys.spendLog(log.request_id),
@@ -101,14 +102,14 @@ export class Ledger {
 
   /** What the request's record says it cost, strongly consistent (expired or not); undefined without one. */
   async costOf(requestId: string): Promise<number | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: itemKeys.spendLog(requestId), ConsistentRead: true }));
+    const { Item } = await this.store.client.send(new GetCommand({ TableName: this.store.table, Key: itemKeys.spendLog(requestId), ConsistentRead: true }));
     return Item ? (typeof Item['spend'] === 'number' ? Item['spend'] : 0) : undefined;
   }
 
   async get(requestId: string, now: number): Promise<SpendLog | undefined> {
     const key = itemKeys.spendLog(requestId);
     if (!keyFits(key.pk)) return undefined;
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: key }));
+    const { Item } = await this.store.client.send(new GetCommand({ TableName: this.store.table, Key: key }));
     return Item && !expired(Item, now) ? toLog(Item) : undefined;
   }
 
@@ -137,7 +138,7 @@ export class Ledger {
     for (const day of days(filter, 'newest')) {
       let start: Record<string, unknown> | undefined;
       do {
-        const page = await this.client.send(new QueryCommand({ ...this.dayQuery(filter, day, now, 'newest'), Select: 'COUNT', ExclusiveStartKey: start }));
+        const page = await this.store.client.send(new QueryCommand({ ...this.dayQuery(filter, day, now, 'newest'), Select: 'COUNT', ExclusiveStartKey: start }));
         total += page.Count ?? 0;
         start = page.LastEvaluatedKey;
       } while (start);
@@ -150,7 +151,7 @@ export class Ledger {
     for (const day of days(filter, order)) {
       let start: Record<string, unknown> | undefined;
       do {
-        const page = await this.client.send(new QueryCommand({ ...this.dayQuery(filter, day, now, order), ExclusiveStartKey: start }));
+        const page = await this.store.client.send(new QueryCommand({ ...this.dayQuery(filter, day, now, order), ExclusiveStartKey: start }));
         for (const item of page.Items ?? []) yield toLog(item);
         start = page.LastEvaluatedKey;
       } while (start);
@@ -158,8 +159,8 @@ export class Ledger {
   }
 
   private dayQuery(filter: SpendLogFilter, day: number, now: number, order: LedgerOrder): QueryCommandInput {
-    // The expression builder's placeholders serve the query too: key condition plus filters.
-    const expression = new UpdateExpression();
+    // One set of placeholders for the key condition and the filters.
+    const expression = new ExpressionParts();
     const keyCondition = `${expression.name('entity')} = ${expression.value(dayEntity(day))}`
       + ` AND ${expression.name('created_at')} BETWEEN ${expression.value(filter.from)} AND ${expression.value(filter.to)}`;
     // DynamoDB deletes expired items late, dynalite never: they are left out here.
@@ -170,14 +171,13 @@ export class Ledger {
     if (filter.key_alias !== undefined) expression.when(`contains(${expression.name('key_alias')}, ${expression.value(filter.key_alias)})`);
     if (filter.min_spend !== undefined) expression.when(`${expression.name('spend')} >= ${expression.value(filter.min_spend)}`);
     if (filter.max_spend !== undefined) expression.when(`${expression.name('spend')} <= ${expression.value(filter.max_spend)}`);
-    const { ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = expression.toInput();
     return {
-      TableName: this.table,
+      TableName: this.store.table,
       IndexName: ENTITY_INDEX,
       KeyConditionExpression: keyCondition,
-      FilterExpression: ConditionExpression,
-      ExpressionAttributeNames,
-      ExpressionAttributeValues,
+      FilterExpression: expression.condition(),
+      ExpressionAttributeNames: expression.attributeNames(),
+      ExpressionAttributeValues: expression.attributeValues(),
       ScanIndexForward: order === 'oldest',
     };
   }

@@ -1,0 +1,27 @@
+// The documented LiteLLM fields of keys, teams, users and customers that Tollgate stores but does not
+// act on yet: the admin API answers a request that sets one with a warning naming it.
+
+/** The budgets and rate limits moved out of this list when they were enforced; so will the rest. */
+const NOT_ACTED_ON = new Set([
+  'budget_id', 'budget_limits',
+  'allowed_routes', 'allowed_passthrough_routes', 'allowed_cache_controls', 'aliases', 'config', 'permissions',
+  'guardrails', 'disable_global_guardrails', 'enforced_params', 'organization_id', 'key_type', 'send_invite_email',
+  'object_permission', 'prompts', 'auto_rotate', 'rotation_interval', 'rpm_limit_type', 'tpm_limit_type',
+  'allowed_vector_store_indexes', 'router_settings', 'access_group_ids', 'temp_budget_increase', 'temp_budget_expiry',
+  'grace_period', 'team_member_permissions', 'team_member_budget', 'team_member_rpm_limit', 'team_member_tpm_limit',
+  'team_member_key_duration', 'model_aliases', 'secret_manager_settings', 'max_budget_in_team', 'sso_user_id',
+  'organizations', 'allowed_model_region', 'default_model', 'password', 'tags', 'agent_id', 'project_id', 'policies',
+  'budget_fallbacks', 'team_member_budget_duration', 'admins', 'members',
+]);
+
+/** One warning per documented field the request set that Tollgate does not act on yet. */
+export function notActedOn(input: Record<string, unknown>): string[] {
+  return Object.entries(input)
+    .filter(([field, value]) => NOT_ACTED_ON.has(field) && value !== null && value !== undefined && !isEmpty(value))
+    .map(([field]) => `${field} is accepted but not acted on by Tollgate yet`);
+}
+
+function isEmpty(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+}

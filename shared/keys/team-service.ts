@@ -1,0 +1,158 @@
+// Teams as the admin API manages them (LiteLLM's /team/* paths), and their members: a team's
+// `members_with_roles` is what counts, and each member's user item lists the team too (created when
+// the user is new, as LiteLLM does).
+import { randomUUID } from 'node:crypto';
+import { GatewayError } from '../core/errors.ts';
+import type { Identities } from '../store/identities.ts';
+import type { Fields, KeyRecord, TeamMember, TeamRecord, UserRecord } from '../store/records.ts';
+import { ConditionFailed } from '../store/store.ts';
+import type { Actor, AuditTrail } from './audit-trail.ts';
+import type { KeyService } from './key-service.ts';
+
+/** A member as an admin names one: by user id, by email, or both. */
+export interface MemberInput {
+  role: TeamMember['role'];
+  user_id?: string | null;
+  user_email?: string | null;
+}
+
+/** What an admin sets on a team: LiteLLM's team fields, checked by the admin API. */
+export interface TeamSettings {
+  team_id?: string;
+  members_with_roles?: MemberInput[];
+  [field: string]: unknown;
+}
+
+export class TeamService {
+  constructor(private readonly identities: Identities, private readonly keys: KeyService, private readonly audit: AuditTrail, private readonly now: () => number) {}
+
+  /** A new team (LiteLLM's defaults, then what was sent); its members join it. */
+  async create(input: TeamSettings, by: Actor): Promise<TeamRecord> {
+    const now = new Date(this.now()).toISOString();
+    const team: TeamRecord = {
+      team_alias: null, models: [], blocked: false, metadata: {}, spend: 0,
+      max_budget: null, budget_duration: null, rpm_limit: null, tpm_limit: null,
+      ...input,
+      team_id: input.team_id ?? randomUUID(),
+      members_with_roles: (input.members_with_roles ?? []).map(toMember),
+      created_at: now, updated_at: now,
+    };
+    try {
+      await this.identities.teams.create(team.team_id, team);
+    } catch (error) {
+      if (error instanceof ConditionFailed) throw new GatewayError('invalid_request', `team_id "${team.team_id}" already exists.`, { param: 'team_id' });
+      throw error;
+    }
+    for (const m of team.members_with_roles) if (m.user_id) await this.join(m.user_id, team.team_id, m.user_email, by);
+    await this.audit.record(by, { action: 'created', table_name: 'team', object_id: team.team_id, after: team });
+    return team;
+  }
+
+  /** Sets what was sent; members change only through addMembers and removeMember. */
+  async update(teamId: string, changes: Omit<TeamSettings, 'team_id'>, by: Actor): Promise<TeamRecord> {
+    if (changes.members_with_roles) throw new GatewayError('invalid_request', 'Change members with POST /team/member_add and /team/member_delete.', { param: 'members_with_roles' });
+    return this.change(teamId, changes, 'updated', by);
+  }
+
+  setBlocked(teamId: string, blocked: boolean, by: Actor): Promise<TeamRecord> {
+    return this.change(teamId, { blocked }, blocked ? 'blocked' : 'unblocked', by);
+  }
+
+  /**
+   * Deletes every team named, or none: a 404 when one does not exist. A team's keys go first (they
+   * reference it), then the team, then its members' user items forget it, as LiteLLM does.
+   */
+  async delete(teamIds: string[], by: Actor): Promise<string[]> {
+    for (const teamId of teamIds) await this.get(teamId);
+    const deleted: string[] = [];
+    for (const teamId of teamIds) {
+      for (const key of await this.keysOf(teamId)) await this.keys.deleteToken(key.token, by);
+      const removed = await this.identities.teams.delete(teamId);
+      if (!removed) continue;
+      for (const m of removed.members_with_roles) if (m.user_id) await this.leave(m.user_id, teamId);
+      await this.audit.record(by, { action: 'deleted', table_name: 'team', object_id: teamId, before: removed });
+      deleted.push(teamId);
+    }
+    return deleted;
+  }
+
+  /** The team; a 404 when there is none. */
+  async get(teamId: string): Promise<TeamRecord> {
+    const team = await this.identities.teams.get(teamId);
+    if (!team) throw new GatewayError('not_found', `No team "${teamId}". GET /team/list shows the teams there are.`);
+    return team;
+  }
+
+  keysOf(teamId: string): Promise<KeyRecord[]> {
+    return this.identities.keys.list({ team_id: teamId });
+  }
+
+  /** Every team, newest first; with `userId`, those it is a member of. */
+  async list(userId?: string): Promise<TeamRecord[]> {
+    const teams = await this.identities.teams.list();
+    return userId ? teams.filter((t) => t.members_with_roles.some((m) => m.user_id === userId)) : teams;
+  }
+
+  /** Adds members (replacing any with the same id or email): the team item first, since membership is what counts, then each member's user item. */
+  async addMembers(teamId: string, members: MemberInput[], by: Actor): Promise<{ team: TeamRecord; added: TeamMember[] }> {
+    const team = await this.get(teamId);
+    const added = members.map(toMember);
+    const kept = team.members_with_roles.filter((m) => !added.some((a) => sameMember(a, m)));
+    const after = await this.change(teamId, { members_with_roles: [...kept, ...added] }, 'updated', by);
+    for (const m of added) if (m.user_id) await this.join(m.user_id, teamId, m.user_email, by);
+    return { team: after, added };
+  }
+
+  /** Removes the member with this user id or email; a 404 when the team has none. */
+  async removeMember(teamId: string, gone: { user_id?: string; user_email?: string }, by: Actor): Promise<TeamRecord> {
+    const team = await this.get(teamId);
+    const named: TeamMember = { user_id: gone.user_id ?? null, user_email: gone.user_email ?? null, role: 'user' };
+    const leaving = team.members_with_roles.filter((m) => sameMember(named, m));
+    if (!leaving.length) throw new GatewayError('not_found', `${gone.user_id ?? gone.user_email} is not a member of team "${teamId}".`);
+    const after = await this.change(teamId, { members_with_roles: team.members_with_roles.filter((m) => !sameMember(named, m)) }, 'updated', by);
+    for (const m of leaving) if (m.user_id) await this.leave(m.user_id, teamId);
+    return after;
+  }
+
+  private async change(teamId: string, changes: Fields, action: 'updated' | 'blocked' | 'unblocked', by: Actor): Promise<TeamRecord> {
+    const result = await this.identities.teams.update(teamId, { ...changes, updated_at: new Date(this.now()).toISOString() });
+    if (!result) throw new GatewayError('not_found', `No team "${teamId}". GET /team/list shows the teams there are.`);
+    await this.audit.record(by, { action, table_name: 'team', object_id: teamId, before: result.before, after: result.after });
+    return result.after;
+  }
+
+  /** Adds the team to a member's user item, creating the user as LiteLLM does when it is new. */
+  private async join(userId: string, teamId: string, email: string | null, by: Actor): Promise<void> {
+    const user = await this.identities.users.get(userId);
+    const now = new Date(this.now()).toISOString();
+    if (user) {
+      if (!user.teams.includes(teamId)) await this.identities.users.update(userId, { teams: [...user.teams, teamId], updated_at: now });
+      return;
+    }
+    const created: UserRecord = {
+      user_id: userId, user_email: email, user_role: 'internal_user', teams: [teamId], models: [], blocked: false, metadata: {}, spend: 0,
+      created_at: now, updated_at: now,
+    };
+    try {
+      await this.identities.users.create(userId, created);
+      await this.audit.record(by, { action: 'created', table_name: 'user', object_id: userId, after: created });
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      await this.join(userId, teamId, email, by);
+    }
+  }
+
+  private async leave(userId: string, teamId: string): Promise<void> {
+    const user = await this.identities.users.get(userId);
+    if (!user?.teams.includes(teamId)) return;
+    await this.identities.users.update(userId, { teams: user.teams.filter((t) => t !== teamId), updated_at: new Date(this.now()).toISOString() });
+  }
+}
+
+function toMember(m: MemberInput): TeamMember {
+  return { role: m.role, user_id: m.user_id ?? null, user_email: m.user_email ?? null };
+}
+
+function sameMember(a: TeamMember, b: TeamMember): boolean {
+  return (a.user_id !== null && a.user_id === b.user_id) || (a.user_email !== null && a.user_email === b.user_email);
+}
