@@ -17,9 +17,14 @@ export function benchConfig(upstreamUrl: string, bedrockUrl?: string): string {
       entry('bench-anthropic-fast', 'anthropic/claude-sonnet-4-5', upstream(`${upstreamUrl}/fast`)),
       entry('bench-gemini-fast', 'gemini/gemini-2.5-flash', upstream(`${upstreamUrl}/fast`)),
       ...(bedrockUrl
-        ? [entry('bench-bedrock-fast', 'bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0', {
-          api_base: bedrockUrl, aws_region_name: 'us-east-1', aws_access_key_id: 'AKIAIOSFODNN7EXAMPLE', aws_secret_access_key: 'bench/fake/secret',
-        })]
+        ? [
+            entry('bench-bedrock-fast', 'bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0', {
+              api_base: bedrockUrl,
+              aws_region_name: 'us-east-1',
+              aws_access_key_id: 'AKIAIOSFODNN7EXAMPLE',
+              aws_secret_access_key: 'bench/fake/secret',
+            }),
+          ]
         : []),
       entry('bench-mock', 'mock/bench'),
     ],

@@ -27,7 +27,9 @@ async function spawnWithReply<T>(name: string, logFile: string, env: Record<stri
   if (send !== undefined) child.send(send);
   const [reply] = (await Promise.race([
     once(child, 'message'),
-    once(child, 'exit').then(([code]) => { throw new Error(`${name} exited with ${code}; see ${logFile}`); }),
+    once(child, 'exit').then(([code]) => {
+      throw new Error(`${name} exited with ${code}; see ${logFile}`);
+    }),
   ])) as [T];
   return { child, reply };
 }

@@ -31,7 +31,12 @@ export interface CpuJob {
 
 async function run(job: CpuJob): Promise<CpuResult[]> {
   const providers = defaultProviders();
-  const config = loadConfig(benchConfig(job.upstreamUrl, job.bedrockUrl), 'bench.config.yaml', () => undefined, (prefix) => providers.get(prefix));
+  const config = loadConfig(
+    benchConfig(job.upstreamUrl, job.bedrockUrl),
+    'bench.config.yaml',
+    () => undefined,
+    (prefix) => providers.get(prefix),
+  );
   // The access log line is part of a request's cost; stdout is discarded by the parent.
   const gateway = buildGateway({ config, log: consoleLog('info'), providers });
 

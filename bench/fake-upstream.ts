@@ -10,7 +10,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 
 const fixture = (path: string) => readFileSync(new URL(`../test/fixtures/${path}`, import.meta.url), 'utf8');
 /** Fixture SSE bodies as the events a real upstream writes one at a time. */
-const events = (text: string) => text.split(/\n\n+/).filter((event) => event.trim()).map((event) => `${event}\n\n`);
+const events = (text: string) =>
+  text
+    .split(/\n\n+/)
+    .filter((event) => event.trim())
+    .map((event) => `${event}\n\n`);
 
 const ANSWERS = {
   openai: { json: fixture('openai/chat-completion.json'), events: events(fixture('openai/chat-stream.sse')) },

@@ -35,7 +35,11 @@ export class LoadClient {
   private readonly body: string;
   private readonly headers: Record<string, string>;
 
-  constructor(readonly target: Target, readonly stream: boolean, connections: number) {
+  constructor(
+    readonly target: Target,
+    readonly stream: boolean,
+    connections: number,
+  ) {
     const url = new URL(target.url);
     this.pool = new Pool(url.origin, { connections, keepAliveTimeout: 60_000, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
     this.path = url.pathname;

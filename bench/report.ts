@@ -47,7 +47,10 @@ export function renderMarkdown(results: BenchResults): string {
     '### 4. Cold start: bundled gateway Lambda',
     coldStartTable(results),
     '### Targets (issue 8; reported, not asserted)',
-    table(['target', 'measured', 'met'], checkTargets(results).map((check) => [check.goal, check.measured, check.met === undefined ? 'n/a' : check.met ? 'yes' : '**no**'])),
+    table(
+      ['target', 'measured', 'met'],
+      checkTargets(results).map((check) => [check.goal, check.measured, check.met === undefined ? 'n/a' : check.met ? 'yes' : '**no**']),
+    ),
   ];
   return `${sections.join('\n\n')}\n`;
 }
@@ -60,19 +63,22 @@ function overheadTable(results: BenchResults): string {
   ];
   for (const scenario of scenarios) {
     const direct = findRun(results, { ...scenario, target: 'direct' });
-    const name = scenario.loop === 'closed'
-      ? `closed, c=${scenario.concurrency}, ${scenario.stream ? 'stream' : 'JSON'}`
-      : `open, ${scenario.rate} req/s, JSON`;
+    const name = scenario.loop === 'closed' ? `closed, c=${scenario.concurrency}, ${scenario.stream ? 'stream' : 'JSON'}` : `open, ${scenario.rate} req/s, JSON`;
     for (const target of TARGETS) {
       const measured = findLoadRun(results, { ...scenario, target });
       if (!measured) continue;
       const run = measured.result;
       const versus = target !== 'direct' && direct;
       rows.push([
-        name, label(target, results), count(run.rps), ms(run.latency.p50), ms(run.latency.p99),
+        name,
+        label(target, results),
+        count(run.rps),
+        ms(run.latency.p50),
+        ms(run.latency.p99),
         versus ? ms(run.latency.p50 - direct.latency.p50, true) : '',
         versus ? ms(run.latency.p99 - direct.latency.p99, true) : '',
-        micros(measured.gatewayCpuMicros), micros(measured.dynamoCpuMicros),
+        micros(measured.gatewayCpuMicros),
+        micros(measured.dynamoCpuMicros),
         String(run.errors),
       ]);
     }
@@ -87,11 +93,18 @@ function streamingTable(results: BenchResults): string {
     results.streaming.map((run) => {
       const versus = run.target !== 'direct' && direct;
       return [
-        label(run.target, results), ms(run.ttfb.p50), ms(run.ttfb.p90),
+        label(run.target, results),
+        ms(run.ttfb.p50),
+        ms(run.ttfb.p90),
         versus ? ms(run.ttfb.p50 - direct.ttfb.p50, true) : '',
         versus ? ms(run.ttfb.p90 - direct.ttfb.p90, true) : '',
-        String(run.forwarding.events), ms(run.forwarding.gap.p50), ms(run.forwarding.minGapMs),
-        percent(run.forwarding.onPace), percent(run.forwarding.bunched), run.forwarding.oneByOne ? 'yes' : '**no**', String(run.errors),
+        String(run.forwarding.events),
+        ms(run.forwarding.gap.p50),
+        ms(run.forwarding.minGapMs),
+        percent(run.forwarding.onPace),
+        percent(run.forwarding.bunched),
+        run.forwarding.oneByOne ? 'yes' : '**no**',
+        String(run.errors),
       ];
     }),
   );
@@ -109,6 +122,18 @@ function coldStartTable(results: BenchResults): string {
   const kb = (bytes: number) => `${count(bytes / 1024)} KB`;
   return table(
     ['bundle (index.mjs)', 'gzipped', 'source map', 'Node boot', 'import + init', 'first event', 'process start → answer', 'same, with --enable-source-maps (off in the stack)', 'runs'],
-    [[kb(c.bundleBytes), kb(c.bundleGzipBytes), kb(c.sourceMapBytes), ms(c.bootMs.p50), ms(c.importMs.p50), ms(c.firstEventMs.p50), ms(c.readyMs.p50), ms(c.readyWithSourceMapsMs.p50), `${c.runs} (median)${c.errors ? `, ${c.errors} failed` : ''}`]],
+    [
+      [
+        kb(c.bundleBytes),
+        kb(c.bundleGzipBytes),
+        kb(c.sourceMapBytes),
+        ms(c.bootMs.p50),
+        ms(c.importMs.p50),
+        ms(c.firstEventMs.p50),
+        ms(c.readyMs.p50),
+        ms(c.readyWithSourceMapsMs.p50),
+        `${c.runs} (median)${c.errors ? `, ${c.errors} failed` : ''}`,
+      ],
+    ],
   );
 }

@@ -75,8 +75,7 @@ export function findRun(results: BenchResults, query: RunQuery): RunResult | und
 export type RunQuery = Pick<LoadRun, 'loop' | 'stream' | 'concurrency' | 'rate' | 'target'>;
 
 export function findLoadRun(results: BenchResults, query: RunQuery): LoadRun | undefined {
-  return results.load.find((run) => run.loop === query.loop && run.stream === query.stream && run.target === query.target
-    && run.concurrency === query.concurrency && run.rate === query.rate);
+  return results.load.find((run) => run.loop === query.loop && run.stream === query.stream && run.target === query.target && run.concurrency === query.concurrency && run.rate === query.rate);
 }
 
 const ms = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? 'n/a' : `${value.toFixed(2)} ms`);

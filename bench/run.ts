@@ -93,8 +93,7 @@ async function loadRuns(targets: Targets): Promise<LoadRun[]> {
     }
   }
   progress(`open loop ${settings.openLoopRate} req/s`);
-  const measured = await inTurns(targets, 'fast', (target, seconds) =>
-    openLoop(target, false, { rate: settings.openLoopRate, seconds, warmupSeconds, maxConnections: 512 }));
+  const measured = await inTurns(targets, 'fast', (target, seconds) => openLoop(target, false, { rate: settings.openLoopRate, seconds, warmupSeconds, maxConnections: 512 }));
   runs.push(...measured.map((run) => ({ loop: 'open' as const, stream: false, rate: settings.openLoopRate, ...run })));
   return runs;
 }
@@ -118,7 +117,11 @@ async function streamingRuns(targets: Targets): Promise<StreamingRun[]> {
         requests: samples.get(client)!.length,
         errors: samples.get(client)!.length - good.length,
         ttfb: summarize(good.map((sample) => sample.ttfbMs)),
-        forwarding: forwarding(good.map((sample) => sample.events), settings.upstreamGapMs, settings.upstreamGapMs / 4),
+        forwarding: forwarding(
+          good.map((sample) => sample.events),
+          settings.upstreamGapMs,
+          settings.upstreamGapMs / 4,
+        ),
       };
     });
   } finally {

@@ -88,9 +88,16 @@ export async function startTargets(workDir: string, timing: { latencyMs: number;
       name: 'tollgate',
       args: ['--import', 'tsx', join(ROOT, 'local/server.ts')],
       env: {
-        GATEWAY_CONFIG: configPath, HOST: '127.0.0.1', PORT: String(tollgatePort), LOG_LEVEL: 'info',
-        DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`, TOLLGATE_DATA_DIR: join(workDir, 'dynamodb'),
-        AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true',
+        GATEWAY_CONFIG: configPath,
+        HOST: '127.0.0.1',
+        PORT: String(tollgatePort),
+        LOG_LEVEL: 'info',
+        DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`,
+        TOLLGATE_DATA_DIR: join(workDir, 'dynamodb'),
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_EC2_METADATA_DISABLED: 'true',
       },
       logFile: join(workDir, 'tollgate.log'),
       readyUrl: `${tollgateUrl}/health/liveliness`,
@@ -117,7 +124,15 @@ export async function startTargets(workDir: string, timing: { latencyMs: number;
         { name: 'bare-proxy', pid: bare.pid, url: `${bareUrl}/${profile}/v1/chat/completions`, model: UPSTREAM_MODEL, headers: { ...json, authorization: `Bearer ${UPSTREAM_API_KEY}` } },
         { name: 'tollgate', pid: tollgate.pid, url: `${tollgateUrl}/v1/chat/completions`, model: `bench-${profile}`, headers: { ...json, authorization: `Bearer ${MASTER_KEY}` } },
         ...('key' in virtualKey
-          ? [{ name: 'tollgate-vkey' as const, pid: tollgate.pid, url: `${tollgateUrl}/v1/chat/completions`, model: `bench-${profile}`, headers: { ...json, authorization: `Bearer ${virtualKey.key}` } }]
+          ? [
+              {
+                name: 'tollgate-vkey' as const,
+                pid: tollgate.pid,
+                url: `${tollgateUrl}/v1/chat/completions`,
+                model: `bench-${profile}`,
+                headers: { ...json, authorization: `Bearer ${virtualKey.key}` },
+              },
+            ]
           : []),
         {
           name: 'portkey',

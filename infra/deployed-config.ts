@@ -21,10 +21,17 @@ export interface DeployedConfig {
 export function deployedConfig(configPath: string): DeployedConfig {
   const document = readConfigYaml(configPath);
   const providers = defaultProviders();
-  const config = loadConfigDocument(document, configPath, () => RUN_TIME_VALUE, (prefix) => providers.get(prefix));
+  const config = loadConfigDocument(
+    document,
+    configPath,
+    () => RUN_TIME_VALUE,
+    (prefix) => providers.get(prefix),
+  );
   // The development master key is public knowledge: never deploy a config that holds it.
   if (config.masterKey === undefined || config.masterKey === DEV_MASTER_KEY) {
-    throw new Error(`${configPath}: general_settings.master_key must be set, and not to the development key ${DEV_MASTER_KEY}, before deploying. Use os.environ/TOLLGATE_MASTER_KEY (the stack's secret holds a generated one).`);
+    throw new Error(
+      `${configPath}: general_settings.master_key must be set, and not to the development key ${DEV_MASTER_KEY}, before deploying. Use os.environ/TOLLGATE_MASTER_KEY (the stack's secret holds a generated one).`,
+    );
   }
   return { document, json: `${JSON.stringify(document, null, 2)}\n` };
 }

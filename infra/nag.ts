@@ -6,11 +6,17 @@ import type { TollgateStack } from './tollgate-stack.ts';
 const MANAGED = (policy: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${policy}]`;
 
 export const NAG_ACKNOWLEDGEMENTS: Array<{ id: string; reason: string }> = [
-  { id: 'AwsSolutions-APIG4', reason: 'Callers authenticate with gateway keys (master or virtual, LiteLLM-compatible) checked inside the Lambda, as OpenAI clients send them; an API Gateway authorizer cannot check them.' },
+  {
+    id: 'AwsSolutions-APIG4',
+    reason: 'Callers authenticate with gateway keys (master or virtual, LiteLLM-compatible) checked inside the Lambda, as OpenAI clients send them; an API Gateway authorizer cannot check them.',
+  },
   { id: 'AwsSolutions-COG4', reason: 'Same as APIG4: OpenAI-compatible clients send bearer API keys, not Cognito tokens.' },
   { id: 'AwsSolutions-APIG2', reason: 'Requests are validated in the gateway, which answers with OpenAI-format 400s naming the field; an API Gateway validator would answer in another shape.' },
   { id: 'AwsSolutions-APIG3', reason: 'A WAF web ACL is optional and billed separately; the stage is throttled. Attach one for public internet exposure.' },
-  { id: 'AwsSolutions-SMG4', reason: 'The secret holds provider API keys, which only the providers can rotate; the gateway picks up a new value within its cache TTL. The generated master key is rotated by regenerating it.' },
+  {
+    id: 'AwsSolutions-SMG4',
+    reason: 'The secret holds provider API keys, which only the providers can rotate; the gateway picks up a new value within its cache TTL. The generated master key is rotated by regenerating it.',
+  },
   { id: MANAGED('AWSLambdaBasicExecutionRole'), reason: 'The managed policy only lets the functions write their CloudWatch logs.' },
   { id: MANAGED('AmazonAPIGatewayPushToCloudWatchLogs'), reason: 'The account-level role API Gateway needs to write execution and access logs.' },
 ];

@@ -5,9 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, Stage, type StackProps } from 'aws-cdk-lib';
-import {
-  AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, ResponseTransferMode, RestApi, SecurityPolicy,
-} from 'aws-cdk-lib/aws-apigateway';
+import { AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, ResponseTransferMode, RestApi, SecurityPolicy } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -93,35 +91,49 @@ export class TollgateStack extends Stack {
       // The bundle still ships its .map file, for decoding a stack trace by hand.
     };
 
-    this.gateway = this.nodeFunction('Gateway', 'functions/gateway/handler.ts', configJson, settings, STREAM_TIMEOUT, {
-      ...environment,
-      POWERTOOLS_SERVICE_NAME: 'tollgate-gateway',
-    }, settings.reservedConcurrency);
+    this.gateway = this.nodeFunction(
+      'Gateway',
+      'functions/gateway/handler.ts',
+      configJson,
+      settings,
+      STREAM_TIMEOUT,
+      {
+        ...environment,
+        POWERTOOLS_SERVICE_NAME: 'tollgate-gateway',
+      },
+      settings.reservedConcurrency,
+    );
     this.admin = this.nodeFunction('Admin', 'functions/admin/handler.ts', configJson, settings, ADMIN_TIMEOUT, {
       ...environment,
       POWERTOOLS_SERVICE_NAME: 'tollgate-admin',
     });
     this.secret.grantRead(this.admin);
     // Admin: the same single-item operations plus deletes, and listings through the one index.
-    this.admin.addToRolePolicy(new PolicyStatement({
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
-      resources: [this.table.tableArn, `${this.table.tableArn}/index/by_entity`],
-    }));
+    this.admin.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+        resources: [this.table.tableArn, `${this.table.tableArn}/index/by_entity`],
+      }),
+    );
     this.secret.grantRead(this.gateway);
     this.alerts.grantPublish(this.gateway);
     // Request path: single-item reads and conditional writes on the table, never scans.
-    this.gateway.addToRolePolicy(new PolicyStatement({
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      resources: [this.table.tableArn],
-    }));
+    this.gateway.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [this.table.tableArn],
+      }),
+    );
     const bedrock = bedrockResourceArns(bedrockModels(config.document));
     this.bedrockArns = bedrock;
     if (bedrock.length) {
-      this.gateway.addToRolePolicy(new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-        resources: bedrock.map((arn) => this.resolveArn(arn)),
-      }));
+      this.gateway.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+          resources: bedrock.map((arn) => this.resolveArn(arn)),
+        }),
+      );
     }
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: retention(settings.logRetentionDays), removalPolicy: RemovalPolicy.DESTROY });
@@ -143,7 +155,15 @@ export class TollgateStack extends Stack {
         // so a key sent in a path or query (GET /key/info?key=...) never reaches the access log.
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         accessLogFormat: AccessLogFormat.jsonWithStandardFields({
-          caller: false, httpMethod: true, ip: true, protocol: true, requestTime: true, resourcePath: true, responseLength: true, status: true, user: false,
+          caller: false,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: false,
         }),
       },
     });
@@ -176,7 +196,15 @@ export class TollgateStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 
-  private nodeFunction(id: string, entry: string, configJson: string, settings: TollgateSettings, timeout: Duration, environment: Record<string, string>, reservedConcurrency?: number): NodejsFunction {
+  private nodeFunction(
+    id: string,
+    entry: string,
+    configJson: string,
+    settings: TollgateSettings,
+    timeout: Duration,
+    environment: Record<string, string>,
+    reservedConcurrency?: number,
+  ): NodejsFunction {
     return new NodejsFunction(this, id, {
       entry: resolve(ROOT, entry),
       handler: 'handler',
@@ -213,7 +241,9 @@ export class TollgateStack extends Stack {
 }
 
 function retention(days: number): RetentionDays {
-  const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+  const allowed = Object.values(RetentionDays)
+    .filter((v): v is number => typeof v === 'number')
+    .sort((a, b) => a - b);
   const match = allowed.find((d) => d >= days);
   if (match === undefined) throw new Error(`logRetentionDays ${days} is longer than CloudWatch allows`);
   return match as RetentionDays;

@@ -23,13 +23,14 @@ export async function startEmbeddedDynamo(options: { path?: string } = {}): Prom
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => {
-        unlock();
-        resolve();
-      });
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          unlock();
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
   };
 }
 

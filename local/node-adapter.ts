@@ -86,9 +86,10 @@ function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  const failure = error.code === 'HPE_HEADER_OVERFLOW'
-    ? new GatewayError('request_header_too_large', 'The request line and headers are larger than the 16 KB the server takes: send long values in the body, not the URL.')
-    : new GatewayError('invalid_request', 'The request is not valid HTTP/1.1.');
+  const failure =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new GatewayError('request_header_too_large', 'The request line and headers are larger than the 16 KB the server takes: send long values in the body, not the URL.')
+      : new GatewayError('invalid_request', 'The request is not valid HTTP/1.1.');
   const body = JSON.stringify(failure.toJSON());
   socket.end(`HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }

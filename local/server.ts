@@ -40,5 +40,12 @@ const running = await listen(gateway, host, port).catch((error: Error) => fail(`
 log.info(`Tollgate listening on ${running.url}`, { models: config.deployments.map((d) => d.modelName), config: configPath });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void running.close().then(identity.close).then(() => process.exit(0)));
+  process.once(
+    signal,
+    () =>
+      void running
+        .close()
+        .then(identity.close)
+        .then(() => process.exit(0)),
+  );
 }

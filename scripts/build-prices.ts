@@ -27,17 +27,19 @@ export function buildPrices(sourceText: string): Record<string, Record<string, u
   const out: Record<string, Record<string, unknown>> = {};
   for (const [section, models] of Object.entries(source)) {
     for (const [model, entry] of Object.entries(models)) {
-      const price = Object.fromEntries(Object.entries({
-        input_cost_per_token: perToken(entry.input),
-        output_cost_per_token: perToken(entry.output ?? 0),
-        cache_read_input_token_cost: perToken(entry.cache_read),
-        cache_creation_input_token_cost: perToken(entry.cache_write),
-        max_input_tokens: entry.max_input_tokens,
-        max_output_tokens: entry.max_output_tokens,
-        mode: entry.mode ?? 'chat',
-        supports_reasoning: entry.reasoning,
-        litellm_provider: section,
-      }).filter(([, v]) => v !== undefined));
+      const price = Object.fromEntries(
+        Object.entries({
+          input_cost_per_token: perToken(entry.input),
+          output_cost_per_token: perToken(entry.output ?? 0),
+          cache_read_input_token_cost: perToken(entry.cache_read),
+          cache_creation_input_token_cost: perToken(entry.cache_write),
+          max_input_tokens: entry.max_input_tokens,
+          max_output_tokens: entry.max_output_tokens,
+          mode: entry.mode ?? 'chat',
+          supports_reasoning: entry.reasoning,
+          litellm_provider: section,
+        }).filter(([, v]) => v !== undefined),
+      );
       for (const id of [model, ...(entry.aliases ?? [])]) out[`${section}/${id}`] = price;
     }
   }

@@ -64,11 +64,14 @@ const bytes = Buffer.concat(stream.parts);
 const split = bytes.indexOf(Buffer.alloc(8));
 const prelude = JSON.parse(bytes.subarray(0, split).toString('utf8')) as { statusCode: number };
 const body = bytes.subarray(split + 8).toString('utf8');
-writeSync(3, JSON.stringify({
-  bootMs: booted,
-  importMs: loaded - booted,
-  firstEventMs: answered - loaded,
-  sinceProcessStartMs: answered,
-  status: prelude.statusCode,
-  ok: prelude.statusCode === 200 && body.includes('"chat.completion"'),
-}));
+writeSync(
+  3,
+  JSON.stringify({
+    bootMs: booted,
+    importMs: loaded - booted,
+    firstEventMs: answered - loaded,
+    sinceProcessStartMs: answered,
+    status: prelude.statusCode,
+    ok: prelude.statusCode === 200 && body.includes('"chat.completion"'),
+  }),
+);

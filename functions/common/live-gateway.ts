@@ -36,7 +36,9 @@ export function liveGateway(options: LiveGatewayOptions): () => Promise<Gateway>
   const build = (values?: SecretValues): Gateway => {
     const config = gatewayConfig(readConfigJson(configPath), configPath, (name) => values?.[name] ?? env(name), options.providers);
     if (config.masterKey === undefined || config.masterKey === DEV_MASTER_KEY) {
-      throw new Error(`${configPath}: a Lambda behind API Gateway is public, so general_settings.master_key must be set to a secret of your own (not ${DEV_MASTER_KEY}), e.g. os.environ/TOLLGATE_MASTER_KEY.`);
+      throw new Error(
+        `${configPath}: a Lambda behind API Gateway is public, so general_settings.master_key must be set to a secret of your own (not ${DEV_MASTER_KEY}), e.g. os.environ/TOLLGATE_MASTER_KEY.`,
+      );
     }
     for (const warning of config.warnings) log.warn(warning);
     return options.build(config);

@@ -15,15 +15,36 @@ export interface Command {
 }
 
 const limits: Record<string, FlagKind> = {
-  'max-budget': 'number', 'soft-budget': 'number', 'budget-duration': 'string', 'rpm-limit': 'number', 'tpm-limit': 'number',
-  'max-parallel-requests': 'number', metadata: 'json',
+  'max-budget': 'number',
+  'soft-budget': 'number',
+  'budget-duration': 'string',
+  'rpm-limit': 'number',
+  'tpm-limit': 'number',
+  'max-parallel-requests': 'number',
+  metadata: 'json',
 };
 
 export const COMMANDS: Record<string, Record<string, Command>> = {
   keys: {
-    create: { summary: 'make a key (shown once)', method: 'POST', path: '/key/generate', flags: { models: 'list', 'key-alias': 'string', duration: 'string', 'team-id': 'string', 'user-id': 'string', tags: 'list', ...limits } },
-    update: { summary: 'change a key', method: 'POST', path: '/key/update', args: ['key'], flags: { models: 'list', 'key-alias': 'string', duration: 'string', 'team-id': 'string', 'user-id': 'string', tags: 'list', ...limits } },
-    list: { summary: 'list keys', method: 'GET', path: '/key/list', flags: { 'team-id': 'string', 'user-id': 'string', 'key-alias': 'string', page: 'number', size: 'number', 'return-full-object': 'boolean' } },
+    create: {
+      summary: 'make a key (shown once)',
+      method: 'POST',
+      path: '/key/generate',
+      flags: { models: 'list', 'key-alias': 'string', duration: 'string', 'team-id': 'string', 'user-id': 'string', tags: 'list', ...limits },
+    },
+    update: {
+      summary: 'change a key',
+      method: 'POST',
+      path: '/key/update',
+      args: ['key'],
+      flags: { models: 'list', 'key-alias': 'string', duration: 'string', 'team-id': 'string', 'user-id': 'string', tags: 'list', ...limits },
+    },
+    list: {
+      summary: 'list keys',
+      method: 'GET',
+      path: '/key/list',
+      flags: { 'team-id': 'string', 'user-id': 'string', 'key-alias': 'string', page: 'number', size: 'number', 'return-full-object': 'boolean' },
+    },
     info: { summary: 'show a key', method: 'POST', path: '/key/info', args: ['key'] },
     block: { summary: 'block a key', method: 'POST', path: '/key/block', args: ['key'] },
     unblock: { summary: 'unblock a key', method: 'POST', path: '/key/unblock', args: ['key'] },
@@ -42,7 +63,12 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
     delete: { summary: 'delete teams and their keys', method: 'POST', path: '/team/delete', args: ['team_ids[]'] },
   },
   users: {
-    create: { summary: 'make a user (and a key for them)', method: 'POST', path: '/user/new', flags: { 'user-id': 'string', 'user-email': 'string', 'user-role': 'string', models: 'list', 'auto-create-key': 'boolean', ...limits } },
+    create: {
+      summary: 'make a user (and a key for them)',
+      method: 'POST',
+      path: '/user/new',
+      flags: { 'user-id': 'string', 'user-email': 'string', 'user-role': 'string', models: 'list', 'auto-create-key': 'boolean', ...limits },
+    },
     update: { summary: 'change a user', method: 'POST', path: '/user/update', args: ['user_id'], flags: { 'user-email': 'string', 'user-role': 'string', models: 'list', ...limits } },
     list: { summary: 'list users', method: 'GET', path: '/user/list', flags: { page: 'number', 'page-size': 'number' } },
     info: { summary: 'show a user, their keys and teams', method: 'GET', path: '/user/info', args: ['user_id'] },

@@ -12,7 +12,9 @@ function usage(): string {
   for (const [group, actions] of Object.entries(COMMANDS)) {
     for (const [action, command] of Object.entries(actions)) {
       const args = (command.args ?? []).map((a) => `<${a.replace('[]', '...')}>`).join(' ');
-      const flags = Object.keys(command.flags ?? {}).map((f) => `--${f}`).join(' ');
+      const flags = Object.keys(command.flags ?? {})
+        .map((f) => `--${f}`)
+        .join(' ');
       lines.push(`  tollgate ${group} ${action} ${args}`.trimEnd() + `   ${command.summary}${flags ? ` [${flags}]` : ''}`);
     }
   }
@@ -20,7 +22,10 @@ function usage(): string {
   return lines.join('\n');
 }
 
-interface Parsed { positional: string[]; flags: Map<string, string[]> }
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string[]>;
+}
 
 function parse(argv: string[]): Parsed {
   const positional: string[] = [];
@@ -42,9 +47,15 @@ function parse(argv: string[]): Parsed {
 function flagValue(name: string, kind: FlagKind, values: string[]): unknown {
   const last = values[values.length - 1]!;
   switch (kind) {
-    case 'string': return last;
-    case 'boolean': return last !== 'false';
-    case 'list': return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+    case 'string':
+      return last;
+    case 'boolean':
+      return last !== 'false';
+    case 'list':
+      return values
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean);
     case 'number': {
       const n = Number(last);
       if (!Number.isFinite(n)) throw new UsageError(`--${name} takes a number, not "${last}"`);
@@ -75,7 +86,16 @@ function fields(command: Command, parsed: Parsed, rest: string[]): Record<string
   for (const [name, values] of parsed.flags) {
     if (name === 'url' || name === 'master-key') continue;
     const kind = command.flags?.[name];
-    if (!kind) throw new UsageError(`unknown flag --${name}${command.flags ? ` (this command takes ${Object.keys(command.flags).map((f) => `--${f}`).join(', ')})` : ''}`);
+    if (!kind)
+      throw new UsageError(
+        `unknown flag --${name}${
+          command.flags
+            ? ` (this command takes ${Object.keys(command.flags)
+                .map((f) => `--${f}`)
+                .join(', ')})`
+            : ''
+        }`,
+      );
     out[name.replace(/-/g, '_')] = flagValue(name, kind, values);
   }
   return out;

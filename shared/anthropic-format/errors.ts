@@ -23,7 +23,10 @@ const ANTHROPIC_ERROR_TYPES: Partial<Record<ErrorKind, string>> = {
   upstream_unavailable: 'overloaded_error',
 };
 
-export interface AnthropicErrorBody { type: 'error'; error: { type: string; message: string } }
+export interface AnthropicErrorBody {
+  type: 'error';
+  error: { type: string; message: string };
+}
 
 export function anthropicErrorBody(error: GatewayError): AnthropicErrorBody {
   const type = ANTHROPIC_ERROR_TYPES[error.kind] ?? (error.status >= 500 ? 'api_error' : 'invalid_request_error');

@@ -29,7 +29,10 @@ export async function* toAnthropicEvents(chunks: AsyncIterable<ChatCompletionChu
 
   const start = (id: string, upstreamModel: string): AnthropicEvent => {
     started = true;
-    return { type: 'message_start', message: { id, type: 'message', role: 'assistant', model: model ?? upstreamModel, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } } };
+    return {
+      type: 'message_start',
+      message: { id, type: 'message', role: 'assistant', model: model ?? upstreamModel, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } },
+    };
   };
   function* close(): Generator<AnthropicEvent> {
     if (open) yield { type: 'content_block_stop', index: open.index };

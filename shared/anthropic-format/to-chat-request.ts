@@ -54,10 +54,12 @@ const TURNS: Record<MessagesRequest['messages'][number]['role'], (content: strin
  * Providers whose APIs take one system prompt merge them there, as the OpenAI format does for them.
  */
 function systemMessages(content: string | AnthropicContentBlock[], at: string): ChatMessage[] {
-  const text = blocksOf(content).map((block, i) => {
-    if (block.type !== 'text') throw new GatewayError('invalid_request', `${at}[${i}]: system content takes text blocks only, not "${block.type}".`, { param: `${at}[${i}]` });
-    return String(block['text'] ?? '');
-  }).join('\n');
+  const text = blocksOf(content)
+    .map((block, i) => {
+      if (block.type !== 'text') throw new GatewayError('invalid_request', `${at}[${i}]: system content takes text blocks only, not "${block.type}".`, { param: `${at}[${i}]` });
+      return String(block['text'] ?? '');
+    })
+    .join('\n');
   return text ? [{ role: 'system', content: text }] : [];
 }
 
@@ -89,10 +91,12 @@ function toolResultText(content: unknown, at: string): string {
   if (content === undefined || content === null) return '';
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) throw new GatewayError('invalid_request', `${at}: a tool_result's content must be a string or an array of content blocks.`, { param: at });
-  return content.map((b: unknown) => {
-    const item = b as { type?: unknown; text?: unknown } | null;
-    return item && typeof item === 'object' && item.type === 'text' ? String(item.text) : '';
-  }).join('');
+  return content
+    .map((b: unknown) => {
+      const item = b as { type?: unknown; text?: unknown } | null;
+      return item && typeof item === 'object' && item.type === 'text' ? String(item.text) : '';
+    })
+    .join('');
 }
 
 function contentPart(block: AnthropicContentBlock, at: string): ContentPart {
@@ -104,9 +108,14 @@ function contentPart(block: AnthropicContentBlock, at: string): ContentPart {
     case 'document': {
       const { source: given, title } = block as { source?: unknown; title?: unknown };
       const source = given as { type: string; media_type?: string; data?: string; url?: string } | undefined;
-      const url = source?.type === 'base64' ? `data:${source.media_type};base64,${source.data}`
-        : source?.type === 'url' ? source.url
-          : source?.type === 'text' ? `data:text/plain;base64,${Buffer.from(source.data ?? '').toString('base64')}` : undefined;
+      const url =
+        source?.type === 'base64'
+          ? `data:${source.media_type};base64,${source.data}`
+          : source?.type === 'url'
+            ? source.url
+            : source?.type === 'text'
+              ? `data:text/plain;base64,${Buffer.from(source.data ?? '').toString('base64')}`
+              : undefined;
       if (!url) throw new GatewayError('invalid_request', `${at}.source: only base64, url and text sources can be sent to this model.`, { param: `${at}.source` });
       if (block.type === 'image') return { type: 'image_url', image_url: { url }, ...cache };
       return { type: 'file', file: { file_data: url, ...(typeof title === 'string' ? { filename: title } : {}) }, ...cache };
@@ -152,9 +161,7 @@ function functionTools(given: NonNullable<MessagesRequest['tools']>[number], at:
 }
 
 function toolChoice(choice: AnthropicToolChoice): { tool_choice: ToolChoice; parallel_tool_calls?: boolean } {
-  const chosen: ToolChoice = choice.type === 'any' ? 'required'
-    : choice.type === 'tool' ? { type: 'function', function: { name: choice.name } }
-      : choice.type;
+  const chosen: ToolChoice = choice.type === 'any' ? 'required' : choice.type === 'tool' ? { type: 'function', function: { name: choice.name } } : choice.type;
   const parallel = 'disable_parallel_tool_use' in choice && choice.disable_parallel_tool_use ? { parallel_tool_calls: false } : {};
   return { tool_choice: chosen, ...parallel };
 }

@@ -45,9 +45,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
     const result = toDeployment(entry, index, env, providers, raw);
     if ('problem' in result) return void problems.push(`${at}.litellm_params.model: ${result.problem}`);
     const unset = missing.filter((m) => m.path.startsWith(`${at}.`));
-    const reason = unset.length
-      ? `environment variable ${unset.map((m) => m.name).join(', ')} is not set`
-      : result.missingCredential;
+    const reason = unset.length ? `environment variable ${unset.map((m) => m.name).join(', ')} is not set` : result.missingCredential;
     if (reason) {
       disabled.push({ modelName: entry.model_name, reason });
       warnings.push(`${source}: model "${entry.model_name}" (${at}) is disabled: ${reason}`);
@@ -97,9 +95,13 @@ function toDeployment(entry: RawConfig['model_list'][number], index: number, env
   }
   const modelInfo = entry.model_info ?? {};
   const upstreamModel = params.model.slice(slash + 1);
-  const id = typeof modelInfo['id'] === 'string'
-    ? modelInfo['id']
-    : createHash('sha256').update(JSON.stringify([index, entry.model_name, params.model, params.api_base ?? ''])).digest('hex').slice(0, 16);
+  const id =
+    typeof modelInfo['id'] === 'string'
+      ? modelInfo['id']
+      : createHash('sha256')
+          .update(JSON.stringify([index, entry.model_name, params.model, params.api_base ?? '']))
+          .digest('hex')
+          .slice(0, 16);
 
   return {
     missingCredential,
@@ -153,7 +155,9 @@ function resolveEnv(value: unknown, path: string, env: EnvLookup, missing: Array
 
 function unsupportedKeys(raw: RawConfig, providers: ProviderLookup): string[] {
   const extra = (object: object | undefined, allowed: readonly string[], at: string) =>
-    Object.keys(object ?? {}).filter((k) => !allowed.includes(k)).map((k) => (at ? `${at}.${k}` : k));
+    Object.keys(object ?? {})
+      .filter((k) => !allowed.includes(k))
+      .map((k) => (at ? `${at}.${k}` : k));
   const found = [
     ...extra(raw, SUPPORTED_KEYS.top, ''),
     ...extra(raw.general_settings, SUPPORTED_KEYS.general_settings, 'general_settings'),

@@ -30,25 +30,31 @@ export const litellmParamsSchema = z.looseObject({
 export const modelEntrySchema = z.looseObject({
   model_name: z.string().min(1),
   litellm_params: litellmParamsSchema,
-  model_info: z.looseObject({
-    max_input_tokens: z.number().int().positive().optional(),
-    input_cost_per_token: usdPerToken.optional(),
-    output_cost_per_token: usdPerToken.optional(),
-  }).optional(),
+  model_info: z
+    .looseObject({
+      max_input_tokens: z.number().int().positive().optional(),
+      input_cost_per_token: usdPerToken.optional(),
+      output_cost_per_token: usdPerToken.optional(),
+    })
+    .optional(),
 });
 
 export const routerSettingsSchema = z.looseObject({
   routing_strategy: z.string().optional(),
-  routing_strategy_args: z.looseObject({
-    ttl: positiveSeconds.optional(),
-    lowest_latency_buffer: z.number().min(0).optional(),
-  }).optional(),
+  routing_strategy_args: z
+    .looseObject({
+      ttl: positiveSeconds.optional(),
+      lowest_latency_buffer: z.number().min(0).optional(),
+    })
+    .optional(),
   num_retries: retryCount.optional(),
-  retry_policy: z.looseObject({
-    RateLimitErrorRetries: retryCount.optional(),
-    TimeoutErrorRetries: retryCount.optional(),
-    InternalServerErrorRetries: retryCount.optional(),
-  }).optional(),
+  retry_policy: z
+    .looseObject({
+      RateLimitErrorRetries: retryCount.optional(),
+      TimeoutErrorRetries: retryCount.optional(),
+      InternalServerErrorRetries: retryCount.optional(),
+    })
+    .optional(),
   timeout: positiveSeconds.optional(),
   stream_timeout: positiveSeconds.optional(),
   fallbacks: fallbackList.optional(),
@@ -61,20 +67,27 @@ export const routerSettingsSchema = z.looseObject({
 
 export const configSchema = z.looseObject({
   model_list: z.array(modelEntrySchema).default([]),
-  general_settings: z.looseObject({
-    master_key: z.string().min(1).optional(),
-    allow_requests_on_db_unavailable: z.boolean().optional(),
-    maximum_spend_logs_retention_period: z.string().refine((text) => durationMs(text) !== undefined, `must be ${DURATION_HINT}`).optional(),
-    alert_webhook_url: z.url({ protocol: /^https?$/ }).optional(),
-    max_request_size_mb: z.number().positive().optional(),
-    max_response_size_mb: z.number().positive().optional(),
-  }).optional(),
+  general_settings: z
+    .looseObject({
+      master_key: z.string().min(1).optional(),
+      allow_requests_on_db_unavailable: z.boolean().optional(),
+      maximum_spend_logs_retention_period: z
+        .string()
+        .refine((text) => durationMs(text) !== undefined, `must be ${DURATION_HINT}`)
+        .optional(),
+      alert_webhook_url: z.url({ protocol: /^https?$/ }).optional(),
+      max_request_size_mb: z.number().positive().optional(),
+      max_response_size_mb: z.number().positive().optional(),
+    })
+    .optional(),
   router_settings: routerSettingsSchema.optional(),
-  litellm_settings: z.looseObject({
-    drop_params: z.boolean().optional(),
-    timezone: z.string().refine(knownTimeZone, 'must be an IANA time zone such as "UTC" or "America/New_York"').optional(),
-    cost_margin_config: z.record(z.string(), z.union([z.number().min(0), z.strictObject({ percentage: z.number().min(0).optional(), fixed_amount: z.number().min(0).optional() })])).optional(),
-  }).optional(),
+  litellm_settings: z
+    .looseObject({
+      drop_params: z.boolean().optional(),
+      timezone: z.string().refine(knownTimeZone, 'must be an IANA time zone such as "UTC" or "America/New_York"').optional(),
+      cost_margin_config: z.record(z.string(), z.union([z.number().min(0), z.strictObject({ percentage: z.number().min(0).optional(), fixed_amount: z.number().min(0).optional() })])).optional(),
+    })
+    .optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -93,13 +106,37 @@ export const SUPPORTED_KEYS = {
   top: ['model_list', 'general_settings', 'router_settings', 'litellm_settings'],
   entry: ['model_name', 'litellm_params', 'model_info'],
   litellm_params: [
-    'model', 'api_base', 'api_key', 'api_version', 'timeout', 'stream_timeout', 'rpm', 'tpm', 'weight', 'extra_headers',
-    'max_retries', 'cooldown_time', 'input_cost_per_token', 'output_cost_per_token', 'cache_read_input_token_cost', 'cache_creation_input_token_cost',
+    'model',
+    'api_base',
+    'api_key',
+    'api_version',
+    'timeout',
+    'stream_timeout',
+    'rpm',
+    'tpm',
+    'weight',
+    'extra_headers',
+    'max_retries',
+    'cooldown_time',
+    'input_cost_per_token',
+    'output_cost_per_token',
+    'cache_read_input_token_cost',
+    'cache_creation_input_token_cost',
   ],
   general_settings: ['master_key', 'allow_requests_on_db_unavailable', 'maximum_spend_logs_retention_period', 'alert_webhook_url', 'max_request_size_mb', 'max_response_size_mb'],
   router_settings: [
-    'routing_strategy', 'routing_strategy_args', 'num_retries', 'retry_policy', 'timeout', 'stream_timeout', 'fallbacks',
-    'context_window_fallbacks', 'content_policy_fallbacks', 'max_fallbacks', 'allowed_fails', 'cooldown_time',
+    'routing_strategy',
+    'routing_strategy_args',
+    'num_retries',
+    'retry_policy',
+    'timeout',
+    'stream_timeout',
+    'fallbacks',
+    'context_window_fallbacks',
+    'content_policy_fallbacks',
+    'max_fallbacks',
+    'allowed_fails',
+    'cooldown_time',
   ],
   routing_strategy_args: ['ttl', 'lowest_latency_buffer'],
   retry_policy: ['RateLimitErrorRetries', 'TimeoutErrorRetries', 'InternalServerErrorRetries'],

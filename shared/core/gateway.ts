@@ -94,9 +94,10 @@ function newContext(request: IncomingRequest, log: Log) {
     logFields: {},
     onFinish: (hook) => void hooks.push(hook),
     beforeAnswer: (hook) => void answerHooks.push(hook),
-    answerReady: () => (ready ??= (async () => {
-      for (const hook of answerHooks) await hook(ctx);
-    })()),
+    answerReady: () =>
+      (ready ??= (async () => {
+        for (const hook of answerHooks) await hook(ctx);
+      })()),
   };
   return { ctx, abort, hooks };
 }

@@ -11,5 +11,8 @@ export function invalidRequest(error: z.ZodError): GatewayError {
 
 /** Where a zod issue is, written as in JavaScript (`messages[0].role`); empty at the top level. */
 export function issuePath(issue: z.core.$ZodIssue): string {
-  return issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
 }

@@ -8,7 +8,10 @@ import { GatewayError } from './errors.ts';
  */
 export function checkCanonicalPath(path: string): void {
   if (!path.startsWith('/') || /\/\/|\/\.\.?(\/|$)/.test(path)) {
-    throw new GatewayError('invalid_request', 'The request path is not in canonical form: it has an empty (//) or a dot (. or ..) segment. Send the route\'s path as documented, e.g. /v1/chat/completions.');
+    throw new GatewayError(
+      'invalid_request',
+      "The request path is not in canonical form: it has an empty (//) or a dot (. or ..) segment. Send the route's path as documented, e.g. /v1/chat/completions.",
+    );
   }
 }
 
@@ -18,8 +21,11 @@ export function checkCanonicalPath(path: string): void {
  * (`/key/%73k-...` is `/key/sk-...`).
  */
 export function maskKeysInPath(path: string): string {
-  return path.split('/').map((segment) => {
-    const unescaped = segment.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    return unescaped.includes('sk-') ? `sk-...${unescaped.slice(-4)}` : segment;
-  }).join('/');
+  return path
+    .split('/')
+    .map((segment) => {
+      const unescaped = segment.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      return unescaped.includes('sk-') ? `sk-...${unescaped.slice(-4)}` : segment;
+    })
+    .join('/');
 }

@@ -2,12 +2,12 @@
 import { GatewayError } from './errors.ts';
 import type { Route } from './types.ts';
 
-interface Entry { route: Route; segments: string[] }
+interface Entry {
+  route: Route;
+  segments: string[];
+}
 
-export type RouteMatch =
-  | { kind: 'found'; route: Route; params: Record<string, string> }
-  | { kind: 'wrong_method'; allowed: string[] }
-  | { kind: 'none' };
+export type RouteMatch = { kind: 'found'; route: Route; params: Record<string, string> } | { kind: 'wrong_method'; allowed: string[] } | { kind: 'none' };
 
 export class RouteTable {
   private readonly exact = new Map<string, Map<string, Route>>();

@@ -74,4 +74,3 @@ async function* chunkFrames(chunks: AsyncIterable<ChatCompletionChunk>, body: Ch
   await meter.beforeLastEvent(undefined, received.text);
   yield SSE_DONE;
 }
-

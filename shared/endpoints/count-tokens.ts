@@ -13,7 +13,10 @@ import { forwardCountTokens } from '../providers/anthropic/passthrough.ts';
 import { routingOptions } from '../router/request-options.ts';
 import { messagesPromptTokens, messagesUpstreamBody, type MessagesCall } from './messages-call.ts';
 
-interface Count { input_tokens: number; estimated: boolean }
+interface Count {
+  input_tokens: number;
+  estimated: boolean;
+}
 
 export function countTokensEndpoint(pipeline: ModelCallPipeline): Route[] {
   return [pipeline.route(['/v1/messages/count_tokens', '/messages/count_tokens'], countTokens)];

@@ -30,9 +30,7 @@ import { routingOptions } from '../router/request-options.ts';
 import type { ChatDeps } from './chat-completions.ts';
 import { messagesPromptTokens, messagesUpstreamBody, type MessagesCall } from './messages-call.ts';
 
-type Committed =
-  | { format: 'anthropic'; answer: MessagesAnswer }
-  | { format: 'openai'; chat: CommittedChat };
+type Committed = { format: 'anthropic'; answer: MessagesAnswer } | { format: 'openai'; chat: CommittedChat };
 
 export function messagesEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps): Route[] {
   return [pipeline.route(['/v1/messages', '/messages'], messages(deps))];
@@ -62,7 +60,12 @@ function messages(deps: ChatDeps): ModelCallKind<MessagesCall, Committed> {
     answer(committed, _call, meter, ctx) {
       const stream = (frames: AsyncIterable<string>, received: { text: string }) => ({
         headers: { ...meter.headers(), ...SSE_HEADERS },
-        body: answerStream(frames, ctx, (error) => sseEvent('error', JSON.stringify(anthropicErrorBody(error))), () => meter.cutShort(received.text)),
+        body: answerStream(
+          frames,
+          ctx,
+          (error) => sseEvent('error', JSON.stringify(anthropicErrorBody(error))),
+          () => meter.cutShort(received.text),
+        ),
       });
       if (committed.format === 'anthropic') {
         const { answer } = committed;

@@ -8,24 +8,43 @@ import type { ModelAccess } from '../keys/model-access.ts';
 import type { Pricer } from '../pricing/pricer.ts';
 
 const PUBLIC_PARAMS = new Set([
-  'model', 'api_base', 'api_version', 'timeout', 'stream_timeout', 'max_retries', 'rpm', 'tpm', 'weight', 'order',
-  'cooldown_time', 'input_cost_per_token', 'output_cost_per_token', 'region_name', 'aws_region_name', 'vertex_project',
-  'vertex_location', 'max_tokens', 'max_input_tokens', 'max_output_tokens',
+  'model',
+  'api_base',
+  'api_version',
+  'timeout',
+  'stream_timeout',
+  'max_retries',
+  'rpm',
+  'tpm',
+  'weight',
+  'order',
+  'cooldown_time',
+  'input_cost_per_token',
+  'output_cost_per_token',
+  'region_name',
+  'aws_region_name',
+  'vertex_project',
+  'vertex_location',
+  'max_tokens',
+  'max_input_tokens',
+  'max_output_tokens',
 ]);
 const SECRET_LOOKING = /key|secret|token|credential|password|auth/i;
 
 export function modelInfoEndpoint(deployments: Deployment[], access: ModelAccess, pricer: Pricer): Route[] {
-  return [{
-    method: 'GET',
-    paths: ['/model/info', '/v1/model/info'],
-    auth: 'caller',
-    async handle(request, ctx) {
-      const id = request.query['litellm_model_id'];
-      const allowed = new Set(access.allowed(ctx.identity));
-      const shown = deployments.filter((d) => (id === undefined || d.id === id) && allowed.has(d.modelName));
-      return { body: JSON.stringify({ data: shown.map((d) => publicInfo(d, pricer)) }) };
+  return [
+    {
+      method: 'GET',
+      paths: ['/model/info', '/v1/model/info'],
+      auth: 'caller',
+      async handle(request, ctx) {
+        const id = request.query['litellm_model_id'];
+        const allowed = new Set(access.allowed(ctx.identity));
+        const shown = deployments.filter((d) => (id === undefined || d.id === id) && allowed.has(d.modelName));
+        return { body: JSON.stringify({ data: shown.map((d) => publicInfo(d, pricer)) }) };
+      },
     },
-  }];
+  ];
 }
 
 function publicInfo(deployment: Deployment, pricer: Pricer) {

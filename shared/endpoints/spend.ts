@@ -22,8 +22,13 @@ const V2_PAGE = { default: 50, max: 100 };
 
 /** LiteLLM's v2 sort_by values → the ledger field each sorts by. */
 const SORT_FIELDS: Record<string, keyof SpendLog> = {
-  startTime: 'startTime', endTime: 'endTime', spend: 'spend', total_tokens: 'total_tokens',
-  request_duration_ms: 'request_duration_ms', model: 'model', ttft_ms: 'time_to_first_token_ms',
+  startTime: 'startTime',
+  endTime: 'endTime',
+  spend: 'spend',
+  total_tokens: 'total_tokens',
+  request_duration_ms: 'request_duration_ms',
+  model: 'model',
+  ttft_ms: 'time_to_first_token_ms',
 };
 /** v2 filters LiteLLM has that the ledger keeps nothing for: refused rather than ignored. */
 const UNRECORDED_FILTERS = ['session_id', 'error_code', 'error_message'];
@@ -82,7 +87,9 @@ export function spendEndpoint(tracker: SpendTracker | undefined): Route[] {
 async function logsPage(request: GatewayRequest, ctx: RequestContext, spend: SpendTracker) {
   const query = request.query;
   if (query['start_date'] === undefined || query['end_date'] === undefined) {
-    throw new GatewayError('invalid_request', 'Start date and end date are required: GET /spend/logs/v2?start_date=2025-01-01&end_date=2025-01-31 (dates, or "YYYY-MM-DD HH:MM:SS" in UTC).', { param: query['start_date'] === undefined ? 'start_date' : 'end_date' });
+    throw new GatewayError('invalid_request', 'Start date and end date are required: GET /spend/logs/v2?start_date=2025-01-01&end_date=2025-01-31 (dates, or "YYYY-MM-DD HH:MM:SS" in UTC).', {
+      param: query['start_date'] === undefined ? 'start_date' : 'end_date',
+    });
   }
   const unrecorded = UNRECORDED_FILTERS.find((name) => query[name]);
   if (unrecorded) throw new GatewayError('invalid_request', `${unrecorded} cannot filter Tollgate's spend logs: the ledger does not record it.`, { param: unrecorded });
@@ -95,9 +102,17 @@ async function logsPage(request: GatewayRequest, ctx: RequestContext, spend: Spe
   const apiKey = ownKeyOnly(ctx, query['api_key'] === undefined ? undefined : tokenOf(query['api_key']));
   const filter: SpendLogFilter = {
     ...dateRange(query, spend.now()),
-    api_key: apiKey, user: query['user_id'], team_id: query['team_id'], end_user: query['end_user'], status: query['status_filter'],
-    model: query['model'], model_id: query['model_id'], model_group: query['model_group'], key_alias: query['key_alias'],
-    min_spend: amount(query, 'min_spend'), max_spend: amount(query, 'max_spend'),
+    api_key: apiKey,
+    user: query['user_id'],
+    team_id: query['team_id'],
+    end_user: query['end_user'],
+    status: query['status_filter'],
+    model: query['model'],
+    model_id: query['model_id'],
+    model_group: query['model_group'],
+    key_alias: query['key_alias'],
+    min_spend: amount(query, 'min_spend'),
+    max_spend: amount(query, 'max_spend'),
   };
   const offset = (page - 1) * size;
   let data: SpendLog[];
@@ -212,14 +227,18 @@ function report(logs: SpendLog[], grouping: Grouping): Array<Record<string, unkn
     const entry = group.models.get(model) ?? { spend: 0, total_tokens: 0 };
     group.models.set(model, { spend: usd(entry.spend + log.spend), total_tokens: entry.total_tokens + log.total_tokens });
   }
-  return [...days].sort(([a], [b]) => a.localeCompare(b)).map(([day, groups]) => ({
-    group_by_day: day,
-    [grouping.list]: [...groups].sort(([, a], [, b]) => b.total - a.total).map(([name, group]) => ({
-      [grouping.name]: name,
-      total_spend: group.total,
-      metadata: [...group.models].map(([model, m]) => ({ model, spend: m.spend, total_tokens: m.total_tokens })),
-    })),
-  }));
+  return [...days]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([day, groups]) => ({
+      group_by_day: day,
+      [grouping.list]: [...groups]
+        .sort(([, a], [, b]) => b.total - a.total)
+        .map(([name, group]) => ({
+          [grouping.name]: name,
+          total_spend: group.total,
+          metadata: [...group.models].map(([model, m]) => ({ model, spend: m.spend, total_tokens: m.total_tokens })),
+        })),
+    }));
 }
 
 function json(value: unknown): { body: string } {

@@ -60,7 +60,10 @@ export class Deadline {
   private readonly onAbort = () => this.controller.abort();
   expired = false;
 
-  constructor(private readonly clientSignal: AbortSignal, ms: number) {
+  constructor(
+    private readonly clientSignal: AbortSignal,
+    ms: number,
+  ) {
     this.timer = setTimeout(() => {
       this.expired = true;
       this.controller.abort();
@@ -83,7 +86,7 @@ export async function callUpstream(upstream: UpstreamRequest, mapError: Upstream
   const deadline = upstream.stream ? undefined : new Deadline(upstream.signal, upstream.timeoutMs);
   const signal = deadline?.signal ?? upstream.signal;
   // stream_timeout is for streams only (as in LiteLLM): a whole answer may take `timeout` to start.
-  const silenceMs = upstream.stream ? upstream.streamTimeoutMs ?? upstream.timeoutMs : upstream.timeoutMs;
+  const silenceMs = upstream.stream ? (upstream.streamTimeoutMs ?? upstream.timeoutMs) : upstream.timeoutMs;
   let response: IncomingMessage;
   try {
     response = await send(upstream, signal, silenceMs);
@@ -169,7 +172,10 @@ export async function readJson(response: UpstreamResponse, upstream: UpstreamReq
     throw connectionError(error, upstream, response.deadline?.expired);
   }
   if (!read.complete) {
-    throw new GatewayError('upstream_error', `${upstream.provider} answered with more than ${shownSize(upstream.maxResponseBytes)}, the most the gateway reads of a non-streamed answer (general_settings.max_response_size_mb). Ask for less (fewer inputs or tokens), stream it, or ask the admin to raise the limit.`);
+    throw new GatewayError(
+      'upstream_error',
+      `${upstream.provider} answered with more than ${shownSize(upstream.maxResponseBytes)}, the most the gateway reads of a non-streamed answer (general_settings.max_response_size_mb). Ask for less (fewer inputs or tokens), stream it, or ask the admin to raise the limit.`,
+    );
   }
   if (read.tooDeep) {
     throw new GatewayError('upstream_error', `${upstream.provider} answered with JSON nested more than ${MAX_JSON_DEPTH} levels deep, which the gateway does not pass on.`);
@@ -198,13 +204,16 @@ export function connectionError(error: unknown, upstream: Pick<UpstreamRequest, 
     return new GatewayError('upstream_unreachable', 'The request was aborted because the client went away.', { cause: error });
   }
   // Node says only "aborted" or "socket hang up" when the upstream drops the connection mid-answer.
-  const reason = (error as NodeJS.ErrnoException).code === 'ECONNRESET' ? 'it closed the connection before the answer was complete' : (error as Error).message ?? 'connection failed';
+  const reason = (error as NodeJS.ErrnoException).code === 'ECONNRESET' ? 'it closed the connection before the answer was complete' : ((error as Error).message ?? 'connection failed');
   return new GatewayError('upstream_unreachable', `Cannot reach the upstream ${origin}: ${reason}.`, { cause: error });
 }
 
 /** The first 64 KB of an error answer, enough for any provider's message; '' if it cannot be read. */
 function readErrorBody(body: UpstreamBody): Promise<string> {
-  return readBounded(body, MAX_ERROR_BODY_BYTES).then((read) => read.text, () => '');
+  return readBounded(body, MAX_ERROR_BODY_BYTES).then(
+    (read) => read.text,
+    () => '',
+  );
 }
 
 /**

@@ -32,7 +32,11 @@ export interface AuditFilter {
 }
 
 export class AuditTrail {
-  constructor(private readonly records: EntityItems<AuditRecord>, private readonly log: Log, private readonly now: () => number) {}
+  constructor(
+    private readonly records: EntityItems<AuditRecord>,
+    private readonly log: Log,
+    private readonly now: () => number,
+  ) {}
 
   /** Writes the record of a change that has happened. */
   async record(by: Actor, change: Change): Promise<void> {

@@ -13,7 +13,11 @@ export interface CustomerSettings {
 }
 
 export class CustomerService {
-  constructor(private readonly customers: EntityItems<CustomerRecord>, private readonly audit: AuditTrail, private readonly now: () => number) {}
+  constructor(
+    private readonly customers: EntityItems<CustomerRecord>,
+    private readonly audit: AuditTrail,
+    private readonly now: () => number,
+  ) {}
 
   async create(input: CustomerSettings, by: Actor): Promise<CustomerRecord> {
     const now = new Date(this.now()).toISOString();

@@ -7,7 +7,10 @@ import type { Identities } from '../store/identities.ts';
 const STALE_CLAIM_MS = 60_000;
 
 export class KeyAliases {
-  constructor(private readonly identities: Identities, private readonly now: () => number) {}
+  constructor(
+    private readonly identities: Identities,
+    private readonly now: () => number,
+  ) {}
 
   /** Claims `alias` for the key `token`; a 400 when another key holds it. */
   async claim(alias: string, token: string): Promise<void> {

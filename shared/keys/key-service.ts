@@ -41,7 +41,12 @@ export type KeyNames = { keys: string[] } | { key_aliases: string[] };
 const NOT_STORED = ['key', 'new_key', 'grace_period', 'new_master_key'];
 
 export class KeyService {
-  constructor(private readonly identities: Identities, private readonly aliases: KeyAliases, private readonly audit: AuditTrail, private readonly now: () => number) {}
+  constructor(
+    private readonly identities: Identities,
+    private readonly aliases: KeyAliases,
+    private readonly audit: AuditTrail,
+    private readonly now: () => number,
+  ) {}
 
   async generate(input: NewKey, by: Actor): Promise<IssuedKey> {
     await this.checkTeam(input.team_id, input.models);
@@ -180,16 +185,36 @@ export class KeyService {
     const now = this.iso();
     const { key: _key, ...fields } = input;
     return {
-      key_alias: null, models: [], team_id: null, user_id: null, blocked: null,
-      max_budget: null, soft_budget: null, budget_duration: null, rpm_limit: null, tpm_limit: null, max_parallel_requests: null,
-      model_max_budget: {}, model_rpm_limit: {}, model_tpm_limit: {}, metadata: {}, tags: [], allowed_routes: [],
-      aliases: {}, config: {}, permissions: {}, allowed_cache_controls: [],
+      key_alias: null,
+      models: [],
+      team_id: null,
+      user_id: null,
+      blocked: null,
+      max_budget: null,
+      soft_budget: null,
+      budget_duration: null,
+      rpm_limit: null,
+      tpm_limit: null,
+      max_parallel_requests: null,
+      model_max_budget: {},
+      model_rpm_limit: {},
+      model_tpm_limit: {},
+      metadata: {},
+      tags: [],
+      allowed_routes: [],
+      aliases: {},
+      config: {},
+      permissions: {},
+      allowed_cache_controls: [],
       spend: 0,
       ...fields,
       token: hashKey(key),
       key_name: keyName(key),
       expires: this.expiresAt(input.duration),
-      created_at: now, created_by: by, updated_at: now, updated_by: by,
+      created_at: now,
+      created_by: by,
+      updated_at: now,
+      updated_by: by,
     };
   }
 

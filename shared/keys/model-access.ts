@@ -32,7 +32,10 @@ export function allowedModels(identity: Identity | undefined, names: string[]): 
 
 export class ModelAccess {
   /** `customers`: the end users' records; without them, end users are not checked. */
-  constructor(private readonly served: ServedModels, private readonly customers?: EntityItems<CustomerRecord>) {}
+  constructor(
+    private readonly served: ServedModels,
+    private readonly customers?: EntityItems<CustomerRecord>,
+  ) {}
 
   /** The end user's record, read once per request: blocked or not here, budgets in spend. */
   async customer(endUser: string | undefined): Promise<CustomerRecord | undefined> {
@@ -57,13 +60,21 @@ export class ModelAccess {
       throw new GatewayError('unknown_model', `Unknown model "${model}". This key may call: ${allowed.length ? allowed.join(', ') : '(no models)'}.`, { param: 'model' });
     }
     if (!permits(key.models, model)) {
-      throw new GatewayError('key_model_access_denied', `key not allowed to access model. This key can only access models=${JSON.stringify(key.models)}. Tried to access ${model}.`, { param: 'model' });
+      throw new GatewayError('key_model_access_denied', `key not allowed to access model. This key can only access models=${JSON.stringify(key.models)}. Tried to access ${model}.`, {
+        param: 'model',
+      });
     }
     if (!permits(key.team?.models, model)) {
-      throw new GatewayError('team_model_access_denied', `team not allowed to access model. This team can only access models=${JSON.stringify(key.team!.models)}. Tried to access ${model}.`, { param: 'model' });
+      throw new GatewayError('team_model_access_denied', `team not allowed to access model. This team can only access models=${JSON.stringify(key.team!.models)}. Tried to access ${model}.`, {
+        param: 'model',
+      });
     }
     if (!permits(key.user?.models, model)) {
-      throw new GatewayError('user_model_access_denied', `user not allowed to access model. User ${key.user!.user_id} can only access models=${JSON.stringify(key.user!.models)}. Tried to access ${model}.`, { param: 'model' });
+      throw new GatewayError(
+        'user_model_access_denied',
+        `user not allowed to access model. User ${key.user!.user_id} can only access models=${JSON.stringify(key.user!.models)}. Tried to access ${model}.`,
+        { param: 'model' },
+      );
     }
   }
 

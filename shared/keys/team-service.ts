@@ -24,18 +24,31 @@ export interface TeamSettings {
 }
 
 export class TeamService {
-  constructor(private readonly identities: Identities, private readonly keys: KeyService, private readonly audit: AuditTrail, private readonly now: () => number) {}
+  constructor(
+    private readonly identities: Identities,
+    private readonly keys: KeyService,
+    private readonly audit: AuditTrail,
+    private readonly now: () => number,
+  ) {}
 
   /** A new team (LiteLLM's defaults, then what was sent); its members join it. */
   async create(input: TeamSettings, by: Actor): Promise<TeamRecord> {
     const now = new Date(this.now()).toISOString();
     const team: TeamRecord = {
-      team_alias: null, models: [], blocked: false, metadata: {}, spend: 0,
-      max_budget: null, budget_duration: null, rpm_limit: null, tpm_limit: null,
+      team_alias: null,
+      models: [],
+      blocked: false,
+      metadata: {},
+      spend: 0,
+      max_budget: null,
+      budget_duration: null,
+      rpm_limit: null,
+      tpm_limit: null,
       ...input,
       team_id: input.team_id ?? randomUUID(),
       members_with_roles: (input.members_with_roles ?? []).map(toMember),
-      created_at: now, updated_at: now,
+      created_at: now,
+      updated_at: now,
     };
     try {
       await this.identities.teams.create(team.team_id, team);
@@ -130,8 +143,16 @@ export class TeamService {
       return;
     }
     const created: UserRecord = {
-      user_id: userId, user_email: email, user_role: 'internal_user', teams: [teamId], models: [], blocked: false, metadata: {}, spend: 0,
-      created_at: now, updated_at: now,
+      user_id: userId,
+      user_email: email,
+      user_role: 'internal_user',
+      teams: [teamId],
+      models: [],
+      blocked: false,
+      metadata: {},
+      spend: 0,
+      created_at: now,
+      updated_at: now,
     };
     try {
       await this.identities.users.create(userId, created);

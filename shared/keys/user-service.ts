@@ -24,7 +24,12 @@ export interface NewUser {
 }
 
 export class UserService {
-  constructor(private readonly identities: Identities, private readonly keys: KeyService, private readonly audit: AuditTrail, private readonly now: () => number) {}
+  constructor(
+    private readonly identities: Identities,
+    private readonly keys: KeyService,
+    private readonly audit: AuditTrail,
+    private readonly now: () => number,
+  ) {}
 
   /** A new user, and its key unless `auto_create_key` is false: both, or neither. */
   async create(input: NewUser, by: Actor): Promise<{ user: UserRecord; key?: IssuedKey }> {
@@ -32,9 +37,17 @@ export class UserService {
     let key: IssuedKey | undefined;
     if (input.auto_create_key !== false) {
       try {
-        key = await this.keys.generate({
-          user_id: user.user_id, models: input.models, key_alias: input.key_alias, duration: input.duration, team_id: input.team_id, metadata: input.metadata,
-        }, by);
+        key = await this.keys.generate(
+          {
+            user_id: user.user_id,
+            models: input.models,
+            key_alias: input.key_alias,
+            duration: input.duration,
+            team_id: input.team_id,
+            metadata: input.metadata,
+          },
+          by,
+        );
       } catch (error) {
         // No user without the key the request asked for: take the user back out.
         await this.identities.users.delete(user.user_id);
@@ -93,11 +106,21 @@ export class UserService {
     const { auto_create_key: _auto, key_alias: _alias, duration: _duration, team_id: teamId, ...fields } = input;
     const now = new Date(this.now()).toISOString();
     const user: UserRecord = {
-      user_email: null, user_role: 'internal_user', teams: [], models: [], blocked: false, metadata: {}, spend: 0,
-      max_budget: null, budget_duration: null, rpm_limit: null, tpm_limit: null,
+      user_email: null,
+      user_role: 'internal_user',
+      teams: [],
+      models: [],
+      blocked: false,
+      metadata: {},
+      spend: 0,
+      max_budget: null,
+      budget_duration: null,
+      rpm_limit: null,
+      tpm_limit: null,
       ...fields,
       user_id: input.user_id ?? randomUUID(),
-      created_at: now, updated_at: now,
+      created_at: now,
+      updated_at: now,
     };
     if (teamId && !user.teams.includes(teamId)) user.teams = [...user.teams, teamId];
     for (const team of user.teams) {

@@ -39,7 +39,10 @@ const chatRequestSchema = z.looseObject({
   response_format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).nullish(),
   reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high']).nullish(),
   // The end user: it names a customer item, so it must be text.
-  user: z.string().nullish().transform((user) => user ?? undefined),
+  user: z
+    .string()
+    .nullish()
+    .transform((user) => user ?? undefined),
   mock_response: z.string().optional(),
   drop_params: z.boolean().optional(),
 });

@@ -9,15 +9,13 @@ const tokenIds = z.array(z.number().int().min(0), { error: INPUT_HINT }).min(1, 
 
 const embeddingRequestSchema = z.looseObject({
   model: z.string({ error: 'model is required: one of the names GET /v1/models lists' }).min(1),
-  input: z.union([
-    z.string().min(1, INPUT_HINT),
-    z.array(z.string().min(1, INPUT_HINT)).min(1, INPUT_HINT),
-    tokenIds,
-    z.array(tokenIds).min(1, INPUT_HINT),
-  ], { error: INPUT_HINT }),
+  input: z.union([z.string().min(1, INPUT_HINT), z.array(z.string().min(1, INPUT_HINT)).min(1, INPUT_HINT), tokenIds, z.array(tokenIds).min(1, INPUT_HINT)], { error: INPUT_HINT }),
   encoding_format: z.enum(['float', 'base64'], { error: 'encoding_format must be "float" or "base64"' }).optional(),
   dimensions: z.number({ error: 'dimensions must be a positive whole number' }).int('dimensions must be a positive whole number').positive('dimensions must be a positive whole number').optional(),
-  user: z.string().nullish().transform((user) => user ?? undefined),
+  user: z
+    .string()
+    .nullish()
+    .transform((user) => user ?? undefined),
 });
 
 export function parseEmbeddingRequest(body: unknown): EmbeddingRequest {

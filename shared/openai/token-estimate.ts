@@ -36,10 +36,12 @@ export function estimateUsage(sent: unknown, completionText: string): Usage {
 
 /** Everything a completion's choices say: text, reasoning and tool-call arguments. */
 export function completionText(completion: ChatCompletion): string {
-  return completion.choices.map((choice) => {
-    const message = choice.message;
-    return (message.content ?? '') + (message.reasoning_content ?? '') + (message.tool_calls ?? []).map((call) => call.function.arguments).join('');
-  }).join('');
+  return completion.choices
+    .map((choice) => {
+      const message = choice.message;
+      return (message.content ?? '') + (message.reasoning_content ?? '') + (message.tool_calls ?? []).map((call) => call.function.arguments).join('');
+    })
+    .join('');
 }
 
 /** Everything a stream chunk adds to the answer: text, reasoning and tool-call arguments. */

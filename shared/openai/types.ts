@@ -3,7 +3,11 @@
 
 export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
 
-export interface TextPart { type: 'text'; text: string; cache_control?: CacheControl }
+export interface TextPart {
+  type: 'text';
+  text: string;
+  cache_control?: CacheControl;
+}
 export interface ImagePart {
   type: 'image_url';
   image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
@@ -12,7 +16,10 @@ export interface ImagePart {
 export type ContentPart = TextPart | ImagePart | { type: string; [key: string]: unknown };
 
 /** Anthropic-style prompt-cache marker, which LiteLLM lets clients put on messages and parts. */
-export interface CacheControl { type: 'ephemeral'; ttl?: string }
+export interface CacheControl {
+  type: 'ephemeral';
+  ttl?: string;
+}
 
 export interface ToolCall {
   id: string;
@@ -33,9 +40,7 @@ export interface ChatMessage {
 }
 
 /** Anthropic's thinking blocks as LiteLLM surfaces them, so a client can send them back unchanged. */
-export type ThinkingBlock =
-  | { type: 'thinking'; thinking: string; signature?: string }
-  | { type: 'redacted_thinking'; data: string };
+export type ThinkingBlock = { type: 'thinking'; thinking: string; signature?: string } | { type: 'redacted_thinking'; data: string };
 
 export interface FunctionTool {
   type: 'function';
@@ -43,9 +48,7 @@ export interface FunctionTool {
   cache_control?: CacheControl;
 }
 
-export type ToolChoice =
-  | 'none' | 'auto' | 'required'
-  | { type: 'function'; function: { name: string } };
+export type ToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
 
 export type ResponseFormat =
   | { type: 'text' }

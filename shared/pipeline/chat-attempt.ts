@@ -10,9 +10,7 @@ import type { ProviderRegistry } from '../providers/registry.ts';
 import type { Provider } from '../providers/types.ts';
 import { afterFirstChunk } from './commit-point.ts';
 
-export type CommittedChat =
-  | { stream: false; completion: ChatCompletion }
-  | { stream: true; chunks: AsyncIterable<ChatCompletionChunk> };
+export type CommittedChat = { stream: false; completion: ChatCompletion } | { stream: true; chunks: AsyncIterable<ChatCompletionChunk> };
 
 export async function attemptChat(
   body: ChatCompletionRequest,

@@ -9,9 +9,9 @@ export function providerCost(usage: Usage, price: ModelPrice): number {
   const cacheWrite = usage.cache_creation_input_tokens ?? 0;
   const plainInput = Math.max(0, usage.prompt_tokens - cacheRead - cacheWrite);
   const cost =
-    plainInput * price.input_cost_per_token
-    + cacheRead * (price.cache_read_input_token_cost ?? price.input_cost_per_token)
-    + cacheWrite * (price.cache_creation_input_token_cost ?? price.input_cost_per_token)
-    + (usage.completion_tokens ?? 0) * price.output_cost_per_token;
+    plainInput * price.input_cost_per_token +
+    cacheRead * (price.cache_read_input_token_cost ?? price.input_cost_per_token) +
+    cacheWrite * (price.cache_creation_input_token_cost ?? price.input_cost_per_token) +
+    (usage.completion_tokens ?? 0) * price.output_cost_per_token;
   return usd(cost);
 }

@@ -14,7 +14,11 @@ export class Pricer {
   private readonly lookup: (deployment: Deployment) => ModelPrice | undefined;
 
   /** `providers` say where their models are listed in the price table. */
-  constructor(private readonly log: Log, providers: PriceListings, private readonly margins?: MarginConfig) {
+  constructor(
+    private readonly log: Log,
+    providers: PriceListings,
+    private readonly margins?: MarginConfig,
+  ) {
     this.lookup = priceLookup(providers);
   }
 
@@ -46,7 +50,10 @@ export class Pricer {
     if (!price) {
       if (!this.unpricedLogged.has(deployment.id)) {
         this.unpricedLogged.add(deployment.id);
-        this.log.warn('unpriced model: its requests cost 0; set input_cost_per_token/output_cost_per_token in its config entry', { model: deployment.modelName, upstream: `${deployment.provider}/${deployment.upstreamModel}` });
+        this.log.warn('unpriced model: its requests cost 0; set input_cost_per_token/output_cost_per_token in its config entry', {
+          model: deployment.modelName,
+          upstream: `${deployment.provider}/${deployment.upstreamModel}`,
+        });
       }
       return { provider: 0, charged: 0 };
     }

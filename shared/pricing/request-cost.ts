@@ -34,7 +34,10 @@ export function recordUsage(ctx: RequestContext, record: CallRecord, pricer: Pri
   record.cost = pricer.costOf(deployment, record.usage);
   if (fault) {
     ctx.log.warn('upstream reported impossible usage; charged an estimate', { requestId: ctx.requestId, deployment: deployment.id, fault });
-    throw new GatewayError('upstream_error', `The provider (${deployment.provider}) reported usage that cannot be true for this request: ${fault}. Its answer is not passed on; the request was charged an estimate from what was sent and received.`);
+    throw new GatewayError(
+      'upstream_error',
+      `The provider (${deployment.provider}) reported usage that cannot be true for this request: ${fault}. Its answer is not passed on; the request was charged an estimate from what was sent and received.`,
+    );
   }
   return record.cost;
 }

@@ -7,7 +7,10 @@ import type { UsageCeiling } from './usage-ceiling.ts';
 /** What is impossible about `usage`, or undefined when it can be true. */
 export function usageFault(usage: Usage, possible: UsageCeiling): string | undefined {
   const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? usage.cache_read_input_tokens;
-  const required: Array<[string, unknown]> = [['prompt_tokens', usage.prompt_tokens], ['completion_tokens', usage.completion_tokens]];
+  const required: Array<[string, unknown]> = [
+    ['prompt_tokens', usage.prompt_tokens],
+    ['completion_tokens', usage.completion_tokens],
+  ];
   const optional: Array<[string, unknown]> = [
     ['cached_tokens', cacheRead],
     ['cache_creation_input_tokens', usage.cache_creation_input_tokens],

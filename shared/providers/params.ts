@@ -5,8 +5,19 @@ import type { ChatCompletionRequest } from '../openai/types.ts';
 
 /** Fields LiteLLM clients send to the gateway itself; never forwarded upstream. */
 export const GATEWAY_FIELDS = [
-  'mock_response', 'drop_params', 'metadata', 'fallbacks', 'context_window_fallbacks', 'content_policy_fallbacks',
-  'num_retries', 'disable_fallbacks', 'cache', 'caching', 'guardrails', 'tags', 'litellm_metadata',
+  'mock_response',
+  'drop_params',
+  'metadata',
+  'fallbacks',
+  'context_window_fallbacks',
+  'content_policy_fallbacks',
+  'num_retries',
+  'disable_fallbacks',
+  'cache',
+  'caching',
+  'guardrails',
+  'tags',
+  'litellm_metadata',
 ] as const;
 
 /** Any request body as it goes upstream: `model` set to the upstream model, gateway-only fields gone. */

@@ -14,5 +14,11 @@ export function tokenCount(value: unknown): number {
  * schema and judged by the usage check, not by the schema. A count OpenAI's usage always has is NaN
  * when absent; any other stays absent.
  */
-export const requiredCount = z.unknown().optional().transform((value) => (typeof value === 'number' ? value : Number.NaN));
-export const optionalCount = z.unknown().optional().transform((value) => (value === undefined || value === null ? undefined : tokenCount(value)));
+export const requiredCount = z
+  .unknown()
+  .optional()
+  .transform((value) => (typeof value === 'number' ? value : Number.NaN));
+export const optionalCount = z
+  .unknown()
+  .optional()
+  .transform((value) => (value === undefined || value === null ? undefined : tokenCount(value)));

@@ -18,21 +18,37 @@ export interface UpstreamFailure {
   secrets?: Array<string | undefined>;
 }
 
-const CONTEXT_WINDOW = /context[ _-]?(length|window)|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length of (the )?(messages|prompt)|exceeds the maximum number of tokens/i;
+const CONTEXT_WINDOW =
+  /context[ _-]?(length|window)|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length of (the )?(messages|prompt)|exceeds the maximum number of tokens/i;
 const CONTENT_POLICY = /content[ _-]?(policy|filter|management)|responsibleaipolicyviolation|safety system|flagged/i;
 
 /** The status an error code or type stands for: OpenAI's and Anthropic's types and codes, google.rpc's names. */
 const STATUS_BY_ERROR_CODE: Record<string, number> = {
-  invalid_request_error: 400, context_length_exceeded: 400, invalid_argument: 400, failed_precondition: 400, out_of_range: 400,
-  authentication_error: 401, invalid_api_key: 401, unauthenticated: 401,
+  invalid_request_error: 400,
+  context_length_exceeded: 400,
+  invalid_argument: 400,
+  failed_precondition: 400,
+  out_of_range: 400,
+  authentication_error: 401,
+  invalid_api_key: 401,
+  unauthenticated: 401,
   billing_error: 402,
-  permission_error: 403, permission_denied: 403,
-  not_found_error: 404, model_not_found: 404, not_found: 404,
+  permission_error: 403,
+  permission_denied: 403,
+  not_found_error: 404,
+  model_not_found: 404,
+  not_found: 404,
   request_too_large: 413,
-  rate_limit_error: 429, rate_limit_exceeded: 429, insufficient_quota: 429, resource_exhausted: 429,
-  api_error: 500, server_error: 500, internal: 500,
+  rate_limit_error: 429,
+  rate_limit_exceeded: 429,
+  insufficient_quota: 429,
+  resource_exhausted: 429,
+  api_error: 500,
+  server_error: 500,
+  internal: 500,
   unavailable: 503,
-  timeout_error: 504, deadline_exceeded: 504,
+  timeout_error: 504,
+  deadline_exceeded: 504,
   overloaded_error: 529,
 };
 
@@ -56,14 +72,23 @@ function classify(status: number, hint: string): ErrorKind {
   if ((status === 400 || status === 413 || status === 422) && CONTEXT_WINDOW.test(hint)) return 'context_length_exceeded';
   if ((status === 400 || status === 403) && CONTENT_POLICY.test(hint)) return 'content_policy_violation';
   switch (status) {
-    case 401: return 'upstream_auth';
-    case 403: return 'permission_denied';
-    case 404: return 'upstream_not_found';
-    case 408: return 'timeout';
-    case 413: return 'payload_too_large';
-    case 422: return 'unprocessable';
-    case 429: return 'rate_limited';
-    case 503: case 529: return 'upstream_unavailable';
+    case 401:
+      return 'upstream_auth';
+    case 403:
+      return 'permission_denied';
+    case 404:
+      return 'upstream_not_found';
+    case 408:
+      return 'timeout';
+    case 413:
+      return 'payload_too_large';
+    case 422:
+      return 'unprocessable';
+    case 429:
+      return 'rate_limited';
+    case 503:
+    case 529:
+      return 'upstream_unavailable';
   }
   if (status >= 500) return 'upstream_error';
   return 'invalid_request';
@@ -86,7 +111,10 @@ export function retryAfterSeconds(headers: UpstreamResponse['headers']): number 
 }
 
 /** A code or type as the gateway reads it: text (numbers as text); anything else is no code. */
-const errorCode = z.union([z.string(), z.number().transform(String)]).optional().catch(undefined);
+const errorCode = z
+  .union([z.string(), z.number().transform(String)])
+  .optional()
+  .catch(undefined);
 
 /**
  * The error bodies upstreams send: OpenAI's and Anthropic's `{"error": {"message", "code"|"type"}}`,

@@ -43,9 +43,6 @@ export function isDeploymentFailure(error: GatewayError): boolean {
 export function retriesAllowed(error: GatewayError, settings: RouterSettings, requestNumRetries: number | undefined): number {
   if (requestNumRetries !== undefined) return requestNumRetries;
   const policy = settings.retryPolicy;
-  const specific = error.kind === 'rate_limited' ? policy.rateLimit
-    : error.kind === 'timeout' ? policy.timeout
-    : failureAction(error) === 'retry' ? policy.serverError
-    : undefined;
+  const specific = error.kind === 'rate_limited' ? policy.rateLimit : error.kind === 'timeout' ? policy.timeout : failureAction(error) === 'retry' ? policy.serverError : undefined;
   return specific ?? settings.numRetries;
 }

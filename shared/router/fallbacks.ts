@@ -10,9 +10,7 @@ import type { RoutingOptions } from './request-options.ts';
 export function fallbackChain(model: string, error: GatewayError, settings: RouterSettings, options: RoutingOptions): string[] {
   if (options.disableFallbacks) return [];
   const lists = listsFor(model, settings, options);
-  const specific = error.kind === 'context_length_exceeded' ? lists.contextWindow
-    : error.kind === 'content_policy_violation' ? lists.contentPolicy
-    : [];
+  const specific = error.kind === 'context_length_exceeded' ? lists.contextWindow : error.kind === 'content_policy_violation' ? lists.contentPolicy : [];
   return tried(model, specific.length ? specific : lists.general, settings);
 }
 

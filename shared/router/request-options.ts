@@ -16,11 +16,7 @@ export interface RoutingOptions {
 }
 
 const FALLBACK_ENTRY_HINT = 'each entry must be a model name, {"model": "<name>"}, or {"<model>": ["<name>", ...]}';
-const fallbackEntry = z.union([
-  z.string().min(1),
-  z.object({ model: z.string().min(1) }).loose(),
-  z.record(z.string(), z.array(z.string().min(1))),
-], { error: FALLBACK_ENTRY_HINT });
+const fallbackEntry = z.union([z.string().min(1), z.object({ model: z.string().min(1) }).loose(), z.record(z.string(), z.array(z.string().min(1)))], { error: FALLBACK_ENTRY_HINT });
 
 const fallbackList = z.array(fallbackEntry, { error: `must be a list; ${FALLBACK_ENTRY_HINT}` });
 
@@ -35,8 +31,7 @@ const optionsSchema = z.looseObject({
 /** Every model the request's own fallback lists name, with the field that names it. */
 export function requestFallbackModels(options: RoutingOptions): Array<{ param: string; model: string }> {
   const lists = { fallbacks: options.fallbacks, context_window_fallbacks: options.contextWindowFallbacks, content_policy_fallbacks: options.contentPolicyFallbacks };
-  return Object.entries(lists).flatMap(([param, map]) =>
-    [...(map ?? new Map<string, readonly string[]>())].flatMap(([from, to]) => [from, ...to]).map((model) => ({ param, model })));
+  return Object.entries(lists).flatMap(([param, map]) => [...(map ?? new Map<string, readonly string[]>())].flatMap(([from, to]) => [from, ...to]).map((model) => ({ param, model })));
 }
 
 export function routingOptions(body: Record<string, unknown>, requestedModel: string): RoutingOptions {

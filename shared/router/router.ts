@@ -41,7 +41,10 @@ export interface Routed<T> {
 /** Runs a request on one deployment up to its commit point; throws a GatewayError if it fails before it. */
 export type Attempt<T> = (deployment: Deployment) => Promise<T>;
 
-interface Tally { retries: number; fallbacks: number }
+interface Tally {
+  retries: number;
+  fallbacks: number;
+}
 
 export class Router {
   readonly stats: DeploymentStats;
@@ -49,7 +52,12 @@ export class Router {
   private readonly strategy: RoutingStrategy;
 
   /** `priceOf` prices deployments for cost-based routing. */
-  constructor(private readonly groups: ModelGroups, private readonly settings: RouterSettings, priceOf: PriceLookup, private readonly runtime: RouterRuntime = systemRuntime) {
+  constructor(
+    private readonly groups: ModelGroups,
+    private readonly settings: RouterSettings,
+    priceOf: PriceLookup,
+    private readonly runtime: RouterRuntime = systemRuntime,
+  ) {
     this.stats = new DeploymentStats(runtime.now);
     this.cooldowns = new Cooldowns(runtime.now);
     this.strategy = createStrategy({ stats: this.stats, random: runtime.random, settings, priceOf });
@@ -92,7 +100,11 @@ export class Router {
     const fitting = group.filter((d) => d.maxInputTokens === undefined || request.promptTokens <= d.maxInputTokens);
     if (!fitting.length) {
       const largest = Math.max(...group.map((d) => d.maxInputTokens ?? 0));
-      throw new GatewayError('context_length_exceeded', `The prompt is about ${request.promptTokens} tokens, more than "${model}" takes (max_input_tokens ${largest}). Shorten the messages, or configure context_window_fallbacks.`, { param: 'messages' });
+      throw new GatewayError(
+        'context_length_exceeded',
+        `The prompt is about ${request.promptTokens} tokens, more than "${model}" takes (max_input_tokens ${largest}). Shorten the messages, or configure context_window_fallbacks.`,
+        { param: 'messages' },
+      );
     }
     const attemptsOn = new Map<string, number>();
     const failedHere = new Set<string>();
@@ -100,8 +112,7 @@ export class Router {
     let retriesUsed = 0;
     let lastError: GatewayError | undefined;
     for (;;) {
-      const healthy = fitting.filter((d) => !unusable.has(d.id) && !this.cooldowns.isCoolingDown(d.id)
-        && (attemptsOn.get(d.id) ?? 0) <= (d.maxRetries ?? Infinity));
+      const healthy = fitting.filter((d) => !unusable.has(d.id) && !this.cooldowns.isCoolingDown(d.id) && (attemptsOn.get(d.id) ?? 0) <= (d.maxRetries ?? Infinity));
       if (!healthy.length) throw lastError ?? this.noDeployments(model, fitting);
       // A retry goes to a deployment that has not failed this request when there is one.
       const fresh = healthy.filter((d) => !failedHere.has(d.id));
@@ -169,12 +180,18 @@ export class Router {
 
   private noDeployments(model: string, deployments: Deployment[]): GatewayError {
     const seconds = Math.ceil(this.cooldowns.msUntilFirstBack(deployments.map((d) => d.id)) / 1000);
-    return new GatewayError('rate_limited', `No deployments available for selected model, Try again in ${seconds} seconds. Passed model=${model}. Every deployment is cooling down after failures.`, { retryAfter: seconds });
+    return new GatewayError('rate_limited', `No deployments available for selected model, Try again in ${seconds} seconds. Passed model=${model}. Every deployment is cooling down after failures.`, {
+      retryAfter: seconds,
+    });
   }
 
   private overRateHints(model: string): GatewayError {
     const seconds = Math.ceil(this.stats.msUntilNextMinute() / 1000);
-    return new GatewayError('rate_limited', `No deployments available for selected model, Try again in ${seconds} seconds. Passed model=${model}. Every deployment has reached its rpm/tpm for this minute.`, { retryAfter: seconds });
+    return new GatewayError(
+      'rate_limited',
+      `No deployments available for selected model, Try again in ${seconds} seconds. Passed model=${model}. Every deployment has reached its rpm/tpm for this minute.`,
+      { retryAfter: seconds },
+    );
   }
 
   /** Per-request fallbacks must name models this gateway serves: a typo is the client's to fix. */

@@ -26,7 +26,12 @@ export function oneOffDeployment(args: Record<string, unknown> & { model: string
   }
   let config;
   try {
-    config = loadConfigDocument({ model_list: [{ model_name: args.model, litellm_params: params }] }, 'tollgate SDK call', (name) => process.env[name], (name) => providers.get(name));
+    config = loadConfigDocument(
+      { model_list: [{ model_name: args.model, litellm_params: params }] },
+      'tollgate SDK call',
+      (name) => process.env[name],
+      (name) => providers.get(name),
+    );
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const problems = error.problems.map((p) => p.replace(/^model_list\[0\]\.(litellm_params\.)?/, ''));
@@ -34,7 +39,9 @@ export function oneOffDeployment(args: Record<string, unknown> & { model: string
   }
   const deployment = config.deployments[0];
   if (!deployment) {
-    throw new GatewayError('invalid_request', `Cannot call ${args.model}: ${config.disabled[0]?.reason ?? 'it is not usable'}. Pass api_key, or set the provider's environment variable.`, { param: 'api_key' });
+    throw new GatewayError('invalid_request', `Cannot call ${args.model}: ${config.disabled[0]?.reason ?? 'it is not usable'}. Pass api_key, or set the provider's environment variable.`, {
+      param: 'api_key',
+    });
   }
   return { deployment, body: { ...body, model: args.model } };
 }

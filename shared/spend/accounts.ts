@@ -42,7 +42,13 @@ export function accountsOf(ctx: RequestContext, model: string, customer: Custome
   const accounts: Account[] = [];
   if (identity) {
     const name = `key ${identity.keyAlias ?? identity.keyName}`;
-    accounts.push({ kind: 'key', id: identity.token, item: itemKeys.key(identity.token), record: identity.key, meters: [{ prefix: '', label: name, limits: limitsOf(identity.key) }, ...modelMeters(identity.key, model, name)] });
+    accounts.push({
+      kind: 'key',
+      id: identity.token,
+      item: itemKeys.key(identity.token),
+      record: identity.key,
+      meters: [{ prefix: '', label: name, limits: limitsOf(identity.key) }, ...modelMeters(identity.key, model, name)],
+    });
     if (identity.team) accounts.push(account('team', identity.team.team_id, itemKeys.team(identity.team.team_id), identity.team));
     if (identity.user) accounts.push(account('user', identity.user.user_id, itemKeys.user(identity.user.user_id), identity.user));
   }

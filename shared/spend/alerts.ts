@@ -44,10 +44,22 @@ export function crossedThresholds(meter: Meter, before: number, after: number): 
 
 const GROUPS = { key: 'key', team: 'team', user: 'internal_user', end_user: 'customer' } as const;
 
-export function budgetAlert(account: Account, meter: Meter, threshold: Threshold, spend: number, resetAt: string | null, owners: { keyAlias: string | null; userId: string | null; teamId: string | null }): BudgetAlert {
+export function budgetAlert(
+  account: Account,
+  meter: Meter,
+  threshold: Threshold,
+  spend: number,
+  resetAt: string | null,
+  owners: { keyAlias: string | null; userId: string | null; teamId: string | null },
+): BudgetAlert {
   const { maxBudget, softBudget, budgetDuration } = meter.limits;
   const event = threshold === 'soft_budget' ? 'soft_budget_crossed' : threshold === '100%' ? 'budget_crossed' : 'threshold_crossed';
-  const of = threshold === 'soft_budget' ? `its soft budget of $${softBudget}` : threshold === '100%' ? `its budget of $${maxBudget}: requests that do not fit what is left are refused` : `${threshold} of its budget of $${maxBudget}`;
+  const of =
+    threshold === 'soft_budget'
+      ? `its soft budget of $${softBudget}`
+      : threshold === '100%'
+        ? `its budget of $${maxBudget}: requests that do not fit what is left are refused`
+        : `${threshold} of its budget of $${maxBudget}`;
   const message = `Budget alert: ${meter.label} has spent $${shownUsd(spend)}, reaching ${of}${budgetDuration ? ` for the ${budgetDuration} period ending ${resetAt}` : ''}.`;
   return {
     text: message,
@@ -90,11 +102,14 @@ export async function publishAlert(channels: AlertChannels, alert: BudgetAlert):
   if (channels.sns) sends.push(publishToSns(channels.sns, alert));
   if (channels.webhookUrl) {
     // Node's own fetch: rare, off the request path, and nothing more to bundle.
-    sends.push(fetch(channels.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alert), signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) })
-      .then(async (response) => {
-        await response.arrayBuffer();
-        if (response.status >= 300) throw new Error(`webhook answered ${response.status}`);
-      }));
+    sends.push(
+      fetch(channels.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alert), signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) }).then(
+        async (response) => {
+          await response.arrayBuffer();
+          if (response.status >= 300) throw new Error(`webhook answered ${response.status}`);
+        },
+      ),
+    );
   }
   for (const result of await Promise.allSettled(sends)) {
     if (result.status === 'rejected') channels.log.error('budget alert could not be delivered', { event: alert.event, error: String(result.reason) });

@@ -17,9 +17,7 @@ const MAX_ATTEMPTS = 8;
 /** Bound on remembered items: past it the oldest go first. */
 const MAX_SEEN = 10_000;
 
-export type ReserveResult =
-  | { ok: true; state: Fields; placed: boolean }
-  | { ok: false; refusal: Refusal; state: Fields };
+export type ReserveResult = { ok: true; state: Fields; placed: boolean } | { ok: false; refusal: Refusal; state: Fields };
 
 export class ContendedItem extends Error {
   constructor() {
@@ -31,7 +29,10 @@ export class Counters {
   /** The item as it was after our last write or read: the next write's first guess. */
   private readonly seen = new Map<string, Fields>();
 
-  constructor(private readonly items: CounterItems, private readonly calendar: BudgetCalendar) {}
+  constructor(
+    private readonly items: CounterItems,
+    private readonly calendar: BudgetCalendar,
+  ) {}
 
   /**
    * Reserves the booking's worst case and one request on every meter of `account`, and places the
@@ -42,7 +43,11 @@ export class Counters {
     let fresh = false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const update = new ItemChange();
-      const window = bookingWindow(account.meters.filter((_, i) => booking.meters[i]!.holds), state, now);
+      const window = bookingWindow(
+        account.meters.filter((_, i) => booking.meters[i]!.holds),
+        state,
+        now,
+      );
       const refusals = account.meters.map((meter, i) => planReservation(meter, booking.meters[i]!, state, now, window, booking.worst, update, this.calendar));
       const refusal = refusals.find((r) => r !== undefined);
       if (refusal && fresh) return { ok: false, refusal, state };
@@ -95,7 +100,13 @@ export class Counters {
    * the cost is added as it is; undefined: unknown (its write failed), so as the item shows. Returns
    * the item after, or undefined when the booking was settled already or the item is gone.
    */
-  async settle(account: Account, booking: Booking, cost: number, tokens: number, { placed, recovering = false }: { placed?: boolean; recovering?: boolean } = { placed: true }): Promise<Fields | undefined> {
+  async settle(
+    account: Account,
+    booking: Booking,
+    cost: number,
+    tokens: number,
+    { placed, recovering = false }: { placed?: boolean; recovering?: boolean } = { placed: true },
+  ): Promise<Fields | undefined> {
     const attribute = bookingAttribute(booking.requestId);
     let state = this.guess(account);
     let booked = placed !== false;
@@ -130,9 +141,7 @@ export class Counters {
     for (const name of Object.keys(item).filter((n) => n.endsWith('lapsed_usd'))) {
       const prefix = name.slice(0, -'lapsed_usd'.length);
       const window = storedWindow(prefix, item) ?? -Infinity;
-      const expected = bookings
-        .filter((b) => b.window <= window - 2 && b.meters.some((m) => m.holds && m.prefix === prefix))
-        .reduce((sum, b) => sum + b.worst, 0);
+      const expected = bookings.filter((b) => b.window <= window - 2 && b.meters.some((m) => m.holds && m.prefix === prefix)).reduce((sum, b) => sum + b.worst, 0);
       const update = new ItemChange();
       if (planLapsedRepair(prefix, item, expected, update)) await this.write(account, update);
     }

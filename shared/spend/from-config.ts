@@ -17,7 +17,14 @@ export interface SpendOverrides {
 }
 
 /** `worstCase` prices a call's reservation (./worst-case.ts). */
-export function spendTracker(store: Store, config: GatewayConfig, log: Log, worstCase: (call: ModelCall) => number, overrides: SpendOverrides = {}, env: (name: string) => string | undefined = (name) => process.env[name]): SpendTracker {
+export function spendTracker(
+  store: Store,
+  config: GatewayConfig,
+  log: Log,
+  worstCase: (call: ModelCall) => number,
+  overrides: SpendOverrides = {},
+  env: (name: string) => string | undefined = (name) => process.env[name],
+): SpendTracker {
   const topicArn = env('TOLLGATE_ALERT_TOPIC_ARN');
   return new SpendTracker({
     counterItems: new CounterItems(store),

@@ -17,7 +17,10 @@ export class Leases {
   private readonly live = new Map<Leased, { offset: number; renewing?: Promise<void> }>();
   private timer?: ReturnType<typeof setInterval>;
 
-  constructor(private readonly now: () => number, private readonly checkEveryMs: number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly checkEveryMs: number,
+  ) {}
 
   add(request: Leased): void {
     this.live.set(request, { offset: Math.random() * SPREAD_MS });

@@ -123,8 +123,7 @@ export function bookingWindow(meters: Meter[], state: Fields, now: number): numb
  * read, a refusal is final.
  */
 export function planReservation(meter: Meter, booked: BookedMeter, state: Fields, now: number, window: number, worst: number, update: ItemChange, calendar: BudgetCalendar): Refusal | undefined {
-  return (booked.holds ? planHold(meter, state, now, window, worst, update, calendar) : undefined)
-    ?? (keepsRate(meter) ? planRate(meter, state, now, update) : undefined);
+  return (booked.holds ? planHold(meter, state, now, window, worst, update, calendar) : undefined) ?? (keepsRate(meter) ? planRate(meter, state, now, update) : undefined);
 }
 
 function planHold(meter: Meter, state: Fields, now: number, window: number, worst: number, update: ItemChange, calendar: BudgetCalendar): Refusal | undefined {
@@ -207,7 +206,10 @@ export function planSettlement(booked: BookedMeter, state: Fields, window: numbe
       update.whenAtLeast(c('hold_window'), window + 2).add(c('lapsed_usd'), -worst);
     } else {
       update.whenOneOf(c('hold_window'), [window, window + 1]);
-      update.add(c(usdOf(window)), -worst).add(c(reqOf(window)), -1).add(c('parallel_requests'), -1);
+      update
+        .add(c(usdOf(window)), -worst)
+        .add(c(reqOf(window)), -1)
+        .add(c('parallel_requests'), -1);
     }
   }
   if (booked.countsTokens && tokens > 0) update.add(c('rl_tokens'), tokens);

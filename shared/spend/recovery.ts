@@ -21,7 +21,12 @@ export class Recovery {
   private readonly running = new Map<string, Promise<void>>();
   private readonly recoveredAt = new Map<string, number>();
 
-  constructor(private readonly counters: Counters, private readonly ledger: Ledger, private readonly now: () => number, private readonly log: Log) {}
+  constructor(
+    private readonly counters: Counters,
+    private readonly ledger: Ledger,
+    private readonly now: () => number,
+    private readonly log: Log,
+  ) {}
 
   /** Whether an item holds bookings whose lease ran out, or lapsed holds: worth recovering. Runs on every write: no allocations. */
   due(account: Account, item: Fields): boolean {

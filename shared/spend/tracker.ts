@@ -199,25 +199,34 @@ export class SpendTracker {
       this.options.log.error('spend not recorded: DynamoDB write failed', { requestId: ctx.requestId, cost: log.spend, error: describe(error) });
       if (!isOutage(error)) throw asGatewayError(error);
       if (this.options.allowRequestsOnDbUnavailable) return log.spend;
-      throw new GatewayError('db_unavailable', 'The gateway cannot reach its database (DynamoDB) to record this request, so its answer is withheld. Retry shortly. (An admin can set general_settings.allow_requests_on_db_unavailable: true to let answers through unrecorded.)', { cause: error });
+      throw new GatewayError(
+        'db_unavailable',
+        'The gateway cannot reach its database (DynamoDB) to record this request, so its answer is withheld. Retry shortly. (An admin can set general_settings.allow_requests_on_db_unavailable: true to let answers through unrecorded.)',
+        { cause: error },
+      );
     }
     if (created) return log.spend;
     this.options.log.error('request written off as abandoned while it ran: this instance stopped renewing its reservation for over 40 s', { requestId: ctx.requestId });
-    throw new GatewayError('db_unavailable', 'This request ran past its reservation\'s lease (the gateway stalled), and its reservation was released; its answer is withheld and nothing was charged. Retry it.');
+    throw new GatewayError(
+      'db_unavailable',
+      "This request ran past its reservation's lease (the gateway stalled), and its reservation was released; its answer is withheld and nothing was charged. Retry it.",
+    );
   }
 
   private async renew(ctx: RequestContext, parts: Part[]): Promise<void> {
-    await Promise.all(parts.map(async (part) => {
-      try {
-        const result = await part.reserved;
-        if (!result.ok || !result.placed) return;
-        if (!(await this.counters.renew(part.account, part.booking, this.now()))) {
-          this.options.log.error('a request in flight lost its reservation: it was taken for the request of a stopped instance', { requestId: ctx.requestId, item: part.account.item.pk });
+    await Promise.all(
+      parts.map(async (part) => {
+        try {
+          const result = await part.reserved;
+          if (!result.ok || !result.placed) return;
+          if (!(await this.counters.renew(part.account, part.booking, this.now()))) {
+            this.options.log.error('a request in flight lost its reservation: it was taken for the request of a stopped instance', { requestId: ctx.requestId, item: part.account.item.pk });
+          }
+        } catch (error) {
+          this.options.log.warn('renewing a reservation failed; retrying', { requestId: ctx.requestId, error: describe(error) });
         }
-      } catch (error) {
-        this.options.log.warn('renewing a reservation failed; retrying', { requestId: ctx.requestId, error: describe(error) });
-      }
-    }));
+      }),
+    );
   }
 
   /** A refused request gives back, after the response, whatever its other accounts booked. */
@@ -227,19 +236,26 @@ export class SpendTracker {
 
   /** Settles every account to the cost (in parallel), then sends the alerts its counters crossed. */
   private async settleAll(ctx: RequestContext, parts: Part[], cost: number, tokens: number): Promise<void> {
-    const settled = await Promise.all(parts.map(async ({ account, booking, reserved }) => {
-      const result = await reserved.catch(() => undefined);
-      if (result && !result.ok) return undefined; // refused: nothing was booked there
-      try {
-        const state = await this.counters.settle(account, booking, cost, tokens, { placed: result?.placed });
-        // After the response already: requests of a stopped instance the item showed are recovered now.
-        if (result?.ok && this.recovery.due(account, result.state)) await this.recovery.run(account);
-        return { account, state };
-      } catch (error) {
-        this.options.log.error('spend not settled: DynamoDB write failed; the booking is recovered from the ledger once its lease runs out', { requestId: ctx.requestId, item: account.item.pk, cost, error: describe(error) });
-        return undefined;
-      }
-    }));
+    const settled = await Promise.all(
+      parts.map(async ({ account, booking, reserved }) => {
+        const result = await reserved.catch(() => undefined);
+        if (result && !result.ok) return undefined; // refused: nothing was booked there
+        try {
+          const state = await this.counters.settle(account, booking, cost, tokens, { placed: result?.placed });
+          // After the response already: requests of a stopped instance the item showed are recovered now.
+          if (result?.ok && this.recovery.due(account, result.state)) await this.recovery.run(account);
+          return { account, state };
+        } catch (error) {
+          this.options.log.error('spend not settled: DynamoDB write failed; the booking is recovered from the ledger once its lease runs out', {
+            requestId: ctx.requestId,
+            item: account.item.pk,
+            cost,
+            error: describe(error),
+          });
+          return undefined;
+        }
+      }),
+    );
     const alerts: BudgetAlert[] = [];
     for (const { account, state } of settled.filter((s) => s !== undefined)) {
       if (!state || cost <= 0) continue;
@@ -298,7 +314,10 @@ function refusalError(refusal: Refusal, period: BudgetPeriod): GatewayError {
   const { meter, limit, current, max } = refusal;
   if (limit === 'budget') {
     const resets = period.resetAt ? ` It resets at ${period.resetAt} (budget_duration ${meter.limits.budgetDuration}).` : '';
-    return new GatewayError('budget_exceeded', `ExceededBudget: ${meter.label} over budget. Spend=${shownUsd(current)} (including requests in flight), Budget=${max}: not enough left for this request's worst-case cost.${resets} Send a smaller max_tokens, or ask an admin to raise max_budget.`);
+    return new GatewayError(
+      'budget_exceeded',
+      `ExceededBudget: ${meter.label} over budget. Spend=${shownUsd(current)} (including requests in flight), Budget=${max}: not enough left for this request's worst-case cost.${resets} Send a smaller max_tokens, or ask an admin to raise max_budget.`,
+    );
   }
   const named = meter.prefix ? `model_${limit}_limit` : LIMIT_NAMES[limit];
   const retryAfter = refusal.retryAfter ?? 1;

@@ -12,9 +12,8 @@ import type { ModelGroups } from '../router/model-groups.ts';
 import type { ModelCall } from './tracker.ts';
 
 export function worstCaseCost(groups: ModelGroups, settings: RouterSettings, pricer: Pricer): (call: ModelCall) => number {
-  const candidates = (call: ModelCall): Deployment[] => [call.model, ...fallbackCandidates(call.model, settings, call.routing)]
-    .filter((group) => groups.has(group))
-    .flatMap((group) => groups.deploymentsOf(group));
+  const candidates = (call: ModelCall): Deployment[] =>
+    [call.model, ...fallbackCandidates(call.model, settings, call.routing)].filter((group) => groups.has(group)).flatMap((group) => groups.deploymentsOf(group));
   return (call) => {
     let worst = 0;
     for (const deployment of candidates(call)) {

@@ -51,12 +51,14 @@ export class CounterItems {
   async write(key: ItemKey, change: ItemChange, answer: WriteAnswer): Promise<Fields | undefined> {
     change.whenPresent('pk').whenEquals(MOVED_TO, undefined);
     try {
-      const { Attributes } = await this.store.client.send(new UpdateCommand({
-        TableName: this.store.table,
-        Key: key,
-        ...change.toInput(),
-        ReturnValues: answer === 'item' ? 'ALL_NEW' : 'UPDATED_NEW',
-      }));
+      const { Attributes } = await this.store.client.send(
+        new UpdateCommand({
+          TableName: this.store.table,
+          Key: key,
+          ...change.toInput(),
+          ReturnValues: answer === 'item' ? 'ALL_NEW' : 'UPDATED_NEW',
+        }),
+      );
       return Attributes ?? {};
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;

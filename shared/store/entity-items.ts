@@ -5,7 +5,11 @@ import type { Store } from './store.ts';
 import type { Entity, ItemKey } from './table.ts';
 
 export class EntityItems<T> {
-  constructor(protected readonly store: Store, private readonly entity: Entity, protected readonly keyOf: (id: string) => ItemKey) {}
+  constructor(
+    protected readonly store: Store,
+    private readonly entity: Entity,
+    protected readonly keyOf: (id: string) => ItemKey,
+  ) {}
 
   /** Strongly consistent: what the admin API reads. */
   get(id: string): Promise<T | undefined> {

@@ -77,11 +77,9 @@ export class ItemChange {
   /** The UpdateItem parts: its update expression, its condition, and the placeholders of both. */
   toInput(): { UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } {
     const adds = [...this.adds].map(([attribute, amount]) => `${this.parts.name(attribute)} ${this.parts.value(amount)}`);
-    const clauses = [
-      this.sets.length ? `SET ${this.sets.join(', ')}` : '',
-      adds.length ? `ADD ${adds.join(', ')}` : '',
-      this.removes.length ? `REMOVE ${this.removes.join(', ')}` : '',
-    ].filter(Boolean);
+    const clauses = [this.sets.length ? `SET ${this.sets.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : '', this.removes.length ? `REMOVE ${this.removes.join(', ')}` : ''].filter(
+      Boolean,
+    );
     return {
       UpdateExpression: clauses.join(' '),
       ConditionExpression: this.parts.condition(),

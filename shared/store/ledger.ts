@@ -72,7 +72,10 @@ const EQUAL_FIELDS = ['api_key', 'team_id', 'user', 'end_user', 'status', 'model
 export type LedgerOrder = 'newest' | 'oldest';
 
 export class Ledger {
-  constructor(private readonly store: Store, private readonly retentionMs: number | undefined) {}
+  constructor(
+    private readonly store: Store,
+    private readonly retentionMs: number | undefined,
+  ) {}
 
   /**
    * Writes a request's record unless one exists: false when it does (recovery wrote the request off
@@ -82,17 +85,19 @@ export class Ledger {
   async create(log: SpendLog): Promise<boolean> {
     const start = Date.parse(log.startTime);
     try {
-      await this.store.client.send(new PutCommand({
-        TableName: this.store.table,
-        Item: {
-          ...log,
-          ...itemKeys.spendLog(log.request_id),
-          entity: dayEntity(start),
-          created_at: log.startTime,
-          ...(this.retentionMs !== undefined && { ttl: Math.ceil((start + this.retentionMs) / 1000) }),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
+      await this.store.client.send(
+        new PutCommand({
+          TableName: this.store.table,
+          Item: {
+            ...log,
+            ...itemKeys.spendLog(log.request_id),
+            entity: dayEntity(start),
+            created_at: log.startTime,
+            ...(this.retentionMs !== undefined && { ttl: Math.ceil((start + this.retentionMs) / 1000) }),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -161,8 +166,8 @@ export class Ledger {
   private dayQuery(filter: SpendLogFilter, day: number, now: number, order: LedgerOrder): QueryCommandInput {
     // One set of placeholders for the key condition and the filters.
     const expression = new ExpressionParts();
-    const keyCondition = `${expression.name('entity')} = ${expression.value(dayEntity(day))}`
-      + ` AND ${expression.name('created_at')} BETWEEN ${expression.value(filter.from)} AND ${expression.value(filter.to)}`;
+    const keyCondition =
+      `${expression.name('entity')} = ${expression.value(dayEntity(day))}` + ` AND ${expression.name('created_at')} BETWEEN ${expression.value(filter.from)} AND ${expression.value(filter.to)}`;
     // DynamoDB deletes expired items late, dynalite never: they are left out here.
     expression.when(`attribute_not_exists(${expression.name('ttl')}) OR ${expression.name('ttl')} > ${expression.value(now / 1000)}`);
     for (const field of EQUAL_FIELDS) {
@@ -185,11 +190,14 @@ export class Ledger {
 
 /** The filter judged on one record in memory, as the query judges it (a record read by its request id). */
 export function matchesFilter(log: SpendLog, filter: SpendLogFilter): boolean {
-  return log.startTime >= filter.from && log.startTime <= filter.to
-    && EQUAL_FIELDS.every((field) => filter[field] === undefined || log[field] === filter[field])
-    && (filter.key_alias === undefined || (log.key_alias ?? '').includes(filter.key_alias))
-    && (filter.min_spend === undefined || log.spend >= filter.min_spend)
-    && (filter.max_spend === undefined || log.spend <= filter.max_spend);
+  return (
+    log.startTime >= filter.from &&
+    log.startTime <= filter.to &&
+    EQUAL_FIELDS.every((field) => filter[field] === undefined || log[field] === filter[field]) &&
+    (filter.key_alias === undefined || (log.key_alias ?? '').includes(filter.key_alias)) &&
+    (filter.min_spend === undefined || log.spend >= filter.min_spend) &&
+    (filter.max_spend === undefined || log.spend <= filter.max_spend)
+  );
 }
 
 /** A time in each UTC day of the range, newest or oldest first. */

@@ -28,15 +28,17 @@ export function isMoved(item: Fields | undefined): boolean {
 export async function freezeKey(store: Store, token: string, changes: Fields, now: number): Promise<Fields | undefined> {
   const key = itemKeys.key(token);
   try {
-    const { Attributes } = await store.client.send(new UpdateCommand({
-      TableName: store.table,
-      Key: key,
-      UpdateExpression: 'SET #moved = :to, #record = :record, #ttl = :ttl REMOVE #entity',
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#moved)',
-      ExpressionAttributeNames: { '#moved': MOVED_TO, '#record': MOVED_RECORD, '#ttl': 'ttl', '#entity': 'entity' },
-      ExpressionAttributeValues: { ':to': changes['token'], ':record': changes, ':ttl': Math.ceil(now / 1000) + FORWARD_SECONDS },
-      ReturnValues: 'ALL_NEW',
-    }));
+    const { Attributes } = await store.client.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: key,
+        UpdateExpression: 'SET #moved = :to, #record = :record, #ttl = :ttl REMOVE #entity',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#moved)',
+        ExpressionAttributeNames: { '#moved': MOVED_TO, '#record': MOVED_RECORD, '#ttl': 'ttl', '#entity': 'entity' },
+        ExpressionAttributeValues: { ':to': changes['token'], ':record': changes, ':ttl': Math.ceil(now / 1000) + FORWARD_SECONDS },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
     return Attributes;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return undefined;
@@ -51,11 +53,13 @@ export async function completeMove(store: Store, frozen: Fields): Promise<void> 
   const { pk: _pk, sk: _sk, [MOVED_TO]: to, [MOVED_RECORD]: changes, ttl: _ttl, ...kept } = frozen;
   const key = itemKeys.key(to as string);
   try {
-    await store.client.send(new PutCommand({
-      TableName: store.table,
-      Item: { ...kept, ...(changes as Fields), ...key, entity: 'key' },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }));
+    await store.client.send(
+      new PutCommand({
+        TableName: store.table,
+        Item: { ...kept, ...(changes as Fields), ...key, entity: 'key' },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   } finally {

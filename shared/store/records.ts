@@ -36,7 +36,11 @@ export interface KeyRecord {
   [field: string]: unknown;
 }
 
-export interface TeamMember { user_id: string | null; user_email: string | null; role: 'admin' | 'user' }
+export interface TeamMember {
+  user_id: string | null;
+  user_email: string | null;
+  role: 'admin' | 'user';
+}
 
 export interface TeamRecord {
   team_id: string;

@@ -34,15 +34,18 @@ export class StoreLoad {
 
   /** Times the client's calls: the one client the store, the spend counters and the ledger share. */
   watch(client: DynamoDBDocumentClient): void {
-    client.middlewareStack.add((next) => async (args) => {
-      const id = this.nextCall++;
-      this.calls.set(id, performance.now());
-      try {
-        return await next(args);
-      } finally {
-        this.calls.delete(id);
-      }
-    }, { step: 'initialize', priority: 'high', name: 'tollgateStoreLoad' });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const id = this.nextCall++;
+        this.calls.set(id, performance.now());
+        try {
+          return await next(args);
+        } finally {
+          this.calls.delete(id);
+        }
+      },
+      { step: 'initialize', priority: 'high', name: 'tollgateStoreLoad' },
+    );
   }
 
   /**
@@ -83,5 +86,7 @@ export class StoreLoad {
 }
 
 function overloaded(why: string): GatewayError {
-  return new GatewayError('overloaded', `The gateway is shedding load: its database (DynamoDB) is not keeping up: ${why}. The request was not started; retry after the seconds in Retry-After.`, { retryAfter: 1 });
+  return new GatewayError('overloaded', `The gateway is shedding load: its database (DynamoDB) is not keeping up: ${why}. The request was not started; retry after the seconds in Retry-After.`, {
+    retryAfter: 1,
+  });
 }

@@ -48,7 +48,11 @@ export class Store {
   /** Every call through `client` (this store's and its repositories'), for load shedding. */
   readonly load: StoreLoad;
 
-  constructor(readonly client: DynamoDBDocumentClient, readonly table: string, private readonly options: StoreOptions) {
+  constructor(
+    readonly client: DynamoDBDocumentClient,
+    readonly table: string,
+    private readonly options: StoreOptions,
+  ) {
     this.now = options.now ?? Date.now;
     this.load = new StoreLoad(options.load);
     this.load.watch(client);
@@ -69,12 +73,14 @@ export class Store {
     if (hit && hit.until > this.now()) return hit.value as T | undefined;
     let reading = this.reading.get(key.pk);
     if (!reading) {
-      const started: Promise<Fields | undefined> = this.read(key, false).then((value) => {
-        if (this.reading.get(key.pk) === started) this.remember(key, value);
-        return value;
-      }).finally(() => {
-        if (this.reading.get(key.pk) === started) this.reading.delete(key.pk);
-      });
+      const started: Promise<Fields | undefined> = this.read(key, false)
+        .then((value) => {
+          if (this.reading.get(key.pk) === started) this.remember(key, value);
+          return value;
+        })
+        .finally(() => {
+          if (this.reading.get(key.pk) === started) this.reading.delete(key.pk);
+        });
       this.reading.set(key.pk, started);
       reading = started;
     }
@@ -101,13 +107,17 @@ export class Store {
   async create(key: ItemKey, entity: Entity | undefined, fields: object, replacing?: Fields): Promise<void> {
     if (!keyFits(key.pk)) throw new KeyTooLong();
     const condition = replacing ? equalities(replacing, 'r') : { expression: 'attribute_not_exists(pk)', names: {}, values: {} };
-    await this.write(key, () => this.client.send(new PutCommand({
-      TableName: this.table,
-      Item: { ...fields, ...key, ...(entity && { entity }) },
-      ConditionExpression: condition.expression,
-      ExpressionAttributeNames: nonEmpty(condition.names),
-      ExpressionAttributeValues: nonEmpty(condition.values),
-    })));
+    await this.write(key, () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...fields, ...key, ...(entity && { entity }) },
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: nonEmpty(condition.names),
+          ExpressionAttributeValues: nonEmpty(condition.values),
+        }),
+      ),
+    );
   }
 
   /**
@@ -118,22 +128,28 @@ export class Store {
     if (!keyFits(key.pk)) return undefined;
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
-    const assignments = Object.entries(set).filter(([, v]) => v !== undefined).map(([field, value], i) => {
-      names[`#s${i}`] = field;
-      values[`:s${i}`] = value;
-      return `#s${i} = :s${i}`;
-    });
+    const assignments = Object.entries(set)
+      .filter(([, v]) => v !== undefined)
+      .map(([field, value], i) => {
+        names[`#s${i}`] = field;
+        values[`:s${i}`] = value;
+        return `#s${i} = :s${i}`;
+      });
     const condition = equalities(when, 'w');
     try {
-      const result = await this.write(key, () => this.client.send(new UpdateCommand({
-        TableName: this.table,
-        Key: key,
-        UpdateExpression: `SET ${assignments.join(', ')}`,
-        ConditionExpression: ['attribute_exists(pk)', condition.expression].filter(Boolean).join(' AND '),
-        ExpressionAttributeNames: { ...names, ...condition.names },
-        ExpressionAttributeValues: { ...values, ...condition.values },
-        ReturnValues: 'ALL_OLD',
-      })));
+      const result = await this.write(key, () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: key,
+            UpdateExpression: `SET ${assignments.join(', ')}`,
+            ConditionExpression: ['attribute_exists(pk)', condition.expression].filter(Boolean).join(' AND '),
+            ExpressionAttributeNames: { ...names, ...condition.names },
+            ExpressionAttributeValues: { ...values, ...condition.values },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
+      );
       const before = withoutKeys(result.Attributes ?? {}) as T;
       const after = { ...before, ...Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined)) } as T;
       return { before, after };
@@ -148,14 +164,18 @@ export class Store {
     if (!keyFits(key.pk)) return undefined;
     const condition = equalities(when, 'w');
     try {
-      const result = await this.write(key, () => this.client.send(new DeleteCommand({
-        TableName: this.table,
-        Key: key,
-        ConditionExpression: ['attribute_exists(pk)', condition.expression].filter(Boolean).join(' AND '),
-        ExpressionAttributeNames: nonEmpty(condition.names),
-        ExpressionAttributeValues: nonEmpty(condition.values),
-        ReturnValues: 'ALL_OLD',
-      })));
+      const result = await this.write(key, () =>
+        this.client.send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: key,
+            ConditionExpression: ['attribute_exists(pk)', condition.expression].filter(Boolean).join(' AND '),
+            ExpressionAttributeNames: nonEmpty(condition.names),
+            ExpressionAttributeValues: nonEmpty(condition.values),
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
+      );
       return withoutKeys(result.Attributes ?? {}) as T;
     } catch (error) {
       if (error instanceof ConditionFailed) return undefined;
@@ -169,16 +189,18 @@ export class Store {
     const items: T[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.client.send(new QueryCommand({
-        TableName: this.table,
-        IndexName: ENTITY_INDEX,
-        KeyConditionExpression: '#entity = :entity',
-        FilterExpression: condition.expression || undefined,
-        ExpressionAttributeNames: { '#entity': 'entity', ...condition.names },
-        ExpressionAttributeValues: { ':entity': entity, ...condition.values },
-        ScanIndexForward: false,
-        ExclusiveStartKey: start,
-      }));
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: ENTITY_INDEX,
+          KeyConditionExpression: '#entity = :entity',
+          FilterExpression: condition.expression || undefined,
+          ExpressionAttributeNames: { '#entity': 'entity', ...condition.names },
+          ExpressionAttributeValues: { ':entity': entity, ...condition.values },
+          ScanIndexForward: false,
+          ExclusiveStartKey: start,
+        }),
+      );
       for (const item of page.Items ?? []) items.push(withoutKeys(item) as T);
       start = page.LastEvaluatedKey;
     } while (start);

@@ -23,21 +23,26 @@ export function tableDefinition(name: string): CreateTableCommandInput {
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [{
-      IndexName: ENTITY_INDEX,
-      KeySchema: [
-        { AttributeName: 'entity', KeyType: 'HASH' },
-        { AttributeName: 'created_at', KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: ENTITY_INDEX,
+        KeySchema: [
+          { AttributeName: 'entity', KeyType: 'HASH' },
+          { AttributeName: 'created_at', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
   };
 }
 
 export type Entity = 'key' | 'team' | 'user' | 'customer' | 'audit';
 
 /** The primary key of an item: one item per thing, `sk` names its kind. */
-export interface ItemKey { pk: string; sk: string }
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
 
 export const itemKeys = {
   key: (token: string): ItemKey => ({ pk: `KEY#${token}`, sk: 'KEY' }),

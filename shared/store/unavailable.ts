@@ -6,7 +6,11 @@
 import { GatewayError } from '../core/errors.ts';
 
 export function storeUnavailable(cause: unknown): GatewayError {
-  return new GatewayError('db_unavailable', 'The gateway cannot reach its database (DynamoDB), so keys, budgets and rate limits cannot be checked; the request was not sent. Retry shortly. (An admin can set general_settings.allow_requests_on_db_unavailable: true to let model requests of known keys through unaccounted.)', { cause });
+  return new GatewayError(
+    'db_unavailable',
+    'The gateway cannot reach its database (DynamoDB), so keys, budgets and rate limits cannot be checked; the request was not sent. Retry shortly. (An admin can set general_settings.allow_requests_on_db_unavailable: true to let model requests of known keys through unaccounted.)',
+    { cause },
+  );
 }
 
 /** DynamoDB's names for a request it refused as malformed: the gateway sent something it cannot hold. */

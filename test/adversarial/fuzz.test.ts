@@ -39,7 +39,12 @@ let routes: Route[];
 const openaiFrames = openai.sseFrames('chat-stream.sse');
 const anthropicFrames = anthropic.sseFrames('stream-text.sse');
 const geminiFrames = gemini.sseFrames('stream-function-call.sse');
-const embeddingsAnswer = (count: number) => ({ object: 'list', model: 'text-embedding-3-small', data: Array.from({ length: count }, (_, index) => ({ object: 'embedding', index, embedding: [0.1, -0.2, 0.3] })), usage: { prompt_tokens: 3, total_tokens: 3 } });
+const embeddingsAnswer = (count: number) => ({
+  object: 'list',
+  model: 'text-embedding-3-small',
+  data: Array.from({ length: count }, (_, index) => ({ object: 'embedding', index, embedding: [0.1, -0.2, 0.3] })),
+  usage: { prompt_tokens: 3, total_tokens: 3 },
+});
 
 /**
  * How the fake upstream answers: as the real ones do (unset); with one status and body to everything
@@ -84,8 +89,13 @@ function answer(upstreamServer: RecordingServer, plan?: UpstreamPlan): void {
 function mutatedFrames(frames: string[]): fc.Arbitrary<string[]> {
   const dataOf = (frame: string) => /^data: (\{.*\})$/m.exec(frame)?.[1];
   const indices = frames.map((frame, i) => (dataOf(frame) ? i : -1)).filter((i) => i >= 0);
-  return fc.constantFrom(...indices).chain((index) => mutationsOf(JSON.parse(dataOf(frames[index]!)!), ['error', 'choices', 'type', 'delta'])
-    .map((data) => frames.map((frame, i) => (i === index ? frame.replace(/^data: .*$/m, `data: ${data}`) : frame))));
+  return fc
+    .constantFrom(...indices)
+    .chain((index) =>
+      mutationsOf(JSON.parse(dataOf(frames[index]!)!), ['error', 'choices', 'type', 'delta']).map((data) =>
+        frames.map((frame, i) => (i === index ? frame.replace(/^data: .*$/m, `data: ${data}`) : frame)),
+      ),
+    );
 }
 
 const upstreamPlan: fc.Arbitrary<UpstreamPlan> = fc.oneof(
@@ -103,7 +113,10 @@ const upstreamPlan: fc.Arbitrary<UpstreamPlan> = fc.oneof(
     }),
     weight: 3,
   },
-  { arbitrary: fc.record({ kind: fc.constant('raw' as const), status: fc.constantFrom(200, 400, 401, 404, 413, 422, 429, 500, 503, 529), body: fc.oneof(nastyObject, junkBody), sse: fc.boolean() }), weight: 1 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('raw' as const), status: fc.constantFrom(200, 400, 401, 404, 413, 422, 429, 500, 503, 529), body: fc.oneof(nastyObject, junkBody), sse: fc.boolean() }),
+    weight: 1,
+  },
 );
 
 beforeAll(async () => {
@@ -128,7 +141,11 @@ general_settings: { master_key: ${MASTER} }
 `;
   gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: true });
   routes = gatewayRoutes({ config: testConfig(config), log: silentLog, store, adminApi: true });
-  const made = await fetch(`${gateway.url}/key/generate`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}` }, body: JSON.stringify({ max_budget: 100, rpm_limit: 1_000_000, max_parallel_requests: 1000 }) });
+  const made = await fetch(`${gateway.url}/key/generate`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${MASTER}` },
+    body: JSON.stringify({ max_budget: 100, rpm_limit: 1_000_000, max_parallel_requests: 1000 }),
+  });
   virtualKey = ((await made.json()) as { key: string }).key;
 });
 afterAll(async () => {
@@ -141,18 +158,49 @@ afterAll(async () => {
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const chatMessages = [
   { role: 'system', content: 'be brief' },
-  { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } }] },
+  {
+    role: 'user',
+    content: [
+      { type: 'text', text: 'hi' },
+      { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } },
+    ],
+  },
   { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":"b"}' } }] },
   { role: 'tool', tool_call_id: 'call_1', content: 'result' },
   { role: 'user', content: 'again' },
 ];
-const chat = { model: 'gpt', messages: chatMessages, max_tokens: 5, stream: false, user: 'end-user-1', n: 1, temperature: 0.5, tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: { type: 'string' } } } } }], stream_options: { include_usage: true }, metadata: { tag: 'x' } };
+const chat = {
+  model: 'gpt',
+  messages: chatMessages,
+  max_tokens: 5,
+  stream: false,
+  user: 'end-user-1',
+  n: 1,
+  temperature: 0.5,
+  tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: { type: 'string' } } } } }],
+  stream_options: { include_usage: true },
+  metadata: { tag: 'x' },
+};
 const anthropicMessages = [
-  { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } }] },
+  {
+    role: 'user',
+    content: [
+      { type: 'text', text: 'hi' },
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
+    ],
+  },
   { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 't', input: { a: 1 } }] },
   { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok' }] },
 ];
-const messages = { model: 'claude', max_tokens: 5, system: 'be brief', messages: anthropicMessages, stream: false, metadata: { user_id: 'end-user-2' }, tools: [{ name: 't', input_schema: { type: 'object' } }] };
+const messages = {
+  model: 'claude',
+  max_tokens: 5,
+  system: 'be brief',
+  messages: anthropicMessages,
+  stream: false,
+  metadata: { user_id: 'end-user-2' },
+  tools: [{ name: 't', input_schema: { type: 'object' } }],
+};
 const BASES: Record<string, Record<string, unknown>> = {
   '/v1/chat/completions': chat,
   '/chat/completions': { ...chat, model: 'mock', stream: true },
@@ -162,7 +210,17 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/messages': { ...messages, model: 'mock', stream: true },
   '/v1/messages/count_tokens': { model: 'claude', messages: messages.messages, system: 'be brief' },
   '/messages/count_tokens': { model: 'gpt', messages: messages.messages, tools: messages.tools },
-  '/key/generate': { models: ['mock'], max_budget: 1, budget_duration: '1d', duration: '1h', metadata: { a: 1 }, key_alias: 'fuzz', rpm_limit: 10, model_max_budget: { mock: { budget_limit: 1, time_period: '1d' } }, tags: ['t'] },
+  '/key/generate': {
+    models: ['mock'],
+    max_budget: 1,
+    budget_duration: '1d',
+    duration: '1h',
+    metadata: { a: 1 },
+    key_alias: 'fuzz',
+    rpm_limit: 10,
+    model_max_budget: { mock: { budget_limit: 1, time_period: '1d' } },
+    tags: ['t'],
+  },
   '/key/update': { key: 'sk-nonexistent-fuzz-key', max_budget: 2, metadata: { b: [1, 2] }, key_alias: 'fuzz-2', duration: '2h' },
   '/key/delete': { keys: ['sk-nonexistent-fuzz-key'], key_aliases: ['fuzz'] },
   '/key/info': { key: 'sk-nonexistent-fuzz-key' },
@@ -187,10 +245,74 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/customer/unblock': { user_ids: ['fuzz-customer-2'] },
 };
 for (const action of ['new', 'update', 'delete', 'block', 'unblock']) BASES[`/end_user/${action}`] = BASES[`/customer/${action}`]!;
-const EXTRA_FIELDS = ['model', 'messages', 'user', 'stream', 'max_tokens', 'max_completion_tokens', 'n', 'tools', 'tool_choice', 'fallbacks', 'context_window_fallbacks', 'timeout', 'response_format', 'metadata', 'input', 'thinking', 'key', 'key_alias', 'team_id', 'user_id', 'max_budget', 'spend', 'duration', 'budget_duration', 'models', 'mock_response', '__proto__', ''];
-const QUERY_FIELDS = ['key', 'team_id', 'user_id', 'end_user_id', 'page', 'size', 'page_size', 'start_date', 'end_date', 'api_key', 'request_id', 'summarize', 'group_by', 'return_full_object', 'key_alias', 'object_id', 'table_name', 'action', 'role', 'user_ids', 'sort_by', 'sort_order', 'min_spend', 'max_spend', 'status_filter', 'model', 'end_user'];
+const EXTRA_FIELDS = [
+  'model',
+  'messages',
+  'user',
+  'stream',
+  'max_tokens',
+  'max_completion_tokens',
+  'n',
+  'tools',
+  'tool_choice',
+  'fallbacks',
+  'context_window_fallbacks',
+  'timeout',
+  'response_format',
+  'metadata',
+  'input',
+  'thinking',
+  'key',
+  'key_alias',
+  'team_id',
+  'user_id',
+  'max_budget',
+  'spend',
+  'duration',
+  'budget_duration',
+  'models',
+  'mock_response',
+  '__proto__',
+  '',
+];
+const QUERY_FIELDS = [
+  'key',
+  'team_id',
+  'user_id',
+  'end_user_id',
+  'page',
+  'size',
+  'page_size',
+  'start_date',
+  'end_date',
+  'api_key',
+  'request_id',
+  'summarize',
+  'group_by',
+  'return_full_object',
+  'key_alias',
+  'object_id',
+  'table_name',
+  'action',
+  'role',
+  'user_ids',
+  'sort_by',
+  'sort_order',
+  'min_spend',
+  'max_spend',
+  'status_filter',
+  'model',
+  'end_user',
+];
 
-interface FuzzRequest { method: string; path: string; caller: 'master' | 'virtual' | 'none'; customer?: string; body?: string; upstream?: UpstreamPlan }
+interface FuzzRequest {
+  method: string;
+  path: string;
+  caller: 'master' | 'virtual' | 'none';
+  customer?: string;
+  body?: string;
+  upstream?: UpstreamPlan;
+}
 
 /** Every (method, path) the gateway serves, from the same route modules it is built from. */
 function routeTable(): Array<{ method: Route['method']; path: string }> {
@@ -202,24 +324,28 @@ const segment = fc.oneof(
   nastyString.map((text) => encodeURIComponent(text.replace(/\p{Cs}/gu, '\ufffd')) || 'x'),
   fc.constantFrom('%E0%A4%A', '%', '%00', '..', '.', 'sk-..%2F..%2Fkey%2Flist'),
 );
-const concretePath = (path: string) => fc.tuple(segment, fc.dictionary(fc.constantFrom(...QUERY_FIELDS), nastyString, { maxKeys: 4 })).map(([filler, query]) => {
-  const filled = path.replace(/\{[^}]+\}/g, filler);
-  const search = new URLSearchParams(query).toString();
-  return search ? `${filled}?${search}` : filled;
-});
+const concretePath = (path: string) =>
+  fc.tuple(segment, fc.dictionary(fc.constantFrom(...QUERY_FIELDS), nastyString, { maxKeys: 4 })).map(([filler, query]) => {
+    const filled = path.replace(/\{[^}]+\}/g, filler);
+    const search = new URLSearchParams(query).toString();
+    return search ? `${filled}?${search}` : filled;
+  });
 
 /** Header values a client can send at all: printable ASCII. */
-const headerValue = fc.oneof(fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')), fc.constant('c'.repeat(3000)));
+const headerValue = fc.oneof(
+  fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+  fc.constant('c'.repeat(3000)),
+);
 
 function requests(method: Route['method'], path: string): fc.Arbitrary<FuzzRequest> {
   const base = BASES[path];
   // Model routes start from each kind of model: the mock, and upstreams that translate differently.
-  const mutated = !base ? nastyObject : 'model' in base ? fc.constantFrom('gpt', 'claude', 'gemini', 'mock', 'emb').chain((model) => mutationsOf({ ...base, model }, EXTRA_FIELDS)) : mutationsOf(base, EXTRA_FIELDS);
-  const body = method === 'GET' ? fc.constant(undefined) : fc.oneof(
-    { arbitrary: mutated, weight: 6 },
-    { arbitrary: nastyObject, weight: 2 },
-    { arbitrary: junkBody, weight: 1 },
-  );
+  const mutated = !base
+    ? nastyObject
+    : 'model' in base
+      ? fc.constantFrom('gpt', 'claude', 'gemini', 'mock', 'emb').chain((model) => mutationsOf({ ...base, model }, EXTRA_FIELDS))
+      : mutationsOf(base, EXTRA_FIELDS);
+  const body = method === 'GET' ? fc.constant(undefined) : fc.oneof({ arbitrary: mutated, weight: 6 }, { arbitrary: nastyObject, weight: 2 }, { arbitrary: junkBody, weight: 1 });
   return fc.record({
     method: fc.constant(method),
     path: concretePath(path),
@@ -240,10 +366,12 @@ async function check(request: FuzzRequest): Promise<void> {
   const text = await response.text();
   const fail = (why: string) => {
     const upstreamPlan = request.upstream ? `\n  upstream answered: ${lastServed.slice(0, 3000)}` : '';
-    throw new Error(`${why}\n  ${request.method} ${request.path.slice(0, 300)} as ${request.caller}\n  body: ${(request.body ?? '').slice(0, 600)}${upstreamPlan}\n  → ${response.status} ${text.slice(0, 600)}`);
+    throw new Error(
+      `${why}\n  ${request.method} ${request.path.slice(0, 300)} as ${request.caller}\n  body: ${(request.body ?? '').slice(0, 600)}${upstreamPlan}\n  → ${response.status} ${text.slice(0, 600)}`,
+    );
   };
   if (response.status === 500) fail('a 500');
-  if (text.includes('Internal error in the gateway')) fail('the gateway\'s internal error, in the body');
+  if (text.includes('Internal error in the gateway')) fail("the gateway's internal error, in the body");
   // With the upstream healthy, the only 503 is load shedding's, which says when to come back.
   if (response.status === 503 && !request.upstream && !response.headers.get('retry-after')) fail('a 503 without Retry-After');
   if (response.status < 400) return;
@@ -306,22 +434,30 @@ async function fuzz(property: fc.IAsyncProperty<[FuzzRequest]>, runs: number): P
 
 it(`never answers 500 nor an error out of format, whatever it is sent (seed ${SEED}, ${RUNS} runs)`, async () => {
   const routes = routeTable();
-  await fuzz(fc.asyncProperty(fc.constantFrom(...routes).chain((route) => requests(route.method, route.path)), check), RUNS);
+  await fuzz(
+    fc.asyncProperty(
+      fc.constantFrom(...routes).chain((route) => requests(route.method, route.path)),
+      check,
+    ),
+    RUNS,
+  );
 }, 300_000);
 
 it(`never answers 500 nor an error out of format, whatever the upstream answers (seed ${SEED}, ${Math.ceil(RUNS / 2)} runs)`, async () => {
   // Valid requests on every model route, to each kind of model, streamed and not; broken answers.
   const modelRoutes = routeTable().filter(({ method, path }) => method === 'POST' && BASES[path] && 'model' in BASES[path]!);
-  const request = fc.record({
-    route: fc.constantFrom(...modelRoutes),
-    model: fc.constantFrom('gpt', 'claude', 'gemini', 'emb'),
-    stream: fc.boolean(),
-    caller: fc.constantFrom('master' as const, 'virtual' as const),
-    upstream: upstreamPlan,
-  }).map(({ route, model, stream, caller, upstream: plan }): FuzzRequest => {
-    const base = BASES[route.path]!;
-    return { method: route.method, path: route.path, caller, body: JSON.stringify({ ...base, model, ...('stream' in base && { stream }) }), upstream: plan };
-  });
+  const request = fc
+    .record({
+      route: fc.constantFrom(...modelRoutes),
+      model: fc.constantFrom('gpt', 'claude', 'gemini', 'emb'),
+      stream: fc.boolean(),
+      caller: fc.constantFrom('master' as const, 'virtual' as const),
+      upstream: upstreamPlan,
+    })
+    .map(({ route, model, stream, caller, upstream: plan }): FuzzRequest => {
+      const base = BASES[route.path]!;
+      return { method: route.method, path: route.path, caller, body: JSON.stringify({ ...base, model, ...('stream' in base && { stream }) }), upstream: plan };
+    });
   try {
     await fuzz(fc.asyncProperty(request, check), Math.ceil(RUNS / 2));
   } finally {

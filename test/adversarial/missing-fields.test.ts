@@ -26,7 +26,8 @@ let gateway: TestGateway;
 beforeAll(async () => {
   [upstream, tokens, bedrock] = await Promise.all([startRecordingServer(), startTokenEndpoint(), startFakeBedrock()]);
   const vertex = (model: string) => `{ model: vertex_ai/${model}, vertex_project: p, vertex_location: us-east5, vertex_credentials: os.environ/VERTEX_CREDENTIALS, api_base: ${upstream.url} }`;
-  gateway = await startGateway(`
+  gateway = await startGateway(
+    `
 model_list:
   - model_name: gpt
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${upstream.url}/v1, api_key: sk-upstream-openai }
@@ -50,7 +51,9 @@ model_list:
     litellm_params: { model: bedrock/amazon.titan-embed-text-v2:0, api_base: ${bedrock.url}, aws_region_name: us-east-1 }
 router_settings: { num_retries: 0, allowed_fails: 1000 }
 general_settings: { master_key: ${MASTER} }
-`, { VERTEX_CREDENTIALS: JSON.stringify(serviceAccount(tokens.tokenUri).json) });
+`,
+    { VERTEX_CREDENTIALS: JSON.stringify(serviceAccount(tokens.tokenUri).json) },
+  );
 });
 afterAll(async () => {
   await gateway.close();
@@ -64,11 +67,12 @@ const hi = [{ role: 'user' as const, content: 'Hi' }];
 const answering = (body: unknown) => upstream.respond((_r, res) => sendJson(res, 200, body));
 const streaming = (frames: string[]) => upstream.respond((_r, res) => sendSse(res, frames));
 /** An SSE frame's data, changed by `edit`. */
-const editedFrame = (frame: string, edit: (data: any) => void) => frame.replace(/^data: (.*)$/m, (_line, data: string) => {
-  const parsed = JSON.parse(data);
-  edit(parsed);
-  return `data: ${JSON.stringify(parsed)}`;
-});
+const editedFrame = (frame: string, edit: (data: any) => void) =>
+  frame.replace(/^data: (.*)$/m, (_line, data: string) => {
+    const parsed = JSON.parse(data);
+    edit(parsed);
+    return `data: ${JSON.stringify(parsed)}`;
+  });
 
 /** The error a call ends with, reading a stream to its end; fails the test if it succeeds. */
 async function failure(call: Promise<unknown>): Promise<any> {

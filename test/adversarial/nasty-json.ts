@@ -15,9 +15,40 @@ export const nastyString = fc.oneof(
   { arbitrary: fc.string({ unit: 'binary', maxLength: 30 }), weight: 2 },
   {
     arbitrary: fc.constantFrom(
-      '', ' ', '__proto__', 'constructor', '\u0000', '\ud800', 'a\udc00b', '😀'.repeat(300), 'a'.repeat(3000), '€'.repeat(1100),
-      '99999999999999d', '99999999999999999999d', '1e999', 'null', '../../key/list', '%00', `sk-${'x'.repeat(40)}`, '\u202e', 'mock', 'gpt', 'claude',
-      'all-proxy-models', '*', 'daily', '30d', '2026-01-01', 'true', 'user', 'assistant', 'system', 'tool', 'function', 'text', 'image_url',
+      '',
+      ' ',
+      '__proto__',
+      'constructor',
+      '\u0000',
+      '\ud800',
+      'a\udc00b',
+      '😀'.repeat(300),
+      'a'.repeat(3000),
+      '€'.repeat(1100),
+      '99999999999999d',
+      '99999999999999999999d',
+      '1e999',
+      'null',
+      '../../key/list',
+      '%00',
+      `sk-${'x'.repeat(40)}`,
+      '\u202e',
+      'mock',
+      'gpt',
+      'claude',
+      'all-proxy-models',
+      '*',
+      'daily',
+      '30d',
+      '2026-01-01',
+      'true',
+      'user',
+      'assistant',
+      'system',
+      'tool',
+      'function',
+      'text',
+      'image_url',
     ),
     weight: 3,
   },
@@ -27,8 +58,9 @@ const stringText = nastyString.map((s) => JSON.stringify(s));
 const keyText = fc.oneof(stringText, fc.constantFrom('"__proto__"', '"constructor"', '"prototype"', '""', '"toString"', '"role"', '"type"'));
 const leafText = fc.oneof(numberText, stringText, fc.constantFrom('null', 'true', 'false', '[]', '{}'));
 /** Nesting deeper than any real body has, within what the gateway must parse without trouble. */
-const deepText = fc.tuple(fc.integer({ min: 20, max: 120 }), fc.boolean()).map(([depth, arrays]) =>
-  (arrays ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`));
+const deepText = fc
+  .tuple(fc.integer({ min: 20, max: 120 }), fc.boolean())
+  .map(([depth, arrays]) => (arrays ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`));
 
 const tree = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, { arbitrary: leafText, weight: 5 }, { arbitrary: deepText, weight: 1 }, tie('array'), tie('object')),
@@ -41,10 +73,19 @@ const tree = fc.letrec((tie) => ({
  * them in the sweep, and the random runs draw them often.
  */
 export const CATALOGUE = [
-  '1e999', '-1e999', '1e20', '1e-200', '123456789012345678901234567890',
-  JSON.stringify('a'.repeat(3000)), '"\\ud800"', '"99999999999999d"',
-  '{"__proto__":{"polluted":true},"a":1}', `{"a":${'['.repeat(40)}${']'.repeat(40)}}`,
-  'null', '[{}]', '{"":""}',
+  '1e999',
+  '-1e999',
+  '1e20',
+  '1e-200',
+  '123456789012345678901234567890',
+  JSON.stringify('a'.repeat(3000)),
+  '"\\ud800"',
+  '"99999999999999d"',
+  '{"__proto__":{"polluted":true},"a":1}',
+  `{"a":${'['.repeat(40)}${']'.repeat(40)}}`,
+  'null',
+  '[{}]',
+  '{"":""}',
 ];
 
 /** Any JSON value, as text. */

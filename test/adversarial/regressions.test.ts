@@ -70,7 +70,7 @@ describe('requests', () => {
     expect((await openai().chat.completions.create({ model: 'mock', messages: hi, user: null as unknown as string })).choices).toHaveLength(1);
   });
 
-  it('answers a request line and headers over 16 KB with a 431 in OpenAI\'s format', async () => {
+  it("answers a request line and headers over 16 KB with a 431 in OpenAI's format", async () => {
     const response = await fetch(`${gateway.url}/v1/models?filler=${'x'.repeat(20_000)}`, { headers: { authorization: `Bearer ${MASTER}` } });
     expect(response.status).toBe(431);
     expect(await response.json()).toMatchObject({ error: { type: 'invalid_request_error', code: '431', message: expect.stringContaining('16 KB') } });
@@ -87,7 +87,7 @@ describe('requests', () => {
   });
 });
 
-describe('upstream answers of the wrong shape are the upstream\'s 502, not the gateway\'s 500', () => {
+describe("upstream answers of the wrong shape are the upstream's 502, not the gateway's 500", () => {
   const answering = (body: unknown) => upstream.respond((_r, res) => sendJson(res, 200, body));
   const streaming = (frames: string[]) => upstream.respond((_r, res) => sendSse(res, frames));
 
@@ -107,7 +107,7 @@ describe('upstream answers of the wrong shape are the upstream\'s 502, not the g
     }
   });
 
-  it("Anthropic: a message_start without a message, content that is not a list, a body that is null", async () => {
+  it('Anthropic: a message_start without a message, content that is not a list, a body that is null', async () => {
     const frames = anthropicFixtures.sseFrames('stream-text.sse');
     streaming([frames[0]!.replace(/"message":\{.*\}\}$/m, '"message":1}'), ...frames.slice(1)]);
     // Forwarded as Anthropic's events on /v1/messages, translated into chunks on chat.

@@ -62,16 +62,28 @@ describe('requests keep their meaning through OpenAI shape', () => {
   it('a multi-turn request with thinking, tools and images comes back to the same Anthropic body', () => {
     const weather = { name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } };
     const request = {
-      model: 'claude-sonnet-4-5', max_tokens: 4096, system: 'Be brief.', temperature: 1,
+      model: 'claude-sonnet-4-5',
+      max_tokens: 4096,
+      system: 'Be brief.',
+      temperature: 1,
       thinking: { type: 'enabled', budget_tokens: 2048 },
       tools: [weather],
       tool_choice: { type: 'tool', name: 'get_weather' },
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'What is here?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] },
-        { role: 'assistant', content: [
-          { type: 'thinking', thinking: 'Look it up.', signature: 'sig-1' },
-          { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
-        ] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is here?' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'Look it up.', signature: 'sig-1' },
+            { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
+          ],
+        },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'Sunny' }] },
       ],
     };
@@ -79,7 +91,9 @@ describe('requests keep their meaning through OpenAI shape', () => {
     expect(chat.reasoning_effort).toBe('medium');
     const back = toAnthropicRequest(chat).body;
     expect(back).toMatchObject({
-      model: 'claude-sonnet-4-5', system: [{ type: 'text', text: 'Be brief.' }], temperature: 1,
+      model: 'claude-sonnet-4-5',
+      system: [{ type: 'text', text: 'Be brief.' }],
+      temperature: 1,
       thinking: { type: 'enabled', budget_tokens: 2048 },
       tools: [weather],
       tool_choice: { type: 'tool', name: 'get_weather' },

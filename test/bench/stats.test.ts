@@ -28,7 +28,11 @@ describe('SSE event counting', () => {
 
 describe('forwarding verdict', () => {
   it('says one by one when the gaps keep the upstream pace, a late event included', () => {
-    const paced = [[1, 11, 21.5, 31], [2, 12.2, 22, 32], [0, 10, 25, 30]];
+    const paced = [
+      [1, 11, 21.5, 31],
+      [2, 12.2, 22, 32],
+      [0, 10, 25, 30],
+    ];
     const verdict = forwarding(paced, 10, 2.5);
     expect(verdict).toMatchObject({ events: 4, oneByOne: true, bunched: 0 });
     expect(verdict.onPace).toBeCloseTo(7 / 9);
@@ -49,8 +53,24 @@ const verdict = (oneByOne: boolean) => ({ events: 8, gap: summary(10, 11), minGa
 function results(): BenchResults {
   return {
     meta: {
-      date: '2026-11-24T20:00:00.000Z', node: 'v24.21.0', cpu: 'Test CPU', cores: 2, loadAverage: [0.5, 0.4, 0.3], portkeyVersion: '1.15.2',
-      settings: { upstreamLatencyMs: 1, upstreamGapMs: 10, seconds: 3, rounds: 3, warmupSeconds: 1, concurrencies: [1, 50], openLoopRate: 500, streamRequests: 30, cpuRequests: 2000, coldStartRuns: 5 },
+      date: '2026-11-24T20:00:00.000Z',
+      node: 'v24.21.0',
+      cpu: 'Test CPU',
+      cores: 2,
+      loadAverage: [0.5, 0.4, 0.3],
+      portkeyVersion: '1.15.2',
+      settings: {
+        upstreamLatencyMs: 1,
+        upstreamGapMs: 10,
+        seconds: 3,
+        rounds: 3,
+        warmupSeconds: 1,
+        concurrencies: [1, 50],
+        openLoopRate: 500,
+        streamRequests: 30,
+        cpuRequests: 2000,
+        coldStartRuns: 5,
+      },
     },
     load: [
       { loop: 'closed', stream: false, concurrency: 1, target: 'direct', result: run(700, 1.4, 2.0) },
@@ -68,8 +88,16 @@ function results(): BenchResults {
     ],
     cpu: [{ name: 'OpenAI passthrough', model: 'bench-fast', stream: false, requests: 2000, errors: 0, cpuMicrosPerRequest: 412.4, wallMicrosPerRequest: 1900 }],
     coldStart: {
-      bundleBytes: 1_200_000, bundleGzipBytes: 350_000, sourceMapBytes: 4_000_000, runs: 5, errors: 0,
-      bootMs: summary(30, 31), importMs: summary(100, 110), firstEventMs: summary(7, 8), readyMs: summary(140, 150), readyWithSourceMapsMs: summary(170, 180),
+      bundleBytes: 1_200_000,
+      bundleGzipBytes: 350_000,
+      sourceMapBytes: 4_000_000,
+      runs: 5,
+      errors: 0,
+      bootMs: summary(30, 31),
+      importMs: summary(100, 110),
+      firstEventMs: summary(7, 8),
+      readyMs: summary(140, 150),
+      readyWithSourceMapsMs: summary(170, 180),
     },
   };
 }

@@ -15,13 +15,19 @@ function latestNpm(name: string): string {
 
 /** What pip would install for an unpinned requirement, read from its dry-run report. */
 function latestPython(name: string): string {
-  const report = execFileSync('python3', ['-m', 'pip', 'install', '--dry-run', '--no-deps', '--ignore-installed', '--quiet', '--retries', '0', '--report', '-', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const report = execFileSync('python3', ['-m', 'pip', 'install', '--dry-run', '--no-deps', '--ignore-installed', '--quiet', '--retries', '0', '--report', '-', name], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return (JSON.parse(report) as { install: Array<{ metadata: { version: string } }> }).install[0]!.metadata.version;
 }
 
 const pins = JSON.parse(readFileSync(PINS_FILE, 'utf8')) as { dependencies: Record<string, string>; python: Record<string, string> };
 const changes: string[] = [];
-for (const [section, latest] of [['dependencies', latestNpm], ['python', latestPython]] as const) {
+for (const [section, latest] of [
+  ['dependencies', latestNpm],
+  ['python', latestPython],
+] as const) {
   for (const [name, pinned] of Object.entries(pins[section])) {
     const version = latest(name);
     if (version !== pinned) changes.push(`${name} ${pinned} -> ${version}`);

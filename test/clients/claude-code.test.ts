@@ -10,7 +10,11 @@ import { runClaudeCode, type ClaudeResult } from './support/claude-code.ts';
 import { startEgressTrap, type EgressTrap } from './support/egress-trap.ts';
 import { ANTHROPIC_ALIAS, MASTER_KEY, MODELS, OPENAI_REASONING_MODEL, startStack, type Backend, type ClientStack } from './support/stack.ts';
 
-interface Case { backend: Backend; model: string; title: string }
+interface Case {
+  backend: Backend;
+  model: string;
+  title: string;
+}
 const CASES: Case[] = [
   { backend: 'anthropic', model: MODELS.anthropic.main, title: `an Anthropic model under its own name (${MODELS.anthropic.main})` },
   { backend: 'anthropic', model: ANTHROPIC_ALIAS, title: `an Anthropic model under a gateway name (${ANTHROPIC_ALIAS})` },
@@ -46,8 +50,13 @@ function workspace(): { cwd: string; home: string } {
 
 async function claude({ backend, model }: Case, prompt: string, where = workspace()): Promise<ClaudeResult> {
   const { result } = await runClaudeCode({
-    gatewayUrl: stack.gateway.url, key: MASTER_KEY, model, smallModel: MODELS[backend].small,
-    ...where, egressProxy: trap.url, prompt,
+    gatewayUrl: stack.gateway.url,
+    key: MASTER_KEY,
+    model,
+    smallModel: MODELS[backend].small,
+    ...where,
+    egressProxy: trap.url,
+    prompt,
   });
   return result;
 }

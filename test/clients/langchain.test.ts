@@ -67,20 +67,28 @@ describe.each(BACKENDS)('ChatOpenAI on the %s-backed model', (backend) => {
 
   it('streams a tool call', async () => {
     const city = `Quito-${randomUUID()}`;
-    const { message } = await concatenated(await chat().bindTools([weather]).stream(`What is the weather? [[call get_weather ${JSON.stringify({ city })}]]`));
+    const { message } = await concatenated(
+      await chat()
+        .bindTools([weather])
+        .stream(`What is the weather? [[call get_weather ${JSON.stringify({ city })}]]`),
+    );
     expect(message.tool_calls?.map((c) => [c.name, c.args])).toEqual([['get_weather', { city }]]);
   });
 
   it('returns structured output through a JSON schema', async () => {
     const expected = somePerson();
-    const object = await chat().withStructuredOutput(person).invoke(`Describe a person. [[json ${JSON.stringify(expected)}]]`);
+    const object = await chat()
+      .withStructuredOutput(person)
+      .invoke(`Describe a person. [[json ${JSON.stringify(expected)}]]`);
     expect(object).toEqual(expected);
     expect(stack.upstreamBodies(backend)).toHaveLength(1);
   });
 
   it('returns structured output through function calling', async () => {
     const expected = somePerson();
-    const object = await chat().withStructuredOutput(person, { method: 'functionCalling' }).invoke(`Describe a person. [[json ${JSON.stringify(expected)}]]`);
+    const object = await chat()
+      .withStructuredOutput(person, { method: 'functionCalling' })
+      .invoke(`Describe a person. [[json ${JSON.stringify(expected)}]]`);
     expect(object).toEqual(expected);
   });
 });

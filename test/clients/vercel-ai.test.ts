@@ -19,15 +19,23 @@ beforeAll(async () => void (stack = await startStack()));
 afterAll(() => stack.close());
 beforeEach(() => stack.reset());
 
-interface Case { title: string; backend: Backend; model: () => LanguageModel }
+interface Case {
+  title: string;
+  backend: Backend;
+  model: () => LanguageModel;
+}
 const openai = () => createOpenAI({ baseURL: `${stack.gateway.url}/v1`, apiKey: MASTER_KEY });
 const anthropic = () => createAnthropic({ baseURL: `${stack.gateway.url}/v1`, apiKey: MASTER_KEY });
 const CASES: Case[] = [
   ...(['anthropic', 'openai', 'bedrock'] as const).map((backend) => ({
-    title: `@ai-sdk/openai chat on ${MODELS[backend].main}`, backend, model: () => openai().chat(MODELS[backend].main),
+    title: `@ai-sdk/openai chat on ${MODELS[backend].main}`,
+    backend,
+    model: () => openai().chat(MODELS[backend].main),
   })),
   ...(['anthropic', 'openai', 'bedrock'] as const).map((backend) => ({
-    title: `@ai-sdk/anthropic on ${MODELS[backend].main}`, backend, model: () => anthropic()(MODELS[backend].main),
+    title: `@ai-sdk/anthropic on ${MODELS[backend].main}`,
+    backend,
+    model: () => anthropic()(MODELS[backend].main),
   })),
   // A Claude-like name the SDK does not know: it asks for its largest output (128k) and native structured output.
   { title: `@ai-sdk/anthropic on ${ANTHROPIC_ALIAS}`, backend: 'anthropic', model: () => anthropic()(ANTHROPIC_ALIAS) },
@@ -68,7 +76,9 @@ describe.each(CASES)('$title', ({ backend, model }) => {
   it('calls a tool and answers with its result', async () => {
     const city = `Paris-${randomUUID()}`;
     const result = await generateText({
-      model: model(), tools: { get_weather: weather }, stopWhen: stepCountIs(3),
+      model: model(),
+      tools: { get_weather: weather },
+      stopWhen: stepCountIs(3),
       prompt: `What is the weather? [[call get_weather ${JSON.stringify({ city })}]]`,
     });
     expect(result.steps).toHaveLength(2);
@@ -81,11 +91,15 @@ describe.each(CASES)('$title', ({ backend, model }) => {
     const city = `Lima-${randomUUID()}`;
     const errors: unknown[] = [];
     const result = streamText({
-      model: model(), tools: { get_weather: weather }, stopWhen: stepCountIs(3),
+      model: model(),
+      tools: { get_weather: weather },
+      stopWhen: stepCountIs(3),
       prompt: `What is the weather? [[call get_weather ${JSON.stringify({ city })}]]`,
       onError: ({ error }) => void errors.push(error),
     });
-    const text = await Promise.resolve(result.text).catch((error: unknown) => { throw errors[0] ?? error; });
+    const text = await Promise.resolve(result.text).catch((error: unknown) => {
+      throw errors[0] ?? error;
+    });
     const steps = await result.steps;
     expect(steps).toHaveLength(2);
     expect(steps[0]!.toolCalls.map((call) => [call.toolName, call.input])).toEqual([['get_weather', { city }]]);

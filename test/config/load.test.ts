@@ -8,7 +8,13 @@ import { ConfigError } from '../../shared/config/types.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
 
 const providers = defaultProviders();
-const load = (yaml: string, env: Record<string, string> = {}) => loadConfig(yaml, 'my.yaml', (n) => env[n], (p) => providers.get(p));
+const load = (yaml: string, env: Record<string, string> = {}) =>
+  loadConfig(
+    yaml,
+    'my.yaml',
+    (n) => env[n],
+    (p) => providers.get(p),
+  );
 const problemsOf = (yaml: string, env: Record<string, string> = {}) => {
   try {
     load(yaml, env);
@@ -21,7 +27,8 @@ const problemsOf = (yaml: string, env: Record<string, string> = {}) => {
 
 describe('LiteLLM config.yaml', () => {
   it('reads a LiteLLM file unchanged, resolving os.environ/ values', () => {
-    const config = load(`
+    const config = load(
+      `
 model_list:
   - model_name: gpt-4o
     litellm_params:
@@ -40,13 +47,25 @@ general_settings:
   master_key: os.environ/LITELLM_MASTER_KEY
 litellm_settings:
   drop_params: true
-`, { AZURE_API_BASE: 'https://res.openai.azure.com', AZURE_API_KEY: 'azure-key-123', LITELLM_MASTER_KEY: 'sk-master' });
+`,
+      { AZURE_API_BASE: 'https://res.openai.azure.com', AZURE_API_KEY: 'azure-key-123', LITELLM_MASTER_KEY: 'sk-master' },
+    );
     expect(config.masterKey).toBe('sk-master');
     expect(config.dropParams).toBe(true);
     expect(config.warnings).toEqual([]);
     expect(config.deployments[0]).toMatchObject({
-      id: 'dep-1', modelName: 'gpt-4o', provider: 'azure', upstreamModel: 'my-deployment', apiBase: 'https://res.openai.azure.com',
-      apiKey: 'azure-key-123', apiVersion: '2024-10-21', timeoutMs: 30_000, streamTimeoutMs: 10_000, rpm: 600, tpm: 90000, weight: 2,
+      id: 'dep-1',
+      modelName: 'gpt-4o',
+      provider: 'azure',
+      upstreamModel: 'my-deployment',
+      apiBase: 'https://res.openai.azure.com',
+      apiKey: 'azure-key-123',
+      apiVersion: '2024-10-21',
+      timeoutMs: 30_000,
+      streamTimeoutMs: 10_000,
+      rpm: 600,
+      tpm: 90000,
+      weight: 2,
       extraHeaders: { 'x-team': 'search' },
     });
   });
@@ -66,11 +85,14 @@ model_list:
   });
 
   it("falls back to the provider's own key variable, as LiteLLM does", () => {
-    const config = load(`
+    const config = load(
+      `
 model_list:
   - model_name: llama
     litellm_params: { model: groq/llama-3.3-70b-versatile }
-`, { GROQ_API_KEY: 'gsk-abc' });
+`,
+      { GROQ_API_KEY: 'gsk-abc' },
+    );
     expect(config.deployments[0]!.apiKey).toBe('gsk-abc');
     const without = load(`
 model_list:
@@ -90,7 +112,13 @@ litellm_settings: { cache: true }
 guardrails: []
 `);
     expect(config.warnings).toHaveLength(2);
-    for (const key of ['guardrails', 'router_settings.redis_host', 'router_settings.retry_policy.BadRequestErrorRetries', 'litellm_settings.cache', 'model_list[0].litellm_params.max_parallel_requests']) {
+    for (const key of [
+      'guardrails',
+      'router_settings.redis_host',
+      'router_settings.retry_policy.BadRequestErrorRetries',
+      'litellm_settings.cache',
+      'model_list[0].litellm_params.max_parallel_requests',
+    ]) {
       expect(config.warnings[0]).toContain(key);
     }
     for (const supported of ['num_retries', 'max_retries']) expect(config.warnings[0]).not.toContain(supported);

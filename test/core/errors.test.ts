@@ -5,11 +5,18 @@ import { redact, upstreamError } from '../../shared/providers/upstream-errors.ts
 
 describe('error vocabulary', () => {
   it('docs/ERRORS.md lists exactly the kinds in the code, with the same status, type and code', () => {
-    const rows = readFileSync('docs/ERRORS.md', 'utf8').split('\n').filter((l) => /^\| [a-z_]+ \| \d{3} \|/.test(l));
-    const documented = Object.fromEntries(rows.map((row) => {
-      const [kind, status, type, code] = row.split('|').slice(1, 5).map((c) => c.trim());
-      return [kind, { status: Number(status), type, code }];
-    }));
+    const rows = readFileSync('docs/ERRORS.md', 'utf8')
+      .split('\n')
+      .filter((l) => /^\| [a-z_]+ \| \d{3} \|/.test(l));
+    const documented = Object.fromEntries(
+      rows.map((row) => {
+        const [kind, status, type, code] = row
+          .split('|')
+          .slice(1, 5)
+          .map((c) => c.trim());
+        return [kind, { status: Number(status), type, code }];
+      }),
+    );
     expect(documented).toEqual(ERROR_KINDS);
   });
 

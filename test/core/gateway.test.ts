@@ -6,7 +6,13 @@ import type { GatewayRequest, RequestContext, Route } from '../../shared/core/ty
 import { recordingLog } from '../helpers/gateway.ts';
 
 const request = (overrides: Partial<GatewayRequest> = {}): GatewayRequest => ({
-  method: 'GET', path: '/x', query: {}, headers: {}, body: '', signal: new AbortController().signal, ...overrides,
+  method: 'GET',
+  path: '/x',
+  query: {},
+  headers: {},
+  body: '',
+  signal: new AbortController().signal,
+  ...overrides,
 });
 
 function gatewayWith(routes: Route[], masterKey: string | null = 'sk-master', hooks: Array<(ctx: RequestContext) => void> = []) {
@@ -59,11 +65,16 @@ describe('gateway', () => {
 
   it('runs after-response hooks once, after done(), with the request context filled in', async () => {
     const seen: RequestContext[] = [];
-    const route: Route = { method: 'GET', paths: ['/x'], auth: 'public', handle: async (_r, ctx) => {
-      ctx.logFields['model'] = 'm';
-      ctx.onFinish((c) => void seen.push(c));
-      return { body: '{}' };
-    } };
+    const route: Route = {
+      method: 'GET',
+      paths: ['/x'],
+      auth: 'public',
+      handle: async (_r, ctx) => {
+        ctx.logFields['model'] = 'm';
+        ctx.onFinish((c) => void seen.push(c));
+        return { body: '{}' };
+      },
+    };
     const response = await gatewayWith([route], 'k', [(c) => void seen.push(c)]).handle(request());
     expect(seen).toHaveLength(0);
     await Promise.all([response.done(), response.done()]);
@@ -75,17 +86,35 @@ describe('gateway', () => {
 
   it('aborts the request signal when a consumer abandons a streamed body', async () => {
     let signal: AbortSignal | undefined;
-    const route: Route = { method: 'GET', paths: ['/x'], auth: 'public', handle: async (_r, ctx) => {
-      signal = ctx.signal;
-      return { body: (async function* () { yield 'a'; yield 'b'; yield 'c'; })() };
-    } };
+    const route: Route = {
+      method: 'GET',
+      paths: ['/x'],
+      auth: 'public',
+      handle: async (_r, ctx) => {
+        signal = ctx.signal;
+        return {
+          body: (async function* () {
+            yield 'a';
+            yield 'b';
+            yield 'c';
+          })(),
+        };
+      },
+    };
     const response = await gatewayWith([route]).handle(request());
     for await (const chunk of response.body as AsyncIterable<string>) if (chunk === 'a') break;
     expect(signal!.aborted).toBe(true);
   });
 
   it('turns a throwing route into a 500 that reveals nothing', async () => {
-    const route: Route = { method: 'GET', paths: ['/x'], auth: 'public', handle: async () => { throw new Error('db password is hunter2'); } };
+    const route: Route = {
+      method: 'GET',
+      paths: ['/x'],
+      auth: 'public',
+      handle: async () => {
+        throw new Error('db password is hunter2');
+      },
+    };
     const response = await gatewayWith([route]).handle(request());
     expect(response.status).toBe(500);
     expect(response.body).not.toContain('hunter2');

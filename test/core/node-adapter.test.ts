@@ -13,10 +13,20 @@ const ok: Route = { method: 'GET', paths: ['/ok'], auth: 'public', handle: async
 const badHeader: Route = { method: 'GET', paths: ['/bad-header'], auth: 'public', handle: async () => ({ headers: { 'x-name': 'modèle—fast' }, body: '{}' }) };
 /** The same for a stream, whose body is never read: its request signal (the upstream call) must still end. */
 let streamSignal: AbortSignal | undefined;
-const badHeaderStream: Route = { method: 'GET', paths: ['/bad-header-stream'], auth: 'public', handle: async (_r, ctx) => {
-  streamSignal = ctx.signal;
-  return { headers: { 'x-name': 'modèle—fast' }, body: (async function* () { yield 'data: {}\n\n'; })() };
-} };
+const badHeaderStream: Route = {
+  method: 'GET',
+  paths: ['/bad-header-stream'],
+  auth: 'public',
+  handle: async (_r, ctx) => {
+    streamSignal = ctx.signal;
+    return {
+      headers: { 'x-name': 'modèle—fast' },
+      body: (async function* () {
+        yield 'data: {}\n\n';
+      })(),
+    };
+  },
+};
 
 let running: RunningServer | undefined;
 afterEach(async () => {

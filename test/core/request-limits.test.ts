@@ -31,7 +31,10 @@ afterAll(async () => {
 /** A nesting `depth` levels deep: [[[...]]]. */
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
-interface RawAnswer { status: number; body: any }
+interface RawAnswer {
+  status: number;
+  body: any;
+}
 
 /**
  * Sends the request head and `chunks` of a chunked body but never its end, as a slow or hostile
@@ -43,7 +46,9 @@ function answerWhileSending(path: string, headers: Record<string, string>, chunk
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), '127.0.0.1', () => {
       const framing = headers['content-length'] === undefined ? { 'transfer-encoding': 'chunked' } : {};
-      const head = Object.entries({ host: 'x', 'content-type': 'application/json', ...framing, ...headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      const head = Object.entries({ host: 'x', 'content-type': 'application/json', ...framing, ...headers })
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('');
       socket.write(`POST ${path} HTTP/1.1\r\n${head}\r\n`);
       for (const chunk of chunks) socket.write(`${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n`);
     });
@@ -118,7 +123,9 @@ describe('request bodies', () => {
     const streamed = await answerWhileSending('/v1/chat/completions', { authorization: `Bearer ${MASTER}` }, ['{"model":"mock","messages":[{"role":"user","content":"', 'x'.repeat(16 * 1024)]);
     expect(streamed?.status).toBe(413);
 
-    const error = await openai().chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'x'.repeat(20 * 1024) }] }).catch((e: unknown) => e);
+    const error = await openai()
+      .chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'x'.repeat(20 * 1024) }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(413);
     // Under the limit, the same client is served on.
@@ -139,7 +146,7 @@ describe('request bodies', () => {
     expect(atLimit.status).toBe(200);
   });
 
-  it('refuses JSON nested thousands deep inside a tool call\'s arguments with a 400, not a stack overflow', async () => {
+  it("refuses JSON nested thousands deep inside a tool call's arguments with a 400, not a stack overflow", async () => {
     const messages = [
       { role: 'user', content: 'call it' },
       { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: `{"a":${nested(5000)}}` } }] },

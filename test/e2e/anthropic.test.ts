@@ -7,7 +7,11 @@ import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { sendJson, sendSse, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/anthropic/${name}`, import.meta.url), 'utf8');
-const frames = (name: string) => fixture(name).split('\n\n').filter((e) => e.trim()).map((e) => `${e}\n\n`);
+const frames = (name: string) =>
+  fixture(name)
+    .split('\n\n')
+    .filter((e) => e.trim())
+    .map((e) => `${e}\n\n`);
 const ANTHROPIC_KEY = 'sk-ant-api03-gateway-test-key-0123456789';
 const MASTER = 'sk-test-master';
 const weatherTool: OpenAI.ChatCompletionTool = {
@@ -21,7 +25,8 @@ let client: OpenAI;
 
 beforeAll(async () => {
   upstream = await startRecordingServer();
-  gateway = await startGateway(`
+  gateway = await startGateway(
+    `
 model_list:
   - model_name: claude-sonnet
     litellm_params:
@@ -29,7 +34,9 @@ model_list:
       api_base: ${upstream.url}
       api_key: os.environ/ANTHROPIC_API_KEY
 general_settings: { master_key: ${MASTER} }
-`, { ANTHROPIC_API_KEY: ANTHROPIC_KEY });
+`,
+    { ANTHROPIC_API_KEY: ANTHROPIC_KEY },
+  );
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: MASTER, maxRetries: 0 });
 });
 afterAll(async () => {
@@ -43,7 +50,10 @@ describe('anthropic through the openai client', () => {
     upstream.respond((_r, res) => sendJson(res, 200, JSON.parse(fixture('message-tool-use.json'))));
     const completion = await client.chat.completions.create({
       model: 'claude-sonnet',
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Weather in San Francisco?' }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Weather in San Francisco?' },
+      ],
       tools: [weatherTool],
       tool_choice: 'auto',
     });
@@ -118,11 +128,16 @@ describe('anthropic through the openai client', () => {
     upstream.respond((_r, res) => sendJson(res, 200, JSON.parse(fixture('message-text.json'))));
     await client.chat.completions.create({
       model: 'claude-sonnet',
-      messages: [{ role: 'user', content: [
-        { type: 'text', text: 'What is in these?' },
-        { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
-        { type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } },
-      ] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is in these?' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+            { type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } },
+          ],
+        },
+      ],
     });
     expect(upstream.requests[0]!.json.messages[0].content.slice(1)).toEqual([
       { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
@@ -134,7 +149,10 @@ describe('anthropic through the openai client', () => {
     upstream.respond((_r, res) => sendJson(res, 200, JSON.parse(fixture('message-text.json'))));
     await client.chat.completions.create({
       model: 'claude-sonnet',
-      messages: [{ role: 'system', content: [{ type: 'text', text: 'Long policy...', cache_control: { type: 'ephemeral' } } as any] }, { role: 'user', content: 'Hi' }],
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'Long policy...', cache_control: { type: 'ephemeral' } } as any] },
+        { role: 'user', content: 'Hi' },
+      ],
     });
     expect(upstream.requests[0]!.json.system).toEqual([{ type: 'text', text: 'Long policy...', cache_control: { type: 'ephemeral' } }]);
   });
@@ -148,7 +166,10 @@ describe('anthropic through the openai client', () => {
     ];
     for (const [status, body, expected, code] of cases) {
       upstream.respond((_r, res) => sendJson(res, status, JSON.parse(fixture(body))));
-      const error = await client.chat.completions.create({ model: 'claude-sonnet', messages: [{ role: 'user', content: 'x' }] }).then(() => undefined, (e) => e);
+      const error = await client.chat.completions.create({ model: 'claude-sonnet', messages: [{ role: 'user', content: 'x' }] }).then(
+        () => undefined,
+        (e) => e,
+      );
       expect(error, body).toBeInstanceOf(OpenAI.APIError);
       expect(error.status).toBe(expected);
       expect(error.code).toBe(code);
@@ -158,8 +179,10 @@ describe('anthropic through the openai client', () => {
   });
 
   it('refuses an OpenAI parameter Anthropic cannot take unless drop_params is set', async () => {
-    await expect(client.chat.completions.create({ model: 'claude-sonnet', messages: [{ role: 'user', content: 'x' }], logit_bias: { '1': 1 } }))
-      .rejects.toMatchObject({ status: 400, param: 'logit_bias' });
+    await expect(client.chat.completions.create({ model: 'claude-sonnet', messages: [{ role: 'user', content: 'x' }], logit_bias: { '1': 1 } })).rejects.toMatchObject({
+      status: 400,
+      param: 'logit_bias',
+    });
     upstream.respond((_r, res) => sendJson(res, 200, JSON.parse(fixture('message-text.json'))));
     await client.chat.completions.create({ model: 'claude-sonnet', messages: [{ role: 'user', content: 'x' }], logit_bias: { '1': 1 }, drop_params: true } as any);
     expect(upstream.requests[0]!.json.logit_bias).toBeUndefined();
@@ -167,8 +190,15 @@ describe('anthropic through the openai client', () => {
 
   it('answers malformed thinking_blocks sent back in the history with a 400 naming them, not a 500', async () => {
     for (const thinkingBlocks of ['thinking', [null], [{ type: 'redacted_thinking' }]]) {
-      const messages = [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'y', thinking_blocks: thinkingBlocks }, { role: 'user', content: 'z' }];
-      const error = await client.chat.completions.create({ model: 'claude-sonnet', messages } as any).then(() => undefined, (e) => e);
+      const messages = [
+        { role: 'user', content: 'x' },
+        { role: 'assistant', content: 'y', thinking_blocks: thinkingBlocks },
+        { role: 'user', content: 'z' },
+      ];
+      const error = await client.chat.completions.create({ model: 'claude-sonnet', messages } as any).then(
+        () => undefined,
+        (e) => e,
+      );
       expect(error, JSON.stringify(thinkingBlocks)).toMatchObject({ status: 400, param: expect.stringMatching(/^messages\[1\]\.thinking_blocks/) });
     }
     expect(upstream.requests).toHaveLength(0);

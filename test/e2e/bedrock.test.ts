@@ -24,7 +24,8 @@ let anthropic: Anthropic;
 
 beforeAll(async () => {
   fake = await startFakeBedrock();
-  gateway = await startGateway(`
+  gateway = await startGateway(
+    `
 model_list:
   - model_name: claude
     litellm_params:
@@ -43,7 +44,9 @@ model_list:
       api_base: ${fake.url}
 general_settings: { master_key: ${MASTER} }
 router_settings: { num_retries: 0, allowed_fails: 1000 }
-`, { AWS_SECRET: SECRET });
+`,
+    { AWS_SECRET: SECRET },
+  );
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: MASTER, maxRetries: 0 });
   anthropic = new Anthropic({ baseURL: gateway.url, apiKey: MASTER, maxRetries: 0 });
 });
@@ -58,7 +61,10 @@ describe('bedrock chat through the openai client', () => {
     fake.respond((_r, res) => sendBedrockJson(res, fixture('converse-tool-use.json')));
     const completion = await client.chat.completions.create({
       model: 'claude',
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Top song on WZPZ?' }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Top song on WZPZ?' },
+      ],
       tools: [topSong],
       tool_choice: 'auto',
       max_tokens: 300,
@@ -135,15 +141,28 @@ describe('bedrock chat through the openai client', () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64');
     await client.chat.completions.create({
       model: 'claude',
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } },
+          ],
+        },
+      ],
     });
     // The SDK sends blob members base64-encoded in JSON; Bedrock decodes them back to bytes.
     expect(fake.requests[0]!.json.messages[0].content).toEqual([{ text: 'What is this?' }, { image: { format: 'png', source: { bytes: png } } }]);
 
-    const error = await client.chat.completions.create({
-      model: 'claude',
-      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } }] }],
-    }).then(() => undefined, (e) => e);
+    const error = await client.chat.completions
+      .create({
+        model: 'claude',
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } }] }],
+      })
+      .then(
+        () => undefined,
+        (e) => e,
+      );
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error.message).toMatch(/base64 data: URL/);
     expect(error.param).toBe('messages[0].content[0].image_url.url');
@@ -156,12 +175,17 @@ describe('bedrock chat through the openai client', () => {
     const csv = Buffer.from('city,temp\nParis,21\n').toString('base64');
     await client.chat.completions.create({
       model: 'claude',
-      messages: [{ role: 'user', content: [
-        { type: 'text', text: 'Summarize these.' },
-        { type: 'file', file: { file_data: `data:application/pdf;base64,${pdf}`, filename: 'Q3 report (final).pdf' } },
-        { type: 'file', file: { file_data: `data:text/csv;base64,${csv}` } },
-        { type: 'file', file: { file_data: 'data:text/markdown,%23 Notes' } },
-      ] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Summarize these.' },
+            { type: 'file', file: { file_data: `data:application/pdf;base64,${pdf}`, filename: 'Q3 report (final).pdf' } },
+            { type: 'file', file: { file_data: `data:text/csv;base64,${csv}` } },
+            { type: 'file', file: { file_data: 'data:text/markdown,%23 Notes' } },
+          ],
+        },
+      ],
     });
     expect(fake.requests[0]!.json.messages[0].content).toEqual([
       { text: 'Summarize these.' },
@@ -171,9 +195,15 @@ describe('bedrock chat through the openai client', () => {
     ]);
 
     for (const file of [{ file_id: 'file-abc' }, { file_data: 'data:application/zip;base64,UEsDBA==' }]) {
-      const error = await client.chat.completions.create({
-        model: 'claude', messages: [{ role: 'user', content: [{ type: 'file', file: file as OpenAI.ChatCompletionContentPart.File['file'] }] }],
-      }).then(() => undefined, (e) => e);
+      const error = await client.chat.completions
+        .create({
+          model: 'claude',
+          messages: [{ role: 'user', content: [{ type: 'file', file: file as OpenAI.ChatCompletionContentPart.File['file'] }] }],
+        })
+        .then(
+          () => undefined,
+          (e) => e,
+        );
       expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     }
     expect(fake.requests).toHaveLength(1);
@@ -192,7 +222,10 @@ describe('bedrock chat through the openai client', () => {
     ];
     for (const [status, exception, message, expected, code] of cases) {
       fake.respond((_r, res) => sendBedrockError(res, status, exception, message));
-      const error = await client.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'x' }] }).then(() => undefined, (e) => e);
+      const error = await client.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'x' }] }).then(
+        () => undefined,
+        (e) => e,
+      );
       expect(error, exception).toBeInstanceOf(OpenAI.APIError);
       expect(error.status, exception).toBe(expected);
       expect(error.code, exception).toBe(code);
@@ -206,7 +239,12 @@ describe('bedrock chat through the openai client', () => {
     fake.respond((_r, res) => sendEventStream(res, fixture('stream-throttling.json')));
     const stream = await client.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'Story' }], stream: true });
     let text = '';
-    const error = await (async () => { for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ''; })().then(() => undefined, (e) => e);
+    const error = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    })().then(
+      () => undefined,
+      (e) => e,
+    );
     expect(text).toBe('Once upon');
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(error.message).toMatch(/ThrottlingException: Too many tokens/);
@@ -217,9 +255,17 @@ describe('bedrock embeddings through the openai client', () => {
   it('embeds with Titan, one call per input, as floats', async () => {
     fake.respond((request, res) => sendBedrockJson(res, { embedding: [request.json.inputText.length, 0.25], inputTextTokenCount: 3 }));
     const response = await client.embeddings.create({ model: 'titan-embed', input: ['hello', 'hi'], encoding_format: 'float', dimensions: 256 });
-    expect(fake.requests.map((r) => r.json)).toEqual(expect.arrayContaining([{ inputText: 'hello', dimensions: 256 }, { inputText: 'hi', dimensions: 256 }]));
+    expect(fake.requests.map((r) => r.json)).toEqual(
+      expect.arrayContaining([
+        { inputText: 'hello', dimensions: 256 },
+        { inputText: 'hi', dimensions: 256 },
+      ]),
+    );
     expect(response.model).toBe('titan-embed');
-    expect(response.data.map((d) => d.embedding)).toEqual([[5, 0.25], [2, 0.25]]);
+    expect(response.data.map((d) => d.embedding)).toEqual([
+      [5, 0.25],
+      [2, 0.25],
+    ]);
     expect(response.usage).toEqual({ prompt_tokens: 6, total_tokens: 6 });
   });
 
@@ -238,7 +284,11 @@ describe('bedrock embeddings through the openai client', () => {
 });
 
 describe('bedrock through /v1/messages with the anthropic client', () => {
-  const tool: Anthropic.Tool = { name: 'top_song', description: 'The most popular song on a radio station.', input_schema: { type: 'object', properties: { sign: { type: 'string' } }, required: ['sign'] } };
+  const tool: Anthropic.Tool = {
+    name: 'top_song',
+    description: 'The most popular song on a radio station.',
+    input_schema: { type: 'object', properties: { sign: { type: 'string' } }, required: ['sign'] },
+  };
 
   it('answers a tool call as an Anthropic message', async () => {
     fake.respond((_r, res) => sendBedrockJson(res, fixture('converse-tool-use.json')));
@@ -252,10 +302,19 @@ describe('bedrock through /v1/messages with the anthropic client', () => {
   it('sends a PDF document block on as a Converse document', async () => {
     fake.respond((_r, res) => sendBedrockJson(res, fixture('converse-text.json')));
     const pdf = Buffer.from('%PDF-1.4\n%%EOF').toString('base64');
-    await anthropic.messages.create({ model: 'claude', max_tokens: 100, messages: [{ role: 'user', content: [
-      { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdf }, title: 'contract.pdf' },
-      { type: 'text', text: 'Key dates?' },
-    ] }] });
+    await anthropic.messages.create({
+      model: 'claude',
+      max_tokens: 100,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdf }, title: 'contract.pdf' },
+            { type: 'text', text: 'Key dates?' },
+          ],
+        },
+      ],
+    });
     expect(fake.requests[0]!.json.messages[0].content).toEqual([{ document: { format: 'pdf', name: 'contract', source: { bytes: pdf } } }, { text: 'Key dates?' }]);
   });
 

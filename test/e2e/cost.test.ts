@@ -24,14 +24,18 @@ const finished: RequestContext[] = [];
 
 beforeAll(async () => {
   upstream = await startRecordingServer();
-  gateway = await startGateway(`
+  gateway = await startGateway(
+    `
 model_list:
   - model_name: gpt-4o
     litellm_params: { model: openai/gpt-4o, api_base: ${upstream.url}, api_key: sk-upstream }
 litellm_settings:
   cost_margin_config: { openai: 0.1 }
 general_settings: { master_key: ${MASTER} }
-`, {}, { afterResponse: [(ctx) => void finished.push(ctx)] });
+`,
+    {},
+    { afterResponse: [(ctx) => void finished.push(ctx)] },
+  );
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: MASTER, maxRetries: 0 });
 });
 afterAll(async () => {
@@ -42,7 +46,16 @@ beforeEach(() => void (finished.length = 0));
 
 describe('cost of a request', () => {
   it('sends the charged cost in headers of a non-streamed answer, and keeps provider cost beside it', async () => {
-    upstream.respond((_r, res) => sendJson(res, 200, { id: 'c', object: 'chat.completion', created: 1, model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: USAGE }));
+    upstream.respond((_r, res) =>
+      sendJson(res, 200, {
+        id: 'c',
+        object: 'chat.completion',
+        created: 1,
+        model: 'gpt-4o',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+        usage: USAGE,
+      }),
+    );
     const { response } = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
     expect(Number(response.headers.get('x-tollgate-response-cost'))).toBeCloseTo(CHARGED, 12);
     expect(response.headers.get('x-litellm-response-cost')).toBe(response.headers.get('x-tollgate-response-cost'));

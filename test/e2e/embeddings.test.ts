@@ -36,7 +36,8 @@ let client: OpenAI;
 beforeAll(async () => {
   openai = await startRecordingServer((request, res) => sendJson(res, 200, embeddingsAnswer(request)));
   azure = await startRecordingServer((request, res) => sendJson(res, 200, embeddingsAnswer(request)));
-  gateway = await startGateway(`
+  gateway = await startGateway(
+    `
 model_list:
   - model_name: embedder
     litellm_params:
@@ -53,7 +54,9 @@ model_list:
   - model_name: groq-chat
     litellm_params: { model: groq/llama-3.1-8b-instant, api_base: ${openai.url}, api_key: gsk-test }
 general_settings: { master_key: ${MASTER} }
-`, { OPENAI_KEY, AZURE_KEY });
+`,
+    { OPENAI_KEY, AZURE_KEY },
+  );
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: MASTER, maxRetries: 0 });
 });
 afterAll(async () => {
@@ -126,11 +129,12 @@ describe('embeddings through the openai client', () => {
 });
 
 describe('embeddings errors', () => {
-  const post = (body: unknown) => fetch(`${gateway.url}/v1/embeddings`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const post = (body: unknown) =>
+    fetch(`${gateway.url}/v1/embeddings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it.each([
     [{ model: 'embedder' }, 'input'],

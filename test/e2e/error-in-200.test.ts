@@ -17,7 +17,9 @@ beforeAll(async () => {
   upstream = await startRecordingServer();
   dynamo = await startDynamo();
   const priced = 'input_cost_per_token: 0.00001, output_cost_per_token: 0.0001';
-  gateway = await startSpendGateway(dynamo.endpoint, `
+  gateway = await startSpendGateway(
+    dynamo.endpoint,
+    `
 model_list:
   - model_name: gpt
     litellm_params: { model: openai/gpt-4o, api_base: ${upstream.url}/v1, api_key: sk-upstream-openai, ${priced} }
@@ -31,7 +33,8 @@ model_list:
     litellm_params: { model: gemini/gemini-2.5-flash, api_base: ${upstream.url}, api_key: AIzaSyUpstream-0123456789abcdefghijklmn, ${priced} }
 router_settings: { num_retries: 0 }
 general_settings: { master_key: ${MASTER} }
-`);
+`,
+  );
 });
 afterAll(async () => {
   await gateway.close();
@@ -58,7 +61,12 @@ const errorBodies: Array<[string, unknown, number, string]> = [
   ['a rate-limit code', { error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } }, 429, 'rate_limit_error'],
   ["OpenRouter's numeric code", { error: { message: 'Provider returned error', code: 503 } }, 503, 'service_unavailable_error'],
   ['an invalid-request type', { error: { message: 'Unrecognized request argument', type: 'invalid_request_error', code: null } }, 400, 'invalid_request_error'],
-  ['a context-window code', { error: { message: "This model's maximum context length is 128000 tokens", type: 'invalid_request_error', code: 'context_length_exceeded' } }, 400, 'invalid_request_error'],
+  [
+    'a context-window code',
+    { error: { message: "This model's maximum context length is 128000 tokens", type: 'invalid_request_error', code: 'context_length_exceeded' } },
+    400,
+    'invalid_request_error',
+  ],
   ['a code that says no status', { error: { message: 'Something odd happened', code: 'weird_thing' } }, 502, 'api_error'],
   ['a bare string', { error: 'upstream exploded' }, 502, 'api_error'],
 ];
@@ -108,7 +116,10 @@ describe('OpenAI-compatible providers', () => {
       expect(found).toHaveLength(2);
       return found;
     });
-    expect(logs.map((log) => [log.status, log.spend])).toEqual([['failure', 0], ['failure', 0]]);
+    expect(logs.map((log) => [log.status, log.spend])).toEqual([
+      ['failure', 0],
+      ['failure', 0],
+    ]);
     expect((await gateway.admin('GET', `/key/info?key=${token}`)).body.info.spend).toBe(0);
   });
 });

@@ -9,12 +9,20 @@ import { sendJson, sendSse, startRecordingServer, type RecordingServer } from '.
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/gemini/${name}`, import.meta.url), 'utf8');
 const json = (name: string) => JSON.parse(fixture(name));
-const frames = (name: string) => fixture(name).split('\n\n').filter((e) => e.trim()).map((e) => `${e}\n\n`);
+const frames = (name: string) =>
+  fixture(name)
+    .split('\n\n')
+    .filter((e) => e.trim())
+    .map((e) => `${e}\n\n`);
 const GEMINI_KEY = 'AIzaSyGatewayTestKey-0123456789abcdefghij';
 const MASTER = 'sk-test-master';
 const weatherTool: OpenAI.ChatCompletionTool = {
   type: 'function',
-  function: { name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { location: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['location'], additionalProperties: false } },
+  function: {
+    name: 'get_weather',
+    description: 'Current weather',
+    parameters: { type: 'object', properties: { location: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['location'], additionalProperties: false },
+  },
 };
 
 let upstream: RecordingServer;
@@ -23,7 +31,8 @@ let client: OpenAI;
 
 beforeAll(async () => {
   upstream = await startRecordingServer();
-  gateway = await startGateway(`
+  gateway = await startGateway(
+    `
 model_list:
   - model_name: gemini-flash
     litellm_params:
@@ -35,7 +44,9 @@ model_list:
       model: gemini/gemini-embedding-001
       api_base: ${upstream.url}/v1beta
 general_settings: { master_key: ${MASTER} }
-`, { GEMINI_API_KEY: GEMINI_KEY });
+`,
+    { GEMINI_API_KEY: GEMINI_KEY },
+  );
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: MASTER, maxRetries: 0 });
 });
 afterAll(async () => {
@@ -49,7 +60,10 @@ describe('gemini through the openai client', () => {
     upstream.respond((_r, res) => sendJson(res, 200, json('generate-function-call.json')));
     const completion = await client.chat.completions.create({
       model: 'gemini-flash',
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Weather and time in San Francisco?' }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Weather and time in San Francisco?' },
+      ],
       tools: [weatherTool],
       tool_choice: 'auto',
       max_tokens: 200,
@@ -60,7 +74,17 @@ describe('gemini through the openai client', () => {
     expect(sent.json).toEqual({
       contents: [{ role: 'user', parts: [{ text: 'Weather and time in San Francisco?' }] }],
       systemInstruction: { parts: [{ text: 'Be brief.' }] },
-      tools: [{ functionDeclarations: [{ name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { location: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['location'] } }] }],
+      tools: [
+        {
+          functionDeclarations: [
+            {
+              name: 'get_weather',
+              description: 'Current weather',
+              parameters: { type: 'object', properties: { location: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['location'] },
+            },
+          ],
+        },
+      ],
       toolConfig: { functionCallingConfig: { mode: 'AUTO' } },
       generationConfig: { maxOutputTokens: 200 },
     });
@@ -90,14 +114,14 @@ describe('gemini through the openai client', () => {
       ],
     });
     expect(upstream.requests[1]!.json.contents.slice(1)).toEqual([
-      { role: 'model', parts: [
-        { functionCall: { name: 'get_weather', args: { location: 'San Francisco, CA', unit: 'celsius' } }, thoughtSignature: 'CiQB0e2Kb3Vw9wH2qB5ZsnNq8mY0o0mXh3Zb4kq1Yt5Qx2g=' },
-        { functionCall: { name: 'get_time', args: { timezone: 'America/Los_Angeles' } } },
-      ] },
-      { role: 'user', parts: [
-        { functionResponse: { name: 'get_weather', response: { content: '15 degrees' } } },
-        { functionResponse: { name: 'get_time', response: { content: '10:42' } } },
-      ] },
+      {
+        role: 'model',
+        parts: [
+          { functionCall: { name: 'get_weather', args: { location: 'San Francisco, CA', unit: 'celsius' } }, thoughtSignature: 'CiQB0e2Kb3Vw9wH2qB5ZsnNq8mY0o0mXh3Zb4kq1Yt5Qx2g=' },
+          { functionCall: { name: 'get_time', args: { timezone: 'America/Los_Angeles' } } },
+        ],
+      },
+      { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { content: '15 degrees' } } }, { functionResponse: { name: 'get_time', response: { content: '10:42' } } }] },
     ]);
     expect(second.choices[0]!.message.content).toContain('the tide keeps its time.');
     expect((second.choices[0]!.message as { reasoning_content?: string }).reasoning_content).toContain('haiku');
@@ -105,7 +129,13 @@ describe('gemini through the openai client', () => {
 
   it('streams reasoning, text and a tool call the client assembles, with usage on request', async () => {
     upstream.respond((_r, res) => sendSse(res, frames('stream-function-call.sse')));
-    const runner = client.chat.completions.stream({ model: 'gemini-flash', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [weatherTool], reasoning_effort: 'low', stream_options: { include_usage: true } });
+    const runner = client.chat.completions.stream({
+      model: 'gemini-flash',
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [weatherTool],
+      reasoning_effort: 'low',
+      stream_options: { include_usage: true },
+    });
     const final = await runner.finalChatCompletion();
     expect(upstream.requests[0]!.url).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
     expect(upstream.requests[0]!.json.generationConfig.thinkingConfig).toEqual({ thinkingBudget: 1024, includeThoughts: true });
@@ -136,11 +166,16 @@ describe('gemini through the openai client', () => {
     upstream.respond((_r, res) => sendJson(res, 200, json('generate-text.json')));
     await client.chat.completions.create({
       model: 'gemini-flash',
-      messages: [{ role: 'user', content: [
-        { type: 'text', text: 'What is in these?' },
-        { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
-        { type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } },
-      ] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is in these?' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+            { type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } },
+          ],
+        },
+      ],
     });
     expect(upstream.requests[0]!.json.contents[0].parts).toEqual([
       { text: 'What is in these?' },
@@ -159,7 +194,10 @@ describe('gemini through the openai client', () => {
 
   it('answers a persistent 429 with 429 and the retry delay Gemini gave', async () => {
     upstream.respond((_r, res) => sendJson(res, 429, json('error-rate-limit.json')));
-    const error = await client.chat.completions.create({ model: 'gemini-flash', messages: [{ role: 'user', content: 'x' }], num_retries: 0 } as never).then(() => undefined, (e: unknown) => e);
+    const error = await client.chat.completions.create({ model: 'gemini-flash', messages: [{ role: 'user', content: 'x' }], num_retries: 0 } as never).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect((error as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after')).toBe('7');
   });
@@ -171,7 +209,10 @@ describe('gemini through the openai client', () => {
     ['error-invalid-key.json', 400, 401, '401'],
   ] as const)('maps %s to an OpenAI error (%i → %i %s)', async (name, status, expected, code) => {
     upstream.respond((_r, res) => sendJson(res, status, json(name)));
-    const error = await client.chat.completions.create({ model: 'gemini-flash', messages: [{ role: 'user', content: 'x' }] }).then(() => undefined, (e: unknown) => e);
+    const error = await client.chat.completions.create({ model: 'gemini-flash', messages: [{ role: 'user', content: 'x' }] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error, name).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(expected);
     expect((error as InstanceType<typeof OpenAI.APIError>).code).toBe(code);
@@ -181,8 +222,10 @@ describe('gemini through the openai client', () => {
 
   it('refuses a safety-blocked streamed prompt with a 400 before any chunk', async () => {
     upstream.respond((_r, res) => sendSse(res, [`data: ${JSON.stringify(json('prompt-blocked.json'))}\n\n`]));
-    await expect(client.chat.completions.create({ model: 'gemini-flash', messages: [{ role: 'user', content: 'x' }], stream: true }))
-      .rejects.toMatchObject({ status: 400, code: 'content_policy_violation' });
+    await expect(client.chat.completions.create({ model: 'gemini-flash', messages: [{ role: 'user', content: 'x' }], stream: true })).rejects.toMatchObject({
+      status: 400,
+      code: 'content_policy_violation',
+    });
   });
 });
 
@@ -207,7 +250,10 @@ describe('gemini embeddings through the openai client', () => {
   });
 
   it('refuses token-id input with a 400 that says what to send', async () => {
-    const error = await client.embeddings.create({ model: 'gemini-embedding', input: [1, 2, 3] }).then(() => undefined, (e: unknown) => e);
+    const error = await client.embeddings.create({ model: 'gemini-embedding', input: [1, 2, 3] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as Error).message).toContain('text only');
   });

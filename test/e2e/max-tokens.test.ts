@@ -17,7 +17,9 @@ let gateway: TestGateway;
 beforeAll(async () => {
   openaiUpstream = await startRecordingServer((_r, res) => sendJson(res, 200, fixture('openai/chat-completion.json')));
   // Streams are answered as Anthropic streams them: a JSON body to a stream request is an upstream error.
-  anthropicUpstream = await startRecordingServer((r, res) => (r.json?.stream ? sendSse(res, fixtures('anthropic').sseFrames('stream-text.sse')) : sendJson(res, 200, fixture('anthropic/message-text.json'))));
+  anthropicUpstream = await startRecordingServer((r, res) =>
+    r.json?.stream ? sendSse(res, fixtures('anthropic').sseFrames('stream-text.sse')) : sendJson(res, 200, fixture('anthropic/message-text.json')),
+  );
   gateway = await startGateway(`
 model_list:
   - model_name: gpt-mini            # gpt-4o-mini writes at most 16384 tokens (price table)
@@ -63,11 +65,12 @@ describe('max_tokens above the model maximum', () => {
 
   it('is clamped on /v1/messages, passed through to Anthropic and translated for others', async () => {
     // The SDK itself refuses a non-streamed call this large, so it is sent as the Vercel AI SDK sends it.
-    const send = (model: string) => fetch(`${gateway.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'x-api-key': MASTER, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
-      body: JSON.stringify({ model, max_tokens: 128000, messages }),
-    });
+    const send = (model: string) =>
+      fetch(`${gateway.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': MASTER, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({ model, max_tokens: 128000, messages }),
+      });
     const response = await send('claude');
     expect(response.status).toBe(200);
     expect(anthropicUpstream.requests[0]!.json.max_tokens).toBe(64000);

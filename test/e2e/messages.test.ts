@@ -13,7 +13,11 @@ import { testRuntime } from '../helpers/router-runtime.ts';
 
 const openaiFixture = (name: string) => readFileSync(new URL(`../fixtures/openai/${name}`, import.meta.url), 'utf8');
 const anthropicFixture = (name: string) => readFileSync(new URL(`../fixtures/anthropic/${name}`, import.meta.url), 'utf8');
-const frames = (text: string) => text.split('\n\n').filter((e) => e.trim()).map((e) => `${e}\n\n`);
+const frames = (text: string) =>
+  text
+    .split('\n\n')
+    .filter((e) => e.trim())
+    .map((e) => `${e}\n\n`);
 const OPENAI_KEY = 'sk-openai-upstream-0123456789';
 const ANTHROPIC_KEY = 'sk-ant-api03-upstream-key-0123456789';
 const MASTER = 'sk-test-master';
@@ -28,7 +32,10 @@ const CLAUDE_CODE_BETAS = 'claude-code-20250219,interleaved-thinking-2025-05-14,
 const claudeCodeBody = (model: string) => ({
   model,
   max_tokens: 32000,
-  system: [{ type: 'text', text: 'You are Claude Code.' }, { type: 'text', text: 'Be careful.', cache_control: { type: 'ephemeral' } }],
+  system: [
+    { type: 'text', text: 'You are Claude Code.' },
+    { type: 'text', text: 'Be careful.', cache_control: { type: 'ephemeral' } },
+  ],
   messages: [
     { role: 'user', content: [{ type: 'text', text: 'Read notes.txt' }] },
     { role: 'system', content: [{ type: 'text', text: '# Environment\nWorking directory: /work' }] },
@@ -60,7 +67,8 @@ async function lastFinished(): Promise<RequestContext> {
 beforeAll(async () => {
   openai = await startRecordingServer();
   anthropic = await startRecordingServer();
-  gateway = await startGateway(`
+  gateway = await startGateway(
+    `
 model_list:
   - model_name: gpt
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${openai.url}, api_key: os.environ/OPENAI_KEY, input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 }
@@ -72,7 +80,10 @@ model_list:
     litellm_params: { model: openai/my-reasoner, api_base: ${openai.url}, api_key: os.environ/OPENAI_KEY }
     model_info: { supports_reasoning: true }
 general_settings: { master_key: ${MASTER} }
-`, { OPENAI_KEY, ANTHROPIC_KEY }, { afterResponse: [(ctx) => void finished.push(ctx)] });
+`,
+    { OPENAI_KEY, ANTHROPIC_KEY },
+    { afterResponse: [(ctx) => void finished.push(ctx)] },
+  );
   // The SDK sends its key as x-api-key, so every test here also authenticates that way.
   client = new Anthropic({ baseURL: gateway.url, apiKey: MASTER, maxRetries: 0 });
 });
@@ -108,11 +119,20 @@ describe('an OpenAI-family model through /v1/messages', () => {
     expect(openai.requests[0]!.url).toBe('/v1/chat/completions');
     expect(openai.requests[0]!.headers['authorization']).toBe(`Bearer ${OPENAI_KEY}`);
     expect(openai.requests[0]!.json).toEqual({
-      model: 'gpt-4o-mini', max_tokens: 100, stop: ['END'], temperature: 0.5,
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }],
+      model: 'gpt-4o-mini',
+      max_tokens: 100,
+      stop: ['END'],
+      temperature: 0.5,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
     });
     expect(message).toMatchObject({
-      type: 'message', role: 'assistant', model: 'gpt', stop_reason: 'end_turn',
+      type: 'message',
+      role: 'assistant',
+      model: 'gpt',
+      stop_reason: 'end_turn',
       content: [{ type: 'text', text: 'Hello! How can I assist you today?' }],
       usage: { input_tokens: 19, output_tokens: 10 },
     });
@@ -121,7 +141,10 @@ describe('an OpenAI-family model through /v1/messages', () => {
   it('translates tools, tool_choice and the tool_use answer', async () => {
     openai.respond((_r, res) => sendJson(res, 200, JSON.parse(openaiFixture('tool-call-completion.json'))));
     const message = await client.messages.create({
-      model: 'gpt', max_tokens: 100, tools: [weatherTool], tool_choice: { type: 'any', disable_parallel_tool_use: true },
+      model: 'gpt',
+      max_tokens: 100,
+      tools: [weatherTool],
+      tool_choice: { type: 'any', disable_parallel_tool_use: true },
       messages: [{ role: 'user', content: 'Weather in Boston?' }],
     });
     expect(openai.requests[0]!.json).toMatchObject({
@@ -136,11 +159,25 @@ describe('an OpenAI-family model through /v1/messages', () => {
   it('sends a tool_use / tool_result round as tool_calls and a tool message', async () => {
     openai.respond((_r, res) => sendJson(res, 200, JSON.parse(openaiFixture('chat-completion.json'))));
     await client.messages.create({
-      model: 'gpt', max_tokens: 100, tools: [weatherTool],
+      model: 'gpt',
+      max_tokens: 100,
+      tools: [weatherTool],
       messages: [
         { role: 'user', content: 'Weather in Boston?' },
-        { role: 'assistant', content: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'call_1', name: 'get_current_weather', input: { location: 'Boston' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: '15 degrees' }, { type: 'text', text: 'Thanks' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Checking.' },
+            { type: 'tool_use', id: 'call_1', name: 'get_current_weather', input: { location: 'Boston' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'call_1', content: '15 degrees' },
+            { type: 'text', text: 'Thanks' },
+          ],
+        },
       ],
     });
     expect(openai.requests[0]!.json.messages).toEqual([
@@ -188,7 +225,7 @@ describe('an OpenAI-family model through /v1/messages', () => {
     await expect(stream.finalMessage()).rejects.toBeInstanceOf(Anthropic.APIError);
   });
 
-  it("translates what current Claude Code sends: system entries in messages, adaptive thinking, output_config, deferred tools", async () => {
+  it('translates what current Claude Code sends: system entries in messages, adaptive thinking, output_config, deferred tools', async () => {
     openai.respond((_r, res) => sendJson(res, 200, JSON.parse(openaiFixture('chat-completion.json'))));
     const response = await fetch(`${gateway.url}/v1/messages?beta=true`, {
       method: 'POST',
@@ -208,12 +245,13 @@ describe('an OpenAI-family model through /v1/messages', () => {
     expect(sent.tools[1]).toEqual({ type: 'function', function: { name: 'Deferred', description: 'A tool loaded on demand', parameters: { type: 'object', properties: {} } } });
     // Anthropic-only fields go no further; an explicit null is an absent field.
     for (const field of ['context_management', 'output_config', 'thinking', 'metadata', 'temperature']) expect(sent).not.toHaveProperty(field);
-    expect((await response.json() as { type: string }).type).toBe('message');
+    expect(((await response.json()) as { type: string }).type).toBe('message');
   });
 
   it('sends thinking as reasoning_effort to models that reason: the effort asked for, else medium', async () => {
     openai.respond((_r, res) => sendJson(res, 200, JSON.parse(openaiFixture('chat-completion.json'))));
-    const ask = (model: string, extra: Record<string, unknown>) => client.messages.create({ model, max_tokens: 100, messages: [{ role: 'user', content: 'Why?' }], ...extra } as unknown as Anthropic.MessageCreateParamsNonStreaming);
+    const ask = (model: string, extra: Record<string, unknown>) =>
+      client.messages.create({ model, max_tokens: 100, messages: [{ role: 'user', content: 'Why?' }], ...extra } as unknown as Anthropic.MessageCreateParamsNonStreaming);
     await ask('reasoner', { thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
     await ask('own-reasoner', { thinking: { type: 'adaptive' } });
     await ask('reasoner', { thinking: { type: 'enabled', budget_tokens: 50 } });
@@ -227,19 +265,28 @@ describe('an OpenAI-family model through /v1/messages', () => {
     openai.respond((_r, res) => sendJson(res, 200, JSON.parse(openaiFixture('chat-completion.json'))));
     const schema = { type: 'object', properties: { city: { type: 'string' } } };
     await client.messages.create({
-      model: 'gpt', max_tokens: 100, messages: [{ role: 'user', content: 'Where?' }],
+      model: 'gpt',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Where?' }],
       output_config: { format: { type: 'json_schema', schema } },
     } as unknown as Anthropic.MessageCreateParamsNonStreaming);
     expect(openai.requests[0]!.json).toMatchObject({ response_format: { type: 'json_schema', json_schema: { name: 'structured_output', schema } } });
   });
 
   it('refuses server tools and Anthropic-only blocks it cannot translate', async () => {
-    const error = await client.messages.create({
-      model: 'gpt', max_tokens: 100, messages: [{ role: 'user', content: 'Search' }],
-      tools: [{ type: 'web_search_20250305', name: 'web_search' }],
-    }).catch((e: unknown) => e);
+    const error = await client.messages
+      .create({
+        model: 'gpt',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'Search' }],
+        tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.BadRequestError);
-    expect((error as InstanceType<typeof Anthropic.APIError>).error).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'tools[0]: the server tool "web_search_20250305" only runs on Anthropic models.' } });
+    expect((error as InstanceType<typeof Anthropic.APIError>).error).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'tools[0]: the server tool "web_search_20250305" only runs on Anthropic models.' },
+    });
     expect(openai.requests).toHaveLength(0);
   });
 });
@@ -264,8 +311,13 @@ describe('an anthropic/ model through /v1/messages', () => {
     const fixture = JSON.parse(anthropicFixture('message-tool-use.json'));
     anthropic.respond((_r, res) => sendJson(res, 200, fixture));
     const body = {
-      model: 'claude', max_tokens: 1024, system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
-      tools: [weatherTool], tool_choice: { type: 'auto' }, metadata: { user_id: 'user-7' }, top_k: 5,
+      model: 'claude',
+      max_tokens: 1024,
+      system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
+      tools: [weatherTool],
+      tool_choice: { type: 'auto' },
+      metadata: { user_id: 'user-7' },
+      top_k: 5,
       messages: [{ role: 'user' as const, content: 'Weather in San Francisco?' }],
     };
     const message = await client.messages.create(body as Anthropic.MessageCreateParamsNonStreaming, { headers: { 'anthropic-beta': 'token-efficient-tools-2025-02-19' } });
@@ -381,14 +433,18 @@ describe('count_tokens', () => {
     expect(openai.requests).toHaveLength(0);
   });
 
-  it('uses up none of a deployment\'s rpm, since counting is no model call', async () => {
-    const limited = await startGateway(`
+  it("uses up none of a deployment's rpm, since counting is no model call", async () => {
+    const limited = await startGateway(
+      `
 model_list:
   - model_name: gpt
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${openai.url}, api_key: os.environ/OPENAI_KEY, rpm: 1 }
 router_settings: { routing_strategy: usage-based-routing }
 general_settings: { master_key: ${MASTER} }
-`, { OPENAI_KEY }, { routerRuntime: testRuntime() }); // a clock that stays in one minute
+`,
+      { OPENAI_KEY },
+      { routerRuntime: testRuntime() },
+    ); // a clock that stays in one minute
     try {
       openai.respond((_r, res) => sendJson(res, 200, JSON.parse(openaiFixture('chat-completion.json'))));
       const sdk = new Anthropic({ baseURL: limited.url, apiKey: MASTER, maxRetries: 0 });

@@ -31,8 +31,13 @@ describe('GET /v1/models/{id}', () => {
   });
 
   it('is a 404 in OpenAI format for a model that does not exist, or that the key may not use', async () => {
-    for (const [key, id] of [[MASTER, 'no-such-model'], [limitedKey, 'mock']] as const) {
-      const error = await openai(key).models.retrieve(id).catch((e: unknown) => e);
+    for (const [key, id] of [
+      [MASTER, 'no-such-model'],
+      [limitedKey, 'mock'],
+    ] as const) {
+      const error = await openai(key)
+        .models.retrieve(id)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(OpenAI.NotFoundError);
       expect((error as InstanceType<typeof OpenAI.NotFoundError>).error).toMatchObject({ type: 'not_found_error', param: 'model', code: '404' });
     }
@@ -45,21 +50,23 @@ describe('GET /v1/models/{id}', () => {
   });
 });
 
-describe('the models in Anthropic\'s shape, for Anthropic-format callers', () => {
+describe("the models in Anthropic's shape, for Anthropic-format callers", () => {
   it('lists them for the Anthropic SDK', async () => {
     const page = await anthropic(limitedKey).models.list();
     expect(page.data).toEqual([{ type: 'model', id: 'mock-b', display_name: 'mock-b', created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
     expect(page.has_more).toBe(false);
   });
 
-  it('retrieves one, and a missing one is Anthropic\'s not_found_error', async () => {
+  it("retrieves one, and a missing one is Anthropic's not_found_error", async () => {
     expect(await anthropic().models.retrieve('mock-c')).toMatchObject({ type: 'model', id: 'mock-c' });
-    const error = await anthropic().models.retrieve('nope').catch((e: unknown) => e);
+    const error = await anthropic()
+      .models.retrieve('nope')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.NotFoundError);
     expect((error as InstanceType<typeof Anthropic.NotFoundError>).error).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
   });
 
-  it('keeps OpenAI\'s shape for callers without anthropic-version', async () => {
+  it("keeps OpenAI's shape for callers without anthropic-version", async () => {
     const list = await openai().models.list();
     expect(list.data.map((m) => m.object)).toEqual(['model', 'model', 'model']);
   });

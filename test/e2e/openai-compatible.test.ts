@@ -8,7 +8,11 @@ import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { sendJson, sendSse, sleep, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/openai/${name}`, import.meta.url), 'utf8');
-const sseEvents = (name: string) => fixture(name).split('\n\n').filter(Boolean).map((e) => `${e}\n\n`);
+const sseEvents = (name: string) =>
+  fixture(name)
+    .split('\n\n')
+    .filter(Boolean)
+    .map((e) => `${e}\n\n`);
 const UPSTREAM_KEY = 'sk-upstream-secret-0123456789';
 const MASTER = 'sk-test-master';
 
@@ -18,7 +22,8 @@ let client: OpenAI;
 
 beforeAll(async () => {
   upstream = await startRecordingServer();
-  gateway = await startGateway(`
+  gateway = await startGateway(
+    `
 model_list:
   - model_name: gpt-test
     litellm_params:
@@ -35,7 +40,9 @@ model_list:
 general_settings: { master_key: ${MASTER} }
 # One attempt: these tests look at how each failure is reported (retries are the router's tests).
 router_settings: { num_retries: 0 }
-`, { UPSTREAM_KEY });
+`,
+    { UPSTREAM_KEY },
+  );
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: MASTER, maxRetries: 0 });
 });
 afterAll(async () => {
@@ -86,7 +93,9 @@ describe('chat completions through the openai client', () => {
     upstream.respond((_r, res) => sendJson(res, 200, JSON.parse(fixture('tool-call-completion.json'))));
     const completion = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Weather in Boston?' }], tools, tool_choice: 'auto' });
     expect(completion.choices[0]!.finish_reason).toBe('tool_calls');
-    expect(JSON.parse(completion.choices[0]!.message.tool_calls![0]!.type === 'function' ? (completion.choices[0]!.message.tool_calls![0] as any).function.arguments : '')).toEqual({ location: 'Boston, MA' });
+    expect(JSON.parse(completion.choices[0]!.message.tool_calls![0]!.type === 'function' ? (completion.choices[0]!.message.tool_calls![0] as any).function.arguments : '')).toEqual({
+      location: 'Boston, MA',
+    });
     expect(upstream.requests[0]!.json.tools).toEqual(tools);
 
     upstream.respond((_r, res) => sendSse(res, sseEvents('tool-call-stream.sse')));
@@ -112,7 +121,11 @@ describe('chat completions through the openai client', () => {
     const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
     upstream.respond(async (_r, res) => {
       res.on('close', () => upstreamClosed());
-      await sendSse(res, Array.from({ length: 100 }, () => sseEvents('chat-stream.sse')[1]!), 100);
+      await sendSse(
+        res,
+        Array.from({ length: 100 }, () => sseEvents('chat-stream.sse')[1]!),
+        100,
+      );
     });
     const controller = new AbortController();
     const stream = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true }, { signal: controller.signal });
@@ -148,7 +161,7 @@ describe('models and health', () => {
   });
 
   it('serves health probes without a key', async () => {
-    expect(await (await fetch(`${gateway.url}/health/liveliness`)).json() as unknown).toBe("I'm alive!");
+    expect((await (await fetch(`${gateway.url}/health/liveliness`)).json()) as unknown).toBe("I'm alive!");
     const ready = await fetch(`${gateway.url}/health/readiness`);
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as any).status).toBe('healthy');
@@ -178,8 +191,10 @@ describe('errors arrive in OpenAI format with the right status', () => {
   });
 
   it('400 for an unknown model, listing the names there are', async () => {
-    await expect(client.chat.completions.create({ model: 'gpt-5-nope', messages: [{ role: 'user', content: 'x' }] }))
-      .rejects.toMatchObject({ status: 400, message: expect.stringContaining('gpt-test, gpt-quick, mock') });
+    await expect(client.chat.completions.create({ model: 'gpt-5-nope', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('gpt-test, gpt-quick, mock'),
+    });
   });
 
   it('404 for an unknown route and 405 for a wrong method', async () => {
@@ -199,7 +214,10 @@ describe('errors arrive in OpenAI format with the right status', () => {
     ];
     for (const [upstreamStatus, body, status, code] of cases) {
       upstream.respond((_r, res) => sendJson(res, upstreamStatus, JSON.parse(fixture(body).replace('sk-upstr*************cret', UPSTREAM_KEY)), { 'retry-after': '7' }));
-      const error = await chat().then(() => undefined, (e) => e);
+      const error = await chat().then(
+        () => undefined,
+        (e) => e,
+      );
       expect(error, `${upstreamStatus} ${body}`).toBeInstanceOf(OpenAI.APIError);
       expect(error.status).toBe(status);
       expect(error.code).toBe(code);
@@ -237,26 +255,34 @@ model_list:
   });
 
   it('sends a failure after the first byte in-band, as an SSE error event', async () => {
-    upstream.respond((_r, res) => sendSse(res, [
-      ...sseEvents('chat-stream.sse').slice(0, 3),
-      `data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request.', type: 'server_error' } })}\n\n`,
-    ]));
+    upstream.respond((_r, res) =>
+      sendSse(res, [
+        ...sseEvents('chat-stream.sse').slice(0, 3),
+        `data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request.', type: 'server_error' } })}\n\n`,
+      ]),
+    );
     const stream = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true });
     let text = '';
     const failure = await (async () => {
       for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-    })().then(() => undefined, (e) => e);
+    })().then(
+      () => undefined,
+      (e) => e,
+    );
     expect(text).toBe('Hello!');
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect(failure.message).toContain('server had an error');
   });
 
-  it('reports a stream event it cannot read as the upstream\'s error, not as a lost connection', async () => {
+  it("reports a stream event it cannot read as the upstream's error, not as a lost connection", async () => {
     upstream.respond((_r, res) => sendSse(res, [...sseEvents('chat-stream.sse').slice(0, 3), 'data: null\n\n']));
     const stream = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true });
     const failure = await (async () => {
       for await (const _chunk of stream);
-    })().then(() => undefined, (e) => e);
+    })().then(
+      () => undefined,
+      (e) => e,
+    );
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect(failure.error).toMatchObject({ type: 'api_error', message: expect.stringContaining('openai sent a stream event that is not valid JSON') });
     expect(failure.message).not.toMatch(/Cannot read|Cannot reach/);

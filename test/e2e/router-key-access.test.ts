@@ -29,7 +29,7 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-it('refuses a request whose own fallbacks name a model the key may not call, and keeps the config\'s fallbacks', async () => {
+it("refuses a request whose own fallbacks name a model the key may not call, and keeps the config's fallbacks", async () => {
   const { body } = await gw.call('POST', '/key/generate', { models: ['primary', 'allowed'] });
   const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: body.key, maxRetries: 0 });
   const ask = (extra: Record<string, unknown>) =>

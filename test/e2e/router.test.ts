@@ -10,15 +10,20 @@ import { sendJson, sendSse, sleep, startRecordingServer, type RecordingServer } 
 import { testRuntime, type TestRuntime } from '../helpers/router-runtime.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/openai/${name}`, import.meta.url), 'utf8');
-const streamEvents = fixture('chat-stream.sse').split('\n\n').filter(Boolean).map((e) => `${e}\n\n`);
+const streamEvents = fixture('chat-stream.sse')
+  .split('\n\n')
+  .filter(Boolean)
+  .map((e) => `${e}\n\n`);
 const MASTER = 'sk-router-master';
 const SECRET = 'sk-upstream-secret-for-router-tests';
 const hi = [{ role: 'user' as const, content: 'Hi' }];
 
 /** A fake upstream that answers with the fixture, its `model` naming the server, unless told otherwise. */
 const answer = (label: string) => (res: ServerResponse) => sendJson(res, 200, { ...JSON.parse(fixture('chat-completion.json')), model: `${label}-upstream-model` });
-const fail = (status: number, body: string = 'error-rate-limit.json', headers: Record<string, string> = {}) => (res: ServerResponse) =>
-  sendJson(res, status, JSON.parse(fixture(body)), headers);
+const fail =
+  (status: number, body: string = 'error-rate-limit.json', headers: Record<string, string> = {}) =>
+  (res: ServerResponse) =>
+    sendJson(res, status, JSON.parse(fixture(body)), headers);
 
 const servers: Record<string, RecordingServer> = {};
 let gateway: TestGateway | undefined;
@@ -56,7 +61,13 @@ async function chat(client: OpenAI, body: Record<string, unknown> = {}) {
   const { data, response } = await client.chat.completions.create({ model: 'gpt', messages: hi, ...body } as OpenAI.ChatCompletionCreateParamsNonStreaming).withResponse();
   return { completion: data, id: response.headers.get('x-tollgate-model-id'), headers: response.headers };
 }
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected the request to fail'); }, (error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected the request to fail');
+    },
+    (error: unknown) => error as InstanceType<typeof OpenAI.APIError>,
+  );
 
 describe('load balancing', () => {
   it('shares traffic by weight and names the deployment that answered', async () => {
@@ -98,7 +109,7 @@ describe('retries and cooldowns', () => {
     expect((await chat(client)).id).toBe('gpt-a');
   });
 
-  it('retries a model\'s only deployment after the upstream\'s Retry-After, since it is never cooled down', async () => {
+  it("retries a model's only deployment after the upstream's Retry-After, since it is never cooled down", async () => {
     const client = await start(list(on('gpt', 'a')));
     let calls = 0;
     servers['a']!.respond((_r, res) => (++calls === 1 ? fail(429, 'error-rate-limit.json', { 'retry-after': '2' })(res) : answer('a')(res)));
@@ -122,10 +133,9 @@ describe('retries and cooldowns', () => {
   });
 
   it('retries on another deployment when one refuses connections', async () => {
-    const client = await start(list(
-      `  - model_name: gpt\n    litellm_params: { model: openai/x, api_base: "http://127.0.0.1:1/v1", api_key: sk-x, weight: 1000 }\n    model_info: { id: dead }`,
-      on('gpt', 'b'),
-    ));
+    const client = await start(
+      list(`  - model_name: gpt\n    litellm_params: { model: openai/x, api_base: "http://127.0.0.1:1/v1", api_key: sk-x, weight: 1000 }\n    model_info: { id: dead }`, on('gpt', 'b')),
+    );
     const { id, headers } = await chat(client);
     expect(id).toBe('gpt-b');
     expect(headers.get('x-litellm-attempted-retries')).toBe('1');
@@ -183,8 +193,10 @@ describe('fallbacks', () => {
   });
 
   it('sends context-window errors to context_window_fallbacks and content-filter refusals to content_policy_fallbacks, without retrying', async () => {
-    const client = await start(list(on('gpt', 'a'), on('big', 'b'), on('safe', 'c')),
-      '{ fallbacks: [{ gpt: [safe] }], context_window_fallbacks: [{ gpt: [big] }], content_policy_fallbacks: [{ gpt: [safe] }] }');
+    const client = await start(
+      list(on('gpt', 'a'), on('big', 'b'), on('safe', 'c')),
+      '{ fallbacks: [{ gpt: [safe] }], context_window_fallbacks: [{ gpt: [big] }], content_policy_fallbacks: [{ gpt: [safe] }] }',
+    );
     servers['a']!.respond((_r, res) => fail(400, 'error-context-length.json')(res));
     expect((await chat(client)).id).toBe('big-b');
     servers['a']!.respond((_r, res) => fail(400, 'error-content-filter.json')(res));
@@ -219,7 +231,10 @@ describe('streams', () => {
     let text = '';
     const error = await (async () => {
       for await (const chunk of data) text += chunk.choices[0]?.delta.content ?? '';
-    })().then(() => undefined, (e: unknown) => e as Error);
+    })().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     return { text, error, id: response.headers.get('x-tollgate-model-id') };
   };
 
@@ -280,7 +295,9 @@ describe('routing strategies through the gateway', () => {
     const busy = first.response.headers.get('x-tollgate-model-id');
     const second = await chat(client, {});
     expect(second.id).not.toBe(busy);
-    for await (const _chunk of first.data) { /* drain */ }
+    for await (const _chunk of first.data) {
+      /* drain */
+    }
   });
 
   it('latency-based-routing settles on the faster deployment', async () => {
@@ -299,7 +316,7 @@ describe('routing strategies through the gateway', () => {
     expect(ids.slice(2).filter((id) => id === 'gpt-b').length).toBeGreaterThanOrEqual(16);
   });
 
-  it('usage-based-routing spreads tokens and respects a deployment\'s rpm for the minute', async () => {
+  it("usage-based-routing spreads tokens and respects a deployment's rpm for the minute", async () => {
     const client = await start(list(on('gpt', 'a', 'rpm: 2'), on('gpt', 'b', 'rpm: 2')), '{ routing_strategy: usage-based-routing }');
     const ids = [];
     for (let i = 0; i < 4; i++) ids.push((await chat(client)).id);
@@ -310,12 +327,15 @@ describe('routing strategies through the gateway', () => {
   });
 
   it('cost-based-routing uses the cheapest deployment, by configured prices or the price table, and the next one while it cools down', async () => {
-    const client = await start(list(
-      on('gpt', 'a', 'input_cost_per_token: 0.00001, output_cost_per_token: 0.00003'),
-      on('gpt', 'b', '', 'input_cost_per_token: 0.0000001, output_cost_per_token: 0.0000004'),
-      // No configured price: the price table's gpt-4o-mini price, between the two above.
-      on('gpt', 'c'),
-    ), '{ routing_strategy: cost-based-routing }');
+    const client = await start(
+      list(
+        on('gpt', 'a', 'input_cost_per_token: 0.00001, output_cost_per_token: 0.00003'),
+        on('gpt', 'b', '', 'input_cost_per_token: 0.0000001, output_cost_per_token: 0.0000004'),
+        // No configured price: the price table's gpt-4o-mini price, between the two above.
+        on('gpt', 'c'),
+      ),
+      '{ routing_strategy: cost-based-routing }',
+    );
     for (let i = 0; i < 5; i++) expect((await chat(client)).id).toBe('gpt-b');
     servers['b']!.respond((_r, res) => fail(429)(res));
     expect((await chat(client)).id).toBe('gpt-c');
@@ -325,7 +345,7 @@ describe('routing strategies through the gateway', () => {
 });
 
 describe('/model/info', () => {
-  it('lists every deployment in LiteLLM\'s shape, with no credentials', async () => {
+  it("lists every deployment in LiteLLM's shape, with no credentials", async () => {
     await start(list(on('gpt', 'a', 'rpm: 10, extra_headers: { authorization: "Bearer sk-hidden-header" }', 'max_input_tokens: 1000, mode: chat, access_token: x'), on('spare', 'b')));
     for (const path of ['/model/info', '/v1/model/info']) {
       const response = await fetch(`${gateway!.url}${path}`, { headers: { authorization: `Bearer ${MASTER}` } });

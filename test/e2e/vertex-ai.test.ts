@@ -11,7 +11,11 @@ import { serviceAccount, startTokenEndpoint, type TokenEndpoint } from '../provi
 
 const fixture = (dir: string, name: string) => readFileSync(new URL(`../fixtures/${dir}/${name}`, import.meta.url), 'utf8');
 const json = (dir: string, name: string) => JSON.parse(fixture(dir, name));
-const frames = (dir: string, name: string) => fixture(dir, name).split('\n\n').filter((e) => e.trim()).map((e) => `${e}\n\n`);
+const frames = (dir: string, name: string) =>
+  fixture(dir, name)
+    .split('\n\n')
+    .filter((e) => e.trim())
+    .map((e) => `${e}\n\n`);
 const MASTER = 'sk-test-master';
 const GEMINI_PATH = '/v1/projects/my-project/locations/us-east5/publishers/google/models/gemini-2.5-pro';
 const CLAUDE_PATH = '/v1/projects/my-project/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929';
@@ -67,7 +71,12 @@ beforeEach(() => void (vertex.requests.length = 0));
 describe('vertex_ai through the openai client', () => {
   it('loads the vertex_* keys without warnings and needs no api_key', () => {
     const providers = defaultProviders();
-    const loaded = loadConfig(config, 'test.config.yaml', (name) => (name === 'VERTEX_CREDENTIALS' ? credentials : undefined), (prefix) => providers.get(prefix));
+    const loaded = loadConfig(
+      config,
+      'test.config.yaml',
+      (name) => (name === 'VERTEX_CREDENTIALS' ? credentials : undefined),
+      (prefix) => providers.get(prefix),
+    );
     expect(loaded.warnings).toEqual([]);
     expect(loaded.deployments.map((d) => d.modelName)).toEqual(['gemini-pro', 'claude-sonnet', 'text-embedding']);
   });
@@ -99,7 +108,16 @@ describe('vertex_ai through the openai client', () => {
     vertex.respond((_r, res) => sendJson(res, 200, json('anthropic', 'message-tool-use.json')));
     const completion = await client.chat.completions.create({
       model: 'claude-sonnet',
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: [{ type: 'text', text: 'Weather here?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Weather here?' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+          ],
+        },
+      ],
       tools: [weatherTool],
     });
     const sent = vertex.requests[0]!;
@@ -107,7 +125,15 @@ describe('vertex_ai through the openai client', () => {
     expect(sent.json).toMatchObject({
       anthropic_version: 'vertex-2023-10-16',
       system: [{ type: 'text', text: 'Be brief.' }],
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'Weather here?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Weather here?' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+          ],
+        },
+      ],
       tools: [{ name: 'get_weather', input_schema: weatherTool.function.parameters }],
     });
     expect(sent.json).not.toHaveProperty('model');
@@ -139,7 +165,10 @@ describe('vertex_ai through the openai client', () => {
     ['gemini-pro', 403, 'vertex-ai', 'error-permission.json', 403, '403'],
   ] as const)('%s: maps a %i %s/%s to %i %s', async (model, status, dir, name, expected, code) => {
     vertex.respond((_r, res) => sendJson(res, status, json(dir, name)));
-    const error = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] }).then(() => undefined, (e: unknown) => e);
+    const error = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(expected);
     expect((error as InstanceType<typeof OpenAI.APIError>).code).toBe(code);

@@ -52,9 +52,21 @@ export function apiGatewayEvent(input: EventInput = {}): APIGatewayProxyEvent {
       extendedRequestId: 'BBBBBBBBBBBBBBB=',
       httpMethod: method,
       identity: {
-        accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
-        cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null,
-        principalOrgId: null, sourceIp: '203.0.113.7', user: null, userAgent: 'OpenAI/Python 1.99.0', userArn: null,
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: '203.0.113.7',
+        user: null,
+        userAgent: 'OpenAI/Python 1.99.0',
+        userArn: null,
       },
       path: `/prod${path}`,
       protocol: 'HTTP/1.1',
@@ -87,4 +99,3 @@ export function lambdaContext(timeoutMs = 300_000): Context {
     succeed() {},
   };
 }
-

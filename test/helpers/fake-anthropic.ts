@@ -81,11 +81,14 @@ function invalidMessages(messages: unknown): string | undefined {
 
 function conversation(body: any): Conversation {
   const lastUser = [...body.messages].reverse().find((m: any) => m.role === 'user');
-  const blocks: any[] = typeof lastUser?.content === 'string' ? [{ type: 'text', text: lastUser.content }] : lastUser?.content ?? [];
+  const blocks: any[] = typeof lastUser?.content === 'string' ? [{ type: 'text', text: lastUser.content }] : (lastUser?.content ?? []);
   const tools: string[] = (body.tools ?? []).map((tool: any) => tool.name).filter(Boolean);
   const choice = body.tool_choice;
   return {
-    userText: blocks.filter((b) => b.type === 'text').map((b) => b.text).join('\n'),
+    userText: blocks
+      .filter((b) => b.type === 'text')
+      .map((b) => b.text)
+      .join('\n'),
     toolResults: blocks.filter((b) => b.type === 'tool_result').map((b) => contentText(b.content)),
     tools,
     forcedTool: forcedToolName(choice?.type === 'tool' ? choice.name : undefined, choice?.type === 'any', tools),

@@ -68,9 +68,11 @@ function invalidThinking(body: any, messages: any[]): string | undefined {
   if (last.role !== 'user' || !last.content.some((b: any) => b.toolResult) || messages.length < 2) return undefined;
   const first = messages.at(-2).content[0];
   // Anthropic's block names for what Converse calls reasoningContent.
-  const block = first?.reasoningContent?.reasoningText ? { type: 'thinking', signature: first.reasoningContent.reasoningText.signature }
-    : first?.reasoningContent?.redactedContent ? { type: 'redacted_thinking' }
-    : { type: first?.text !== undefined ? 'text' : first?.toolUse ? 'tool_use' : Object.keys(first ?? {})[0] ?? 'nothing' };
+  const block = first?.reasoningContent?.reasoningText
+    ? { type: 'thinking', signature: first.reasoningContent.reasoningText.signature }
+    : first?.reasoningContent?.redactedContent
+      ? { type: 'redacted_thinking' }
+      : { type: first?.text !== undefined ? 'text' : first?.toolUse ? 'tool_use' : (Object.keys(first ?? {})[0] ?? 'nothing') };
   return thinkingRuleBroken(block, `messages.${messages.length - 2}.content.0`);
 }
 
@@ -80,7 +82,10 @@ function conversation(body: any): Conversation {
   const tools: string[] = (body.toolConfig?.tools ?? []).map((tool: any) => tool.toolSpec?.name).filter(Boolean);
   const choice = body.toolConfig?.toolChoice;
   return {
-    userText: blocks.filter((b) => typeof b.text === 'string').map((b) => b.text).join('\n'),
+    userText: blocks
+      .filter((b) => typeof b.text === 'string')
+      .map((b) => b.text)
+      .join('\n'),
     toolResults: blocks.filter((b) => b.toolResult).map((b) => contentText(b.toolResult.content)),
     tools,
     forcedTool: forcedToolName(choice?.tool?.name, Boolean(choice?.any), tools),

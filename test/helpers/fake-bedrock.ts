@@ -21,9 +21,7 @@ export interface BedrockRequest {
 }
 
 /** One event-stream message: an event of the ConverseStream union, or an exception. */
-export type StreamFrame =
-  | { event: string; payload: unknown }
-  | { exception: string; payload: { message: string } };
+export type StreamFrame = { event: string; payload: unknown } | { exception: string; payload: { message: string } };
 
 export type BedrockResponder = (request: BedrockRequest, res: Http2ServerResponse) => void | Promise<void>;
 
@@ -46,7 +44,11 @@ export async function startFakeBedrock(responder: BedrockResponder = (_r, res) =
     const body = Buffer.concat(parts).toString('utf8');
     const match = /^\/model\/([^/]+)\/(converse-stream|converse|invoke)$/.exec(req.url ?? '');
     let json: unknown;
-    try { json = body ? JSON.parse(body) : undefined; } catch { json = undefined; }
+    try {
+      json = body ? JSON.parse(body) : undefined;
+    } catch {
+      json = undefined;
+    }
     const closed = new Promise<void>((resolve) => req.stream.once('close', () => resolve()));
     const recorded: BedrockRequest = {
       operation: match?.[2] ?? 'unknown',
@@ -71,10 +73,11 @@ export async function startFakeBedrock(responder: BedrockResponder = (_r, res) =
     url: `http://127.0.0.1:${port}`,
     requests,
     respond: (next) => void (current = next),
-    close: () => new Promise((resolve) => {
-      for (const session of sessions) session.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const session of sessions) session.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -84,19 +87,22 @@ export function sendBedrockJson(res: Http2ServerResponse, body: unknown, status 
 
 /** An error answer as Bedrock sends it: the exception name in `x-amzn-errortype`, `{message}` as the body. */
 export function sendBedrockError(res: Http2ServerResponse, status: number, exception: string, message: string): void {
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'x-amzn-errortype': `${exception}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
-    'x-amzn-requestid': 'b7e0a8d4-fake-0000-0000-000000000000',
-  }).end(JSON.stringify({ message }));
+  res
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'x-amzn-errortype': `${exception}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+      'x-amzn-requestid': 'b7e0a8d4-fake-0000-0000-000000000000',
+    })
+    .end(JSON.stringify({ message }));
 }
 
 /** Encodes one event-stream message with the headers Bedrock puts on events and exceptions. */
 export function encodeFrame(frame: StreamFrame): Uint8Array {
   const string = (value: string) => ({ type: 'string' as const, value });
-  const headers: MessageHeaders = 'event' in frame
-    ? { ':message-type': string('event'), ':event-type': string(frame.event), ':content-type': string('application/json') }
-    : { ':message-type': string('exception'), ':exception-type': string(frame.exception), ':content-type': string('application/json') };
+  const headers: MessageHeaders =
+    'event' in frame
+      ? { ':message-type': string('event'), ':event-type': string(frame.event), ':content-type': string('application/json') }
+      : { ':message-type': string('exception'), ':exception-type': string(frame.exception), ':content-type': string('application/json') };
   return codec.encode({ headers, body: fromUtf8(JSON.stringify(frame.payload)) });
 }
 

@@ -35,7 +35,13 @@ function answer(request: RecordedRequest, res: ServerResponse, options: FakeOpen
   }
   for (const param of ['max_tokens', 'max_completion_tokens']) {
     if (typeof body[param] === 'number' && body[param] > model.maxOutputTokens) {
-      return sendError(res, 400, `${param} is too large: ${body[param]}. This model supports at most ${model.maxOutputTokens} completion tokens, whereas you provided ${body[param]}.`, param, 'invalid_value');
+      return sendError(
+        res,
+        400,
+        `${param} is too large: ${body[param]}. This model supports at most ${model.maxOutputTokens} completion tokens, whereas you provided ${body[param]}.`,
+        param,
+        'invalid_value',
+      );
     }
   }
   const reply = scriptedReply(conversation(body));
@@ -53,19 +59,23 @@ function sendError(res: ServerResponse, status: number, message: string, param: 
 function invalidMessages(messages: unknown): { message: string; param: string } | undefined {
   if (!Array.isArray(messages) || !messages.length) return { message: "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", param: 'messages' };
   for (const [index, m] of messages.entries()) {
-    if (!ROLES.has(m?.role)) return { message: `Invalid value: '${m?.role}'. Supported values are: 'system', 'assistant', 'user', 'tool', 'function', and 'developer'.`, param: `messages[${index}].role` };
+    if (!ROLES.has(m?.role))
+      return { message: `Invalid value: '${m?.role}'. Supported values are: 'system', 'assistant', 'user', 'tool', 'function', and 'developer'.`, param: `messages[${index}].role` };
     if (m.role === 'assistant' && Array.isArray(m.tool_calls) && m.tool_calls.length) {
       const answered = new Set<string>();
       for (let next = index + 1; messages[next]?.role === 'tool'; next++) answered.add(messages[next].tool_call_id);
       const missing = m.tool_calls.map((call: any) => call.id).filter((id: string) => !answered.has(id));
       if (missing.length) {
-        return { message: `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${missing.join(', ')}`, param: `messages.[${index}].role` };
+        return {
+          message: `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${missing.join(', ')}`,
+          param: `messages.[${index}].role`,
+        };
       }
     }
     if (m.role === 'tool') {
       let back = index - 1;
       while (messages[back]?.role === 'tool') back--;
-      const calls: any[] = messages[back]?.role === 'assistant' ? messages[back].tool_calls ?? [] : [];
+      const calls: any[] = messages[back]?.role === 'assistant' ? (messages[back].tool_calls ?? []) : [];
       if (!calls.some((call) => call.id === m.tool_call_id)) {
         return { message: "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", param: `messages.[${index}].role` };
       }
@@ -82,7 +92,13 @@ function conversation(body: any): Conversation {
   const tools: string[] = (body.tools ?? []).map((tool: any) => tool.function?.name).filter(Boolean);
   const choice = body.tool_choice;
   return {
-    userText: typeof lastUser?.content === 'string' ? lastUser.content : (lastUser?.content ?? []).filter((p: any) => p.type === 'text').map((p: any) => p.text).join('\n'),
+    userText:
+      typeof lastUser?.content === 'string'
+        ? lastUser.content
+        : (lastUser?.content ?? [])
+            .filter((p: any) => p.type === 'text')
+            .map((p: any) => p.text)
+            .join('\n'),
     toolResults,
     tools,
     forcedTool: forcedToolName(choice?.type === 'function' ? choice.function?.name : undefined, choice === 'required', tools),
@@ -102,12 +118,14 @@ function completion(model: string, reply: Reply, usage: object) {
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{
-      index: 0,
-      message: { role: 'assistant', content: reply.text ?? null, refusal: null, annotations: [], ...(calls && { tool_calls: calls }) },
-      logprobs: null,
-      finish_reason: calls ? 'tool_calls' : 'stop',
-    }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: reply.text ?? null, refusal: null, annotations: [], ...(calls && { tool_calls: calls }) },
+        logprobs: null,
+        finish_reason: calls ? 'tool_calls' : 'stop',
+      },
+    ],
     usage,
     service_tier: 'default',
     system_fingerprint: 'fp_fake',
@@ -118,11 +136,16 @@ function completion(model: string, reply: Reply, usage: object) {
 function chunks(model: string, reply: Reply, usage: object | undefined): string[] {
   const id = fakeId('chatcmpl-');
   const created = Math.floor(Date.now() / 1000);
-  const chunk = (delta: object, finish_reason: string | null = null) => `data: ${JSON.stringify({
-    id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake',
-    choices: [{ index: 0, delta, logprobs: null, finish_reason }],
-    ...(usage && { usage: null }),
-  })}\n\n`;
+  const chunk = (delta: object, finish_reason: string | null = null) =>
+    `data: ${JSON.stringify({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      system_fingerprint: 'fp_fake',
+      choices: [{ index: 0, delta, logprobs: null, finish_reason }],
+      ...(usage && { usage: null }),
+    })}\n\n`;
   const out = [chunk({ role: 'assistant', content: '', refusal: null })];
   for (const content of pieces(reply.text ?? '')) out.push(chunk({ content }));
   const [call] = toolCalls(reply) ?? [];

@@ -8,7 +8,11 @@ export function fixtures(provider: string) {
     fixture,
     fixtureJson: <T = any>(name: string): T => JSON.parse(fixture(name)) as T,
     /** An SSE fixture as the events a server writes, one by one. */
-    sseFrames: (name: string): string[] => fixture(name).split('\n\n').filter((e) => e.trim()).map((e) => `${e}\n\n`),
+    sseFrames: (name: string): string[] =>
+      fixture(name)
+        .split('\n\n')
+        .filter((e) => e.trim())
+        .map((e) => `${e}\n\n`),
   };
 }
 

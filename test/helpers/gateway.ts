@@ -7,7 +7,11 @@ import { defaultProviders } from '../../shared/providers/registry.ts';
 import { systemRuntime, type RouterRuntime } from '../../shared/router/runtime.ts';
 import { listen, type RunningServer } from '../../local/node-adapter.ts';
 
-export interface LogLine { level: string; message: string; fields?: Record<string, unknown> }
+export interface LogLine {
+  level: string;
+  message: string;
+  fields?: Record<string, unknown>;
+}
 
 export function recordingLog(): Log & { lines: LogLine[]; text(): string } {
   const lines: LogLine[] = [];
@@ -24,7 +28,12 @@ export interface TestGateway extends RunningServer {
 
 /** A config from its YAML text, with `env` as the environment. */
 export function testConfig(yaml: string, env: Record<string, string> = {}, providers = defaultProviders()): GatewayConfig {
-  return loadConfig(yaml, 'test.config.yaml', (name) => env[name], (prefix) => providers.get(prefix));
+  return loadConfig(
+    yaml,
+    'test.config.yaml',
+    (name) => env[name],
+    (prefix) => providers.get(prefix),
+  );
 }
 
 export async function startGateway(yaml: string, env: Record<string, string> = {}, options: Partial<AppOptions> = {}): Promise<TestGateway> {

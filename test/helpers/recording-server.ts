@@ -28,7 +28,11 @@ export async function startRecordingServer(responder: Responder = (_r, res) => v
     for await (const chunk of req) parts.push(chunk as Buffer);
     const body = Buffer.concat(parts).toString('utf8');
     let json: unknown;
-    try { json = body ? JSON.parse(body) : undefined; } catch { json = undefined; }
+    try {
+      json = body ? JSON.parse(body) : undefined;
+    } catch {
+      json = undefined;
+    }
     const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, json };
     requests.push(recorded);
     await current(recorded, res, req);
@@ -39,10 +43,11 @@ export async function startRecordingServer(responder: Responder = (_r, res) => v
     url: `http://127.0.0.1:${port}`,
     requests,
     respond: (next) => void (current = next),
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

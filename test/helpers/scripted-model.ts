@@ -29,12 +29,22 @@ export interface Conversation {
   thinking?: boolean;
 }
 
-export interface ToolCall { name: string; input: Record<string, unknown> }
+export interface ToolCall {
+  name: string;
+  input: Record<string, unknown>;
+}
 
-export interface Thinking { text: string; signature: string }
+export interface Thinking {
+  text: string;
+  signature: string;
+}
 
 /** What the model says: text, a tool call, or text then a tool call; thinking first when asked to think. */
-export interface Reply { thinking?: Thinking; text?: string; toolCall?: ToolCall }
+export interface Reply {
+  thinking?: Thinking;
+  text?: string;
+  toolCall?: ToolCall;
+}
 
 export function scriptedReply(conversation: Conversation): Reply {
   const said = answer(conversation);

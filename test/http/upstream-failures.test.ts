@@ -13,7 +13,17 @@ beforeAll(async () => void (upstream = await startRecordingServer()));
 afterAll(() => upstream.close());
 
 function upstreamRequest(stream: boolean, overrides: Partial<UpstreamRequest> = {}): UpstreamRequest {
-  return { url: `${upstream.url}/v1/chat/completions`, headers: { 'content-type': 'application/json' }, body: '{}', signal: new AbortController().signal, stream, timeoutMs: 300, maxResponseBytes: 1024, provider: 'openai', ...overrides };
+  return {
+    url: `${upstream.url}/v1/chat/completions`,
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+    signal: new AbortController().signal,
+    stream,
+    timeoutMs: 300,
+    maxResponseBytes: 1024,
+    provider: 'openai',
+    ...overrides,
+  };
 }
 
 const unexpected = () => new GatewayError('upstream_error', 'the mapper was not expected to run');
@@ -50,7 +60,8 @@ describe.each([false, true])('an upstream call (stream: %s)', (stream) => {
       setTimeout(() => res.socket?.destroy(), 20);
     });
     expect(await failure(upstreamRequest(stream, { timeoutMs: 5000 }))).toMatchObject({
-      kind: 'upstream_unreachable', message: expect.stringContaining('closed the connection before the answer was complete'),
+      kind: 'upstream_unreachable',
+      message: expect.stringContaining('closed the connection before the answer was complete'),
     });
   });
 

@@ -40,7 +40,9 @@ describe('non-streamed upstream answers', () => {
       const item = JSON.stringify({ object: 'embedding', index: 0, embedding: vector });
       for (let written = 0; written < 1.5 * 1024 * 1024; written += item.length + 1) res.write(`${item},`);
     });
-    const error = await client().embeddings.create({ model: 'embed', input: 'hello' }).catch((e: unknown) => e);
+    const error = await client()
+      .embeddings.create({ model: 'embed', input: 'hello' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     const apiError = error as InstanceType<typeof OpenAI.APIError>;
     expect(apiError.status).toBe(502);
@@ -48,11 +50,16 @@ describe('non-streamed upstream answers', () => {
     expect(apiError.message).toMatch(/openai answered with more than 1 MB.*max_response_size_mb/);
 
     // An answer under the limit is passed on.
-    upstream.respond((request, res) => sendJson(res, 200, {
-      id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: request.json.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: 'x'.repeat(512 * 1024) }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-    }));
+    upstream.respond((request, res) =>
+      sendJson(res, 200, {
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        created: 1,
+        model: request.json.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: 'x'.repeat(512 * 1024) }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      }),
+    );
     const completion = await client().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
     expect(completion.choices[0]!.message.content).toHaveLength(512 * 1024);
   });
@@ -68,8 +75,14 @@ describe('non-streamed upstream answers', () => {
     try {
       for (let i = 0; i < CALLS; i++) {
         const request: UpstreamRequest = {
-          url: `${upstream.url}/v1/anything`, headers: {}, body: '{}', signal: new AbortController().signal,
-          stream: false, timeoutMs: 600_000, maxResponseBytes: 1024, provider: 'openai',
+          url: `${upstream.url}/v1/anything`,
+          headers: {},
+          body: '{}',
+          signal: new AbortController().signal,
+          stream: false,
+          timeoutMs: 600_000,
+          maxResponseBytes: 1024,
+          provider: 'openai',
         };
         const response = await callUpstream(request, () => new Error('unexpected') as never);
         expect(await readJson(response, request)).toEqual({ ok: true });

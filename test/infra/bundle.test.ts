@@ -33,20 +33,30 @@ describe('bundled Lambda handlers', () => {
     });
     const output = (name: string) => metafile.outputs[join(OUT, name).slice(process.cwd().length + 1)]!;
     bundle = output('index.mjs');
-    bundles = [['gateway', bundle], ['admin', output('admin.mjs')]];
+    bundles = [
+      ['gateway', bundle],
+      ['admin', output('admin.mjs')],
+    ];
   });
 
   it('loads and answers a chat request streamed through API Gateway', async () => {
     // Beside the bundle, as the stack puts it (infra/deployed-config.ts).
-    writeFileSync(join(OUT, 'gateway.config.json'), JSON.stringify({ model_list: [{ model_name: 'mock', litellm_params: { model: 'mock/x' } }], general_settings: { master_key: 'os.environ/TOLLGATE_MASTER_KEY' } }));
+    writeFileSync(
+      join(OUT, 'gateway.config.json'),
+      JSON.stringify({ model_list: [{ model_name: 'mock', litellm_params: { model: 'mock/x' } }], general_settings: { master_key: 'os.environ/TOLLGATE_MASTER_KEY' } }),
+    );
     process.env['TOLLGATE_MASTER_KEY'] = 'sk-bundle-test-key';
     delete process.env['GATEWAY_CONFIG'];
     installLambdaShim();
-    const { handler } = await import(pathToFileURL(join(OUT, 'index.mjs')).href) as { handler: unknown };
-    const { stream, result } = invokeStreaming(handler, apiGatewayEvent({
-      headers: { Authorization: 'Bearer sk-bundle-test-key' },
-      body: { model: 'mock', stream: true, messages: [{ role: 'user', content: 'bundled?' }] },
-    }), lambdaContext());
+    const { handler } = (await import(pathToFileURL(join(OUT, 'index.mjs')).href)) as { handler: unknown };
+    const { stream, result } = invokeStreaming(
+      handler,
+      apiGatewayEvent({
+        headers: { Authorization: 'Bearer sk-bundle-test-key' },
+        body: { model: 'mock', stream: true, messages: [{ role: 'user', content: 'bundled?' }] },
+      }),
+      lambdaContext(),
+    );
     await result;
     expect(stream.prelude!.statusCode).toBe(200);
     expect(stream.prelude!.headers['content-type']).toContain('text/event-stream');

@@ -25,7 +25,12 @@ describe('the dependencies', () => {
   });
 
   it('pin the Powertools packages at one version, and the AWS SDK clients at another', () => {
-    const versions = (prefix: string) => new Set(Object.entries(manifest.dependencies).filter(([name]) => name.startsWith(prefix)).map(([, version]) => version));
+    const versions = (prefix: string) =>
+      new Set(
+        Object.entries(manifest.dependencies)
+          .filter(([name]) => name.startsWith(prefix))
+          .map(([, version]) => version),
+      );
     expect([...versions('@aws-lambda-powertools/')]).toHaveLength(1);
     expect([...versions('@aws-sdk/')]).toHaveLength(1);
     for (const version of [...versions('@aws-lambda-powertools/'), ...versions('@aws-sdk/')]) expect(version).toMatch(/^\d+\.\d+\.\d+$/);

@@ -29,8 +29,9 @@ describe('TollgateStack', () => {
 
   it('streams every route through a regional REST API into the gateway Lambda, with a 15-minute timeout', () => {
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
-    const methods = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'ANY' } }))
-      .filter((m) => JSON.stringify(m.Properties.Integration.Uri).includes('Gateway'));
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'ANY' } })).filter((m) =>
+      JSON.stringify(m.Properties.Integration.Uri).includes('Gateway'),
+    );
     expect(methods).toHaveLength(2);
     for (const method of methods) {
       expect(method.Properties.Integration).toMatchObject({ Type: 'AWS_PROXY', ResponseTransferMode: 'STREAM', TimeoutInMillis: 900_000 });
@@ -41,8 +42,7 @@ describe('TollgateStack', () => {
   it('sends the admin API (keys, teams, users, customers, audit, spend) to the admin function, buffered', () => {
     const resources = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
     for (const prefix of ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global']) expect(resources).toContain(prefix);
-    const admin = Object.values(template.findResources('AWS::ApiGateway::Method'))
-      .filter((m) => JSON.stringify(m.Properties.Integration.Uri).includes('Admin'));
+    const admin = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => JSON.stringify(m.Properties.Integration.Uri).includes('Admin'));
     expect(admin).toHaveLength(16);
     for (const method of admin) expect(method.Properties.Integration.ResponseTransferMode ?? 'BUFFERED').toBe('BUFFERED');
     const adminStatements = Object.values(template.findResources('AWS::IAM::Policy'))
@@ -69,7 +69,15 @@ describe('TollgateStack', () => {
       Architectures: ['arm64'],
       MemorySize: 1024,
       ReservedConcurrentExecutions: 50,
-      Environment: { Variables: Match.objectLike({ GATEWAY_CONFIG: Match.absent(), POWERTOOLS_METRICS_NAMESPACE: 'Tollgate', TOLLGATE_SECRET_ID: Match.anyValue(), TOLLGATE_TABLE: Match.anyValue(), NODE_OPTIONS: Match.absent() }) },
+      Environment: {
+        Variables: Match.objectLike({
+          GATEWAY_CONFIG: Match.absent(),
+          POWERTOOLS_METRICS_NAMESPACE: 'Tollgate',
+          TOLLGATE_SECRET_ID: Match.anyValue(),
+          TOLLGATE_TABLE: Match.anyValue(),
+          NODE_OPTIONS: Match.absent(),
+        }),
+      },
     });
   });
 
@@ -78,7 +86,10 @@ describe('TollgateStack', () => {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
         BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
         SSESpecification: Match.objectLike({ SSEEnabled: true }),
         GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'by_entity' })],
@@ -94,7 +105,17 @@ describe('TollgateStack', () => {
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('Gateway'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
     const actions = statements.flatMap((s) => [s.Action].flat());
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish', 'secretsmanager:GetSecretValue', 'bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'sns:Publish',
+        'secretsmanager:GetSecretValue',
+        'bedrock:InvokeModel',
+        'bedrock:InvokeModelWithResponseStream',
+      ]),
+    );
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions.some((a) => a.endsWith(':*') || a === '*')).toBe(false);
     const bedrock = JSON.stringify(statements.find((s) => [s.Action].flat().includes('bedrock:InvokeModel'))!.Resource);
@@ -107,7 +128,9 @@ describe('TollgateStack', () => {
   it('generates the master key into the provider secret, and alerts by SNS with an optional e-mail', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'TOLLGATE_MASTER_KEY' }) });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
   });
 
   it('has a dashboard and alarms on error rate and p99 latency that notify the topic', () => {
@@ -153,11 +176,13 @@ describe('TollgateStack', () => {
 
 describe('Bedrock access', () => {
   it('derives exact model ARNs from the config', () => {
-    expect(bedrockResourceArns(bedrockModels(readConfigYaml(CONFIG)))).toEqual([
-      'arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-      'arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
-      'arn:${AWS::Partition}:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0',
-    ].sort());
+    expect(bedrockResourceArns(bedrockModels(readConfigYaml(CONFIG)))).toEqual(
+      [
+        'arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+        'arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+        'arn:${AWS::Partition}:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0',
+      ].sort(),
+    );
   });
 });
 

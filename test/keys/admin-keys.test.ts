@@ -35,9 +35,24 @@ describe('POST /key/generate', () => {
 
   it('accepts every documented field, and lists those it stores without acting on in `warnings`', async () => {
     const { status, body } = await gw.call('POST', '/key/generate', {
-      max_budget: 10, budget_duration: '1mo', soft_budget: 5, rpm_limit: 60, tpm_limit: 1000, max_parallel_requests: 2,
-      model_max_budget: { mock: { budget_limit: 1, time_period: '1d' }, 'mock-b': 2.5 }, rpm_limit_type: 'dynamic', project_id: 'p1', model_rpm_limit: { mock: 5 }, model_tpm_limit: { mock: 50 },
-      tags: ['t'], allowed_routes: ['llm_api_routes'], blocked: false, guardrails: [], key_type: 'llm_api', aliases: {}, permissions: {},
+      max_budget: 10,
+      budget_duration: '1mo',
+      soft_budget: 5,
+      rpm_limit: 60,
+      tpm_limit: 1000,
+      max_parallel_requests: 2,
+      model_max_budget: { mock: { budget_limit: 1, time_period: '1d' }, 'mock-b': 2.5 },
+      rpm_limit_type: 'dynamic',
+      project_id: 'p1',
+      model_rpm_limit: { mock: 5 },
+      model_tpm_limit: { mock: 50 },
+      tags: ['t'],
+      allowed_routes: ['llm_api_routes'],
+      blocked: false,
+      guardrails: [],
+      key_type: 'llm_api',
+      aliases: {},
+      permissions: {},
     });
     expect(status).toBe(200);
     expect(body).toMatchObject({ max_budget: 10, rpm_limit: 60, model_rpm_limit: { mock: 5 }, tags: ['t'] });
@@ -121,7 +136,7 @@ describe('POST /key/generate', () => {
     expect(outside.body.error.param).toBe('models');
   });
 
-  it('takes any models for a team whose models are all models, by either of LiteLLM\'s names', async () => {
+  it("takes any models for a team whose models are all models, by either of LiteLLM's names", async () => {
     for (const all of ['all-proxy-models', '*']) {
       const teamId = `all-models-${all === '*' ? 'star' : all}`;
       await gw.call('POST', '/team/new', { team_id: teamId, models: [all] });

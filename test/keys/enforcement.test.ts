@@ -141,7 +141,7 @@ describe('teams, users and end users', () => {
     expect((await ask(user.key, 'mock')).choices).toHaveLength(1);
     const error = await ask(user.key, 'mock-b').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect(((error as InstanceType<typeof OpenAI.APIError>).error as Record<string, unknown>)).toMatchObject({ type: 'user_model_access_denied', param: 'model' });
+    expect((error as InstanceType<typeof OpenAI.APIError>).error as Record<string, unknown>).toMatchObject({ type: 'user_model_access_denied', param: 'model' });
     expect((error as Error).message).toContain('User enf-user-models can only access models=["mock"]');
     expect((await client(user.key).models.list()).data.map((m) => m.id)).toEqual(['mock']);
     // A fallback the request names is a model it asks for.
@@ -174,7 +174,7 @@ describe('teams, users and end users', () => {
     expect((error as Error).message).toContain('user enf-user is blocked');
   });
 
-  it('a blocked end user (the request\'s `user`) is refused with any key, the master key included', async () => {
+  it("a blocked end user (the request's `user`) is refused with any key, the master key included", async () => {
     const { key } = await newKey();
     await gw.call('POST', '/customer/block', { user_ids: ['enf-customer'] });
     for (const caller of [key, 'sk-test-master-key']) {
@@ -191,7 +191,9 @@ describe('teams, users and end users', () => {
     const { key } = await newKey();
     await gw.call('POST', '/customer/block', { user_ids: ['header-customer'] });
     for (const header of ['x-litellm-customer-id', 'x-litellm-end-user-id']) {
-      const error = await client(key).chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'Hi' }], user: 'someone-else' }, { headers: { [header]: 'header-customer' } }).catch((e: unknown) => e);
+      const error = await client(key)
+        .chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'Hi' }], user: 'someone-else' }, { headers: { [header]: 'header-customer' } })
+        .catch((e: unknown) => e);
       expect(error, header).toBeInstanceOf(OpenAI.AuthenticationError);
       expect((error as Error).message).toContain('End user "header-customer"');
     }

@@ -25,7 +25,7 @@ afterAll(async () => {
 /** POSTs raw JSON text, so that literals JSON.stringify cannot write (1e999) reach the gateway as sent. */
 async function postText(path: string, text: string, key = MASTER, headers: Record<string, string> = {}) {
   const response = await fetch(`${gw.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, body: text });
-  return { status: response.status, body: await response.json() as any };
+  return { status: response.status, body: (await response.json()) as any };
 }
 
 const long = 'a'.repeat(3000);

@@ -21,7 +21,12 @@ const MAX_IN_FLIGHT = 4;
 const MAX_WAIT_MS = 1000;
 
 /** A TCP proxy to DynamoDB that can stop passing bytes on (the store "falls behind") and start again. */
-interface StallingProxy { endpoint: string; stall(): void; resume(): void; close(): Promise<void> }
+interface StallingProxy {
+  endpoint: string;
+  stall(): void;
+  resume(): void;
+  close(): Promise<void>;
+}
 
 async function stallingProxy(target: string): Promise<StallingProxy> {
   const { port } = new URL(target);
@@ -50,10 +55,11 @@ async function stallingProxy(target: string): Promise<StallingProxy> {
       stalled = false;
       for (const socket of sockets) socket.resume();
     },
-    close: () => new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -112,15 +118,19 @@ describe('load shedding', () => {
     let sendRest!: () => void;
     const rest = new Promise<void>((resolve) => (sendRest = resolve));
     const outcomes: Array<{ status: number; retryAfter: unknown; body: any }> = [];
-    const burst = Array.from({ length: 10 }, () => request(`${gateway.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: Readable.from((async function* () {
-        yield '{"model":"mock",';
-        await rest;
-        yield '"messages":[{"role":"user","content":"hello"}]}';
-      })()),
-    }).then(async (response) => void outcomes.push({ status: response.statusCode, retryAfter: response.headers['retry-after'], body: await response.body.json() })));
+    const burst = Array.from({ length: 10 }, () =>
+      request(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: Readable.from(
+          (async function* () {
+            yield '{"model":"mock",';
+            await rest;
+            yield '"messages":[{"role":"user","content":"hello"}]}';
+          })(),
+        ),
+      }).then(async (response) => void outcomes.push({ status: response.statusCode, retryAfter: response.headers['retry-after'], body: await response.body.json() })),
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     sendRest();
     // The ones over the bound are answered while the store still says nothing; the others wait on it.
@@ -168,11 +178,14 @@ describe('load shedding', () => {
   it('makes one read of an item that many requests miss together, and caches no read a write overtook', async () => {
     const gets: Array<() => void> = [];
     let holdGets = false;
-    store.client.middlewareStack.add((next, context) => async (args) => {
-      const result = await next(args);
-      if (context.commandName === 'GetItemCommand') await new Promise<void>((resolve) => (holdGets ? gets.push(resolve) : resolve()));
-      return result;
-    }, { step: 'initialize', name: 'heldGets' });
+    store.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === 'GetItemCommand') await new Promise<void>((resolve) => (holdGets ? gets.push(resolve) : resolve()));
+        return result;
+      },
+      { step: 'initialize', name: 'heldGets' },
+    );
     try {
       holdGets = true;
       const team = itemKeys.team(`team-${Date.now()}`);

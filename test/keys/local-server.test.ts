@@ -12,13 +12,16 @@ const MASTER = 'sk-local-server-master';
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-local-'));
 const dataDir = join(dir, 'data');
 const configPath = join(dir, 'gateway.config.yaml');
-writeFileSync(configPath, `model_list:
+writeFileSync(
+  configPath,
+  `model_list:
   - model_name: mock
     litellm_params: { model: mock/echo }
   - model_name: mock-b
     litellm_params: { model: mock/echo }
 general_settings: { master_key: ${MASTER} }
-`);
+`,
+);
 let server: ChildProcess | undefined;
 
 afterAll(async () => {
@@ -52,10 +55,12 @@ async function stop(): Promise<void> {
   await exited;
 }
 
-const cli = (url: string, args: string[]) => new Promise<string>((resolve, reject) => {
-  execFile(process.execPath, ['local/cli/tollgate.mjs', ...args, '--url', url], { env: { ...process.env, TOLLGATE_MASTER_KEY: MASTER } }, (error, out, err) =>
-    (error ? reject(new Error(err)) : resolve(out)));
-});
+const cli = (url: string, args: string[]) =>
+  new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, ['local/cli/tollgate.mjs', ...args, '--url', url], { env: { ...process.env, TOLLGATE_MASTER_KEY: MASTER } }, (error, out, err) =>
+      error ? reject(new Error(err)) : resolve(out),
+    );
+  });
 
 const ask = (url: string, key: string, model: string) =>
   new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({ model, messages: [{ role: 'user', content: 'Hello' }] });

@@ -57,7 +57,8 @@ describe('npx tollgate', () => {
   const tollgate = (args: string[], env: Record<string, string> = { TOLLGATE_MASTER_KEY: MASTER }) =>
     new Promise<{ code: number; out: string; err: string }>((resolve) => {
       execFile(process.execPath, [CLI, ...args, '--url', gw.url], { env: { PATH: process.env['PATH'] ?? '', ...env } }, (error, out, err) =>
-        resolve({ code: error ? (error.code as number) : 0, out, err }));
+        resolve({ code: error ? (error.code as number) : 0, out, err }),
+      );
     });
 
   it('creates a key with models and a budget, which then calls only its models', async () => {
@@ -82,8 +83,7 @@ describe('npx tollgate', () => {
     const user = JSON.parse((await tollgate(['users', 'create', '--user-id', 'cli-user', '--user-email', 'u@example.com'])).out);
     expect(user).toMatchObject({ user_id: 'cli-user', user_email: 'u@example.com' });
     expect(user.key).toMatch(/^sk-/);
-    expect(JSON.parse((await tollgate(['teams', 'add-member', 'cli-team', 'cli-user', '--role', 'admin'])).out).members_with_roles)
-      .toEqual([{ role: 'admin', user_id: 'cli-user', user_email: null }]);
+    expect(JSON.parse((await tollgate(['teams', 'add-member', 'cli-team', 'cli-user', '--role', 'admin'])).out).members_with_roles).toEqual([{ role: 'admin', user_id: 'cli-user', user_email: null }]);
     expect(JSON.parse((await tollgate(['teams', 'info', 'cli-team'])).out).team_info.team_id).toBe('cli-team');
     expect(JSON.parse((await tollgate(['users', 'block', 'cli-user'])).out).blocked).toBe(true);
     expect((await gw.call('POST', '/v1/chat/completions', { model: 'mock', messages: [{ role: 'user', content: 'x' }] }, user.key)).status).toBe(401);
@@ -92,7 +92,7 @@ describe('npx tollgate', () => {
     expect(JSON.parse((await tollgate(['teams', 'delete', 'cli-team'])).out)).toEqual({ deleted_teams: ['cli-team'] });
   });
 
-  it('says what went wrong: the gateway\'s message, a missing master key, a bad flag', async () => {
+  it("says what went wrong: the gateway's message, a missing master key, a bad flag", async () => {
     const refused = await tollgate(['keys', 'create', '--max-budget', '-5']);
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('max_budget');

@@ -40,7 +40,13 @@ describe('teams', () => {
 
   it('member_add and member_delete keep the team and the users in step', async () => {
     await gw.call('POST', '/team/new', { team_id: 'members' });
-    const added = await gw.call('POST', '/team/member_add', { team_id: 'members', member: [{ role: 'admin', user_id: 'u-1' }, { role: 'user', user_id: 'u-2', user_email: 'u2@example.com' }] });
+    const added = await gw.call('POST', '/team/member_add', {
+      team_id: 'members',
+      member: [
+        { role: 'admin', user_id: 'u-1' },
+        { role: 'user', user_id: 'u-2', user_email: 'u2@example.com' },
+      ],
+    });
     expect(added.status).toBe(200);
     expect(added.body.members_with_roles).toEqual([
       { role: 'admin', user_id: 'u-1', user_email: null },
@@ -55,7 +61,7 @@ describe('teams', () => {
     expect((await gw.call('POST', '/team/member_add', { team_id: 'members', member: { role: 'owner', user_id: 'x' } })).body.error.param).toBe('member.role');
   });
 
-  it('delete removes the team\'s keys first, then the team', async () => {
+  it("delete removes the team's keys first, then the team", async () => {
     await gw.call('POST', '/team/new', { team_id: 'doomed' });
     const { body: key } = await gw.call('POST', '/key/generate', { team_id: 'doomed', key_alias: 'doomed-key' });
     expect((await gw.call('POST', '/v1/chat/completions', chat('mock'), key.key)).status).toBe(200);
@@ -88,7 +94,7 @@ describe('users', () => {
     expect((await gw.call('GET', '/user/info?user_id=dave')).status).toBe(404);
   });
 
-  it('update, list (paginated) and delete (with the user\'s keys)', async () => {
+  it("update, list (paginated) and delete (with the user's keys)", async () => {
     await gw.call('POST', '/user/new', { user_id: 'carol' });
     expect((await gw.call('POST', '/user/update', { user_id: 'carol', user_alias: 'C' })).body.user_alias).toBe('C');
     expect((await gw.call('POST', '/user/update', { user_id: 'nobody', user_alias: 'C' })).status).toBe(404);

@@ -54,7 +54,7 @@ describe('admin Lambda', () => {
     expect((await invoke({ path: '/key/delete', headers: master, body: { key_aliases: ['lambda'] } })).body).toEqual({ deleted_keys: ['lambda'] });
   });
 
-  it('refuses a virtual key with 403 and a wrong key with 401, in OpenAI\'s error shape', async () => {
+  it("refuses a virtual key with 403 and a wrong key with 401, in OpenAI's error shape", async () => {
     const { body: made } = await invoke({ path: '/key/generate', headers: master, body: {} });
     const forbidden = await invoke({ path: '/team/new', headers: { Authorization: `Bearer ${made.key}` }, body: {} });
     expect(forbidden.status).toBe(403);

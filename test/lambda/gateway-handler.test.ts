@@ -29,8 +29,17 @@ let coldStartLines: string[] = [];
 // A fake OpenAI-compatible upstream: `stream-model` streams five chunks GAP_MS apart; `stall-model`
 // sends two and then holds the connection open, recording when its socket closes.
 
-interface UpstreamCall { model: string; stream: boolean; closed: Promise<number>; ended: boolean }
-interface FakeUpstream { url: string; calls: UpstreamCall[]; close(): Promise<void> }
+interface UpstreamCall {
+  model: string;
+  stream: boolean;
+  closed: Promise<number>;
+  ended: boolean;
+}
+interface FakeUpstream {
+  url: string;
+  calls: UpstreamCall[];
+  close(): Promise<void>;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -47,11 +56,16 @@ async function startFakeUpstream(): Promise<FakeUpstream> {
     const call: UpstreamCall = { model: body.model, stream: body.stream === true, ended: false, closed: new Promise((resolve) => res.once('close', () => resolve(performance.now()))) };
     calls.push(call);
     if (!call.stream) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-        id: 'chatcmpl-fake', object: 'chat.completion', created: 1_700_000_000, model: body.model,
-        choices: [{ index: 0, message: { role: 'assistant', content: 'fake answer' }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
-      }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          id: 'chatcmpl-fake',
+          object: 'chat.completion',
+          created: 1_700_000_000,
+          model: body.model,
+          choices: [{ index: 0, message: { role: 'assistant', content: 'fake answer' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+        }),
+      );
       call.ended = true;
       return;
     }
@@ -74,10 +88,11 @@ async function startFakeUpstream(): Promise<FakeUpstream> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -102,13 +117,14 @@ function contentArrivals(chunks: ArrivedChunk[]): Array<{ at: number; content: s
   return out;
 }
 
-const parsedLogs = (lines: string[]) => lines.flatMap((l) => {
-  try {
-    return [JSON.parse(l) as Record<string, unknown>];
-  } catch {
-    return [];
-  }
-});
+const parsedLogs = (lines: string[]) =>
+  lines.flatMap((l) => {
+    try {
+      return [JSON.parse(l) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
 const accessLogs = () => parsedLogs(logLines).filter((l) => l['message'] === 'request');
 
 // ---------------------------------------------------------------------------------------------
@@ -118,15 +134,18 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tollgate-lambda-'));
   // As the stack bundles it: the config as JSON (infra/deployed-config.ts).
   const configPath = join(dir, 'gateway.config.json');
-  writeFileSync(configPath, JSON.stringify({
-    model_list: [
-      { model_name: 'mock', litellm_params: { model: 'mock/anything' } },
-      { model_name: 'fake-stream', litellm_params: { model: 'hosted_vllm/stream-model', api_base: upstream.url } },
-      { model_name: 'fake-stall', litellm_params: { model: 'hosted_vllm/stall-model', api_base: upstream.url } },
-    ],
-    router_settings: { routing_strategy: 'provider-budget-routing' },
-    general_settings: { master_key: 'os.environ/TEST_TOLLGATE_MASTER_KEY', max_request_size_mb: 0.5 },
-  }));
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      model_list: [
+        { model_name: 'mock', litellm_params: { model: 'mock/anything' } },
+        { model_name: 'fake-stream', litellm_params: { model: 'hosted_vllm/stream-model', api_base: upstream.url } },
+        { model_name: 'fake-stall', litellm_params: { model: 'hosted_vllm/stall-model', api_base: upstream.url } },
+      ],
+      router_settings: { routing_strategy: 'provider-budget-routing' },
+      general_settings: { master_key: 'os.environ/TEST_TOLLGATE_MASTER_KEY', max_request_size_mb: 0.5 },
+    }),
+  );
   process.env['GATEWAY_CONFIG'] = configPath;
   process.env['TEST_TOLLGATE_MASTER_KEY'] = MASTER_KEY;
   // Powertools then prints through the global console, which the test captures (and keeps quiet).
@@ -249,7 +268,9 @@ describe('Lambda handler: the end of an invocation', () => {
   /** Test routes whose streamed body winds down slowly after an abort (50 ms), or never. */
   const teardownRoutes = (): Route[] => [
     {
-      method: 'GET', paths: ['/test/slow-teardown'], auth: 'public',
+      method: 'GET',
+      paths: ['/test/slow-teardown'],
+      auth: 'public',
       handle: async (_request, ctx) => ({
         headers: { 'content-type': 'text/event-stream' },
         body: (async function* () {
@@ -264,7 +285,9 @@ describe('Lambda handler: the end of an invocation', () => {
       }),
     },
     {
-      method: 'GET', paths: ['/test/stuck-teardown'], auth: 'public',
+      method: 'GET',
+      paths: ['/test/stuck-teardown'],
+      auth: 'public',
       handle: async () => ({
         headers: { 'content-type': 'text/event-stream' },
         body: (async function* () {
@@ -294,12 +317,21 @@ describe('Lambda handler: the end of an invocation', () => {
   });
 
   it('aborts the upstream call at once when the response stream is torn down, and still runs done()', async () => {
-    const { stream, result } = invokeStreaming(hooked, apiGatewayEvent({
-      headers: auth,
-      body: { model: 'fake-stall', stream: true, messages: [{ role: 'user', content: 'x' }] },
-    }), lambdaContext());
+    const { stream, result } = invokeStreaming(
+      hooked,
+      apiGatewayEvent({
+        headers: auth,
+        body: { model: 'fake-stall', stream: true, messages: [{ role: 'user', content: 'x' }] },
+      }),
+      lambdaContext(),
+    );
     let settledAt = 0;
-    const settled = result.then(() => 'resolved', () => 'rejected').finally(() => void (settledAt = performance.now()));
+    const settled = result
+      .then(
+        () => 'resolved',
+        () => 'rejected',
+      )
+      .finally(() => void (settledAt = performance.now()));
 
     await stream.waitFor((c) => c.text.includes('"content":"two '));
     const call = upstream.calls.at(-1)!;
@@ -320,15 +352,23 @@ describe('Lambda handler: the end of an invocation', () => {
 
   it('aborts a stalled stream before the Lambda timeout, so the stream ends and done() runs in time', async () => {
     const started = performance.now();
-    const { stream, result } = invokeStreaming(hooked, apiGatewayEvent({
-      headers: auth,
-      body: { model: 'fake-stall', stream: true, messages: [{ role: 'user', content: 'x' }] },
-    }), lambdaContext(1800));
+    const { stream, result } = invokeStreaming(
+      hooked,
+      apiGatewayEvent({
+        headers: auth,
+        body: { model: 'fake-stall', stream: true, messages: [{ role: 'user', content: 'x' }] },
+      }),
+      lambdaContext(1800),
+    );
     await result;
     const elapsed = performance.now() - started;
     expect(elapsed).toBeLessThan(1500);
     expect(stream.prelude!.statusCode).toBe(200);
-    expect(contentArrivals(stream.chunks).map((a) => a.content).join('')).toBe('one two ');
+    expect(
+      contentArrivals(stream.chunks)
+        .map((a) => a.content)
+        .join(''),
+    ).toBe('one two ');
     const call = upstream.calls.at(-1)!;
     expect(await Promise.race([call.closed, sleep(1000).then(() => Number.NaN)])).not.toBeNaN();
     expect(finished).toEqual([expect.objectContaining({ aborted: true })]);

@@ -35,10 +35,16 @@ beforeAll(async () => {
       if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue') return void res.writeHead(400).end();
       secretFetches++;
       const { SecretId } = JSON.parse(body) as { SecretId: string };
-      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({
-        ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${SecretId}-AbCdEf`, Name: SecretId, SecretString: secretString,
-        VersionId: 'v1', VersionStages: ['AWSCURRENT'], CreatedDate: 1_700_000_000,
-      }));
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(
+        JSON.stringify({
+          ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${SecretId}-AbCdEf`,
+          Name: SecretId,
+          SecretString: secretString,
+          VersionId: 'v1',
+          VersionStages: ['AWSCURRENT'],
+          CreatedDate: 1_700_000_000,
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -99,7 +105,10 @@ describe('metrics', () => {
       spy.mockRestore();
       logs.mockRestore();
     }
-    const emf = lines.map((l) => l.trim()).filter((l) => l.startsWith('{') && l.includes('"_aws"')).map((l) => JSON.parse(l));
+    const emf = lines
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('{') && l.includes('"_aws"'))
+      .map((l) => JSON.parse(l));
     expect(emf).toHaveLength(2);
     expect(emf[0]).toMatchObject({ model: 'mock', provider: 'mock', Requests: 1, Errors4xx: 0, Errors5xx: 0 });
     // A name the config does not serve is no dimension value of its own: clients could mint any number.
@@ -130,7 +139,10 @@ describe('metrics', () => {
       spy.mockRestore();
       logs.mockRestore();
     }
-    const emf = lines.map((l) => l.trim()).filter((l) => l.startsWith('{') && l.includes('"_aws"')).map((l) => JSON.parse(l));
+    const emf = lines
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('{') && l.includes('"_aws"'))
+      .map((l) => JSON.parse(l));
     const coldStarts = emf.filter((record) => 'ColdStart' in record);
     expect(coldStarts).toHaveLength(1);
     expect(coldStarts[0]).toMatchObject({ ColdStart: 1, service: 'gateway', function_name: lambdaContext().functionName });

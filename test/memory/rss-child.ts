@@ -13,16 +13,25 @@ import { storeFromEnv } from '../../shared/store/open.ts';
 export const MEMORY_MASTER_KEY = 'sk-memory-master';
 
 /** In MB: RSS and the live heap after a full garbage collection, and the highest RSS sampled since the last reading. */
-export interface MemoryReading { rss: number; heapUsed: number; peak: number }
+export interface MemoryReading {
+  rss: number;
+  heapUsed: number;
+  peak: number;
+}
 
 if (import.meta.main) {
   const providers = defaultProviders();
-  const config = loadConfig(`
+  const config = loadConfig(
+    `
 model_list:
   - model_name: mock
     litellm_params: { model: mock/echo }
 general_settings: { master_key: ${MEMORY_MASTER_KEY} }
-`, 'memory.config.yaml', () => undefined, (prefix) => providers.get(prefix));
+`,
+    'memory.config.yaml',
+    () => undefined,
+    (prefix) => providers.get(prefix),
+  );
   const store = storeFromEnv();
   await store.createTableIfMissing();
   const gateway = buildGateway({ config, log: silentLog, providers, ...virtualKeyOptions(store), adminApi: true });

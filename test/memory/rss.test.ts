@@ -89,37 +89,55 @@ const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 /** Request i of the mix: valid ones that reach the store and the mock model, and what a fuzzer or an attacker sends. */
 function nth(i: number, key: string): Promise<number> {
   switch (i % 12) {
-    case 0: return call('/v1/chat/completions', chat(), key);
-    case 1: return call('/v1/chat/completions', chat({ stream: true, user: `end-user-${i}` }), key);
-    case 2: return call('/v1/chat/completions', chat({ metadata: { a: JSON.parse(nested(90)) } }), MEMORY_MASTER_KEY);
-    case 3: return call('/v1/chat/completions', chat().replace(/}$/, `,"metadata":${nested(5000)}}`), key);
-    case 4: return call('/v1/chat/completions', '{"model": "mock", "messages": [', key);
-    case 5: return call('/v1/chat/completions', chat({ messages: [{ role: 'user', content: 'x'.repeat(100_000) }], temperature: 'hot' }), key);
-    case 6: return call('/v1/messages', JSON.stringify({ model: 'mock', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }), MEMORY_MASTER_KEY);
-    case 7: return call('/v1/chat/completions', chat({ model: `no-such-model-${i}` }), key);
-    case 8: return call('/key/info', undefined, key);
-    case 9: return call('/v1/chat/completions', chat(), `sk-unknown-${i}`);
-    case 10: return call(`/v1/chat/completions/${'x'.repeat(i % 300)}`, chat(), MEMORY_MASTER_KEY);
-    default: return call('//x/key/list', undefined, MEMORY_MASTER_KEY);
+    case 0:
+      return call('/v1/chat/completions', chat(), key);
+    case 1:
+      return call('/v1/chat/completions', chat({ stream: true, user: `end-user-${i}` }), key);
+    case 2:
+      return call('/v1/chat/completions', chat({ metadata: { a: JSON.parse(nested(90)) } }), MEMORY_MASTER_KEY);
+    case 3:
+      return call('/v1/chat/completions', chat().replace(/}$/, `,"metadata":${nested(5000)}}`), key);
+    case 4:
+      return call('/v1/chat/completions', '{"model": "mock", "messages": [', key);
+    case 5:
+      return call('/v1/chat/completions', chat({ messages: [{ role: 'user', content: 'x'.repeat(100_000) }], temperature: 'hot' }), key);
+    case 6:
+      return call('/v1/messages', JSON.stringify({ model: 'mock', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }), MEMORY_MASTER_KEY);
+    case 7:
+      return call('/v1/chat/completions', chat({ model: `no-such-model-${i}` }), key);
+    case 8:
+      return call('/key/info', undefined, key);
+    case 9:
+      return call('/v1/chat/completions', chat(), `sk-unknown-${i}`);
+    case 10:
+      return call(`/v1/chat/completions/${'x'.repeat(i % 300)}`, chat(), MEMORY_MASTER_KEY);
+    default:
+      return call('//x/key/list', undefined, MEMORY_MASTER_KEY);
   }
 }
 
 async function run(from: number, count: number, key: string): Promise<Record<number, number>> {
   const statuses: Record<number, number> = {};
   let next = from;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < from + count) {
-      const status = await nth(next++, key);
-      statuses[status] = (statuses[status] ?? 0) + 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < from + count) {
+        const status = await nth(next++, key);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }
+    }),
+  );
   return statuses;
 }
 
 describe('memory', () => {
   it(`after ${REQUESTS} mixed requests and a burst of large bodies, stays within the stated bounds`, async () => {
-    const generated = await fetch(`${url}/key/generate`, { method: 'POST', headers: { authorization: `Bearer ${MEMORY_MASTER_KEY}` }, body: JSON.stringify({ max_budget: 1000, rpm_limit: 1_000_000 }) });
-    const { key } = await generated.json() as { key: string };
+    const generated = await fetch(`${url}/key/generate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${MEMORY_MASTER_KEY}` },
+      body: JSON.stringify({ max_budget: 1000, rpm_limit: 1_000_000 }),
+    });
+    const { key } = (await generated.json()) as { key: string };
     await run(0, 300, key);
     const warm = await measure();
 
@@ -138,9 +156,18 @@ describe('memory', () => {
       ...Array.from({ length: 8 }, () => send(deepLarge, key, true)),
     ]);
     const afterBurst = await measure();
-    expect(burst.slice(0, 100).every((status) => status === 401), `${burst}`).toBe(true);
-    expect(burst.slice(100, 104).every((status) => status === 200), `${burst}`).toBe(true);
-    expect(burst.slice(104).every((status) => status === 400), `${burst}`).toBe(true);
+    expect(
+      burst.slice(0, 100).every((status) => status === 401),
+      `${burst}`,
+    ).toBe(true);
+    expect(
+      burst.slice(100, 104).every((status) => status === 200),
+      `${burst}`,
+    ).toBe(true);
+    expect(
+      burst.slice(104).every((status) => status === 400),
+      `${burst}`,
+    ).toBe(true);
 
     const readings = JSON.stringify({ warm, halfway, afterRequests, afterBurst });
     expect(afterRequests.rss - warm.rss, readings).toBeLessThan(REQUESTS_RSS_MB);

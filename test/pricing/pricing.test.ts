@@ -12,7 +12,16 @@ import { recordingLog } from '../helpers/gateway.ts';
 const priceOf = priceLookup(defaultProviders());
 
 const deployment = (provider: string, upstreamModel: string, overrides: Partial<Deployment> = {}): Deployment => ({
-  id: `${provider}/${upstreamModel}`, modelName: 'm', provider, upstreamModel, timeoutMs: 1000, maxResponseBytes: 1024 * 1024, extraHeaders: {}, params: {}, modelInfo: {}, ...overrides,
+  id: `${provider}/${upstreamModel}`,
+  modelName: 'm',
+  provider,
+  upstreamModel,
+  timeoutMs: 1000,
+  maxResponseBytes: 1024 * 1024,
+  extraHeaders: {},
+  params: {},
+  modelInfo: {},
+  ...overrides,
 });
 
 describe('price table', () => {
@@ -56,7 +65,14 @@ describe('cost', () => {
 
   it('prices Anthropic cache reads and writes once each, never also as plain input', () => {
     // As the Anthropic provider reports it: prompt_tokens = input + cache reads + cache writes.
-    const usage = { prompt_tokens: 100 + 2000 + 3000, completion_tokens: 50, total_tokens: 5150, prompt_tokens_details: { cached_tokens: 2000 }, cache_read_input_tokens: 2000, cache_creation_input_tokens: 3000 };
+    const usage = {
+      prompt_tokens: 100 + 2000 + 3000,
+      completion_tokens: 50,
+      total_tokens: 5150,
+      prompt_tokens_details: { cached_tokens: 2000 },
+      cache_read_input_tokens: 2000,
+      cache_creation_input_tokens: 3000,
+    };
     expect(providerCost(usage, claude)).toBeCloseTo(100 * 3e-6 + 2000 * 3e-7 + 3000 * 3.75e-6 + 50 * 1.5e-5, 12);
   });
 

@@ -30,7 +30,7 @@ describe('cooldowns', () => {
     expect(h.calls.at(-1)).toBe('a');
   });
 
-  it('lengthens the cooldown to an upstream Retry-After, up to 60 s, and takes a deployment\'s own cooldown_time', async () => {
+  it("lengthens the cooldown to an upstream Retry-After, up to 60 s, and takes a deployment's own cooldown_time", async () => {
     const h = harness(yamlFor('m: a, b, c', '{ cooldown_time: 1 }', { c: 'cooldown_time: 20' }));
     h.script({ a: [new GatewayError('rate_limited', '429', { retryAfter: 12 })], b: [new GatewayError('rate_limited', '429', { retryAfter: 3600 })], c: ['rate_limited'] });
     expect((await h.fail('m', { num_retries: 3 })).kind).toBe('rate_limited');
@@ -69,7 +69,7 @@ describe('cooldowns', () => {
     expect(h.router.cooldowns.isCoolingDown('a')).toBe(false);
   });
 
-  it('never cools down a model\'s only deployment, so its retries still reach it', async () => {
+  it("never cools down a model's only deployment, so its retries still reach it", async () => {
     const h = harness(yamlFor('m: a', '{ allowed_fails: 0 }'));
     h.script({ a: ['rate_limited'] });
     await h.route('m');

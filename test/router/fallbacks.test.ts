@@ -50,7 +50,7 @@ describe('fallbacks', () => {
     expect(h.calls).toEqual(['a', 'o']);
   });
 
-  it('takes fallbacks from the request, in LiteLLM\'s three forms, and disable_fallbacks turns them off', async () => {
+  it("takes fallbacks from the request, in LiteLLM's three forms, and disable_fallbacks turns them off", async () => {
     const h = harness(yamlFor(groups, settings));
     for (const fallbacks of [['last'], [{ model: 'last' }], [{ m: ['last'] }]]) {
       h.script({ a: ['upstream_error', 'upstream_error'] });
@@ -72,7 +72,7 @@ describe('fallbacks', () => {
     expect(h.calls).toEqual([]);
   });
 
-  it('sends a prompt estimated above every deployment\'s max_input_tokens straight to context_window_fallbacks', async () => {
+  it("sends a prompt estimated above every deployment's max_input_tokens straight to context_window_fallbacks", async () => {
     const h = harness(yamlFor(groups, settings, { 'a.info': 'max_input_tokens: 1000' }));
     expect((await h.route('m', {}, 1000)).value).toBe('a');
     expect((await h.route('m', {}, 1001)).value).toBe('b');
@@ -85,7 +85,7 @@ describe('fallbacks', () => {
   });
 
   it('skips the deployments a prompt does not fit, keeping the ones it does', async () => {
-    const h = harness(yamlFor('m: small, large', '{}', { 'small.info': 'max_input_tokens: 100', 'small': 'weight: 1000000' }));
+    const h = harness(yamlFor('m: small, large', '{}', { 'small.info': 'max_input_tokens: 100', small: 'weight: 1000000' }));
     for (let i = 0; i < 5; i++) await h.route('m', {}, 500);
     expect(new Set(h.calls)).toEqual(new Set(['large']));
   });

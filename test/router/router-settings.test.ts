@@ -4,7 +4,7 @@ import { ConfigError } from '../../shared/config/types.ts';
 import { configOf } from './support.ts';
 
 describe('router_settings in the config', () => {
-  it('fills in LiteLLM\'s defaults', () => {
+  it("fills in LiteLLM's defaults", () => {
     const { router } = configOf('model_list: []\n');
     expect(router).toMatchObject({ strategy: 'simple-shuffle', numRetries: 2, maxFallbacks: 5, allowedFails: 3, cooldownTimeMs: 5000, latencyBuffer: 0 });
     expect(router.fallbacks.size).toBe(0);
@@ -37,10 +37,19 @@ router_settings:
 `);
     expect(config.warnings).toEqual([]);
     expect(config.router).toMatchObject({
-      strategy: 'latency-based-routing', latencyTtlMs: 120_000, latencyBuffer: 0.2, numRetries: 4,
-      retryPolicy: { rateLimit: 5, timeout: 1, serverError: 2 }, maxFallbacks: 2, allowedFails: 1, cooldownTimeMs: 60_000,
+      strategy: 'latency-based-routing',
+      latencyTtlMs: 120_000,
+      latencyBuffer: 0.2,
+      numRetries: 4,
+      retryPolicy: { rateLimit: 5, timeout: 1, serverError: 2 },
+      maxFallbacks: 2,
+      allowedFails: 1,
+      cooldownTimeMs: 60_000,
     });
-    expect([...config.router.contextWindowFallbacks]).toEqual([['gpt-4o', ['claude']], ['claude', ['gpt-4o']]]);
+    expect([...config.router.contextWindowFallbacks]).toEqual([
+      ['gpt-4o', ['claude']],
+      ['claude', ['gpt-4o']],
+    ]);
     const [a, b, c] = config.deployments;
     expect(a).toMatchObject({ timeoutMs: 30_000, streamTimeoutMs: 5_000, maxRetries: 1, cooldownTimeMs: 9_000, maxInputTokens: 128000 });
     expect(b).toMatchObject({ timeoutMs: 40_000, streamTimeoutMs: 12_000 });

@@ -128,7 +128,7 @@ describe('usage-based-routing', () => {
     expect(stats.usageThisMinute('b')).toEqual({ requests: 0, tokens: 0 });
   });
 
-  it('accepts LiteLLM\'s usage-based-routing-v2 name, and answers 429 until the next minute when every deployment is at its limit', async () => {
+  it("accepts LiteLLM's usage-based-routing-v2 name, and answers 429 until the next minute when every deployment is at its limit", async () => {
     expect(configOf(yamlFor('m: a', '{ routing_strategy: usage-based-routing-v2 }')).router.strategy).toBe('usage-based-routing');
     const h = harness(yamlFor('m: a, b', '{ routing_strategy: usage-based-routing }', { a: 'rpm: 1', b: 'rpm: 1' }));
     await h.route('m');
@@ -181,4 +181,3 @@ router_settings: { routing_strategy: cost-based-routing }
     expect(pick.pick([config.deployments[2]!, config.deployments[0]!], { promptTokens: 1 })!.upstreamModel).toBe('gpt-4o');
   });
 });
-

@@ -15,15 +15,25 @@ import { testRuntime, type TestRuntime } from '../helpers/router-runtime.ts';
 const providers = defaultProviders();
 
 export function configOf(yaml: string): GatewayConfig {
-  return loadConfig(yaml, 'router.yaml', () => undefined, (prefix) => providers.get(prefix));
+  return loadConfig(
+    yaml,
+    'router.yaml',
+    () => undefined,
+    (prefix) => providers.get(prefix),
+  );
 }
 
 /** `deployments` is "group: id, id; group2: id" → deployments (never called: attempts are scripted) with those model_info ids. */
 export function yamlFor(deployments: string, routerSettings = '{}', extra: Record<string, string> = {}): string {
   const entries = deployments.split(';').flatMap((part) => {
     const [group, ids] = part.split(':').map((s) => s.trim());
-    return ids!.split(',').map((id) => id.trim()).map((id) =>
-      `  - model_name: ${group}\n    litellm_params: { model: lm_studio/${id}${extra[id] ? `, ${extra[id]}` : ''} }\n    model_info: { id: ${id}${extra[`${id}.info`] ? `, ${extra[`${id}.info`]}` : ''} }`);
+    return ids!
+      .split(',')
+      .map((id) => id.trim())
+      .map(
+        (id) =>
+          `  - model_name: ${group}\n    litellm_params: { model: lm_studio/${id}${extra[id] ? `, ${extra[id]}` : ''} }\n    model_info: { id: ${id}${extra[`${id}.info`] ? `, ${extra[`${id}.info`]}` : ''} }`,
+      );
   });
   return `model_list:\n${entries.join('\n')}\nrouter_settings: ${routerSettings}\n`;
 }
@@ -94,10 +104,13 @@ export function harness(yaml: string, seed = 7): Harness {
     calls,
     script: (outcomes) => void (scripts = Object.fromEntries(Object.entries(outcomes).map(([id, list]) => [id, [...list]]))),
     route,
-    fail: (model, body, tokens) => route(model, body, tokens).then(
-      (routed) => { throw new Error(`expected a failure, got an answer from ${routed.deployment.id}`); },
-      (error: unknown) => error as GatewayError,
-    ),
+    fail: (model, body, tokens) =>
+      route(model, body, tokens).then(
+        (routed) => {
+          throw new Error(`expected a failure, got an answer from ${routed.deployment.id}`);
+        },
+        (error: unknown) => error as GatewayError,
+      ),
     lastCtx: () => lastCtx!,
   };
 }

@@ -7,7 +7,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { sendJson, sendSse, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 
 const fixture = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
-const frames = (text: string) => text.split('\n\n').filter((e) => e.trim()).map((e) => `${e}\n\n`);
+const frames = (text: string) =>
+  text
+    .split('\n\n')
+    .filter((e) => e.trim())
+    .map((e) => `${e}\n\n`);
 const ANTHROPIC_KEY = 'sk-ant-api03-sdk-test-key-0123456789';
 const OPENAI_KEY = 'sk-openai-sdk-env-key-0123456789';
 
@@ -39,7 +43,9 @@ describe('completion', () => {
   it('calls an Anthropic model with the key and base given as arguments, and answers in OpenAI shape', async () => {
     anthropic.respond((_r, res) => sendJson(res, 200, JSON.parse(fixture('anthropic/message-tool-use.json'))));
     const answer = await completion({
-      model: 'anthropic/claude-sonnet-4-5', api_key: ANTHROPIC_KEY, api_base: anthropic.url,
+      model: 'anthropic/claude-sonnet-4-5',
+      api_key: ANTHROPIC_KEY,
+      api_base: anthropic.url,
       messages: [{ role: 'user', content: 'Weather in San Francisco?' }],
       tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }],
     });
@@ -57,7 +63,9 @@ describe('completion', () => {
 
   it('streams an async iterable of OpenAI chunks', async () => {
     anthropic.respond((_r, res) => sendSse(res, frames(fixture('anthropic/stream-text.sse'))));
-    const chunks = await collect(await completion({ model: 'anthropic/claude-sonnet-4-5', api_key: ANTHROPIC_KEY, api_base: anthropic.url, messages: [{ role: 'user', content: 'Hi' }], stream: true }));
+    const chunks = await collect(
+      await completion({ model: 'anthropic/claude-sonnet-4-5', api_key: ANTHROPIC_KEY, api_base: anthropic.url, messages: [{ role: 'user', content: 'Hi' }], stream: true }),
+    );
     expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Hello! How can I help?');
     expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('stop');
@@ -66,7 +74,9 @@ describe('completion', () => {
 
   it('reads the key from the provider environment variable, and streams usage when asked', async () => {
     openai.respond((_r, res) => sendSse(res, frames(fixture('openai/chat-stream.sse'))));
-    const chunks = await collect(await completion({ model: 'openai/gpt-4o-mini', api_base: openai.url, messages: [{ role: 'user', content: 'Hi' }], stream: true, stream_options: { include_usage: true } }));
+    const chunks = await collect(
+      await completion({ model: 'openai/gpt-4o-mini', api_base: openai.url, messages: [{ role: 'user', content: 'Hi' }], stream: true, stream_options: { include_usage: true } }),
+    );
     expect(openai.requests[0]!.headers['authorization']).toBe(`Bearer ${OPENAI_KEY}`);
     expect(chunks.at(-1)!.usage).toMatchObject({ total_tokens: 15 });
   });
@@ -100,10 +110,14 @@ describe('completion', () => {
 describe('embedding', () => {
   it('embeds through an OpenAI-family provider, base64 passed through', async () => {
     const vector = [0.5, -0.25, 0.125];
-    openai.respond((request, res) => sendJson(res, 200, {
-      object: 'list', model: 'text-embedding-3-small', usage: { prompt_tokens: 2, total_tokens: 2 },
-      data: [{ object: 'embedding', index: 0, embedding: request.json.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector }],
-    }));
+    openai.respond((request, res) =>
+      sendJson(res, 200, {
+        object: 'list',
+        model: 'text-embedding-3-small',
+        usage: { prompt_tokens: 2, total_tokens: 2 },
+        data: [{ object: 'embedding', index: 0, embedding: request.json.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector }],
+      }),
+    );
     const floats = await embedding({ model: 'openai/text-embedding-3-small', api_base: openai.url, input: 'hello', dimensions: 3 });
     expect(floats.data[0]!.embedding).toEqual(vector);
     expect(floats.usage.total_tokens).toBe(2);

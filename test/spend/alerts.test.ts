@@ -24,9 +24,11 @@ const clock = testClock(Date.parse('2026-11-25T12:00:00.000Z'));
 /** SNS Publish as the AWS query protocol has it: a form-encoded request, an XML answer. */
 function fakeSns(server: RecordingServer): void {
   server.respond((_request, res) => {
-    res.writeHead(200, { 'content-type': 'text/xml' }).end(
-      `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
-    );
+    res
+      .writeHead(200, { 'content-type': 'text/xml' })
+      .end(
+        `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+      );
   });
 }
 
@@ -86,7 +88,14 @@ describe('budget alerts', () => {
     // ...and the next period announces afresh.
     clock.set(Date.parse('2026-11-26T00:00:01.000Z'));
     for (let i = 0; i < 5; i++) expect((await outcome(a.client(key).chat.completions.create(ask(MAX_TOKENS)))).status).toBe(200);
-    await eventually(async () => expect(published().slice(4).map((m) => JSON.parse(m['Message']!).threshold).sort()).toEqual(['50%', 'soft_budget']));
+    await eventually(async () =>
+      expect(
+        published()
+          .slice(4)
+          .map((m) => JSON.parse(m['Message']!).threshold)
+          .sort(),
+      ).toEqual(['50%', 'soft_budget']),
+    );
   });
 
   it('never fails or delays a request when the alert cannot be delivered', async () => {

@@ -90,7 +90,10 @@ describe('budgets', () => {
     await a.admin('POST', '/team/new', { team_id: 'frugal-team', max_budget: WORST });
     await a.admin('POST', '/user/new', { user_id: 'frugal-user', max_budget: WORST });
     // The end user's requests name it: a longer body, a larger worst case.
-    await a.admin('POST', '/customer/new', { user_id: 'frugal-end-user', max_budget: costOf({ prompt_tokens: reservedInput(ask(MAX_TOKENS, { user: 'frugal-end-user' })), completion_tokens: MAX_TOKENS }) });
+    await a.admin('POST', '/customer/new', {
+      user_id: 'frugal-end-user',
+      max_budget: costOf({ prompt_tokens: reservedInput(ask(MAX_TOKENS, { user: 'frugal-end-user' })), completion_tokens: MAX_TOKENS }),
+    });
     const cases: Array<[Record<string, unknown>, Record<string, unknown>, string]> = [
       [{ team_id: 'frugal-team' }, {}, 'team frugal-team'],
       [{ user_id: 'frugal-user' }, {}, 'user frugal-user'],
@@ -114,7 +117,11 @@ describe('budgets', () => {
 
   it('applies to /v1/messages and /v1/embeddings too', async () => {
     const { key } = await newKey({ max_budget: 0.001 });
-    const messages = await fetch(`${a.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o', max_tokens: 1000, messages: [{ role: 'user', content: 'hi' }] }) });
+    const messages = await fetch(`${a.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o', max_tokens: 1000, messages: [{ role: 'user', content: 'hi' }] }),
+    });
     expect(messages.status).toBe(400);
     expect(((await messages.json()) as any).error.message).toContain('ExceededBudget');
     const { key: tiny } = await newKey({ max_budget: 0.00001 });

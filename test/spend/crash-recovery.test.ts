@@ -107,16 +107,17 @@ const counters = async (token: string) => (await table.get<Record<string, any>>(
 const recordOf = async (requestId: string) => table.get<Record<string, any>>(itemKeys.spendLog(requestId));
 const bookingsOf = (item: Record<string, unknown>) => Object.keys(item).filter((name) => name.startsWith('in_flight:'));
 /** Waits until the key's item shows no request in flight and its books balance. */
-const balanced = (token: string) => eventually(async () => {
-  const item = await counters(token);
-  expect(bookingsOf(item)).toEqual([]);
-  expect(item['parallel_requests']).toBe(0);
-  expect(item['budget_committed']).toBeCloseTo(item['spend'], 9);
-  return item;
-});
+const balanced = (token: string) =>
+  eventually(async () => {
+    const item = await counters(token);
+    expect(bookingsOf(item)).toEqual([]);
+    expect(item['parallel_requests']).toBe(0);
+    expect(item['budget_committed']).toBeCloseTo(item['spend'], 9);
+    return item;
+  });
 
 describe('the commit point', () => {
-  it('writes the ledger record before the answer\'s last byte: JSON, and [DONE] of a stream', async () => {
+  it("writes the ledger record before the answer's last byte: JSON, and [DONE] of a stream", async () => {
     const a = await gateway();
     const { key } = (await a.admin('POST', '/key/generate', {})).body;
     const client = a.store.client;
@@ -136,12 +137,15 @@ describe('the commit point', () => {
       holding = latch();
       let body = '';
       let answered = false;
-      const request = fetch(`${a.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...ask(100), stream }) })
-        .then(async (response) => {
-          for await (const part of response.body!) body += Buffer.from(part).toString();
-          answered = true;
-          return response;
-        });
+      const request = fetch(`${a.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...ask(100), stream }),
+      }).then(async (response) => {
+        for await (const part of response.body!) body += Buffer.from(part).toString();
+        answered = true;
+        return response;
+      });
       await holding.promise;
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(answered).toBe(false);

@@ -49,7 +49,9 @@ describe('DynamoDB round trips per request', () => {
   });
 
   it('is one conditional write before the upstream call for a warm key with budget and limits, two after (the ledger record, the settlement)', async () => {
-    const { key } = (await gateway.admin('POST', '/key/generate', { max_budget: 10, budget_duration: '1d', rpm_limit: 100, tpm_limit: 100_000, max_parallel_requests: 5, model_rpm_limit: { 'gpt-4o': 50 } })).body;
+    const { key } = (
+      await gateway.admin('POST', '/key/generate', { max_budget: 10, budget_duration: '1d', rpm_limit: 100, tpm_limit: 100_000, max_parallel_requests: 5, model_rpm_limit: { 'gpt-4o': 50 } })
+    ).body;
     answerWith(upstream, USAGE);
     await gateway.client(key).chat.completions.create(ask(50)); // warms the key cache
     await settled();
@@ -110,8 +112,8 @@ describe('when DynamoDB cannot be reached', () => {
   }
 });
 
-describe('when one account\'s reservation fails and allow_requests_on_db_unavailable lets the request through', () => {
-  it('gives back the other accounts\' reservations exactly once', async () => {
+describe("when one account's reservation fails and allow_requests_on_db_unavailable lets the request through", () => {
+  it("gives back the other accounts' reservations exactly once", async () => {
     const dynamo = await startDynamo();
     const gateway = await startSpendGateway(dynamo.endpoint, spendConfig(upstream.url, '  allow_requests_on_db_unavailable: true'), {}, 0);
     try {

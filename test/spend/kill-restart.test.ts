@@ -37,7 +37,16 @@ beforeAll(async () => {
     const usage = { prompt_tokens: 20 + Math.floor(Math.random() * 50), completion_tokens: 10 + Math.floor(Math.random() * 80) };
     if (!request.json?.stream) return sendJson(res, 200, completion(usage));
     const chunk = (body: Record<string, unknown>) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', ...body })}\n\n`;
-    await sendSse(res, [chunk({ choices: [{ index: 0, delta: { content: 'hel' }, finish_reason: null }] }), chunk({ choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }] }), chunk({ choices: [], usage: completion(usage).usage }), 'data: [DONE]\n\n'], 3);
+    await sendSse(
+      res,
+      [
+        chunk({ choices: [{ index: 0, delta: { content: 'hel' }, finish_reason: null }] }),
+        chunk({ choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }] }),
+        chunk({ choices: [], usage: completion(usage).usage }),
+        'data: [DONE]\n\n',
+      ],
+      3,
+    );
   });
 });
 afterAll(async () => {
@@ -71,7 +80,11 @@ function startServer(): Promise<string> {
 /** One chat request: its request id if the client received the whole answer (JSON, or a stream through [DONE]). */
 async function chat(url: string, key: string, stream: boolean): Promise<string | undefined> {
   try {
-    const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...ask(100), stream }) });
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ask(100), stream }),
+    });
     const body = await response.text();
     const whole = response.status === 200 && (stream ? body.trimEnd().endsWith('data: [DONE]') : JSON.parse(body).choices?.length === 1);
     return whole ? response.headers.get('x-litellm-call-id')! : undefined;
@@ -83,19 +96,22 @@ async function chat(url: string, key: string, stream: boolean): Promise<string |
 describe('kill -9 under load, then a restart', () => {
   it('loses no answered request, charges every key exactly its ledger records, and locks no key', async () => {
     const url = await startServer();
-    const admin = (path: string, body: unknown) => fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
+    const admin = (path: string, body: unknown) =>
+      fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
     // Keys with a budget and a parallel limit (the dead process's holds would lock them), and one with no limits.
     const keys: Array<{ key: string; token: string }> = [];
     for (let i = 0; i < KEYS; i++) keys.push(await admin('/key/generate', i === 0 ? {} : { max_budget: 50, max_parallel_requests: CLIENTS_PER_KEY - 1 }));
 
     const answered = new Set<string>();
     let killed = false;
-    const clients = keys.flatMap(({ key }) => Array.from({ length: CLIENTS_PER_KEY }, async (_, i) => {
-      while (!killed) {
-        const id = await chat(url, key, i % 2 === 1);
-        if (id && !killed) answered.add(id);
-      }
-    }));
+    const clients = keys.flatMap(({ key }) =>
+      Array.from({ length: CLIENTS_PER_KEY }, async (_, i) => {
+        while (!killed) {
+          const id = await chat(url, key, i % 2 === 1);
+          if (id && !killed) answered.add(id);
+        }
+      }),
+    );
     await eventually(async () => expect(answered.size).toBeGreaterThanOrEqual(ANSWERS_BEFORE_KILL), 15_000);
     // Ids answered up to the kill; an answer arriving as the process dies may not be counted, never the reverse.
     const answeredBeforeKill = new Set(answered);

@@ -25,7 +25,9 @@ beforeAll(async () => {
   dynamo = await startDynamo();
   upstream = await startRecordingServer();
   answerWith(upstream, USAGE);
-  gateway = await startSpendGateway(dynamo.endpoint, `${spendConfig(upstream.url, '  maximum_spend_logs_retention_period: 7d')}litellm_settings:\n  cost_margin_config: { openai: 0.1 }\n`, { now: clock.now });
+  gateway = await startSpendGateway(dynamo.endpoint, `${spendConfig(upstream.url, '  maximum_spend_logs_retention_period: 7d')}litellm_settings:\n  cost_margin_config: { openai: 0.1 }\n`, {
+    now: clock.now,
+  });
   expect((await gateway.admin('POST', '/team/new', { team_id: 'team-a' })).status).toBe(200);
   expect((await gateway.admin('POST', '/user/new', { user_id: 'user-a' })).status).toBe(200);
   expect((await gateway.admin('POST', '/customer/new', { user_id: 'end-a' })).status).toBe(200);
@@ -41,12 +43,15 @@ afterAll(async () => {
 
 const logsFor = async (query: string, as = MASTER) => {
   const response = await fetch(`${gateway.url}/spend/logs?${query}`, { headers: { authorization: `Bearer ${as}` } });
-  return { status: response.status, body: await response.json() as any };
+  return { status: response.status, body: (await response.json()) as any };
 };
 
 describe('the spend ledger', () => {
   it('records a request with who, what, tokens, both costs and timings, and adds its cost to every account', async () => {
-    const { data, response } = await gateway.client(key).chat.completions.create(ask(300, { user: 'end-a' })).withResponse();
+    const { data, response } = await gateway
+      .client(key)
+      .chat.completions.create(ask(300, { user: 'end-a' }))
+      .withResponse();
     expect(data.choices[0]!.message.content).toBe('hello');
     const requestId = response.headers.get('x-litellm-call-id')!;
     const [log] = await eventually(async () => {
@@ -55,9 +60,21 @@ describe('the spend ledger', () => {
       return body;
     });
     expect(log).toMatchObject({
-      request_id: requestId, call_type: 'acompletion', api_key: token, key_alias: 'ledger-key', team_id: 'team-a', user: 'user-a', end_user: 'end-a',
-      model_group: 'gpt-4o', model: 'gpt-4o', custom_llm_provider: 'openai', prompt_tokens: 1000, completion_tokens: 200, total_tokens: 1200,
-      status: 'success', usage_estimated: false,
+      request_id: requestId,
+      call_type: 'acompletion',
+      api_key: token,
+      key_alias: 'ledger-key',
+      team_id: 'team-a',
+      user: 'user-a',
+      end_user: 'end-a',
+      model_group: 'gpt-4o',
+      model: 'gpt-4o',
+      custom_llm_provider: 'openai',
+      prompt_tokens: 1000,
+      completion_tokens: 200,
+      total_tokens: 1200,
+      status: 'success',
+      usage_estimated: false,
     });
     expect(log.spend).toBeCloseTo(COST, 12);
     expect(log.provider_cost).toBeCloseTo(PROVIDER_COST, 12);
@@ -81,7 +98,9 @@ describe('the spend ledger', () => {
     const client = gateway.client(key);
     const plain = await client.chat.completions.create(ask(300)).withResponse();
     const stream = await client.chat.completions.create({ ...ask(300), stream: true }).withResponse();
-    for await (const _ of stream.data) { /* drain */ }
+    for await (const _ of stream.data) {
+      /* drain */
+    }
     const ids = [plain.response.headers.get('x-litellm-call-id'), stream.response.headers.get('x-litellm-call-id')];
     const spends = await eventually(async () => {
       const found = await Promise.all(ids.map(async (id) => (await logsFor(`request_id=${id}`)).body[0]));
@@ -104,7 +123,10 @@ describe('the spend ledger', () => {
     });
     const before = (await gateway.store.get<{ spend: number }>(itemKeys.key(token)))!.spend;
     const controller = new AbortController();
-    const stream = await gateway.client(key).chat.completions.create({ ...ask(300), stream: true }, { signal: controller.signal }).withResponse();
+    const stream = await gateway
+      .client(key)
+      .chat.completions.create({ ...ask(300), stream: true }, { signal: controller.signal })
+      .withResponse();
     const requestId = stream.response.headers.get('x-litellm-call-id');
     let received = 0;
     try {
@@ -142,7 +164,10 @@ describe('the spend ledger', () => {
     // LiteLLM's summary: one row per day with spend by model and by key.
     const [day] = (await logsFor(`start_date=${TODAY}&end_date=${TODAY}`)).body;
     expect(day.startTime).toBe(TODAY);
-    expect(day.spend).toBeCloseTo(all.reduce((sum, log) => sum + log.spend, 0), 9);
+    expect(day.spend).toBeCloseTo(
+      all.reduce((sum, log) => sum + log.spend, 0),
+      9,
+    );
     expect(Object.keys(day.users).sort()).toEqual([token, other.token].sort());
 
     const own = await logsFor('', other.key);
@@ -161,7 +186,7 @@ describe('the spend ledger', () => {
     expect(stored!.ttl).toBe(Math.ceil((Date.parse(item.startTime) + 7 * 86_400_000) / 1000));
     clock.advance(8 * 86_400_000);
     try {
-    expect((await logsFor(`start_date=${TODAY}&end_date=${TODAY}&summarize=false`)).body).toHaveLength(0);
+      expect((await logsFor(`start_date=${TODAY}&end_date=${TODAY}&summarize=false`)).body).toHaveLength(0);
     } finally {
       clock.set(Date.now());
     }
@@ -169,7 +194,7 @@ describe('the spend ledger', () => {
 });
 
 describe('GET /global/spend/report', () => {
-  it('groups spend by day and by team, key, customer or model, in LiteLLM\'s shape', async () => {
+  it("groups spend by day and by team, key, customer or model, in LiteLLM's shape", async () => {
     const report = async (groupBy: string) => (await gateway.admin('GET', `/global/spend/report?start_date=${TODAY}&end_date=${TODAY}&group_by=${groupBy}`)).body;
     const [byTeam] = await report('team');
     expect(byTeam.group_by_day).toBe(TODAY);

@@ -18,11 +18,32 @@ const OTHER = 'b'.repeat(64);
 function record(i: number, apiKey: string): SpendLog {
   const start = new Date(now - i * 60_000 - (i % 3) * DAY_MS).toISOString();
   return {
-    request_id: `req-${apiKey.slice(0, 4)}-${i}`, call_type: 'acompletion', api_key: apiKey, key_alias: apiKey === OTHER ? 'team-search-prod' : 'own-key',
-    spend: (i + 1) / 1000, provider_cost: (i + 1) / 1000, prompt_tokens: i, completion_tokens: 1, total_tokens: i + 1, cached_tokens: 0, cache_creation_input_tokens: 0,
-    startTime: start, endTime: start, completionStartTime: null, request_duration_ms: 1000 - i, time_to_first_token_ms: null,
-    model: 'gpt-4o-2024-08-06', model_id: 'dep-1', model_group: i % 2 ? 'gpt-4o-mini' : 'gpt-4o', custom_llm_provider: 'openai',
-    user: null, team_id: null, end_user: null, status: i % 10 === 0 ? 'failure' : 'success', usage_estimated: false, metadata: {},
+    request_id: `req-${apiKey.slice(0, 4)}-${i}`,
+    call_type: 'acompletion',
+    api_key: apiKey,
+    key_alias: apiKey === OTHER ? 'team-search-prod' : 'own-key',
+    spend: (i + 1) / 1000,
+    provider_cost: (i + 1) / 1000,
+    prompt_tokens: i,
+    completion_tokens: 1,
+    total_tokens: i + 1,
+    cached_tokens: 0,
+    cache_creation_input_tokens: 0,
+    startTime: start,
+    endTime: start,
+    completionStartTime: null,
+    request_duration_ms: 1000 - i,
+    time_to_first_token_ms: null,
+    model: 'gpt-4o-2024-08-06',
+    model_id: 'dep-1',
+    model_group: i % 2 ? 'gpt-4o-mini' : 'gpt-4o',
+    custom_llm_provider: 'openai',
+    user: null,
+    team_id: null,
+    end_user: null,
+    status: i % 10 === 0 ? 'failure' : 'success',
+    usage_estimated: false,
+    metadata: {},
   };
 }
 
@@ -41,7 +62,7 @@ afterAll(async () => {
 
 async function get(path: string, key = MASTER) {
   const response = await fetch(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
-  return { status: response.status, headers: response.headers, body: await response.json() as any };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as any };
 }
 
 const newestFirst = (logs: SpendLog[]) => logs.every((log, i) => i === 0 || logs[i - 1]!.startTime >= log.startTime);

@@ -40,7 +40,13 @@ describe('budget periods', () => {
   });
 
   it('refuses a time zone it does not know, at start', () => {
-    const load = (zone: string) => loadConfig(`model_list: []\nlitellm_settings: { timezone: ${zone} }\n`, 'test.yaml', () => undefined, () => undefined);
+    const load = (zone: string) =>
+      loadConfig(
+        `model_list: []\nlitellm_settings: { timezone: ${zone} }\n`,
+        'test.yaml',
+        () => undefined,
+        () => undefined,
+      );
     expect(load('Europe/Paris').spend.timeZone).toBe('Europe/Paris');
     expect(() => load('Mars/Olympus_Mons')).toThrow(ConfigError);
   });

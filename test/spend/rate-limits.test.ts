@@ -77,7 +77,7 @@ describe('rate limits', () => {
     }
   });
 
-  it('counts tokens toward tpm_limit after each response and refuses once the minute\'s tokens are used', async () => {
+  it("counts tokens toward tpm_limit after each response and refuses once the minute's tokens are used", async () => {
     const { key } = await newKey({ tpm_limit: 1000 });
     const { response } = await a.client(key).chat.completions.create(ask(500)).withResponse();
     expect(response.headers.get('x-ratelimit-limit-tokens')).toBe('1000');
@@ -93,11 +93,11 @@ describe('rate limits', () => {
     expect((await outcome(a.client(key).chat.completions.create(ask(500)))).status).toBe(200);
   });
 
-  it('holds a team\'s rpm across its keys, and a key\'s per-model rpm to that model', async () => {
+  it("holds a team's rpm across its keys, and a key's per-model rpm to that model", async () => {
     await a.admin('POST', '/team/new', { team_id: 'busy-team', rpm_limit: 3 });
     const first = await newKey({ team_id: 'busy-team' });
     const second = await newKey({ team_id: 'busy-team' });
-    const results = [...await burst(3, first.key), ...await burst(3, second.key)];
+    const results = [...(await burst(3, first.key)), ...(await burst(3, second.key))];
     expect(results.filter((r) => r.status === 200)).toHaveLength(3);
     expect(results.find((r) => r.status === 429)!.error.message).toContain('team busy-team');
 

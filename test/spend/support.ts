@@ -49,7 +49,11 @@ export async function startSpendGateway(endpoint: string, config: string, spend:
   const store = await openTestStore(endpoint, cacheSeconds);
   const gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: true, spend });
   const admin = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${gateway.url}${path}`, { method, headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
@@ -60,10 +64,20 @@ export async function startDynamo(): Promise<EmbeddedDynamo> {
   return startEmbeddedDynamo();
 }
 
-export interface TestUsage { prompt_tokens: number; completion_tokens: number }
+export interface TestUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
 
 export function completion(usage: TestUsage) {
-  return { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } };
+  return {
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    created: 1,
+    model: 'gpt-4o',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }],
+    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+  };
 }
 
 const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>

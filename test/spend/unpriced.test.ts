@@ -27,11 +27,17 @@ afterAll(async () => {
 describe('an unpriced model', () => {
   it('costs 0, is logged once, and shows as unpriced in /model/info', async () => {
     for (let i = 0; i < 2; i++) {
-      const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...ask(100), model: 'in-house' }) });
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...ask(100), model: 'in-house' }),
+      });
       expect(response.headers.get('x-litellm-response-cost')).toBe('0');
     }
     expect(gateway.log.lines.filter((line) => line.message.startsWith('unpriced model'))).toHaveLength(1);
-    const info = await (await fetch(`${gateway.url}/model/info`, { headers: { authorization: `Bearer ${MASTER}` } })).json() as { data: Array<{ model_name: string; model_info: Record<string, unknown> }> };
+    const info = (await (await fetch(`${gateway.url}/model/info`, { headers: { authorization: `Bearer ${MASTER}` } })).json()) as {
+      data: Array<{ model_name: string; model_info: Record<string, unknown> }>;
+    };
     const byName = Object.fromEntries(info.data.map((entry) => [entry.model_name, entry.model_info]));
     expect(byName['in-house']).toMatchObject({ unpriced: true, input_cost_per_token: null, output_cost_per_token: null });
     expect(byName['gpt-4o']).toMatchObject({ unpriced: false });

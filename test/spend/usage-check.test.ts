@@ -37,16 +37,17 @@ function reporting(usage: Record<string, unknown>): void {
 const newKey = async (fields: Record<string, unknown>) => (await gateway.admin('POST', '/key/generate', fields)).body as { key: string; token: string };
 const item = async (token: string) => (await gateway.store.get<Record<string, number>>(itemKeys.key(token)))!;
 /** The key's counters once every request has settled. */
-const settled = (token: string) => eventually(async () => {
-  const counters = await item(token);
-  expect(counters['parallel_requests'] ?? 0).toBe(0);
-  return counters;
-});
+const settled = (token: string) =>
+  eventually(async () => {
+    const counters = await item(token);
+    expect(counters['parallel_requests'] ?? 0).toBe(0);
+    return counters;
+  });
 /** The one ledger record of `requestId`. */
 const recordOf = (requestId: string) => eventually(async () => (await gateway.store.get<Record<string, any>>(itemKeys.spendLog(requestId)))!);
 
 describe('usage an upstream reports', () => {
-  it('never lowers spend: a negative count is the upstream\'s error, and the request is charged an estimate', async () => {
+  it("never lowers spend: a negative count is the upstream's error, and the request is charged an estimate", async () => {
     const { key, token } = await newKey({ max_budget: 1, spend: 0.9 });
     reporting({ prompt_tokens: -1_000_000, completion_tokens: 5, total_tokens: -999_995 });
     const result = await outcome(gateway.client(key).chat.completions.create(ask(100)));
@@ -92,7 +93,11 @@ describe('usage an upstream reports', () => {
   it('in a stream, ends it with the error in-band instead of [DONE], charged an estimate', async () => {
     const { key, token } = await newKey({ max_budget: 1 });
     reporting({ prompt_tokens: -50, completion_tokens: 1 });
-    const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...ask(100), stream: true }) });
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ask(100), stream: true }),
+    });
     const text = await response.text();
     expect(text).toContain('"content":"hello"');
     expect(text).toContain('"type":"api_error"');
@@ -104,7 +109,11 @@ describe('usage an upstream reports', () => {
   it('holds for /v1/messages and embeddings too', async () => {
     const { key, token } = await newKey({ max_budget: 1 });
     reporting({ prompt_tokens: 12, completion_tokens: -3 });
-    const messages = await fetch(`${gateway.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }) });
+    const messages = await fetch(`${gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }),
+    });
     expect(messages.status).toBe(502);
     expect(await messages.json()).toMatchObject({ type: 'error', error: { type: 'api_error' } });
     reporting({ prompt_tokens: -7, total_tokens: -7 });

@@ -17,7 +17,9 @@ const priced = `input_cost_per_token: ${INPUT_PRICE}, output_cost_per_token: ${O
 beforeAll(async () => {
   dynamo = await startDynamo();
   upstream = await startRecordingServer();
-  gateway = await startSpendGateway(dynamo.endpoint, `
+  gateway = await startSpendGateway(
+    dynamo.endpoint,
+    `
 model_list:
   - model_name: gpt-4o
     litellm_params: { model: openai/gpt-4o, api_base: ${upstream.url}, api_key: sk-upstream, ${priced} }
@@ -29,7 +31,8 @@ model_list:
 router_settings: { num_retries: 0, fallbacks: [{ dead: [gpt-4o] }] }
 general_settings:
   master_key: ${MASTER}
-`);
+`,
+  );
 });
 afterAll(async () => {
   await gateway.close();
@@ -43,16 +46,24 @@ function billing(usageOf: (request: any) => TestUsage): void {
     if (request.json?.model === 'dead') return sendJson(res, 500, { error: { message: 'down', type: 'server_error' } });
     if (request.url.endsWith('/embeddings')) {
       const { prompt_tokens } = usageOf(request.json);
-      return sendJson(res, 200, { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2] }], model: 'in-house-embedder', usage: { prompt_tokens, total_tokens: prompt_tokens } });
+      return sendJson(res, 200, {
+        object: 'list',
+        data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2] }],
+        model: 'in-house-embedder',
+        usage: { prompt_tokens, total_tokens: prompt_tokens },
+      });
     }
     sendJson(res, 200, completion(usageOf(request.json)));
   });
 }
 
 const newKey = async (fields: Record<string, unknown>) => (await gateway.admin('POST', '/key/generate', fields)).body as { key: string; token: string };
-const spendOf = async (token: string) => ((await gateway.store.get<Record<string, number>>(itemKeys.key(token)))!['spend'] ?? 0);
+const spendOf = async (token: string) => (await gateway.store.get<Record<string, number>>(itemKeys.key(token)))!['spend'] ?? 0;
 /** 40 tools of about 1.1 KB each: 44 KB of definitions, about 11,000 tokens. */
-const TOOLS = Array.from({ length: 40 }, (_, i) => ({ type: 'function', function: { name: `tool_${i}`, description: 'Looks something up. '.repeat(50), parameters: { type: 'object', properties: {} } } }));
+const TOOLS = Array.from({ length: 40 }, (_, i) => ({
+  type: 'function',
+  function: { name: `tool_${i}`, description: 'Looks something up. '.repeat(50), parameters: { type: 'object', properties: {} } },
+}));
 /** Text a tokenizer splits into a token per character, where four characters a token would count a quarter. */
 const HAN = '漢'.repeat(20_000);
 
@@ -95,7 +106,7 @@ describe('worst-case reservations', () => {
     expect(await spendOf(token)).toBe(0);
   });
 
-  it('price a dead model at its fallback\'s prices: 100 requests at once spend no more than the budget', async () => {
+  it("price a dead model at its fallback's prices: 100 requests at once spend no more than the budget", async () => {
     const body = { ...ask(100), model: 'dead' };
     // The fallback bills the most the request can cost there.
     const usage = { prompt_tokens: reservedInput(body), completion_tokens: 100 };
@@ -115,10 +126,17 @@ describe('worst-case reservations', () => {
   });
 
   it('apply to /v1/messages (its tools count) and to embeddings (their text counts by bytes)', async () => {
-    billing((body) => ({ prompt_tokens: Math.ceil(JSON.stringify(body.tools ?? []).length / 4) + (Array.isArray(body.input) ? body.input : [body.input ?? '']).join('').length, completion_tokens: 100 }));
+    billing((body) => ({
+      prompt_tokens: Math.ceil(JSON.stringify(body.tools ?? []).length / 4) + (Array.isArray(body.input) ? body.input : [body.input ?? '']).join('').length,
+      completion_tokens: 100,
+    }));
     const { key, token } = await newKey({ max_budget: 0.05 });
     const anthropicTools = TOOLS.map(({ function: f }) => ({ name: f.name, description: f.description, input_schema: f.parameters }));
-    const messages = await fetch(`${gateway.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o', max_tokens: 100, tools: anthropicTools, messages: [{ role: 'user', content: 'hi' }] }) });
+    const messages = await fetch(`${gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o', max_tokens: 100, tools: anthropicTools, messages: [{ role: 'user', content: 'hi' }] }),
+    });
     expect(messages.status).toBe(400);
     expect(((await messages.json()) as any).error.message).toContain('ExceededBudget');
 

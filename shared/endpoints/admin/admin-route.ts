@@ -45,4 +45,3 @@ function wholeNumber(text: string, name: string, min: number, max: number): numb
 export function paginate<T>(items: T[], page: number, size: number): { slice: T[]; total: number; totalPages: number } {
   return { slice: items.slice((page - 1) * size, page * size), total: items.length, totalPages: Math.ceil(items.length / size) };
 }
-

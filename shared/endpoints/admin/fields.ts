@@ -18,10 +18,13 @@ export const money = z.number().min(0, 'must be a number ≥ 0 (USD)').max(MAX_U
 export const count = z.number().min(0, 'must be ≥ 0').max(MAX_NUMBER, `must be at most ${MAX_NUMBER} (2^53 - 1)`).int('must be a whole number');
 export const duration = z.string().refine((text) => durationMs(text) !== undefined, `must be ${DURATION_HINT}`);
 /** An id or alias: it names a DynamoDB item. */
-export const id = z.string().min(1, 'must not be empty').superRefine((text, ctx) => {
-  const problem = idProblem(text);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const id = z
+  .string()
+  .min(1, 'must not be empty')
+  .superRefine((text, ctx) => {
+    const problem = idProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 export const names = z.array(z.string());
 export const object = z.record(z.string(), z.unknown());
 

@@ -51,10 +51,15 @@ const keyFields = {
 };
 const customKey = z.string().regex(/^sk-[A-Za-z0-9_-]{8,}$/, 'must start with "sk-" and have at least 8 more letters, digits, "-" or "_"');
 const generateSchema = z.strictObject({ ...keyFields, key: customKey }).partial();
-const updateSchema = z.strictObject({ ...keyFields, temp_budget_increase: money, temp_budget_expiry: z.string() }).partial().extend({ key: id });
+const updateSchema = z
+  .strictObject({ ...keyFields, temp_budget_increase: money, temp_budget_expiry: z.string() })
+  .partial()
+  .extend({ key: id });
 const regenerateSchema = z.strictObject({ ...keyFields, key: id, new_key: customKey, grace_period: duration, new_master_key: z.string() }).partial();
 const keyOnlySchema = z.strictObject({ key: id });
-const deleteSchema = z.strictObject({ keys: z.array(id).min(1), key_aliases: z.array(id).min(1) }).partial()
+const deleteSchema = z
+  .strictObject({ keys: z.array(id).min(1), key_aliases: z.array(id).min(1) })
+  .partial()
   .refine((body) => body.keys || body.key_aliases, { message: 'names no keys: send `keys` (keys or their hashes) or `key_aliases`' });
 
 /** Which key an info request names: the `key` given, else the caller's own; a virtual key sees only itself. */

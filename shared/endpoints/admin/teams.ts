@@ -7,7 +7,8 @@ import type { TeamService } from '../../keys/team-service.ts';
 import { actorOf, adminRoute } from './admin-route.ts';
 import { count, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
 
-const member = z.strictObject({ role: z.enum(['admin', 'user']).default('user'), user_id: id.nullable().optional(), user_email: z.string().nullable().optional() })
+const member = z
+  .strictObject({ role: z.enum(['admin', 'user']).default('user'), user_id: id.nullable().optional(), user_email: z.string().nullable().optional() })
   .refine((m) => m.user_id || m.user_email, { message: 'needs user_id or user_email' });
 
 /** Every field LiteLLM documents for a team (NewTeamRequest / UpdateTeamRequest). */
@@ -46,7 +47,8 @@ const updateSchema = z.strictObject(teamFields).partial().extend({ team_id: id }
 const idsSchema = z.strictObject({ team_ids: z.array(id).min(1) });
 const oneSchema = z.strictObject({ team_id: id });
 const memberAddSchema = z.strictObject({ team_id: id, member: z.union([member, z.array(member).min(1)]), max_budget_in_team: money.optional() });
-const memberDeleteSchema = z.strictObject({ team_id: id, user_id: id.optional(), user_email: z.string().optional() })
+const memberDeleteSchema = z
+  .strictObject({ team_id: id, user_id: id.optional(), user_email: z.string().optional() })
   .refine((m) => m.user_id || m.user_email, { message: 'needs user_id or user_email' });
 
 export function teamRoutes(teams: TeamService): Route[] {

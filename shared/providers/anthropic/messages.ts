@@ -107,7 +107,11 @@ function imageBlock(url: string, at: string): AnthropicImageBlock {
   throw new GatewayError('invalid_request', `${at}: an image URL must be http(s) or a base64 data: URL.`, { param: at });
 }
 
-interface FilePart { file_data?: string; file_id?: string; filename?: string }
+interface FilePart {
+  file_data?: string;
+  file_id?: string;
+  filename?: string;
+}
 
 /** OpenAI file parts: PDFs and plain text become document blocks, images image blocks. */
 function fileBlock(file: FilePart | undefined, at: string): AnthropicContentBlock {
@@ -145,9 +149,7 @@ function toolUse(call: ToolCall, at: string): AnthropicContentBlock {
 
 function toolResult(message: ChatMessage, at: string): AnthropicContentBlock {
   if (!message.tool_call_id) throw new GatewayError('invalid_request', `${at}.tool_call_id is required for a tool message.`, { param: `${at}.tool_call_id` });
-  const content = typeof message.content === 'string' || message.content == null
-    ? (message.content ?? '')
-    : contentBlocks(message.content, at);
+  const content = typeof message.content === 'string' || message.content == null ? (message.content ?? '') : contentBlocks(message.content, at);
   const block: AnthropicContentBlock = { type: 'tool_result', tool_use_id: message.tool_call_id, content };
   return message.cache_control ? { ...block, cache_control: message.cache_control } : block;
 }

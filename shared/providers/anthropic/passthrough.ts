@@ -19,9 +19,7 @@ export interface MessagesCall {
   beta?: string;
 }
 
-export type MessagesAnswer =
-  | { stream: false; message: MessageAnswer }
-  | { stream: true; events: AsyncIterable<SseEvent> };
+export type MessagesAnswer = { stream: false; message: MessageAnswer } | { stream: true; events: AsyncIterable<SseEvent> };
 
 export async function forwardMessages(call: MessagesCall): Promise<MessagesAnswer> {
   const upstream = upstreamRequest(call, 'messages');

@@ -21,9 +21,24 @@ export const ANTHROPIC_VERSION = '2023-06-01';
  * none of them): refused with a 400, or dropped under drop_params.
  */
 export const ANTHROPIC_UNSUPPORTED_PARAMS = [
-  'frequency_penalty', 'presence_penalty', 'logit_bias', 'logprobs', 'top_logprobs', 'n', 'seed',
-  'audio', 'modalities', 'prediction', 'functions', 'function_call', 'service_tier', 'store',
-  'verbosity', 'prompt_cache_key', 'prompt_cache_retention', 'safety_identifier',
+  'frequency_penalty',
+  'presence_penalty',
+  'logit_bias',
+  'logprobs',
+  'top_logprobs',
+  'n',
+  'seed',
+  'audio',
+  'modalities',
+  'prediction',
+  'functions',
+  'function_call',
+  'service_tier',
+  'store',
+  'verbosity',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'safety_identifier',
 ];
 
 export const anthropicProvider: Provider = {
@@ -67,8 +82,7 @@ export function messagesUrl(deployment: Deployment, path = 'messages'): string {
 }
 
 export function upstreamErrorMapper(deployment: Deployment): UpstreamErrorMapper {
-  return (status, text, headers) =>
-    upstreamError({ provider: PROVIDER_NAME, status, ...parseErrorBody(text), retryAfterSeconds: retryAfterSeconds(headers), secrets: [deployment.apiKey] });
+  return (status, text, headers) => upstreamError({ provider: PROVIDER_NAME, status, ...parseErrorBody(text), retryAfterSeconds: retryAfterSeconds(headers), secrets: [deployment.apiKey] });
 }
 
 export function requestHeaders(deployment: Deployment): Record<string, string> {

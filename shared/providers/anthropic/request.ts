@@ -11,8 +11,23 @@ import { toAnthropicToolChoice, toAnthropicTools } from './tools.ts';
 
 /** Request keys this module translates; everything else that is not null passes through. */
 const MAPPED_KEYS = new Set([
-  'model', 'messages', 'stream', 'stream_options', 'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'stop',
-  'tools', 'tool_choice', 'parallel_tool_calls', 'response_format', 'reasoning_effort', 'thinking', 'user', 'web_search_options',
+  'model',
+  'messages',
+  'stream',
+  'stream_options',
+  'max_tokens',
+  'max_completion_tokens',
+  'temperature',
+  'top_p',
+  'stop',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'response_format',
+  'reasoning_effort',
+  'thinking',
+  'user',
+  'web_search_options',
 ]);
 
 export interface AnthropicCall {
@@ -92,4 +107,3 @@ function webSearchTool(options: unknown): Record<string, unknown> | undefined {
 function looksLikePersonalData(userId: string): boolean {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(userId) || /^\+?[\d\s()-]{7,}$/.test(userId);
 }
-

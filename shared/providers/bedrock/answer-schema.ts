@@ -15,10 +15,12 @@ export type ConverseUsage = z.output<typeof usageSchema>;
 const contentBlock = z.looseObject({
   text: z.string().optional(),
   toolUse: z.looseObject({ toolUseId: z.string(), name: z.string(), input: z.unknown().optional() }).optional(),
-  reasoningContent: z.looseObject({
-    reasoningText: z.looseObject({ text: z.string(), signature: z.string().nullish() }).optional(),
-    redactedContent: bytes.optional(),
-  }).optional(),
+  reasoningContent: z
+    .looseObject({
+      reasoningText: z.looseObject({ text: z.string(), signature: z.string().nullish() }).optional(),
+      redactedContent: bytes.optional(),
+    })
+    .optional(),
 });
 
 export const converseSchema = z.looseObject({
@@ -30,18 +32,22 @@ export type ConverseAnswer = z.output<typeof converseSchema>;
 
 /** One ConverseStream event: a union whose one member is set. Exceptions the SDK throws. */
 export const streamEventSchema = z.looseObject({
-  contentBlockStart: z.looseObject({
-    contentBlockIndex: index,
-    start: z.looseObject({ toolUse: z.looseObject({ toolUseId: z.string(), name: z.string() }).optional() }).optional(),
-  }).optional(),
-  contentBlockDelta: z.looseObject({
-    contentBlockIndex: index,
-    delta: z.looseObject({
-      text: z.string().optional(),
-      toolUse: z.looseObject({ input: z.string() }).optional(),
-      reasoningContent: z.looseObject({ text: z.string().optional(), signature: z.string().optional(), redactedContent: bytes.optional() }).optional(),
-    }),
-  }).optional(),
+  contentBlockStart: z
+    .looseObject({
+      contentBlockIndex: index,
+      start: z.looseObject({ toolUse: z.looseObject({ toolUseId: z.string(), name: z.string() }).optional() }).optional(),
+    })
+    .optional(),
+  contentBlockDelta: z
+    .looseObject({
+      contentBlockIndex: index,
+      delta: z.looseObject({
+        text: z.string().optional(),
+        toolUse: z.looseObject({ input: z.string() }).optional(),
+        reasoningContent: z.looseObject({ text: z.string().optional(), signature: z.string().optional(), redactedContent: bytes.optional() }).optional(),
+      }),
+    })
+    .optional(),
   contentBlockStop: z.looseObject({ contentBlockIndex: index }).optional(),
   messageStop: z.looseObject({ stopReason: z.string() }).optional(),
   metadata: z.looseObject({ usage: usageSchema.nullish() }).optional(),

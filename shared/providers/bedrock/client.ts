@@ -6,9 +6,7 @@ import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { Deployment } from '../../config/types.ts';
 
 /** `litellm_params` keys the Bedrock provider reads, as LiteLLM names them. */
-export const BEDROCK_PARAMS = [
-  'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'aws_region_name', 'aws_bedrock_runtime_endpoint',
-] as const;
+export const BEDROCK_PARAMS = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'aws_region_name', 'aws_bedrock_runtime_endpoint'] as const;
 
 /** LiteLLM's fallback when neither the config nor the environment names a region. */
 const DEFAULT_REGION = 'us-west-2';

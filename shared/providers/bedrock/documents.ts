@@ -17,7 +17,11 @@ const DOCUMENT_FORMATS: Record<string, DocumentFormat> = {
   'text/markdown': 'md',
 };
 
-export interface FilePart { file_data?: string; file_id?: string; filename?: string }
+export interface FilePart {
+  file_data?: string;
+  file_id?: string;
+  filename?: string;
+}
 
 /** `image` turns an image data: URL into its block, as image_url parts are. */
 export function fileBlock(file: FilePart | undefined, at: string, image: (url: string, at: string) => ContentBlock): ContentBlock {
@@ -41,6 +45,11 @@ export function fileBlock(file: FilePart | undefined, at: string, image: (url: s
  * document's name: the file name without its extension, so reduced, else one made from the part's place.
  */
 function documentName(filename: string | undefined, at: string): string {
-  const clean = (text: string) => text.replace(/[^A-Za-z0-9\s\-()[\]]+/g, '-').replace(/\s+/g, ' ').trim().slice(0, 200);
+  const clean = (text: string) =>
+    text
+      .replace(/[^A-Za-z0-9\s\-()[\]]+/g, '-')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 200);
   return clean((filename ?? '').replace(/\.[A-Za-z0-9]+$/, '')) || `document ${at.match(/\d+/g)?.join('-') ?? '1'}`;
 }

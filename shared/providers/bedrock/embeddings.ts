@@ -63,5 +63,7 @@ function cohereBatch(texts: string[], request: EmbeddingRequest, v4: boolean): E
 }
 
 function dimensionsRefused(model: string): GatewayError {
-  return new GatewayError('unsupported_params', `${model} has a fixed number of dimensions: remove the dimensions parameter (amazon.titan-embed-text-v2 and cohere.embed-v4 take it).`, { param: 'dimensions' });
+  return new GatewayError('unsupported_params', `${model} has a fixed number of dimensions: remove the dimensions parameter (amazon.titan-embed-text-v2 and cohere.embed-v4 take it).`, {
+    param: 'dimensions',
+  });
 }

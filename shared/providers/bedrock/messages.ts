@@ -22,7 +22,11 @@ type TextOrCachePoint = { text: string } | { cachePoint: { type: 'default' } };
 const CACHE_POINT: TextOrCachePoint = { cachePoint: { type: 'default' } };
 
 const IMAGE_FORMATS: Record<string, ImageFormat> = {
-  'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp',
+  'image/png': 'png',
+  'image/jpeg': 'jpeg',
+  'image/jpg': 'jpeg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
 };
 
 export function toConversePrompt(messages: ChatMessage[]): ConversePrompt {
@@ -101,7 +105,9 @@ function partBlocks(part: ContentPart, at: string): ContentBlock[] {
 /** Converse takes image bytes (or S3), never a URL to fetch: http(s) images are refused rather than downloaded by the gateway. */
 function imageBlock(url: string, at: string): ContentBlock {
   if (!url.startsWith('data:')) {
-    throw new GatewayError('invalid_request', `${at}: bedrock takes images inline only; send the image as a base64 data: URL (data:image/png;base64,...) instead of a link.`, { param: `${at}.image_url.url` });
+    throw new GatewayError('invalid_request', `${at}: bedrock takes images inline only; send the image as a base64 data: URL (data:image/png;base64,...) instead of a link.`, {
+      param: `${at}.image_url.url`,
+    });
   }
   const data = parseDataUrl(url, at);
   const format = IMAGE_FORMATS[data.mediaType.toLowerCase()];
@@ -112,9 +118,12 @@ function imageBlock(url: string, at: string): ContentBlock {
 
 /** Reasoning first (Claude checks its signatures when tools are in play), then text, then tool calls. */
 function assistantBlocks(message: ChatMessage, at: string): ContentBlock[] {
-  const blocks: ContentBlock[] = (message.thinking_blocks ?? []).map((block): ContentBlock => (block.type === 'redacted_thinking'
-    ? { reasoningContent: { redactedContent: Buffer.from(block.data, 'base64') } }
-    : { reasoningContent: { reasoningText: { text: block.thinking, signature: block.signature } } }));
+  const blocks: ContentBlock[] = (message.thinking_blocks ?? []).map(
+    (block): ContentBlock =>
+      block.type === 'redacted_thinking'
+        ? { reasoningContent: { redactedContent: Buffer.from(block.data, 'base64') } }
+        : { reasoningContent: { reasoningText: { text: block.thinking, signature: block.signature } } },
+  );
   if (typeof message.content === 'string') {
     if (message.content.trim()) blocks.push({ text: message.content });
   } else {
@@ -131,9 +140,7 @@ function toolUse(call: ToolCall, at: string): ContentBlock {
 
 function toolResult(message: ChatMessage, at: string): ContentBlock {
   if (!message.tool_call_id) throw new GatewayError('invalid_request', `${at}.tool_call_id is required for a tool message.`, { param: `${at}.tool_call_id` });
-  const blocks = typeof message.content === 'string' || message.content == null
-    ? [{ text: message.content ?? '' }]
-    : contentBlocks(message.content, at);
+  const blocks = typeof message.content === 'string' || message.content == null ? [{ text: message.content ?? '' }] : contentBlocks(message.content, at);
   const content = blocks.flatMap((block): ToolResultContentBlock[] => {
     if (block.image) return [{ image: block.image }];
     if (block.document) return [{ document: block.document }];

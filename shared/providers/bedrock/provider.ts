@@ -20,9 +20,25 @@ import { toChunks, type StreamOptions } from './stream.ts';
 
 /** OpenAI parameters Converse has no counterpart for (LiteLLM's Bedrock config supports none of them). */
 const UNSUPPORTED_PARAMS = [
-  'frequency_penalty', 'presence_penalty', 'logit_bias', 'logprobs', 'top_logprobs', 'n', 'seed',
-  'audio', 'modalities', 'prediction', 'functions', 'function_call', 'service_tier', 'store',
-  'verbosity', 'prompt_cache_key', 'prompt_cache_retention', 'safety_identifier', 'web_search_options',
+  'frequency_penalty',
+  'presence_penalty',
+  'logit_bias',
+  'logprobs',
+  'top_logprobs',
+  'n',
+  'seed',
+  'audio',
+  'modalities',
+  'prediction',
+  'functions',
+  'function_call',
+  'service_tier',
+  'store',
+  'verbosity',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'safety_identifier',
+  'web_search_options',
 ];
 
 /** Titan embeds one text per call: this many calls run at once. */
@@ -74,14 +90,18 @@ export const bedrockProvider: Provider = {
     const read: Array<ReturnType<EmbeddingBatch['read']>> = [];
     try {
       for (let i = 0; i < batches.length; i += EMBEDDING_CONCURRENCY) {
-        read.push(...await Promise.all(batches.slice(i, i + EMBEDDING_CONCURRENCY).map((batch) => invoke(client, sdk, model, batch, call.signal))));
+        read.push(...(await Promise.all(batches.slice(i, i + EMBEDDING_CONCURRENCY).map((batch) => invoke(client, sdk, model, batch, call.signal)))));
       }
     } catch (error) {
       throw failure(error);
     } finally {
       call.stop();
     }
-    return embeddingResponse(read.flatMap((r) => r.vectors), modelRequest, read.reduce((sum, r) => sum + r.tokens, 0));
+    return embeddingResponse(
+      read.flatMap((r) => r.vectors),
+      modelRequest,
+      read.reduce((sum, r) => sum + r.tokens, 0),
+    );
   },
 };
 
@@ -137,12 +157,15 @@ const INPUT_TOKENS_HEADER = 'x-amzn-bedrock-input-token-count';
 async function invoke(client: BedrockRuntimeClient, sdk: BedrockSdk, model: string, batch: EmbeddingBatch, signal: AbortSignal): Promise<ReturnType<EmbeddingBatch['read']>> {
   const command = new sdk.InvokeModelCommand({ modelId: model, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(batch.body) });
   let headerTokens: number | undefined;
-  command.middlewareStack.add((next) => async (args) => {
-    const result = await next(args);
-    const value = (result.response as { headers?: Record<string, string | undefined> }).headers?.[INPUT_TOKENS_HEADER];
-    if (value && Number.isFinite(Number(value))) headerTokens = Number(value);
-    return result;
-  }, { step: 'deserialize', name: 'tollgateInputTokenCount' });
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const value = (result.response as { headers?: Record<string, string | undefined> }).headers?.[INPUT_TOKENS_HEADER];
+      if (value && Number.isFinite(Number(value))) headerTokens = Number(value);
+      return result;
+    },
+    { step: 'deserialize', name: 'tollgateInputTokenCount' },
+  );
   const output = await client.send(command, { abortSignal: signal });
   let answer: unknown;
   try {

@@ -11,8 +11,22 @@ import { toConversePrompt } from './messages.ts';
 
 /** Request keys this module translates or deliberately leaves out; `user` and `parallel_tool_calls` have no Converse counterpart. */
 const MAPPED_KEYS = new Set([
-  'model', 'messages', 'stream', 'stream_options', 'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'stop',
-  'tools', 'tool_choice', 'parallel_tool_calls', 'response_format', 'reasoning_effort', 'thinking', 'user',
+  'model',
+  'messages',
+  'stream',
+  'stream_options',
+  'max_tokens',
+  'max_completion_tokens',
+  'temperature',
+  'top_p',
+  'stop',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'response_format',
+  'reasoning_effort',
+  'thinking',
+  'user',
 ]);
 
 /** Converse's own request fields a client may set directly. */
@@ -52,7 +66,7 @@ export function toConverseInput(request: ChatCompletionRequest): ConverseCall {
   if (maxTokens != null) inference.maxTokens = maxTokens;
   if (request.temperature != null) inference.temperature = request.temperature;
   if (request.top_p != null) inference.topP = request.top_p;
-  const stop = (typeof request.stop === 'string' ? [request.stop] : request.stop ?? []).filter((s) => s); // Converse refuses empty strings
+  const stop = (typeof request.stop === 'string' ? [request.stop] : (request.stop ?? [])).filter((s) => s); // Converse refuses empty strings
   if (stop.length) inference.stopSequences = stop;
 
   // reasoning_effort (or `thinking`) for Claude: Anthropic's thinking config, budgets as LiteLLM maps them.

@@ -40,7 +40,10 @@ export const googleStatusSchema = z.looseObject({
   message: text,
   status: text,
   // Read for hints only: details the gateway cannot read are none, never a reason to fail.
-  details: z.array(z.looseObject({ retryDelay: z.string().optional().catch(undefined), reason: z.string().optional().catch(undefined) })).nullish().catch(undefined),
+  details: z
+    .array(z.looseObject({ retryDelay: z.string().optional().catch(undefined), reason: z.string().optional().catch(undefined) }))
+    .nullish()
+    .catch(undefined),
 });
 export type GoogleStatus = z.output<typeof googleStatusSchema>;
 

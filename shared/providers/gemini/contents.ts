@@ -124,8 +124,21 @@ function mediaPart(url: string, at: string, fallbackType: string): GeminiPart {
 }
 
 const MIME_TYPES: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', heic: 'image/heic', heif: 'image/heif',
-  pdf: 'application/pdf', txt: 'text/plain', mp3: 'audio/mp3', wav: 'audio/wav', flac: 'audio/flac', mp4: 'video/mp4', mov: 'video/mov', webm: 'video/webm',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  heic: 'image/heic',
+  heif: 'image/heif',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  mp3: 'audio/mp3',
+  wav: 'audio/wav',
+  flac: 'audio/flac',
+  mp4: 'video/mp4',
+  mov: 'video/mov',
+  webm: 'video/webm',
 };
 
 function mimeTypeOf(url: string, fallback: string): string {
@@ -163,10 +176,10 @@ function parseArguments(args: string, at: string): Record<string, unknown> {
 function functionResponse(message: ChatMessage, at: string, toolNames: Map<string, string>): GeminiPart {
   const name = (message.tool_call_id && toolNames.get(message.tool_call_id)) || message.name;
   if (!name) {
-    throw new GatewayError('invalid_request', `${at}.tool_call_id does not match a tool call of an earlier assistant message, so gemini cannot tell which function answered.`, { param: `${at}.tool_call_id` });
+    throw new GatewayError('invalid_request', `${at}.tool_call_id does not match a tool call of an earlier assistant message, so gemini cannot tell which function answered.`, {
+      param: `${at}.tool_call_id`,
+    });
   }
-  const content = typeof message.content === 'string'
-    ? message.content
-    : (message.content ?? []).map((part) => (part.type === 'text' ? String(part['text'] ?? '') : '')).join('');
+  const content = typeof message.content === 'string' ? message.content : (message.content ?? []).map((part) => (part.type === 'text' ? String(part['text'] ?? '') : '')).join('');
   return { functionResponse: { name, response: { content } } };
 }

@@ -17,12 +17,14 @@ import type { GeminiEmbedContentRequest } from './types.ts';
 export async function batchEmbedContents({ request, deployment, signal }: EmbeddingCall, target: GeminiTarget): Promise<EmbeddingResponse> {
   const texts = embeddingTexts(request, target.provider);
   const model = request.model.replace(/^models\//, '');
-  const requests = texts.map((text): GeminiEmbedContentRequest => ({
-    model: `models/${model}`,
-    content: { parts: [{ text }] },
-    ...(typeof request['task_type'] === 'string' ? { taskType: request['task_type'] } : {}),
-    ...(request.dimensions ? { outputDimensionality: request.dimensions } : {}),
-  }));
+  const requests = texts.map(
+    (text): GeminiEmbedContentRequest => ({
+      model: `models/${model}`,
+      content: { parts: [{ text }] },
+      ...(typeof request['task_type'] === 'string' ? { taskType: request['task_type'] } : {}),
+      ...(request.dimensions ? { outputDimensionality: request.dimensions } : {}),
+    }),
+  );
   const upstream: UpstreamRequest = {
     url: `${target.modelUrl}:batchEmbedContents`,
     headers: { 'content-type': 'application/json', ...target.headers, ...deployment.extraHeaders },
@@ -41,5 +43,9 @@ export async function batchEmbedContents({ request, deployment, signal }: Embedd
   // Older models report no token count: estimated the way the router sizes embedding inputs.
   const reported = answer.usageMetadata?.promptTokenCount;
   const promptTokens = reported === undefined || reported === null ? estimatePromptTokens(texts.map((content) => ({ role: 'user', content }))) : tokenCount(reported);
-  return embeddingResponse(answer.embeddings.map((e) => e.values), request, promptTokens);
+  return embeddingResponse(
+    answer.embeddings.map((e) => e.values),
+    request,
+    promptTokens,
+  );
 }

@@ -36,4 +36,3 @@ export async function generateContent({ request, deployment, signal }: ChatCall,
   }
   return { stream: true, chunks: translateUpstreamStream(response.body, upstream, target.provider, (events) => toChunks(events, request.model, target)) };
 }
-

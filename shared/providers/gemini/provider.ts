@@ -12,8 +12,18 @@ const PROVIDER_NAME = 'gemini';
 
 /** OpenAI parameters Gemini has no counterpart for (as LiteLLM's Gemini config): refused, or dropped under drop_params. */
 export const GEMINI_UNSUPPORTED_PARAMS = [
-  'logit_bias', 'prediction', 'functions', 'function_call', 'audio', 'modalities', 'service_tier', 'store',
-  'verbosity', 'prompt_cache_key', 'prompt_cache_retention', 'safety_identifier',
+  'logit_bias',
+  'prediction',
+  'functions',
+  'function_call',
+  'audio',
+  'modalities',
+  'service_tier',
+  'store',
+  'verbosity',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'safety_identifier',
 ];
 
 export const geminiProvider: Provider = {

@@ -12,9 +12,32 @@ export const THINKING_BUDGETS = { minimal: 128, low: 1024, medium: 2048, high: 4
 
 /** Request keys this module translates or deliberately leaves out; everything else that is not null passes through. */
 const MAPPED_KEYS = new Set([
-  'model', 'messages', 'stream', 'stream_options', 'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'top_k', 'stop', 'n',
-  'seed', 'presence_penalty', 'frequency_penalty', 'logprobs', 'top_logprobs', 'tools', 'tool_choice', 'parallel_tool_calls',
-  'response_format', 'reasoning_effort', 'thinking', 'user', 'web_search_options', 'safety_settings', 'cached_content',
+  'model',
+  'messages',
+  'stream',
+  'stream_options',
+  'max_tokens',
+  'max_completion_tokens',
+  'temperature',
+  'top_p',
+  'top_k',
+  'stop',
+  'n',
+  'seed',
+  'presence_penalty',
+  'frequency_penalty',
+  'logprobs',
+  'top_logprobs',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'response_format',
+  'reasoning_effort',
+  'thinking',
+  'user',
+  'web_search_options',
+  'safety_settings',
+  'cached_content',
 ]);
 
 export function toGenerateContentRequest(request: ChatCompletionRequest): GenerateContentRequest {

@@ -26,8 +26,13 @@ export async function* toChunks(events: AsyncIterable<SseEvent>, model: string, 
   let usage: UsageMetadata | undefined;
   let yielded = false;
 
-  const chunk = (index: number, delta: ChunkDelta, finish: FinishReason | null = null): ChatCompletionChunk =>
-    ({ id, object: 'chat.completion.chunk', created, model: answeredModel, choices: [{ index, delta, finish_reason: finish }] });
+  const chunk = (index: number, delta: ChunkDelta, finish: FinishReason | null = null): ChatCompletionChunk => ({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model: answeredModel,
+    choices: [{ index, delta, finish_reason: finish }],
+  });
 
   for await (const sse of events) {
     if (!sse.data.trim()) continue;

@@ -41,7 +41,10 @@ function mockChat(request: ChatCompletionRequest, content: string): ChatResult {
   const usage = estimateUsage(request.messages, content);
   if (request.stream !== true) {
     const completion: ChatCompletion = {
-      id, object: 'chat.completion', created, model: request.model,
+      id,
+      object: 'chat.completion',
+      created,
+      model: request.model,
       choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
       usage,
     };
@@ -51,8 +54,13 @@ function mockChat(request: ChatCompletionRequest, content: string): ChatResult {
 }
 
 async function* mockChunks(id: string, created: number, request: ChatCompletionRequest, content: string, usage: Usage): AsyncGenerator<ChatCompletionChunk> {
-  const chunk = (delta: ChatCompletionChunk['choices'][number]['delta'], finish: 'stop' | null = null): ChatCompletionChunk =>
-    ({ id, object: 'chat.completion.chunk', created, model: request.model, choices: [{ index: 0, delta, finish_reason: finish }] });
+  const chunk = (delta: ChatCompletionChunk['choices'][number]['delta'], finish: 'stop' | null = null): ChatCompletionChunk => ({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model: request.model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
   yield chunk({ role: 'assistant', content: '' });
   for (const piece of content.match(/\S+\s*|\s+/g) ?? []) yield chunk({ content: piece });
   yield chunk({}, 'stop');
@@ -62,8 +70,6 @@ async function* mockChunks(id: string, created: number, request: ChatCompletionR
 
 function defaultReply(messages: ChatMessage[]): string {
   const last = [...messages].reverse().find((m) => m.role === 'user');
-  const text = typeof last?.content === 'string'
-    ? last.content
-    : (last?.content ?? []).map((part) => (part.type === 'text' ? String(part['text']) : '')).join(' ');
+  const text = typeof last?.content === 'string' ? last.content : (last?.content ?? []).map((part) => (part.type === 'text' ? String(part['text']) : '')).join(' ');
   return `Hello from Tollgate's mock provider. You said: ${text.trim() || '(nothing)'}`;
 }

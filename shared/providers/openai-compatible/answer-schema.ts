@@ -7,33 +7,48 @@ import { optionalCount, requiredCount } from '../token-count.ts';
 import { orAbsent } from '../upstream-answer.ts';
 
 const text = orAbsent(z.string());
-const finishReason = z.string().nullish().transform((reason) => reason ?? null);
-const thinkingBlocks = orAbsent(z.array(z.discriminatedUnion('type', [
-  z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: text }),
-  z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() }),
-])));
+const finishReason = z
+  .string()
+  .nullish()
+  .transform((reason) => reason ?? null);
+const thinkingBlocks = orAbsent(
+  z.array(
+    z.discriminatedUnion('type', [z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: text }), z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() })]),
+  ),
+);
 
 /** OpenAI's usage: prompt and completion always, the rest when the upstream reports it; a missing total is their sum. */
-const usage = orAbsent(z.looseObject({
-  prompt_tokens: requiredCount,
-  completion_tokens: requiredCount,
-  total_tokens: optionalCount,
-  prompt_tokens_details: orAbsent(z.looseObject({ cached_tokens: optionalCount })),
-  completion_tokens_details: orAbsent(z.looseObject({ reasoning_tokens: optionalCount })),
-  cache_creation_input_tokens: optionalCount,
-  cache_read_input_tokens: optionalCount,
-}).transform((counts) => ({ ...counts, total_tokens: counts.total_tokens ?? counts.prompt_tokens + counts.completion_tokens })));
+const usage = orAbsent(
+  z
+    .looseObject({
+      prompt_tokens: requiredCount,
+      completion_tokens: requiredCount,
+      total_tokens: optionalCount,
+      prompt_tokens_details: orAbsent(z.looseObject({ cached_tokens: optionalCount })),
+      completion_tokens_details: orAbsent(z.looseObject({ reasoning_tokens: optionalCount })),
+      cache_creation_input_tokens: optionalCount,
+      cache_read_input_tokens: optionalCount,
+    })
+    .transform((counts) => ({ ...counts, total_tokens: counts.total_tokens ?? counts.prompt_tokens + counts.completion_tokens })),
+);
 
 const message = z.looseObject({
   role: z.literal('assistant').default('assistant'),
-  content: z.string().nullish().transform((content) => content ?? null),
+  content: z
+    .string()
+    .nullish()
+    .transform((content) => content ?? null),
   reasoning_content: text,
   thinking_blocks: thinkingBlocks,
-  tool_calls: orAbsent(z.array(z.looseObject({
-    id: z.string(),
-    type: z.literal('function').default('function'),
-    function: z.looseObject({ name: z.string(), arguments: z.string() }),
-  }))),
+  tool_calls: orAbsent(
+    z.array(
+      z.looseObject({
+        id: z.string(),
+        type: z.literal('function').default('function'),
+        function: z.looseObject({ name: z.string(), arguments: z.string() }),
+      }),
+    ),
+  ),
 });
 
 export const completionSchema = z.looseObject({
@@ -49,12 +64,16 @@ const delta = z.looseObject({
   content: z.string().nullish(),
   reasoning_content: text,
   thinking_blocks: thinkingBlocks,
-  tool_calls: orAbsent(z.array(z.looseObject({
-    index: orAbsent(z.number().int().nonnegative()),
-    id: text,
-    type: orAbsent(z.literal('function')),
-    function: orAbsent(z.looseObject({ name: text, arguments: text })),
-  }))),
+  tool_calls: orAbsent(
+    z.array(
+      z.looseObject({
+        index: orAbsent(z.number().int().nonnegative()),
+        id: text,
+        type: orAbsent(z.literal('function')),
+        function: orAbsent(z.looseObject({ name: text, arguments: text })),
+      }),
+    ),
+  ),
 });
 
 export const chunkSchema = z.looseObject({
@@ -62,7 +81,10 @@ export const chunkSchema = z.looseObject({
   created: orAbsent(z.number()),
   model: text,
   // Some servers (vLLM) send the usage-only chunk with `choices: null`.
-  choices: z.array(z.looseObject({ index: orAbsent(z.number().int().nonnegative()), delta, finish_reason: finishReason })).nullish().transform((choices) => choices ?? []),
+  choices: z
+    .array(z.looseObject({ index: orAbsent(z.number().int().nonnegative()), delta, finish_reason: finishReason }))
+    .nullish()
+    .transform((choices) => choices ?? []),
   usage,
 });
 export type ChunkAnswer = z.output<typeof chunkSchema>;

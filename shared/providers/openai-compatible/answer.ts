@@ -17,7 +17,11 @@ export function toChatCompletion(answer: CompletionAnswer, model: string): ChatC
 }
 
 /** The stream's chunks share an id and a creation time; a chunk that says none gets the stream's. */
-export interface StreamIdentity { id: string; created: number; model: string }
+export interface StreamIdentity {
+  id: string;
+  created: number;
+  model: string;
+}
 
 export function toChunk(answer: ChunkAnswer, stream: StreamIdentity): ChatCompletionChunk {
   return {

@@ -125,4 +125,3 @@ async function* openAIChunks(events: AsyncIterable<SseEvent>, provider: string, 
     yield toChunk(parseEvent(chunkSchema, data, provider, 'a chat.completion.chunk'), stream);
   }
 }
-

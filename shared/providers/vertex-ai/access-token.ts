@@ -19,9 +19,15 @@ const TOKEN_TIMEOUT_MS = 30_000;
 const TOKEN_ANSWER_MAX_BYTES = 64 * 1024;
 const TOKEN_ENDPOINT = 'vertex_ai token endpoint';
 
-interface CachedToken { token: string; expiresAt: number }
+interface CachedToken {
+  token: string;
+  expiresAt: number;
+}
 /** An exchange in flight or done; `token` is set once it succeeded. */
-interface Entry { pending: Promise<CachedToken>; token?: CachedToken }
+interface Entry {
+  pending: Promise<CachedToken>;
+  token?: CachedToken;
+}
 
 const tokens = new Map<string, Entry>();
 

@@ -4,13 +4,15 @@
 import * as z from 'zod';
 
 export const predictEmbeddingsSchema = z.looseObject({
-  predictions: z.array(z.looseObject({
-    embeddings: z.looseObject({
-      values: z.array(z.number()),
-      /** The usage check judges the count (token-count.ts). */
-      statistics: z.looseObject({ token_count: z.unknown().optional() }).nullish(),
+  predictions: z.array(
+    z.looseObject({
+      embeddings: z.looseObject({
+        values: z.array(z.number()),
+        /** The usage check judges the count (token-count.ts). */
+        statistics: z.looseObject({ token_count: z.unknown().optional() }).nullish(),
+      }),
     }),
-  })),
+  ),
 });
 
 /** RFC 6749's token answer; `expires_in` is optional there (Google's tokens then live an hour). */

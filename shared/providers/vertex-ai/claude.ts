@@ -12,7 +12,10 @@ import type { VertexModel } from './location.ts';
 export const VERTEX_ANTHROPIC_VERSION = 'vertex-2023-10-16';
 
 export async function claudeOnVertex({ request, deployment, signal }: ChatCall, target: VertexModel): Promise<ChatResult> {
-  const { body: { model: _model, ...body }, jsonTool } = toAnthropicRequest(request);
+  const {
+    body: { model: _model, ...body },
+    jsonTool,
+  } = toAnthropicRequest(request);
   const stream = body.stream === true;
   const upstream: UpstreamRequest = {
     url: `${target.modelUrl}:${stream ? 'streamRawPredict' : 'rawPredict'}`,

@@ -71,12 +71,26 @@ function validate(raw: Record<string, unknown>, source: string): GoogleCredentia
   const optional = (name: string): string | undefined => (typeof raw[name] === 'string' && raw[name] ? (raw[name] as string) : undefined);
   const tokenUri = optional('token_uri') ?? GOOGLE_TOKEN_URI;
   if (raw['type'] === 'authorized_user') {
-    return { type: 'authorized_user', client_id: field('client_id'), client_secret: field('client_secret'), refresh_token: field('refresh_token'), quota_project_id: optional('quota_project_id'), token_uri: tokenUri };
+    return {
+      type: 'authorized_user',
+      client_id: field('client_id'),
+      client_secret: field('client_secret'),
+      refresh_token: field('refresh_token'),
+      quota_project_id: optional('quota_project_id'),
+      token_uri: tokenUri,
+    };
   }
   if (raw['type'] !== undefined && raw['type'] !== 'service_account') {
     throw configProblem(`vertex_ai credentials in ${source} are of type "${String(raw['type'])}"; use a service_account key or authorized_user credentials.`);
   }
-  return { type: 'service_account', client_email: field('client_email'), private_key: field('private_key'), private_key_id: optional('private_key_id'), project_id: optional('project_id'), token_uri: tokenUri };
+  return {
+    type: 'service_account',
+    client_email: field('client_email'),
+    private_key: field('private_key'),
+    private_key_id: optional('private_key_id'),
+    project_id: optional('project_id'),
+    token_uri: tokenUri,
+  };
 }
 
 /** The deployment's credentials are unusable: nothing the client can fix, and nothing to retry. */

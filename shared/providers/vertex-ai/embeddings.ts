@@ -34,5 +34,9 @@ export async function predictEmbeddings({ request, deployment, signal }: Embeddi
     throw new GatewayError('upstream_error', `${target.provider} answered with ${predictions.length} embeddings for ${texts.length} inputs.`);
   }
   const tokens = predictions.reduce((sum, p) => sum + tokenCount(p.embeddings.statistics?.token_count), 0);
-  return embeddingResponse(predictions.map((p) => p.embeddings.values), request, tokens);
+  return embeddingResponse(
+    predictions.map((p) => p.embeddings.values),
+    request,
+    tokens,
+  );
 }

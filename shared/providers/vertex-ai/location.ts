@@ -21,8 +21,11 @@ export interface VertexModel {
 export async function vertexModel(deployment: Deployment, publisher: 'google' | 'anthropic', model: string, environment: NodeJS.ProcessEnv = process.env): Promise<VertexModel> {
   const params = deployment.params;
   const credentials = loadCredentials(params['vertex_credentials'] ?? params['vertex_ai_credentials'], environment);
-  const project = stringParam(params['vertex_project']) ?? stringParam(params['vertex_ai_project']) ?? environment['VERTEXAI_PROJECT']
-    ?? (credentials.type === 'service_account' ? credentials.project_id : credentials.quota_project_id);
+  const project =
+    stringParam(params['vertex_project']) ??
+    stringParam(params['vertex_ai_project']) ??
+    environment['VERTEXAI_PROJECT'] ??
+    (credentials.type === 'service_account' ? credentials.project_id : credentials.quota_project_id);
   if (!project) throw new GatewayError('upstream_auth', 'vertex_ai needs a project: set litellm_params.vertex_project (the service-account key names none).');
   const location = stringParam(params['vertex_location']) ?? stringParam(params['vertex_ai_location']) ?? environment['VERTEXAI_LOCATION'] ?? DEFAULT_LOCATION;
   // The region becomes part of a host name that receives the token: nothing but a region name may pass.

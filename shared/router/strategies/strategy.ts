@@ -30,10 +30,15 @@ export interface StrategyContext {
 
 export function createStrategy(context: StrategyContext): RoutingStrategy {
   switch (context.settings.strategy) {
-    case 'simple-shuffle': return simpleShuffle(context);
-    case 'least-busy': return leastBusy(context);
-    case 'latency-based-routing': return latencyBased(context);
-    case 'usage-based-routing': return usageBased(context);
-    case 'cost-based-routing': return costBased(context);
+    case 'simple-shuffle':
+      return simpleShuffle(context);
+    case 'least-busy':
+      return leastBusy(context);
+    case 'latency-based-routing':
+      return latencyBased(context);
+    case 'usage-based-routing':
+      return usageBased(context);
+    case 'cost-based-routing':
+      return costBased(context);
   }
 }

@@ -25,9 +25,10 @@ export async function startEgressTrap(): Promise<EgressTrap> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     attempts,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -56,7 +56,8 @@ export async function startStack(): Promise<ClientStack> {
   const openai = await startFakeOpenAI({ apiKey: OPENAI_KEY, models: OPENAI_MODELS });
   const bedrock = await startFakeBedrock(scriptedConverse(BEDROCK_MODELS));
   const bedrockParams = `api_base: ${bedrock.url}, aws_access_key_id: AKIAIOSFODNN7EXAMPLE, aws_secret_access_key: os.environ/AWS_SECRET, aws_region_name: us-east-1`;
-  const gateway = await startGateway(`
+  const gateway = await startGateway(
+    `
 model_list:
   - model_name: ${MODELS.anthropic.main}
     litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, api_base: ${anthropic.url}, api_key: os.environ/ANTHROPIC_KEY }
@@ -74,13 +75,15 @@ model_list:
     litellm_params: { model: bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0, ${bedrockParams} }
 general_settings: { master_key: ${MASTER_KEY} }
 router_settings: { num_retries: 0 }
-`, { ANTHROPIC_KEY, OPENAI_KEY, AWS_SECRET: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+`,
+    { ANTHROPIC_KEY, OPENAI_KEY, AWS_SECRET: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+  );
   return {
     gateway,
     anthropic,
     openai,
     bedrock,
-    upstreamBodies: (backend) => ({ anthropic, openai, bedrock }[backend].requests as Array<{ json: unknown }>).map((r) => r.json),
+    upstreamBodies: (backend) => (({ anthropic, openai, bedrock })[backend].requests as Array<{ json: unknown }>).map((r) => r.json),
     answered: () => gateway.log.lines.filter((line) => line.message === 'request').map((line) => line.fields as any),
     reset() {
       gateway.log.lines.length = 0;

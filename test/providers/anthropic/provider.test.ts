@@ -18,8 +18,14 @@ beforeEach(() => {
   upstream.requests.length = 0;
 });
 
-const request = (overrides: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest =>
-  ({ model: 'claude-sonnet-4-5-20250929', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello' }], ...overrides });
+const request = (overrides: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest => ({
+  model: 'claude-sonnet-4-5-20250929',
+  messages: [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'Hello' },
+  ],
+  ...overrides,
+});
 const chat = (overrides: Partial<ChatCompletionRequest> = {}, extra: Parameters<typeof deployment>[0] = {}) =>
   anthropicProvider.chat({ request: request(overrides), deployment: deployment({ apiBase: upstream.url, ...extra }), signal: new AbortController().signal });
 const streamed = (result: ChatResult) => {
@@ -71,7 +77,7 @@ describe('non-streamed chat', () => {
     expect(result.completion.usage?.prompt_tokens).toBe(1809);
   });
 
-  it('answers a json_object request on an older model with the JSON tool\'s input as content', async () => {
+  it("answers a json_object request on an older model with the JSON tool's input as content", async () => {
     upstream.respond((_r, res) => sendJson(res, 200, fixtureJson('message-json-tool.json')));
     const result = await chat({ model: 'claude-3-5-haiku-20241022', response_format: { type: 'json_object' } });
     expect(upstream.requests[0]!.json.tool_choice).toEqual({ type: 'tool', name: 'json_tool_call' });
@@ -144,7 +150,12 @@ describe('streamed chat', () => {
     expect(upstream.requests[0]!.json).toMatchObject({ stream: true, tools: [{ name: 'get_weather' }] });
     expect(upstream.requests[0]!.json).not.toHaveProperty('stream_options');
     expect(chunks[0]!.choices[0]!.delta).toEqual({ role: 'assistant', content: '' });
-    expect(chunks.flatMap((c) => c.choices.flatMap((ch) => ch.delta.tool_calls ?? [])).filter((t) => t.id).map((t) => t.index)).toEqual([0, 1]);
+    expect(
+      chunks
+        .flatMap((c) => c.choices.flatMap((ch) => ch.delta.tool_calls ?? []))
+        .filter((t) => t.id)
+        .map((t) => t.index),
+    ).toEqual([0, 1]);
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('tool_calls');
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 472, completion_tokens: 89, total_tokens: 561 } });
   });
@@ -153,7 +164,11 @@ describe('streamed chat', () => {
     upstream.respond((_r, res) => sendSse(res, sseFrames('stream-error.sse')));
     const chunks = streamed(await chat({ stream: true }));
     const seen: string[] = [];
-    const error = await failure((async () => { for await (const chunk of chunks) seen.push(chunk.choices[0]?.delta.content ?? ''); })());
+    const error = await failure(
+      (async () => {
+        for await (const chunk of chunks) seen.push(chunk.choices[0]?.delta.content ?? '');
+      })(),
+    );
     expect(seen.join('')).toBe('Once upon');
     expect(error.kind).toBe('upstream_unavailable');
   });
@@ -172,7 +187,12 @@ describe('streamed chat', () => {
       expect(chunk.choices[0]!.delta.role).toBe('assistant');
       break;
     }
-    await Promise.race([socketClosed, sleep(2000).then(() => { throw new Error('upstream connection was not closed'); })]);
+    await Promise.race([
+      socketClosed,
+      sleep(2000).then(() => {
+        throw new Error('upstream connection was not closed');
+      }),
+    ]);
   });
 
   it('resolves only once the upstream answered 2xx', async () => {
@@ -183,7 +203,10 @@ describe('streamed chat', () => {
       await sendSse(res, sseFrames('stream-text.sse'));
     });
     let resolved = false;
-    const pending = chat({ stream: true }).then((r) => { resolved = true; return r; });
+    const pending = chat({ stream: true }).then((r) => {
+      resolved = true;
+      return r;
+    });
     await sleep(50);
     expect(resolved).toBe(false);
     release();

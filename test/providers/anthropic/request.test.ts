@@ -9,8 +9,7 @@ const LEGACY = 'claude-3-5-haiku-20241022'; // no structured outputs, budget thi
 const SONNET_45 = 'claude-sonnet-4-5-20250929'; // structured outputs, budget thinking
 const OPUS_47 = 'claude-opus-4-7'; // structured outputs, adaptive thinking only
 
-const req = (overrides: Partial<ChatCompletionRequest> = {}, messages: ChatMessage[] = [{ role: 'user', content: 'Hi' }]): ChatCompletionRequest =>
-  ({ model: SONNET_45, messages, ...overrides });
+const req = (overrides: Partial<ChatCompletionRequest> = {}, messages: ChatMessage[] = [{ role: 'user', content: 'Hi' }]): ChatCompletionRequest => ({ model: SONNET_45, messages, ...overrides });
 const body = (overrides: Partial<ChatCompletionRequest> = {}, messages?: ChatMessage[]) => toAnthropicRequest(req(overrides, messages)).body;
 
 const weatherTool = {
@@ -31,7 +30,11 @@ describe('basic request', () => {
 
   it('maps stop, temperature, top_p, stream and user', () => {
     expect(body({ stop: 'END', temperature: 0.2, top_p: 0.9, stream: true, user: 'user-42' })).toMatchObject({
-      stop_sequences: ['END'], temperature: 0.2, top_p: 0.9, stream: true, metadata: { user_id: 'user-42' },
+      stop_sequences: ['END'],
+      temperature: 0.2,
+      top_p: 0.9,
+      stream: true,
+      metadata: { user_id: 'user-42' },
     });
     expect(body({ stop: ['a', 'b'] }).stop_sequences).toEqual(['a', 'b']);
   });
@@ -53,7 +56,13 @@ describe('messages', () => {
   it('lifts system and developer messages into system text blocks, keeping cache_control', () => {
     const out = body({}, [
       { role: 'system', content: 'You are terse.', cache_control: { type: 'ephemeral' } },
-      { role: 'developer', content: [{ type: 'text', text: 'Answer in French.' }, { type: 'text', text: 'Long context', cache_control: { type: 'ephemeral', ttl: '1h' } }] },
+      {
+        role: 'developer',
+        content: [
+          { type: 'text', text: 'Answer in French.' },
+          { type: 'text', text: 'Long context', cache_control: { type: 'ephemeral', ttl: '1h' } },
+        ],
+      },
       { role: 'user', content: 'Bonjour' },
     ]);
     expect(out.system).toEqual([
@@ -73,21 +82,35 @@ describe('messages', () => {
       { role: 'user', content: 'Five' },
     ]);
     expect(out.messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'One' }, { type: 'text', text: 'Two' }] },
-      { role: 'assistant', content: [{ type: 'text', text: 'Three' }, { type: 'text', text: 'Four' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'One' },
+          { type: 'text', text: 'Two' },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Three' },
+          { type: 'text', text: 'Four' },
+        ],
+      },
       { role: 'user', content: [{ type: 'text', text: 'Five' }] },
     ]);
   });
 
   it('turns data: image URLs into base64 sources and http(s) URLs into url sources', () => {
-    const out = body({}, [{
-      role: 'user',
-      content: [
-        { type: 'text', text: 'What is in these?' },
-        { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
-        { type: 'image_url', image_url: { url: 'https://upload.wikimedia.org/cat.jpg', detail: 'high' }, cache_control: { type: 'ephemeral' } },
-      ],
-    }]);
+    const out = body({}, [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is in these?' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+          { type: 'image_url', image_url: { url: 'https://upload.wikimedia.org/cat.jpg', detail: 'high' }, cache_control: { type: 'ephemeral' } },
+        ],
+      },
+    ]);
     expect(out.messages[0]!.content).toEqual([
       { type: 'text', text: 'What is in these?' },
       { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
@@ -98,7 +121,13 @@ describe('messages', () => {
   it('turns PDF file parts into document blocks and refuses other image URLs', () => {
     const out = body({}, [{ role: 'user', content: [{ type: 'file', file: { file_data: 'data:application/pdf;base64,JVBERi0=', filename: 'a.pdf' } }] }]);
     expect(out.messages[0]!.content).toEqual([{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' }, title: 'a.pdf' }]);
-    const error = (() => { try { body({}, [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'ftp://x/y.png' } }] }]); } catch (e) { return e; } })();
+    const error = (() => {
+      try {
+        body({}, [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'ftp://x/y.png' } }] }]);
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as GatewayError).kind).toBe('invalid_request');
     expect((error as GatewayError).param).toBe('messages[0].content[0]');
@@ -107,15 +136,35 @@ describe('messages', () => {
   it('turns plain-text file parts into text documents, and answers a broken %-escape with a 400', () => {
     const file = (file_data: string): ChatMessage[] => [{ role: 'user', content: [{ type: 'file', file: { file_data, filename: 'notes.txt' } }] }];
     expect(body({}, file('data:text/plain,caf%C3%A9')).messages[0]!.content).toEqual([{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'café' }, title: 'notes.txt' }]);
-    expect(body({}, file('data:text/plain;base64,Y2Fmw6k=')).messages[0]!.content).toEqual([{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'café' }, title: 'notes.txt' }]);
-    const error = (() => { try { body({}, file('data:text/plain,100%')); } catch (e) { return e; } })();
+    expect(body({}, file('data:text/plain;base64,Y2Fmw6k=')).messages[0]!.content).toEqual([
+      { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'café' }, title: 'notes.txt' },
+    ]);
+    const error = (() => {
+      try {
+        body({}, file('data:text/plain,100%'));
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(error).toBeInstanceOf(GatewayError);
     expect(error).toMatchObject({ kind: 'invalid_request', param: 'messages[0].content[0]' });
   });
 
-  it('puts a message-level cache_control on the message\'s last block', () => {
-    const out = body({}, [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }], cache_control: { type: 'ephemeral' } }]);
-    expect(out.messages[0]!.content).toEqual([{ type: 'text', text: 'a' }, { type: 'text', text: 'b', cache_control: { type: 'ephemeral' } }]);
+  it("puts a message-level cache_control on the message's last block", () => {
+    const out = body({}, [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ],
+        cache_control: { type: 'ephemeral' },
+      },
+    ]);
+    expect(out.messages[0]!.content).toEqual([
+      { type: 'text', text: 'a' },
+      { type: 'text', text: 'b', cache_control: { type: 'ephemeral' } },
+    ]);
   });
 
   it('sends assistant tool calls as tool_use blocks after thinking blocks and text, and tool results in one user turn', () => {
@@ -161,10 +210,24 @@ describe('messages', () => {
   });
 
   it('leaves out empty assistant turns and refuses tool-call arguments that are not JSON', () => {
-    expect(body({}, [{ role: 'user', content: 'a' }, { role: 'assistant', content: null }, { role: 'user', content: 'b' }]).messages)
-      .toEqual([{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }]);
-    expect(() => body({}, [{ role: 'assistant', content: null, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{oops' } }] }]))
-      .toThrow(/tool_calls\[0\]\.function\.arguments is not valid JSON/);
+    expect(
+      body({}, [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: null },
+        { role: 'user', content: 'b' },
+      ]).messages,
+    ).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ],
+      },
+    ]);
+    expect(() => body({}, [{ role: 'assistant', content: null, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{oops' } }] }])).toThrow(
+      /tool_calls\[0\]\.function\.arguments is not valid JSON/,
+    );
   });
 });
 
@@ -182,7 +245,10 @@ describe('tools', () => {
     ['auto', { type: 'auto' }],
     ['required', { type: 'any' }],
     ['none', { type: 'none' }],
-    [{ type: 'function', function: { name: 'get_weather' } }, { type: 'tool', name: 'get_weather' }],
+    [
+      { type: 'function', function: { name: 'get_weather' } },
+      { type: 'tool', name: 'get_weather' },
+    ],
   ] as const)('maps tool_choice %j', (choice, expected) => {
     expect(body({ tools: [weatherTool], tool_choice: choice }).tool_choice).toEqual(expected);
   });
@@ -220,13 +286,10 @@ describe('response_format', () => {
     expect(call.body).not.toHaveProperty('tools');
   });
 
-  it('uses the forced json_tool_call tool on older models, alongside the client\'s tools', () => {
+  it("uses the forced json_tool_call tool on older models, alongside the client's tools", () => {
     const call = toAnthropicRequest(req({ model: LEGACY, tools: [weatherTool], response_format: { type: 'json_schema', json_schema: { name: 'person', schema } } }));
     expect(call.jsonTool).toBe(true);
-    expect(call.body.tools).toEqual([
-      expect.objectContaining({ name: 'get_weather' }),
-      { name: 'json_tool_call', description: expect.any(String), input_schema: schema },
-    ]);
+    expect(call.body.tools).toEqual([expect.objectContaining({ name: 'get_weather' }), { name: 'json_tool_call', description: expect.any(String), input_schema: schema }]);
     expect(call.body.tool_choice).toEqual({ type: 'tool', name: 'json_tool_call' });
     expect(call.body).not.toHaveProperty('output_config');
   });
@@ -274,7 +337,12 @@ describe('response_format', () => {
 });
 
 describe('reasoning', () => {
-  it.each([['low', 1024], ['medium', 2048], ['high', 4096], ['minimal', 1024]] as const)('maps reasoning_effort %s to a %i-token thinking budget', (effort, budget) => {
+  it.each([
+    ['low', 1024],
+    ['medium', 2048],
+    ['high', 4096],
+    ['minimal', 1024],
+  ] as const)('maps reasoning_effort %s to a %i-token thinking budget', (effort, budget) => {
     const out = body({ reasoning_effort: effort });
     expect(out.thinking).toEqual({ type: 'enabled', budget_tokens: budget });
     expect(out.max_tokens).toBe(budget + DEFAULT_MAX_TOKENS);

@@ -67,8 +67,15 @@ describe('toChatCompletion', () => {
 
 describe('finishReason', () => {
   it.each([
-    ['end_turn', 'stop'], ['stop_sequence', 'stop'], ['pause_turn', 'stop'], ['max_tokens', 'length'],
-    ['model_context_window_exceeded', 'length'], ['tool_use', 'tool_calls'], ['refusal', 'content_filter'], [null, 'stop'], ['something_new', 'stop'],
+    ['end_turn', 'stop'],
+    ['stop_sequence', 'stop'],
+    ['pause_turn', 'stop'],
+    ['max_tokens', 'length'],
+    ['model_context_window_exceeded', 'length'],
+    ['tool_use', 'tool_calls'],
+    ['refusal', 'content_filter'],
+    [null, 'stop'],
+    ['something_new', 'stop'],
   ] as const)('maps %s to %s', (reason, expected) => {
     expect(finishReason(reason)).toBe(expected);
   });
@@ -77,7 +84,12 @@ describe('finishReason', () => {
 describe('toUsage', () => {
   it('treats missing and null counts as zero', () => {
     expect(toUsage({ input_tokens: 10, output_tokens: 3, cache_read_input_tokens: null })).toEqual({
-      prompt_tokens: 10, completion_tokens: 3, total_tokens: 13, prompt_tokens_details: { cached_tokens: 0 }, cache_creation_input_tokens: 0, cache_read_input_tokens: 0,
+      prompt_tokens: 10,
+      completion_tokens: 3,
+      total_tokens: 13,
+      prompt_tokens_details: { cached_tokens: 0 },
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
     });
   });
 });

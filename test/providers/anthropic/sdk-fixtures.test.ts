@@ -50,7 +50,10 @@ describe('fixtures read by the official Anthropic SDK', () => {
 
   it('raises the mid-stream error event as an overloaded error', async () => {
     upstream.respond((_r, res) => sendSse(res, sseFrames('stream-error.sse')));
-    const error = await client.messages.stream(params).finalMessage().catch((e: unknown) => e);
+    const error = await client.messages
+      .stream(params)
+      .finalMessage()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.APIError);
     expect(String((error as Error).message)).toContain('overloaded_error');
   });

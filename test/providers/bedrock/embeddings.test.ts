@@ -17,10 +17,26 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => void (fake.requests.length = 0));
 
-const deployment = (upstreamModel: string): Deployment =>
-  ({ id: 'bedrock-embed', modelName: 'embed', provider: 'bedrock', upstreamModel, apiBase: fake.url, timeoutMs: 5_000, maxResponseBytes: 1024 * 1024, extraHeaders: {}, params: {}, modelInfo: {} });
+const deployment = (upstreamModel: string): Deployment => ({
+  id: 'bedrock-embed',
+  modelName: 'embed',
+  provider: 'bedrock',
+  upstreamModel,
+  apiBase: fake.url,
+  timeoutMs: 5_000,
+  maxResponseBytes: 1024 * 1024,
+  extraHeaders: {},
+  params: {},
+  modelInfo: {},
+});
 const embed = (request: EmbeddingRequest) => bedrockProvider.embed!({ request, deployment: deployment(request.model), signal: new AbortController().signal });
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a failure'); }, (e) => e as GatewayError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e) => e as GatewayError,
+  );
 
 describe('titan embeddings', () => {
   it('embeds each input with its own call, in input order, summing the token counts', async () => {
@@ -31,11 +47,19 @@ describe('titan embeddings', () => {
       sendBedrockJson(res, { embedding: [text.length, 0.5], inputTextTokenCount: text.length, embeddingsByType: { float: [text.length, 0.5] } });
     });
     const response = await embed({ model: 'amazon.titan-embed-text-v2:0', input: ['first', 'second!'], dimensions: 256 });
-    expect(fake.requests.map((r) => r.json)).toEqual(expect.arrayContaining([{ inputText: 'first', dimensions: 256 }, { inputText: 'second!', dimensions: 256 }]));
+    expect(fake.requests.map((r) => r.json)).toEqual(
+      expect.arrayContaining([
+        { inputText: 'first', dimensions: 256 },
+        { inputText: 'second!', dimensions: 256 },
+      ]),
+    );
     expect(fake.requests.every((r) => r.operation === 'invoke' && r.modelId === 'amazon.titan-embed-text-v2:0')).toBe(true);
     expect(response).toEqual({
       object: 'list',
-      data: [{ object: 'embedding', index: 0, embedding: [5, 0.5] }, { object: 'embedding', index: 1, embedding: [7, 0.5] }],
+      data: [
+        { object: 'embedding', index: 0, embedding: [5, 0.5] },
+        { object: 'embedding', index: 1, embedding: [7, 0.5] },
+      ],
       model: 'amazon.titan-embed-text-v2:0',
       usage: { prompt_tokens: 12, total_tokens: 12 },
     });

@@ -25,7 +25,19 @@ afterAll(() => fake.close());
 beforeEach(() => void (fake.requests.length = 0));
 
 function deployment(overrides: Partial<Deployment> = {}): Deployment {
-  return { id: 'bedrock-test', modelName: 'claude', provider: 'bedrock', upstreamModel: CLAUDE, apiBase: fake.url, timeoutMs: 5_000, maxResponseBytes: 1024 * 1024, extraHeaders: {}, params: {}, modelInfo: {}, ...overrides };
+  return {
+    id: 'bedrock-test',
+    modelName: 'claude',
+    provider: 'bedrock',
+    upstreamModel: CLAUDE,
+    apiBase: fake.url,
+    timeoutMs: 5_000,
+    maxResponseBytes: 1024 * 1024,
+    extraHeaders: {},
+    params: {},
+    modelInfo: {},
+    ...overrides,
+  };
 }
 const chat = (overrides: Partial<ChatCompletionRequest> = {}, extra: Partial<Deployment> = {}, signal = new AbortController().signal) =>
   bedrockProvider.chat({ request: { model: CLAUDE, messages: [{ role: 'user', content: 'Hello' }], ...overrides }, deployment: deployment(extra), signal });
@@ -38,7 +50,13 @@ async function collect(chunks: AsyncIterable<ChatCompletionChunk>): Promise<Chat
   for await (const chunk of chunks) out.push(chunk);
   return out;
 }
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a failure'); }, (e) => e as GatewayError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e) => e as GatewayError,
+  );
 
 describe('provider definition', () => {
   it('is registered as bedrock, needs no api_key, and declares the AWS litellm_params', () => {
@@ -51,7 +69,8 @@ describe('provider definition', () => {
 
   it('loads a LiteLLM bedrock entry with aws_* params and no api_key, without warnings', () => {
     const providers = defaultProviders();
-    const config = loadConfig(`
+    const config = loadConfig(
+      `
 model_list:
   - model_name: claude
     litellm_params:
@@ -60,11 +79,17 @@ model_list:
       aws_secret_access_key: os.environ/SECRET
       aws_session_token: os.environ/TOKEN
       aws_region_name: ap-northeast-1
-`, 'test.yaml', (name) => ({ KEY_ID: 'AKIA2', SECRET: 'secret-2', TOKEN: 'token-2' })[name], (prefix) => providers.get(prefix));
+`,
+      'test.yaml',
+      (name) => ({ KEY_ID: 'AKIA2', SECRET: 'secret-2', TOKEN: 'token-2' })[name],
+      (prefix) => providers.get(prefix),
+    );
     expect(config.warnings).toEqual([]);
     expect(config.deployments[0]).toMatchObject({ provider: 'bedrock', upstreamModel: CLAUDE });
     expect(bedrockTarget(config.deployments[0]!)).toEqual({
-      region: 'ap-northeast-1', endpoint: undefined, credentials: { accessKeyId: 'AKIA2', secretAccessKey: 'secret-2', sessionToken: 'token-2' },
+      region: 'ap-northeast-1',
+      endpoint: undefined,
+      credentials: { accessKeyId: 'AKIA2', secretAccessKey: 'secret-2', sessionToken: 'token-2' },
     });
   });
 
@@ -93,9 +118,19 @@ describe('request translation', () => {
       messages: [
         { role: 'system', content: 'Long policy...', cache_control: { type: 'ephemeral' } },
         { role: 'user', content: 'Hi' },
-        { role: 'user', content: [{ type: 'text', text: 'again' }, { type: 'text', text: '  ' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'again' },
+            { type: 'text', text: '  ' },
+          ],
+        },
       ],
-      stop: ['\n\nHuman:', ''], top_p: 0.9, top_k: 40, user: 'u-1', guardrailConfig: { guardrailIdentifier: 'gr-1', guardrailVersion: '1' },
+      stop: ['\n\nHuman:', ''],
+      top_p: 0.9,
+      top_k: 40,
+      user: 'u-1',
+      guardrailConfig: { guardrailIdentifier: 'gr-1', guardrailVersion: '1' },
     });
     const sent = fake.requests[0]!;
     expect(sent.modelId).toBe(CLAUDE);
@@ -148,10 +183,14 @@ describe('request translation', () => {
 
   it('serves response_format json_schema with a forced json_tool_call tool whose input is the answer', async () => {
     const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
-    fake.respond((_r, res) => sendBedrockJson(res, {
-      output: { message: { role: 'assistant', content: [{ toolUse: { toolUseId: 'tooluse_json', name: 'json_tool_call', input: { city: 'Paris' } } }] } },
-      stopReason: 'tool_use', usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 }, metrics: { latencyMs: 1 },
-    }));
+    fake.respond((_r, res) =>
+      sendBedrockJson(res, {
+        output: { message: { role: 'assistant', content: [{ toolUse: { toolUseId: 'tooluse_json', name: 'json_tool_call', input: { city: 'Paris' } } }] } },
+        stopReason: 'tool_use',
+        usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
+        metrics: { latencyMs: 1 },
+      }),
+    );
     const result = await chat({ response_format: { type: 'json_schema', json_schema: { name: 'place', schema } } });
     expect(fake.requests[0]!.json.toolConfig).toEqual({
       tools: [{ toolSpec: { name: 'json_tool_call', description: expect.any(String), inputSchema: { json: schema } } }],
@@ -178,16 +217,18 @@ describe('request translation', () => {
   });
 
   it('drops the text streamed before the JSON tool call, as the non-streamed answer does', async () => {
-    fake.respond((_r, res) => sendEventStream(res, [
-      { event: 'messageStart', payload: { role: 'assistant' } },
-      { event: 'contentBlockDelta', payload: { contentBlockIndex: 0, delta: { text: "I'll check " } } },
-      { event: 'contentBlockDelta', payload: { contentBlockIndex: 0, delta: { text: 'the weather for you.' } } },
-      { event: 'contentBlockStop', payload: { contentBlockIndex: 0 } },
-      { event: 'contentBlockStart', payload: { contentBlockIndex: 1, start: { toolUse: { toolUseId: 'tooluse_json', name: 'json_tool_call' } } } },
-      { event: 'contentBlockDelta', payload: { contentBlockIndex: 1, delta: { toolUse: { input: '{"city":"Paris"}' } } } },
-      { event: 'contentBlockStop', payload: { contentBlockIndex: 1 } },
-      { event: 'messageStop', payload: { stopReason: 'tool_use' } },
-    ]));
+    fake.respond((_r, res) =>
+      sendEventStream(res, [
+        { event: 'messageStart', payload: { role: 'assistant' } },
+        { event: 'contentBlockDelta', payload: { contentBlockIndex: 0, delta: { text: "I'll check " } } },
+        { event: 'contentBlockDelta', payload: { contentBlockIndex: 0, delta: { text: 'the weather for you.' } } },
+        { event: 'contentBlockStop', payload: { contentBlockIndex: 0 } },
+        { event: 'contentBlockStart', payload: { contentBlockIndex: 1, start: { toolUse: { toolUseId: 'tooluse_json', name: 'json_tool_call' } } } },
+        { event: 'contentBlockDelta', payload: { contentBlockIndex: 1, delta: { toolUse: { input: '{"city":"Paris"}' } } } },
+        { event: 'contentBlockStop', payload: { contentBlockIndex: 1 } },
+        { event: 'messageStop', payload: { stopReason: 'tool_use' } },
+      ]),
+    );
     const chunks = await collect(chunksOf(await chat({ stream: true, response_format: { type: 'json_object' } })));
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('{"city":"Paris"}');
   });
@@ -203,7 +244,12 @@ describe('request translation', () => {
     await chat({
       messages: [
         { role: 'user', content: 'Top song?' },
-        { role: 'assistant', content: '', thinking_blocks: [{ type: 'thinking', thinking: 'Use the tool.', signature: 'sig-1' }], tool_calls: [{ id: 't1', type: 'function', function: { name: 'top_song', arguments: '' } }] },
+        {
+          role: 'assistant',
+          content: '',
+          thinking_blocks: [{ type: 'thinking', thinking: 'Use the tool.', signature: 'sig-1' }],
+          tool_calls: [{ id: 't1', type: 'function', function: { name: 'top_song', arguments: '' } }],
+        },
         { role: 'tool', tool_call_id: 't1', content: '' },
       ],
       tools: [{ type: 'function', function: { name: 'top_song' } }],
@@ -225,7 +271,12 @@ describe('request translation', () => {
 
 describe('answers', () => {
   it('maps stop reasons: guardrails to content_filter, max_tokens to length', async () => {
-    for (const [stopReason, finish] of [['guardrail_intervened', 'content_filter'], ['content_filtered', 'content_filter'], ['max_tokens', 'length'], ['stop_sequence', 'stop']]) {
+    for (const [stopReason, finish] of [
+      ['guardrail_intervened', 'content_filter'],
+      ['content_filtered', 'content_filter'],
+      ['max_tokens', 'length'],
+      ['stop_sequence', 'stop'],
+    ]) {
       fake.respond((_r, res) => sendBedrockJson(res, { ...fixture('converse-text.json'), stopReason }));
       const result = await chat();
       if (result.stream) throw new Error('expected a completion');
@@ -246,7 +297,9 @@ describe('answers', () => {
     const deltas = chunks.flatMap((c) => c.choices.map((choice) => choice.delta));
     expect(deltas[0]).toEqual({ role: 'assistant', content: '' });
     expect(deltas.map((d) => d.reasoning_content ?? '').join('')).toBe('17 * 20 = 340, 17 * 3 = 51, so 391.');
-    expect(deltas.find((d) => d.thinking_blocks)?.thinking_blocks).toEqual([{ type: 'thinking', thinking: '17 * 20 = 340, 17 * 3 = 51, so 391.', signature: 'EqoBCkgIARABGAIiQJ6K0a9zZ2FrZS1zaWduYXR1cmU' }]);
+    expect(deltas.find((d) => d.thinking_blocks)?.thinking_blocks).toEqual([
+      { type: 'thinking', thinking: '17 * 20 = 340, 17 * 3 = 51, so 391.', signature: 'EqoBCkgIARABGAIiQJ6K0a9zZ2FrZS1zaWduYXR1cmU' },
+    ]);
     expect(deltas.map((d) => d.content ?? '').join('')).toBe('17 × 23 = 391.');
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 48, completion_tokens: 120, total_tokens: 168 } });
     expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
@@ -264,7 +317,11 @@ describe('answers', () => {
       fake.respond((_r, res) => sendEventStream(res, frames));
       const chunks = chunksOf(await chat({ stream: true }));
       const seen: ChatCompletionChunk[] = [];
-      const error = await failure((async () => { for await (const chunk of chunks) seen.push(chunk); })());
+      const error = await failure(
+        (async () => {
+          for await (const chunk of chunks) seen.push(chunk);
+        })(),
+      );
       expect(error.kind, exception).toBe(kind);
       expect(error.message).toContain(message);
       expect(seen.map((c) => c.choices[0]?.delta.content).join(''), exception).toBe('Hello');
@@ -316,7 +373,11 @@ describe('transport', () => {
     const iterator = chunks[Symbol.asyncIterator]();
     await iterator.next();
     client.abort();
-    const error = await failure((async () => { while (!(await iterator.next()).done); })());
+    const error = await failure(
+      (async () => {
+        while (!(await iterator.next()).done);
+      })(),
+    );
     expect(error).toMatchObject({ kind: 'upstream_unreachable' });
     expect(error.message).toMatch(/client went away/);
     await fake.requests[0]!.closed;
@@ -332,7 +393,15 @@ describe('transport', () => {
     expect(error).toMatchObject({ kind: 'timeout' });
     expect(Date.now() - started).toBeLessThan(900);
 
-    fake.respond((_r, res) => sendEventStream(res, slowStream().slice(0, 2).concat([{ event: 'contentBlockStop', payload: { contentBlockIndex: 0 } }]), 400));
+    fake.respond((_r, res) =>
+      sendEventStream(
+        res,
+        slowStream()
+          .slice(0, 2)
+          .concat([{ event: 'contentBlockStop', payload: { contentBlockIndex: 0 } }]),
+        400,
+      ),
+    );
     // Between stream events the limit is stream_timeout when set (as for HTTP upstreams), else timeout.
     const streamError = await failure(collect(chunksOf(await chat({ stream: true }, { timeoutMs: 5_000, streamTimeoutMs: 150 }))));
     expect(streamError).toMatchObject({ kind: 'timeout' });

@@ -2,10 +2,7 @@
 // its default (HTTP/2) request handler: if the fake spoke a shape or framing the real service does
 // not, the SDK would fail to parse it here.
 import { readFileSync } from 'node:fs';
-import {
-  BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, InvokeModelCommand, ThrottlingException, ValidationException,
-  type ConverseStreamOutput,
-} from '@aws-sdk/client-bedrock-runtime';
+import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, InvokeModelCommand, ThrottlingException, ValidationException, type ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendBedrockError, sendBedrockJson, sendEventStream, sigV4Scope, startFakeBedrock, type FakeBedrock, type StreamFrame } from '../../helpers/fake-bedrock.ts';
 
@@ -60,7 +57,10 @@ describe('fake Bedrock Runtime read by the official SDK', () => {
       const out = await client.send(new ConverseStreamCommand({ modelId: MODEL, messages: [{ role: 'user', content: [{ text: 'Hi' }] }] }));
       const events: ConverseStreamOutput[] = [];
       for await (const event of out.stream!) events.push(event);
-      expect(events.map((e) => Object.keys(e).find((k) => k !== '$unknown')), name).toEqual(frames.map((f) => 'event' in f ? f.event : f.exception));
+      expect(
+        events.map((e) => Object.keys(e).find((k) => k !== '$unknown')),
+        name,
+      ).toEqual(frames.map((f) => ('event' in f ? f.event : f.exception)));
       expect(events.at(-1)?.metadata?.usage?.totalTokens, name).toBeGreaterThan(0);
     }
     expect(fake.requests.every((r) => r.operation === 'converse-stream')).toBe(true);
@@ -70,7 +70,12 @@ describe('fake Bedrock Runtime read by the official SDK', () => {
     fake.respond((_r, res) => sendEventStream(res, fixture('stream-throttling.json')));
     const out = await client.send(new ConverseStreamCommand({ modelId: MODEL, messages: [{ role: 'user', content: [{ text: 'Story' }] }] }));
     const seen: ConverseStreamOutput[] = [];
-    const error = await (async () => { for await (const event of out.stream!) seen.push(event); })().then(() => undefined, (e) => e);
+    const error = await (async () => {
+      for await (const event of out.stream!) seen.push(event);
+    })().then(
+      () => undefined,
+      (e) => e,
+    );
     expect(seen.map((e) => Object.keys(e)[0])).toEqual(['messageStart', 'contentBlockDelta']);
     expect(error).toBeInstanceOf(ThrottlingException);
     expect(error.message).toBe('Too many tokens, please wait before trying again.');
@@ -78,14 +83,19 @@ describe('fake Bedrock Runtime read by the official SDK', () => {
 
   it('answers errors with the exception named in x-amzn-errortype', async () => {
     fake.respond((_r, res) => sendBedrockError(res, 400, 'ValidationException', 'Input is too long for requested model.'));
-    const error = await client.send(new ConverseCommand({ modelId: MODEL, messages: [{ role: 'user', content: [{ text: 'x' }] }] })).then(() => undefined, (e) => e);
+    const error = await client.send(new ConverseCommand({ modelId: MODEL, messages: [{ role: 'user', content: [{ text: 'x' }] }] })).then(
+      () => undefined,
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(ValidationException);
     expect(error.$metadata.httpStatusCode).toBe(400);
   });
 
   it('answers InvokeModel with Titan and Cohere embedding bodies', async () => {
     fake.respond((_r, res) => sendBedrockJson(res, fixture('titan-embed-text-v2.json')));
-    const titan = await client.send(new InvokeModelCommand({ modelId: 'amazon.titan-embed-text-v2:0', contentType: 'application/json', accept: 'application/json', body: JSON.stringify({ inputText: 'hello world' }) }));
+    const titan = await client.send(
+      new InvokeModelCommand({ modelId: 'amazon.titan-embed-text-v2:0', contentType: 'application/json', accept: 'application/json', body: JSON.stringify({ inputText: 'hello world' }) }),
+    );
     expect(JSON.parse(Buffer.from(titan.body).toString('utf8'))).toMatchObject({ inputTextTokenCount: 7 });
     expect(fake.requests[0]).toMatchObject({ operation: 'invoke', modelId: 'amazon.titan-embed-text-v2:0', json: { inputText: 'hello world' } });
 

@@ -37,7 +37,13 @@ describe('gemini chat', () => {
       finish_reason: 'stop',
       message: { role: 'assistant', content: 'Waves fold into foam,\nsalt wind carries gull voices,\nthe tide keeps its time.', reasoning_content: expect.stringContaining('haiku') },
     });
-    expect(completion.usage).toEqual({ prompt_tokens: 2071, completion_tokens: 113, total_tokens: 2184, prompt_tokens_details: { cached_tokens: 2048 }, completion_tokens_details: { reasoning_tokens: 92 } });
+    expect(completion.usage).toEqual({
+      prompt_tokens: 2071,
+      completion_tokens: 113,
+      total_tokens: 2184,
+      prompt_tokens_details: { cached_tokens: 2048 },
+      completion_tokens_details: { reasoning_tokens: 92 },
+    });
   });
 
   it.each(['', '/v1beta', '/v1beta/'])('accepts api_base with or without the version path (%j)', async (suffix) => {
@@ -85,16 +91,27 @@ describe('gemini chat', () => {
 
   it('streams several candidates (n) as choices of their own', async () => {
     const event = (candidates: unknown[]) => `data: ${JSON.stringify({ candidates, responseId: 'r1', modelVersion: 'gemini-2.5-flash' })}\n\n`;
-    upstream.respond((_r, res) => sendSse(res, [
-      event([{ content: { role: 'model', parts: [{ text: 'A' }] }, index: 0 }, { content: { role: 'model', parts: [{ text: 'B' }] }, index: 1 }]),
-      event([{ content: { role: 'model', parts: [{ text: '!' }] }, finishReason: 'STOP', index: 0 }, { content: { role: 'model', parts: [{ text: '?' }] }, finishReason: 'MAX_TOKENS', index: 1 }]),
-    ]));
+    upstream.respond((_r, res) =>
+      sendSse(res, [
+        event([
+          { content: { role: 'model', parts: [{ text: 'A' }] }, index: 0 },
+          { content: { role: 'model', parts: [{ text: 'B' }] }, index: 1 },
+        ]),
+        event([
+          { content: { role: 'model', parts: [{ text: '!' }] }, finishReason: 'STOP', index: 0 },
+          { content: { role: 'model', parts: [{ text: '?' }] }, finishReason: 'MAX_TOKENS', index: 1 },
+        ]),
+      ]),
+    );
     const chunks = await streamed({ n: 2 });
     expect(upstream.requests[0]!.json.generationConfig).toEqual({ candidateCount: 2 });
-    const text = (i: number) => chunks.map((c) => (c.choices[0]?.index === i ? c.choices[0].delta.content ?? '' : '')).join('');
+    const text = (i: number) => chunks.map((c) => (c.choices[0]?.index === i ? (c.choices[0].delta.content ?? '') : '')).join('');
     expect([text(0), text(1)]).toEqual(['A!', 'B?']);
     const finishes = chunks.flatMap((c) => c.choices.filter((choice) => choice.finish_reason).map((choice) => [choice.index, choice.finish_reason]));
-    expect(finishes).toEqual([[0, 'stop'], [1, 'length']]);
+    expect(finishes).toEqual([
+      [0, 'stop'],
+      [1, 'length'],
+    ]);
   });
 
   it('ends a stream a safety filter stopped midway with content_filter', async () => {
@@ -160,10 +177,12 @@ describe('gemini embeddings', () => {
     const sent = upstream.requests[0]!;
     expect(sent.url).toBe('/v1beta/models/gemini-embedding-001:batchEmbedContents');
     expect(sent.headers['x-goog-api-key']).toBe(API_KEY);
-    expect(sent.json).toEqual({ requests: [
-      { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'first text' }] }, taskType: 'RETRIEVAL_QUERY', outputDimensionality: 8 },
-      { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'second' }] }, taskType: 'RETRIEVAL_QUERY', outputDimensionality: 8 },
-    ] });
+    expect(sent.json).toEqual({
+      requests: [
+        { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'first text' }] }, taskType: 'RETRIEVAL_QUERY', outputDimensionality: 8 },
+        { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'second' }] }, taskType: 'RETRIEVAL_QUERY', outputDimensionality: 8 },
+      ],
+    });
     expect(response).toMatchObject({ object: 'list', model: 'gemini-embedding-001', usage: { prompt_tokens: 12, total_tokens: 12 } });
     expect(response.data.map((d) => d.index)).toEqual([0, 1]);
     expect(response.data[0]!.embedding).toEqual(fixtureJson('batch-embed-contents.json').embeddings[0].values);

@@ -7,7 +7,10 @@ import { prepareParams } from '../../../shared/providers/params.ts';
 import { sendJson, sleep, startRecordingServer, type RecordingServer } from '../../helpers/recording-server.ts';
 
 const completion = (id: string) => ({
-  id, object: 'chat.completion', created: 1, model: 'm',
+  id,
+  object: 'chat.completion',
+  created: 1,
+  model: 'm',
   choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
 });
 
@@ -23,7 +26,19 @@ beforeEach(() => {
 
 const preset = (name: string) => OPENAI_COMPATIBLE_PRESETS.find((p) => p.name === name)!;
 function deployment(provider: string, overrides: Partial<Deployment> = {}): Deployment {
-  return { id: 'd', modelName: 'm', provider, upstreamModel: 'some-model', apiKey: 'secret-key-123', timeoutMs: 5000, maxResponseBytes: 1024 * 1024, extraHeaders: {}, params: {}, modelInfo: {}, ...overrides };
+  return {
+    id: 'd',
+    modelName: 'm',
+    provider,
+    upstreamModel: 'some-model',
+    apiKey: 'secret-key-123',
+    timeoutMs: 5000,
+    maxResponseBytes: 1024 * 1024,
+    extraHeaders: {},
+    params: {},
+    modelInfo: {},
+    ...overrides,
+  };
 }
 async function call(provider: string, overrides: Partial<Deployment> = {}, extra: Record<string, unknown> = {}) {
   const d = deployment(provider, overrides);
@@ -52,7 +67,11 @@ const SHAPES: Record<string, { versionPath: string; defaultUrl?: string; auth: '
 
 describe('OpenAI-compatible providers', () => {
   it('covers every preset', () => {
-    expect(OPENAI_COMPATIBLE_PRESETS.map((p) => p.name).filter((n) => n !== 'azure').sort()).toEqual(Object.keys(SHAPES).sort());
+    expect(
+      OPENAI_COMPATIBLE_PRESETS.map((p) => p.name)
+        .filter((n) => n !== 'azure')
+        .sort(),
+    ).toEqual(Object.keys(SHAPES).sort());
   });
 
   for (const [name, shape] of Object.entries(SHAPES)) {

@@ -14,7 +14,11 @@ import { authorizedUser, serviceAccount, startTokenEndpoint, vertexDeployment, t
 
 const fixture = (dir: string, name: string) => readFileSync(new URL(`../../fixtures/${dir}/${name}`, import.meta.url), 'utf8');
 const json = (dir: string, name: string) => JSON.parse(fixture(dir, name));
-const frames = (dir: string, name: string) => fixture(dir, name).split('\n\n').filter((e) => e.trim()).map((e) => `${e}\n\n`);
+const frames = (dir: string, name: string) =>
+  fixture(dir, name)
+    .split('\n\n')
+    .filter((e) => e.trim())
+    .map((e) => `${e}\n\n`);
 
 let vertex: RecordingServer;
 let tokens: TokenEndpoint;
@@ -107,7 +111,10 @@ describe('vertex_ai access tokens', () => {
 
   it('answers 401 with what to set when there are no credentials, or they are not usable', async () => {
     await expect(chat('gemini-2.5-flash', {}, { vertex_project: 'p' })).rejects.toMatchObject({ kind: 'upstream_auth', message: expect.stringContaining('vertex_credentials') });
-    await expect(chat('gemini-2.5-flash', {}, { vertex_credentials: '{"type":"service_account","client_email":"x@y"}' })).rejects.toMatchObject({ kind: 'upstream_auth', message: expect.stringContaining('"private_key"') });
+    await expect(chat('gemini-2.5-flash', {}, { vertex_credentials: '{"type":"service_account","client_email":"x@y"}' })).rejects.toMatchObject({
+      kind: 'upstream_auth',
+      message: expect.stringContaining('"private_key"'),
+    });
     await expect(chat('gemini-2.5-flash', {}, { vertex_credentials: '/nonexistent/key.json' })).rejects.toMatchObject({ kind: 'upstream_auth', message: expect.stringContaining('cannot read') });
     await expect(chat('gemini-2.5-flash', {}, params({ vertex_location: 'evil.example.com/x?' }))).rejects.toMatchObject({ message: expect.stringContaining('is not a Vertex AI region') });
     expect(vertex.requests).toHaveLength(0);
@@ -150,7 +157,13 @@ describe('vertex_ai Gemini models', () => {
 describe('vertex_ai Claude models', () => {
   it('sends the Anthropic body without model and with vertex anthropic_version to rawPredict', async () => {
     vertex.respond((_r, res) => sendJson(res, 200, json('anthropic', 'message-tool-use.json')));
-    const result = await chat('claude-sonnet-4-5@20250929', { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Weather?' }], max_tokens: 100 });
+    const result = await chat('claude-sonnet-4-5@20250929', {
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Weather?' },
+      ],
+      max_tokens: 100,
+    });
     const sent = vertex.requests[0]!;
     expect(sent.url).toBe('/v1/projects/my-project/locations/us-central1/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict');
     expect(sent.json).toMatchObject({ anthropic_version: 'vertex-2023-10-16', max_tokens: 100, system: [{ type: 'text', text: 'Be brief.' }], messages: [{ role: 'user' }] });
@@ -189,7 +202,13 @@ describe('vertex_ai embeddings', () => {
     const sent = vertex.requests[0]!;
     expect(sent.url).toBe('/v1/projects/my-project/locations/us-central1/publishers/google/models/text-embedding-005:predict');
     expect(sent.headers['authorization']).toMatch(/^Bearer ya29\./);
-    expect(sent.json).toEqual({ instances: [{ content: 'What is life?', task_type: 'RETRIEVAL_QUERY' }, { content: 'Hi', task_type: 'RETRIEVAL_QUERY' }], parameters: { outputDimensionality: 8 } });
+    expect(sent.json).toEqual({
+      instances: [
+        { content: 'What is life?', task_type: 'RETRIEVAL_QUERY' },
+        { content: 'Hi', task_type: 'RETRIEVAL_QUERY' },
+      ],
+      parameters: { outputDimensionality: 8 },
+    });
     expect(response.usage).toEqual({ prompt_tokens: 10, total_tokens: 10 });
     const bytes = Buffer.from(response.data[1]!.embedding as string, 'base64');
     expect(bytes.readFloatLE(16)).toBe(0.5);

@@ -7,7 +7,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendJson, sendSse, startRecordingServer, type RecordingServer } from '../../helpers/recording-server.ts';
 
 const fixture = (dir: string, name: string) => readFileSync(new URL(`../../fixtures/${dir}/${name}`, import.meta.url), 'utf8');
-const frames = (name: string) => fixture('gemini', name).split('\n\n').filter((e) => e.trim()).map((e) => `${e}\n\n`);
+const frames = (name: string) =>
+  fixture('gemini', name)
+    .split('\n\n')
+    .filter((e) => e.trim())
+    .map((e) => `${e}\n\n`);
 const MODEL_PATH = '/v1/projects/my-project/locations/us-central1/publishers/google/models';
 
 let vertex: RecordingServer;
@@ -50,7 +54,13 @@ describe('Vertex AI wire format, as the official @google/genai client speaks it'
     const response = await client.models.embedContent({ model: 'text-embedding-005', contents: ['What is life?', 'Hi'], config: { outputDimensionality: 8, taskType: 'RETRIEVAL_QUERY' } });
     const sent = vertex.requests[0]!;
     expect(sent.url).toBe(`${MODEL_PATH}/text-embedding-005:predict`);
-    expect(sent.json).toEqual({ instances: [{ content: 'What is life?', task_type: 'RETRIEVAL_QUERY' }, { content: 'Hi', task_type: 'RETRIEVAL_QUERY' }], parameters: { outputDimensionality: 8 } });
+    expect(sent.json).toEqual({
+      instances: [
+        { content: 'What is life?', task_type: 'RETRIEVAL_QUERY' },
+        { content: 'Hi', task_type: 'RETRIEVAL_QUERY' },
+      ],
+      parameters: { outputDimensionality: 8 },
+    });
     expect(response.embeddings?.map((e) => e.statistics?.tokenCount)).toEqual([6, 4]);
   });
 });

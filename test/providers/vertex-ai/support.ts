@@ -56,7 +56,14 @@ export async function startTokenEndpoint(): Promise<TokenEndpoint> {
 
 /** What `gcloud auth application-default login` writes; the fake endpoint accepts exactly this refresh token. */
 export function authorizedUser(tokenUri: string): Record<string, string> {
-  return { type: 'authorized_user', client_id: 'client-1.apps.googleusercontent.com', client_secret: 'd-test-client-secret', refresh_token: '1//test-refresh-token', quota_project_id: 'quota-project', token_uri: tokenUri };
+  return {
+    type: 'authorized_user',
+    client_id: 'client-1.apps.googleusercontent.com',
+    client_secret: 'd-test-client-secret',
+    refresh_token: '1//test-refresh-token',
+    quota_project_id: 'quota-project',
+    token_uri: tokenUri,
+  };
 }
 
 function jwtProblem(body: string, contentType: string | undefined, audience: string): string | undefined {

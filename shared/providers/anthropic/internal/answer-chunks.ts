@@ -10,11 +10,7 @@ import { JSON_TOOL_NAME } from './json-tool.ts';
 import { JsonToolPreamble } from './json-tool-preamble.ts';
 import { finishReason } from './stop-reason.ts';
 
-type Block =
-  | { kind: 'tool'; index: number }
-  | { kind: 'json' }
-  | { kind: 'thinking'; thinking: string; signature: string }
-  | { kind: 'other' };
+type Block = { kind: 'tool'; index: number } | { kind: 'json' } | { kind: 'thinking'; thinking: string; signature: string } | { kind: 'other' };
 
 export class AnswerChunks {
   /** Set by the translator when the upstream names them (Anthropic's message_start). */
@@ -29,7 +25,10 @@ export class AnswerChunks {
   private readonly preamble: JsonToolPreamble;
 
   /** `jsonTool`: the request's response_format was sent as the JSON tool. */
-  constructor(identity: { id: string; model: string }, private readonly jsonTool: boolean) {
+  constructor(
+    identity: { id: string; model: string },
+    private readonly jsonTool: boolean,
+  ) {
     this.id = identity.id;
     this.model = identity.model;
     this.preamble = new JsonToolPreamble(jsonTool);

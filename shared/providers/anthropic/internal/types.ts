@@ -4,7 +4,12 @@
 // Fields the translation never touches stay open.
 import type { CacheControl } from '../../../openai/types.ts';
 
-export interface AnthropicTextBlock { type: 'text'; text: string; cache_control?: CacheControl; [key: string]: unknown }
+export interface AnthropicTextBlock {
+  type: 'text';
+  text: string;
+  cache_control?: CacheControl;
+  [key: string]: unknown;
+}
 export interface AnthropicImageBlock {
   type: 'image';
   source: { type: 'base64'; media_type: string; data: string } | { type: 'url'; url: string };
@@ -16,7 +21,13 @@ export interface AnthropicDocumentBlock {
   title?: string;
   cache_control?: CacheControl;
 }
-export interface AnthropicToolUseBlock { type: 'tool_use'; id: string; name: string; input: unknown; cache_control?: CacheControl }
+export interface AnthropicToolUseBlock {
+  type: 'tool_use';
+  id: string;
+  name: string;
+  input: unknown;
+  cache_control?: CacheControl;
+}
 export interface AnthropicToolResultBlock {
   type: 'tool_result';
   tool_use_id: string;
@@ -24,16 +35,31 @@ export interface AnthropicToolResultBlock {
   is_error?: boolean;
   cache_control?: CacheControl;
 }
-export interface AnthropicThinkingBlock { type: 'thinking'; thinking: string; signature: string }
-export interface AnthropicRedactedThinkingBlock { type: 'redacted_thinking'; data: string }
+export interface AnthropicThinkingBlock {
+  type: 'thinking';
+  thinking: string;
+  signature: string;
+}
+export interface AnthropicRedactedThinkingBlock {
+  type: 'redacted_thinking';
+  data: string;
+}
 
 export type AnthropicContentBlock =
-  | AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock | AnthropicToolUseBlock | AnthropicToolResultBlock
-  | AnthropicThinkingBlock | AnthropicRedactedThinkingBlock
+  | AnthropicTextBlock
+  | AnthropicImageBlock
+  | AnthropicDocumentBlock
+  | AnthropicToolUseBlock
+  | AnthropicToolResultBlock
+  | AnthropicThinkingBlock
+  | AnthropicRedactedThinkingBlock
   /** Anthropic-native blocks a client sent as-is (search results, server tool results...): passed through. */
   | { type: string; [key: string]: unknown };
 
-export interface AnthropicMessage { role: 'user' | 'assistant'; content: AnthropicContentBlock[] }
+export interface AnthropicMessage {
+  role: 'user' | 'assistant';
+  content: AnthropicContentBlock[];
+}
 
 export interface AnthropicTool {
   name: string;
@@ -43,10 +69,7 @@ export interface AnthropicTool {
   cache_control?: CacheControl;
 }
 
-export type AnthropicToolChoice =
-  | { type: 'auto' | 'any'; disable_parallel_tool_use?: boolean }
-  | { type: 'tool'; name: string; disable_parallel_tool_use?: boolean }
-  | { type: 'none' };
+export type AnthropicToolChoice = { type: 'auto' | 'any'; disable_parallel_tool_use?: boolean } | { type: 'tool'; name: string; disable_parallel_tool_use?: boolean } | { type: 'none' };
 
 export type AnthropicThinkingConfig =
   | { type: 'enabled'; budget_tokens: number; display?: string }
@@ -78,8 +101,7 @@ export interface AnthropicRequestBody {
   [key: string]: unknown;
 }
 
-export type AnthropicStopReason =
-  | 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal' | 'model_context_window_exceeded';
+export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal' | 'model_context_window_exceeded';
 
 export interface AnthropicUsage {
   input_tokens: number;
