@@ -1,6 +1,6 @@
 // `npm start`: the gateway on 127.0.0.1:4000 (HOST, PORT), config from GATEWAY_CONFIG or gateway.config.yaml.
 import { buildGateway, gatewayConfig } from '../shared/app.ts';
-import { ConfigError } from '../shared/config/types.ts';
+import { ConfigError, type GatewayConfig } from '../shared/config/types.ts';
 import { readConfigYaml } from '../shared/config/yaml.ts';
 import { consoleLog } from '../shared/core/log.ts';
 import { virtualKeyOptions } from '../shared/keys/gateway-options.ts';
@@ -18,7 +18,7 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-let config;
+let config: GatewayConfig;
 try {
   config = gatewayConfig(readConfigYaml(configPath), configPath, (name) => process.env[name]);
 } catch (error) {

@@ -15,7 +15,7 @@ function usage(): string {
       const flags = Object.keys(command.flags ?? {})
         .map((f) => `--${f}`)
         .join(' ');
-      lines.push(`  tollgate ${group} ${action} ${args}`.trimEnd() + `   ${command.summary}${flags ? ` [${flags}]` : ''}`);
+      lines.push(`${`  tollgate ${group} ${action} ${args}`.trimEnd()}   ${command.summary}${flags ? ` [${flags}]` : ''}`);
     }
   }
   lines.push('', '--models a,b (or repeated); --metadata \'{"app":"x"}\'; TOLLGATE_URL and TOLLGATE_MASTER_KEY may stand in for --url and --master-key.');
@@ -38,7 +38,9 @@ function parse(argv: string[]): Parsed {
     }
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     const next = argv[i + 1];
-    const value = inline ?? (next !== undefined && !next.startsWith('--') ? (i++, next) : 'true');
+    const takesNext = inline === undefined && next !== undefined && !next.startsWith('--');
+    if (takesNext) i++;
+    const value = inline ?? (takesNext ? next : 'true');
     flags.set(name, [...(flags.get(name) ?? []), value]);
   }
   return { positional, flags };

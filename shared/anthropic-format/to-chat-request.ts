@@ -23,7 +23,7 @@ export function toChatRequest(request: MessagesRequest): ChatCompletionRequest {
   const chat: ChatCompletionRequest = { model: request.model, messages: [], max_tokens: request.max_tokens };
   for (const [key, value] of Object.entries(request)) if (KEPT.has(key) && value !== undefined) chat[key] = value;
   if (request.system !== undefined) chat.messages.push(...systemMessages(request.system, 'system'));
-  request.messages.forEach((message, i) => chat.messages.push(...TURNS[message.role](message.content, `messages[${i}].content`)));
+  for (const [i, message] of request.messages.entries()) chat.messages.push(...TURNS[message.role](message.content, `messages[${i}].content`));
   if (request.stop_sequences?.length) chat.stop = request.stop_sequences;
   const tools = (request.tools ?? []).flatMap((tool, i) => functionTools(tool, `tools[${i}]`));
   if (tools.length) chat.tools = tools;

@@ -40,19 +40,22 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
 
   const deployments: Deployment[] = [];
   const disabled: GatewayConfig['disabled'] = [];
-  raw.model_list.forEach((entry, index) => {
+  for (const [index, entry] of raw.model_list.entries()) {
     const at = `model_list[${index}]`;
     const result = toDeployment(entry, index, env, providers, raw);
-    if ('problem' in result) return void problems.push(`${at}.litellm_params.model: ${result.problem}`);
+    if ('problem' in result) {
+      problems.push(`${at}.litellm_params.model: ${result.problem}`);
+      continue;
+    }
     const unset = missing.filter((m) => m.path.startsWith(`${at}.`));
     const reason = unset.length ? `environment variable ${unset.map((m) => m.name).join(', ')} is not set` : result.missingCredential;
     if (reason) {
       disabled.push({ modelName: entry.model_name, reason });
       warnings.push(`${source}: model "${entry.model_name}" (${at}) is disabled: ${reason}`);
-      return;
+      continue;
     }
     deployments.push(result.deployment);
-  });
+  }
   if (problems.length) throw new ConfigError(source, problems);
 
   return {

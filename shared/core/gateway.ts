@@ -6,7 +6,7 @@ import { asGatewayError, GatewayError } from './errors.ts';
 import type { Log } from './log.ts';
 import { DEFAULT_MAX_REQUEST_BYTES, PUBLIC_MAX_REQUEST_BYTES, readRequestBody, type BodyLimit } from './request-body.ts';
 import { checkCanonicalPath, maskKeysInPath } from './request-path.ts';
-import { RouteTable } from './route-table.ts';
+import type { RouteTable } from './route-table.ts';
 import type { AfterResponseHook, GatewayResponse, IncomingRequest, Reply, RequestContext, Route } from './types.ts';
 
 export interface GatewayOptions extends AuthOptions {

@@ -8,7 +8,7 @@ import type { EmbeddingRequest, EmbeddingResponse } from './types.ts';
 export function encodeEmbedding(values: number[], format: EmbeddingRequest['encoding_format']): number[] | string {
   if (format !== 'base64') return values;
   const bytes = Buffer.alloc(values.length * 4);
-  values.forEach((value, i) => bytes.writeFloatLE(value, i * 4));
+  for (const [i, value] of values.entries()) bytes.writeFloatLE(value, i * 4);
   return bytes.toString('base64');
 }
 

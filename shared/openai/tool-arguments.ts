@@ -5,7 +5,7 @@ import { MAX_JSON_DEPTH, nestsTooDeep } from '../core/json-depth.ts';
 
 /** `at` names the arguments field (`messages[1].tool_calls[0].function.arguments`) in the 400 invalid JSON gets. */
 export function parseToolArguments(args: string, at: string): unknown {
-  if (!args || !args.trim()) return {};
+  if (!args?.trim()) return {};
   // JSON inside a string escapes the body's depth check: nested thousands deep, it would overflow the
   // stack where the provider's request is serialized.
   if (nestsTooDeep(args)) throw new GatewayError('invalid_request', `${at} nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, { param: at });

@@ -3,7 +3,7 @@
 // api_key is given, and says what is missing.
 import { loadConfigDocument } from '../config/load.ts';
 import { SUPPORTED_KEYS } from '../config/schema.ts';
-import { ConfigError, type Deployment } from '../config/types.ts';
+import { ConfigError, type Deployment, type GatewayConfig } from '../config/types.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 
@@ -24,7 +24,7 @@ export function oneOffDeployment(args: Record<string, unknown> & { model: string
     if (settingKeys.has(key)) params[key] = value;
     else body[key] = value;
   }
-  let config;
+  let config: GatewayConfig;
   try {
     config = loadConfigDocument(
       { model_list: [{ model_name: args.model, litellm_params: params }] },

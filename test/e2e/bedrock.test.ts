@@ -278,7 +278,7 @@ describe('bedrock embeddings through the openai client', () => {
     const response = await client.embeddings.create({ model: 'cohere-embed', input: ['hello world', 'goodbye world'] });
     expect(fake.requests[0]!.json).toEqual({ texts: ['hello world', 'goodbye world'], input_type: 'search_document' });
     const expected: number[][] = fixture('cohere-embed-v3.json').embeddings;
-    response.data.forEach((d, i) => d.embedding.forEach((value, j) => expect(value).toBeCloseTo(expected[i]![j]!, 6)));
+    for (const [i, d] of response.data.entries()) for (const [j, value] of d.embedding.entries()) expect(value).toBeCloseTo(expected[i]![j]!, 6);
     expect(response.usage.prompt_tokens).toBe(4);
   });
 });

@@ -97,13 +97,17 @@ export class RecordingResponseStream extends Writable {
     if (!this.preludeDone && this.contentType === PRELUDE_CONTENT_TYPE) {
       this.pending = Buffer.concat([this.pending, bytes]);
       const end = this.pending.indexOf(Buffer.alloc(DELIMITER_LEN));
-      if (end === -1) return callback();
+      if (end === -1) {
+        callback();
+        return;
+      }
       this.preludeDone = true;
       this.prelude = parsePrelude(this.pending.subarray(0, end).toString('utf8'), at);
       const rest = this.pending.subarray(end + DELIMITER_LEN);
       this.pending = Buffer.alloc(0);
       if (rest.length) this.chunks.push({ at, bytes: rest, text: rest.toString('utf8') });
-      return callback();
+      callback();
+      return;
     }
     if (bytes.length) this.chunks.push({ at, bytes, text: bytes.toString('utf8') });
     callback();

@@ -139,7 +139,7 @@ function assistantBlocks(message: ChatMessage, at: string): AnthropicContentBloc
       blocks.push(...partBlock(part, `${at}.content[${j}]`));
     }
   }
-  (message.tool_calls ?? []).forEach((call, j) => blocks.push(toolUse(call, `${at}.tool_calls[${j}]`)));
+  for (const [j, call] of (message.tool_calls ?? []).entries()) blocks.push(toolUse(call, `${at}.tool_calls[${j}]`));
   return blocks;
 }
 

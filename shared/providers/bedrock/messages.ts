@@ -129,7 +129,7 @@ function assistantBlocks(message: ChatMessage, at: string): ContentBlock[] {
   } else {
     for (const part of message.content ?? []) if (part.type === 'text') blocks.push(...textBlocks(part));
   }
-  (message.tool_calls ?? []).forEach((call, j) => blocks.push(toolUse(call, `${at}.tool_calls[${j}]`)));
+  for (const [j, call] of (message.tool_calls ?? []).entries()) blocks.push(toolUse(call, `${at}.tool_calls[${j}]`));
   return blocks;
 }
 

@@ -104,16 +104,15 @@ describe('toChunks', () => {
   });
 
   it('streams the json_tool_call input as content and finishes with stop', async () => {
-    const sse =
-      [
-        'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_j","type":"message","role":"assistant","model":"claude-3-5-haiku-20241022","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":9,"output_tokens":1}}}',
-        'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_j","name":"json_tool_call","input":{}}}',
-        'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\\"name\\": "}}',
-        'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"\\"Jo\\"}"}}',
-        'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}',
-        'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":7}}',
-        'event: message_stop\ndata: {"type":"message_stop"}',
-      ].join('\n\n') + '\n\n';
+    const sse = `${[
+      'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_j","type":"message","role":"assistant","model":"claude-3-5-haiku-20241022","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":9,"output_tokens":1}}}',
+      'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_j","name":"json_tool_call","input":{}}}',
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\\"name\\": "}}',
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"\\"Jo\\"}"}}',
+      'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}',
+      'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":7}}',
+      'event: message_stop\ndata: {"type":"message_stop"}',
+    ].join('\n\n')}\n\n`;
     const chunks = await collect(toChunks(eventsOf(sse), { jsonTool: true }));
     expect(deltas(chunks).some((d) => d.tool_calls)).toBe(false);
     expect(
@@ -127,7 +126,7 @@ describe('toChunks', () => {
   });
 
   const preambleThenJson = (tool: string) =>
-    [
+    `${[
       'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_p","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":9,"output_tokens":1}}}',
       'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}',
       'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"I\'ll check "}}',
@@ -138,7 +137,7 @@ describe('toChunks', () => {
       'event: content_block_stop\ndata: {"type":"content_block_stop","index":1}',
       'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":20}}',
       'event: message_stop\ndata: {"type":"message_stop"}',
-    ].join('\n\n') + '\n\n';
+    ].join('\n\n')}\n\n`;
 
   it('drops the text written before the json_tool_call, as the non-streamed answer does', async () => {
     const chunks = await collect(toChunks(eventsOf(preambleThenJson('json_tool_call')), { jsonTool: true }));

@@ -5,7 +5,7 @@ import http2 from 'node:http2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../../shared/config/yaml.ts';
 import type { Deployment } from '../../../shared/config/types.ts';
-import { GatewayError } from '../../../shared/core/errors.ts';
+import type { GatewayError } from '../../../shared/core/errors.ts';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../../../shared/openai/types.ts';
 import { bedrockClient, bedrockTarget } from '../../../shared/providers/bedrock/client.ts';
 import { bedrockProvider } from '../../../shared/providers/bedrock/provider.ts';
