@@ -15,9 +15,12 @@ import { chunkSchema, completionSchema, embeddingsSchema, inBandErrorSchema } fr
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
 import { forReasoningModel, isOpenAIReasoningModel } from './reasoning-models.ts';
 
+/** How an OpenAI-format upstream's failure becomes a gateway error. */
+export const upstreamErrorMapper = (preset: OpenAICompatiblePreset, deployment: Deployment) => (status: number, text: string, headers: Record<string, string | string[] | undefined>) =>
+  upstreamError({ provider: preset.name, status, ...parseErrorBody(text), retryAfterSeconds: retryAfterSeconds(headers), secrets: [deployment.apiKey] });
+
 export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provider {
-  const mapError = (deployment: Deployment) => (status: number, text: string, headers: Record<string, string | string[] | undefined>) =>
-    upstreamError({ provider: preset.name, status, ...parseErrorBody(text), retryAfterSeconds: retryAfterSeconds(headers), secrets: [deployment.apiKey] });
+  const mapError = (deployment: Deployment) => upstreamErrorMapper(preset, deployment);
 
   const provider: Provider = {
     name: preset.name,
@@ -71,7 +74,7 @@ export function chatUrl(preset: OpenAICompatiblePreset, deployment: Deployment):
   return endpointUrl(preset, deployment, 'chat/completions');
 }
 
-function endpointUrl(preset: OpenAICompatiblePreset, deployment: Deployment, endpoint: OpenAIEndpoint): string {
+export function endpointUrl(preset: OpenAICompatiblePreset, deployment: Deployment, endpoint: OpenAIEndpoint): string {
   const configured = deployment.apiBase ?? preset.defaultApiBase;
   if (!configured) throw new GatewayError('internal', `Provider ${preset.name} has no api_base.`);
   const base = withVersionPath(configured, preset.versionPath);
@@ -83,7 +86,7 @@ function upstreamModel(preset: OpenAICompatiblePreset, model: string): string {
   return preset.modelPrefix && !model.includes('/') ? `${preset.modelPrefix}${model}` : model;
 }
 
-function requestHeaders(preset: OpenAICompatiblePreset, deployment: Deployment): Record<string, string> {
+export function requestHeaders(preset: OpenAICompatiblePreset, deployment: Deployment): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
   if (deployment.apiKey) {
     if (preset.auth === 'api-key') headers['api-key'] = deployment.apiKey;
