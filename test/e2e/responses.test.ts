@@ -4,7 +4,7 @@
 // the SDK's `responses.stream` helper), tools over two turns with `previous_response_id` and with the
 // whole input resent, structured output, retrieve, input items, delete, another key refused, and a
 // conversation continued across a restart of the gateway.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
@@ -35,6 +35,10 @@ model_list:
     litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, api_base: ${anthropic.url}, api_key: ${ANTHROPIC_KEY} }
   - model_name: bedrock
     litellm_params: { model: bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0, api_base: ${bedrock.url}, aws_access_key_id: AKIAIOSFODNN7EXAMPLE, aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY, aws_region_name: us-east-1 }
+  - model_name: mock
+    litellm_params: { model: mock/echo }
+  - model_name: unreachable
+    litellm_params: { model: openai/gpt-4.1-mini, api_base: http://127.0.0.1:1, api_key: ${OPENAI_KEY} }
 general_settings: { master_key: ${MASTER} }
 router_settings: { num_retries: 0 }
 `;
@@ -247,6 +251,52 @@ describe('what is sent where', () => {
 
   it('refuses a continuation of a response that does not exist', async () => {
     await expect(client.responses.create({ model: 'anthropic', previous_response_id: 'resp_nothing', input: 'hi' })).rejects.toMatchObject({ status: 404, param: 'previous_response_id' });
+  });
+});
+
+describe('everything chat has', () => {
+  it('falls back before the first byte, and writes the spend record as aresponses', async () => {
+    const { data, response } = await client.responses
+      .create({ model: 'unreachable', input: '[[say rescued]]', fallbacks: ['anthropic'] } as OpenAI.Responses.ResponseCreateParamsNonStreaming)
+      .withResponse();
+    expect(data.output_text).toBe('rescued');
+    expect(anthropic.requests).toHaveLength(1);
+    const requestId = response.headers.get('x-tollgate-request-id')!;
+    const { body: logs } = await gateway.call('GET', `/spend/logs?request_id=${requestId}&summarize=false`);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatchObject({ call_type: 'aresponses', model_group: 'unreachable', status: 'success' });
+    expect(logs[0].spend).toBeGreaterThan(0);
+    expect(logs[0].prompt_tokens).toBe(data.usage!.input_tokens);
+  });
+
+  it("carries Claude's signed thinking into the next turn of a tool loop, streamed", async () => {
+    const first = await client.responses
+      .stream({ model: 'anthropic', input: '[[call get_weather {"city":"Bern"}]]', tools: [weatherTool], reasoning: { effort: 'low', summary: 'auto' }, max_output_tokens: 4000 })
+      .finalResponse();
+    const reasoning = first.output.find((item) => item.type === 'reasoning') as OpenAI.Responses.ResponseReasoningItem;
+    expect(reasoning.summary[0]!.text).toBe('The prompt says what to answer.');
+    expect(reasoning.encrypted_content).toBeTruthy();
+    // The fake refuses a tool result whose turn does not start with the signed thinking block, as Anthropic does.
+    const second = await client.responses.create({
+      model: 'anthropic',
+      previous_response_id: first.id,
+      input: [{ type: 'function_call_output', call_id: functionCall(first).call_id, output: 'snow' }],
+      tools: [weatherTool],
+      reasoning: { effort: 'low' },
+      max_output_tokens: 4000,
+    });
+    expect(second.output_text).toBe('tool said: snow');
+  });
+
+  it('stores a turn larger than a DynamoDB item, and continues from it', async () => {
+    // Random bytes do not compress: the stored record needs several parts.
+    const big = randomBytes(450_000).toString('base64');
+    const first = await client.responses.create({ model: 'mock', input: big });
+    expect(first.output_text).toContain(big.slice(0, 100));
+    const items = await client.responses.inputItems.list(first.id);
+    expect((items.data[0] as { content: Array<{ text: string }> }).content[0]!.text).toBe(big);
+    const second = await client.responses.create({ model: 'mock', previous_response_id: first.id, input: 'and now?' });
+    expect(second.status).toBe('completed');
   });
 });
 
