@@ -11,6 +11,7 @@ import { adminRoutes } from './endpoints/admin/index.ts';
 import { keysService } from './keys/service.ts';
 import { Identities } from './store/identities.ts';
 import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
+import { completionsEndpoint } from './endpoints/completions.ts';
 import { countTokensEndpoint } from './endpoints/count-tokens.ts';
 import { embeddingsEndpoint } from './endpoints/embeddings.ts';
 import { healthEndpoint } from './endpoints/health.ts';
@@ -86,6 +87,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...countTokensEndpoint(pipeline),
     ...responsesEndpoint(pipeline, chat, responseState),
     ...storedResponsesEndpoint(responseState),
+    ...completionsEndpoint(pipeline, chat),
     ...spendEndpoint(spend),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log)) : []),
     ...(options.extraRoutes ?? []),

@@ -233,6 +233,8 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/v1/responses': responsesBody,
   '/responses': { model: 'gpt', input: 'hi', stream: true, store: false },
   '/v1/responses/{id}': {},
+  '/v1/completions': { model: 'claude', prompt: 'Say hi', max_tokens: 5, temperature: 0.5, stop: ['\n'], user: 'end-user-4' },
+  '/completions': { model: 'gpt', prompt: ['a', 'b'], stream: true, echo: true, suffix: '!', best_of: 2, n: 1 },
   '/responses/{id}': {},
   '/key/generate': {
     models: ['mock'],
@@ -287,6 +289,7 @@ const EXTRA_FIELDS = [
   'input',
   'instructions',
   'previous_response_id',
+  'prompt',
   'thinking',
   'key',
   'key_alias',
