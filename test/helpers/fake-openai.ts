@@ -181,7 +181,13 @@ function answerTextCompletion(body: any, res: ServerResponse, options: FakeOpenA
   const usageBody = { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens };
   const id = fakeId('cmpl-');
   const created = Math.floor(Date.now() / 1000);
-  const completion = (choiceText: string, finish_reason: string | null) => ({ id, object: 'text_completion', created, model: body.model, choices: [{ text: choiceText, index: 0, logprobs: null, finish_reason }] });
+  const completion = (choiceText: string, finish_reason: string | null) => ({
+    id,
+    object: 'text_completion',
+    created,
+    model: body.model,
+    choices: [{ text: choiceText, index: 0, logprobs: null, finish_reason }],
+  });
   if (!body.stream) return sendJson(res, 200, { ...completion(text, 'stop'), usage: usageBody });
   const out = pieces(text).map((piece) => `data: ${JSON.stringify(completion(piece, null))}\n\n`);
   out.push(`data: ${JSON.stringify(completion('', 'stop'))}\n\n`);
