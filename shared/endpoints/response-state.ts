@@ -54,6 +54,22 @@ export class ResponseState {
     return { previous, items: turns.flatMap((turn) => [...turn.input, ...(turn.response['output'] as ResponseItem[])]) };
   }
 
+  /**
+   * `item_reference` items replaced by the items they name, where the caller may read them (an item
+   * of a response the upstream stored, unknown here, stays a reference for the upstream to resolve).
+   */
+  async withReferencesResolved(items: ResponseItem[], identity: Identity | undefined): Promise<ResponseItem[]> {
+    if (!this.stored || !items.some(isReference)) return items;
+    const resolved: ResponseItem[] = [];
+    for (const item of items) {
+      const responseId = isReference(item) ? await this.stored.responseOfItem(String(item.id)) : undefined;
+      const found = responseId && (await this.stored.get(responseId));
+      const named = found && mayRead(found, identity) ? (found.response['output'] as ResponseItem[]).find((output) => output.id === item.id) : undefined;
+      resolved.push(named ?? item);
+    }
+    return resolved;
+  }
+
   /** Stores a finished response with its turn's input; nothing without a table. */
   async save(response: Record<string, unknown>, input: ResponseItem[], identity: Identity | undefined, deployment: Deployment, upstreamStored: boolean): Promise<void> {
     if (!this.stored) return;
@@ -76,6 +92,10 @@ export class ResponseState {
     await this.readable(id, identity);
     await this.stored!.delete(id);
   }
+}
+
+function isReference(item: ResponseItem): boolean {
+  return item.type === 'item_reference' && typeof item.id === 'string';
 }
 
 function ownerOf(identity: Identity | undefined): string {

@@ -56,7 +56,8 @@ function responses(deps: ChatDeps, state: ResponseState): ModelCallKind<Response
   return {
     callType: 'aresponses',
     async parse(json, _headers, ctx) {
-      const request = parseResponsesRequest(json);
+      const parsed = parseResponsesRequest(json);
+      const request = Array.isArray(parsed.input) ? { ...parsed, input: await state.withReferencesResolved(parsed.input, ctx.identity) } : parsed;
       const input = inputItems(request).map(withId);
       const conversation = request.previous_response_id ? await state.conversation(request.previous_response_id, ctx.identity) : undefined;
       return { request, input, conversation };

@@ -87,6 +87,10 @@ function toMessages(items: ResponseItem[]): ChatMessage[] {
       messages.push({ role: 'tool', tool_call_id: String(item['call_id']), content: outputText(item['output']) });
     } else if (type === 'reasoning') {
       thinking = reasoningOf(item);
+    } else if (type === 'item_reference') {
+      throw new GatewayError('invalid_request', `${at}: the item_reference names "${String(item.id)}", which this gateway did not store for this key (or it has expired). Send the item itself.`, {
+        param: at,
+      });
     } else {
       throw new GatewayError('invalid_request', `${at}: a "${type}" item can only be sent to an OpenAI or Azure deployment, which serve the Responses API themselves.`, { param: at });
     }

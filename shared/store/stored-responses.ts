@@ -5,10 +5,11 @@
 // its output) is gzipped and cut into parts of at most PART_BYTES, each its own item under the
 // response's partition: `RESPONSE#<id>` / `PART#0000`, `PART#0001`, ... and last the head,
 // `RESPONSE#<id>` / `HEAD` (who may read it, which deployment answered, when it expires), whose
-// presence says the record is whole. Records expire through the table's `ttl`; reads filter on it,
+// presence says the record is whole. Each output item's id finds its response through
+// `RESPONSE_ITEM#<item id>` / `ITEM`, for requests that name an earlier item by reference. Records expire through the table's `ttl`; reads filter on it,
 // since the local engine never deletes expired items.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keyFits } from './limits.ts';
 import type { Store } from './store.ts';
 
@@ -51,6 +52,12 @@ export class StoredResponses {
     const parts: Uint8Array[] = [];
     for (let at = 0; at < data.length; at += PART_BYTES) parts.push(data.subarray(at, at + PART_BYTES));
     const ttl = Math.ceil(head.expiresAt / 1000);
+    // Each output item finds its response: a later request may name it alone (an `item_reference`).
+    for (const item of record.response['output'] as Array<{ id?: unknown }>) {
+      if (typeof item.id === 'string' && keyFits(itemPartition(item.id))) {
+        await this.store.client.send(new PutCommand({ TableName: this.store.table, Item: { pk: itemPartition(item.id), sk: 'ITEM', response_id: id, ttl } }));
+      }
+    }
     for (const [i, part] of parts.entries()) {
       await this.store.client.send(new PutCommand({ TableName: this.store.table, Item: { pk, sk: partKey(i), data: part, ttl } }));
     }
@@ -92,6 +99,13 @@ export class StoredResponses {
     };
   }
 
+  /** The id of the stored response whose output holds item `itemId`, if it has not expired. */
+  async responseOfItem(itemId: string): Promise<string | undefined> {
+    if (!keyFits(itemPartition(itemId))) return undefined;
+    const { Item } = await this.store.client.send(new GetCommand({ TableName: this.store.table, Key: { pk: itemPartition(itemId), sk: 'ITEM' }, ConsistentRead: true }));
+    return Item && (Item['ttl'] as number) * 1000 > this.now() ? String(Item['response_id']) : undefined;
+  }
+
   /** Deletes the head first (the record is gone for readers at once), then its parts. */
   async delete(id: string): Promise<void> {
     const pk = partition(id);
@@ -124,6 +138,10 @@ export class StoredResponses {
 
 function partition(id: string): string {
   return `RESPONSE#${id}`;
+}
+
+function itemPartition(itemId: string): string {
+  return `RESPONSE_ITEM#${itemId}`;
 }
 
 function partKey(index: number): string {

@@ -249,6 +249,18 @@ describe('what is sent where', () => {
     expect(response.output_text).toBe('cached');
   });
 
+  it('resolves an item_reference to an item it stored (the Vercel AI SDK sends them), for its key only', async () => {
+    const input: OpenAI.Responses.ResponseInput = [{ role: 'user', content: '[[call get_weather {"city":"Kyiv"}]]' }];
+    const first = await client.responses.create({ model: 'bedrock', input, tools: [weatherTool] });
+    const call = functionCall(first);
+    const next: OpenAI.Responses.ResponseInput = [...input, { type: 'item_reference', id: call.id! }, { type: 'function_call_output', call_id: call.call_id, output: 'mild' }];
+    const second = await client.responses.create({ model: 'bedrock', input: next, tools: [weatherTool] });
+    expect(second.output_text).toBe('tool said: mild');
+    const { body: other } = await gateway.call('POST', '/key/generate', {});
+    const stranger = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: other.key, maxRetries: 0 });
+    await expect(stranger.responses.create({ model: 'bedrock', input: next, tools: [weatherTool] })).rejects.toMatchObject({ status: 400, param: 'input[1]' });
+  });
+
   it('refuses a continuation of a response that does not exist', async () => {
     await expect(client.responses.create({ model: 'anthropic', previous_response_id: 'resp_nothing', input: 'hi' })).rejects.toMatchObject({ status: 404, param: 'previous_response_id' });
   });
