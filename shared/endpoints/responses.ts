@@ -27,7 +27,7 @@ import { parseAnswer, parseEvent } from '../providers/upstream-answer.ts';
 import { itemId } from '../responses-format/item-ids.ts';
 import { inputItems, parseResponsesRequest, type ResponsesRequest } from '../responses-format/request-schema.ts';
 import { EventSequence, toResponseEvents } from '../responses-format/stream-events.ts';
-import { toChatRequest } from '../responses-format/to-chat-request.ts';
+import { toChatRequest, toolNamespaces } from '../responses-format/to-chat-request.ts';
 import { responseShell, toResponse } from '../responses-format/to-response.ts';
 import type { ResponseItem, ResponseObject } from '../responses-format/types.ts';
 import { toChatUsage } from '../responses-format/usage.ts';
@@ -105,8 +105,9 @@ function responses(deps: ChatDeps, state: ResponseState): ModelCallKind<Response
       }
       const { chat } = committed;
       const shell = responseShell(call.request, itemId('resp'), meter.model);
-      if (chat.stream) return stream(translatedEvents(chat.chunks, shell, meter, received, sequence, save));
-      const response = toResponse(chat.completion, shell);
+      const namespaces = toolNamespaces(call.request);
+      if (chat.stream) return stream(translatedEvents(chat.chunks, shell, namespaces, meter, received, sequence, save));
+      const response = toResponse(chat.completion, shell, namespaces);
       return save(response).then(() => meter.json(response, chat.completion.usage, completionText(chat.completion)));
     },
   };
@@ -189,6 +190,7 @@ async function* forwardedEvents(
 async function* translatedEvents(
   chunks: AsyncIterable<ChatCompletionChunk>,
   shell: ResponseObject,
+  namespaces: ReadonlyMap<string, string>,
   meter: UsageMeter,
   received: { text: string },
   sequence: EventSequence,
@@ -201,7 +203,7 @@ async function* translatedEvents(
       yield chunk;
     }
   }
-  for await (const event of toResponseEvents(measured(), shell, sequence)) {
+  for await (const event of toResponseEvents(measured(), shell, sequence, namespaces)) {
     if (FINAL_EVENTS.has(event.type)) {
       await save(event['response'] as Record<string, unknown>);
       await meter.beforeLastEvent(undefined, received.text);

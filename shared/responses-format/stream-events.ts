@@ -31,7 +31,13 @@ type Open =
   | { kind: 'text'; id: string; index: number; text: string }
   | { kind: 'tool'; id: string; index: number; tool: number; callId: string; name: string; args: string };
 
-export async function* toResponseEvents(chunks: AsyncIterable<ChatCompletionChunk>, shell: ResponseObject, sequence: EventSequence): AsyncGenerator<ResponseEvent> {
+/** `namespaces`: the namespace of each tool a `namespace` tool groups, by name (to-chat-request.ts#toolNamespaces). */
+export async function* toResponseEvents(
+  chunks: AsyncIterable<ChatCompletionChunk>,
+  shell: ResponseObject,
+  sequence: EventSequence,
+  namespaces: ReadonlyMap<string, string>,
+): AsyncGenerator<ResponseEvent> {
   const output: OutputItem[] = [];
   let open: Open | undefined;
   let finishReason: AnswerFinishReason | null = null;
@@ -57,7 +63,7 @@ export async function* toResponseEvents(chunks: AsyncIterable<ChatCompletionChun
       yield sequence.event('response.output_text.done', { ...at, content_index: 0, text: item.text, logprobs: [] });
       yield sequence.event('response.content_part.done', { ...at, content_index: 0, part });
     } else {
-      done = functionCallItem(item.callId, item.name, item.args, item.id);
+      done = functionCallItem(item.callId, item.name, item.args, namespaces.get(item.name), item.id);
       yield sequence.event('response.function_call_arguments.done', { ...at, name: item.name, arguments: item.args });
     }
     output.push(done);
@@ -118,7 +124,10 @@ export async function* toResponseEvents(chunks: AsyncIterable<ChatCompletionChun
       const id = itemId('fc');
       const callId = call.id ?? itemId('fc');
       const name = call.function?.name ?? '';
-      yield* begin({ kind: 'tool', id, index: 0, tool: call.index, callId, name, args: '' }, { type: 'function_call', id, call_id: callId, name, arguments: '', status: 'in_progress' });
+      yield* begin(
+        { kind: 'tool', id, index: 0, tool: call.index, callId, name, args: '' },
+        { type: 'function_call', id, call_id: callId, name, ...(namespaces.has(name) && { namespace: namespaces.get(name) }), arguments: '', status: 'in_progress' },
+      );
     }
     const current = open as Extract<Open, { kind: 'tool' }>;
     const args = call.function?.arguments;

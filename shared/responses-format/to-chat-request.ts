@@ -16,7 +16,7 @@ const KEPT = new Set<string>(['temperature', 'top_p', 'user', 'parallel_tool_cal
 /** Translated below, or the gateway's own business (storage, the stream, the response's own metadata). */
 const HANDLED = new Set<string>(['model', 'input', 'instructions', 'tools', 'tool_choice', 'text', 'reasoning', 'max_output_tokens', 'metadata', 'store', 'previous_response_id', 'stream', 'include']);
 /** Fields that tune the upstream's service, not the answer: nothing to translate, nothing lost. */
-const NOT_ANSWER_CHANGING = new Set<string>(['prompt_cache_key', 'prompt_cache_retention', 'safety_identifier', 'service_tier', 'stream_options', 'background']);
+const NOT_ANSWER_CHANGING = new Set<string>(['prompt_cache_key', 'prompt_cache_retention', 'safety_identifier', 'service_tier', 'stream_options', 'background', 'client_metadata']);
 
 export function toChatRequest(request: ResponsesRequest, history: ResponseItem[], dropParams: boolean): ChatCompletionRequest {
   const drop = dropParams || request.drop_params === true;
@@ -30,7 +30,7 @@ export function toChatRequest(request: ResponsesRequest, history: ResponseItem[]
   if (request.instructions) chat.messages.push({ role: 'system', content: request.instructions });
   chat.messages.push(...toMessages([...history, ...inputItems(request)]));
   if (request.max_output_tokens !== undefined) chat.max_tokens = request.max_output_tokens;
-  const tools = (request.tools ?? []).flatMap((tool, i) => functionTool(tool, i, drop));
+  const tools = (request.tools ?? []).flatMap((tool, i) => functionTool(tool, `tools[${i}]`, drop));
   if (tools.length) chat.tools = tools;
   if (request.tool_choice !== undefined && tools.length) chat.tool_choice = toolChoice(request.tool_choice);
   const format = responseFormat(request.text?.format);
@@ -170,18 +170,33 @@ function outputText(output: unknown): string {
 }
 
 /**
- * Function tools become chat tools. Built-in tools (web_search, file_search, code_interpreter, ...)
- * run inside OpenAI's Responses API: another model cannot run them, so they are refused by name.
+ * Function tools become chat tools, and so do the function tools a `namespace` groups (Codex sends
+ * them): chat has no namespaces, so their calls come back named plainly and get their namespace
+ * again from `toolNamespaces`. Built-in tools (web_search, file_search, code_interpreter, ...) run
+ * inside OpenAI's Responses API: another model cannot run them, so they are refused by name.
  */
-function functionTool(tool: NonNullable<ResponsesRequest['tools']>[number], i: number, drop: boolean): FunctionTool[] {
+function functionTool(tool: NonNullable<ResponsesRequest['tools']>[number], at: string, drop: boolean): FunctionTool[] {
+  if (tool.type === 'namespace' && Array.isArray(tool['tools'])) {
+    return (tool['tools'] as Array<{ type: string; [key: string]: unknown }>).flatMap((inner, j) => functionTool(inner, `${at}.tools[${j}]`, drop));
+  }
   if (tool.type !== 'function') {
     if (drop) return [];
-    throw untranslatable(`tools[${i}]`, `The built-in tool "${tool.type}" (tools[${i}])`);
+    throw untranslatable(at, `The built-in tool "${tool.type}" (${at})`);
   }
   const fn: FunctionTool['function'] = { name: String(tool['name']), parameters: (tool['parameters'] as Record<string, unknown> | undefined) ?? { type: 'object', properties: {} } };
   if (typeof tool['description'] === 'string') fn.description = tool['description'];
   if (typeof tool['strict'] === 'boolean') fn.strict = tool['strict'];
   return [{ type: 'function', function: fn }];
+}
+
+/** The namespace of each tool a `namespace` tool groups, by the tool's name: what its calls are written back with. */
+export function toolNamespaces(request: ResponsesRequest): Map<string, string> {
+  const namespaces = new Map<string, string>();
+  for (const tool of request.tools ?? []) {
+    if (tool.type !== 'namespace' || !Array.isArray(tool['tools'])) continue;
+    for (const inner of tool['tools'] as Array<{ name?: unknown }>) if (typeof inner.name === 'string') namespaces.set(inner.name, String(tool['name']));
+  }
+  return namespaces;
 }
 
 function toolChoice(choice: NonNullable<ResponsesRequest['tool_choice']>): ToolChoice {

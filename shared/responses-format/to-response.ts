@@ -37,14 +37,15 @@ export function responseShell(request: ResponsesRequest, id: string, model: stri
   };
 }
 
-export function toResponse(completion: ChatCompletion, shell: ResponseObject): ResponseObject {
+/** `namespaces`: the namespace of each tool a `namespace` tool groups, by name (to-chat-request.ts#toolNamespaces). */
+export function toResponse(completion: ChatCompletion, shell: ResponseObject, namespaces: ReadonlyMap<string, string>): ResponseObject {
   const choice = completion.choices[0];
   const message = choice?.message;
   const output: OutputItem[] = [];
   const reasoning = reasoningItem(message?.reasoning_content, message?.thinking_blocks);
   if (reasoning) output.push(reasoning);
   if (message?.content || message?.refusal) output.push(messageItem(message.content ?? '', message.refusal ?? undefined));
-  for (const call of message?.tool_calls ?? []) output.push(functionCallItem(call.id, call.function.name, call.function.arguments));
+  for (const call of message?.tool_calls ?? []) output.push(functionCallItem(call.id, call.function.name, call.function.arguments, namespaces.get(call.function.name)));
   return { ...shell, ...finished(choice?.finish_reason ?? null), output, usage: toResponseUsage(completion.usage) };
 }
 
@@ -69,6 +70,6 @@ export function messageItem(text: string, refusal?: string, id = itemId('msg')):
   return { type: 'message', id, status: 'completed', role: 'assistant', content };
 }
 
-export function functionCallItem(callId: string, name: string, args: string, id = itemId('fc')): FunctionCallItem {
-  return { type: 'function_call', id, call_id: callId, name, arguments: args, status: 'completed' };
+export function functionCallItem(callId: string, name: string, args: string, namespace: string | undefined, id = itemId('fc')): FunctionCallItem {
+  return { type: 'function_call', id, call_id: callId, name, ...(namespace && { namespace }), arguments: args, status: 'completed' };
 }

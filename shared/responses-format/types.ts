@@ -29,6 +29,8 @@ export type FunctionCallItem = {
   id: string;
   call_id: string;
   name: string;
+  /** The `namespace` tool it belongs to, if any. */
+  namespace?: string;
   arguments: string;
   status: 'in_progress' | 'completed' | 'incomplete';
 };

@@ -261,6 +261,14 @@ describe('what is sent where', () => {
     await expect(stranger.responses.create({ model: 'bedrock', input: next, tools: [weatherTool] })).rejects.toMatchObject({ status: 400, param: 'input[1]' });
   });
 
+  it('offers the function tools a namespace groups (Codex sends them), and names the namespace in their calls', async () => {
+    const tools = [{ type: 'namespace', name: 'agents', description: 'Sub-agents', tools: [{ ...weatherTool, name: 'spawn_agent' }] }] as unknown as OpenAI.Responses.Tool[];
+    const streamed = await client.responses.stream({ model: 'anthropic', input: '[[call spawn_agent {"city":"Nice"}]]', tools }).finalResponse();
+    expect(functionCall(streamed)).toMatchObject({ name: 'spawn_agent', namespace: 'agents', arguments: '{"city":"Nice"}' });
+    const whole = await client.responses.create({ model: 'anthropic', input: '[[call spawn_agent {"city":"Nice"}]]', tools });
+    expect(functionCall(whole)).toMatchObject({ name: 'spawn_agent', namespace: 'agents' });
+  });
+
   it('refuses a continuation of a response that does not exist', async () => {
     await expect(client.responses.create({ model: 'anthropic', previous_response_id: 'resp_nothing', input: 'hi' })).rejects.toMatchObject({ status: 404, param: 'previous_response_id' });
   });

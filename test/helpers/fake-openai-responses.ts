@@ -31,6 +31,7 @@ const KNOWN_PARAMS = new Set([
   'include',
   'truncation',
   'prompt_cache_key',
+  'client_metadata',
   'prompt_cache_retention',
   'safety_identifier',
   'service_tier',
