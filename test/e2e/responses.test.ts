@@ -35,6 +35,9 @@ model_list:
     litellm_params: { model: anthropic/claude-sonnet-4-5-20250929, api_base: ${anthropic.url}, api_key: ${ANTHROPIC_KEY} }
   - model_name: bedrock
     litellm_params: { model: bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0, api_base: ${bedrock.url}, aws_access_key_id: AKIAIOSFODNN7EXAMPLE, aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY, aws_region_name: us-east-1 }
+  - model_name: codex
+    litellm_params: { model: openai/gpt-5-codex, api_base: ${openai.url}, api_key: ${OPENAI_KEY} }
+    model_info: { mode: responses }
   - model_name: mock
     litellm_params: { model: mock/echo }
   - model_name: unreachable
@@ -45,7 +48,7 @@ router_settings: { num_retries: 0 }
 
 beforeAll(async () => {
   dynamo = await startDynamo();
-  openai = await startFakeOpenAI({ apiKey: OPENAI_KEY, models: { 'gpt-4.1-mini': { maxOutputTokens: 32_768, reasoning: false } } });
+  openai = await startFakeOpenAI({ apiKey: OPENAI_KEY, models: { 'gpt-4.1-mini': { maxOutputTokens: 32_768, reasoning: false }, 'gpt-5-codex': { maxOutputTokens: 128_000, reasoning: true } } });
   anthropic = await startFakeAnthropic({ apiKey: ANTHROPIC_KEY, models: { 'claude-sonnet-4-5-20250929': 64_000 } });
   bedrock = await startFakeBedrock(scriptedConverse({ 'us.anthropic.claude-sonnet-4-5-20250929-v1:0': 64_000 }));
   gateway = await startKeysGateway(dynamo.endpoint, { config: config() });
@@ -317,6 +320,51 @@ describe('everything chat has', () => {
     expect((items.data[0] as { content: Array<{ text: string }> }).content[0]!.text).toBe(big);
     const second = await client.responses.create({ model: 'mock', previous_response_id: first.id, input: 'and now?' });
     expect(second.status).toBe('completed');
+  });
+});
+
+describe('a deployment served only on the Responses API (model_info.mode: responses)', () => {
+  const tools: OpenAI.Chat.ChatCompletionTool[] = [{ type: 'function', function: { name: 'get_weather', parameters: weatherTool.parameters! } }];
+
+  it('answers chat completions through its Responses API, tools over two turns', async () => {
+    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: '[[call get_weather {"city":"Graz"}]]' },
+    ];
+    const first = await client.chat.completions.create({ model: 'codex', messages, tools, max_completion_tokens: 500 });
+    expect(openai.requests.map((request) => request.url)).toEqual(['/v1/responses']);
+    expect(openai.requests[0]!.json).toMatchObject({ model: 'gpt-5-codex', max_output_tokens: 500, tools: [{ type: 'function', name: 'get_weather' }] });
+    const call = first.choices[0]!.message.tool_calls![0]! as OpenAI.Chat.ChatCompletionMessageFunctionToolCall;
+    expect(first.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(JSON.parse(call.function.arguments)).toEqual({ city: 'Graz' });
+    expect(first.usage!.completion_tokens).toBeGreaterThan(0);
+    const stream = await client.chat.completions.create({
+      model: 'codex',
+      messages: [...messages, first.choices[0]!.message, { role: 'tool', tool_call_id: call.id, content: 'cold' }],
+      tools,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      usage = chunk.usage ?? usage;
+    }
+    expect(text).toBe('tool said: cold');
+    expect(usage!.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('streams a tool call as chat chunks', async () => {
+    const stream = client.chat.completions.stream({ model: 'codex', messages: [{ role: 'user', content: '[[call get_weather {"city":"Linz"}]]' }], tools });
+    const completion = await stream.finalChatCompletion();
+    const call = completion.choices[0]!.message.tool_calls![0]! as OpenAI.Chat.ChatCompletionMessageFunctionToolCall;
+    expect(call.function).toMatchObject({ name: 'get_weather', arguments: '{"city":"Linz"}' });
+    expect(completion.choices[0]!.finish_reason).toBe('tool_calls');
+  });
+
+  it('refuses a chat field the Responses API does not have, naming it', async () => {
+    await expect(client.chat.completions.create({ model: 'codex', messages: [{ role: 'user', content: 'hi' }], stop: ['x'] })).rejects.toMatchObject({ status: 400, param: 'stop' });
   });
 });
 

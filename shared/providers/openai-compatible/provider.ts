@@ -11,6 +11,7 @@ import type { ChatCall, ChatResult, EmbeddingCall, Provider } from '../types.ts'
 import { parseAnswer, parseEvent } from '../upstream-answer.ts';
 import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
 import { toChatCompletion, toChunk, toEmbeddingResponse } from './answer.ts';
+import { chatViaResponses, servedOnResponses } from './chat-via-responses.ts';
 import { chunkSchema, completionSchema, embeddingsSchema, inBandErrorSchema } from './answer-schema.ts';
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
 import { forReasoningModel, isOpenAIReasoningModel } from './reasoning-models.ts';
@@ -30,7 +31,9 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
     unsupportedParams: new Set(preset.unsupportedParams ?? []),
     priceKeys: (model) => (preset.priceSection ? [`${preset.priceSection}/${model}`] : []),
 
-    async chat({ request, deployment, signal }: ChatCall): Promise<ChatResult> {
+    async chat(call: ChatCall): Promise<ChatResult> {
+      const { request, deployment, signal } = call;
+      if (preset.nativeApis?.includes('responses') && servedOnResponses(deployment)) return chatViaResponses(preset, call);
       const upstream: UpstreamRequest = {
         url: chatUrl(preset, deployment),
         headers: requestHeaders(preset, deployment),
