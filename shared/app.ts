@@ -11,10 +11,14 @@ import { adminRoutes } from './endpoints/admin/index.ts';
 import { keysService } from './keys/service.ts';
 import { Identities } from './store/identities.ts';
 import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
+import { completionsEndpoint } from './endpoints/completions.ts';
 import { countTokensEndpoint } from './endpoints/count-tokens.ts';
 import { embeddingsEndpoint } from './endpoints/embeddings.ts';
 import { healthEndpoint } from './endpoints/health.ts';
 import { messagesEndpoint } from './endpoints/messages.ts';
+import { ResponseState } from './endpoints/response-state.ts';
+import { responsesEndpoint } from './endpoints/responses.ts';
+import { storedResponsesEndpoint } from './endpoints/stored-responses.ts';
 import { modelInfoEndpoint } from './endpoints/model-info.ts';
 import { modelsEndpoint } from './endpoints/models.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
@@ -28,6 +32,7 @@ import type { RouterRuntime } from './router/runtime.ts';
 import { spendTracker, type SpendOverrides } from './spend/from-config.ts';
 import { worstCaseCost } from './spend/worst-case.ts';
 import type { Store } from './store/store.ts';
+import { StoredResponses } from './store/stored-responses.ts';
 
 export interface AppOptions {
   config: GatewayConfig;
@@ -71,6 +76,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
   const pipeline = new ModelCallPipeline({ access, router, pricer, spend });
   const chat = { providers, pricer, dropParams: config.dropParams };
+  const responseState = new ResponseState(store && new StoredResponses(store), config.responsesRetentionMs);
   return [
     ...healthEndpoint(config),
     ...modelsEndpoint(access),
@@ -79,6 +85,9 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...embeddingsEndpoint(pipeline, providers),
     ...messagesEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
+    ...responsesEndpoint(pipeline, chat, responseState),
+    ...storedResponsesEndpoint(responseState),
+    ...completionsEndpoint(pipeline, chat),
     ...spendEndpoint(spend),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log)) : []),
     ...(options.extraRoutes ?? []),

@@ -10,6 +10,9 @@ import { toRouterSettings } from './router-settings.ts';
 import { configSchema, SUPPORTED_KEYS, type RawConfig } from './schema.ts';
 import { ConfigError, type Deployment, type GatewayConfig, type ProviderRequirements } from './types.ts';
 
+/** OpenAI keeps stored responses 30 days; so does the gateway unless told otherwise. */
+const DEFAULT_RESPONSES_RETENTION_DAYS = 30;
+
 export type EnvLookup = (name: string) => string | undefined;
 export type ProviderLookup = (prefix: string) => ProviderRequirements | undefined;
 
@@ -65,6 +68,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
     masterKey: raw.general_settings?.master_key,
     maxRequestBytes: megabytes(raw.general_settings?.max_request_size_mb) ?? DEFAULT_MAX_REQUEST_BYTES,
     dropParams: raw.litellm_settings?.drop_params ?? false,
+    responsesRetentionMs: (raw.general_settings?.responses_retention_days ?? DEFAULT_RESPONSES_RETENTION_DAYS) * 86_400_000,
     costMargins: raw.litellm_settings?.cost_margin_config,
     router,
     spend: {

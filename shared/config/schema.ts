@@ -78,6 +78,7 @@ export const configSchema = z.looseObject({
       alert_webhook_url: z.url({ protocol: /^https?$/ }).optional(),
       max_request_size_mb: z.number().positive().optional(),
       max_response_size_mb: z.number().positive().optional(),
+      responses_retention_days: z.number().positive().optional(),
     })
     .optional(),
   router_settings: routerSettingsSchema.optional(),
@@ -123,7 +124,15 @@ export const SUPPORTED_KEYS = {
     'cache_read_input_token_cost',
     'cache_creation_input_token_cost',
   ],
-  general_settings: ['master_key', 'allow_requests_on_db_unavailable', 'maximum_spend_logs_retention_period', 'alert_webhook_url', 'max_request_size_mb', 'max_response_size_mb'],
+  general_settings: [
+    'master_key',
+    'allow_requests_on_db_unavailable',
+    'maximum_spend_logs_retention_period',
+    'alert_webhook_url',
+    'max_request_size_mb',
+    'max_response_size_mb',
+    'responses_retention_days',
+  ],
   router_settings: [
     'routing_strategy',
     'routing_strategy_args',

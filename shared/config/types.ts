@@ -52,6 +52,8 @@ export interface GatewayConfig {
   maxRequestBytes: number;
   /** Once-at-start warnings: ignored keys, disabled deployments. */
   warnings: string[];
+  /** `general_settings.responses_retention_days` in ms: how long stored Responses API answers are kept. */
+  responsesRetentionMs: number;
 }
 
 export interface SpendSettings {

@@ -96,7 +96,7 @@ async function passthrough(call: MessagesCall, message: MessagesRequest, deploym
  * asks for adaptive thinking on every request); a model that does not reason refuses the parameter,
  * so it is sent only to models known to take it.
  */
-function withReasoningIfTaken(request: ChatCompletionRequest, reasons: boolean): ChatCompletionRequest {
+export function withReasoningIfTaken(request: ChatCompletionRequest, reasons: boolean): ChatCompletionRequest {
   if (reasons || request.reasoning_effort === undefined) return request;
   const { reasoning_effort: _dropped, ...rest } = request;
   return rest;

@@ -11,8 +11,11 @@ import type { UsageMeter } from './usage-meter.ts';
 export interface ModelCallKind<Body, Committed> {
   /** LiteLLM's call type in spend records: acompletion, aembedding, anthropic_messages, ... */
   readonly callType: string;
-  /** The JSON body checked and typed (zod), with what the headers add; throws a 400 naming the field. */
-  parse(body: Record<string, unknown>, headers: Record<string, string>): Body;
+  /**
+   * The JSON body checked and typed (zod), with what the headers add; throws a 400 naming the field.
+   * It may read what the request refers to (a stored conversation), as the caller `ctx` names.
+   */
+  parse(body: Record<string, unknown>, headers: Record<string, string>, ctx: RequestContext): Body | Promise<Body>;
   /** What the pipeline needs to know of the request before anything is called. */
   plan(body: Body): CallPlan;
   /**

@@ -36,7 +36,7 @@ export class ModelCallPipeline {
 
   private async run<Body, Committed>(kind: ModelCallKind<Body, Committed>, json: Record<string, unknown>, headers: Record<string, string>, ctx: RequestContext): Promise<Reply> {
     const { access, router, pricer, spend } = this.deps;
-    const body = kind.parse(json, headers);
+    const body = await kind.parse(json, headers, ctx);
     const plan = kind.plan(body);
     const record = startCallRecord(ctx, plan.model);
 

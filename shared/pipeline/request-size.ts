@@ -4,6 +4,7 @@
 import { Buffer } from 'node:buffer';
 import type { MessagesRequest } from '../anthropic-format/request-schema.ts';
 import type { ChatCompletionRequest, EmbeddingRequest } from '../openai/types.ts';
+import type { ResponsesRequest } from '../responses-format/request-schema.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
 import { THINKING_BUDGETS } from '../providers/anthropic/internal/thinking.ts';
 
@@ -35,6 +36,14 @@ export function embeddingSize(body: EmbeddingRequest): RequestSize {
 
 export function messagesSize(body: MessagesRequest): RequestSize {
   return { ...promptSize(body), choices: 1, maxOutputTokens: body.max_tokens };
+}
+
+/** A Responses request with the earlier turns it continues (`previous_response_id`), which are sent too. */
+export function responsesSize(body: ResponsesRequest, earlierTurns: unknown[]): RequestSize {
+  const effort = body.reasoning?.effort;
+  const thinking = effort && effort !== 'none' ? EFFORT_THINKING_TOKENS : 0;
+  const given = body.max_output_tokens;
+  return { ...promptSize({ ...body, earlierTurns }), choices: 1, maxOutputTokens: given === undefined ? undefined : given + thinking };
 }
 
 /** A request that costs nothing (count_tokens) reserves nothing. */

@@ -201,6 +201,26 @@ const messages = {
   metadata: { user_id: 'end-user-2' },
   tools: [{ name: 't', input_schema: { type: 'object' } }],
 };
+const responsesBody = {
+  model: 'claude',
+  instructions: 'be brief',
+  input: [
+    {
+      role: 'user',
+      content: [
+        { type: 'input_text', text: 'hi' },
+        { type: 'input_image', image_url: `data:image/png;base64,${PNG}` },
+      ],
+    },
+    { type: 'function_call', call_id: 'call_1', name: 'f', arguments: '{"a":"b"}' },
+    { type: 'function_call_output', call_id: 'call_1', output: 'ok' },
+  ],
+  tools: [{ type: 'function', name: 'f', parameters: { type: 'object', properties: { a: { type: 'string' } } } }],
+  text: { format: { type: 'json_object' } },
+  max_output_tokens: 5,
+  metadata: { tag: 'x' },
+  user: 'end-user-3',
+};
 const BASES: Record<string, Record<string, unknown>> = {
   '/v1/chat/completions': chat,
   '/chat/completions': { ...chat, model: 'mock', stream: true },
@@ -210,6 +230,12 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/messages': { ...messages, model: 'mock', stream: true },
   '/v1/messages/count_tokens': { model: 'claude', messages: messages.messages, system: 'be brief' },
   '/messages/count_tokens': { model: 'gpt', messages: messages.messages, tools: messages.tools },
+  '/v1/responses': responsesBody,
+  '/responses': { model: 'gpt', input: 'hi', stream: true, store: false },
+  '/v1/responses/{id}': {},
+  '/v1/completions': { model: 'claude', prompt: 'Say hi', max_tokens: 5, temperature: 0.5, stop: ['\n'], user: 'end-user-4' },
+  '/completions': { model: 'gpt', prompt: ['a', 'b'], stream: true, echo: true, suffix: '!', best_of: 2, n: 1 },
+  '/responses/{id}': {},
   '/key/generate': {
     models: ['mock'],
     max_budget: 1,
@@ -261,6 +287,9 @@ const EXTRA_FIELDS = [
   'response_format',
   'metadata',
   'input',
+  'instructions',
+  'previous_response_id',
+  'prompt',
   'thinking',
   'key',
   'key_alias',

@@ -1,5 +1,6 @@
 // The Vercel AI SDK (the releases pinned in test/clients/package.json) against the gateway: its OpenAI
-// provider through Chat Completions (`openai.chat(...)`) and its Anthropic provider through
+// provider through Chat Completions (`openai.chat(...)`) and through the Responses API (its default,
+// `openai(...)`), and its Anthropic provider through
 // /v1/messages, on models of every backend: text, streamed text, a tool round trip (generated and
 // streamed), and structured objects (generateObject, streamObject).
 import { randomUUID } from 'node:crypto';
@@ -31,6 +32,12 @@ const CASES: Case[] = [
     title: `@ai-sdk/openai chat on ${MODELS[backend].main}`,
     backend,
     model: () => openai().chat(MODELS[backend].main),
+  })),
+  // The provider's default model, `openai(name)`, speaks OpenAI's Responses API.
+  ...(['anthropic', 'openai', 'bedrock'] as const).map((backend) => ({
+    title: `@ai-sdk/openai (Responses API, its default) on ${MODELS[backend].main}`,
+    backend,
+    model: () => openai()(MODELS[backend].main),
   })),
   ...(['anthropic', 'openai', 'bedrock'] as const).map((backend) => ({
     title: `@ai-sdk/anthropic on ${MODELS[backend].main}`,

@@ -1,10 +1,12 @@
-// A fake OpenAI Chat Completions API on 127.0.0.1 whose model is the scripted one (scripted-model.ts):
+// A fake OpenAI API on 127.0.0.1 whose model is the scripted one (scripted-model.ts), serving the
+// Responses API too (fake-openai-responses.ts). Chat Completions:
 // POST /v1/chat/completions answered as a `chat.completion` or as `chat.completion.chunk` SSE (the
 // usage chunk when `stream_options.include_usage` asks for it), with the checks the real API makes
 // that a gateway's translation could trip (key, model, roles, tool messages answering the previous
 // tool_calls, max_tokens within the model's limit, the parameters only reasoning models take).
 import type { ServerResponse } from 'node:http';
 import { contentText, fakeId, forcedToolName, pieces, replyTokens, scriptedReply, tokenCount, type Conversation, type Reply } from './scripted-model.ts';
+import { answerResponses } from './fake-openai-responses.ts';
 import { sendJson, sendSse, startRecordingServer, type RecordedRequest, type RecordingServer } from './recording-server.ts';
 
 export interface FakeOpenAIOptions {
@@ -13,6 +15,9 @@ export interface FakeOpenAIOptions {
   models: Record<string, { maxOutputTokens: number; reasoning: boolean }>;
 }
 
+/** The APIs served, by path: Chat Completions here, the Responses API in fake-openai-responses.ts. */
+const API_PATHS: Record<string, 'chat' | 'responses' | 'completions'> = { '/v1/chat/completions': 'chat', '/v1/responses': 'responses', '/v1/completions': 'completions' };
+
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
 
 export function startFakeOpenAI(options: FakeOpenAIOptions): Promise<RecordingServer> {
@@ -20,10 +25,13 @@ export function startFakeOpenAI(options: FakeOpenAIOptions): Promise<RecordingSe
 }
 
 function answer(request: RecordedRequest, res: ServerResponse, options: FakeOpenAIOptions): void | Promise<void> {
-  if (request.method !== 'POST' || request.url !== '/v1/chat/completions') return sendError(res, 404, `Invalid URL (${request.method} ${request.url})`, null, null);
+  const api = API_PATHS[request.url];
+  if (request.method !== 'POST' || !api) return sendError(res, 404, `Invalid URL (${request.method} ${request.url})`, null, null);
   if (request.headers['authorization'] !== `Bearer ${options.apiKey}`) return sendError(res, 401, 'Incorrect API key provided.', null, 'invalid_api_key', 'invalid_request_error');
   const body = request.json;
   if (!body || typeof body !== 'object') return sendError(res, 400, 'We could not parse the JSON body of your request.', null, null);
+  if (api === 'responses') return answerResponses(request, res, options.models, (status, message, param, code) => sendError(res, status, message, param, code));
+  if (api === 'completions') return answerTextCompletion(body, res, options);
   const model = options.models[body.model];
   if (model === undefined) return sendError(res, 404, `The model \`${body.model}\` does not exist or you do not have access to it.`, null, 'model_not_found');
   const invalid = invalidMessages(body.messages);
@@ -157,4 +165,33 @@ function chunks(model: string, reply: Reply, usage: object | undefined): string[
   if (usage) out.push(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', choices: [], usage })}\n\n`);
   out.push('data: [DONE]\n\n');
   return out;
+}
+
+/**
+ * The legacy POST /v1/completions, as its API reference shows it: a `text_completion` (the scripted
+ * reply to the prompt), or its chunks with a usage-only chunk when `stream_options.include_usage` asks.
+ * Like the real API it refuses several prompts with stream, and a prompt that is missing.
+ */
+function answerTextCompletion(body: any, res: ServerResponse, options: FakeOpenAIOptions): void | Promise<void> {
+  if (options.models[body.model] === undefined) return sendError(res, 404, `The model \`${body.model}\` does not exist or you do not have access to it.`, null, 'model_not_found');
+  if (typeof body.prompt !== 'string') return sendError(res, 400, "Invalid type for 'prompt': expected a string here.", 'prompt', null);
+  const reply = scriptedReply({ userText: body.prompt, toolResults: [], tools: [], wantsJson: false });
+  const text = `${body.echo ? body.prompt : ''}${reply.text ?? ''}${body.suffix ?? ''}`;
+  const usage = { prompt_tokens: tokenCount(body.prompt), completion_tokens: replyTokens(reply) };
+  const usageBody = { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens };
+  const id = fakeId('cmpl-');
+  const created = Math.floor(Date.now() / 1000);
+  const completion = (choiceText: string, finish_reason: string | null) => ({
+    id,
+    object: 'text_completion',
+    created,
+    model: body.model,
+    choices: [{ text: choiceText, index: 0, logprobs: null, finish_reason }],
+  });
+  if (!body.stream) return sendJson(res, 200, { ...completion(text, 'stop'), usage: usageBody });
+  const out = pieces(text).map((piece) => `data: ${JSON.stringify(completion(piece, null))}\n\n`);
+  out.push(`data: ${JSON.stringify(completion('', 'stop'))}\n\n`);
+  if (body.stream_options?.include_usage) out.push(`data: ${JSON.stringify({ id, object: 'text_completion', created, model: body.model, choices: [], usage: usageBody })}\n\n`);
+  out.push('data: [DONE]\n\n');
+  return sendSse(res, out);
 }

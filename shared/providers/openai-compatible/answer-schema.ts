@@ -99,3 +99,38 @@ export const embeddingsSchema = z.looseObject({
   usage: orAbsent(z.looseObject({ prompt_tokens: requiredCount, total_tokens: optionalCount })),
 });
 export type EmbeddingsAnswer = z.output<typeof embeddingsSchema>;
+
+/** OpenAI's Responses API usage: input and output always, the details when reported. */
+const responseUsage = orAbsent(
+  z.looseObject({
+    input_tokens: requiredCount,
+    output_tokens: requiredCount,
+    total_tokens: optionalCount,
+    input_tokens_details: orAbsent(z.looseObject({ cached_tokens: optionalCount })),
+    output_tokens_details: orAbsent(z.looseObject({ reasoning_tokens: optionalCount })),
+  }),
+);
+
+/** A `response` object of the Responses API (a whole answer, or the one a lifecycle event carries). */
+export const responseSchema = z.looseObject({
+  id: z.string(),
+  status: text,
+  output: z.array(z.looseObject({ type: z.string() })),
+  usage: responseUsage,
+});
+export type ResponseAnswer = z.output<typeof responseSchema>;
+
+/** One streamed event of the Responses API: its type, and the response lifecycle events carry. */
+export const responseEventSchema = z.looseObject({ type: z.string(), response: orAbsent(responseSchema) });
+export type ResponseEventAnswer = z.output<typeof responseEventSchema>;
+
+/** A legacy text_completion, whole or one streamed chunk (whose usage-only chunk has no choices). */
+export const textCompletionSchema = z.looseObject({
+  id: text,
+  choices: z
+    .array(z.looseObject({ index: orAbsent(z.number().int().nonnegative()), text: z.string(), finish_reason: finishReason }))
+    .nullish()
+    .transform((choices) => choices ?? []),
+  usage,
+});
+export type TextCompletionAnswer = z.output<typeof textCompletionSchema>;

@@ -27,11 +27,16 @@ export interface OpenAICompatiblePreset {
   priceSection?: string;
   /** `false` for providers with no embeddings API: their models answer POST /v1/embeddings with a 400. */
   embeddings?: false;
+  /** OpenAI's other model APIs the provider serves itself, so their requests go to it as they came (./native-api.ts). */
+  nativeApis?: NativeApi[];
 }
 
-export type OpenAIEndpoint = 'chat/completions' | 'embeddings';
+export type NativeApi = 'responses' | 'completions';
+export type OpenAIEndpoint = 'chat/completions' | 'embeddings' | NativeApi;
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
+/** The Responses API came to Azure in a later version than chat's default. */
+export const AZURE_RESPONSES_API_VERSION = '2025-04-01-preview';
 
 export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
   {
@@ -44,6 +49,19 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     requiresApiBase: false,
     openAIReasoningModels: true,
     priceSection: 'openai',
+    nativeApis: ['responses', 'completions'],
+  },
+  {
+    // OpenAI's instruct models (gpt-3.5-turbo-instruct, davinci-002), served on the legacy POST /v1/completions.
+    name: 'text-completion-openai',
+    defaultApiBase: 'https://api.openai.com/v1',
+    versionPath: '/v1',
+    auth: 'bearer',
+    apiKeyEnv: 'OPENAI_API_KEY',
+    requiresApiKey: true,
+    requiresApiBase: false,
+    priceSection: 'openai',
+    nativeApis: ['completions'],
   },
   {
     name: 'azure',
@@ -54,9 +72,12 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     apiKeyEnv: 'AZURE_API_KEY',
     requiresApiKey: true,
     requiresApiBase: true,
-    // https://{resource}.openai.azure.com/openai/deployments/{deployment}/{chat/completions|embeddings}?api-version=...
+    nativeApis: ['responses', 'completions'],
+    // https://{resource}.openai.azure.com/openai/deployments/{deployment}/{chat/completions|embeddings|completions}?api-version=...
+    // and https://{resource}.openai.azure.com/openai/responses?api-version=... (the deployment named by `model`)
     endpointUrl: (base, deployment, endpoint) => {
       const root = base.replace(/\/openai$/, '');
+      if (endpoint === 'responses') return `${root}/openai/responses?api-version=${encodeURIComponent(deployment.apiVersion ?? AZURE_RESPONSES_API_VERSION)}`;
       const version = deployment.apiVersion ?? AZURE_DEFAULT_API_VERSION;
       return `${root}/openai/deployments/${encodeURIComponent(deployment.upstreamModel)}/${endpoint}?api-version=${encodeURIComponent(version)}`;
     },

@@ -11,13 +11,17 @@ import type { ChatCall, ChatResult, EmbeddingCall, Provider } from '../types.ts'
 import { parseAnswer, parseEvent } from '../upstream-answer.ts';
 import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-errors.ts';
 import { toChatCompletion, toChunk, toEmbeddingResponse } from './answer.ts';
+import { chatViaResponses, servedOnResponses } from './chat-via-responses.ts';
 import { chunkSchema, completionSchema, embeddingsSchema, inBandErrorSchema } from './answer-schema.ts';
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
 import { forReasoningModel, isOpenAIReasoningModel } from './reasoning-models.ts';
 
+/** How an OpenAI-format upstream's failure becomes a gateway error. */
+export const upstreamErrorMapper = (preset: OpenAICompatiblePreset, deployment: Deployment) => (status: number, text: string, headers: Record<string, string | string[] | undefined>) =>
+  upstreamError({ provider: preset.name, status, ...parseErrorBody(text), retryAfterSeconds: retryAfterSeconds(headers), secrets: [deployment.apiKey] });
+
 export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provider {
-  const mapError = (deployment: Deployment) => (status: number, text: string, headers: Record<string, string | string[] | undefined>) =>
-    upstreamError({ provider: preset.name, status, ...parseErrorBody(text), retryAfterSeconds: retryAfterSeconds(headers), secrets: [deployment.apiKey] });
+  const mapError = (deployment: Deployment) => upstreamErrorMapper(preset, deployment);
 
   const provider: Provider = {
     name: preset.name,
@@ -27,7 +31,9 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
     unsupportedParams: new Set(preset.unsupportedParams ?? []),
     priceKeys: (model) => (preset.priceSection ? [`${preset.priceSection}/${model}`] : []),
 
-    async chat({ request, deployment, signal }: ChatCall): Promise<ChatResult> {
+    async chat(call: ChatCall): Promise<ChatResult> {
+      const { request, deployment, signal } = call;
+      if (preset.nativeApis?.includes('responses') && servedOnResponses(deployment)) return chatViaResponses(preset, call);
       const upstream: UpstreamRequest = {
         url: chatUrl(preset, deployment),
         headers: requestHeaders(preset, deployment),
@@ -71,7 +77,7 @@ export function chatUrl(preset: OpenAICompatiblePreset, deployment: Deployment):
   return endpointUrl(preset, deployment, 'chat/completions');
 }
 
-function endpointUrl(preset: OpenAICompatiblePreset, deployment: Deployment, endpoint: OpenAIEndpoint): string {
+export function endpointUrl(preset: OpenAICompatiblePreset, deployment: Deployment, endpoint: OpenAIEndpoint): string {
   const configured = deployment.apiBase ?? preset.defaultApiBase;
   if (!configured) throw new GatewayError('internal', `Provider ${preset.name} has no api_base.`);
   const base = withVersionPath(configured, preset.versionPath);
@@ -83,7 +89,7 @@ function upstreamModel(preset: OpenAICompatiblePreset, model: string): string {
   return preset.modelPrefix && !model.includes('/') ? `${preset.modelPrefix}${model}` : model;
 }
 
-function requestHeaders(preset: OpenAICompatiblePreset, deployment: Deployment): Record<string, string> {
+export function requestHeaders(preset: OpenAICompatiblePreset, deployment: Deployment): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
   if (deployment.apiKey) {
     if (preset.auth === 'api-key') headers['api-key'] = deployment.apiKey;

@@ -1,11 +1,14 @@
 // What every client test talks to: the real gateway on 127.0.0.1 with a LiteLLM-style config whose
-// models sit on three fake upstreams (Anthropic's Messages API, OpenAI's Chat Completions, Bedrock's
-// Converse over h2c), each answering with the scripted model (test/helpers/scripted-model.ts).
+// models sit on three fake upstreams (Anthropic's Messages API, OpenAI's Chat Completions and Responses
+// API, Bedrock's Converse over h2c), each answering with the scripted model
+// (test/helpers/scripted-model.ts), and its table on dynalite (stored Responses API answers live there).
+import type { EmbeddedDynamo } from '../../../local/embedded-dynamodb.ts';
 import { startFakeAnthropic } from '../../helpers/fake-anthropic.ts';
 import { startFakeBedrock, type FakeBedrock } from '../../helpers/fake-bedrock.ts';
 import { scriptedConverse } from '../../helpers/fake-bedrock-converse.ts';
 import { startFakeOpenAI } from '../../helpers/fake-openai.ts';
 import { startGateway, type TestGateway } from '../../helpers/gateway.ts';
+import { openTestStore, startDynamo } from '../../helpers/identity.ts';
 import type { RecordingServer } from '../../helpers/recording-server.ts';
 
 export const MASTER_KEY = 'sk-tollgate-client-suite';
@@ -55,6 +58,8 @@ export async function startStack(): Promise<ClientStack> {
   const anthropic = await startFakeAnthropic({ apiKey: ANTHROPIC_KEY, models: ANTHROPIC_MODELS });
   const openai = await startFakeOpenAI({ apiKey: OPENAI_KEY, models: OPENAI_MODELS });
   const bedrock = await startFakeBedrock(scriptedConverse(BEDROCK_MODELS));
+  const dynamo: EmbeddedDynamo = await startDynamo();
+  const store = await openTestStore(dynamo.endpoint);
   const bedrockParams = `api_base: ${bedrock.url}, aws_access_key_id: AKIAIOSFODNN7EXAMPLE, aws_secret_access_key: os.environ/AWS_SECRET, aws_region_name: us-east-1`;
   const gateway = await startGateway(
     `
@@ -77,6 +82,7 @@ general_settings: { master_key: ${MASTER_KEY} }
 router_settings: { num_retries: 0 }
 `,
     { ANTHROPIC_KEY, OPENAI_KEY, AWS_SECRET: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+    { store },
   );
   return {
     gateway,
@@ -94,6 +100,7 @@ router_settings: { num_retries: 0 }
     async close() {
       await gateway.close();
       await Promise.all([anthropic.close(), openai.close(), bedrock.close()]);
+      await dynamo.close();
     },
   };
 }

@@ -1,0 +1,9 @@
+// Ids of what the gateway makes on the Responses API, in OpenAI's form: a prefix per kind
+// (`resp_`, `msg_`, `fc_`, `rs_`) and random hex.
+import { randomBytes } from 'node:crypto';
+
+export type ItemPrefix = 'resp' | 'msg' | 'fc' | 'rs';
+
+export function itemId(prefix: ItemPrefix): string {
+  return `${prefix}_${randomBytes(24).toString('hex')}`;
+}
