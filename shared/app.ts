@@ -14,6 +14,7 @@ import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
 import { countTokensEndpoint } from './endpoints/count-tokens.ts';
 import { embeddingsEndpoint } from './endpoints/embeddings.ts';
 import { healthEndpoint } from './endpoints/health.ts';
+import { imagesEndpoint } from './endpoints/images.ts';
 import { messagesEndpoint } from './endpoints/messages.ts';
 import { modelInfoEndpoint } from './endpoints/model-info.ts';
 import { modelsEndpoint } from './endpoints/models.ts';
@@ -77,6 +78,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...modelInfoEndpoint(config.deployments, access, pricer),
     ...chatCompletionsEndpoint(pipeline, chat),
     ...embeddingsEndpoint(pipeline, providers),
+    ...imagesEndpoint(pipeline, providers),
     ...messagesEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
     ...spendEndpoint(spend),

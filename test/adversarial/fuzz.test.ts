@@ -206,6 +206,8 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/chat/completions': { ...chat, model: 'mock', stream: true },
   '/v1/embeddings': { model: 'emb', input: ['hi', 'there'], encoding_format: 'float', user: 'end-user-1' },
   '/embeddings': { model: 'gpt', input: 'hi', encoding_format: 'base64', dimensions: 3 },
+  '/v1/images/generations': { model: 'gpt', prompt: 'a fox', n: 2, size: '1024x1024', quality: 'hd', response_format: 'b64_json', user: 'end-user-1' },
+  '/images/generations': { model: 'gpt', prompt: 'a fox', size: 'auto', background: 'transparent', output_format: 'webp' },
   '/v1/messages': messages,
   '/messages': { ...messages, model: 'mock', stream: true },
   '/v1/messages/count_tokens': { model: 'claude', messages: messages.messages, system: 'be brief' },

@@ -27,9 +27,11 @@ export interface OpenAICompatiblePreset {
   priceSection?: string;
   /** `false` for providers with no embeddings API: their models answer POST /v1/embeddings with a 400. */
   embeddings?: false;
+  /** The provider serves OpenAI's images API (./media.ts). */
+  images?: true;
 }
 
-export type OpenAIEndpoint = 'chat/completions' | 'embeddings';
+export type OpenAIEndpoint = 'chat/completions' | 'embeddings' | 'images/generations';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
@@ -44,10 +46,12 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     requiresApiBase: false,
     openAIReasoningModels: true,
     priceSection: 'openai',
+    images: true,
   },
   {
     name: 'azure',
     versionPath: '',
+    images: true,
     priceSection: 'openai',
     openAIReasoningModels: true,
     auth: 'api-key',

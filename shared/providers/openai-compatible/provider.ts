@@ -13,6 +13,7 @@ import { parseErrorBody, retryAfterSeconds, upstreamError } from '../upstream-er
 import { toChatCompletion, toChunk, toEmbeddingResponse } from './answer.ts';
 import { chunkSchema, completionSchema, embeddingsSchema, inBandErrorSchema } from './answer-schema.ts';
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
+import { mediaApis } from './media.ts';
 import { forReasoningModel, isOpenAIReasoningModel } from './reasoning-models.ts';
 
 export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provider {
@@ -46,6 +47,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
       }
       return { stream: true, chunks: translateUpstreamStream(response.body, upstream, preset.name, (events) => openAIChunks(events, preset.name, request.model, deployment)) };
     },
+    ...mediaApis(preset, { url: (deployment, endpoint) => endpointUrl(preset, deployment, endpoint), headers: (deployment) => requestHeaders(preset, deployment), mapError }),
   };
   if (preset.embeddings === false) return provider;
 

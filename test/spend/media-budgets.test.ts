@@ -1,0 +1,79 @@
+// Budgets hold exactly for calls priced in other units than tokens: an image reserves its price per
+// image before it is made, so a key whose budget fits two images gets exactly two, however many
+// requests arrive at once; the ledger records the units counted.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import { itemKeys } from '../../shared/store/table.ts';
+import { sendJson, sleep, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
+import { eventually, MASTER, outcome, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
+
+const IMAGE_PRICE = 0.04;
+
+let dynamo: EmbeddedDynamo;
+let upstream: RecordingServer;
+let gateway: SpendGateway;
+
+beforeAll(async () => {
+  dynamo = await startDynamo();
+  upstream = await startRecordingServer(async (request, res) => {
+    // Slow enough that every request is admitted or refused while the first ones are still running.
+    await sleep(30);
+    sendJson(res, 200, { created: 1, data: Array.from({ length: request.json.n ?? 1 }, () => ({ url: 'https://images.example/x.png' })) });
+  });
+  gateway = await startSpendGateway(
+    dynamo.endpoint,
+    `
+model_list:
+  - model_name: painter
+    litellm_params: { model: openai/dall-e-3, api_base: ${upstream.url}, api_key: sk-upstream-secret, output_cost_per_image: ${IMAGE_PRICE} }
+general_settings: { master_key: ${MASTER} }
+`,
+  );
+});
+afterAll(async () => {
+  await gateway.close();
+  await upstream.close();
+  await dynamo.close();
+});
+
+describe('budgets for images', () => {
+  it('lets exactly two images through a budget that fits two, when 20 requests arrive at once', async () => {
+    const { key, token } = (await gateway.admin('POST', '/key/generate', { max_budget: 2 * IMAGE_PRICE })).body as { key: string; token: string };
+    const client = gateway.client(key);
+    const results = await Promise.all(Array.from({ length: 20 }, () => outcome(client.images.generate({ model: 'painter', prompt: 'a fox' }))));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(2);
+    const refused = results.filter((r) => r.status !== 200);
+    expect(refused.every((r) => r.status === 400 && r.error.type === 'budget_exceeded')).toBe(true);
+    const item = await eventually(async () => {
+      const item = (await gateway.store.get<Record<string, number>>(itemKeys.key(token)))!;
+      expect(item['parallel_requests']).toBe(0);
+      return item;
+    });
+    expect(item['spend']).toBeCloseTo(2 * IMAGE_PRICE, 9);
+    expect(item['budget_committed']).toBeCloseTo(2 * IMAGE_PRICE, 9);
+    expect(upstream.requests).toHaveLength(2);
+  });
+
+  it('reserves every image asked for: n images must fit the budget before any is made', async () => {
+    const { key } = (await gateway.admin('POST', '/key/generate', { max_budget: 2 * IMAGE_PRICE })).body as { key: string };
+    upstream.requests.length = 0;
+    const result = await outcome(gateway.client(key).images.generate({ model: 'painter', prompt: 'a fox', n: 3 }));
+    expect(result.status).toBe(400);
+    expect(result.error.type).toBe('budget_exceeded');
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it('records the images counted in the spend record', async () => {
+    const { key } = (await gateway.admin('POST', '/key/generate', {})).body as { key: string };
+    const { response } = await gateway.client(key).images.generate({ model: 'painter', prompt: 'a fox', n: 2, size: '1024x1024' }).withResponse();
+    const requestId = response.headers.get('x-litellm-call-id')!;
+    const log = await eventually(async () => {
+      const logs = await fetch(`${gateway.url}/spend/logs?request_id=${requestId}`, { headers: { authorization: `Bearer ${MASTER}` } });
+      const body = (await logs.json()) as any[];
+      expect(body).toHaveLength(1);
+      return body[0];
+    });
+    expect(log).toMatchObject({ call_type: 'aimage_generation', spend: 2 * IMAGE_PRICE, model_group: 'painter' });
+    expect(log.metadata.priced_units).toEqual({ images: 2, pixels: 2 * 1024 * 1024 });
+  });
+});
