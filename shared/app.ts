@@ -10,6 +10,7 @@ import type { AfterResponseHook, Authenticator, Route } from './core/types.ts';
 import { adminRoutes } from './endpoints/admin/index.ts';
 import { keysService } from './keys/service.ts';
 import { Identities } from './store/identities.ts';
+import { audioEndpoints } from './endpoints/audio.ts';
 import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
 import { countTokensEndpoint } from './endpoints/count-tokens.ts';
 import { embeddingsEndpoint } from './endpoints/embeddings.ts';
@@ -79,6 +80,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...chatCompletionsEndpoint(pipeline, chat),
     ...embeddingsEndpoint(pipeline, providers),
     ...imagesEndpoint(pipeline, providers),
+    ...audioEndpoints(pipeline, providers),
     ...messagesEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
     ...spendEndpoint(spend),

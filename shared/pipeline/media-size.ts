@@ -2,8 +2,10 @@
 // most of each unit it can use, which its budget reservation is sized by, and the price entry its
 // options select. Sizes err high, never low, as for tokens (./request-size.ts).
 import { Buffer } from 'node:buffer';
+import type { SpeechRequest, TranscriptionRequest } from '../openai/audio.ts';
 import { imageDimensions, type ImageRequest } from '../openai/images.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
+import { mostSeconds } from './audio-duration.ts';
 
 /** The most tokens OpenAI's gpt-image models write for one image (high quality, 1024x1536); they bill by the token. */
 export const IMAGE_OUTPUT_TOKENS = 6_240;
@@ -37,4 +39,24 @@ function imagePriceVariant(body: ImageRequest): string {
 export function imagePixels(count: number, size: string | undefined): number {
   const dimensions = imageDimensions(size) ?? imageDimensions(DEFAULT_SIZE)!;
   return count * dimensions.width * dimensions.height;
+}
+
+/** A transcription or translation: the seconds the upload can play (./audio-duration.ts); the prompt as input. */
+export function transcriptionSize(body: TranscriptionRequest): RequestSize {
+  return { inputTokens: [Buffer.byteLength(body.prompt ?? '')], unmeasuredInput: false, choices: 1, maxOutputTokens: 0, units: { seconds: mostSeconds(body.file.bytes) } };
+}
+
+/** Speech: the characters of its input, exactly (OpenAI counts characters, not UTF-16 units). */
+export function speechSize(body: SpeechRequest): RequestSize {
+  return {
+    inputTokens: [Buffer.byteLength(body.input) + Buffer.byteLength(body.instructions ?? '')],
+    unmeasuredInput: false,
+    choices: 1,
+    maxOutputTokens: 0,
+    units: { characters: characters(body.input) },
+  };
+}
+
+export function characters(text: string): number {
+  return [...text].length;
 }

@@ -12,6 +12,9 @@ import { providerOf } from './chat-attempt.ts';
 /** The provider methods of these kinds, and what the error calls them. */
 const SERVICES = {
   generateImage: 'image generation',
+  transcribe: 'audio transcription',
+  translate: 'audio translation',
+  speak: 'text-to-speech',
 } as const;
 
 export type ProviderService = keyof typeof SERVICES;

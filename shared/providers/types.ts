@@ -1,6 +1,7 @@
 // What a provider module is: it takes an OpenAI-shaped chat request for one deployment and answers
 // with an OpenAI-shaped completion or a stream of chunks. Translation lives inside the provider.
 import type { Deployment, ProviderRequirements } from '../config/types.ts';
+import type { SpeechAnswer, SpeechRequest, TranscriptAnswer, TranscriptionRequest } from '../openai/audio.ts';
 import type { ImageRequest, ImagesResponse } from '../openai/images.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingRequest, EmbeddingResponse } from '../openai/types.ts';
 
@@ -35,6 +36,11 @@ export interface Provider extends ProviderRequirements {
   embed?: EmbeddingProvider['embed'];
   /** Present on providers that serve POST /v1/images/generations: images in OpenAI's answer shape. */
   generateImage?(call: UpstreamCall<ImageRequest>): Promise<ImagesResponse>;
+  /** POST /v1/audio/transcriptions and /v1/audio/translations: the transcript as the upstream wrote it. */
+  transcribe?(call: UpstreamCall<TranscriptionRequest>): Promise<TranscriptAnswer>;
+  translate?(call: UpstreamCall<TranscriptionRequest>): Promise<TranscriptAnswer>;
+  /** POST /v1/audio/speech: the audio as it arrives, once the upstream has accepted the request. */
+  speak?(call: UpstreamCall<SpeechRequest>): Promise<SpeechAnswer>;
 }
 
 /** A call of another kind than chat: the client's checked body (gateway-only fields removed, `model` the upstream model) on one deployment. */

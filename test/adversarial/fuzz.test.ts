@@ -208,6 +208,13 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/embeddings': { model: 'gpt', input: 'hi', encoding_format: 'base64', dimensions: 3 },
   '/v1/images/generations': { model: 'gpt', prompt: 'a fox', n: 2, size: '1024x1024', quality: 'hd', response_format: 'b64_json', user: 'end-user-1' },
   '/images/generations': { model: 'gpt', prompt: 'a fox', size: 'auto', background: 'transparent', output_format: 'webp' },
+  // Uploads: sent as JSON here, so every one is the 400 that says to send a form (the audio tests send forms).
+  '/v1/audio/transcriptions': { model: 'gpt', file: 'speech.wav', response_format: 'json' },
+  '/audio/transcriptions': { model: 'gpt', file: 'speech.wav' },
+  '/v1/audio/translations': { model: 'gpt', file: 'speech.wav' },
+  '/audio/translations': { model: 'gpt', file: 'speech.wav' },
+  '/v1/audio/speech': { model: 'gpt', input: 'Hello', voice: 'alloy', response_format: 'mp3', speed: 1.25, instructions: 'calm', user: 'end-user-1' },
+  '/audio/speech': { model: 'gpt', input: 'Hello', voice: { id: 'voice-1' } },
   '/v1/messages': messages,
   '/messages': { ...messages, model: 'mock', stream: true },
   '/v1/messages/count_tokens': { model: 'claude', messages: messages.messages, system: 'be brief' },

@@ -1,9 +1,12 @@
 // Budgets hold exactly for calls priced in other units than tokens: an image reserves its price per
-// image before it is made, so a key whose budget fits two images gets exactly two, however many
-// requests arrive at once; the ledger records the units counted.
+// image before it is made (a key whose budget fits two images gets exactly two, however many requests
+// arrive at once), a transcription the seconds its file can play, speech its characters; the ledger
+// records the units counted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { itemKeys } from '../../shared/store/table.ts';
+import { toFile } from 'openai';
+import { wavFile } from '../helpers/audio.ts';
 import { sendJson, sleep, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 import { eventually, MASTER, outcome, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
 
@@ -18,6 +21,8 @@ beforeAll(async () => {
   upstream = await startRecordingServer(async (request, res) => {
     // Slow enough that every request is admitted or refused while the first ones are still running.
     await sleep(30);
+    if (request.url.endsWith('/audio/transcriptions')) return sendJson(res, 200, { text: 'hello', usage: { type: 'duration', seconds: 3 } });
+    if (request.url.endsWith('/audio/speech')) return void res.writeHead(200, { 'content-type': 'audio/mpeg' }).end(Buffer.from([0xff, 0xfb, 0x90]));
     sendJson(res, 200, { created: 1, data: Array.from({ length: request.json.n ?? 1 }, () => ({ url: 'https://images.example/x.png' })) });
   });
   gateway = await startSpendGateway(
@@ -26,6 +31,10 @@ beforeAll(async () => {
 model_list:
   - model_name: painter
     litellm_params: { model: openai/dall-e-3, api_base: ${upstream.url}, api_key: sk-upstream-secret, output_cost_per_image: ${IMAGE_PRICE} }
+  - model_name: whisper
+    litellm_params: { model: openai/whisper-1, api_base: ${upstream.url}, api_key: sk-upstream-secret, input_cost_per_second: 0.01 }
+  - model_name: tts
+    litellm_params: { model: openai/tts-1, api_base: ${upstream.url}, api_key: sk-upstream-secret, input_cost_per_character: 0.001 }
 general_settings: { master_key: ${MASTER} }
 `,
   );
@@ -36,7 +45,7 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-describe('budgets for images', () => {
+describe('budgets for calls priced in other units', () => {
   it('lets exactly two images through a budget that fits two, when 20 requests arrive at once', async () => {
     const { key, token } = (await gateway.admin('POST', '/key/generate', { max_budget: 2 * IMAGE_PRICE })).body as { key: string; token: string };
     const client = gateway.client(key);
@@ -75,5 +84,35 @@ describe('budgets for images', () => {
     });
     expect(log).toMatchObject({ call_type: 'aimage_generation', spend: 2 * IMAGE_PRICE, model_group: 'painter' });
     expect(log.metadata.priced_units).toEqual({ images: 2, pixels: 2 * 1024 * 1024 });
+  });
+
+  it('reserves a transcription by the seconds the file can play, and charges the seconds heard', async () => {
+    // A 4-second WAV file reserves 5 seconds at $0.01: a budget of $0.04 does not fit it.
+    const file = () => toFile(wavFile(4), 'speech.wav', { type: 'audio/wav' });
+    const small = (await gateway.admin('POST', '/key/generate', { max_budget: 0.04 })).body as { key: string };
+    const refused = await outcome(gateway.client(small.key).audio.transcriptions.create({ file: await file(), model: 'whisper' }));
+    expect(refused.error?.type).toBe('budget_exceeded');
+    const { key, token } = (await gateway.admin('POST', '/key/generate', { max_budget: 0.05 })).body as { key: string; token: string };
+    await gateway.client(key).audio.transcriptions.create({ file: await file(), model: 'whisper' });
+    const item = await eventually(async () => {
+      const item = (await gateway.store.get<Record<string, number>>(itemKeys.key(token)))!;
+      expect(item['parallel_requests']).toBe(0);
+      return item;
+    });
+    expect(item['spend']).toBeCloseTo(0.03, 9);
+  });
+
+  it('records the characters spoken before the audio ends', async () => {
+    const { key } = (await gateway.admin('POST', '/key/generate', { max_budget: 0.005 })).body as { key: string };
+    // Six characters at $0.001 is over a $0.005 budget: refused before anything is spoken.
+    expect((await outcome(gateway.client(key).audio.speech.create({ model: 'tts', input: 'Hello!', voice: 'alloy' }))).error?.type).toBe('budget_exceeded');
+    const response = await gateway.client(key).audio.speech.create({ model: 'tts', input: 'Héllo', voice: 'alloy' });
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(Buffer.from([0xff, 0xfb, 0x90]));
+    const requestId = response.headers.get('x-litellm-call-id')!;
+    // The ledger record was written before the last byte: it is there as soon as the body is.
+    const logs = await fetch(`${gateway.url}/spend/logs?request_id=${requestId}`, { headers: { authorization: `Bearer ${MASTER}` } });
+    const [log] = (await logs.json()) as any[];
+    expect(log).toMatchObject({ call_type: 'aspeech', spend: 0.005 });
+    expect(log.metadata.priced_units).toEqual({ characters: 5 });
   });
 });

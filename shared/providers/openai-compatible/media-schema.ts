@@ -13,3 +13,10 @@ export const imagesSchema = z.looseObject({
   usage: orAbsent(z.looseObject({ input_tokens: requiredCount, output_tokens: requiredCount, total_tokens: optionalCount })),
 });
 export type ImagesAnswer = z.output<typeof imagesSchema>;
+
+/** A transcript as JSON: the seconds heard from `duration` (verbose_json) or `usage` (OpenAI's json, for models billed by the second). */
+export const transcriptSchema = z.looseObject({
+  text: z.string(),
+  duration: orAbsent(z.number()),
+  usage: orAbsent(z.looseObject({ type: text, seconds: orAbsent(z.number()) })),
+});

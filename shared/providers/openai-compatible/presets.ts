@@ -29,9 +29,13 @@ export interface OpenAICompatiblePreset {
   embeddings?: false;
   /** The provider serves OpenAI's images API (./media.ts). */
   images?: true;
+  /** The provider serves OpenAI's audio transcriptions and translations (./media.ts). */
+  transcriptions?: true;
+  /** The provider serves OpenAI's text-to-speech (./media.ts). */
+  speech?: true;
 }
 
-export type OpenAIEndpoint = 'chat/completions' | 'embeddings' | 'images/generations';
+export type OpenAIEndpoint = 'chat/completions' | 'embeddings' | 'images/generations' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
@@ -47,11 +51,15 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     openAIReasoningModels: true,
     priceSection: 'openai',
     images: true,
+    transcriptions: true,
+    speech: true,
   },
   {
     name: 'azure',
     versionPath: '',
     images: true,
+    transcriptions: true,
+    speech: true,
     priceSection: 'openai',
     openAIReasoningModels: true,
     auth: 'api-key',
@@ -78,6 +86,7 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     requiresApiKey: true,
     requiresApiBase: false,
     embeddings: false,
+    transcriptions: true,
     priceSection: 'groq',
     unsupportedParams: ['logit_bias', 'logprobs', 'top_logprobs'],
   },
