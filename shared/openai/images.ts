@@ -2,6 +2,7 @@
 // upstream (a 400 naming the field), and the answer every provider's images are translated into.
 // Loose: fields not listed (style, moderation, output_compression, provider-specific ones) pass through.
 import * as z from 'zod';
+import { GatewayError } from '../core/errors.ts';
 import { invalidRequest } from '../core/invalid-request.ts';
 
 const nullable = <S extends z.ZodType>(schema: S) => schema.nullish().transform((value) => value ?? undefined);
@@ -47,4 +48,23 @@ export interface ImagesResponse {
 export function imageDimensions(size: string | undefined): { width: number; height: number } | undefined {
   const match = size === undefined ? null : /^(\d+)x(\d+)$/.exec(size);
   return match ? { width: Number(match[1]), height: Number(match[2]) } : undefined;
+}
+
+/** A provider that answers images only as base64: `response_format: "url"` is a 400 that says what to ask for. */
+export function base64Only(request: ImageRequest, provider: string): void {
+  if (request.response_format === 'url') {
+    throw new GatewayError('invalid_request', `${provider} answers images as base64 only, with no URL to pass on: ask for response_format "b64_json".`, { param: 'response_format' });
+  }
+}
+
+/** The aspect ratio of those a provider takes (`16:9`) nearest to the request's size; undefined for `auto` or none. */
+export function nearestAspectRatio(size: string | undefined, ratios: readonly string[]): string | undefined {
+  const dimensions = imageDimensions(size);
+  if (!dimensions) return undefined;
+  const wanted = Math.log(dimensions.width / dimensions.height);
+  const value = (ratio: string) => {
+    const [w, h] = ratio.split(':').map(Number);
+    return Math.abs(Math.log(w! / h!) - wanted);
+  };
+  return ratios.reduce((best, ratio) => (value(ratio) < value(best) ? ratio : best));
 }
