@@ -2,6 +2,7 @@
 // most of each unit it can use, which its budget reservation is sized by, and the price entry its
 // options select. Sizes err high, never low, as for tokens (./request-size.ts).
 import { Buffer } from 'node:buffer';
+import { documentTexts, type RerankRequest } from '../cohere-format/rerank.ts';
 import type { SpeechRequest, TranscriptionRequest } from '../openai/audio.ts';
 import { imageDimensions, type ImageRequest } from '../openai/images.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
@@ -59,4 +60,32 @@ export function speechSize(body: SpeechRequest): RequestSize {
 
 export function characters(text: string): number {
   return [...text].length;
+}
+
+/** Cohere's billing: one search unit per query over up to 100 documents, where a document past 500 tokens with the query counts once per chunk. */
+const DOCUMENTS_PER_SEARCH = 100;
+const CHUNK_TOKENS = 500;
+
+/**
+ * Rerank: per document, the query and the document as input (bytes bound tokens), for the providers
+ * that bill tokens; the most search units for those that bill searches, each document's chunks
+ * counted with its bytes standing for tokens (capped by `max_chunks_per_doc`).
+ */
+export function rerankSize(body: RerankRequest): RequestSize {
+  const query = Buffer.byteLength(body.query);
+  const documents = documentTexts(body).map((text) => Buffer.byteLength(text));
+  const room = Math.max(1, CHUNK_TOKENS - query);
+  const chunks = documents.reduce((sum, bytes) => sum + Math.min(Math.max(1, Math.ceil(bytes / room)), body.max_chunks_per_doc ?? Infinity), 0);
+  return {
+    inputTokens: documents.map((bytes) => query + bytes),
+    unmeasuredInput: false,
+    choices: 1,
+    maxOutputTokens: 0,
+    units: { searches: Math.ceil(chunks / DOCUMENTS_PER_SEARCH) },
+  };
+}
+
+/** Search units for an answer that says none: one per 100 documents. */
+export function estimatedSearches(body: RerankRequest): number {
+  return Math.ceil(body.documents.length / DOCUMENTS_PER_SEARCH);
 }

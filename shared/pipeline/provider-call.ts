@@ -15,6 +15,7 @@ const SERVICES = {
   transcribe: 'audio transcription',
   translate: 'audio translation',
   speak: 'text-to-speech',
+  rerank: 'rerank',
 } as const;
 
 export type ProviderService = keyof typeof SERVICES;

@@ -1,7 +1,7 @@
 // Budgets hold exactly for calls priced in other units than tokens: an image reserves its price per
 // image before it is made (a key whose budget fits two images gets exactly two, however many requests
-// arrive at once), a transcription the seconds its file can play, speech its characters; the ledger
-// records the units counted.
+// arrive at once), a transcription the seconds its file can play, speech its characters, rerank its
+// search units; the ledger records the units counted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { itemKeys } from '../../shared/store/table.ts';
@@ -22,6 +22,7 @@ beforeAll(async () => {
     // Slow enough that every request is admitted or refused while the first ones are still running.
     await sleep(30);
     if (request.url.endsWith('/audio/transcriptions')) return sendJson(res, 200, { text: 'hello', usage: { type: 'duration', seconds: 3 } });
+    if (request.url.endsWith('/v2/rerank')) return sendJson(res, 200, { id: 'r', results: [{ index: 0, relevance_score: 0.5 }], meta: { billed_units: { search_units: 1 } } });
     if (request.url.endsWith('/audio/speech')) return void res.writeHead(200, { 'content-type': 'audio/mpeg' }).end(Buffer.from([0xff, 0xfb, 0x90]));
     sendJson(res, 200, { created: 1, data: Array.from({ length: request.json.n ?? 1 }, () => ({ url: 'https://images.example/x.png' })) });
   });
@@ -33,6 +34,8 @@ model_list:
     litellm_params: { model: openai/dall-e-3, api_base: ${upstream.url}, api_key: sk-upstream-secret, output_cost_per_image: ${IMAGE_PRICE} }
   - model_name: whisper
     litellm_params: { model: openai/whisper-1, api_base: ${upstream.url}, api_key: sk-upstream-secret, input_cost_per_second: 0.01 }
+  - model_name: reranker
+    litellm_params: { model: cohere/rerank-v3.5, api_base: ${upstream.url}, api_key: co-upstream-secret }
   - model_name: tts
     litellm_params: { model: openai/tts-1, api_base: ${upstream.url}, api_key: sk-upstream-secret, input_cost_per_character: 0.001 }
 general_settings: { master_key: ${MASTER} }
@@ -100,6 +103,27 @@ describe('budgets for calls priced in other units', () => {
       return item;
     });
     expect(item['spend']).toBeCloseTo(0.03, 9);
+  });
+
+  it('reserves rerank by the search units its documents can take: 100 documents a unit', async () => {
+    // rerank-v3.5: $0.002 a search unit. 150 short documents are two units: over a one-unit budget.
+    const { key, token } = (await gateway.admin('POST', '/key/generate', { max_budget: 0.002 })).body as { key: string; token: string };
+    const rerank = (documents: number) =>
+      fetch(`${gateway.url}/v1/rerank`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'reranker', query: 'q', documents: Array.from({ length: documents }, (_, i) => `doc ${i}`) }),
+      });
+    const refused = await rerank(150);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { type: string } }).error.type).toBe('budget_exceeded');
+    expect((await rerank(100)).status).toBe(200);
+    const item = await eventually(async () => {
+      const item = (await gateway.store.get<Record<string, number>>(itemKeys.key(token)))!;
+      expect(item['parallel_requests']).toBe(0);
+      return item;
+    });
+    expect(item['spend']).toBeCloseTo(0.002, 9);
   });
 
   it('records the characters spoken before the audio ends', async () => {

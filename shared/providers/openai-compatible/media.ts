@@ -1,5 +1,6 @@
 // The OpenAI-compatible providers' APIs beside chat and embeddings: image generation (OpenAI, Azure),
-// transcriptions and translations (OpenAI, Azure, Groq), speech (OpenAI, Azure). The request goes on
+// transcriptions and translations (OpenAI, Azure, Groq), speech (OpenAI, Azure), rerank in Jina's
+// shape (vLLM, Together). The request goes on
 // as the client sent it (checked, gateway-only fields removed); the answer comes back in OpenAI's
 // shape as it is, speech as its bytes arrive.
 import { connectionError, callUpstream, headerValue, readJson, readText, type UpstreamErrorMapper, type UpstreamRequest, type UpstreamResponse } from '../../http/upstream.ts';
@@ -10,10 +11,11 @@ import type { ImagesResponse } from '../../openai/images.ts';
 import type { Deployment } from '../../config/types.ts';
 import type { Provider, UpstreamCall } from '../types.ts';
 import { parseAnswer } from '../upstream-answer.ts';
+import { callRerank } from '../rerank/rerank-apis.ts';
 import { imagesSchema, transcriptSchema } from './media-schema.ts';
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
 
-type MediaApis = Pick<Provider, 'generateImage' | 'transcribe' | 'translate' | 'speak'>;
+type MediaApis = Pick<Provider, 'generateImage' | 'transcribe' | 'translate' | 'speak' | 'rerank'>;
 
 export interface OpenAIRequestParts {
   url(deployment: Deployment, endpoint: OpenAIEndpoint): string;
@@ -47,6 +49,9 @@ export function mediaApis(preset: OpenAICompatiblePreset, parts: OpenAIRequestPa
       const contentType = headerValue(response.headers, 'content-type') ?? SPEECH_CONTENT_TYPES[request.response_format ?? 'mp3'];
       return { contentType, audio: audioBytes(response, upstream) };
     };
+  }
+  if (preset.rerank) {
+    apis.rerank = (call) => callRerank('jina', { url: parts.url(call.deployment, 'rerank'), headers: parts.headers(call.deployment), mapError: parts.mapError(call.deployment) }, call);
   }
   return apis;
 }

@@ -33,9 +33,11 @@ export interface OpenAICompatiblePreset {
   transcriptions?: true;
   /** The provider serves OpenAI's text-to-speech (./media.ts). */
   speech?: true;
+  /** The provider also serves rerank at `<base>/rerank`, in Jina's shape (vLLM, Infinity, Together). */
+  rerank?: true;
 }
 
-export type OpenAIEndpoint = 'chat/completions' | 'embeddings' | 'images/generations' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech';
+export type OpenAIEndpoint = 'chat/completions' | 'embeddings' | 'images/generations' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech' | 'rerank';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
@@ -75,7 +77,7 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
   },
   { name: 'ollama', defaultApiBase: 'http://localhost:11434/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'OLLAMA_API_KEY', requiresApiKey: false, requiresApiBase: false },
   { name: 'ollama_chat', defaultApiBase: 'http://localhost:11434/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'OLLAMA_API_KEY', requiresApiKey: false, requiresApiBase: false },
-  { name: 'hosted_vllm', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'HOSTED_VLLM_API_KEY', requiresApiKey: false, requiresApiBase: true },
+  { name: 'hosted_vllm', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'HOSTED_VLLM_API_KEY', requiresApiKey: false, requiresApiBase: true, rerank: true },
   { name: 'lm_studio', defaultApiBase: 'http://localhost:1234/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'LM_STUDIO_API_KEY', requiresApiKey: false, requiresApiBase: false },
   {
     name: 'groq',
@@ -125,7 +127,16 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     priceSection: 'xai',
   },
   { name: 'openrouter', defaultApiBase: 'https://openrouter.ai/api/v1', versionPath: '/api/v1', auth: 'bearer', apiKeyEnv: 'OPENROUTER_API_KEY', requiresApiKey: true, requiresApiBase: false },
-  { name: 'together_ai', defaultApiBase: 'https://api.together.xyz/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'TOGETHERAI_API_KEY', requiresApiKey: true, requiresApiBase: false },
+  {
+    name: 'together_ai',
+    defaultApiBase: 'https://api.together.xyz/v1',
+    versionPath: '/v1',
+    auth: 'bearer',
+    apiKeyEnv: 'TOGETHERAI_API_KEY',
+    requiresApiKey: true,
+    requiresApiBase: false,
+    rerank: true,
+  },
   {
     name: 'fireworks_ai',
     defaultApiBase: 'https://api.fireworks.ai/inference/v1',
