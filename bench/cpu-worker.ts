@@ -51,7 +51,7 @@ async function run(job: CpuJob): Promise<CpuResult[]> {
     });
     let last = '';
     if (typeof response.body === 'string') last = response.body;
-    else for await (const chunk of response.body) last = chunk;
+    else for await (const chunk of response.body) last = String(chunk);
     await response.done();
     return response.status === 200 && (last.includes('chat.completion') || last === 'data: [DONE]\n\n');
   };

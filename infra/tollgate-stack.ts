@@ -142,6 +142,9 @@ export class TollgateStack extends Stack {
       description: 'Tollgate: OpenAI-compatible LLM gateway',
       // EDGE (CDK's default) idles streams out after 30 s; REGIONAL allows 5 minutes between chunks.
       endpointTypes: [EndpointType.REGIONAL],
+      // Uploads (audio to transcribe) reach the Lambda base64-encoded, bytes intact, rather than as text.
+      // API Gateway takes request bodies up to 10 MB: a longer recording must be sent compressed or split.
+      binaryMediaTypes: ['multipart/form-data', 'audio/*'],
       cloudWatchRole: true,
       deployOptions: {
         stageName: settings.stage,

@@ -8,13 +8,18 @@ export const SOURCE = fileURLToPath(new URL('../shared/pricing/prices.source.yam
 export const OUTPUT = fileURLToPath(new URL('../shared/pricing/prices.json', import.meta.url));
 
 interface SourceEntry {
-  input: number;
+  input?: number;
   output?: number;
   cache_read?: number;
   cache_write?: number;
   max_input_tokens?: number;
   max_output_tokens?: number;
-  mode?: 'chat' | 'embedding';
+  mode?: string;
+  /** USD per unit, not per 1M: images made, seconds of audio heard, characters spoken, rerank searches. */
+  image?: number;
+  second?: number;
+  character?: number;
+  query?: number;
   reasoning?: boolean;
   aliases?: string[];
 }
@@ -29,12 +34,16 @@ export function buildPrices(sourceText: string): Record<string, Record<string, u
     for (const [model, entry] of Object.entries(models)) {
       const price = Object.fromEntries(
         Object.entries({
-          input_cost_per_token: perToken(entry.input),
+          input_cost_per_token: perToken(entry.input ?? 0),
           output_cost_per_token: perToken(entry.output ?? 0),
           cache_read_input_token_cost: perToken(entry.cache_read),
           cache_creation_input_token_cost: perToken(entry.cache_write),
           max_input_tokens: entry.max_input_tokens,
           max_output_tokens: entry.max_output_tokens,
+          output_cost_per_image: entry.image,
+          input_cost_per_second: entry.second,
+          input_cost_per_character: entry.character,
+          input_cost_per_query: entry.query,
           mode: entry.mode ?? 'chat',
           supports_reasoning: entry.reasoning,
           litellm_provider: section,

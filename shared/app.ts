@@ -10,17 +10,20 @@ import type { AfterResponseHook, Authenticator, Route } from './core/types.ts';
 import { adminRoutes } from './endpoints/admin/index.ts';
 import { keysService } from './keys/service.ts';
 import { Identities } from './store/identities.ts';
+import { audioEndpoints } from './endpoints/audio.ts';
 import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
 import { completionsEndpoint } from './endpoints/completions.ts';
 import { countTokensEndpoint } from './endpoints/count-tokens.ts';
 import { embeddingsEndpoint } from './endpoints/embeddings.ts';
 import { healthEndpoint } from './endpoints/health.ts';
+import { imagesEndpoint } from './endpoints/images.ts';
 import { messagesEndpoint } from './endpoints/messages.ts';
 import { ResponseState } from './endpoints/response-state.ts';
 import { responsesEndpoint } from './endpoints/responses.ts';
 import { storedResponsesEndpoint } from './endpoints/stored-responses.ts';
 import { modelInfoEndpoint } from './endpoints/model-info.ts';
 import { modelsEndpoint } from './endpoints/models.ts';
+import { rerankEndpoint } from './endpoints/rerank.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
 import { ModelAccess } from './keys/model-access.ts';
 import { ModelCallPipeline } from './pipeline/pipeline.ts';
@@ -83,6 +86,9 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...modelInfoEndpoint(config.deployments, access, pricer),
     ...chatCompletionsEndpoint(pipeline, chat),
     ...embeddingsEndpoint(pipeline, providers),
+    ...imagesEndpoint(pipeline, providers),
+    ...audioEndpoints(pipeline, providers),
+    ...rerankEndpoint(pipeline, providers),
     ...messagesEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
     ...responsesEndpoint(pipeline, chat, responseState),

@@ -1,8 +1,9 @@
 // Tollgate on AWS Lambda, behind an API Gateway REST API with a STREAM (response-streaming) integration.
 // The gateway comes from functions/common/live-gateway.ts (the config JSON bundled at synth time, values
 // from the deployment's secret). Each invocation turns the proxy event into a GatewayRequest and returns
-// the response for middy 7 to pipe into the Lambda response stream: a string whole, an SSE body chunk by
-// chunk. `response.done()` is awaited in middy's requestEnd hook, after the last byte or a torn-down stream.
+// the response for middy 7 to pipe into the Lambda response stream: a string whole, an SSE (or binary
+// audio) body chunk by chunk. `response.done()` is awaited in middy's requestEnd hook, after the last
+// byte or a torn-down stream.
 import { Readable } from 'node:stream';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -116,7 +117,7 @@ export function createHandler(options: HandlerOptions = {}) {
  * chunk, maybe never), and on Node 24 the pipeline waits for that destroy: so abort the upstream call
  * here, at once, and let the stream close after CLOSE_WAIT_MS even if the body ignores the abort.
  */
-function streamBody(body: AsyncIterable<string>, abandon: () => void): Readable {
+function streamBody(body: AsyncIterable<string | Uint8Array>, abandon: () => void): Readable {
   const stream = Readable.from(body, { objectMode: false });
   const destroy = stream._destroy;
   stream._destroy = (error, callback) => {

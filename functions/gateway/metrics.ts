@@ -1,9 +1,19 @@
 // CloudWatch metrics in Embedded Metric Format (Powertools), one set per request, after the response:
-// requests, errors by status class, latencies, tokens and cost. Dimensions stay low-cardinality (model,
-// provider): key aliases are in the spend ledger, where any number of them costs nothing.
+// requests, errors by status class, latencies, tokens (or images, audio seconds, characters, search
+// units) and cost. Dimensions stay low-cardinality (model, provider): key aliases are in the spend
+// ledger, where any number of them costs nothing.
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { AfterResponseHook } from '../../shared/core/types.ts';
 import { callRecordOf } from '../../shared/pricing/call-record.ts';
+import type { UnitUsage } from '../../shared/pricing/units.ts';
+
+/** Calls priced in other units count them too. */
+const UNIT_METRICS: Array<[keyof UnitUsage, string]> = [
+  ['images', 'Images'],
+  ['seconds', 'AudioSeconds'],
+  ['characters', 'Characters'],
+  ['searches', 'SearchUnits'],
+];
 
 /** The model dimension of requests for a name the config does not serve. */
 const NOT_SERVED = '(not served)';
@@ -33,6 +43,10 @@ export function requestMetrics(metrics: Metrics, servedModels: ReadonlySet<strin
     if (call.usage) {
       metrics.addMetric('InputTokens', MetricUnit.Count, call.usage.prompt_tokens);
       metrics.addMetric('OutputTokens', MetricUnit.Count, call.usage.completion_tokens);
+    }
+    for (const [unit, name] of UNIT_METRICS) {
+      const count = call.units?.[unit];
+      if (count !== undefined) metrics.addMetric(name, unit === 'seconds' ? MetricUnit.Seconds : MetricUnit.Count, count);
     }
     // USD charged (margin included); CloudWatch has no currency unit.
     if (call.cost) metrics.addMetric('Cost', MetricUnit.NoUnit, call.cost.charged);

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createAuthenticate, type AuthOptions } from './auth.ts';
 import { asGatewayError, GatewayError } from './errors.ts';
 import type { Log } from './log.ts';
-import { DEFAULT_MAX_REQUEST_BYTES, PUBLIC_MAX_REQUEST_BYTES, readRequestBody, type BodyLimit } from './request-body.ts';
+import { DEFAULT_MAX_REQUEST_BYTES, PUBLIC_MAX_REQUEST_BYTES, readRequestBody, readRequestBytes, type BodyLimit } from './request-body.ts';
 import { checkCanonicalPath, maskKeysInPath } from './request-path.ts';
 import type { RouteTable } from './route-table.ts';
 import type { AfterResponseHook, GatewayResponse, IncomingRequest, Reply, RequestContext, Route } from './types.ts';
@@ -41,7 +41,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     const isPublic = route.auth === 'public';
     if (!isPublic) options.admit?.();
     ctx.identity = await authenticate(request, ctx, route.auth);
-    const body = await readRequestBody(request.body, request.headers['content-length'], isPublic ? publicLimit : callerLimit);
+    const limit = isPublic ? publicLimit : callerLimit;
+    if (route.binaryBody) return route.handle({ ...request, body: '', bytes: await readRequestBytes(request.body, request.headers['content-length'], limit) }, ctx, params);
+    const body = await readRequestBody(request.body, request.headers['content-length'], limit);
     return route.handle({ ...request, body }, ctx, params);
   }
 
@@ -129,7 +131,7 @@ function headBody(body: Reply['body'], abort: () => void): string {
 }
 
 /** A consumer that stops early (client gone, Lambda stream destroyed) aborts the upstream call too. */
-async function* abortWhenAbandoned(body: AsyncIterable<string>, abort: () => void): AsyncIterable<string> {
+async function* abortWhenAbandoned<T>(body: AsyncIterable<T>, abort: () => void): AsyncIterable<T> {
   let completed = false;
   try {
     yield* body;

@@ -17,28 +17,34 @@ export interface BodyLimit {
 }
 
 export async function readRequestBody(body: IncomingBody, contentLength: string | undefined, limit: BodyLimit): Promise<string> {
-  if (contentLength !== undefined && Number(contentLength) > limit.maxBytes) throw tooLarge(limit);
-  const gauge = new JsonDepthGauge(MAX_JSON_DEPTH);
   if (typeof body === 'string') {
+    if (contentLength !== undefined && Number(contentLength) > limit.maxBytes) throw tooLarge(limit);
     // A string's length never exceeds its UTF-8 size: the cheap test first.
     if (body.length > limit.maxBytes || Buffer.byteLength(body) > limit.maxBytes) throw tooLarge(limit);
-    if (!gauge.feed(Buffer.from(body))) throw tooDeep();
+    if (!new JsonDepthGauge(MAX_JSON_DEPTH).feed(Buffer.from(body))) throw tooDeep();
     return body;
   }
+  return (await readRequestBytes(body, contentLength, limit, new JsonDepthGauge(MAX_JSON_DEPTH))).toString('utf8');
+}
+
+/** The body's bytes, within the size limit; with a gauge, within the nesting limit too (binary bodies, multipart uploads, have none). */
+export async function readRequestBytes(body: IncomingBody, contentLength: string | undefined, limit: BodyLimit, gauge?: JsonDepthGauge): Promise<Buffer> {
+  if (contentLength !== undefined && Number(contentLength) > limit.maxBytes) throw tooLarge(limit);
+  if (typeof body === 'string') body = [Buffer.from(body)];
   const parts: Uint8Array[] = [];
   let size = 0;
   try {
     for await (const chunk of body) {
       size += chunk.length;
       if (size > limit.maxBytes) throw tooLarge(limit);
-      if (!gauge.feed(chunk)) throw tooDeep();
+      if (gauge && !gauge.feed(chunk)) throw tooDeep();
       parts.push(chunk);
     }
   } catch (error) {
     if (error instanceof GatewayError) throw error;
     throw new GatewayError('invalid_request', 'Could not read the request body: the connection failed while it was being sent.', { cause: error });
   }
-  return Buffer.concat(parts, size).toString('utf8');
+  return Buffer.concat(parts, size);
 }
 
 function tooLarge(limit: BodyLimit): GatewayError {

@@ -13,6 +13,8 @@ export interface GatewayRequest {
   /** Header names lower-cased. */
   headers: Record<string, string>;
   body: string;
+  /** The body's bytes, on routes that take binary bodies (`binaryBody`: multipart uploads); `body` is then empty. */
+  bytes?: Buffer;
   /** Aborted when the client goes away; the core aborts upstream calls with it. */
   signal: AbortSignal;
   sourceIp?: string;
@@ -29,11 +31,11 @@ export interface IncomingRequest extends Omit<GatewayRequest, 'body'> {
   body: IncomingBody;
 }
 
-/** What the core answers. A string body is sent whole; an iterable body chunk by chunk, as it comes. */
+/** What the core answers. A string body is sent whole; an iterable body chunk by chunk, as it comes (text, or bytes: audio). */
 export interface GatewayResponse {
   status: number;
   headers: Record<string, string>;
-  body: string | AsyncIterable<string>;
+  body: string | AsyncIterable<string | Uint8Array>;
   /**
    * Adapters call this once the last byte is written or the client has gone away, and wait for it:
    * it runs the after-response hooks (spend records, metrics). Idempotent.
@@ -96,7 +98,7 @@ export type AfterResponseHook = (ctx: RequestContext) => void | Promise<void>;
 export interface Reply {
   status?: number;
   headers?: Record<string, string>;
-  body: string | AsyncIterable<string>;
+  body: string | AsyncIterable<string | Uint8Array>;
 }
 
 export type RouteAuth = 'public' | 'caller' | 'admin';
@@ -109,6 +111,8 @@ export interface Route {
   handle(request: GatewayRequest, ctx: RequestContext, params: Record<string, string>): Promise<Reply>;
   /** How this route's errors are written, authentication's included; OpenAI's shape when unset. */
   errorBody?: (error: GatewayError) => unknown;
+  /** The route takes a binary body (multipart uploads): handed over as `bytes`, not read as JSON text. */
+  binaryBody?: boolean;
 }
 
 /** Turns a presented key into an identity, or undefined when it is not theirs to judge. */

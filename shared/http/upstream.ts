@@ -18,7 +18,8 @@ export interface UpstreamRequest {
   url: string;
   method?: 'POST' | 'GET';
   headers: Record<string, string>;
-  body?: string;
+  /** JSON text, or the bytes of a multipart upload. */
+  body?: string | Buffer;
   /** The request's abort signal: client gone. */
   signal: AbortSignal;
   /** Non-streams: the whole exchange. Streams without `streamTimeoutMs`: the longest silence. */
@@ -191,6 +192,22 @@ export async function readJson(response: UpstreamResponse, upstream: UpstreamReq
   // Every answer the providers read is an object; `null`, a number or a list is not an answer.
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GatewayError('upstream_error', `The upstream answered with JSON that is not an object (${text.length} bytes).`);
   return value;
+}
+
+/** A whole non-streamed answer that is text, not JSON (a transcript as text, SRT or VTT), within `maxResponseBytes`. */
+export async function readText(response: UpstreamResponse, upstream: UpstreamRequest): Promise<string> {
+  let read: { text: string; complete: boolean };
+  try {
+    read = await readBounded(response.body, upstream.maxResponseBytes);
+  } catch (error) {
+    throw connectionError(error, upstream, response.deadline?.expired);
+  }
+  if (!read.complete)
+    throw new GatewayError(
+      'upstream_error',
+      `${upstream.provider} answered with more than ${shownSize(upstream.maxResponseBytes)}, the most the gateway reads of a non-streamed answer (general_settings.max_response_size_mb).`,
+    );
+  return read.text;
 }
 
 /** Maps what fails while connecting or reading into timeout (408), client abort, or 502. */

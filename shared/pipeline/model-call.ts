@@ -2,6 +2,7 @@
 // the same way for every kind: caller and end user, model access for the model and each fallback,
 // budgets and limits, routing with retries and fallbacks, usage and cost, the spend record.
 import type { GatewayError } from '../core/errors.ts';
+import type { FileLimit } from '../core/multipart.ts';
 import type { Reply, RequestContext } from '../core/types.ts';
 import type { Deployment } from '../config/types.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
@@ -11,6 +12,8 @@ import type { UsageMeter } from './usage-meter.ts';
 export interface ModelCallKind<Body, Committed> {
   /** LiteLLM's call type in spend records: acompletion, aembedding, anthropic_messages, ... */
   readonly callType: string;
+  /** Set when the body is a multipart/form-data upload (audio to transcribe), not JSON: each file's cap. `parse` then gets the form's fields and files. */
+  readonly multipart?: FileLimit;
   /**
    * The JSON body checked and typed (zod), with what the headers add; throws a 400 naming the field.
    * It may read what the request refers to (a stored conversation), as the caller `ctx` names.

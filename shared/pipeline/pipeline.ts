@@ -7,6 +7,7 @@
 //   → routing (each attempt on a deployment) → the answer, its usage and cost recorded → the spend
 //   record before the last byte, settlement after it.
 import { parseJsonObject } from '../core/json-body.ts';
+import { parseMultipart } from '../core/multipart.ts';
 import type { Route, RequestContext, Reply } from '../core/types.ts';
 import { endUserOf } from '../keys/end-user.ts';
 import type { ModelAccess } from '../keys/model-access.ts';
@@ -31,7 +32,16 @@ export class ModelCallPipeline {
 
   /** The route that serves `kind` on `paths`. */
   route<Body, Committed>(paths: string[], kind: ModelCallKind<Body, Committed>): Route {
-    return { method: 'POST', paths, auth: 'caller', errorBody: kind.errorBody, handle: (request, ctx) => this.run(kind, parseJsonObject(request.body), request.headers, ctx) };
+    const { multipart } = kind;
+    return {
+      method: 'POST',
+      paths,
+      auth: 'caller',
+      errorBody: kind.errorBody,
+      binaryBody: multipart !== undefined,
+      handle: async (request, ctx) =>
+        this.run(kind, multipart ? await parseMultipart(request.bytes!, request.headers['content-type'], multipart) : parseJsonObject(request.body), request.headers, ctx),
+    };
   }
 
   private async run<Body, Committed>(kind: ModelCallKind<Body, Committed>, json: Record<string, unknown>, headers: Record<string, string>, ctx: RequestContext): Promise<Reply> {

@@ -1,6 +1,7 @@
 // What an endpoint's answer writer records through: the usage an upstream reported (or an estimate
 // from what was sent and received when none is believable), the cost, and the moment before the last
 // byte, when the spend record must be written. One per model call; every kind of answer uses it.
+// Calls priced in other units (images, seconds, characters, searches) pass what they used as `units`.
 import type { Reply, RequestContext } from '../core/types.ts';
 import type { Usage } from '../openai/types.ts';
 import type { CallRecord } from '../pricing/call-record.ts';
@@ -8,6 +9,7 @@ import { estimateUsage } from '../openai/token-estimate.ts';
 import type { Pricer } from '../pricing/pricer.ts';
 import { recordUsage } from '../pricing/request-cost.ts';
 import type { RequestCost } from '../pricing/types.ts';
+import type { UnitUsage } from '../pricing/units.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
 
 export class UsageMeter {
@@ -40,28 +42,33 @@ export class UsageMeter {
    * Records `reported` usage, or an estimate from the prompt and `received` (the answer's text so
    * far) when it is absent; throws the upstream's error when it is impossible (the estimate is charged).
    */
-  measure(reported: Usage | undefined, received: string): RequestCost | undefined {
-    return recordUsage(this.ctx, this.record, this.pricer, this.size, reported, () => estimateUsage(this.prompt, received));
+  measure(reported: Usage | undefined, received: string, units?: UnitUsage): RequestCost | undefined {
+    return recordUsage(this.ctx, this.record, this.pricer, this.size, reported, () => estimateUsage(this.prompt, received), units);
   }
 
   /** A whole (JSON) answer: its usage recorded and its spend record written before it goes out. */
-  async json(answer: unknown, reported: Usage | undefined, received: string): Promise<Reply> {
-    const cost = this.measure(reported, received);
+  async json(answer: unknown, reported: Usage | undefined, received: string, units?: UnitUsage): Promise<Reply> {
+    return this.whole(JSON.stringify(answer), reported, received, units);
+  }
+
+  /** A whole answer in another format (text, SRT, VTT): as `json`, with its content type. */
+  async whole(body: string, reported: Usage | undefined, received: string, units?: UnitUsage, contentType?: string): Promise<Reply> {
+    const cost = this.measure(reported, received, units);
     await this.ctx.answerReady();
-    return { headers: { ...this.headers(), ...costHeaders(cost) }, body: JSON.stringify(answer) };
+    return { headers: { ...this.headers(), ...costHeaders(cost), ...(contentType && { 'content-type': contentType }) }, body };
   }
 
   /** A stream's end: its usage recorded (if not yet) and the spend record written before the event that ends it. */
-  async beforeLastEvent(reported: Usage | undefined, received: string): Promise<void> {
-    if (!this.record.usage || reported) this.measure(reported, received);
+  async beforeLastEvent(reported: Usage | undefined, received: string, units?: UnitUsage): Promise<void> {
+    if (!this.record.usage || reported) this.measure(reported, received, units);
     await this.ctx.answerReady();
   }
 
   /** A stream cut short (client gone, upstream failed): what it reported, else an estimate, unless already recorded. */
-  cutShort(received: string): void {
+  cutShort(received: string, units?: UnitUsage): void {
     if (this.record.usage) return;
     try {
-      this.measure(undefined, received);
+      this.measure(undefined, received, units);
     } catch {
       // An estimate cannot be impossible; and nobody is there to tell.
     }

@@ -5,12 +5,15 @@ import type { Deployment } from '../config/types.ts';
 import type { RequestContext } from '../core/types.ts';
 import type { Usage } from '../openai/types.ts';
 import type { RequestCost } from './types.ts';
+import type { UnitUsage } from './units.ts';
 
 export interface CallRecord {
   /** The `model` the client asked for (the model group). */
   readonly requestedModel: string;
   deployment?: Deployment;
   usage?: Usage;
+  /** What a call priced in other units used of them: images, seconds, characters, searches. */
+  units?: UnitUsage;
   /** Set when `usage` was estimated from what was sent (no believable usage came back). */
   usageEstimated?: boolean;
   /** What the request cost, once its usage is known. */

@@ -1,44 +1,48 @@
 // Which price applies to a deployment: prices set in its config entry win (litellm_params, then
 // model_info, as LiteLLM reads them), then the table in prices.json, where each provider says its
 // models are listed (Provider.priceKeys), by `model_info.base_model` or by the upstream model id.
+// Some calls are priced by a variant of the model (an image's quality and size, LiteLLM's
+// `hd/1024-x-1024/dall-e-3`): its entry wins over the model's own.
 import type { Deployment } from '../config/types.ts';
 import type { Provider } from '../providers/types.ts';
 import table from './prices.json' with { type: 'json' };
 import type { ModelPrice } from './types.ts';
+import { UNIT_PRICE_FIELDS } from './units.ts';
 
 const PRICES = table as Record<string, ModelPrice>;
 
-const PRICE_FIELDS = ['input_cost_per_token', 'output_cost_per_token', 'cache_read_input_token_cost', 'cache_creation_input_token_cost'] as const;
+const PRICE_FIELDS = ['input_cost_per_token', 'output_cost_per_token', 'cache_read_input_token_cost', 'cache_creation_input_token_cost', ...Object.values(UNIT_PRICE_FIELDS)] as const;
 
 /** The providers, by name, as pricing needs them: where each lists its models in the table. */
 export type PriceListings = ReadonlyMap<string, Pick<Provider, 'priceKeys'>>;
 
-export function priceLookup(providers: PriceListings): (deployment: Deployment) => ModelPrice | undefined {
-  return (deployment) => {
+/** `variant`: the price entry's prefix for this call (`hd/1024-x-1024`), tried before the model's own. */
+export function priceLookup(providers: PriceListings): (deployment: Deployment, variant?: string) => ModelPrice | undefined {
+  return (deployment, variant) => {
     const configured = configuredPrice(deployment.params) ?? configuredPrice(deployment.modelInfo);
-    const listed = listedPrice(deployment, providers);
+    const listed = (variant === undefined ? undefined : listedPrice(deployment, providers, `${variant}/`)) ?? listedPrice(deployment, providers, '');
     if (!configured) return listed;
     return { ...listed, ...configured, output_cost_per_token: configured.output_cost_per_token ?? listed?.output_cost_per_token ?? 0 };
   };
 }
 
 function configuredPrice(source: Record<string, unknown>): ModelPrice | undefined {
-  if (typeof source['input_cost_per_token'] !== 'number' && typeof source['output_cost_per_token'] !== 'number') return undefined;
+  if (!PRICE_FIELDS.some((field) => typeof source[field] === 'number')) return undefined;
   const price: Record<string, number> = {};
   for (const field of PRICE_FIELDS) if (typeof source[field] === 'number') price[field] = source[field] as number;
   return { input_cost_per_token: 0, ...price } as ModelPrice;
 }
 
-function listedPrice(deployment: Deployment, providers: PriceListings): ModelPrice | undefined {
+function listedPrice(deployment: Deployment, providers: PriceListings, variant: string): ModelPrice | undefined {
   const candidates: string[] = [];
   // `provider/model`, e.g. `azure/gpt-4.1-mini`: the provider named says where that model is listed.
   const baseModel = deployment.modelInfo['base_model'];
   if (typeof baseModel === 'string') {
     const [prefix, ...rest] = baseModel.split('/');
-    const keys = rest.length ? providers.get(prefix!)?.priceKeys(rest.join('/')) : undefined;
-    candidates.push(...(keys?.length ? keys : [baseModel]));
+    const keys = rest.length ? providers.get(prefix!)?.priceKeys(variant + rest.join('/')) : undefined;
+    candidates.push(...(keys?.length ? keys : [variant + baseModel]));
   }
-  candidates.push(...(providers.get(deployment.provider)?.priceKeys(deployment.upstreamModel) ?? []));
+  candidates.push(...(providers.get(deployment.provider)?.priceKeys(variant + deployment.upstreamModel) ?? []));
   for (const key of candidates) if (PRICES[key]) return PRICES[key];
   return undefined;
 }

@@ -7,11 +7,12 @@ import { providerCost } from './cost.ts';
 import { chargedCost, type MarginConfig } from './margin.ts';
 import { priceLookup, type PriceListings } from './price-table.ts';
 import type { ModelPrice, RequestCost } from './types.ts';
+import type { UnitUsage } from './units.ts';
 
 export class Pricer {
   private readonly prices = new Map<string, ModelPrice | undefined>();
   private readonly unpricedLogged = new Set<string>();
-  private readonly lookup: (deployment: Deployment) => ModelPrice | undefined;
+  private readonly lookup: (deployment: Deployment, variant?: string) => ModelPrice | undefined;
 
   /** `providers` say where their models are listed in the price table. */
   constructor(
@@ -22,10 +23,14 @@ export class Pricer {
     this.lookup = priceLookup(providers);
   }
 
-  /** The deployment's price, or undefined when neither config nor table has one. */
-  priceOf(deployment: Deployment): ModelPrice | undefined {
-    if (!this.prices.has(deployment.id)) this.prices.set(deployment.id, this.lookup(deployment));
-    return this.prices.get(deployment.id);
+  /**
+   * The deployment's price, or undefined when neither config nor table has one. `variant` names the
+   * call's own entry where the table prices one by its options (`hd/1024-x-1024` for an image).
+   */
+  priceOf(deployment: Deployment, variant?: string): ModelPrice | undefined {
+    const key = variant === undefined ? deployment.id : `${deployment.id}\n${variant}`;
+    if (!this.prices.has(key)) this.prices.set(key, this.lookup(deployment, variant));
+    return this.prices.get(key);
   }
 
   /**
@@ -45,8 +50,9 @@ export class Pricer {
     return this.priceOf(deployment)?.supports_reasoning === true;
   }
 
-  costOf(deployment: Deployment, usage: Usage): RequestCost {
-    const price = this.priceOf(deployment);
+  /** What `usage` (and `units`, for calls priced in them) costs on the deployment. */
+  costOf(deployment: Deployment, usage: Usage, units?: UnitUsage, variant?: string): RequestCost {
+    const price = this.priceOf(deployment, variant);
     if (!price) {
       if (!this.unpricedLogged.has(deployment.id)) {
         this.unpricedLogged.add(deployment.id);
@@ -57,7 +63,7 @@ export class Pricer {
       }
       return { provider: 0, charged: 0 };
     }
-    const provider = providerCost(usage, price);
+    const provider = providerCost(usage, price, units);
     return { provider, charged: chargedCost(provider, deployment, this.margins) };
   }
 }

@@ -1,4 +1,4 @@
-// A model's prices, USD per token, with LiteLLM's field names (model_prices_and_context_window.json).
+// A model's prices, USD per token (and per unit for calls priced otherwise), with LiteLLM's field names (model_prices_and_context_window.json).
 export interface ModelPrice {
   input_cost_per_token: number;
   output_cost_per_token: number;
@@ -6,10 +6,19 @@ export interface ModelPrice {
   cache_creation_input_token_cost?: number;
   max_input_tokens?: number;
   max_output_tokens?: number;
-  mode?: 'chat' | 'embedding';
+  mode?: ModelMode;
   /** The model takes reasoning_effort (OpenAI) or thinking (Claude, Gemini). */
   supports_reasoning?: boolean;
+  /** Rates for calls priced in other units (./units.ts). */
+  output_cost_per_image?: number;
+  input_cost_per_pixel?: number;
+  input_cost_per_second?: number;
+  input_cost_per_character?: number;
+  input_cost_per_query?: number;
 }
+
+/** What a model does, as LiteLLM's `mode`: which endpoints serve it. */
+export type ModelMode = 'chat' | 'completion' | 'responses' | 'embedding' | 'image_generation' | 'audio_transcription' | 'audio_speech' | 'rerank' | 'moderation';
 
 /** What one request cost: what the provider charges, and what the caller is charged (with margin). */
 export interface RequestCost {

@@ -5,6 +5,7 @@
 import type { Deployment } from '../config/types.ts';
 import type { Usage } from '../openai/types.ts';
 import type { ModelPrice } from './types.ts';
+import type { UnitUsage } from './units.ts';
 
 /** What a request's body says about its size, measured without a tokenizer (shared/pipeline/request-size.ts). */
 export interface RequestSize {
@@ -20,6 +21,10 @@ export interface RequestSize {
   choices: number;
   /** The output limit the upstream is given (`max_tokens` and what the provider adds for thinking); undefined when the request sets none. */
   maxOutputTokens?: number;
+  /** Calls priced in other units (./units.ts): the most of each the request can use, reserved like tokens. */
+  units?: UnitUsage;
+  /** The price entry for the request's options, where the table has one (`hd/1024-x-1024`: ./price-table.ts). */
+  priceVariant?: string;
 }
 
 export interface UsageCeiling {

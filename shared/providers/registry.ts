@@ -4,6 +4,7 @@ import { bedrockProvider } from './bedrock/provider.ts';
 import { geminiProvider } from './gemini/provider.ts';
 import { mockProvider } from './mock/provider.ts';
 import { OPENAI_COMPATIBLE_PRESETS } from './openai-compatible/presets.ts';
+import { RERANK_PROVIDERS } from './rerank/provider.ts';
 import { openAICompatibleProvider } from './openai-compatible/provider.ts';
 import { vertexAIProvider } from './vertex-ai/provider.ts';
 import type { Provider } from './types.ts';
@@ -11,6 +12,6 @@ import type { Provider } from './types.ts';
 export type ProviderRegistry = ReadonlyMap<string, Provider>;
 
 export function defaultProviders(): ProviderRegistry {
-  const providers: Provider[] = [...OPENAI_COMPATIBLE_PRESETS.map(openAICompatibleProvider), anthropicProvider, bedrockProvider, geminiProvider, vertexAIProvider, mockProvider];
+  const providers: Provider[] = [...OPENAI_COMPATIBLE_PRESETS.map(openAICompatibleProvider), anthropicProvider, bedrockProvider, geminiProvider, vertexAIProvider, mockProvider, ...RERANK_PROVIDERS];
   return new Map(providers.map((p) => [p.name, p]));
 }

@@ -1,6 +1,9 @@
 // What a provider module is: it takes an OpenAI-shaped chat request for one deployment and answers
 // with an OpenAI-shaped completion or a stream of chunks. Translation lives inside the provider.
 import type { Deployment, ProviderRequirements } from '../config/types.ts';
+import type { RerankRequest, RerankResponse } from '../cohere-format/rerank.ts';
+import type { SpeechAnswer, SpeechRequest, TranscriptAnswer, TranscriptionRequest } from '../openai/audio.ts';
+import type { ImageRequest, ImagesResponse } from '../openai/images.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingRequest, EmbeddingResponse } from '../openai/types.ts';
 
 export interface ChatCall {
@@ -32,6 +35,22 @@ export interface Provider extends ProviderRequirements {
   chat(call: ChatCall): Promise<ChatResult>;
   /** Present on providers that serve POST /v1/embeddings. */
   embed?: EmbeddingProvider['embed'];
+  /** Present on providers that serve POST /v1/images/generations: images in OpenAI's answer shape. */
+  generateImage?(call: UpstreamCall<ImageRequest>): Promise<ImagesResponse>;
+  /** POST /v1/audio/transcriptions and /v1/audio/translations: the transcript as the upstream wrote it. */
+  transcribe?(call: UpstreamCall<TranscriptionRequest>): Promise<TranscriptAnswer>;
+  translate?(call: UpstreamCall<TranscriptionRequest>): Promise<TranscriptAnswer>;
+  /** POST /v1/audio/speech: the audio as it arrives, once the upstream has accepted the request. */
+  speak?(call: UpstreamCall<SpeechRequest>): Promise<SpeechAnswer>;
+  /** POST /v1/rerank: the ranking in Cohere's shape. */
+  rerank?(call: UpstreamCall<RerankRequest>): Promise<RerankResponse>;
+}
+
+/** A call of another kind than chat: the client's checked body (gateway-only fields removed, `model` the upstream model) on one deployment. */
+export interface UpstreamCall<Request> {
+  request: Request;
+  deployment: Deployment;
+  signal: AbortSignal;
 }
 
 export interface EmbeddingCall {

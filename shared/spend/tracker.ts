@@ -366,6 +366,8 @@ function spendLog(ctx: RequestContext, call: ModelCall, endUser: string | null):
       user_api_key_team_id: key?.teamId ?? null,
       user_api_key_user_id: key?.userId ?? null,
       cost_breakdown: { provider_cost: cost?.provider ?? 0, charged: cost?.charged ?? 0 },
+      // Calls priced in other units: what was counted (images, seconds, characters, searches).
+      ...(call.record.units && { priced_units: call.record.units }),
     },
   };
 }

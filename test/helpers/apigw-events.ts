@@ -30,8 +30,8 @@ export function apiGatewayEvent(input: EventInput = {}): APIGatewayProxyEvent {
     'X-Forwarded-Proto': 'https',
     ...input.headers,
   };
-  let body: string | null = input.body === undefined ? null : typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
-  if (body !== null && input.base64) body = Buffer.from(body, 'utf8').toString('base64');
+  let body: string | null = input.body === undefined ? null : typeof input.body === 'string' ? input.body : Buffer.isBuffer(input.body) ? input.body.toString('base64') : JSON.stringify(input.body);
+  if (body !== null && input.base64 && !Buffer.isBuffer(input.body)) body = Buffer.from(body, 'utf8').toString('base64');
   const now = Date.now();
   return {
     resource: '/{proxy+}',
@@ -78,7 +78,8 @@ export function apiGatewayEvent(input: EventInput = {}): APIGatewayProxyEvent {
       stage: 'prod',
     },
     body,
-    isBase64Encoded: input.base64 === true,
+    // A binary media type (binaryMediaTypes) arrives base64-encoded, as a Buffer body stands for here.
+    isBase64Encoded: input.base64 === true || Buffer.isBuffer(input.body),
   };
 }
 

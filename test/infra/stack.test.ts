@@ -29,6 +29,8 @@ describe('TollgateStack', () => {
 
   it('streams every route through a regional REST API into the gateway Lambda, with a 15-minute timeout', () => {
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
+    // Uploads arrive as bytes: a multipart audio file would be mangled as text.
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: ['multipart/form-data', 'audio/*'] });
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'ANY' } })).filter((m) =>
       JSON.stringify(m.Properties.Integration.Uri).includes('Gateway'),
     );

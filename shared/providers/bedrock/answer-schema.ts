@@ -61,3 +61,24 @@ export const titanEmbeddingSchema = z.looseObject({ embedding: vector, inputText
 
 /** cohere.embed-*: a list of float vectors, or (v4, or with embedding_types) vectors by type. */
 export const cohereEmbeddingSchema = z.looseObject({ embeddings: z.union([z.array(vector), z.looseObject({ float: z.array(vector) })]) });
+
+/** Nova Canvas and Titan Image Generator: base64 images, or the reason none were made. */
+export const amazonImagesSchema = z.looseObject({
+  images: z
+    .array(z.string())
+    .nullish()
+    .transform((images) => images ?? []),
+  error: z
+    .string()
+    .nullish()
+    .transform((error) => error ?? undefined),
+});
+
+/** Stability's models on Bedrock: base64 images, and per image why it was filtered (null when it was not). */
+export const stabilityImagesSchema = z.looseObject({
+  images: z
+    .array(z.string())
+    .nullish()
+    .transform((images) => images ?? []),
+  finish_reasons: z.array(z.string().nullable()).nullish(),
+});

@@ -1,6 +1,6 @@
 // The Bedrock provider (`bedrock/<model id>`): chat through Converse / ConverseStream for any model
 // Bedrock serves (model ids, cross-region inference profiles such as `us.anthropic...`, ARNs), and
-// embeddings through InvokeModel. Translation lives in request.ts, response.ts, stream.ts and
+// embeddings and images through InvokeModel. Translation lives in request.ts, response.ts, stream.ts and
 // embeddings.ts; this module is the transport: the SDK client, timeouts, abort and errors.
 import type { BedrockRuntimeClient, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { Deployment } from '../../config/types.ts';
@@ -13,6 +13,7 @@ import { CallSignal } from './call.ts';
 import { BEDROCK_PARAMS, bedrockClient, bedrockSdk, bedrockTarget, targetSecrets, targetUrl, type BedrockSdk } from './client.ts';
 import { converseSchema } from './answer-schema.ts';
 import { embeddingBatches, type EmbeddingBatch } from './embeddings.ts';
+import { imageInvocation } from './images.ts';
 import { bedrockError, PROVIDER_NAME } from './errors.ts';
 import { toConverseInput } from './request.ts';
 import { toChatCompletion } from './response.ts';
@@ -103,6 +104,23 @@ export const bedrockProvider: Provider = {
       read.reduce((sum, r) => sum + r.tokens, 0),
     );
   },
+
+  async generateImage({ request, deployment, signal }) {
+    const model = modelId(request.model);
+    const invocation = imageInvocation({ ...request, model });
+    const { client, sdk, call, failure } = await start(deployment, signal);
+    call.arm(deployment.timeoutMs);
+    try {
+      const output = await client.send(new sdk.InvokeModelCommand({ modelId: model, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(invocation.body) }), {
+        abortSignal: call.signal,
+      });
+      return invocation.read(invokeAnswer(output.body, 'image'));
+    } catch (error) {
+      throw failure(error);
+    } finally {
+      call.stop();
+    }
+  },
 };
 
 /**
@@ -167,11 +185,14 @@ async function invoke(client: BedrockRuntimeClient, sdk: BedrockSdk, model: stri
     { step: 'deserialize', name: 'tollgateInputTokenCount' },
   );
   const output = await client.send(command, { abortSignal: signal });
-  let answer: unknown;
+  return batch.read(invokeAnswer(output.body, 'embeddings'), headerTokens);
+}
+
+/** An InvokeModel answer's JSON body. */
+function invokeAnswer(body: Uint8Array | undefined, what: string): unknown {
   try {
-    answer = JSON.parse(Buffer.from(output.body ?? new Uint8Array()).toString('utf8'));
+    return JSON.parse(Buffer.from(body ?? new Uint8Array()).toString('utf8'));
   } catch {
-    throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered the embeddings request with a body that is not JSON.`);
+    throw new GatewayError('upstream_error', `${PROVIDER_NAME} answered the ${what} request with a body that is not JSON.`);
   }
-  return batch.read(answer, headerTokens);
 }

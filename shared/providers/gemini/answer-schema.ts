@@ -14,6 +14,8 @@ const part = z.looseObject({
   /** Opaque; Gemini 3 wants it back on the function call it came with. */
   thoughtSignature: text,
   functionCall: z.looseObject({ name: z.string(), args: z.looseObject({}).nullish(), id: text }).nullish(),
+  /** An image the model made (image output): base64 bytes. */
+  inlineData: z.looseObject({ mimeType: text, data: text }).nullish(),
 });
 export type AnswerPart = z.output<typeof part>;
 
@@ -68,4 +70,12 @@ export const batchEmbedContentsSchema = z.looseObject({
   embeddings: z.array(z.looseObject({ values: z.array(z.number()) })),
   /** Older models report no token count. */
   usageMetadata: z.looseObject({ promptTokenCount: count }).nullish(),
+});
+
+/** Imagen's `:predict` answer: each image as base64, or the reason the safety filter withheld it. */
+export const imagenPredictSchema = z.looseObject({
+  predictions: z
+    .array(z.looseObject({ bytesBase64Encoded: text, mimeType: text, raiFilteredReason: text }))
+    .nullish()
+    .transform((predictions) => predictions ?? []),
 });

@@ -6,6 +6,7 @@ import { withVersionPath } from '../api-base.ts';
 import type { Provider } from '../types.ts';
 import { batchEmbedContents } from './embeddings.ts';
 import { generateContent, type GeminiTarget } from './generate.ts';
+import { generateImages } from './images.ts';
 
 export const GEMINI_DEFAULT_API_BASE = 'https://generativelanguage.googleapis.com';
 const PROVIDER_NAME = 'gemini';
@@ -35,6 +36,7 @@ export const geminiProvider: Provider = {
   priceKeys: (model) => [`gemini/${model}`],
   chat: (call) => generateContent(call, geminiTarget(call.deployment, call.request.model)),
   embed: (call) => batchEmbedContents(call, geminiTarget(call.deployment, call.request.model)),
+  generateImage: (call) => generateImages(call, geminiTarget(call.deployment, call.request.model)),
 };
 
 /** `api_base` with or without `/v1beta`; the model may be written `models/<id>`, as Google writes it. */

@@ -29,10 +29,18 @@ export interface OpenAICompatiblePreset {
   embeddings?: false;
   /** OpenAI's other model APIs the provider serves itself, so their requests go to it as they came (./native-api.ts). */
   nativeApis?: NativeApi[];
+  /** The provider serves OpenAI's images API (./media.ts). */
+  images?: true;
+  /** The provider serves OpenAI's audio transcriptions and translations (./media.ts). */
+  transcriptions?: true;
+  /** The provider serves OpenAI's text-to-speech (./media.ts). */
+  speech?: true;
+  /** The provider also serves rerank at `<base>/rerank`, in Jina's shape (vLLM, Infinity, Together). */
+  rerank?: true;
 }
 
 export type NativeApi = 'responses' | 'completions';
-export type OpenAIEndpoint = 'chat/completions' | 'embeddings' | NativeApi;
+export type OpenAIEndpoint = 'chat/completions' | 'embeddings' | NativeApi | 'images/generations' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech' | 'rerank';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 /** The Responses API came to Azure in a later version than chat's default. */
@@ -50,6 +58,9 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     openAIReasoningModels: true,
     priceSection: 'openai',
     nativeApis: ['responses', 'completions'],
+    images: true,
+    transcriptions: true,
+    speech: true,
   },
   {
     // OpenAI's instruct models (gpt-3.5-turbo-instruct, davinci-002), served on the legacy POST /v1/completions.
@@ -66,6 +77,9 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
   {
     name: 'azure',
     versionPath: '',
+    images: true,
+    transcriptions: true,
+    speech: true,
     priceSection: 'openai',
     openAIReasoningModels: true,
     auth: 'api-key',
@@ -84,7 +98,7 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
   },
   { name: 'ollama', defaultApiBase: 'http://localhost:11434/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'OLLAMA_API_KEY', requiresApiKey: false, requiresApiBase: false },
   { name: 'ollama_chat', defaultApiBase: 'http://localhost:11434/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'OLLAMA_API_KEY', requiresApiKey: false, requiresApiBase: false },
-  { name: 'hosted_vllm', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'HOSTED_VLLM_API_KEY', requiresApiKey: false, requiresApiBase: true },
+  { name: 'hosted_vllm', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'HOSTED_VLLM_API_KEY', requiresApiKey: false, requiresApiBase: true, rerank: true },
   { name: 'lm_studio', defaultApiBase: 'http://localhost:1234/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'LM_STUDIO_API_KEY', requiresApiKey: false, requiresApiBase: false },
   {
     name: 'groq',
@@ -95,6 +109,7 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     requiresApiKey: true,
     requiresApiBase: false,
     embeddings: false,
+    transcriptions: true,
     priceSection: 'groq',
     unsupportedParams: ['logit_bias', 'logprobs', 'top_logprobs'],
   },
@@ -133,7 +148,16 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     priceSection: 'xai',
   },
   { name: 'openrouter', defaultApiBase: 'https://openrouter.ai/api/v1', versionPath: '/api/v1', auth: 'bearer', apiKeyEnv: 'OPENROUTER_API_KEY', requiresApiKey: true, requiresApiBase: false },
-  { name: 'together_ai', defaultApiBase: 'https://api.together.xyz/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'TOGETHERAI_API_KEY', requiresApiKey: true, requiresApiBase: false },
+  {
+    name: 'together_ai',
+    defaultApiBase: 'https://api.together.xyz/v1',
+    versionPath: '/v1',
+    auth: 'bearer',
+    apiKeyEnv: 'TOGETHERAI_API_KEY',
+    requiresApiKey: true,
+    requiresApiBase: false,
+    rerank: true,
+  },
   {
     name: 'fireworks_ai',
     defaultApiBase: 'https://api.fireworks.ai/inference/v1',

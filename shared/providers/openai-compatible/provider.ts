@@ -14,6 +14,7 @@ import { toChatCompletion, toChunk, toEmbeddingResponse } from './answer.ts';
 import { chatViaResponses, servedOnResponses } from './chat-via-responses.ts';
 import { chunkSchema, completionSchema, embeddingsSchema, inBandErrorSchema } from './answer-schema.ts';
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
+import { mediaApis } from './media.ts';
 import { forReasoningModel, isOpenAIReasoningModel } from './reasoning-models.ts';
 
 /** How an OpenAI-format upstream's failure becomes a gateway error. */
@@ -52,6 +53,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
       }
       return { stream: true, chunks: translateUpstreamStream(response.body, upstream, preset.name, (events) => openAIChunks(events, preset.name, request.model, deployment)) };
     },
+    ...mediaApis(preset, { url: (deployment, endpoint) => endpointUrl(preset, deployment, endpoint), headers: (deployment) => requestHeaders(preset, deployment), mapError }),
   };
   if (preset.embeddings === false) return provider;
 

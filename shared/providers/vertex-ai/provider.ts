@@ -3,6 +3,7 @@
 // text-embedding models through `:predict`, all with an access token from service-account credentials.
 import { ANTHROPIC_UNSUPPORTED_PARAMS } from '../anthropic/provider.ts';
 import { generateContent } from '../gemini/generate.ts';
+import { generateImages } from '../gemini/images.ts';
 import { GEMINI_UNSUPPORTED_PARAMS } from '../gemini/provider.ts';
 import type { Provider } from '../types.ts';
 import { claudeOnVertex } from './claude.ts';
@@ -27,5 +28,9 @@ export const vertexAIProvider: Provider = {
 
   async embed(call) {
     return predictEmbeddings(call, await vertexModel(call.deployment, 'google', call.request.model));
+  },
+
+  async generateImage(call) {
+    return generateImages(call, await vertexModel(call.deployment, 'google', call.request.model));
   },
 };

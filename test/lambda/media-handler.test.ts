@@ -1,0 +1,101 @@
+// The kinds of calls priced in other units than tokens, through the Lambda entry point: an API
+// Gateway REST proxy event → middy streamify handler → the core → a fake OpenAI upstream on
+// 127.0.0.1, read back the way API Gateway reads the Lambda response stream.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiGatewayEvent, lambdaContext, type EventInput } from '../helpers/apigw-events.ts';
+import { installLambdaShim, invokeStreaming } from '../helpers/lambda-stream-shim.ts';
+import { readForm, wavFile } from '../helpers/audio.ts';
+import { sendJson, sleep, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
+
+installLambdaShim();
+
+const MASTER = 'sk-lambda-media-master';
+const PNG = Buffer.from('89504e470d0a1a0a', 'hex').toString('base64');
+const WAV = wavFile(0.5);
+/** Binary audio, bytes no text encoding survives (NUL, 0xFF), in three pieces sent apart. */
+const AUDIO = [Buffer.from([0xff, 0xf3, 0x00, 0x80]), Buffer.from([0x00, 0xfe, 0x7f]), Buffer.from([0xc3, 0x28, 0xa0])];
+
+let upstream: RecordingServer;
+let dir: string;
+let handler: unknown;
+
+beforeAll(async () => {
+  upstream = await startRecordingServer(async (request, res) => {
+    if (request.url === '/v1/images/generations') return sendJson(res, 200, { created: 1, data: [{ b64_json: PNG }] });
+    if (request.url === '/v1/audio/transcriptions') {
+      const form = await readForm(request.headers['content-type']!, request.raw);
+      return sendJson(res, 200, { text: form.files['file']!.bytes.equals(WAV) ? 'the file arrived whole' : 'the file was mangled' });
+    }
+    if (request.url === '/v1/audio/speech') {
+      res.writeHead(200, { 'content-type': 'audio/mpeg' });
+      for (const piece of AUDIO) {
+        res.write(piece);
+        await sleep(60);
+      }
+      return void res.end();
+    }
+    sendJson(res, 404, { error: { message: 'no such route', type: 'invalid_request_error' } });
+  });
+  dir = mkdtempSync(join(tmpdir(), 'tollgate-lambda-media-'));
+  const configPath = join(dir, 'gateway.config.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      model_list: [
+        { model_name: 'painter', litellm_params: { model: 'openai/dall-e-3', api_base: upstream.url, api_key: 'sk-upstream' } },
+        { model_name: 'whisper', litellm_params: { model: 'openai/whisper-1', api_base: upstream.url, api_key: 'sk-upstream' } },
+        { model_name: 'tts', litellm_params: { model: 'openai/tts-1', api_base: upstream.url, api_key: 'sk-upstream' } },
+      ],
+      general_settings: { master_key: MASTER },
+    }),
+  );
+  // The module builds its default handler from GATEWAY_CONFIG when first imported.
+  process.env['GATEWAY_CONFIG'] = configPath;
+  const { createHandler } = await import('../../functions/gateway/handler.ts');
+  delete process.env['GATEWAY_CONFIG'];
+  handler = createHandler({ configPath, env: () => undefined, logger: new Logger({ serviceName: 'media-test', logLevel: 'SILENT' }) });
+});
+afterAll(async () => {
+  await upstream.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function invoke(input: EventInput) {
+  const { stream, result } = invokeStreaming(handler, apiGatewayEvent({ ...input, headers: { Authorization: `Bearer ${MASTER}`, ...input.headers } }), lambdaContext());
+  await result;
+  return { prelude: stream.prelude!, stream };
+}
+
+describe('media calls through the Lambda handler', () => {
+  it('generates an image, priced per image', async () => {
+    const { prelude, stream } = await invoke({ path: '/v1/images/generations', body: { model: 'painter', prompt: 'a fox', response_format: 'b64_json' } });
+    expect(prelude.statusCode).toBe(200);
+    expect(prelude.headers['x-litellm-response-cost']).toBe('0.04');
+    expect(JSON.parse(stream.body).data).toEqual([{ b64_json: PNG }]);
+  });
+
+  it('transcribes a multipart upload that API Gateway hands over base64-encoded (a binary media type)', async () => {
+    const form = new FormData();
+    form.set('model', 'whisper');
+    form.set('file', new Blob([WAV], { type: 'audio/wav' }), 'speech.wav');
+    const request = new Request('http://local/', { method: 'POST', body: form });
+    const body = Buffer.from(await request.arrayBuffer());
+    const { prelude, stream } = await invoke({ path: '/v1/audio/transcriptions', headers: { 'Content-Type': request.headers.get('content-type')! }, body });
+    expect(prelude.statusCode).toBe(200);
+    expect(JSON.parse(stream.body)).toEqual({ text: 'the file arrived whole' });
+    // Half a second of whisper-1, by the WAV header: the upstream said no duration.
+    expect(Number(prelude.headers['x-litellm-response-cost'])).toBeCloseTo(0.5 * 0.0001, 9);
+  });
+
+  it('streams speech through the response stream as binary, piece by piece', async () => {
+    const { prelude, stream } = await invoke({ path: '/v1/audio/speech', body: { model: 'tts', input: 'Hello', voice: 'alloy' } });
+    expect(prelude.statusCode).toBe(200);
+    expect(prelude.headers['content-type']).toBe('audio/mpeg');
+    expect(Buffer.concat(stream.chunks.map((chunk) => chunk.bytes))).toEqual(Buffer.concat(AUDIO));
+    expect(stream.chunks.length).toBeGreaterThan(1);
+  });
+});
