@@ -20,6 +20,7 @@ import { modelsEndpoint } from './endpoints/models.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
 import { ModelAccess } from './keys/model-access.ts';
 import { ModelCallPipeline } from './pipeline/pipeline.ts';
+import { listedModels } from './pricing/price-table.ts';
 import { Pricer } from './pricing/pricer.ts';
 import { defaultProviders, type ProviderRegistry } from './providers/registry.ts';
 import { ModelGroups } from './router/model-groups.ts';
@@ -64,8 +65,8 @@ export function buildGateway(options: AppOptions): Gateway {
 export function gatewayRoutes(options: AppOptions): Route[] {
   const { config, log, store } = options;
   const providers = options.providers ?? defaultProviders();
-  const groups = new ModelGroups(config.deployments);
   const pricer = new Pricer(log, providers, config.costMargins);
+  const groups = new ModelGroups(config.deployments, config.router.modelGroupAlias, listedModels(providers));
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime);
   const access = new ModelAccess(groups, store && new Identities(store).customers);
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);

@@ -24,8 +24,10 @@ export class Pricer {
 
   /** The deployment's price, or undefined when neither config nor table has one. */
   priceOf(deployment: Deployment): ModelPrice | undefined {
-    if (!this.prices.has(deployment.id)) this.prices.set(deployment.id, this.lookup(deployment));
-    return this.prices.get(deployment.id);
+    // A wildcard deployment keeps its id for every model it serves: each has its own price.
+    const key = `${deployment.id}\u0000${deployment.upstreamModel}`;
+    if (!this.prices.has(key)) this.prices.set(key, this.lookup(deployment));
+    return this.prices.get(key);
   }
 
   /**
