@@ -28,6 +28,7 @@ import { Router } from './router/router.ts';
 import type { RouterRuntime } from './router/runtime.ts';
 import { spendTracker, type SpendOverrides } from './spend/from-config.ts';
 import { worstCaseCost } from './spend/worst-case.ts';
+import { DeploymentStates } from './store/deployment-states.ts';
 import type { Store } from './store/store.ts';
 
 export interface AppOptions {
@@ -67,7 +68,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const providers = options.providers ?? defaultProviders();
   const pricer = new Pricer(log, providers, config.costMargins);
   const groups = new ModelGroups(config.deployments, config.router.modelGroupAlias, listedModels(providers));
-  const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime);
+  const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime, store && new DeploymentStates(store));
   const access = new ModelAccess(groups, store && new Identities(store).customers);
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
   const pipeline = new ModelCallPipeline({ access, router, pricer, spend });

@@ -4,7 +4,7 @@
 // minute (the policy's count for the failure's class first). For `cooldown_time` (the deployment's
 // own, else the router's), lengthened by an upstream Retry-After. A model's only deployment is never
 // cooled down: with nowhere else to send the traffic, retries must still reach it.
-// State lives in this instance's memory (see DeploymentStats).
+// Kept in this instance's memory, and, with a table, shared with every instance (./shared-cooldowns.ts).
 import type { Deployment, RouterSettings } from '../config/types.ts';
 import type { ErrorKind, GatewayError } from '../core/errors.ts';
 import { RETRY_AFTER_CAP_MS } from './backoff.ts';
@@ -17,8 +17,16 @@ export class Cooldowns {
 
   constructor(private readonly now: () => number) {}
 
-  coolDown(id: string, ms: number): void {
-    this.until.set(id, Math.max(this.until.get(id) ?? 0, this.now() + ms));
+  /** Returns until when (epoch ms) the deployment is cooling down now. */
+  coolDown(id: string, ms: number): number {
+    return this.coolDownUntil(id, this.now() + ms);
+  }
+
+  /** A cooldown until `until` (epoch ms), as another instance recorded it; a longer one already known stays. */
+  coolDownUntil(id: string, until: number): number {
+    const longest = Math.max(this.until.get(id) ?? 0, until);
+    this.until.set(id, longest);
+    return longest;
   }
 
   isCoolingDown(id: string): boolean {

@@ -2,8 +2,8 @@
 // model group until one commits. Filters the group (context window, tags: ./deployment-filters.ts),
 // picks with the configured strategy among the healthy deployments of the first priority tier, retries
 // transient failures (on another deployment when there is one, else after a backoff), cools failing
-// deployments down, and then walks the fallback groups. Every piece of state here is this instance's
-// own memory: on Lambda, each warm instance learns about cooldowns, latencies and usage by itself.
+// deployments down, and then walks the fallback groups. Cooldowns are shared with the other instances
+// through the table when there is one (./shared-cooldowns.ts); latencies and usage are each instance's own.
 import type { Deployment, RouterSettings } from '../config/types.ts';
 import { asGatewayError, GatewayError } from '../core/errors.ts';
 import type { RequestContext } from '../core/types.ts';
@@ -13,6 +13,7 @@ import { byTags, firstTier } from './deployment-filters.ts';
 import { DeploymentStats } from './deployment-stats.ts';
 import { failureAction, isDeploymentFailure, retriesAllowed } from './failure-policy.ts';
 import { fallbackChain } from './fallbacks.ts';
+import type { SharedCooldowns } from './shared-cooldowns.ts';
 import type { ModelGroups } from './model-groups.ts';
 import { requestFallbackModels, type RoutingOptions } from './request-options.ts';
 import { systemRuntime, type RouterRuntime } from './runtime.ts';
@@ -61,6 +62,8 @@ export class Router {
     private readonly settings: RouterSettings,
     private readonly priceOf: PriceLookup,
     private readonly runtime: RouterRuntime = systemRuntime,
+    /** Cooldowns shared with the other instances (the table); without it, each instance knows its own. */
+    private readonly shared?: SharedCooldowns,
   ) {
     this.stats = new DeploymentStats(runtime.now);
     this.cooldowns = new Cooldowns(runtime.now);
@@ -117,6 +120,7 @@ export class Router {
       );
     }
     const candidates = this.settings.enableTagFiltering ? byTags(fitting, request.tags ?? [], model) : fitting;
+    await this.learnCooldowns(candidates, ctx);
     const attemptsOn = new Map<string, number>();
     const failedHere = new Set<string>();
     const unusable = new Set<string>();
@@ -139,7 +143,7 @@ export class Router {
       } catch (thrown) {
         const error = asGatewayError(thrown);
         if (ctx.signal.aborted) throw error;
-        this.recordFailure(deployment, error, group.length, ctx);
+        await this.recordFailure(deployment, error, group.length, ctx);
         const allowed = retriesAllowed(error, model, this.settings, request.options.numRetries);
         if (allowed !== undefined && retriesUsed < allowed) retriesUsed++;
         else if (allowed === undefined && failureAction(error) === 'next_deployment') unusable.add(deployment.id);
@@ -188,13 +192,28 @@ export class Router {
     return value;
   }
 
-  private recordFailure(deployment: Deployment, error: GatewayError, groupSize: number, ctx: RequestContext): void {
+  private async recordFailure(deployment: Deployment, error: GatewayError, groupSize: number, ctx: RequestContext): Promise<void> {
     if (!isDeploymentFailure(error)) return;
     const minute = this.stats.recordFailure(deployment.id);
     const ms = cooldownAfter(error, deployment, groupSize, minute, this.settings);
     if (!ms) return;
-    this.cooldowns.coolDown(deployment.id, ms);
+    const until = this.cooldowns.coolDown(deployment.id, ms);
     ctx.log.warn('deployment cooling down', { requestId: ctx.requestId, model: deployment.modelName, deployment: deployment.id, kind: error.kind, seconds: ms / 1000 });
+    try {
+      await this.shared?.coolDown(deployment.id, until, error.kind);
+    } catch (failure) {
+      ctx.log.warn('could not share a cooldown; other instances learn of it from their own failures', { requestId: ctx.requestId, deployment: deployment.id, error: String(failure) });
+    }
+  }
+
+  /** What the other instances found: their cooldowns of these deployments. */
+  private async learnCooldowns(deployments: Deployment[], ctx: RequestContext): Promise<void> {
+    if (!this.shared) return;
+    try {
+      for (const [id, until] of await this.shared.cooldownEnds([...new Set(deployments.map((d) => d.id))])) this.cooldowns.coolDownUntil(id, until);
+    } catch (failure) {
+      ctx.log.warn('could not read shared cooldowns; routing on what this instance knows', { requestId: ctx.requestId, error: String(failure) });
+    }
   }
 
   private noDeployments(model: string, deployments: Deployment[]): GatewayError {
