@@ -75,6 +75,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
       timeZone: raw.litellm_settings?.timezone,
     },
     warnings,
+    ignoredKeys: ignored,
   };
 }
 

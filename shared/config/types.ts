@@ -56,6 +56,8 @@ export interface GatewayConfig {
   maxRequestBytes: number;
   /** Once-at-start warnings: ignored keys, disabled deployments. */
   warnings: string[];
+  /** The keys of the file Tollgate does not act on, by path (`router_settings.redis_host`). */
+  ignoredKeys: string[];
 }
 
 export interface SpendSettings {
