@@ -76,7 +76,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   return [
     ...healthEndpoint(config),
     ...modelsEndpoint(access),
-    ...modelInfoEndpoint(config.deployments, access, pricer),
+    ...modelInfoEndpoint(groups.listed(), access, pricer),
     ...chatCompletionsEndpoint(pipeline, chat),
     ...embeddingsEndpoint(pipeline, providers),
     ...messagesEndpoint(pipeline, chat),

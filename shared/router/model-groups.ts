@@ -18,6 +18,8 @@ interface PatternGroup {
 export class ModelGroups {
   private readonly groups = new Map<string, Deployment[]>();
   private readonly patterns: PatternGroup[] = [];
+  /** `listed()`, made once: the known models do not change while the gateway runs. */
+  private listing?: Deployment[];
 
   constructor(
     deployments: Deployment[],
@@ -42,10 +44,22 @@ export class ModelGroups {
   names(): string[] {
     const names = new Set(this.groups.keys());
     for (const [alias, { hidden }] of this.aliases) if (!hidden && this.has(alias)) names.add(alias);
-    for (const { pattern, deployments } of this.patterns) {
-      for (const deployment of deployments) for (const name of this.expand(pattern, deployment)) names.add(name);
-    }
+    for (const deployment of this.listed()) names.add(deployment.modelName);
     return [...names];
+  }
+
+  /**
+   * Every deployment as the model lists show it: each exact one, and each wildcard deployment once
+   * per name it serves among its provider's known models, made concrete for that name.
+   */
+  listed(): Deployment[] {
+    if (this.listing) return this.listing;
+    const listed = [...this.groups.values()].flat();
+    for (const { pattern, deployments } of this.patterns) {
+      for (const deployment of deployments) for (const name of this.expand(pattern, deployment)) listed.push(concrete(deployment, name, pattern.match(name)!));
+    }
+    this.listing = listed;
+    return listed;
   }
 
   has(model: string): boolean {
@@ -99,5 +113,5 @@ function concrete(deployment: Deployment, name: string, segments: string[]): Dep
   const upstream = new WildcardPattern(deployment.upstreamModel);
   // More segments than the model has `*`s: the name is sent as it was asked (LiteLLM's rule).
   const upstreamModel = segments.length > upstream.wildcards ? name : upstream.fill(segments);
-  return { ...deployment, modelName: name, upstreamModel };
+  return { ...deployment, modelName: name, upstreamModel, params: { ...deployment.params, model: `${deployment.provider}/${upstreamModel}` } };
 }

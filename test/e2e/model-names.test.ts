@@ -87,7 +87,11 @@ general_settings: { master_key: ${MASTER} }
     expect(ids).toEqual(expect.arrayContaining(['openai/gpt-4o', 'openai/gpt-4o-mini', 'openai/o3', 'anthropic/claude-sonnet-4-20250514', 'gpt-4.1']));
     // `anthropic/claude-*` lists only the Claude models it matches, and no pattern is listed as a name.
     expect(ids.some((id) => id.includes('*'))).toBe(false);
-    expect(ids).not.toContain('openai/text-embedding-3-small-nope');
+    // /model/info lists each of them as a deployment of its own, upstream model filled in.
+    const info = await fetch(`${gateway.url}/model/info`, { headers: { authorization: `Bearer ${MASTER}` } }).then((r) => r.json() as Promise<{ data: any[] }>);
+    const mini = info.data.find((d) => d.model_name === 'openai/gpt-4o-mini');
+    expect(mini).toMatchObject({ litellm_params: { model: 'openai/gpt-4o-mini' }, model_info: { input_cost_per_token: expect.any(Number) } });
+    expect(info.data.some((d) => d.model_name.includes('*'))).toBe(false);
   });
 });
 
