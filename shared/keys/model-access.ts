@@ -8,6 +8,7 @@
 // the request goes to.
 import { WildcardPattern } from '../config/wildcard-pattern.ts';
 import { GatewayError } from '../core/errors.ts';
+import { nameList } from '../core/name-list.ts';
 import type { Identity } from '../core/types.ts';
 import type { CustomerRecord } from '../store/records.ts';
 import type { EntityItems } from '../store/entity-items.ts';
@@ -73,7 +74,7 @@ export class ModelAccess {
     if (!key) return;
     if (!this.served.has(this.routedModel(key, model))) {
       const allowed = this.allowed(key);
-      throw new GatewayError('unknown_model', `Unknown model "${model}". This key may call: ${allowed.length ? allowed.join(', ') : '(no models)'}.`, { param: 'model' });
+      throw new GatewayError('unknown_model', `Unknown model "${model}". This key may call: ${nameList(allowed, '(no models)')}.`, { param: 'model' });
     }
     const groups = this.served.accessGroupsOf(model);
     const teamAlias = aliasOf(key.team?.['model_aliases'], model) !== undefined;

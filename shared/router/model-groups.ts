@@ -5,6 +5,7 @@
 // of its `litellm_params.model` replaced by what the request's name put in the pattern's `*`s.
 import type { Deployment, ModelGroupAlias } from '../config/types.ts';
 import { GatewayError } from '../core/errors.ts';
+import { nameList } from '../core/name-list.ts';
 import { WildcardPattern } from '../config/wildcard-pattern.ts';
 
 /** The upstream model ids a provider is known to serve (the price table's), for listing wildcard groups. */
@@ -69,8 +70,7 @@ export class ModelGroups {
   deploymentsOf(model: string): Deployment[] {
     const group = this.resolve(model);
     if (!group) {
-      const names = this.names();
-      throw new GatewayError('unknown_model', `Unknown model "${model}". This gateway serves: ${names.length ? names.join(', ') : '(no models configured)'}.`, { param: 'model' });
+      throw new GatewayError('unknown_model', `Unknown model "${model}". This gateway serves: ${nameList(this.names(), '(no models configured)')}.`, { param: 'model' });
     }
     return group;
   }

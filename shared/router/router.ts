@@ -14,6 +14,7 @@ import { DeploymentStats } from './deployment-stats.ts';
 import { failureAction, isDeploymentFailure, retriesAllowed } from './failure-policy.ts';
 import { fallbackChain } from './fallbacks.ts';
 import type { SharedCooldowns } from './shared-cooldowns.ts';
+import { nameList } from '../core/name-list.ts';
 import type { ModelGroups } from './model-groups.ts';
 import { requestFallbackModels, type RoutingOptions } from './request-options.ts';
 import { systemRuntime, type RouterRuntime } from './runtime.ts';
@@ -236,7 +237,7 @@ export class Router {
   private checkFallbackNames(options: RoutingOptions): void {
     for (const { param, model } of requestFallbackModels(options)) {
       if (!this.groups.has(model)) {
-        throw new GatewayError('invalid_request', `${param} names "${model}", which is not a model this gateway serves. Use one of: ${this.groups.names().join(', ')}.`, { param });
+        throw new GatewayError('invalid_request', `${param} names "${model}", which is not a model this gateway serves. Use one of: ${nameList(this.groups.names(), '(none)')}.`, { param });
       }
     }
   }

@@ -163,6 +163,16 @@ general_settings: { master_key: ${MASTER} }
     expect(info.body.data.map((d: any) => d.model_name).sort()).toEqual(['gpt-4.1', 'gpt-4o']);
   });
 
+  it('names only the first 20 of the many models a wildcard serves in an unknown-model error', async () => {
+    const { body } = await gw.call('POST', '/key/generate', {});
+    for (const key of [body.key, MASTER]) {
+      const error = await clientFor(key)
+        .chat.completions.create({ model: 'mystery', messages: hi })
+        .catch((e: InstanceType<typeof OpenAI.APIError>) => e);
+      expect(error).toMatchObject({ status: 400, message: expect.stringMatching(/Unknown model "mystery".*openai\/gpt-4o-mini.* and \d+ more \(GET \/v1\/models lists them all\)/) });
+    }
+  });
+
   it("takes a wildcard in a key's models as LiteLLM does", async () => {
     const { body } = await gw.call('POST', '/key/generate', { models: ['openai/*'] });
     const client = clientFor(body.key);
