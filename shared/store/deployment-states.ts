@@ -2,7 +2,9 @@
 // `DEPLOYMENT#<model_info.id>`, holding until when it is cooling down. Written only when an instance
 // cools a deployment down (and only to lengthen the stored cooldown), read through a cache of about a
 // second, so a deployment one Lambda instance found failing is skipped by all of them within a second,
-// for a read per deployment per instance per second at most.
+// for a read per deployment per instance per second at most. Shared cooldowns only help routing: a
+// table that is slow or down never holds a request back longer than a second, and the router goes on
+// with what its instance knows (the read or write carries on, and a read lands in the cache).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SharedCooldowns } from '../router/shared-cooldowns.ts';
@@ -11,6 +13,8 @@ import { itemKeys } from './table.ts';
 
 /** How long a read of a deployment's state is reused. */
 export const DEPLOYMENT_STATE_CACHE_MS = 1_000;
+/** The longest a request waits for a read or a write of deployment state. */
+export const DEPLOYMENT_STATE_WAIT_MS = 1_000;
 
 export class DeploymentStates implements SharedCooldowns {
   private readonly cache = new Map<string, { until: number; readAt: number }>();
@@ -30,6 +34,10 @@ export class DeploymentStates implements SharedCooldowns {
     const remembered = this.cache.get(id);
     if (remembered && remembered.until >= until) return;
     this.cache.set(id, { until, readAt: this.now() });
+    await within(this.write(id, until, reason), DEPLOYMENT_STATE_WAIT_MS, undefined);
+  }
+
+  private async write(id: string, until: number, reason: string): Promise<void> {
     try {
       await this.store.client.send(
         new UpdateCommand({
@@ -57,7 +65,7 @@ export class DeploymentStates implements SharedCooldowns {
       reading = this.read(id).finally(() => this.reading.delete(id));
       this.reading.set(id, reading);
     }
-    return reading;
+    return within(reading, DEPLOYMENT_STATE_WAIT_MS, cached?.until ?? 0);
   }
 
   private async read(id: string): Promise<number> {
@@ -66,4 +74,14 @@ export class DeploymentStates implements SharedCooldowns {
     this.cache.set(id, { until, readAt: this.now() });
     return until;
   }
+}
+
+/** `promise`, or `otherwise` once `ms` have passed without it settling. */
+function within<T>(promise: Promise<T>, ms: number, otherwise: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(otherwise), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

@@ -27,3 +27,15 @@ it('shares cooldowns through the table, read through a one-second cache, the lon
   expect((await a!.cooldownEnds(['d1', 'd2'])).get('d1')).toBe(1_060_000);
   expect((await b!.cooldownEnds(['d1'])).get('d1')).toBe(1_060_000);
 });
+
+it('never holds a request back on a table that does not answer: it goes on with what it last read', async () => {
+  let now = 5_000_000;
+  const store = await openTestStore(dynamo.endpoint);
+  const states = new DeploymentStates(store, () => now);
+  await states.coolDown('d3', now + 60_000, 'rate_limited');
+  now += DEPLOYMENT_STATE_CACHE_MS;
+  // From here on every call hangs, as on a table that stopped answering.
+  (store.client as { send: unknown }).send = () => new Promise(() => {});
+  expect((await states.cooldownEnds(['d3', 'd4'])).get('d3')).toBe(5_060_000);
+  await states.coolDown('d4', now + 1_000, 'upstream_error');
+});
