@@ -3,7 +3,6 @@
 // (--url or TOLLGATE_URL, default http://127.0.0.1:4000) with the master key (--master-key or TOLLGATE_MASTER_KEY).
 // Prints the answer as JSON; exits 1 with the gateway's message when it refuses.
 import { COMMANDS, type Command, type FlagKind } from './commands.ts';
-import { checkConfig } from './config-check.ts';
 
 const DEFAULT_URL = 'http://127.0.0.1:4000';
 
@@ -122,6 +121,8 @@ async function main(argv: string[]): Promise<number> {
   const [group, action, ...rest] = parsed.positional;
   if (group === 'config' && action === 'check') {
     if (!rest[0]) throw new UsageError('usage: tollgate config check FILE');
+    // Loaded only here: it brings the whole gateway, which the admin commands do not need.
+    const { checkConfig } = await import('./config-check.ts');
     const { text, ok } = checkConfig(rest[0], (name) => process.env[name]);
     process.stdout.write(text);
     return ok ? 0 : 1;
