@@ -27,6 +27,7 @@ import { rerankEndpoint } from './endpoints/rerank.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
 import { ModelAccess } from './keys/model-access.ts';
 import { ModelCallPipeline } from './pipeline/pipeline.ts';
+import { listedModels } from './pricing/price-table.ts';
 import { Pricer } from './pricing/pricer.ts';
 import { defaultProviders, type ProviderRegistry } from './providers/registry.ts';
 import { ModelGroups } from './router/model-groups.ts';
@@ -34,6 +35,7 @@ import { Router } from './router/router.ts';
 import type { RouterRuntime } from './router/runtime.ts';
 import { spendTracker, type SpendOverrides } from './spend/from-config.ts';
 import { worstCaseCost } from './spend/worst-case.ts';
+import { DeploymentStates } from './store/deployment-states.ts';
 import type { Store } from './store/store.ts';
 import { StoredResponses } from './store/stored-responses.ts';
 
@@ -72,9 +74,9 @@ export function buildGateway(options: AppOptions): Gateway {
 export function gatewayRoutes(options: AppOptions): Route[] {
   const { config, log, store } = options;
   const providers = options.providers ?? defaultProviders();
-  const groups = new ModelGroups(config.deployments);
   const pricer = new Pricer(log, providers, config.costMargins);
-  const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime);
+  const groups = new ModelGroups(config.deployments, config.router.modelGroupAlias, listedModels(providers));
+  const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime, store && new DeploymentStates(store));
   const access = new ModelAccess(groups, store && new Identities(store).customers);
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
   const pipeline = new ModelCallPipeline({ access, router, pricer, spend });
@@ -83,7 +85,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   return [
     ...healthEndpoint(config),
     ...modelsEndpoint(access),
-    ...modelInfoEndpoint(config.deployments, access, pricer),
+    ...modelInfoEndpoint(groups.listed(), access, pricer),
     ...chatCompletionsEndpoint(pipeline, chat),
     ...embeddingsEndpoint(pipeline, providers),
     ...imagesEndpoint(pipeline, providers),

@@ -1,4 +1,5 @@
-// The admin CLI: `tollgate <keys|teams|users> <action> [args] [--flags]` against any Tollgate URL
+// The admin CLI: `tollgate config check FILE` (./config-check.ts), and
+// `tollgate <keys|teams|users> <action> [args] [--flags]` against any Tollgate URL
 // (--url or TOLLGATE_URL, default http://127.0.0.1:4000) with the master key (--master-key or TOLLGATE_MASTER_KEY).
 // Prints the answer as JSON; exits 1 with the gateway's message when it refuses.
 import { COMMANDS, type Command, type FlagKind } from './commands.ts';
@@ -8,7 +9,12 @@ const DEFAULT_URL = 'http://127.0.0.1:4000';
 class UsageError extends Error {}
 
 function usage(): string {
-  const lines = ['usage: tollgate <group> <action> [args] [--flags] [--url URL] [--master-key KEY]', ''];
+  const lines = [
+    'usage: tollgate <group> <action> [args] [--flags] [--url URL] [--master-key KEY]',
+    '',
+    '  tollgate config check FILE   what a LiteLLM config serves, disables and ignores, read with this environment',
+    '',
+  ];
   for (const [group, actions] of Object.entries(COMMANDS)) {
     for (const [action, command] of Object.entries(actions)) {
       const args = (command.args ?? []).map((a) => `<${a.replace('[]', '...')}>`).join(' ');
@@ -113,6 +119,14 @@ function body(path: string, input: Record<string, unknown>): Record<string, unkn
 async function main(argv: string[]): Promise<number> {
   const parsed = parse(argv);
   const [group, action, ...rest] = parsed.positional;
+  if (group === 'config' && action === 'check') {
+    if (!rest[0]) throw new UsageError('usage: tollgate config check FILE');
+    // Loaded only here: it brings the whole gateway, which the admin commands do not need.
+    const { checkConfig } = await import('./config-check.ts');
+    const { text, ok } = checkConfig(rest[0], (name) => process.env[name]);
+    process.stdout.write(text);
+    return ok ? 0 : 1;
+  }
   const command = group && action ? COMMANDS[group]?.[action] : undefined;
   if (!command) {
     process.stderr.write(`${usage()}\n`);

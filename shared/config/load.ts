@@ -8,6 +8,7 @@ import { DEFAULT_MAX_REQUEST_BYTES } from '../core/request-body.ts';
 import { durationMs } from './duration.ts';
 import { toRouterSettings } from './router-settings.ts';
 import { configSchema, SUPPORTED_KEYS, type RawConfig } from './schema.ts';
+import { WildcardPattern } from './wildcard-pattern.ts';
 import { ConfigError, type Deployment, type GatewayConfig, type ProviderRequirements } from './types.ts';
 
 /** OpenAI keeps stored responses 30 days; so does the gateway unless told otherwise. */
@@ -39,7 +40,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
   const warnings: string[] = [];
   const ignored = unsupportedKeys(raw, providers);
   if (ignored.length) warnings.push(`${source}: ignoring keys Tollgate does not support yet: ${ignored.join(', ')}`);
-  const router = toRouterSettings(raw.router_settings, new Set(raw.model_list.map((entry) => entry.model_name)), source, problems, warnings);
+  const router = toRouterSettings(raw.router_settings, servedNames(raw), source, problems, warnings);
 
   const deployments: Deployment[] = [];
   const disabled: GatewayConfig['disabled'] = [];
@@ -78,6 +79,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
       timeZone: raw.litellm_settings?.timezone,
     },
     warnings,
+    ignoredKeys: ignored,
   };
 }
 
@@ -130,9 +132,23 @@ function toDeployment(entry: RawConfig['model_list'][number], index: number, env
       maxRetries: params.max_retries,
       cooldownTimeMs: secondsToMs(params.cooldown_time),
       maxInputTokens: modelInfo.max_input_tokens,
+      order: params.order,
+      tags: params.tags,
       params,
       modelInfo,
     },
+  };
+}
+
+/** Whether a request for a name lands on some entry of the file: its `model_name`, a wildcard `model_name` matching it, or an alias of one. */
+function servedNames(raw: RawConfig): (name: string) => boolean {
+  const exact = new Set(raw.model_list.map((entry) => entry.model_name));
+  const patterns = [...exact].filter(WildcardPattern.isPattern).map((name) => new WildcardPattern(name));
+  const direct = (name: string) => exact.has(name) || patterns.some((pattern) => pattern.match(name));
+  const aliases = raw.router_settings?.model_group_alias ?? {};
+  return (name) => {
+    const alias = aliases[name];
+    return direct(alias === undefined ? name : typeof alias === 'string' ? alias : alias.model);
   };
 }
 
@@ -171,6 +187,10 @@ function unsupportedKeys(raw: RawConfig, providers: ProviderLookup): string[] {
     ...extra(raw.router_settings, SUPPORTED_KEYS.router_settings, 'router_settings'),
     ...extra(raw.router_settings?.routing_strategy_args, SUPPORTED_KEYS.routing_strategy_args, 'router_settings.routing_strategy_args'),
     ...extra(raw.router_settings?.retry_policy, SUPPORTED_KEYS.retry_policy, 'router_settings.retry_policy'),
+    ...Object.entries(raw.router_settings?.model_group_retry_policy ?? {}).flatMap(([group, policy]) =>
+      extra(policy, SUPPORTED_KEYS.retry_policy, `router_settings.model_group_retry_policy.${group}`),
+    ),
+    ...extra(raw.router_settings?.allowed_fails_policy, SUPPORTED_KEYS.allowed_fails_policy, 'router_settings.allowed_fails_policy'),
     ...extra(raw.litellm_settings, SUPPORTED_KEYS.litellm_settings, 'litellm_settings'),
   ];
   raw.model_list.forEach((entry, i) => {

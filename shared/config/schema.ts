@@ -2,13 +2,15 @@
 // are reported once at start by `unsupportedKeys` and otherwise ignored.
 import * as z from 'zod';
 import { DURATION_HINT, durationMs } from './duration.ts';
-import type { RoutingStrategyName } from './types.ts';
+import { LITELLM_ERROR_CLASSES, type RoutingStrategyName } from './types.ts';
 
 const positiveSeconds = z.number().positive();
 const usdPerToken = z.number().min(0);
 const retryCount = z.number().int().min(0);
 /** LiteLLM's fallback lists: `[{"gpt-4o": ["claude-sonnet", "gpt-4o-mini"]}]`. */
 const fallbackList = z.array(z.record(z.string(), z.array(z.string().min(1))));
+/** LiteLLM's `retry_policy`: `{"RateLimitErrorRetries": 3, ...}`, one count per exception class. */
+const retryPolicy = z.looseObject(Object.fromEntries(LITELLM_ERROR_CLASSES.map((name) => [`${name}Retries`, retryCount.optional()])));
 
 export const litellmParamsSchema = z.looseObject({
   model: z.string().min(1, 'must name "<provider>/<model>"'),
@@ -24,6 +26,8 @@ export const litellmParamsSchema = z.looseObject({
   rpm: z.number().int().positive().optional(),
   tpm: z.number().int().positive().optional(),
   weight: z.number().positive().optional(),
+  order: z.number().int().min(0).optional(),
+  tags: z.array(z.string().min(1)).optional(),
   extra_headers: z.record(z.string(), z.string()).optional(),
 });
 
@@ -33,6 +37,7 @@ export const modelEntrySchema = z.looseObject({
   model_info: z
     .looseObject({
       max_input_tokens: z.number().int().positive().optional(),
+      access_groups: z.array(z.string().min(1)).optional(),
       input_cost_per_token: usdPerToken.optional(),
       output_cost_per_token: usdPerToken.optional(),
     })
@@ -48,13 +53,13 @@ export const routerSettingsSchema = z.looseObject({
     })
     .optional(),
   num_retries: retryCount.optional(),
-  retry_policy: z
-    .looseObject({
-      RateLimitErrorRetries: retryCount.optional(),
-      TimeoutErrorRetries: retryCount.optional(),
-      InternalServerErrorRetries: retryCount.optional(),
-    })
-    .optional(),
+  retry_policy: retryPolicy.optional(),
+  model_group_retry_policy: z.record(z.string(), retryPolicy).optional(),
+  allowed_fails_policy: z.looseObject(Object.fromEntries(LITELLM_ERROR_CLASSES.map((name) => [`${name}AllowedFails`, retryCount.optional()]))).optional(),
+  default_fallbacks: z.array(z.string().min(1)).optional(),
+  model_group_alias: z.record(z.string(), z.union([z.string().min(1), z.looseObject({ model: z.string().min(1), hidden: z.boolean().optional() })])).optional(),
+  enable_tag_filtering: z.boolean().optional(),
+  enable_pre_call_checks: z.boolean().optional(),
   timeout: positiveSeconds.optional(),
   stream_timeout: positiveSeconds.optional(),
   fallbacks: fallbackList.optional(),
@@ -116,6 +121,8 @@ export const SUPPORTED_KEYS = {
     'rpm',
     'tpm',
     'weight',
+    'order',
+    'tags',
     'extra_headers',
     'max_retries',
     'cooldown_time',
@@ -138,6 +145,12 @@ export const SUPPORTED_KEYS = {
     'routing_strategy_args',
     'num_retries',
     'retry_policy',
+    'model_group_retry_policy',
+    'allowed_fails_policy',
+    'default_fallbacks',
+    'model_group_alias',
+    'enable_tag_filtering',
+    'enable_pre_call_checks',
     'timeout',
     'stream_timeout',
     'fallbacks',
@@ -148,7 +161,8 @@ export const SUPPORTED_KEYS = {
     'cooldown_time',
   ],
   routing_strategy_args: ['ttl', 'lowest_latency_buffer'],
-  retry_policy: ['RateLimitErrorRetries', 'TimeoutErrorRetries', 'InternalServerErrorRetries'],
+  retry_policy: LITELLM_ERROR_CLASSES.map((name) => `${name}Retries`),
+  allowed_fails_policy: LITELLM_ERROR_CLASSES.map((name) => `${name}AllowedFails`),
   litellm_settings: ['drop_params', 'cost_margin_config', 'timezone'],
 } as const;
 

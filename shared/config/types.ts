@@ -30,6 +30,10 @@ export interface Deployment {
   cooldownTimeMs?: number;
   /** `model_info.max_input_tokens`: prompts estimated larger skip this deployment. */
   maxInputTokens?: number;
+  /** `litellm_params.order`: the priority tier (lower first); deployments without one come after every tier. */
+  order?: number;
+  /** `litellm_params.tags`: which tagged requests it serves when `enable_tag_filtering` is on. */
+  tags?: string[];
   /** All of `litellm_params`, resolved, for provider-specific keys. */
   params: Record<string, unknown>;
   modelInfo: Record<string, unknown>;
@@ -54,6 +58,8 @@ export interface GatewayConfig {
   warnings: string[];
   /** `general_settings.responses_retention_days` in ms: how long stored Responses API answers are kept. */
   responsesRetentionMs: number;
+  /** The keys of the file Tollgate does not act on, by path (`router_settings.redis_host`). */
+  ignoredKeys: string[];
 }
 
 export interface SpendSettings {
@@ -72,11 +78,17 @@ export type RoutingStrategyName = 'simple-shuffle' | 'least-busy' | 'latency-bas
 /** Model group → the groups to try, in order, when it fails. */
 export type FallbackMap = ReadonlyMap<string, readonly string[]>;
 
-/** Retry counts per kind of failure (LiteLLM's `retry_policy`), overriding `numRetries`. */
-export interface RetryPolicy {
-  rateLimit?: number;
-  timeout?: number;
-  serverError?: number;
+/** LiteLLM's exception classes, by which `retry_policy` (`<class>Retries`) and `allowed_fails_policy` (`<class>AllowedFails`) count. */
+export const LITELLM_ERROR_CLASSES = ['BadRequestError', 'AuthenticationError', 'TimeoutError', 'RateLimitError', 'ContentPolicyViolationError', 'InternalServerError'] as const;
+export type LiteLLMErrorClass = (typeof LITELLM_ERROR_CLASSES)[number];
+
+/** A count per class of failure: retries (LiteLLM's `retry_policy`), or failures allowed before a cooldown (`allowed_fails_policy`). */
+export type CountsByErrorClass = Partial<Record<LiteLLMErrorClass, number>>;
+
+/** `model_group_alias`: the model group a name stands for; `hidden` leaves the name out of the model lists. */
+export interface ModelGroupAlias {
+  model: string;
+  hidden: boolean;
 }
 
 /** `router_settings`, with LiteLLM's defaults filled in. */
@@ -86,14 +98,28 @@ export interface RouterSettings {
   latencyTtlMs: number;
   latencyBuffer: number;
   numRetries: number;
-  retryPolicy: RetryPolicy;
+  /** Retries per class of failure, overriding `numRetries`; a model group's own policy overrides this one. */
+  retryPolicy: CountsByErrorClass;
+  modelGroupRetryPolicy: ReadonlyMap<string, CountsByErrorClass>;
   fallbacks: FallbackMap;
+  /** `default_fallbacks`: the groups any model without fallbacks of its own falls back to. */
+  defaultFallbacks: readonly string[];
   contextWindowFallbacks: FallbackMap;
   contentPolicyFallbacks: FallbackMap;
   maxFallbacks: number;
-  /** A deployment failing more than this many times in a minute cools down. */
-  allowedFails: number;
+  /**
+   * A deployment failing more than this many times in a minute cools down; undefined when neither
+   * `allowed_fails` nor `allowed_fails_policy` is set, and more than half of a minute's calls failing does.
+   */
+  allowedFails?: number;
+  /** Failures allowed per class before a cooldown, overriding `allowedFails` for that class. */
+  allowedFailsPolicy: CountsByErrorClass;
   cooldownTimeMs: number;
+  modelGroupAlias: ReadonlyMap<string, ModelGroupAlias>;
+  /** `enable_tag_filtering`: requests' tags choose among a group's deployments by their `tags`. */
+  enableTagFiltering: boolean;
+  /** `enable_pre_call_checks`: deployments whose context window (config, else the price table's) is too small for the prompt are skipped. */
+  enablePreCallChecks: boolean;
 }
 
 /** What the config loader needs to know of a provider, from the provider registry. */

@@ -14,6 +14,7 @@ import type { ModelAccess } from '../keys/model-access.ts';
 import { recordDeployment, startCallRecord } from '../pricing/call-record.ts';
 import type { Pricer } from '../pricing/pricer.ts';
 import { requestFallbackModels } from '../router/request-options.ts';
+import { requestTags } from '../router/request-tags.ts';
 import type { Router } from '../router/router.ts';
 import type { SpendTracker } from '../spend/tracker.ts';
 import type { ModelCallKind } from './model-call.ts';
@@ -56,10 +57,19 @@ export class ModelCallPipeline {
     // Fallbacks a client names are models it asks for, just like `model`; the config's are the operator's choice.
     for (const model of [plan.model, ...requestFallbackModels(plan.routing).map((fallback) => fallback.model)]) access.authorize(ctx.identity, model);
 
-    await spend?.admit(ctx, { callType: kind.callType, model: plan.model, endUser, customer, size: plan.size, routing: plan.routing, free: plan.free, record });
+    // The team's and the key's aliases name the group the request goes to: its budgets and prices apply.
+    const model = access.routedModel(ctx.identity, plan.model);
+    await spend?.admit(ctx, { callType: kind.callType, model, endUser, customer, size: plan.size, routing: plan.routing, free: plan.free, record });
 
     const routed = await router.route(
-      { model: plan.model, promptTokens: plan.promptTokens, options: plan.routing, measured: !plan.free, usedTokens: () => record.usage?.total_tokens },
+      {
+        model,
+        promptTokens: plan.promptTokens,
+        options: plan.routing,
+        measured: !plan.free,
+        usedTokens: () => record.usage?.total_tokens,
+        tags: requestTags(json, headers),
+      },
       ctx,
       (deployment) => {
         recordDeployment(ctx, record, deployment);

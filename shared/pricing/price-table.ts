@@ -26,6 +26,27 @@ export function priceLookup(providers: PriceListings): (deployment: Deployment, 
   };
 }
 
+/**
+ * The upstream model ids the table lists for a provider: each key whose provider, asked where it
+ * lists the rest of the key (`priceKeys`), names that very key. Lists what a wildcard deployment
+ * (`openai/*`) can serve.
+ */
+export function listedModels(providers: PriceListings): (provider: string) => string[] {
+  const memo = new Map<string, string[]>();
+  return (name) => {
+    const provider = providers.get(name);
+    if (!provider) return [];
+    let models = memo.get(name);
+    if (!models) {
+      models = Object.keys(PRICES)
+        .filter((key) => provider.priceKeys(key.slice(key.indexOf('/') + 1)).includes(key))
+        .map((key) => key.slice(key.indexOf('/') + 1));
+      memo.set(name, models);
+    }
+    return models;
+  };
+}
+
 function configuredPrice(source: Record<string, unknown>): ModelPrice | undefined {
   if (!PRICE_FIELDS.some((field) => typeof source[field] === 'number')) return undefined;
   const price: Record<string, number> = {};

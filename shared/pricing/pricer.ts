@@ -28,7 +28,9 @@ export class Pricer {
    * call's own entry where the table prices one by its options (`hd/1024-x-1024` for an image).
    */
   priceOf(deployment: Deployment, variant?: string): ModelPrice | undefined {
-    const key = variant === undefined ? deployment.id : `${deployment.id}\n${variant}`;
+    // A wildcard deployment keeps its id for every model it serves: each has its own price.
+    const model = `${deployment.id}\u0000${deployment.upstreamModel}`;
+    const key = variant === undefined ? model : `${model}\n${variant}`;
     if (!this.prices.has(key)) this.prices.set(key, this.lookup(deployment, variant));
     return this.prices.get(key);
   }

@@ -11,6 +11,7 @@ interface MinuteCounts {
   requests: number;
   tokens: number;
   failures: number;
+  successes: number;
 }
 
 export class DeploymentStats {
@@ -52,9 +53,16 @@ export class DeploymentStats {
     this.thisMinute(id).tokens += tokens;
   }
 
-  /** Counts a failure and returns this minute's failures so far. */
-  recordFailure(id: string): number {
-    return ++this.thisMinute(id).failures;
+  /** Counts a failure and returns this minute's failures and successes so far. */
+  recordFailure(id: string): { failures: number; successes: number } {
+    const counts = this.thisMinute(id);
+    counts.failures++;
+    return { failures: counts.failures, successes: counts.successes };
+  }
+
+  /** A call that reached its commit point. */
+  recordSuccess(id: string): void {
+    this.thisMinute(id).successes++;
   }
 
   usageThisMinute(id: string): { requests: number; tokens: number } {
@@ -71,7 +79,7 @@ export class DeploymentStats {
     const minute = Math.floor(this.now() / MINUTE_MS);
     let counts = this.minutes.get(id);
     if (!counts || counts.minute !== minute) {
-      counts = { minute, requests: 0, tokens: 0, failures: 0 };
+      counts = { minute, requests: 0, tokens: 0, failures: 0, successes: 0 };
       this.minutes.set(id, counts);
     }
     return counts;

@@ -5,7 +5,7 @@
 //   model without a backoff, else the fallbacks;
 // - fallback: no retry can help (context window, content policy, 403, 413, 422): the fallbacks;
 // - fail: the request itself is wrong (400s) or the gateway is: answer the client now.
-import type { RouterSettings } from '../config/types.ts';
+import type { LiteLLMErrorClass, RouterSettings } from '../config/types.ts';
 import type { ErrorKind, GatewayError } from '../core/errors.ts';
 
 export type FailureAction = 'retry' | 'next_deployment' | 'fallback' | 'fail';
@@ -39,10 +39,32 @@ export function isDeploymentFailure(error: GatewayError): boolean {
   return action === 'retry' || action === 'next_deployment';
 }
 
-/** How many retries a failure of this kind allows: the request's `num_retries`, else `retry_policy`, else `num_retries`. */
-export function retriesAllowed(error: GatewayError, settings: RouterSettings, requestNumRetries: number | undefined): number {
-  if (requestNumRetries !== undefined) return requestNumRetries;
-  const policy = settings.retryPolicy;
-  const specific = error.kind === 'rate_limited' ? policy.rateLimit : error.kind === 'timeout' ? policy.timeout : failureAction(error) === 'retry' ? policy.serverError : undefined;
-  return specific ?? settings.numRetries;
+/** The LiteLLM exception an upstream failure of this kind is, as `retry_policy` and `allowed_fails_policy` name them. */
+const ERROR_CLASSES: Partial<Record<ErrorKind, LiteLLMErrorClass>> = {
+  invalid_request: 'BadRequestError',
+  unprocessable: 'BadRequestError',
+  upstream_auth: 'AuthenticationError',
+  timeout: 'TimeoutError',
+  rate_limited: 'RateLimitError',
+  content_policy_violation: 'ContentPolicyViolationError',
+  upstream_error: 'InternalServerError',
+  upstream_unavailable: 'InternalServerError',
+  upstream_unreachable: 'InternalServerError',
+};
+
+export function errorClassOf(error: GatewayError): LiteLLMErrorClass | undefined {
+  return ERROR_CLASSES[error.kind];
+}
+
+/**
+ * How many retries a failure allows within the model group `model`. Transient failures: the
+ * request's `num_retries`, else the group's `model_group_retry_policy`, else `retry_policy` for its
+ * class, else `num_retries`. Other failures are retried only when a policy gives their class a count
+ * (`BadRequestErrorRetries: 1`); undefined when none does.
+ */
+export function retriesAllowed(error: GatewayError, model: string, settings: RouterSettings, requestNumRetries: number | undefined): number | undefined {
+  const errorClass = errorClassOf(error);
+  const policy = errorClass && (settings.modelGroupRetryPolicy.get(model)?.[errorClass] ?? settings.retryPolicy[errorClass]);
+  if (failureAction(error) === 'retry') return requestNumRetries ?? policy ?? settings.numRetries;
+  return policy;
 }

@@ -1,16 +1,20 @@
 // The router: runs one attempt function (a chat call, an embeddings call) against the deployments of a
-// model group until one commits. Picks with the configured strategy among healthy deployments, retries
+// model group until one commits. Filters the group (context window, tags: ./deployment-filters.ts),
+// picks with the configured strategy among the healthy deployments of the first priority tier, retries
 // transient failures (on another deployment when there is one, else after a backoff), cools failing
-// deployments down, and then walks the fallback groups. Every piece of state here is this instance's
-// own memory: on Lambda, each warm instance learns about cooldowns, latencies and usage by itself.
+// deployments down, and then walks the fallback groups. Cooldowns are shared with the other instances
+// through the table when there is one (./shared-cooldowns.ts); latencies and usage are each instance's own.
 import type { Deployment, RouterSettings } from '../config/types.ts';
 import { asGatewayError, GatewayError } from '../core/errors.ts';
 import type { RequestContext } from '../core/types.ts';
 import { retryDelayMs } from './backoff.ts';
 import { cooldownAfter, Cooldowns } from './cooldowns.ts';
+import { byTags, firstTier } from './deployment-filters.ts';
 import { DeploymentStats } from './deployment-stats.ts';
 import { failureAction, isDeploymentFailure, retriesAllowed } from './failure-policy.ts';
 import { fallbackChain } from './fallbacks.ts';
+import type { SharedCooldowns } from './shared-cooldowns.ts';
+import { nameList } from '../core/name-list.ts';
 import type { ModelGroups } from './model-groups.ts';
 import { requestFallbackModels, type RoutingOptions } from './request-options.ts';
 import { systemRuntime, type RouterRuntime } from './runtime.ts';
@@ -28,6 +32,8 @@ export interface RouteRequest {
   measured?: boolean;
   /** The tokens the request used, asked once it is over (for usage-based routing's tpm). */
   usedTokens?: () => number | undefined;
+  /** The request's tags, for tag routing (./request-tags.ts). */
+  tags?: readonly string[];
 }
 
 export interface Routed<T> {
@@ -55,8 +61,10 @@ export class Router {
   constructor(
     private readonly groups: ModelGroups,
     private readonly settings: RouterSettings,
-    priceOf: PriceLookup,
+    private readonly priceOf: PriceLookup,
     private readonly runtime: RouterRuntime = systemRuntime,
+    /** Cooldowns shared with the other instances (the table); without it, each instance knows its own. */
+    private readonly shared?: SharedCooldowns,
   ) {
     this.stats = new DeploymentStats(runtime.now);
     this.cooldowns = new Cooldowns(runtime.now);
@@ -68,55 +76,65 @@ export class Router {
     this.checkFallbackNames(request.options);
     const tally: Tally = { retries: 0, fallbacks: 0 };
     try {
-      let error: GatewayError;
-      try {
-        return await this.tryGroup(request.model, request, ctx, attempt, tally);
-      } catch (thrown) {
-        error = asGatewayError(thrown);
-      }
-      if (failureAction(error) === 'fail' || ctx.signal.aborted) throw error;
-      for (const group of fallbackChain(request.model, error, this.settings, request.options)) {
-        // A group whose deployments are all disabled (unset variables) is not there to fall back to.
-        if (!this.groups.has(group)) continue;
-        tally.fallbacks++;
-        ctx.log.info('falling back', { requestId: ctx.requestId, from: request.model, to: group, kind: error.kind });
-        try {
-          return await this.tryGroup(group, request, ctx, attempt, tally);
-        } catch (thrown) {
-          error = asGatewayError(thrown);
-          if (failureAction(error) === 'fail' || ctx.signal.aborted) throw error;
-        }
-      }
-      throw error;
+      return await this.withFallbacks(request.model, request, ctx, attempt, tally, new Set([request.model]));
     } finally {
       ctx.responseHeaders['x-litellm-attempted-retries'] = String(tally.retries);
       ctx.responseHeaders['x-litellm-attempted-fallbacks'] = String(tally.fallbacks);
     }
   }
 
+  /** One model group, then its fallback groups in order, each with its own fallbacks; `tried` holds the groups this request has been on. */
+  private async withFallbacks<T>(model: string, request: RouteRequest, ctx: RequestContext, attempt: Attempt<T>, tally: Tally, tried: Set<string>): Promise<Routed<T>> {
+    let error: GatewayError;
+    try {
+      return await this.tryGroup(model, request, ctx, attempt, tally);
+    } catch (thrown) {
+      error = asGatewayError(thrown);
+    }
+    for (const group of fallbackChain(model, error, this.settings, request.options)) {
+      if (failureAction(error) === 'fail' || ctx.signal.aborted) throw error;
+      // A group whose deployments are all disabled (unset variables) is not there to fall back to.
+      if (tried.has(group) || !this.groups.has(group)) continue;
+      if (tally.fallbacks >= this.settings.maxFallbacks) break;
+      tried.add(group);
+      tally.fallbacks++;
+      ctx.log.info('falling back', { requestId: ctx.requestId, from: model, to: group, kind: error.kind });
+      try {
+        return await this.withFallbacks(group, request, ctx, attempt, tally, tried);
+      } catch (thrown) {
+        error = asGatewayError(thrown);
+      }
+    }
+    throw error;
+  }
+
   /** One model group: pick, attempt, and retry until it commits or the failure is for the fallbacks. */
   private async tryGroup<T>(model: string, request: RouteRequest, ctx: RequestContext, attempt: Attempt<T>, tally: Tally): Promise<Routed<T>> {
     const group = this.groups.deploymentsOf(model);
-    const fitting = group.filter((d) => d.maxInputTokens === undefined || request.promptTokens <= d.maxInputTokens);
+    const fitting = group.filter((d) => request.promptTokens <= (this.maxInputTokens(d) ?? Infinity));
     if (!fitting.length) {
-      const largest = Math.max(...group.map((d) => d.maxInputTokens ?? 0));
+      const largest = Math.max(...group.map((d) => this.maxInputTokens(d) ?? 0));
       throw new GatewayError(
         'context_length_exceeded',
         `The prompt is about ${request.promptTokens} tokens, more than "${model}" takes (max_input_tokens ${largest}). Shorten the messages, or configure context_window_fallbacks.`,
         { param: 'messages' },
       );
     }
+    const candidates = this.settings.enableTagFiltering ? byTags(fitting, request.tags ?? [], model) : fitting;
+    await this.learnCooldowns(candidates, ctx);
     const attemptsOn = new Map<string, number>();
     const failedHere = new Set<string>();
     const unusable = new Set<string>();
     let retriesUsed = 0;
     let lastError: GatewayError | undefined;
     for (;;) {
-      const healthy = fitting.filter((d) => !unusable.has(d.id) && !this.cooldowns.isCoolingDown(d.id) && (attemptsOn.get(d.id) ?? 0) <= (d.maxRetries ?? Infinity));
-      if (!healthy.length) throw lastError ?? this.noDeployments(model, fitting);
+      const healthy = candidates.filter((d) => !unusable.has(d.id) && !this.cooldowns.isCoolingDown(d.id) && (attemptsOn.get(d.id) ?? 0) <= (d.maxRetries ?? Infinity));
+      if (!healthy.length) throw lastError ?? this.noDeployments(model, candidates);
+      // The next priority tier only once the whole first one is cooling down or unusable.
+      const tier = firstTier(healthy);
       // A retry goes to a deployment that has not failed this request when there is one.
-      const fresh = healthy.filter((d) => !failedHere.has(d.id));
-      const deployment = this.strategy.pick(fresh.length ? fresh : healthy, request);
+      const fresh = tier.filter((d) => !failedHere.has(d.id));
+      const deployment = this.strategy.pick(fresh.length ? fresh : tier, request);
       if (!deployment) throw this.overRateHints(model);
       if (lastError && failedHere.has(deployment.id)) await this.backOff(retriesUsed - 1, lastError, ctx);
       attemptsOn.set(deployment.id, (attemptsOn.get(deployment.id) ?? 0) + 1);
@@ -126,16 +144,21 @@ export class Router {
       } catch (thrown) {
         const error = asGatewayError(thrown);
         if (ctx.signal.aborted) throw error;
-        this.recordFailure(deployment, error, group.length, ctx);
-        const action = failureAction(error);
-        if (action === 'next_deployment') unusable.add(deployment.id);
-        else if (action !== 'retry' || retriesUsed >= retriesAllowed(error, this.settings, request.options.numRetries)) throw error;
-        else retriesUsed++;
+        await this.recordFailure(deployment, error, group.length, ctx);
+        const allowed = retriesAllowed(error, model, this.settings, request.options.numRetries);
+        if (allowed !== undefined && retriesUsed < allowed) retriesUsed++;
+        else if (allowed === undefined && failureAction(error) === 'next_deployment') unusable.add(deployment.id);
+        else throw error;
         failedHere.add(deployment.id);
         lastError = error;
         tally.retries++;
       }
     }
+  }
+
+  /** `model_info.max_input_tokens`; with `enable_pre_call_checks`, else the price table's. */
+  private maxInputTokens(deployment: Deployment): number | undefined {
+    return deployment.maxInputTokens ?? (this.settings.enablePreCallChecks ? this.priceOf(deployment)?.max_input_tokens : undefined);
   }
 
   /** Waits before retrying a deployment that failed; a client that leaves meanwhile ends the request. */
@@ -160,6 +183,7 @@ export class Router {
       throw error;
     }
     this.stats.recordLatency(deployment.id, this.runtime.now() - started);
+    this.stats.recordSuccess(deployment.id);
     // A stream is in flight until its last chunk; tokens are known only then.
     ctx.onFinish(() => {
       this.stats.finished(deployment.id);
@@ -169,13 +193,28 @@ export class Router {
     return value;
   }
 
-  private recordFailure(deployment: Deployment, error: GatewayError, groupSize: number, ctx: RequestContext): void {
+  private async recordFailure(deployment: Deployment, error: GatewayError, groupSize: number, ctx: RequestContext): Promise<void> {
     if (!isDeploymentFailure(error)) return;
-    const failures = this.stats.recordFailure(deployment.id);
-    const ms = cooldownAfter(error, deployment, groupSize, failures, this.settings);
+    const minute = this.stats.recordFailure(deployment.id);
+    const ms = cooldownAfter(error, deployment, groupSize, minute, this.settings);
     if (!ms) return;
-    this.cooldowns.coolDown(deployment.id, ms);
+    const until = this.cooldowns.coolDown(deployment.id, ms);
     ctx.log.warn('deployment cooling down', { requestId: ctx.requestId, model: deployment.modelName, deployment: deployment.id, kind: error.kind, seconds: ms / 1000 });
+    try {
+      await this.shared?.coolDown(deployment.id, until, error.kind);
+    } catch (failure) {
+      ctx.log.warn('could not share a cooldown; other instances learn of it from their own failures', { requestId: ctx.requestId, deployment: deployment.id, error: String(failure) });
+    }
+  }
+
+  /** What the other instances found: their cooldowns of these deployments. */
+  private async learnCooldowns(deployments: Deployment[], ctx: RequestContext): Promise<void> {
+    if (!this.shared) return;
+    try {
+      for (const [id, until] of await this.shared.cooldownEnds([...new Set(deployments.map((d) => d.id))])) this.cooldowns.coolDownUntil(id, until);
+    } catch (failure) {
+      ctx.log.warn('could not read shared cooldowns; routing on what this instance knows', { requestId: ctx.requestId, error: String(failure) });
+    }
   }
 
   private noDeployments(model: string, deployments: Deployment[]): GatewayError {
@@ -198,7 +237,7 @@ export class Router {
   private checkFallbackNames(options: RoutingOptions): void {
     for (const { param, model } of requestFallbackModels(options)) {
       if (!this.groups.has(model)) {
-        throw new GatewayError('invalid_request', `${param} names "${model}", which is not a model this gateway serves. Use one of: ${this.groups.names().join(', ')}.`, { param });
+        throw new GatewayError('invalid_request', `${param} names "${model}", which is not a model this gateway serves. Use one of: ${nameList(this.groups.names(), '(none)')}.`, { param });
       }
     }
   }

@@ -52,4 +52,5 @@ export const itemKeys = {
   customer: (id: string): ItemKey => ({ pk: `CUSTOMER#${id}`, sk: 'CUSTOMER' }),
   audit: (id: string): ItemKey => ({ pk: `AUDIT#${id}`, sk: 'AUDIT' }),
   spendLog: (requestId: string): ItemKey => ({ pk: `SPEND#${requestId}`, sk: 'SPEND' }),
+  deployment: (id: string): ItemKey => ({ pk: `DEPLOYMENT#${id}`, sk: 'STATE' }),
 };

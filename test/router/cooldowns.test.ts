@@ -93,4 +93,27 @@ describe('cooldowns', () => {
     expect(error).toMatchObject({ kind: 'rate_limited', retryAfter: 6 });
     expect(error.message).toContain('No deployments available for selected model, Try again in 6 seconds');
   });
+
+  it('by default cools a deployment down once more than half of its calls this minute failed', async () => {
+    const h = harness(yamlFor('m: a, b', '{ num_retries: 0 }', { a: 'weight: 1000000' }));
+    for (let i = 0; i < 3; i++) await h.route('m');
+    h.script({ a: ['upstream_error', 'upstream_error', 'upstream_error'] });
+    // 1 of 4, 2 of 5, 3 of 6 failed: not more than half.
+    for (let i = 0; i < 3; i++) await h.fail('m', { disable_fallbacks: true });
+    expect(h.router.cooldowns.isCoolingDown('a')).toBe(false);
+    h.script({ a: ['upstream_error'] });
+    await h.fail('m', { disable_fallbacks: true });
+    expect(h.router.cooldowns.isCoolingDown('a')).toBe(true);
+  });
+
+  it("counts a failure's class against allowed_fails_policy, else allowed_fails", async () => {
+    const h = harness(yamlFor('m: a, b', '{ num_retries: 0, allowed_fails_policy: { InternalServerErrorAllowedFails: 1, TimeoutErrorAllowedFails: 5 } }', { a: 'weight: 1000000' }));
+    h.script({ a: ['timeout', 'timeout'] });
+    await h.fail('m', { disable_fallbacks: true });
+    await h.fail('m', { disable_fallbacks: true });
+    expect(h.router.cooldowns.isCoolingDown('a')).toBe(false);
+    h.script({ a: ['upstream_error'] });
+    await h.fail('m', { disable_fallbacks: true });
+    expect(h.router.cooldowns.isCoolingDown('a')).toBe(true);
+  });
 });

@@ -50,6 +50,23 @@ describe('fallbacks', () => {
     expect(h.calls).toEqual(['a', 'o']);
   });
 
+  it("follows a fallback group's own fallbacks, each group once, so a cycle ends", async () => {
+    const h = harness(yamlFor(groups, '{ num_retries: 0, fallbacks: [{ m: [other] }, { other: [m, last] }, { last: [other] }] }'));
+    h.script({ a: ['upstream_error'], o: ['upstream_error'], l: ['upstream_error'] });
+    expect((await h.fail('m')).kind).toBe('upstream_error');
+    expect(h.calls).toEqual(['a', 'o', 'l']);
+    h.script({ a: ['upstream_error'], o: ['upstream_error'] });
+    expect(await h.route('m')).toMatchObject({ value: 'l', fallbacks: 2 });
+  });
+
+  it('sends a group with no fallbacks of its own to default_fallbacks', async () => {
+    const h = harness(yamlFor(groups, '{ num_retries: 0, default_fallbacks: [last], fallbacks: [{ other: [safe] }] }'));
+    h.script({ a: ['upstream_error'] });
+    expect((await h.route('m')).value).toBe('l');
+    h.script({ o: ['upstream_error'] });
+    expect((await h.route('other')).value).toBe('s');
+  });
+
   it("takes fallbacks from the request, in LiteLLM's three forms, and disable_fallbacks turns them off", async () => {
     const h = harness(yamlFor(groups, settings));
     for (const fallbacks of [['last'], [{ model: 'last' }], [{ m: ['last'] }]]) {

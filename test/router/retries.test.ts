@@ -29,7 +29,7 @@ describe('retries', () => {
   });
 
   it('sends a retry to another healthy deployment, at once, when there is one', async () => {
-    const h = harness(yamlFor('m: a, b, c'));
+    const h = harness(yamlFor('m: a, b, c', '{ allowed_fails: 3 }'));
     h.script({ a: ['upstream_error'], b: ['upstream_error'], c: ['upstream_error'] });
     await h.route('m', { num_retries: 3 });
     expect(new Set(h.calls.slice(0, 3))).toEqual(new Set(['a', 'b', 'c']));
@@ -68,7 +68,8 @@ describe('retries', () => {
   });
 
   it('gives a deployment at most 1 + its max_retries attempts per request', async () => {
-    const h = harness(yamlFor('m: a, b', '{ num_retries: 5 }', { a: 'max_retries: 0', b: 'max_retries: 1' }));
+    // allowed_fails keeps the failing deployments out of cooldown for this request.
+    const h = harness(yamlFor('m: a, b', '{ num_retries: 5, allowed_fails: 3 }', { a: 'max_retries: 0', b: 'max_retries: 1' }));
     h.script({ a: ['upstream_error', 'upstream_error'], b: ['upstream_error', 'upstream_error'] });
     expect((await h.fail('m')).kind).toBe('upstream_error');
     expect(h.calls.filter((id) => id === 'a')).toHaveLength(1);

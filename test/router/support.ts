@@ -84,7 +84,7 @@ export function fakeContext(): TestContext {
 export function harness(yaml: string, seed = 7): Harness {
   const config = configOf(yaml);
   const runtime = testRuntime(seed);
-  const router = new Router(new ModelGroups(config.deployments), config.router, priceLookup(providers), runtime);
+  const router = new Router(new ModelGroups(config.deployments, config.router.modelGroupAlias), config.router, priceLookup(providers), runtime);
   const calls: string[] = [];
   let scripts: Record<string, Outcome[]> = {};
   let lastCtx: TestContext | undefined;

@@ -19,7 +19,7 @@ export interface RoutingStrategy {
 }
 
 /** A deployment's price in USD per token (the price table, or its config entry), undefined when unknown. */
-export type PriceLookup = (deployment: Deployment) => { input_cost_per_token: number; output_cost_per_token: number } | undefined;
+export type PriceLookup = (deployment: Deployment) => { input_cost_per_token: number; output_cost_per_token: number; max_input_tokens?: number } | undefined;
 
 export interface StrategyContext {
   stats: DeploymentStats;
