@@ -6,7 +6,7 @@
 //   and every fallback the request names → admission (budgets and limits reserved at the worst case)
 //   → routing (each attempt on a deployment) → the answer, its usage and cost recorded → the spend
 //   record before the last byte, settlement after it.
-import { parseJsonObject } from '../core/json-body.ts';
+import { parseJsonObject, withoutNulls } from '../core/json-body.ts';
 import type { Route, RequestContext, Reply } from '../core/types.ts';
 import { endUserOf } from '../keys/end-user.ts';
 import type { ModelAccess } from '../keys/model-access.ts';
@@ -36,7 +36,8 @@ export class ModelCallPipeline {
 
   private async run<Body, Committed>(kind: ModelCallKind<Body, Committed>, json: Record<string, unknown>, headers: Record<string, string>, ctx: RequestContext): Promise<Reply> {
     const { access, router, pricer, spend } = this.deps;
-    const body = kind.parse(json, headers);
+    // An explicit null is an absent field for every kind, and is never sent upstream.
+    const body = kind.parse(withoutNulls(json), headers);
     const plan = kind.plan(body);
     const record = startCallRecord(ctx, plan.model);
 
