@@ -9,6 +9,7 @@ import { RouteTable } from './core/route-table.ts';
 import type { AfterResponseHook, Authenticator, Route } from './core/types.ts';
 import { adminRoutes } from './endpoints/admin/index.ts';
 import { keysService } from './keys/service.ts';
+import { authorizeAdminRoute } from './keys/roles.ts';
 import { Identities } from './store/identities.ts';
 import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
 import { countTokensEndpoint } from './endpoints/count-tokens.ts';
@@ -56,6 +57,7 @@ export function buildGateway(options: AppOptions): Gateway {
     // With a store, a request that needs it is shed while its calls are backed up (store-load.ts).
     admit: options.store && (() => options.store!.load.check()),
     authenticators: options.authenticators ?? [],
+    authorizeAdminRoute,
     afterResponse: options.afterResponse,
   });
 }
