@@ -16,6 +16,7 @@ import { requestFallbackModels } from '../router/request-options.ts';
 import type { Router } from '../router/router.ts';
 import type { SpendTracker } from '../spend/tracker.ts';
 import type { ModelCallKind } from './model-call.ts';
+import { RequestControls } from './request-controls.ts';
 import { UsageMeter } from './usage-meter.ts';
 
 export interface PipelineDeps {
@@ -36,9 +37,11 @@ export class ModelCallPipeline {
 
   private async run<Body, Committed>(kind: ModelCallKind<Body, Committed>, json: Record<string, unknown>, headers: Record<string, string>, ctx: RequestContext): Promise<Reply> {
     const { access, router, pricer, spend } = this.deps;
-    // An explicit null is an absent field for every kind, and is never sent upstream.
-    const body = kind.parse(withoutNulls(json), headers);
+    // An explicit null is an absent field for every kind, and is never sent upstream; nor are the test hooks.
+    const { controls, body: rest } = RequestControls.take(withoutNulls(json), headers);
+    const body = kind.parse(rest, headers);
     const plan = kind.plan(body);
+    const routing = controls.skipsRetries && plan.routing.numRetries === undefined ? { ...plan.routing, numRetries: 0 } : plan.routing;
     const record = startCallRecord(ctx, plan.model);
 
     const endUser = endUserOf(headers, plan.endUser);
@@ -50,11 +53,11 @@ export class ModelCallPipeline {
     await spend?.admit(ctx, { callType: kind.callType, model: plan.model, endUser, customer, size: plan.size, routing: plan.routing, free: plan.free, record });
 
     const routed = await router.route(
-      { model: plan.model, promptTokens: plan.promptTokens, options: plan.routing, measured: !plan.free, usedTokens: () => record.usage?.total_tokens },
+      { model: plan.model, promptTokens: plan.promptTokens, options: routing, measured: !plan.free, usedTokens: () => record.usage?.total_tokens },
       ctx,
       (deployment) => {
         recordDeployment(ctx, record, deployment);
-        return kind.attempt(body, deployment, ctx);
+        return kind.attempt(body, controls.apply(deployment, plan.model, ctx), ctx);
       },
     );
     return kind.answer(routed.value, body, new UsageMeter(ctx, record, pricer, plan.size, plan.prompt), ctx);

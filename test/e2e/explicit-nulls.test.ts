@@ -199,5 +199,8 @@ describe('admin creates and updates', () => {
     const refused = await gw.call('POST', '/key/update', { key: null, metadata: null });
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toContain('`key` is required');
+    // A null under a name every object inherits (found by the adversarial suite) is an unknown field, not a 500.
+    const inherited = await gw.call('POST', '/team/member_add', '{"__proto__": null}');
+    expect(inherited.status).toBe(400);
   });
 });

@@ -80,7 +80,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: string, route: s
 function nullsAsAbsent(schema: z.ZodType, input: Record<string, unknown>): Record<string, unknown> {
   if (!(schema instanceof z.ZodObject)) return input;
   const shape: Record<string, z.ZodType> = schema.shape;
-  return Object.fromEntries(Object.entries(input).filter(([name, value]) => value !== null || !shape[name] || shape[name].safeParse(null).success));
+  return Object.fromEntries(Object.entries(input).filter(([name, value]) => value !== null || !Object.hasOwn(shape, name) || shape[name]!.safeParse(null).success));
 }
 
 export function check<S extends z.ZodType>(schema: S, input: unknown, route: string): z.infer<S> {
