@@ -32,7 +32,13 @@ export class ModelCallPipeline {
 
   /** The route that serves `kind` on `paths`. */
   route<Body, Committed>(paths: string[], kind: ModelCallKind<Body, Committed>): Route {
-    return { method: 'POST', paths, auth: 'caller', errorBody: kind.errorBody, handle: (request, ctx) => this.run(kind, parseJsonObject(request.body), request.headers, ctx) };
+    return {
+      method: 'POST',
+      paths,
+      auth: 'caller',
+      errorBody: kind.errorBody,
+      handle: (request, ctx, params) => this.run(kind, withPathModel(parseJsonObject(request.body), params), request.headers, ctx),
+    };
   }
 
   private async run<Body, Committed>(kind: ModelCallKind<Body, Committed>, json: Record<string, unknown>, headers: Record<string, string>, ctx: RequestContext): Promise<Reply> {
@@ -62,4 +68,9 @@ export class ModelCallPipeline {
     );
     return kind.answer(routed.value, body, new UsageMeter(ctx, record, pricer, plan.size, plan.prompt), ctx);
   }
+}
+
+/** Azure's SDKs name the deployment in the path (`/openai/deployments/{model}/...`): it is the model, over the body's, as LiteLLM takes it. */
+function withPathModel(json: Record<string, unknown>, params: Record<string, string>): Record<string, unknown> {
+  return params['model'] === undefined ? json : { ...json, model: params['model'] };
 }
