@@ -15,6 +15,8 @@ import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
 import { countTokensEndpoint } from './endpoints/count-tokens.ts';
 import { embeddingsEndpoint } from './endpoints/embeddings.ts';
 import { healthEndpoint } from './endpoints/health.ts';
+import { healthCheckEndpoint } from './endpoints/health-check.ts';
+import { routeListEndpoint } from './endpoints/route-list.ts';
 import { messagesEndpoint } from './endpoints/messages.ts';
 import { modelInfoEndpoint } from './endpoints/model-info.ts';
 import { modelsEndpoint } from './endpoints/models.ts';
@@ -73,8 +75,9 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
   const pipeline = new ModelCallPipeline({ access, router, pricer, spend });
   const chat = { providers, pricer, dropParams: config.dropParams };
-  return [
-    ...healthEndpoint(config),
+  const routes = [
+    ...healthEndpoint(config, store),
+    ...healthCheckEndpoint(config.deployments, providers),
     ...modelsEndpoint(access),
     ...modelInfoEndpoint(config.deployments, access, pricer),
     ...chatCompletionsEndpoint(pipeline, chat),
@@ -85,6 +88,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...(options.adminApi && store ? adminRoutes(keysService(store, log)) : []),
     ...(options.extraRoutes ?? []),
   ];
+  return [...routes, ...routeListEndpoint(routes)];
 }
 
 /** A parsed config (YAML read by `npm start`, or the JSON bundled with the Lambdas) with the providers the gateway knows. */
