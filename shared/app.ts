@@ -9,6 +9,7 @@ import { RouteTable } from './core/route-table.ts';
 import type { AfterResponseHook, Authenticator, Route } from './core/types.ts';
 import { adminRoutes } from './endpoints/admin/index.ts';
 import { keysService } from './keys/service.ts';
+import { authorizeAdminRoute } from './keys/roles.ts';
 import { Identities } from './store/identities.ts';
 import { audioEndpoints } from './endpoints/audio.ts';
 import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
@@ -17,6 +18,8 @@ import { countTokensEndpoint } from './endpoints/count-tokens.ts';
 import { embeddingsEndpoint } from './endpoints/embeddings.ts';
 import { healthEndpoint } from './endpoints/health.ts';
 import { imagesEndpoint } from './endpoints/images.ts';
+import { healthCheckEndpoint } from './endpoints/health-check.ts';
+import { routeListEndpoint } from './endpoints/route-list.ts';
 import { messagesEndpoint } from './endpoints/messages.ts';
 import { ResponseState } from './endpoints/response-state.ts';
 import { responsesEndpoint } from './endpoints/responses.ts';
@@ -66,6 +69,7 @@ export function buildGateway(options: AppOptions): Gateway {
     // With a store, a request that needs it is shed while its calls are backed up (store-load.ts).
     admit: options.store && (() => options.store!.load.check()),
     authenticators: options.authenticators ?? [],
+    authorizeAdminRoute,
     afterResponse: options.afterResponse,
   });
 }
@@ -82,8 +86,9 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const pipeline = new ModelCallPipeline({ access, router, pricer, spend });
   const chat = { providers, pricer, dropParams: config.dropParams };
   const responseState = new ResponseState(store && new StoredResponses(store), config.responsesRetentionMs);
-  return [
-    ...healthEndpoint(config),
+  const routes = [
+    ...healthEndpoint(config, store),
+    ...healthCheckEndpoint(config.deployments, providers),
     ...modelsEndpoint(access),
     ...modelInfoEndpoint(groups.listed(), access, pricer),
     ...chatCompletionsEndpoint(pipeline, chat),
@@ -100,6 +105,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...(options.adminApi && store ? adminRoutes(keysService(store, log)) : []),
     ...(options.extraRoutes ?? []),
   ];
+  return [...routes, ...routeListEndpoint(routes)];
 }
 
 /** A parsed config (YAML read by `npm start`, or the JSON bundled with the Lambdas) with the providers the gateway knows. */

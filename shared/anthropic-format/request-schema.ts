@@ -49,10 +49,9 @@ const messagesRequestSchema = z.looseObject({
 /** count_tokens takes a Messages body without max_tokens. */
 const countTokensRequestSchema = messagesRequestSchema.extend({ max_tokens: messagesRequestSchema.shape.max_tokens.optional() });
 
-/** An explicit `null` in a top-level field means the field is absent, as LiteLLM treats it (and it is not sent on). */
+/** The pipeline has dropped the top-level `null`s (absent, as LiteLLM treats them) before this. */
 export function parseMessagesRequest(body: Record<string, unknown>, { countTokens = false } = {}): MessagesRequest {
-  const present = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
-  const result = (countTokens ? countTokensRequestSchema : messagesRequestSchema).safeParse(present);
+  const result = (countTokens ? countTokensRequestSchema : messagesRequestSchema).safeParse(body);
   if (result.success) return result.data as MessagesRequest;
   throw invalidRequest(result.error);
 }

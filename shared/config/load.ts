@@ -40,7 +40,9 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
   const warnings: string[] = [];
   const ignored = unsupportedKeys(raw, providers);
   if (ignored.length) warnings.push(`${source}: ignoring keys Tollgate does not support yet: ${ignored.join(', ')}`);
-  const router = toRouterSettings(raw.router_settings, servedNames(raw), source, problems, warnings);
+  // LiteLLM's router takes these from litellm_settings when router_settings has none.
+  const litellmRouting = { num_retries: raw.litellm_settings?.num_retries, context_window_fallbacks: raw.litellm_settings?.context_window_fallbacks };
+  const router = toRouterSettings({ ...litellmRouting, ...raw.router_settings }, servedNames(raw), source, problems, warnings);
 
   const deployments: Deployment[] = [];
   const disabled: GatewayConfig['disabled'] = [];

@@ -90,6 +90,8 @@ export const configSchema = z.looseObject({
   litellm_settings: z
     .looseObject({
       drop_params: z.boolean().optional(),
+      num_retries: retryCount.optional(),
+      context_window_fallbacks: fallbackList.optional(),
       timezone: z.string().refine(knownTimeZone, 'must be an IANA time zone such as "UTC" or "America/New_York"').optional(),
       cost_margin_config: z.record(z.string(), z.union([z.number().min(0), z.strictObject({ percentage: z.number().min(0).optional(), fixed_amount: z.number().min(0).optional() })])).optional(),
     })
@@ -163,7 +165,7 @@ export const SUPPORTED_KEYS = {
   routing_strategy_args: ['ttl', 'lowest_latency_buffer'],
   retry_policy: LITELLM_ERROR_CLASSES.map((name) => `${name}Retries`),
   allowed_fails_policy: LITELLM_ERROR_CLASSES.map((name) => `${name}AllowedFails`),
-  litellm_settings: ['drop_params', 'cost_margin_config', 'timezone'],
+  litellm_settings: ['drop_params', 'cost_margin_config', 'timezone', 'num_retries', 'context_window_fallbacks'],
 } as const;
 
 /**

@@ -2,7 +2,7 @@
 // against any authenticators later modules register (virtual keys).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from './errors.ts';
-import type { Authenticator, GatewayRequest, Identity, RequestContext, RouteAuth } from './types.ts';
+import type { Authenticator, GatewayRequest, Identity, RequestContext, Route } from './types.ts';
 
 /** Headers LiteLLM clients put the gateway key in, in the order LiteLLM reads them. */
 const KEY_HEADERS = ['x-litellm-api-key', 'api-key', 'x-api-key'];
@@ -34,14 +34,20 @@ export interface AuthOptions {
   /** Undefined means the gateway is open (allowed on loopback only; the server enforces that). */
   masterKey?: string;
   authenticators: Authenticator[];
+  /**
+   * Whether a caller an authenticator vouches for may call an `admin` route; throws when not (LiteLLM's
+   * roles: shared/keys/roles.ts). Without it only the master key may.
+   */
+  authorizeAdminRoute?: (identity: Identity, route: Pick<Route, 'method' | 'paths'>) => void;
 }
 
-export type Authenticate = (request: Pick<GatewayRequest, 'headers'>, ctx: RequestContext, level: RouteAuth) => Promise<Identity | undefined>;
+export type Authenticate = (request: Pick<GatewayRequest, 'headers'>, ctx: RequestContext, route: Pick<Route, 'auth' | 'method' | 'paths'>) => Promise<Identity | undefined>;
 
 /** The gateway's key check, built once per gateway. */
 export function createAuthenticate(options: AuthOptions): Authenticate {
   const isMasterKey = options.masterKey === undefined ? undefined : secretMatcher(options.masterKey);
-  return async (request, ctx, level) => {
+  return async (request, ctx, route) => {
+    const level = route.auth;
     if (level === 'public') return undefined;
     if (!isMasterKey) return { kind: 'open' };
     const key = presentedKey(request.headers);
@@ -52,8 +58,11 @@ export function createAuthenticate(options: AuthOptions): Authenticate {
     for (const authenticator of options.authenticators) {
       const identity = await authenticator(key, ctx);
       if (!identity) continue;
-      // A valid key that is not the master key is known but not allowed here.
-      if (level === 'admin') throw new GatewayError('permission_denied', 'This route needs the master key (general_settings.master_key); a virtual key may not call it.');
+      if (level === 'admin') {
+        // A valid key that is not the master key is known, and allowed here only as its role says.
+        if (!options.authorizeAdminRoute) throw new GatewayError('permission_denied', 'This route needs the master key (general_settings.master_key); a virtual key may not call it.');
+        options.authorizeAdminRoute(identity, route);
+      }
       return identity;
     }
     if (level === 'admin') throw new GatewayError('invalid_key', 'This route needs the master key (general_settings.master_key).');

@@ -15,6 +15,7 @@ export const ERROR_KINDS = {
   upstream_auth: { status: 401, type: 'authentication_error', code: '401' },
   blocked: { status: 401, type: 'auth_error', code: '401' },
   key_expired: { status: 401, type: 'auth_error', code: '401' },
+  admin_only: { status: 401, type: 'auth_error', code: '401' },
   key_model_access_denied: { status: 401, type: 'key_model_access_denied', code: '401' },
   team_model_access_denied: { status: 401, type: 'team_model_access_denied', code: '401' },
   user_model_access_denied: { status: 401, type: 'user_model_access_denied', code: '401' },

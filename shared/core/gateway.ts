@@ -40,7 +40,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   async function dispatch(request: IncomingRequest, ctx: RequestContext, route: Route, params: Record<string, string>): Promise<Reply> {
     const isPublic = route.auth === 'public';
     if (!isPublic) options.admit?.();
-    ctx.identity = await authenticate(request, ctx, route.auth);
+    ctx.identity = await authenticate(request, ctx, route);
     const limit = isPublic ? publicLimit : callerLimit;
     if (route.binaryBody) return route.handle({ ...request, body: '', bytes: await readRequestBytes(request.body, request.headers['content-length'], limit) }, ctx, params);
     const body = await readRequestBody(request.body, request.headers['content-length'], limit);

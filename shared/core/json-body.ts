@@ -13,3 +13,12 @@ export function parseJsonObject(body: string): Record<string, unknown> {
   }
   return value as Record<string, unknown>;
 }
+
+/**
+ * The object without its top-level `null`s: LiteLLM treats an explicit `null` in an optional field
+ * as absent, and clients (the `litellm` SDK, the UI) send them; a null must not reach an upstream,
+ * which would refuse it.
+ */
+export function withoutNulls(object: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== null));
+}

@@ -49,7 +49,7 @@ export function modelInfoEndpoint(deployments: Deployment[], access: ModelAccess
 
 function publicInfo(deployment: Deployment, pricer: Pricer) {
   const price = pricer.priceOf(deployment);
-  const litellmParams = Object.fromEntries(Object.entries(deployment.params).filter(([key]) => PUBLIC_PARAMS.has(key)));
+  const litellmParams = publicParams(deployment);
   const configuredInfo = Object.fromEntries(Object.entries(deployment.modelInfo).filter(([key]) => !SECRET_LOOKING.test(key) || isTokenLimit(key)));
   return {
     model_name: deployment.modelName,
@@ -69,6 +69,11 @@ function publicInfo(deployment: Deployment, pricer: Pricer) {
       unpriced: price === undefined,
     },
   };
+}
+
+/** The deployment's `litellm_params` that may be shown: no key, no cloud credentials, no headers. */
+export function publicParams(deployment: Deployment): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(deployment.params).filter(([key]) => PUBLIC_PARAMS.has(key)));
 }
 
 /** `max_tokens`, `max_input_tokens`, `*_cost_per_token`: public numbers whose names contain "token". */

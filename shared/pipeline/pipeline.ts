@@ -6,7 +6,7 @@
 //   and every fallback the request names → admission (budgets and limits reserved at the worst case)
 //   → routing (each attempt on a deployment) → the answer, its usage and cost recorded → the spend
 //   record before the last byte, settlement after it.
-import { parseJsonObject } from '../core/json-body.ts';
+import { parseJsonObject, withoutNulls } from '../core/json-body.ts';
 import { parseMultipart } from '../core/multipart.ts';
 import type { Route, RequestContext, Reply } from '../core/types.ts';
 import { endUserOf } from '../keys/end-user.ts';
@@ -18,6 +18,7 @@ import { requestTags } from '../router/request-tags.ts';
 import type { Router } from '../router/router.ts';
 import type { SpendTracker } from '../spend/tracker.ts';
 import type { ModelCallKind } from './model-call.ts';
+import { RequestControls } from './request-controls.ts';
 import { UsageMeter } from './usage-meter.ts';
 
 export interface PipelineDeps {
@@ -40,15 +41,23 @@ export class ModelCallPipeline {
       auth: 'caller',
       errorBody: kind.errorBody,
       binaryBody: multipart !== undefined,
-      handle: async (request, ctx) =>
-        this.run(kind, multipart ? await parseMultipart(request.bytes!, request.headers['content-type'], multipart) : parseJsonObject(request.body), request.headers, ctx),
+      handle: async (request, ctx, params) =>
+        this.run(
+          kind,
+          multipart ? await parseMultipart(request.bytes!, request.headers['content-type'], multipart) : withPathModel(parseJsonObject(request.body), params),
+          request.headers,
+          ctx,
+        ),
     };
   }
 
   private async run<Body, Committed>(kind: ModelCallKind<Body, Committed>, json: Record<string, unknown>, headers: Record<string, string>, ctx: RequestContext): Promise<Reply> {
     const { access, router, pricer, spend } = this.deps;
-    const body = await kind.parse(json, headers, ctx);
+    // An explicit null is an absent field for every kind, and is never sent upstream; nor are the test hooks.
+    const { controls, body: rest } = RequestControls.take(withoutNulls(json), headers);
+    const body = await kind.parse(rest, headers, ctx);
     const plan = kind.plan(body);
+    const routing = controls.skipsRetries && plan.routing.numRetries === undefined ? { ...plan.routing, numRetries: 0 } : plan.routing;
     const record = startCallRecord(ctx, plan.model);
 
     const endUser = endUserOf(headers, plan.endUser);
@@ -65,7 +74,7 @@ export class ModelCallPipeline {
       {
         model,
         promptTokens: plan.promptTokens,
-        options: plan.routing,
+        options: routing,
         measured: !plan.free,
         usedTokens: () => record.usage?.total_tokens,
         tags: requestTags(json, headers),
@@ -73,9 +82,14 @@ export class ModelCallPipeline {
       ctx,
       (deployment) => {
         recordDeployment(ctx, record, deployment);
-        return kind.attempt(body, deployment, ctx);
+        return kind.attempt(body, controls.apply(deployment, plan.model, ctx), ctx);
       },
     );
     return kind.answer(routed.value, body, new UsageMeter(ctx, record, pricer, plan.size, plan.prompt), ctx);
   }
+}
+
+/** Azure's SDKs name the deployment in the path (`/openai/deployments/{model}/...`): it is the model, over the body's, as LiteLLM takes it. */
+function withPathModel(json: Record<string, unknown>, params: Record<string, string>): Record<string, unknown> {
+  return params['model'] === undefined ? json : { ...json, model: params['model'] };
 }

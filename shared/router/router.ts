@@ -80,6 +80,7 @@ export class Router {
     } finally {
       ctx.responseHeaders['x-litellm-attempted-retries'] = String(tally.retries);
       ctx.responseHeaders['x-litellm-attempted-fallbacks'] = String(tally.fallbacks);
+      ctx.responseHeaders['x-litellm-max-retries'] = String(request.options.numRetries ?? this.settings.numRetries);
     }
   }
 

@@ -54,11 +54,11 @@ describe('admin Lambda', () => {
     expect((await invoke({ path: '/key/delete', headers: master, body: { key_aliases: ['lambda'] } })).body).toEqual({ deleted_keys: ['lambda'] });
   });
 
-  it("refuses a virtual key with 403 and a wrong key with 401, in OpenAI's error shape", async () => {
+  it("refuses a virtual key without a role and a wrong key with 401, in OpenAI's error shape", async () => {
     const { body: made } = await invoke({ path: '/key/generate', headers: master, body: {} });
     const forbidden = await invoke({ path: '/team/new', headers: { Authorization: `Bearer ${made.key}` }, body: {} });
-    expect(forbidden.status).toBe(403);
-    expect(forbidden.body.error).toMatchObject({ type: 'permission_error', code: '403' });
+    expect(forbidden.status).toBe(401);
+    expect(forbidden.body.error).toMatchObject({ type: 'auth_error', code: '401' });
     expect((await invoke({ path: '/team/new', headers: { Authorization: 'Bearer sk-nope' }, body: {} })).status).toBe(401);
     const bad = await invoke({ path: '/key/generate', headers: master, body: { duration: 'soon' } });
     expect(bad.status).toBe(400);

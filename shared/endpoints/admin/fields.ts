@@ -64,12 +64,23 @@ function innermost(issue: z.core.$ZodIssue): z.core.$ZodIssue {
  * value the table cannot hold (shared/store/limits.ts) is a 400 naming it.
  */
 export function parseBody<S extends z.ZodType>(schema: S, body: string, route: string): z.infer<S> {
-  const input = parseJsonObject(body);
+  const input = nullsAsAbsent(schema, parseJsonObject(body));
   // The schema first, for its field-specific limits; then what any field must meet to be stored.
   const checked = check(schema, input, route);
   const problem = unstorable(input);
   if (problem) throw new GatewayError('invalid_request', `${route}: \`${problem.path || 'body'}\` ${problem.problem}.`, { param: problem.path || null });
   return checked;
+}
+
+/**
+ * LiteLLM treats an explicit `null` as absent, and its clients and UI send them for every optional
+ * field. A null stays only where the field takes one (a budget or limit: null clears it on update),
+ * and where the schema knows no such field (so the refusal names it).
+ */
+function nullsAsAbsent(schema: z.ZodType, input: Record<string, unknown>): Record<string, unknown> {
+  if (!(schema instanceof z.ZodObject)) return input;
+  const shape: Record<string, z.ZodType> = schema.shape;
+  return Object.fromEntries(Object.entries(input).filter(([name, value]) => value !== null || !Object.hasOwn(shape, name) || shape[name]!.safeParse(null).success));
 }
 
 export function check<S extends z.ZodType>(schema: S, input: unknown, route: string): z.infer<S> {

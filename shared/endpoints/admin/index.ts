@@ -8,5 +8,5 @@ import { teamRoutes } from './teams.ts';
 import { userRoutes } from './users.ts';
 
 export function adminRoutes(service: KeysService): Route[] {
-  return [...keyRoutes(service.keys), ...teamRoutes(service.teams), ...userRoutes(service.users), ...customerRoutes(service.customers), ...auditRoutes(service.audit)];
+  return [...keyRoutes(service.keys, service.teams), ...teamRoutes(service.teams), ...userRoutes(service.users), ...customerRoutes(service.customers), ...auditRoutes(service.audit)];
 }

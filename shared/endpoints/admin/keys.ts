@@ -2,10 +2,11 @@
 // over the keys service (shared/keys/key-service.ts).
 import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
-import { virtualKeyOf } from '../../keys/identity.ts';
+import { CallerScope } from '../../keys/caller-scope.ts';
 import type { RequestContext, Route } from '../../core/types.ts';
 import { tokenOf } from '../../keys/key-material.ts';
 import type { KeyService } from '../../keys/key-service.ts';
+import type { TeamService } from '../../keys/team-service.ts';
 import { actorOf, adminRoute, pageParams, paginate } from './admin-route.ts';
 import { duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
 
@@ -62,38 +63,67 @@ const deleteSchema = z
   .partial()
   .refine((body) => body.keys || body.key_aliases, { message: 'names no keys: send `keys` (keys or their hashes) or `key_aliases`' });
 
-/** Which key an info request names: the `key` given, else the caller's own; a virtual key sees only itself. */
+/** Which key an info request names: the `key` given, else the caller's own; a key sees only its own, and its user's. */
 async function keyInfo(keys: KeyService, ctx: RequestContext, given: string | undefined) {
-  const own = virtualKeyOf(ctx.identity)?.token;
-  const token = given ? tokenOf(given) : own;
+  const scope = new CallerScope(ctx.identity);
+  const token = given ? tokenOf(given) : scope.token;
   if (!token) throw new GatewayError('invalid_request', 'Name the key: GET /key/info?key=sk-... or POST /key/info {"key": "sk-..."}.', { param: 'key' });
-  if (own && token !== own) {
-    throw new GatewayError('permission_denied', 'A virtual key may read only its own info; other keys need the master key.');
-  }
+  const record = await keys.get(token);
+  scope.checkReads(record);
   // LiteLLM leaves the hash out of `info`.
-  const { token: _token, ...info } = await keys.get(token);
+  const { token: _token, ...info } = record;
   return { key: given ?? token, info };
 }
 
-export function keyRoutes(keys: KeyService): Route[] {
+/** What a caller below proxy admin may ask of a new key: their own user's, in a team only if they are its admin. */
+async function checkNewKey(scope: CallerScope, teams: TeamService, input: { user_id?: string | null; team_id?: string | null }): Promise<void> {
+  if (scope.changesAll) return;
+  if (input.user_id && input.user_id !== scope.userId) throw scope.refusal(`may generate keys only for its own user (user_id ${scope.userId ?? 'none'}), not for ${input.user_id}.`);
+  if (input.team_id && !scope.isAdminOf(await teams.get(input.team_id))) throw scope.refusal(`may generate a key for team ${input.team_id} only as one of its admins.`);
+}
+
+/** The named keys, each the caller's to change. */
+async function checkChanges(scope: CallerScope, keys: KeyService, names: { keys: string[] } | { key_aliases: string[] }): Promise<void> {
+  if (scope.changesAll) return;
+  if ('keys' in names) {
+    for (const name of names.keys) scope.checkChanges(await keys.get(name));
+    return;
+  }
+  const own = new Set((scope.userId ? await keys.list({ user_id: scope.userId }) : []).map((key) => key.key_alias));
+  const others = names.key_aliases.filter((alias) => !own.has(alias));
+  if (others.length) throw scope.refusal(`may delete only its user's keys; ${others.join(', ')} are not among them.`);
+}
+
+export function keyRoutes(keys: KeyService, teams: TeamService): Route[] {
   return [
     adminRoute('POST', ['/key/generate'], async (request, ctx) => {
       const input = parseBody(generateSchema, request.body, 'POST /key/generate');
-      return withWarnings(await keys.generate(input, actorOf(ctx)), input);
+      const scope = new CallerScope(ctx.identity);
+      await checkNewKey(scope, teams, input);
+      // An internal user's key is their own, as LiteLLM makes it.
+      const owner = scope.changesAll ? {} : { user_id: scope.userId };
+      return withWarnings(await keys.generate({ ...input, ...owner }, actorOf(ctx)), input);
     }),
 
     adminRoute('POST', ['/key/update'], async (request, ctx) => {
       const input = parseBody(updateSchema, request.body, 'POST /key/update');
+      const scope = new CallerScope(ctx.identity);
+      await checkChanges(scope, keys, { keys: [input.key] });
+      await checkNewKey(scope, teams, input);
       return withWarnings(await keys.update(input.key, input, actorOf(ctx)), input);
     }),
 
-    adminRoute('GET', ['/key/info'], (request, ctx) => keyInfo(keys, ctx, request.query['key']), 'caller'),
-    adminRoute('POST', ['/key/info'], (request, ctx) => keyInfo(keys, ctx, parseBody(z.strictObject({ key: id.optional() }), request.body || '{}', 'POST /key/info').key), 'caller'),
+    adminRoute('GET', ['/key/info'], (request, ctx) => keyInfo(keys, ctx, request.query['key'])),
+    adminRoute('POST', ['/key/info'], (request, ctx) => keyInfo(keys, ctx, parseBody(z.strictObject({ key: id.optional() }), request.body || '{}', 'POST /key/info').key)),
 
-    adminRoute('GET', ['/key/list'], async (request) => {
+    adminRoute('GET', ['/key/list'], async (request, ctx) => {
       const { page, size } = pageParams(request.query, 'size', 10);
-      const { user_id, team_id, key_alias } = request.query;
-      const { slice, total, totalPages } = paginate(await keys.list({ user_id, team_id, key_alias }), page, size);
+      const { team_id, key_alias } = request.query;
+      const scope = new CallerScope(ctx.identity);
+      // Below the admins, a key lists its user's keys (or itself, without a user).
+      const user_id = scope.readsAll ? request.query['user_id'] : (scope.userId ?? undefined);
+      const found = (await keys.list({ user_id, team_id, key_alias })).filter((key) => scope.readsAll || scope.owns(key));
+      const { slice, total, totalPages } = paginate(found, page, size);
       const full = request.query['return_full_object'] === 'true';
       return { keys: full ? slice : slice.map((k) => k.token), total_count: total, current_page: page, total_pages: totalPages };
     }),
@@ -101,6 +131,7 @@ export function keyRoutes(keys: KeyService): Route[] {
     adminRoute('POST', ['/key/delete'], async (request, ctx) => {
       const input = parseBody(deleteSchema, request.body, 'POST /key/delete');
       const names = input.keys ? { keys: input.keys } : { key_aliases: input.key_aliases! };
+      await checkChanges(new CallerScope(ctx.identity), keys, names);
       return { deleted_keys: await keys.delete(names, actorOf(ctx)) };
     }),
 
@@ -108,16 +139,21 @@ export function keyRoutes(keys: KeyService): Route[] {
       const input = parseBody(regenerateSchema, request.body || '{}', 'POST /key/regenerate');
       const named = params['key'] ?? input.key;
       if (!named) throw new GatewayError('invalid_request', 'Name the key to regenerate: POST /key/regenerate {"key": "sk-..."}.', { param: 'key' });
+      const scope = new CallerScope(ctx.identity);
+      await checkChanges(scope, keys, { keys: [named] });
+      await checkNewKey(scope, teams, input);
       return withWarnings(await keys.regenerate(named, input, actorOf(ctx)), input);
     }),
 
     adminRoute('POST', ['/key/block'], async (request, ctx) => {
       const { key } = parseBody(keyOnlySchema, request.body, 'POST /key/block');
+      await checkChanges(new CallerScope(ctx.identity), keys, { keys: [key] });
       return keys.setBlocked(key, true, actorOf(ctx));
     }),
 
     adminRoute('POST', ['/key/unblock'], async (request, ctx) => {
       const { key } = parseBody(keyOnlySchema, request.body, 'POST /key/unblock');
+      await checkChanges(new CallerScope(ctx.identity), keys, { keys: [key] });
       return keys.setBlocked(key, false, actorOf(ctx));
     }),
   ];

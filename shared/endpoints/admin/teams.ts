@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import type { Route } from '../../core/types.ts';
+import { CallerScope } from '../../keys/caller-scope.ts';
 import type { TeamService } from '../../keys/team-service.ts';
 import { actorOf, adminRoute } from './admin-route.ts';
 import { count, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
@@ -51,6 +52,11 @@ const memberDeleteSchema = z
   .strictObject({ team_id: id, user_id: id.optional(), user_email: z.string().optional() })
   .refine((m) => m.user_id || m.user_email, { message: 'needs user_id or user_email' });
 
+/** A team's members are managed by the proxy admin and the team's own admins. */
+async function checkTeamAdmin(scope: CallerScope, teams: TeamService, teamId: string): Promise<void> {
+  if (!scope.isAdminOf(await teams.get(teamId))) throw scope.refusal(`may manage the members of team ${teamId} only as one of its admins.`);
+}
+
 export function teamRoutes(teams: TeamService): Route[] {
   return [
     adminRoute('POST', ['/team/new'], async (request, ctx) => {
@@ -78,23 +84,31 @@ export function teamRoutes(teams: TeamService): Route[] {
       return { deleted_teams: await teams.delete(team_ids, actorOf(ctx)) };
     }),
 
-    adminRoute('GET', ['/team/info'], async (request) => {
-      const teamId = request.query['team_id'];
+    adminRoute('GET', ['/team/info'], async (request, ctx) => {
+      const scope = new CallerScope(ctx.identity);
+      const teamId = request.query['team_id'] ?? scope.teamId;
       if (!teamId) throw new GatewayError('invalid_request', 'Name the team: GET /team/info?team_id=...', { param: 'team_id' });
       const team = await teams.get(teamId);
+      if (!scope.readsAll && !scope.isIn(team)) throw scope.refusal(`may read only its own teams' info; it is not in team ${teamId}.`);
       return { team_id: teamId, team_info: team, keys: await teams.keysOf(teamId), team_memberships: team.members_with_roles };
     }),
 
-    adminRoute('GET', ['/team/list'], (request) => teams.list(request.query['user_id'])),
+    adminRoute('GET', ['/team/list'], async (request, ctx) => {
+      const scope = new CallerScope(ctx.identity);
+      if (scope.readsAll) return teams.list(request.query['user_id']);
+      return (await teams.list()).filter((team) => scope.isIn(team));
+    }),
 
     adminRoute('POST', ['/team/member_add'], async (request, ctx) => {
       const input = parseBody(memberAddSchema, request.body, 'POST /team/member_add');
+      await checkTeamAdmin(new CallerScope(ctx.identity), teams, input.team_id);
       const { team, added } = await teams.addMembers(input.team_id, Array.isArray(input.member) ? input.member : [input.member], actorOf(ctx));
       return withWarnings({ ...team, updated_users: added }, input);
     }),
 
     adminRoute('POST', ['/team/member_delete'], async (request, ctx) => {
       const { team_id, ...member } = parseBody(memberDeleteSchema, request.body, 'POST /team/member_delete');
+      await checkTeamAdmin(new CallerScope(ctx.identity), teams, team_id);
       return teams.removeMember(team_id, member, actorOf(ctx));
     }),
   ];

@@ -3,11 +3,11 @@
 import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import type { Route } from '../../core/types.ts';
+import { CallerScope } from '../../keys/caller-scope.ts';
+import { USER_ROLES } from '../../keys/roles.ts';
 import type { UserService } from '../../keys/user-service.ts';
 import { actorOf, adminRoute, pageParams, paginate } from './admin-route.ts';
 import { duration, id, limitFields, names, object, parseBody, withWarnings } from './fields.ts';
-
-const USER_ROLES = ['proxy_admin', 'proxy_admin_viewer', 'internal_user', 'internal_user_viewer', 'customer'] as const;
 
 /** Every field LiteLLM documents for a user (NewUserRequest / UpdateUserRequest). */
 const userFields = {
@@ -55,8 +55,10 @@ export function userRoutes(users: UserService): Route[] {
       return { deleted_users: await users.delete(user_ids, actorOf(ctx)) };
     }),
 
-    adminRoute('GET', ['/user/info'], async (request) => {
-      const userId = request.query['user_id'];
+    adminRoute('GET', ['/user/info'], async (request, ctx) => {
+      const scope = new CallerScope(ctx.identity);
+      const userId = request.query['user_id'] ?? scope.userId;
+      if (!scope.readsAll && userId !== scope.userId) throw scope.refusal(`may read only its own user's info (user_id ${scope.userId ?? 'none'}).`);
       if (!userId) throw new GatewayError('invalid_request', 'Name the user: GET /user/info?user_id=...', { param: 'user_id' });
       const user = await users.get(userId);
       return { user_id: userId, user_info: user, keys: await users.keysOf(userId), teams: await users.teamsOf(user) };
