@@ -26,6 +26,7 @@ import { ModelGroups } from './router/model-groups.ts';
 import { Router } from './router/router.ts';
 import type { RouterRuntime } from './router/runtime.ts';
 import { spendTracker, type SpendOverrides } from './spend/from-config.ts';
+import { BudgetCalendar } from './spend/periods.ts';
 import { worstCaseCost } from './spend/worst-case.ts';
 import type { Store } from './store/store.ts';
 
@@ -80,7 +81,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...messagesEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
     ...spendEndpoint(spend),
-    ...(options.adminApi && store ? adminRoutes(keysService(store, log)) : []),
+    ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
     ...(options.extraRoutes ?? []),
   ];
 }

@@ -4,7 +4,6 @@
 /** The budgets and rate limits moved out of this list when they were enforced; so will the rest. */
 const NOT_ACTED_ON = new Set([
   'budget_id',
-  'budget_limits',
   'allowed_routes',
   'allowed_passthrough_routes',
   'allowed_cache_controls',

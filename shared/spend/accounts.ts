@@ -1,6 +1,7 @@
 // Who a request is charged to and held to: the key, its team, its user and the end user (the request's
-// `user`), each with the limits set on its own item, plus the key's per-model limits
-// (`model_max_budget`, `model_rpm_limit`, `model_tpm_limit`), which live on the key's item too.
+// `user`), each with the limits set on its own item. A key's and a team's further limits are meters on
+// the same item, so that one conditional write still checks them all: per-model limits
+// (`model_max_budget`, `model_rpm_limit`, `model_tpm_limit`) and budget windows (`budget_limits`).
 import type { RequestContext } from '../core/types.ts';
 import { virtualKeyOf } from '../keys/identity.ts';
 import type { CustomerRecord, Fields } from '../store/records.ts';
@@ -47,9 +48,13 @@ export function accountsOf(ctx: RequestContext, model: string, customer: Custome
       id: identity.token,
       item: itemKeys.key(identity.token),
       record: identity.key,
-      meters: [{ prefix: '', label: name, limits: limitsOf(identity.key) }, ...modelMeters(identity.key, model, name)],
+      meters: [{ prefix: '', label: name, limits: limitsOf(identity.key) }, ...modelMeters(identity.key, model, name), ...windowMeters(identity.key, name)],
     });
-    if (identity.team) accounts.push(account('team', identity.team.team_id, itemKeys.team(identity.team.team_id), identity.team));
+    const team = identity.team;
+    if (team) {
+      const named = `team ${team.team_id}`;
+      accounts.push({ ...account('team', team.team_id, itemKeys.team(team.team_id), team), meters: [ownMeter(team, named), ...modelMeters(team, model, named), ...windowMeters(team, named)] });
+    }
     if (identity.user) accounts.push(account('user', identity.user.user_id, itemKeys.user(identity.user.user_id), identity.user));
   }
   if (customer) accounts.push(account('end_user', customer.user_id, itemKeys.customer(customer.user_id), customer));
@@ -57,7 +62,11 @@ export function accountsOf(ctx: RequestContext, model: string, customer: Custome
 }
 
 function account(kind: AccountKind, id: string, item: ItemKey, record: Fields): Account {
-  return { kind, id, item, record, meters: [{ prefix: '', label: `${kind.replace('_', ' ')} ${id}`, limits: limitsOf(record) }] };
+  return { kind, id, item, record, meters: [ownMeter(record, `${kind.replace('_', ' ')} ${id}`)] };
+}
+
+function ownMeter(record: Fields, label: string): Meter {
+  return { prefix: '', label, limits: limitsOf(record) };
 }
 
 function limitsOf(record: Fields): Limits {
@@ -74,16 +83,43 @@ function limitsOf(record: Fields): Limits {
   };
 }
 
-/** A key's limits for this one model, as their own meter on the key's item. */
-function modelMeters(key: Fields, model: string, keyName: string): Meter[] {
+/** A key's or a team's limits for this one model, as their own meter on its item. */
+function modelMeters(record: Fields, model: string, name: string): Meter[] {
   // LiteLLM takes both {"gpt-4o": 5.0} and {"gpt-4o": {"budget_limit": 5.0, "time_period": "30d"}}.
-  const setting = ((key['model_max_budget'] ?? {}) as Fields)[model];
+  const setting = ((record['model_max_budget'] ?? {}) as Fields)[model];
   const budget = typeof setting === 'number' ? { budget_limit: setting, time_period: undefined } : (setting as { budget_limit?: number; time_period?: string } | undefined);
-  const rpm = numberOrUndefined(((key['model_rpm_limit'] ?? {}) as Fields)[model]);
-  const tpm = numberOrUndefined(((key['model_tpm_limit'] ?? {}) as Fields)[model]);
+  const rpm = numberOrUndefined(((record['model_rpm_limit'] ?? {}) as Fields)[model]);
+  const tpm = numberOrUndefined(((record['model_tpm_limit'] ?? {}) as Fields)[model]);
   if (budget?.budget_limit === undefined && rpm === undefined && tpm === undefined) return [];
   const limits: Limits = { maxBudget: numberOrUndefined(budget?.budget_limit), budgetDuration: budget?.time_period, rpm, tpm };
-  return [{ prefix: `model:${model}:`, label: `${keyName}, model ${model}`, limits }];
+  return [{ prefix: `model:${model}:`, label: `${name}, model ${model}`, limits }];
+}
+
+/**
+ * A key's or a team's budget windows (`budget_limits`: $10 a day and $200 a month at once), each a meter
+ * of its own on the item, named by its duration: a window whose budget changes keeps its counters.
+ */
+function windowMeters(record: Fields, name: string): Meter[] {
+  return budgetWindows(record).map(({ budget_duration, max_budget }) => ({
+    prefix: windowPrefix(budget_duration),
+    label: `${name}, ${budget_duration} budget window`,
+    limits: { maxBudget: max_budget, budgetDuration: budget_duration },
+  }));
+}
+
+export interface BudgetWindow {
+  budget_duration: string;
+  max_budget: number;
+}
+
+/** The record's `budget_limits`, as the admin API checked them. */
+export function budgetWindows(record: Fields): BudgetWindow[] {
+  const windows = record['budget_limits'];
+  return Array.isArray(windows) ? (windows as BudgetWindow[]).filter((w) => typeof w?.budget_duration === 'string' && typeof w.max_budget === 'number') : [];
+}
+
+export function windowPrefix(duration: string): string {
+  return `window:${duration}:`;
 }
 
 export function hasLimits(limits: Limits): boolean {

@@ -1,12 +1,14 @@
 // The admin API (LiteLLM's key-management paths) as one route module over the keys service.
 import type { Route } from '../../core/types.ts';
 import type { KeysService } from '../../keys/service.ts';
+import type { BudgetClock } from '../../spend/window-usage.ts';
 import { auditRoutes } from './audit-log.ts';
 import { customerRoutes } from './customers.ts';
 import { keyRoutes } from './keys.ts';
 import { teamRoutes } from './teams.ts';
 import { userRoutes } from './users.ts';
 
-export function adminRoutes(service: KeysService): Route[] {
-  return [...keyRoutes(service.keys), ...teamRoutes(service.teams), ...userRoutes(service.users), ...customerRoutes(service.customers), ...auditRoutes(service.audit)];
+/** `clock`: the budget periods and time that answers report budget windows in (the spend tracker's). */
+export function adminRoutes(service: KeysService, clock: BudgetClock): Route[] {
+  return [...keyRoutes(service.keys, clock), ...teamRoutes(service.teams, clock), ...userRoutes(service.users), ...customerRoutes(service.customers), ...auditRoutes(service.audit)];
 }

@@ -6,8 +6,9 @@ import { virtualKeyOf } from '../../keys/identity.ts';
 import type { RequestContext, Route } from '../../core/types.ts';
 import { tokenOf } from '../../keys/key-material.ts';
 import type { KeyService } from '../../keys/key-service.ts';
+import { windowsOf, type BudgetClock } from '../../spend/window-usage.ts';
 import { actorOf, adminRoute, pageParams, paginate } from './admin-route.ts';
-import { duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
+import { budgetLimits, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
 
 const limitType = z.enum(['guaranteed_throughput', 'best_effort_throughput', 'dynamic']);
 
@@ -23,7 +24,7 @@ const keyFields = {
   blocked: z.boolean().nullable(),
   allowed_routes: names,
   ...limitFields,
-  budget_limits: z.array(z.looseObject({ budget_duration: duration, max_budget: money })),
+  budget_limits: budgetLimits,
   aliases: object,
   config: object,
   permissions: object,
@@ -63,7 +64,7 @@ const deleteSchema = z
   .refine((body) => body.keys || body.key_aliases, { message: 'names no keys: send `keys` (keys or their hashes) or `key_aliases`' });
 
 /** Which key an info request names: the `key` given, else the caller's own; a virtual key sees only itself. */
-async function keyInfo(keys: KeyService, ctx: RequestContext, given: string | undefined) {
+async function keyInfo(keys: KeyService, clock: BudgetClock, ctx: RequestContext, given: string | undefined) {
   const own = virtualKeyOf(ctx.identity)?.token;
   const token = given ? tokenOf(given) : own;
   if (!token) throw new GatewayError('invalid_request', 'Name the key: GET /key/info?key=sk-... or POST /key/info {"key": "sk-..."}.', { param: 'key' });
@@ -72,10 +73,11 @@ async function keyInfo(keys: KeyService, ctx: RequestContext, given: string | un
   }
   // LiteLLM leaves the hash out of `info`.
   const { token: _token, ...info } = await keys.get(token);
-  return { key: given ?? token, info };
+  return { key: given ?? token, info: { ...info, ...windowsOf(info, clock) } };
 }
 
-export function keyRoutes(keys: KeyService): Route[] {
+/** `clock`: the budget periods and time windows are reported in. */
+export function keyRoutes(keys: KeyService, clock: BudgetClock): Route[] {
   return [
     adminRoute('POST', ['/key/generate'], async (request, ctx) => {
       const input = parseBody(generateSchema, request.body, 'POST /key/generate');
@@ -87,8 +89,8 @@ export function keyRoutes(keys: KeyService): Route[] {
       return withWarnings(await keys.update(input.key, input, actorOf(ctx)), input);
     }),
 
-    adminRoute('GET', ['/key/info'], (request, ctx) => keyInfo(keys, ctx, request.query['key']), 'caller'),
-    adminRoute('POST', ['/key/info'], (request, ctx) => keyInfo(keys, ctx, parseBody(z.strictObject({ key: id.optional() }), request.body || '{}', 'POST /key/info').key), 'caller'),
+    adminRoute('GET', ['/key/info'], (request, ctx) => keyInfo(keys, clock, ctx, request.query['key']), 'caller'),
+    adminRoute('POST', ['/key/info'], (request, ctx) => keyInfo(keys, clock, ctx, parseBody(z.strictObject({ key: id.optional() }), request.body || '{}', 'POST /key/info').key), 'caller'),
 
     adminRoute('GET', ['/key/list'], async (request) => {
       const { page, size } = pageParams(request.query, 'size', 10);

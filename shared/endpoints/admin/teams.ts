@@ -4,8 +4,9 @@ import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import type { Route } from '../../core/types.ts';
 import type { TeamService } from '../../keys/team-service.ts';
+import { windowsOf, type BudgetClock } from '../../spend/window-usage.ts';
 import { actorOf, adminRoute } from './admin-route.ts';
-import { count, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
+import { budgetLimits, count, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
 
 const member = z
   .strictObject({ role: z.enum(['admin', 'user']).default('user'), user_id: id.nullable().optional(), user_email: z.string().nullable().optional() })
@@ -20,6 +21,7 @@ const teamFields = {
   metadata: object,
   tags: names,
   ...limitFields,
+  budget_limits: budgetLimits,
   team_member_permissions: names,
   team_member_budget: money,
   team_member_rpm_limit: count,
@@ -51,7 +53,8 @@ const memberDeleteSchema = z
   .strictObject({ team_id: id, user_id: id.optional(), user_email: z.string().optional() })
   .refine((m) => m.user_id || m.user_email, { message: 'needs user_id or user_email' });
 
-export function teamRoutes(teams: TeamService): Route[] {
+/** `clock`: the budget periods and time windows are reported in. */
+export function teamRoutes(teams: TeamService, clock: BudgetClock): Route[] {
   return [
     adminRoute('POST', ['/team/new'], async (request, ctx) => {
       const input = parseBody(newSchema, request.body, 'POST /team/new');
@@ -82,7 +85,9 @@ export function teamRoutes(teams: TeamService): Route[] {
       const teamId = request.query['team_id'];
       if (!teamId) throw new GatewayError('invalid_request', 'Name the team: GET /team/info?team_id=...', { param: 'team_id' });
       const team = await teams.get(teamId);
-      return { team_id: teamId, team_info: team, keys: await teams.keysOf(teamId), team_memberships: team.members_with_roles };
+      // LiteLLM reports a team's windows with their reset times, without their usage.
+      const budget_limits = windowsOf(team, clock)?.budget_limits;
+      return { team_id: teamId, team_info: budget_limits ? { ...team, budget_limits } : team, keys: await teams.keysOf(teamId), team_memberships: team.members_with_roles };
     }),
 
     adminRoute('GET', ['/team/list'], (request) => teams.list(request.query['user_id'])),
