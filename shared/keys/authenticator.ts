@@ -1,6 +1,6 @@
 // Virtual keys as an Authenticator: the presented key's hash → its record (cached), and the first
 // enforcement steps of every request: unknown → not ours (401 upstream of here), blocked or expired
-// → 401, a blocked or vanished team, a blocked user → 401.
+// → 401, a blocked or vanished team, a blocked user, a vanished organization → 401.
 import { GatewayError } from '../core/errors.ts';
 import type { Authenticator } from '../core/types.ts';
 import type { Identities } from '../store/identities.ts';
@@ -32,6 +32,11 @@ export function virtualKeyAuthenticator(identities: Identities, now: () => numbe
     if (user?.blocked) {
       throw new GatewayError('blocked', `Authentication Error - user ${user.user_id} is blocked. An admin can unblock them with POST /user/update {"blocked": false}.`);
     }
+    const organizationId = (team?.['organization_id'] ?? record['organization_id']) as string | null | undefined;
+    const organization = organizationId ? await identities.organizations.cached(organizationId) : undefined;
+    if (organizationId && !organization) {
+      throw new GatewayError('invalid_key', `Authentication Error - key ${name} belongs to organization ${organizationId}, which no longer exists.`);
+    }
     const identity: VirtualKeyIdentity = {
       kind: 'virtual_key',
       token,
@@ -43,6 +48,7 @@ export function virtualKeyAuthenticator(identities: Identities, now: () => numbe
       key: record,
       team,
       user,
+      organization,
     };
     return identity;
   };

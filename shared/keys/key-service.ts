@@ -12,6 +12,7 @@ import { durationMs } from '../config/duration.ts';
 import type { KeyAliases } from './key-aliases.ts';
 import { generateKey, hashKey, keyName, tokenOf } from './key-material.ts';
 import { permits } from './model-access.ts';
+import { checkOrganization } from './organization-service.ts';
 
 /** What an admin sets on a key: LiteLLM's key fields, checked by the admin API. */
 export interface KeySettings {
@@ -50,6 +51,7 @@ export class KeyService {
 
   async generate(input: NewKey, by: Actor): Promise<IssuedKey> {
     await this.checkTeam(input.team_id, input.models);
+    await checkOrganization(this.identities, input['organization_id'] as string | null | undefined, input.models);
     const key = input.key ?? generateKey();
     const record = this.newRecord(key, input, by.name);
     if (record.key_alias) await this.aliases.claim(record.key_alias, record.token);
@@ -68,6 +70,7 @@ export class KeyService {
   async update(keyOrHash: string, input: KeySettings, by: Actor): Promise<KeyRecord> {
     const existing = await this.get(keyOrHash);
     await this.checkTeam(input.team_id === undefined ? existing.team_id : input.team_id, input.models ?? existing.models);
+    if (input['organization_id']) await checkOrganization(this.identities, input['organization_id'] as string, input.models ?? existing.models);
     return this.change(existing, this.changesFrom(input, by), 'updated', by);
   }
 

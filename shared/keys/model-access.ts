@@ -1,8 +1,8 @@
 // Which models a caller may use: the check the model-call pipeline makes for the model asked for and
 // every fallback the request names, before any upstream call, and the filter the model lists apply.
 // Order (after the key, team and user checks of authentication): blocked end user → 401; unknown
-// model → 400 naming only the models the caller may use; a model outside the key's, its team's or its
-// user's `models` → 401.
+// model → 400 naming only the models the caller may use; a model outside the key's, its team's, its
+// organization's or its user's `models` → 401.
 import { GatewayError } from '../core/errors.ts';
 import type { Identity } from '../core/types.ts';
 import type { CustomerRecord } from '../store/records.ts';
@@ -27,7 +27,7 @@ export function permits(models: readonly string[] | undefined, model: string): b
 export function allowedModels(identity: Identity | undefined, names: string[]): string[] {
   const key = virtualKeyOf(identity);
   if (!key) return names;
-  return names.filter((name) => permits(key.models, name) && permits(key.team?.models, name) && permits(key.user?.models, name));
+  return names.filter((name) => permits(key.models, name) && permits(key.team?.models, name) && permits(key.user?.models, name) && permits(key.organization?.models, name));
 }
 
 export class ModelAccess {
@@ -68,6 +68,14 @@ export class ModelAccess {
       throw new GatewayError('team_model_access_denied', `team not allowed to access model. This team can only access models=${JSON.stringify(key.team!.models)}. Tried to access ${model}.`, {
         param: 'model',
       });
+    }
+    if (!permits(key.organization?.models, model)) {
+      const organization = key.organization!;
+      throw new GatewayError(
+        'org_model_access_denied',
+        `organization not allowed to access model. Organization ${organization.organization_id} can only access models=${JSON.stringify(organization.models)}. Tried to access ${model}.`,
+        { param: 'model' },
+      );
     }
     if (!permits(key.user?.models, model)) {
       throw new GatewayError(

@@ -13,7 +13,6 @@ const NOT_ACTED_ON = new Set([
   'guardrails',
   'disable_global_guardrails',
   'enforced_params',
-  'organization_id',
   'key_type',
   'send_invite_email',
   'object_permission',

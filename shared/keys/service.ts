@@ -1,5 +1,5 @@
-// The keys service the admin API calls: the rules for virtual keys, teams, users, customers and
-// their aliases, over the identity records' repository (shared/store/identities.ts), each change
+// The keys service the admin API calls: the rules for virtual keys, teams, users, customers,
+// organizations and their aliases, over the identity records' repository (shared/store/identities.ts), each change
 // written to the audit trail. The admin routes (shared/endpoints/admin/) parse requests and shape
 // answers; what a change does is decided here.
 import type { Log } from '../core/log.ts';
@@ -9,6 +9,7 @@ import { AuditTrail } from './audit-trail.ts';
 import { CustomerService } from './customer-service.ts';
 import { KeyAliases } from './key-aliases.ts';
 import { KeyService } from './key-service.ts';
+import { OrganizationService } from './organization-service.ts';
 import { TeamService } from './team-service.ts';
 import { UserService } from './user-service.ts';
 
@@ -17,6 +18,7 @@ export interface KeysService {
   teams: TeamService;
   users: UserService;
   customers: CustomerService;
+  organizations: OrganizationService;
   audit: AuditTrail;
 }
 
@@ -30,6 +32,7 @@ export function keysService(store: Store, log: Log, now: () => number = Date.now
     teams: new TeamService(identities, keys, audit, now),
     users: new UserService(identities, keys, audit, now),
     customers: new CustomerService(identities.customers, audit, now),
+    organizations: new OrganizationService(identities, audit, now),
     audit,
   };
 }

@@ -4,10 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../core/errors.ts';
 import type { Identities } from '../store/identities.ts';
-import type { Fields, KeyRecord, TeamMember, TeamRecord, UserRecord } from '../store/records.ts';
+import type { Fields, KeyRecord, TeamMember, TeamRecord } from '../store/records.ts';
 import { ConditionFailed } from '../store/store.ts';
 import type { Actor, AuditTrail } from './audit-trail.ts';
 import type { KeyService } from './key-service.ts';
+import { memberUser } from './member-users.ts';
+import { checkOrganization } from './organization-service.ts';
 
 /** A member as an admin names one: by user id, by email, or both. */
 export interface MemberInput {
@@ -33,6 +35,7 @@ export class TeamService {
 
   /** A new team (LiteLLM's defaults, then what was sent); its members join it. */
   async create(input: TeamSettings, by: Actor): Promise<TeamRecord> {
+    await checkOrganization(this.identities, input['organization_id'] as string | null | undefined, input['models'] as string[] | undefined);
     const now = new Date(this.now()).toISOString();
     const team: TeamRecord = {
       team_alias: null,
@@ -64,6 +67,10 @@ export class TeamService {
   /** Sets what was sent; members change only through addMembers and removeMember. */
   async update(teamId: string, changes: Omit<TeamSettings, 'team_id'>, by: Actor): Promise<TeamRecord> {
     if (changes.members_with_roles) throw new GatewayError('invalid_request', 'Change members with POST /team/member_add and /team/member_delete.', { param: 'members_with_roles' });
+    if (changes['organization_id'] || changes['models']) {
+      const team = await this.get(teamId);
+      await checkOrganization(this.identities, (changes['organization_id'] ?? team['organization_id']) as string | null | undefined, (changes['models'] ?? team.models) as string[]);
+    }
     return this.change(teamId, changes, 'updated', by);
   }
 
@@ -136,31 +143,8 @@ export class TeamService {
 
   /** Adds the team to a member's user item, creating the user as LiteLLM does when it is new. */
   private async join(userId: string, teamId: string, email: string | null, by: Actor): Promise<void> {
-    const user = await this.identities.users.get(userId);
-    const now = new Date(this.now()).toISOString();
-    if (user) {
-      if (!user.teams.includes(teamId)) await this.identities.users.update(userId, { teams: [...user.teams, teamId], updated_at: now });
-      return;
-    }
-    const created: UserRecord = {
-      user_id: userId,
-      user_email: email,
-      user_role: 'internal_user',
-      teams: [teamId],
-      models: [],
-      blocked: false,
-      metadata: {},
-      spend: 0,
-      created_at: now,
-      updated_at: now,
-    };
-    try {
-      await this.identities.users.create(userId, created);
-      await this.audit.record(by, { action: 'created', table_name: 'user', object_id: userId, after: created });
-    } catch (error) {
-      if (!(error instanceof ConditionFailed)) throw error;
-      await this.join(userId, teamId, email, by);
-    }
+    const { user, created } = await memberUser(this.identities, this.audit, by, { userId, email, teams: [teamId] }, this.now());
+    if (!created && !user.teams.includes(teamId)) await this.identities.users.update(userId, { teams: [...user.teams, teamId], updated_at: new Date(this.now()).toISOString() });
   }
 
   private async leave(userId: string, teamId: string): Promise<void> {

@@ -1,5 +1,5 @@
-// Who a request is charged to and held to: the key, its team, its user and the end user (the request's
-// `user`), each with the limits set on its own item. A key's and a team's further limits are meters on
+// Who a request is charged to and held to: the key, its team, its user, the organization (of its team,
+// else its own) and the end user (the request's `user`), each with the limits set on its own item. A key's and a team's further limits are meters on
 // the same item, so that one conditional write still checks them all: per-model limits
 // (`model_max_budget`, `model_rpm_limit`, `model_tpm_limit`) and budget windows (`budget_limits`).
 import type { RequestContext } from '../core/types.ts';
@@ -7,7 +7,7 @@ import { virtualKeyOf } from '../keys/identity.ts';
 import type { CustomerRecord, Fields } from '../store/records.ts';
 import { itemKeys, type ItemKey } from '../store/table.ts';
 
-export type AccountKind = 'key' | 'team' | 'user' | 'end_user';
+export type AccountKind = 'key' | 'team' | 'user' | 'end_user' | 'organization';
 
 export interface Limits {
   maxBudget?: number;
@@ -56,6 +56,13 @@ export function accountsOf(ctx: RequestContext, model: string, customer: Custome
       accounts.push({ ...account('team', team.team_id, itemKeys.team(team.team_id), team), meters: [ownMeter(team, named), ...modelMeters(team, model, named), ...windowMeters(team, named)] });
     }
     if (identity.user) accounts.push(account('user', identity.user.user_id, itemKeys.user(identity.user.user_id), identity.user));
+    const organization = identity.organization;
+    if (organization) {
+      const id = organization.organization_id;
+      const named = `organization ${id}`;
+      const member = identity.userId ? memberMeters(organization.members, identity.userId, `${named}, member ${identity.userId}`) : [];
+      accounts.push({ ...account('organization', id, itemKeys.organization(id), organization), meters: [ownMeter(organization, named), ...modelMeters(organization, model, named), ...member] });
+    }
   }
   if (customer) accounts.push(account('end_user', customer.user_id, itemKeys.customer(customer.user_id), customer));
   return accounts;
@@ -105,6 +112,19 @@ function windowMeters(record: Fields, name: string): Meter[] {
     label: `${name}, ${budget_duration} budget window`,
     limits: { maxBudget: max_budget, budgetDuration: budget_duration },
   }));
+}
+
+/**
+ * A member's limits within a team or an organization (`litellm_budget_table` of their membership:
+ * `max_budget_in_team`, `max_budget_in_organization`, ...), as a meter on its item, for the keys of
+ * that user.
+ */
+function memberMeters(memberships: unknown, userId: string, label: string): Meter[] {
+  const membership = Array.isArray(memberships) ? (memberships as Fields[]).find((m) => m?.['user_id'] === userId) : undefined;
+  const budget = membership?.['litellm_budget_table'];
+  if (!budget || typeof budget !== 'object') return [];
+  const limits = limitsOf(budget as Fields);
+  return hasLimits(limits) ? [{ prefix: `member:${userId}:`, label, limits }] : [];
 }
 
 export interface BudgetWindow {

@@ -319,7 +319,7 @@ function refusalError(refusal: Refusal, period: BudgetPeriod): GatewayError {
       `ExceededBudget: ${meter.label} over budget. Spend=${shownUsd(current)} (including requests in flight), Budget=${max}: not enough left for this request's worst-case cost.${resets} Send a smaller max_tokens, or ask an admin to raise max_budget.`,
     );
   }
-  const named = meter.prefix ? `model_${limit}_limit` : LIMIT_NAMES[limit];
+  const named = meter.prefix.startsWith('model:') ? `model_${limit}_limit` : LIMIT_NAMES[limit];
   const retryAfter = refusal.retryAfter ?? 1;
   return new GatewayError('rate_limit_exceeded', `Rate limit exceeded for ${meter.label}. Limit: ${named} = ${max}, current: ${current}. Retry after ${retryAfter} s.`, { retryAfter });
 }
@@ -358,6 +358,7 @@ function spendLog(ctx: RequestContext, call: ModelCall, endUser: string | null):
     custom_llm_provider: deployment?.provider ?? null,
     user: key?.userId ?? null,
     team_id: key?.teamId ?? null,
+    organization_id: key?.organization?.organization_id ?? null,
     end_user: endUser,
     status: ctx.error || (ctx.status ?? 200) >= 400 ? 'failure' : 'success',
     usage_estimated: call.record.usageEstimated === true,

@@ -243,6 +243,12 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/customer/delete': { user_ids: ['fuzz-customer-gone'] },
   '/customer/block': { user_ids: ['fuzz-customer-2'] },
   '/customer/unblock': { user_ids: ['fuzz-customer-2'] },
+  '/organization/new': { organization_id: 'fuzz-org', organization_alias: 'Fuzz', models: ['mock'], max_budget: 5, budget_duration: '30d' },
+  '/organization/update': { organization_id: 'fuzz-org', max_budget: 6, metadata: { d: 1 } },
+  '/organization/delete': { organization_ids: ['fuzz-org-gone'] },
+  '/organization/info': { organizations: ['fuzz-org'] },
+  '/organization/member_add': { organization_id: 'fuzz-org', member: { role: 'internal_user', user_id: 'fuzz-user-3' }, max_budget_in_organization: 1 },
+  '/organization/member_delete': { organization_id: 'fuzz-org', user_id: 'fuzz-user-3' },
 };
 for (const action of ['new', 'update', 'delete', 'block', 'unblock']) BASES[`/end_user/${action}`] = BASES[`/customer/${action}`]!;
 const EXTRA_FIELDS = [

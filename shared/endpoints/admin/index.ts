@@ -5,10 +5,18 @@ import type { BudgetClock } from '../../spend/window-usage.ts';
 import { auditRoutes } from './audit-log.ts';
 import { customerRoutes } from './customers.ts';
 import { keyRoutes } from './keys.ts';
+import { organizationRoutes } from './organizations.ts';
 import { teamRoutes } from './teams.ts';
 import { userRoutes } from './users.ts';
 
 /** `clock`: the budget periods and time that answers report budget windows in (the spend tracker's). */
 export function adminRoutes(service: KeysService, clock: BudgetClock): Route[] {
-  return [...keyRoutes(service.keys, clock), ...teamRoutes(service.teams, clock), ...userRoutes(service.users), ...customerRoutes(service.customers), ...auditRoutes(service.audit)];
+  return [
+    ...keyRoutes(service.keys, clock),
+    ...teamRoutes(service.teams, clock),
+    ...userRoutes(service.users),
+    ...customerRoutes(service.customers),
+    ...organizationRoutes(service.organizations),
+    ...auditRoutes(service.audit),
+  ];
 }
