@@ -68,7 +68,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const groups = new ModelGroups(config.deployments);
   const pricer = new Pricer(log, providers, config.costMargins);
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime);
-  const access = new ModelAccess(groups, store && new Identities(store).customers);
+  const access = new ModelAccess(groups, store && new Identities(store));
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
   const pipeline = new ModelCallPipeline({ access, router, pricer, spend });
   const chat = { providers, pricer, dropParams: config.dropParams };

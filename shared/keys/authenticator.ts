@@ -6,6 +6,7 @@ import type { Authenticator } from '../core/types.ts';
 import type { Identities } from '../store/identities.ts';
 import { isMoved } from '../store/moved-key.ts';
 import type { VirtualKeyIdentity } from './identity.ts';
+import { withBudgetTable } from './budget-tables.ts';
 import { hashKey } from './key-material.ts';
 
 export function virtualKeyAuthenticator(identities: Identities, now: () => number = Date.now): Authenticator {
@@ -37,6 +38,14 @@ export function virtualKeyAuthenticator(identities: Identities, now: () => numbe
     if (organizationId && !organization) {
       throw new GatewayError('invalid_key', `Authentication Error - key ${name} belongs to organization ${organizationId}, which no longer exists.`);
     }
+    // Each record's reusable budget, where its limits come from unless set on it.
+    const budgets = identities.budgets;
+    const [withKey, withTeam, withUser, withOrganization] = await Promise.all([
+      withBudgetTable(record, budgets),
+      team && withBudgetTable(team, budgets),
+      user && withBudgetTable(user, budgets),
+      organization && withBudgetTable(organization, budgets),
+    ]);
     const identity: VirtualKeyIdentity = {
       kind: 'virtual_key',
       token,
@@ -45,10 +54,10 @@ export function virtualKeyAuthenticator(identities: Identities, now: () => numbe
       models: record.models,
       teamId: record.team_id,
       userId: record.user_id,
-      key: record,
-      team,
-      user,
-      organization,
+      key: withKey,
+      team: withTeam,
+      user: withUser,
+      organization: withOrganization,
     };
     return identity;
   };

@@ -8,6 +8,7 @@ import { isMoved } from '../store/moved-key.ts';
 import type { Fields, KeyRecord } from '../store/records.ts';
 import { ConditionFailed } from '../store/store.ts';
 import type { Actor, AuditTrail } from './audit-trail.ts';
+import { checkBudget } from './budget-service.ts';
 import { durationMs } from '../config/duration.ts';
 import type { KeyAliases } from './key-aliases.ts';
 import { generateKey, hashKey, keyName, tokenOf } from './key-material.ts';
@@ -52,6 +53,7 @@ export class KeyService {
   async generate(input: NewKey, by: Actor): Promise<IssuedKey> {
     await this.checkTeam(input.team_id, input.models);
     await checkOrganization(this.identities, input['organization_id'] as string | null | undefined, input.models);
+    await checkBudget(this.identities, input['budget_id']);
     const key = input.key ?? generateKey();
     const record = this.newRecord(key, input, by.name);
     if (record.key_alias) await this.aliases.claim(record.key_alias, record.token);
@@ -71,6 +73,7 @@ export class KeyService {
     const existing = await this.get(keyOrHash);
     await this.checkTeam(input.team_id === undefined ? existing.team_id : input.team_id, input.models ?? existing.models);
     if (input['organization_id']) await checkOrganization(this.identities, input['organization_id'] as string, input.models ?? existing.models);
+    await checkBudget(this.identities, input['budget_id']);
     return this.change(existing, this.changesFrom(input, by), 'updated', by);
   }
 

@@ -6,7 +6,8 @@
 import { GatewayError } from '../core/errors.ts';
 import type { Identity } from '../core/types.ts';
 import type { CustomerRecord } from '../store/records.ts';
-import type { EntityItems } from '../store/entity-items.ts';
+import type { Identities } from '../store/identities.ts';
+import { withBudgetTable } from './budget-tables.ts';
 import { virtualKeyOf } from './identity.ts';
 
 /** LiteLLM's names for "no restriction" in a `models` list. */
@@ -31,16 +32,17 @@ export function allowedModels(identity: Identity | undefined, names: string[]): 
 }
 
 export class ModelAccess {
-  /** `customers`: the end users' records; without them, end users are not checked. */
+  /** `identities`: the end users' records and their budgets; without them, end users are not checked. */
   constructor(
     private readonly served: ServedModels,
-    private readonly customers?: EntityItems<CustomerRecord>,
+    private readonly identities?: Identities,
   ) {}
 
-  /** The end user's record, read once per request: blocked or not here, budgets in spend. */
+  /** The end user's record (with its reusable budget), read once per request: blocked or not here, budgets in spend. */
   async customer(endUser: string | undefined): Promise<CustomerRecord | undefined> {
-    if (!endUser || !this.customers) return undefined;
-    return this.customers.cached(endUser);
+    if (!endUser || !this.identities) return undefined;
+    const customer = await this.identities.customers.cached(endUser);
+    return customer && withBudgetTable(customer, this.identities.budgets);
   }
 
   /** A blocked end user (POST /customer/block) is refused whichever key they come with. */

@@ -9,6 +9,7 @@ import type { Identities } from '../store/identities.ts';
 import type { Fields, OrganizationMember, OrganizationRecord, TeamRecord, UserRecord } from '../store/records.ts';
 import { ConditionFailed } from '../store/store.ts';
 import type { Actor, AuditTrail } from './audit-trail.ts';
+import { checkBudget } from './budget-service.ts';
 import { memberUser } from './member-users.ts';
 import { permits } from './model-access.ts';
 
@@ -49,6 +50,7 @@ export class OrganizationService {
   ) {}
 
   async create(input: OrganizationSettings, by: Actor): Promise<OrganizationRecord> {
+    await checkBudget(this.identities, input['budget_id']);
     const at = this.iso();
     const organization: OrganizationRecord = {
       organization_alias: '',
@@ -82,6 +84,7 @@ export class OrganizationService {
 
   /** Sets what was sent; narrowing `models` must leave every team of the organization within them. */
   async update(organizationId: string, changes: Fields, by: Actor): Promise<OrganizationRecord> {
+    await checkBudget(this.identities, changes['budget_id']);
     const models = changes['models'] as string[] | undefined;
     if (models) {
       for (const team of await this.teamsOf(organizationId)) {

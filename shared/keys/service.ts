@@ -6,6 +6,7 @@ import type { Log } from '../core/log.ts';
 import { Identities } from '../store/identities.ts';
 import type { Store } from '../store/store.ts';
 import { AuditTrail } from './audit-trail.ts';
+import { BudgetService } from './budget-service.ts';
 import { CustomerService } from './customer-service.ts';
 import { KeyAliases } from './key-aliases.ts';
 import { KeyService } from './key-service.ts';
@@ -19,6 +20,7 @@ export interface KeysService {
   users: UserService;
   customers: CustomerService;
   organizations: OrganizationService;
+  budgets: BudgetService;
   audit: AuditTrail;
 }
 
@@ -31,8 +33,9 @@ export function keysService(store: Store, log: Log, now: () => number = Date.now
     keys,
     teams: new TeamService(identities, keys, audit, now),
     users: new UserService(identities, keys, audit, now),
-    customers: new CustomerService(identities.customers, audit, now),
+    customers: new CustomerService(identities, audit, now),
     organizations: new OrganizationService(identities, audit, now),
+    budgets: new BudgetService(identities, audit, now),
     audit,
   };
 }

@@ -7,6 +7,7 @@ import type { Identities } from '../store/identities.ts';
 import type { Fields, KeyRecord, TeamMember, TeamRecord } from '../store/records.ts';
 import { ConditionFailed } from '../store/store.ts';
 import type { Actor, AuditTrail } from './audit-trail.ts';
+import { checkBudget } from './budget-service.ts';
 import type { KeyService } from './key-service.ts';
 import { memberUser } from './member-users.ts';
 import { checkOrganization } from './organization-service.ts';
@@ -35,6 +36,7 @@ export class TeamService {
 
   /** A new team (LiteLLM's defaults, then what was sent); its members join it. */
   async create(input: TeamSettings, by: Actor): Promise<TeamRecord> {
+    await checkBudget(this.identities, input['budget_id']);
     await checkOrganization(this.identities, input['organization_id'] as string | null | undefined, input['models'] as string[] | undefined);
     const now = new Date(this.now()).toISOString();
     const team: TeamRecord = {
@@ -66,6 +68,7 @@ export class TeamService {
 
   /** Sets what was sent; members change only through addMembers and removeMember. */
   async update(teamId: string, changes: Omit<TeamSettings, 'team_id'>, by: Actor): Promise<TeamRecord> {
+    await checkBudget(this.identities, changes['budget_id']);
     if (changes.members_with_roles) throw new GatewayError('invalid_request', 'Change members with POST /team/member_add and /team/member_delete.', { param: 'members_with_roles' });
     if (changes['organization_id'] || changes['models']) {
       const team = await this.get(teamId);

@@ -77,8 +77,8 @@ function ownMeter(record: Fields, label: string): Meter {
 }
 
 function limitsOf(record: Fields): Limits {
-  // A customer's limits may sit in its `litellm_budget_table` (LiteLLM's shape) or on the record itself.
-  const budget = (record['litellm_budget_table'] ?? {}) as Fields;
+  // Limits set on the record win over those of its budget (a reusable one, or a customer's own).
+  const budget = budgetTable(record);
   const pick = (field: string) => record[field] ?? budget[field];
   return {
     maxBudget: numberOrUndefined(pick('max_budget')),
@@ -90,16 +90,29 @@ function limitsOf(record: Fields): Limits {
   };
 }
 
-/** A key's or a team's limits for this one model, as their own meter on its item. */
+/** A key's, a team's or an organization's limits for this one model, as their own meter on its item. */
 function modelMeters(record: Fields, model: string, name: string): Meter[] {
-  // LiteLLM takes both {"gpt-4o": 5.0} and {"gpt-4o": {"budget_limit": 5.0, "time_period": "30d"}}.
-  const setting = ((record['model_max_budget'] ?? {}) as Fields)[model];
-  const budget = typeof setting === 'number' ? { budget_limit: setting, time_period: undefined } : (setting as { budget_limit?: number; time_period?: string } | undefined);
-  const rpm = numberOrUndefined(((record['model_rpm_limit'] ?? {}) as Fields)[model]);
-  const tpm = numberOrUndefined(((record['model_tpm_limit'] ?? {}) as Fields)[model]);
-  if (budget?.budget_limit === undefined && rpm === undefined && tpm === undefined) return [];
-  const limits: Limits = { maxBudget: numberOrUndefined(budget?.budget_limit), budgetDuration: budget?.time_period, rpm, tpm };
+  // LiteLLM takes {"gpt-4o": 5.0} and {"gpt-4o": {"budget_limit": 5.0, "time_period": "30d"}}; budgets say {"max_budget", "budget_duration"}.
+  const setting = modelSetting(record, 'model_max_budget', model);
+  const budget = typeof setting === 'number' ? { budget_limit: setting } : ((setting ?? {}) as Fields);
+  const maxBudget = numberOrUndefined(budget['budget_limit'] ?? budget['max_budget']);
+  const period = budget['time_period'] ?? budget['budget_duration'];
+  const rpm = numberOrUndefined(modelSetting(record, 'model_rpm_limit', model));
+  const tpm = numberOrUndefined(modelSetting(record, 'model_tpm_limit', model));
+  if (maxBudget === undefined && rpm === undefined && tpm === undefined) return [];
+  const limits: Limits = { maxBudget, budgetDuration: typeof period === 'string' ? period : undefined, rpm, tpm };
   return [{ prefix: `model:${model}:`, label: `${name}, model ${model}`, limits }];
+}
+
+/** The record's setting for one model in a per-model map (`model_max_budget`, ...), else its reusable budget's. */
+function modelSetting(record: Fields, field: string, model: string): unknown {
+  const own = ((record[field] ?? {}) as Fields)[model];
+  return own ?? (((budgetTable(record)[field] ?? {}) as Fields)[model] as unknown);
+}
+
+/** The reusable budget a record was read with (shared/keys/budget-tables.ts), or a customer's own. */
+function budgetTable(record: Fields): Fields {
+  return (record['litellm_budget_table'] ?? {}) as Fields;
 }
 
 /**

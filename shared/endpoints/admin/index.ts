@@ -3,6 +3,7 @@ import type { Route } from '../../core/types.ts';
 import type { KeysService } from '../../keys/service.ts';
 import type { BudgetClock } from '../../spend/window-usage.ts';
 import { auditRoutes } from './audit-log.ts';
+import { budgetRoutes } from './budgets.ts';
 import { customerRoutes } from './customers.ts';
 import { keyRoutes } from './keys.ts';
 import { organizationRoutes } from './organizations.ts';
@@ -17,6 +18,7 @@ export function adminRoutes(service: KeysService, clock: BudgetClock): Route[] {
     ...userRoutes(service.users),
     ...customerRoutes(service.customers),
     ...organizationRoutes(service.organizations),
+    ...budgetRoutes(service.budgets),
     ...auditRoutes(service.audit),
   ];
 }
