@@ -53,7 +53,18 @@ export function accountsOf(ctx: RequestContext, model: string, customer: Custome
     const team = identity.team;
     if (team) {
       const named = `team ${team.team_id}`;
-      accounts.push({ ...account('team', team.team_id, itemKeys.team(team.team_id), team), meters: [ownMeter(team, named), ...modelMeters(team, model, named), ...windowMeters(team, named)] });
+      // Every member's budget within the team: their own (member_add/member_update), else the team's team_member_* settings.
+      const defaults = {
+        max_budget: team['team_member_budget'],
+        budget_duration: team['team_member_budget_duration'],
+        rpm_limit: team['team_member_rpm_limit'],
+        tpm_limit: team['team_member_tpm_limit'],
+      };
+      const member = identity.userId ? memberMeters(team['team_memberships'], identity.userId, `${named}, member ${identity.userId}`, defaults) : [];
+      accounts.push({
+        ...account('team', team.team_id, itemKeys.team(team.team_id), team),
+        meters: [ownMeter(team, named), ...modelMeters(team, model, named), ...windowMeters(team, named), ...member],
+      });
     }
     if (identity.user) accounts.push(account('user', identity.user.user_id, itemKeys.user(identity.user.user_id), identity.user));
     const organization = identity.organization;
@@ -129,15 +140,22 @@ function windowMeters(record: Fields, name: string): Meter[] {
 
 /**
  * A member's limits within a team or an organization (`litellm_budget_table` of their membership:
- * `max_budget_in_team`, `max_budget_in_organization`, ...), as a meter on its item, for the keys of
- * that user.
+ * `max_budget_in_team`, `max_budget_in_organization`, ...), else `defaults` for every member, as a
+ * meter on its item, for the keys of that user.
  */
-function memberMeters(memberships: unknown, userId: string, label: string): Meter[] {
+function memberMeters(memberships: unknown, userId: string, label: string, defaults: Fields = {}): Meter[] {
   const membership = Array.isArray(memberships) ? (memberships as Fields[]).find((m) => m?.['user_id'] === userId) : undefined;
-  const budget = membership?.['litellm_budget_table'];
-  if (!budget || typeof budget !== 'object') return [];
-  const limits = limitsOf(budget as Fields);
-  return hasLimits(limits) ? [{ prefix: `member:${userId}:`, label, limits }] : [];
+  const own = (membership?.['litellm_budget_table'] ?? {}) as Fields;
+  const limits = limitsOf({ ...withoutNulls(defaults), ...withoutNulls(own) });
+  return hasLimits(limits) ? [{ prefix: memberPrefix(userId), label, limits }] : [];
+}
+
+export function memberPrefix(userId: string): string {
+  return `member:${userId}:`;
+}
+
+function withoutNulls(fields: Fields): Fields {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined));
 }
 
 export interface BudgetWindow {

@@ -42,12 +42,22 @@ export interface TeamMember {
   role: 'admin' | 'user';
 }
 
+/** LiteLLM's team membership: a member's own limits within the team (`max_budget_in_team`, rpm, tpm). */
+export interface TeamMembership {
+  user_id: string;
+  team_id: string;
+  budget_id: string | null;
+  litellm_budget_table: Fields | null;
+}
+
 export interface TeamRecord {
   team_id: string;
   team_alias: string | null;
   models: string[];
   blocked: boolean;
   members_with_roles: TeamMember[];
+  /** Members with limits of their own within the team. */
+  team_memberships?: TeamMembership[];
   metadata: Fields;
   spend: number;
   created_at: string;

@@ -235,6 +235,7 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/team/unblock': { team_id: 'fuzz-team' },
   '/team/member_add': { team_id: 'fuzz-team', member: { role: 'user', user_id: 'fuzz-user-2' }, max_budget_in_team: 1 },
   '/team/member_delete': { team_id: 'fuzz-team', user_id: 'fuzz-user-2' },
+  '/team/member_update': { team_id: 'fuzz-team', user_id: 'fuzz-user', role: 'user', max_budget_in_team: 2, rpm_limit: 3, tpm_limit: 4 },
   '/user/new': { user_id: 'fuzz-user', models: ['mock'], max_budget: 4, teams: [], auto_create_key: false, user_email: 'a@b.c', metadata: {} },
   '/user/update': { user_id: 'fuzz-user', max_budget: 5, user_role: 'internal_user' },
   '/user/delete': { user_ids: ['fuzz-user-gone'] },
