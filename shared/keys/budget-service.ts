@@ -21,6 +21,7 @@ const HOLDERS = [
   ['customers', 'user_id'],
   ['teams', 'team_id'],
   ['organizations', 'organization_id'],
+  ['tags', 'name'],
 ] as const;
 
 export class BudgetService {

@@ -5,7 +5,7 @@
 // organization's or its user's `models` → 401.
 import { GatewayError } from '../core/errors.ts';
 import type { Identity } from '../core/types.ts';
-import type { CustomerRecord } from '../store/records.ts';
+import type { CustomerRecord, TagRecord } from '../store/records.ts';
 import type { Identities } from '../store/identities.ts';
 import { withBudgetTable } from './budget-tables.ts';
 import { virtualKeyOf } from './identity.ts';
@@ -43,6 +43,14 @@ export class ModelAccess {
     if (!endUser || !this.identities) return undefined;
     const customer = await this.identities.customers.cached(endUser);
     return customer && withBudgetTable(customer, this.identities.budgets);
+  }
+
+  /** The items (with their reusable budgets) of the request's tags that have one: the tags it is charged to. */
+  async tagRecords(tags: string[]): Promise<TagRecord[]> {
+    const identities = this.identities;
+    if (!tags.length || !identities) return [];
+    const records = await Promise.all(tags.map(async (tag) => (await identities.tags.cached(tag)) ?? undefined));
+    return Promise.all(records.filter((record) => record !== undefined).map((record) => withBudgetTable(record, identities.budgets)));
   }
 
   /** A blocked end user (POST /customer/block) is refused whichever key they come with. */

@@ -35,7 +35,6 @@ const NOT_ACTED_ON = new Set([
   'allowed_model_region',
   'default_model',
   'password',
-  'tags',
   'agent_id',
   'project_id',
   'policies',

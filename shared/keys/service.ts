@@ -11,6 +11,7 @@ import { CustomerService } from './customer-service.ts';
 import { KeyAliases } from './key-aliases.ts';
 import { KeyService } from './key-service.ts';
 import { OrganizationService } from './organization-service.ts';
+import { TagService } from './tag-service.ts';
 import { TeamService } from './team-service.ts';
 import { UserService } from './user-service.ts';
 
@@ -21,6 +22,7 @@ export interface KeysService {
   customers: CustomerService;
   organizations: OrganizationService;
   budgets: BudgetService;
+  tags: TagService;
   audit: AuditTrail;
 }
 
@@ -36,6 +38,7 @@ export function keysService(store: Store, log: Log, now: () => number = Date.now
     customers: new CustomerService(identities, audit, now),
     organizations: new OrganizationService(identities, audit, now),
     budgets: new BudgetService(identities, audit, now),
+    tags: new TagService(identities, audit, now),
     audit,
   };
 }

@@ -10,6 +10,7 @@ import { parseJsonObject } from '../core/json-body.ts';
 import type { Route, RequestContext, Reply } from '../core/types.ts';
 import { endUserOf } from '../keys/end-user.ts';
 import type { ModelAccess } from '../keys/model-access.ts';
+import { requestTags } from '../keys/request-tags.ts';
 import { recordDeployment, startCallRecord } from '../pricing/call-record.ts';
 import type { Pricer } from '../pricing/pricer.ts';
 import { requestFallbackModels } from '../router/request-options.ts';
@@ -41,12 +42,13 @@ export class ModelCallPipeline {
     const record = startCallRecord(ctx, plan.model);
 
     const endUser = endUserOf(headers, plan.endUser);
-    const customer = await access.customer(endUser);
+    const tags = requestTags(headers, json, ctx.identity);
+    const [customer, tagRecords] = await Promise.all([access.customer(endUser), access.tagRecords(tags)]);
     access.checkEndUser(customer);
     // Fallbacks a client names are models it asks for, just like `model`; the config's are the operator's choice.
     for (const model of [plan.model, ...requestFallbackModels(plan.routing).map((fallback) => fallback.model)]) access.authorize(ctx.identity, model);
 
-    await spend?.admit(ctx, { callType: kind.callType, model: plan.model, endUser, customer, size: plan.size, routing: plan.routing, free: plan.free, record });
+    await spend?.admit(ctx, { callType: kind.callType, model: plan.model, endUser, customer, tags, tagRecords, size: plan.size, routing: plan.routing, free: plan.free, record });
 
     const routed = await router.route(
       { model: plan.model, promptTokens: plan.promptTokens, options: plan.routing, measured: !plan.free, usedTokens: () => record.usage?.total_tokens },

@@ -1,13 +1,14 @@
 // Who a request is charged to and held to: the key, its team, its user, the organization (of its team,
-// else its own) and the end user (the request's `user`), each with the limits set on its own item. A key's and a team's further limits are meters on
+// else its own), the end user (the request's `user`) and the request's tags that have an item, each
+// with the limits set on its own item. A key's and a team's further limits are meters on
 // the same item, so that one conditional write still checks them all: per-model limits
 // (`model_max_budget`, `model_rpm_limit`, `model_tpm_limit`) and budget windows (`budget_limits`).
 import type { RequestContext } from '../core/types.ts';
 import { virtualKeyOf } from '../keys/identity.ts';
-import type { CustomerRecord, Fields } from '../store/records.ts';
+import type { CustomerRecord, Fields, TagRecord } from '../store/records.ts';
 import { itemKeys, type ItemKey } from '../store/table.ts';
 
-export type AccountKind = 'key' | 'team' | 'user' | 'end_user' | 'organization';
+export type AccountKind = 'key' | 'team' | 'user' | 'end_user' | 'organization' | 'tag';
 
 export interface Limits {
   maxBudget?: number;
@@ -38,7 +39,7 @@ export interface Account {
 }
 
 /** The accounts of the caller in `ctx` calling `model`; the master key and an open gateway have none. */
-export function accountsOf(ctx: RequestContext, model: string, customer: CustomerRecord | undefined): Account[] {
+export function accountsOf(ctx: RequestContext, model: string, customer: CustomerRecord | undefined, tags: TagRecord[] = []): Account[] {
   const identity = virtualKeyOf(ctx.identity);
   const accounts: Account[] = [];
   if (identity) {
@@ -76,6 +77,7 @@ export function accountsOf(ctx: RequestContext, model: string, customer: Custome
     }
   }
   if (customer) accounts.push(account('end_user', customer.user_id, itemKeys.customer(customer.user_id), customer));
+  for (const tag of tags) accounts.push({ ...account('tag', tag.name, itemKeys.tag(tag.name), tag), meters: [ownMeter(tag, `tag ${tag.name}`), ...modelMeters(tag, model, `tag ${tag.name}`)] });
   return accounts;
 }
 

@@ -14,7 +14,7 @@ import type { RequestSize } from '../pricing/usage-ceiling.ts';
 import type { RoutingOptions } from '../router/request-options.ts';
 import type { CounterItems } from '../store/counter-items.ts';
 import type { Ledger, SpendLog } from '../store/ledger.ts';
-import type { CustomerRecord, Fields } from '../store/records.ts';
+import type { CustomerRecord, Fields, TagRecord } from '../store/records.ts';
 import type { StoreLoad } from '../store/store-load.ts';
 import { isOutage, storeUnavailable } from '../store/unavailable.ts';
 import { accountsOf, hasLimits, type Account, type Meter } from './accounts.ts';
@@ -53,6 +53,9 @@ export interface ModelCall {
   /** The end user, if the request names one, and their record (read once by the pipeline). */
   endUser?: string;
   customer?: CustomerRecord;
+  /** The request's tags (shared/keys/request-tags.ts), and the items of those that have one: accounts of the request too. */
+  tags?: string[];
+  tagRecords?: TagRecord[];
   size: RequestSize;
   /** The request's own fallbacks and `disable_fallbacks`: every group it may land on is priced. */
   routing: RoutingOptions;
@@ -104,7 +107,7 @@ export class SpendTracker {
 
   private async bookAll(ctx: RequestContext, call: ModelCall): Promise<void> {
     const customer = call.customer;
-    const accounts = accountsOf(ctx, call.model, customer);
+    const accounts = accountsOf(ctx, call.model, customer, call.tagRecords ?? []);
     const meters = accounts.map((account) => account.meters.map(bookedMeter));
     // Every booking carries it, holds or not: recovery tells by it a request that can cost nothing.
     const worst = call.free || !accounts.length ? 0 : this.options.worstCase(call);
@@ -359,6 +362,7 @@ function spendLog(ctx: RequestContext, call: ModelCall, endUser: string | null):
     user: key?.userId ?? null,
     team_id: key?.teamId ?? null,
     organization_id: key?.organization?.organization_id ?? null,
+    request_tags: call.tags ?? [],
     end_user: endUser,
     status: ctx.error || (ctx.status ?? 200) >= 400 ? 'failure' : 'success',
     usage_estimated: call.record.usageEstimated === true,

@@ -1,11 +1,11 @@
 // The identity records' repository: virtual keys (and their forwarding addresses, moved-key.ts), key
-// aliases, teams, users, customers (end users), organizations, reusable budgets and the audit trail, each in its own items of the one
+// aliases, teams, users, customers (end users), organizations, reusable budgets, tags and the audit trail, each in its own items of the one
 // table (docs/DATA-MODEL.md). The rules for them are the keys service's (shared/keys/); the
 // authenticator and the spend tracker read through here on the request path.
 import { AliasItems } from './alias-items.ts';
 import { EntityItems } from './entity-items.ts';
 import { completeMove, freezeKey } from './moved-key.ts';
-import type { AuditRecord, BudgetRecord, CustomerRecord, Fields, KeyRecord, OrganizationRecord, TeamRecord, UserRecord } from './records.ts';
+import type { AuditRecord, BudgetRecord, CustomerRecord, Fields, KeyRecord, OrganizationRecord, TagRecord, TeamRecord, UserRecord } from './records.ts';
 import type { Store } from './store.ts';
 import { itemKeys } from './table.ts';
 
@@ -35,6 +35,7 @@ export class Identities {
   readonly audit: EntityItems<AuditRecord>;
   readonly organizations: EntityItems<OrganizationRecord>;
   readonly budgets: EntityItems<BudgetRecord>;
+  readonly tags: EntityItems<TagRecord>;
 
   constructor(store: Store) {
     this.keys = new KeyItems(store);
@@ -45,5 +46,6 @@ export class Identities {
     this.audit = new EntityItems(store, 'audit', itemKeys.audit);
     this.organizations = new EntityItems(store, 'organization', itemKeys.organization);
     this.budgets = new EntityItems(store, 'budget', itemKeys.budget);
+    this.tags = new EntityItems(store, 'tag', itemKeys.tag);
   }
 }

@@ -137,6 +137,21 @@ export interface BudgetRecord {
   [field: string]: unknown;
 }
 
+/** A tag (LiteLLM's tag table): requests that carry it are charged to it and held to its limits. */
+export interface TagRecord {
+  name: string;
+  description: string | null;
+  models: string[] | null;
+  model_info: Fields | null;
+  budget_id: string | null;
+  spend: number;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+  [field: string]: unknown;
+}
+
 export interface AuditRecord {
   id: string;
   /** When the change was made: `updated_at` is LiteLLM's name, `created_at` orders the index. */
@@ -147,7 +162,7 @@ export interface AuditRecord {
   /** Hash of the key that made the change; null for the master key. */
   changed_by_api_key: string | null;
   action: 'created' | 'updated' | 'deleted' | 'blocked' | 'unblocked' | 'rotated';
-  table_name: 'key' | 'team' | 'user' | 'customer' | 'organization' | 'budget';
+  table_name: 'key' | 'team' | 'user' | 'customer' | 'organization' | 'budget' | 'tag';
   object_id: string;
   before_value: Fields | null;
   updated_values: Fields | null;

@@ -254,6 +254,10 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/budget/update': { budget_id: 'fuzz-budget', max_budget: 6, tpm_limit: 10 },
   '/budget/info': { budgets: ['fuzz-budget'] },
   '/budget/delete': { id: 'fuzz-budget-gone' },
+  '/tag/new': { name: 'fuzz-tag', description: 'd', models: ['mock'], max_budget: 5, budget_duration: '1d' },
+  '/tag/update': { name: 'fuzz-tag', max_budget: 6, rpm_limit: 3 },
+  '/tag/info': { names: ['fuzz-tag'] },
+  '/tag/delete': { name: 'fuzz-tag-gone' },
 };
 for (const action of ['new', 'update', 'delete', 'block', 'unblock']) BASES[`/end_user/${action}`] = BASES[`/customer/${action}`]!;
 const EXTRA_FIELDS = [

@@ -7,6 +7,7 @@ import { budgetRoutes } from './budgets.ts';
 import { customerRoutes } from './customers.ts';
 import { keyRoutes } from './keys.ts';
 import { organizationRoutes } from './organizations.ts';
+import { tagRoutes } from './tags.ts';
 import { teamRoutes } from './teams.ts';
 import { userRoutes } from './users.ts';
 
@@ -19,6 +20,7 @@ export function adminRoutes(service: KeysService, clock: BudgetClock): Route[] {
     ...customerRoutes(service.customers),
     ...organizationRoutes(service.organizations),
     ...budgetRoutes(service.budgets),
+    ...tagRoutes(service.tags),
     ...auditRoutes(service.audit),
   ];
 }
