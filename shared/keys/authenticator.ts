@@ -4,16 +4,24 @@
 import { GatewayError } from '../core/errors.ts';
 import type { Authenticator } from '../core/types.ts';
 import type { Identities } from '../store/identities.ts';
-import { isMoved } from '../store/moved-key.ts';
+import { inGracePeriod, isMoved, MOVED_TO } from '../store/moved-key.ts';
 import type { VirtualKeyIdentity } from './identity.ts';
 import { withBudgetTable } from './budget-tables.ts';
 import { hashKey } from './key-material.ts';
 
+/** Regenerations in a row a key in its grace period is followed through. */
+const MAX_GRACE_MOVES = 4;
+
 export function virtualKeyAuthenticator(identities: Identities, now: () => number = Date.now): Authenticator {
   return async (key) => {
-    const token = hashKey(key);
-    const record = await identities.keys.cached(token);
-    // A key regenerated away is no key: its item only forwards the spend of requests in flight.
+    let token = hashKey(key);
+    let record = await identities.keys.cached(token);
+    // A key regenerated away is no key (its item only forwards the spend of requests in flight), except
+    // during its grace period: then it is the new key, charged to the new key's budget and counters.
+    for (let moves = 0; record && isMoved(record) && inGracePeriod(record, now()) && moves < MAX_GRACE_MOVES; moves++) {
+      token = record[MOVED_TO] as string;
+      record = await identities.keys.cached(token);
+    }
     if (!record || isMoved(record)) return undefined;
     const name = record.key_alias ?? record.key_name;
     if (record.blocked) {

@@ -30,8 +30,8 @@ export interface KeySettings {
 /** A new key's settings; `key` chooses the key itself instead of a generated one. */
 export type NewKey = KeySettings & { key?: string };
 
-/** A regenerated key's changed settings; `new_key` chooses the new key itself. */
-export type Regeneration = KeySettings & { new_key?: string };
+/** A regenerated key's changed settings; `new_key` chooses the new key itself, `grace_period` how long the old one keeps working. */
+export type Regeneration = KeySettings & { new_key?: string; grace_period?: string };
 
 /** A key as made: its record, the raw key (shown this once), and its hash as LiteLLM's `token_id`. */
 export type IssuedKey = KeyRecord & { key: string; token_id: string };
@@ -96,7 +96,9 @@ export class KeyService {
     if (await this.identities.keys.get(record.token)) throw new GatewayError('invalid_request', 'new_key already exists. Leave it out to have one generated.', { param: 'new_key' });
     const aliasMoves = record.key_alias !== old.key_alias;
     if (aliasMoves && record.key_alias) await this.aliases.claim(record.key_alias, record.token);
-    const frozen = await this.identities.keys.freeze(old.token, changes, this.now());
+    // grace_period: the old key keeps working until then, as the new one (its budget and counters).
+    const graceUntil = input.grace_period ? this.now() + durationMs(input.grace_period)! : undefined;
+    const frozen = await this.identities.keys.freeze(old.token, changes, this.now(), graceUntil);
     if (!frozen) {
       if (aliasMoves) await this.aliases.release(record.key_alias, record.token);
       throw new GatewayError('not_found', 'No such key: it was deleted or regenerated meanwhile.');

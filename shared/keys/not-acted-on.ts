@@ -25,7 +25,6 @@ const NOT_ACTED_ON = new Set([
   'access_group_ids',
   'temp_budget_increase',
   'temp_budget_expiry',
-  'grace_period',
   'team_member_permissions',
   'team_member_key_duration',
   'model_aliases',

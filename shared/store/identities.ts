@@ -15,9 +15,13 @@ export class KeyItems extends EntityItems<KeyRecord> {
     super(store, 'key', itemKeys.key);
   }
 
-  /** Freezes the key's item into a forwarding address to `changes.token` (moved-key.ts): the frozen item, or undefined when there is no such key. */
-  freeze(token: string, changes: Fields, now: number): Promise<Fields | undefined> {
-    return freezeKey(this.store, token, changes, now);
+  /**
+   * Freezes the key's item into a forwarding address to `changes.token` (moved-key.ts), which still
+   * authenticates as the new key until `graceUntil` when given: the frozen item, or undefined when
+   * there is no such key.
+   */
+  freeze(token: string, changes: Fields, now: number, graceUntil?: number): Promise<Fields | undefined> {
+    return freezeKey(this.store, token, changes, now, graceUntil);
   }
 
   /** Makes the new key item of a frozen one, unless it exists already. */
