@@ -23,8 +23,6 @@ const NOT_ACTED_ON = new Set([
   'allowed_vector_store_indexes',
   'router_settings',
   'access_group_ids',
-  'temp_budget_increase',
-  'temp_budget_expiry',
   'team_member_permissions',
   'team_member_key_duration',
   'model_aliases',

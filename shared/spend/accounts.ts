@@ -7,6 +7,7 @@ import type { RequestContext } from '../core/types.ts';
 import { virtualKeyOf } from '../keys/identity.ts';
 import type { CustomerRecord, Fields, TagRecord } from '../store/records.ts';
 import { itemKeys, type ItemKey } from '../store/table.ts';
+import { usd } from '../pricing/usd.ts';
 
 export type AccountKind = 'key' | 'team' | 'user' | 'end_user' | 'organization' | 'tag';
 
@@ -39,7 +40,8 @@ export interface Account {
 }
 
 /** The accounts of the caller in `ctx` calling `model`; the master key and an open gateway have none. */
-export function accountsOf(ctx: RequestContext, model: string, customer: CustomerRecord | undefined, tags: TagRecord[] = []): Account[] {
+/** `now`: the clock a key's temporary budget increase (`temp_budget_increase` until `temp_budget_expiry`) runs out by. */
+export function accountsOf(ctx: RequestContext, model: string, customer: CustomerRecord | undefined, tags: TagRecord[], now: number): Account[] {
   const identity = virtualKeyOf(ctx.identity);
   const accounts: Account[] = [];
   if (identity) {
@@ -49,7 +51,7 @@ export function accountsOf(ctx: RequestContext, model: string, customer: Custome
       id: identity.token,
       item: itemKeys.key(identity.token),
       record: identity.key,
-      meters: [{ prefix: '', label: name, limits: limitsOf(identity.key) }, ...modelMeters(identity.key, model, name), ...windowMeters(identity.key, name)],
+      meters: [{ prefix: '', label: name, limits: withTemporaryIncrease(limitsOf(identity.key), identity.key, now) }, ...modelMeters(identity.key, model, name), ...windowMeters(identity.key, name)],
     });
     const team = identity.team;
     if (team) {
@@ -83,6 +85,14 @@ export function accountsOf(ctx: RequestContext, model: string, customer: Custome
 
 function account(kind: AccountKind, id: string, item: ItemKey, record: Fields): Account {
   return { kind, id, item, record, meters: [ownMeter(record, `${kind.replace('_', ' ')} ${id}`)] };
+}
+
+/** LiteLLM's temporary raise of a key's `max_budget` (`/key/update`'s `temp_budget_increase`), until its `temp_budget_expiry`. */
+function withTemporaryIncrease(limits: Limits, key: Fields, now: number): Limits {
+  const increase = numberOrUndefined(key['temp_budget_increase']);
+  const expiry = typeof key['temp_budget_expiry'] === 'string' ? Date.parse(key['temp_budget_expiry']) : Number.NaN;
+  if (limits.maxBudget === undefined || increase === undefined || !(expiry > now)) return limits;
+  return { ...limits, maxBudget: usd(limits.maxBudget + increase) };
 }
 
 function ownMeter(record: Fields, label: string): Meter {

@@ -22,7 +22,8 @@ import { budgetAlert, crossedThresholds, publishAlert, type AlertChannels, type 
 import { bookedMeter, type BookedMeter, type Booking } from './booking.ts';
 import { ContendedItem, Counters, type ReserveResult } from './counters.ts';
 import { Leases, type Leased } from './leases.ts';
-import { counter, remaining, type Refusal } from './meter-plan.ts';
+import { limitHeaders, type SeenAccount } from './limit-headers.ts';
+import { counter, type Refusal } from './meter-plan.ts';
 import { BudgetCalendar, type BudgetPeriod } from './periods.ts';
 import { Recovery } from './recovery.ts';
 import { shownUsd, usd } from '../pricing/usd.ts';
@@ -107,7 +108,7 @@ export class SpendTracker {
 
   private async bookAll(ctx: RequestContext, call: ModelCall): Promise<void> {
     const customer = call.customer;
-    const accounts = accountsOf(ctx, call.model, customer, call.tagRecords ?? []);
+    const accounts = accountsOf(ctx, call.model, customer, call.tagRecords ?? [], this.now());
     const meters = accounts.map((account) => account.meters.map(bookedMeter));
     // Every booking carries it, holds or not: recovery tells by it a request that can cost nothing.
     const worst = call.free || !accounts.length ? 0 : this.options.worstCase(call);
@@ -292,22 +293,21 @@ export class SpendTracker {
     return budgetAlert(account, meter, threshold, spend, resetAt, { keyAlias: identity?.keyAlias ?? null, userId: identity?.userId ?? null, teamId: identity?.teamId ?? null });
   }
 
-  /** x-ratelimit-* from the tightest rpm/tpm meter (LiteLLM's headers). */
+  /** LiteLLM's limit headers (limit-headers.ts): the key's as last read when its reservation was not awaited. */
   private setRateHeaders(ctx: RequestContext, parts: Part[], results: Array<PromiseSettledResult<ReserveResult>>, refusal: Refusal | undefined): void {
-    let requests: [number, number] | undefined;
-    let tokens: [number, number] | undefined;
+    const seen: SeenAccount[] = [];
     results.forEach((result, i) => {
-      if (result.status !== 'fulfilled' || !result.value.ok) return;
-      for (const meter of parts[i]!.account.meters) {
-        const left = remaining(meter, result.value.state);
-        if (left.requests && (!requests || left.requests[0] < requests[0])) requests = left.requests;
-        if (left.tokens && (!tokens || left.tokens[0] < tokens[0])) tokens = left.tokens;
-      }
+      if (result.status === 'fulfilled' && result.value.ok) seen.push({ account: parts[i]!.account, state: result.value.state });
     });
-    if (refusal?.limit === 'rpm') requests = [0, refusal.max];
-    if (refusal?.limit === 'tpm') tokens = [0, refusal.max];
-    if (requests) Object.assign(ctx.responseHeaders, { 'x-ratelimit-remaining-requests': String(requests[0]), 'x-ratelimit-limit-requests': String(requests[1]) });
-    if (tokens) Object.assign(ctx.responseHeaders, { 'x-ratelimit-remaining-tokens': String(tokens[0]), 'x-ratelimit-limit-tokens': String(tokens[1]) });
+    const key = this.lastKey(ctx);
+    if (key && !seen.some((s) => s.account.kind === 'key')) seen.push(key);
+    Object.assign(ctx.responseHeaders, limitHeaders(seen, refusal, this.now()));
+  }
+
+  /** The calling key's account with its record as authentication read it. */
+  private lastKey(ctx: RequestContext): SeenAccount | undefined {
+    const account = accountsOf(ctx, '', undefined, [], this.now()).find((a) => a.kind === 'key');
+    return account && { account, state: account.record };
   }
 }
 

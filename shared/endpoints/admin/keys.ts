@@ -53,9 +53,21 @@ const keyFields = {
 const customKey = z.string().regex(/^sk-[A-Za-z0-9_-]{8,}$/, 'must start with "sk-" and have at least 8 more letters, digits, "-" or "_"');
 const generateSchema = z.strictObject({ ...keyFields, key: customKey }).partial();
 const updateSchema = z
-  .strictObject({ ...keyFields, temp_budget_increase: money, temp_budget_expiry: z.string() })
+  .strictObject({
+    ...keyFields,
+    // LiteLLM's temporary raise of max_budget, until the expiry (an ISO date or time).
+    temp_budget_increase: money.nullable(),
+    temp_budget_expiry: z
+      .string()
+      .refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO date or time, e.g. "2026-12-31T00:00:00Z"')
+      .nullable(),
+  })
   .partial()
-  .extend({ key: id });
+  .extend({ key: id })
+  .refine((body) => (body.temp_budget_increase == null) === (body.temp_budget_expiry == null), {
+    message: 'temp_budget_increase and temp_budget_expiry go together: send both',
+    path: ['temp_budget_expiry'],
+  });
 const regenerateSchema = z.strictObject({ ...keyFields, key: id, new_key: customKey, grace_period: duration, new_master_key: z.string() }).partial();
 const keyOnlySchema = z.strictObject({ key: id });
 const deleteSchema = z
