@@ -2,7 +2,7 @@
 // against any authenticators later modules register (virtual keys).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from './errors.ts';
-import type { Authenticator, GatewayRequest, Identity, RequestContext, RouteAuth } from './types.ts';
+import type { Authenticator, GatewayRequest, Identity, RequestContext, Route } from './types.ts';
 
 /** Headers LiteLLM clients put the gateway key in, in the order LiteLLM reads them. */
 const KEY_HEADERS = ['x-litellm-api-key', 'api-key', 'x-api-key'];
@@ -36,12 +36,13 @@ export interface AuthOptions {
   authenticators: Authenticator[];
 }
 
-export type Authenticate = (request: Pick<GatewayRequest, 'headers'>, ctx: RequestContext, level: RouteAuth) => Promise<Identity | undefined>;
+export type Authenticate = (request: Pick<GatewayRequest, 'headers' | 'path'>, ctx: RequestContext, route: Pick<Route, 'auth' | 'group'>) => Promise<Identity | undefined>;
 
 /** The gateway's key check, built once per gateway. */
 export function createAuthenticate(options: AuthOptions): Authenticate {
   const isMasterKey = options.masterKey === undefined ? undefined : secretMatcher(options.masterKey);
-  return async (request, ctx, level) => {
+  return async (request, ctx, route) => {
+    const level = route.auth;
     if (level === 'public') return undefined;
     if (!isMasterKey) return { kind: 'open' };
     const key = presentedKey(request.headers);
@@ -50,7 +51,7 @@ export function createAuthenticate(options: AuthOptions): Authenticate {
     }
     if (isMasterKey(key)) return { kind: 'master' };
     for (const authenticator of options.authenticators) {
-      const identity = await authenticator(key, ctx);
+      const identity = await authenticator(key, ctx, { path: request.path, group: route.group ?? (level === 'admin' ? 'management' : 'info') });
       if (!identity) continue;
       // A valid key that is not the master key is known but not allowed here.
       if (level === 'admin') throw new GatewayError('permission_denied', 'This route needs the master key (general_settings.master_key); a virtual key may not call it.');

@@ -40,7 +40,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   async function dispatch(request: IncomingRequest, ctx: RequestContext, route: Route, params: Record<string, string>): Promise<Reply> {
     const isPublic = route.auth === 'public';
     if (!isPublic) options.admit?.();
-    ctx.identity = await authenticate(request, ctx, route.auth);
+    ctx.identity = await authenticate(request, ctx, route);
     const body = await readRequestBody(request.body, request.headers['content-length'], isPublic ? publicLimit : callerLimit);
     return route.handle({ ...request, body }, ctx, params);
   }

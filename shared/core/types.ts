@@ -109,7 +109,21 @@ export interface Route {
   handle(request: GatewayRequest, ctx: RequestContext, params: Record<string, string>): Promise<Reply>;
   /** How this route's errors are written, authentication's included; OpenAI's shape when unset. */
   errorBody?: (error: GatewayError) => unknown;
+  /** What the route is for; unset: `management` for admin routes, `info` for the others. */
+  group?: RouteGroup;
 }
 
-/** Turns a presented key into an identity, or undefined when it is not theirs to judge. */
-export type Authenticator = (key: string, ctx: RequestContext) => Promise<Identity | undefined>;
+/**
+ * What a route is for, as LiteLLM's `key_type` and `allowed_routes` name it: calling models (and
+ * listing them), reading the gateway's records, or changing them.
+ */
+export type RouteGroup = 'llm_api' | 'info' | 'management';
+
+/** The route a caller asks for: the path as sent, and what the route is for. */
+export interface CalledRoute {
+  path: string;
+  group: RouteGroup;
+}
+
+/** Turns a presented key into an identity, or undefined when it is not theirs to judge; throws when the key may not call `route`. */
+export type Authenticator = (key: string, ctx: RequestContext, route: CalledRoute) => Promise<Identity | undefined>;

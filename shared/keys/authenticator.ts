@@ -8,12 +8,13 @@ import { inGracePeriod, isMoved, MOVED_TO } from '../store/moved-key.ts';
 import type { VirtualKeyIdentity } from './identity.ts';
 import { withBudgetTable } from './budget-tables.ts';
 import { hashKey } from './key-material.ts';
+import { checkRoute } from './route-access.ts';
 
 /** Regenerations in a row a key in its grace period is followed through. */
 const MAX_GRACE_MOVES = 4;
 
 export function virtualKeyAuthenticator(identities: Identities, now: () => number = Date.now): Authenticator {
-  return async (key) => {
+  return async (key, _ctx, route) => {
     let token = hashKey(key);
     let record = await identities.keys.cached(token);
     // A key regenerated away is no key (its item only forwards the spend of requests in flight), except
@@ -27,6 +28,7 @@ export function virtualKeyAuthenticator(identities: Identities, now: () => numbe
     if (record.blocked) {
       throw new GatewayError('blocked', `Authentication Error - key ${name} is blocked. An admin can unblock it with POST /key/unblock.`);
     }
+    checkRoute(record, name, route);
     if (record.expires && Date.parse(record.expires) <= now()) {
       throw new GatewayError('key_expired', `Authentication Error - key ${name} expired at ${record.expires}. Ask an admin for a new key, or to extend it with POST /key/update {"duration": ...}.`);
     }

@@ -3,7 +3,6 @@
 
 /** The budgets and rate limits moved out of this list when they were enforced; so will the rest. */
 const NOT_ACTED_ON = new Set([
-  'allowed_routes',
   'allowed_passthrough_routes',
   'allowed_cache_controls',
   'aliases',
@@ -12,7 +11,6 @@ const NOT_ACTED_ON = new Set([
   'guardrails',
   'disable_global_guardrails',
   'enforced_params',
-  'key_type',
   'send_invite_email',
   'object_permission',
   'prompts',

@@ -32,7 +32,7 @@ export class ModelCallPipeline {
 
   /** The route that serves `kind` on `paths`. */
   route<Body, Committed>(paths: string[], kind: ModelCallKind<Body, Committed>): Route {
-    return { method: 'POST', paths, auth: 'caller', errorBody: kind.errorBody, handle: (request, ctx) => this.run(kind, parseJsonObject(request.body), request.headers, ctx) };
+    return { method: 'POST', paths, auth: 'caller', group: 'llm_api', errorBody: kind.errorBody, handle: (request, ctx) => this.run(kind, parseJsonObject(request.body), request.headers, ctx) };
   }
 
   private async run<Body, Committed>(kind: ModelCallKind<Body, Committed>, json: Record<string, unknown>, headers: Record<string, string>, ctx: RequestContext): Promise<Reply> {
