@@ -37,6 +37,7 @@ import { ModelGroups } from './router/model-groups.ts';
 import { Router } from './router/router.ts';
 import type { RouterRuntime } from './router/runtime.ts';
 import { spendTracker, type SpendOverrides } from './spend/from-config.ts';
+import { BudgetCalendar } from './spend/periods.ts';
 import { worstCaseCost } from './spend/worst-case.ts';
 import { DeploymentStates } from './store/deployment-states.ts';
 import type { Store } from './store/store.ts';
@@ -81,7 +82,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const pricer = new Pricer(log, providers, config.costMargins);
   const groups = new ModelGroups(config.deployments, config.router.modelGroupAlias, listedModels(providers));
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime, store && new DeploymentStates(store));
-  const access = new ModelAccess(groups, store && new Identities(store).customers);
+  const access = new ModelAccess(groups, store && new Identities(store));
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
   const pipeline = new ModelCallPipeline({ access, router, pricer, spend });
   const chat = { providers, pricer, dropParams: config.dropParams };
@@ -102,7 +103,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...storedResponsesEndpoint(responseState),
     ...completionsEndpoint(pipeline, chat),
     ...spendEndpoint(spend),
-    ...(options.adminApi && store ? adminRoutes(keysService(store, log)) : []),
+    ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
     ...(options.extraRoutes ?? []),
   ];
   return [...routes, ...routeListEndpoint(routes)];

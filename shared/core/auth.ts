@@ -41,7 +41,7 @@ export interface AuthOptions {
   authorizeAdminRoute?: (identity: Identity, route: Pick<Route, 'method' | 'paths'>) => void;
 }
 
-export type Authenticate = (request: Pick<GatewayRequest, 'headers'>, ctx: RequestContext, route: Pick<Route, 'auth' | 'method' | 'paths'>) => Promise<Identity | undefined>;
+export type Authenticate = (request: Pick<GatewayRequest, 'headers' | 'path'>, ctx: RequestContext, route: Pick<Route, 'auth' | 'method' | 'paths' | 'group'>) => Promise<Identity | undefined>;
 
 /** The gateway's key check, built once per gateway. */
 export function createAuthenticate(options: AuthOptions): Authenticate {
@@ -56,7 +56,7 @@ export function createAuthenticate(options: AuthOptions): Authenticate {
     }
     if (isMasterKey(key)) return { kind: 'master' };
     for (const authenticator of options.authenticators) {
-      const identity = await authenticator(key, ctx);
+      const identity = await authenticator(key, ctx, { path: request.path, group: route.group ?? (level === 'admin' ? 'management' : 'info') });
       if (!identity) continue;
       if (level === 'admin') {
         // A valid key that is not the master key is known, and allowed here only as its role says.

@@ -19,6 +19,7 @@ export const ERROR_KINDS = {
   key_model_access_denied: { status: 401, type: 'key_model_access_denied', code: '401' },
   team_model_access_denied: { status: 401, type: 'team_model_access_denied', code: '401' },
   user_model_access_denied: { status: 401, type: 'user_model_access_denied', code: '401' },
+  org_model_access_denied: { status: 401, type: 'org_model_access_denied', code: '401' },
   permission_denied: { status: 403, type: 'permission_error', code: '403' },
   route_not_found: { status: 404, type: 'not_found_error', code: '404' },
   not_found: { status: 404, type: 'not_found_error', code: '404' },

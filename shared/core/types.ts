@@ -113,7 +113,21 @@ export interface Route {
   errorBody?: (error: GatewayError) => unknown;
   /** The route takes a binary body (multipart uploads): handed over as `bytes`, not read as JSON text. */
   binaryBody?: boolean;
+  /** What the route is for; unset: `management` for admin routes, `info` for the others. */
+  group?: RouteGroup;
 }
 
-/** Turns a presented key into an identity, or undefined when it is not theirs to judge. */
-export type Authenticator = (key: string, ctx: RequestContext) => Promise<Identity | undefined>;
+/**
+ * What a route is for, as LiteLLM's `key_type` and `allowed_routes` name it: calling models (and
+ * listing them), reading the gateway's records, or changing them.
+ */
+export type RouteGroup = 'llm_api' | 'info' | 'management';
+
+/** The route a caller asks for: the path as sent, and what the route is for. */
+export interface CalledRoute {
+  path: string;
+  group: RouteGroup;
+}
+
+/** Turns a presented key into an identity, or undefined when it is not theirs to judge; throws when the key may not call `route`. */
+export type Authenticator = (key: string, ctx: RequestContext, route: CalledRoute) => Promise<Identity | undefined>;

@@ -17,6 +17,7 @@ export function modelsEndpoint(access: ModelAccess): Route[] {
       method: 'GET',
       paths: ['/v1/models', '/models'],
       auth: 'caller',
+      group: 'llm_api',
       async handle(request, ctx) {
         const ids = access.allowed(ctx.identity);
         if (!inAnthropicShape(request)) return { body: JSON.stringify({ object: 'list', data: ids.map(openaiModel) }) };
@@ -28,6 +29,7 @@ export function modelsEndpoint(access: ModelAccess): Route[] {
       method: 'GET',
       paths: ['/v1/models/{id}', '/models/{id}'],
       auth: 'caller',
+      group: 'llm_api',
       async handle(request, ctx, params) {
         const id = params['id']!;
         const anthropic = inAnthropicShape(request);

@@ -1,4 +1,4 @@
-// GET /spend/logs, LiteLLM's paginated GET /spend/logs/v2 and GET /global/spend/report, in LiteLLM's
+// GET /spend/logs, LiteLLM's paginated GET /spend/logs/v2, GET /spend/tags and GET /global/spend/report, in LiteLLM's
 // shapes, read from the spend ledger (shared/store/ledger.ts). A virtual key sees only its own
 // records; the master key sees all. Record listings come in bounded pages, so that an answer never
 // grows with the ledger.
@@ -64,6 +64,16 @@ export function spendEndpoint(tracker: SpendTracker | undefined): Route[] {
       handle: async (request, ctx) => json(await logsPage(request, ctx, requireSpend(tracker))),
     },
     {
+      // LiteLLM's spend per tag over a date range (default the last 30 days), from the ledger's request_tags.
+      method: 'GET',
+      paths: ['/spend/tags'],
+      auth: 'admin',
+      async handle(request) {
+        const spend = requireSpend(tracker);
+        return json(spendByTag(await spend.ledger.list(dateRange(request.query, spend.now()), spend.now())));
+      },
+    },
+    {
       method: 'GET',
       paths: ['/global/spend/report'],
       auth: 'admin',
@@ -78,6 +88,20 @@ export function spendEndpoint(tracker: SpendTracker | undefined): Route[] {
       },
     },
   ];
+}
+
+/** One row per tag: LiteLLM's `individual_request_tag`, `log_count` and `total_spend`, the dearest first. */
+function spendByTag(logs: SpendLog[]) {
+  const rows = new Map<string, { individual_request_tag: string; log_count: number; total_spend: number }>();
+  for (const log of logs) {
+    for (const tag of log.request_tags ?? []) {
+      const row = rows.get(tag) ?? { individual_request_tag: tag, log_count: 0, total_spend: 0 };
+      row.log_count += 1;
+      row.total_spend = usd(row.total_spend + log.spend);
+      rows.set(tag, row);
+    }
+  }
+  return [...rows.values()].sort((x, y) => y.total_spend - x.total_spend);
 }
 
 /**

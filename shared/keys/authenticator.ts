@@ -1,23 +1,34 @@
 // Virtual keys as an Authenticator: the presented key's hash → its record (cached), and the first
 // enforcement steps of every request: unknown → not ours (401 upstream of here), blocked or expired
-// → 401, a blocked or vanished team, a blocked user → 401.
+// → 401, a blocked or vanished team, a blocked user, a vanished organization → 401.
 import { GatewayError } from '../core/errors.ts';
 import type { Authenticator } from '../core/types.ts';
 import type { Identities } from '../store/identities.ts';
-import { isMoved } from '../store/moved-key.ts';
+import { inGracePeriod, isMoved, MOVED_TO } from '../store/moved-key.ts';
 import type { VirtualKeyIdentity } from './identity.ts';
+import { withBudgetTable } from './budget-tables.ts';
 import { hashKey } from './key-material.ts';
+import { checkRoute } from './route-access.ts';
+
+/** Regenerations in a row a key in its grace period is followed through. */
+const MAX_GRACE_MOVES = 4;
 
 export function virtualKeyAuthenticator(identities: Identities, now: () => number = Date.now): Authenticator {
-  return async (key) => {
-    const token = hashKey(key);
-    const record = await identities.keys.cached(token);
-    // A key regenerated away is no key: its item only forwards the spend of requests in flight.
+  return async (key, _ctx, route) => {
+    let token = hashKey(key);
+    let record = await identities.keys.cached(token);
+    // A key regenerated away is no key (its item only forwards the spend of requests in flight), except
+    // during its grace period: then it is the new key, charged to the new key's budget and counters.
+    for (let moves = 0; record && isMoved(record) && inGracePeriod(record, now()) && moves < MAX_GRACE_MOVES; moves++) {
+      token = record[MOVED_TO] as string;
+      record = await identities.keys.cached(token);
+    }
     if (!record || isMoved(record)) return undefined;
     const name = record.key_alias ?? record.key_name;
     if (record.blocked) {
       throw new GatewayError('blocked', `Authentication Error - key ${name} is blocked. An admin can unblock it with POST /key/unblock.`);
     }
+    checkRoute(record, name, route);
     if (record.expires && Date.parse(record.expires) <= now()) {
       throw new GatewayError('key_expired', `Authentication Error - key ${name} expired at ${record.expires}. Ask an admin for a new key, or to extend it with POST /key/update {"duration": ...}.`);
     }
@@ -32,6 +43,19 @@ export function virtualKeyAuthenticator(identities: Identities, now: () => numbe
     if (user?.blocked) {
       throw new GatewayError('blocked', `Authentication Error - user ${user.user_id} is blocked. An admin can unblock them with POST /user/update {"blocked": false}.`);
     }
+    const organizationId = (team?.['organization_id'] ?? record['organization_id']) as string | null | undefined;
+    const organization = organizationId ? await identities.organizations.cached(organizationId) : undefined;
+    if (organizationId && !organization) {
+      throw new GatewayError('invalid_key', `Authentication Error - key ${name} belongs to organization ${organizationId}, which no longer exists.`);
+    }
+    // Each record's reusable budget, where its limits come from unless set on it.
+    const budgets = identities.budgets;
+    const [withKey, withTeam, withUser, withOrganization] = await Promise.all([
+      withBudgetTable(record, budgets),
+      team && withBudgetTable(team, budgets),
+      user && withBudgetTable(user, budgets),
+      organization && withBudgetTable(organization, budgets),
+    ]);
     const identity: VirtualKeyIdentity = {
       kind: 'virtual_key',
       token,
@@ -40,9 +64,10 @@ export function virtualKeyAuthenticator(identities: Identities, now: () => numbe
       models: record.models,
       teamId: record.team_id,
       userId: record.user_id,
-      key: record,
-      team,
-      user,
+      key: withKey,
+      team: withTeam,
+      user: withUser,
+      organization: withOrganization,
     };
     return identity;
   };

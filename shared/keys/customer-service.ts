@@ -2,9 +2,11 @@
 // Blocking one never seen creates it, as LiteLLM does.
 import { GatewayError } from '../core/errors.ts';
 import type { EntityItems } from '../store/entity-items.ts';
+import type { Identities } from '../store/identities.ts';
 import type { CustomerRecord, Fields } from '../store/records.ts';
 import { ConditionFailed } from '../store/store.ts';
 import type { Actor, AuditTrail } from './audit-trail.ts';
+import { checkBudget } from './budget-service.ts';
 
 /** What an admin sets on a customer: LiteLLM's customer fields, checked by the admin API. */
 export interface CustomerSettings {
@@ -13,13 +15,18 @@ export interface CustomerSettings {
 }
 
 export class CustomerService {
+  private readonly customers: EntityItems<CustomerRecord>;
+
   constructor(
-    private readonly customers: EntityItems<CustomerRecord>,
+    private readonly identities: Identities,
     private readonly audit: AuditTrail,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.customers = identities.customers;
+  }
 
   async create(input: CustomerSettings, by: Actor): Promise<CustomerRecord> {
+    await checkBudget(this.identities, input['budget_id']);
     const now = new Date(this.now()).toISOString();
     const customer: CustomerRecord = { alias: null, blocked: false, spend: 0, ...input, created_at: now, updated_at: now };
     try {
@@ -33,6 +40,7 @@ export class CustomerService {
   }
 
   async update(userId: string, changes: Fields, by: Actor): Promise<CustomerRecord> {
+    await checkBudget(this.identities, changes['budget_id']);
     const result = await this.customers.update(userId, { ...changes, updated_at: new Date(this.now()).toISOString() });
     if (!result) throw new GatewayError('not_found', `No customer "${userId}". Create it with POST /customer/new.`);
     await this.audit.record(by, { action: 'updated', table_name: 'customer', object_id: userId, before: result.before, after: result.after });

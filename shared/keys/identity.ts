@@ -1,7 +1,7 @@
 // Who a virtual key is, as the authenticator finds it: what the model-access check, budgets and rate
 // limits read from the request context.
 import type { AuthenticatedIdentity, Identity } from '../core/types.ts';
-import type { KeyRecord, TeamRecord, UserRecord } from '../store/records.ts';
+import type { KeyRecord, OrganizationRecord, TeamRecord, UserRecord } from '../store/records.ts';
 
 export interface VirtualKeyIdentity extends AuthenticatedIdentity {
   kind: 'virtual_key';
@@ -17,6 +17,8 @@ export interface VirtualKeyIdentity extends AuthenticatedIdentity {
   key: KeyRecord;
   team?: TeamRecord;
   user?: UserRecord;
+  /** The organization of its team (else its own `organization_id`): its models and budget hold the key too. */
+  organization?: OrganizationRecord;
 }
 
 /** How audit records and messages name a key without revealing it. */

@@ -8,10 +8,12 @@ import { isMoved } from '../store/moved-key.ts';
 import type { Fields, KeyRecord } from '../store/records.ts';
 import { ConditionFailed } from '../store/store.ts';
 import type { Actor, AuditTrail } from './audit-trail.ts';
+import { checkBudget } from './budget-service.ts';
 import { durationMs } from '../config/duration.ts';
 import type { KeyAliases } from './key-aliases.ts';
 import { generateKey, hashKey, keyName, tokenOf } from './key-material.ts';
 import { permits } from './model-access.ts';
+import { checkOrganization } from './organization-service.ts';
 
 /** What an admin sets on a key: LiteLLM's key fields, checked by the admin API. */
 export interface KeySettings {
@@ -28,8 +30,8 @@ export interface KeySettings {
 /** A new key's settings; `key` chooses the key itself instead of a generated one. */
 export type NewKey = KeySettings & { key?: string };
 
-/** A regenerated key's changed settings; `new_key` chooses the new key itself. */
-export type Regeneration = KeySettings & { new_key?: string };
+/** A regenerated key's changed settings; `new_key` chooses the new key itself, `grace_period` how long the old one keeps working. */
+export type Regeneration = KeySettings & { new_key?: string; grace_period?: string };
 
 /** A key as made: its record, the raw key (shown this once), and its hash as LiteLLM's `token_id`. */
 export type IssuedKey = KeyRecord & { key: string; token_id: string };
@@ -50,6 +52,8 @@ export class KeyService {
 
   async generate(input: NewKey, by: Actor): Promise<IssuedKey> {
     await this.checkTeam(input.team_id, input.models);
+    await checkOrganization(this.identities, input['organization_id'] as string | null | undefined, input.models);
+    await checkBudget(this.identities, input['budget_id']);
     const key = input.key ?? generateKey();
     const record = this.newRecord(key, input, by.name);
     if (record.key_alias) await this.aliases.claim(record.key_alias, record.token);
@@ -68,6 +72,8 @@ export class KeyService {
   async update(keyOrHash: string, input: KeySettings, by: Actor): Promise<KeyRecord> {
     const existing = await this.get(keyOrHash);
     await this.checkTeam(input.team_id === undefined ? existing.team_id : input.team_id, input.models ?? existing.models);
+    if (input['organization_id']) await checkOrganization(this.identities, input['organization_id'] as string, input.models ?? existing.models);
+    await checkBudget(this.identities, input['budget_id']);
     return this.change(existing, this.changesFrom(input, by), 'updated', by);
   }
 
@@ -90,7 +96,9 @@ export class KeyService {
     if (await this.identities.keys.get(record.token)) throw new GatewayError('invalid_request', 'new_key already exists. Leave it out to have one generated.', { param: 'new_key' });
     const aliasMoves = record.key_alias !== old.key_alias;
     if (aliasMoves && record.key_alias) await this.aliases.claim(record.key_alias, record.token);
-    const frozen = await this.identities.keys.freeze(old.token, changes, this.now());
+    // grace_period: the old key keeps working until then, as the new one (its budget and counters).
+    const graceUntil = input.grace_period ? this.now() + durationMs(input.grace_period)! : undefined;
+    const frozen = await this.identities.keys.freeze(old.token, changes, this.now(), graceUntil);
     if (!frozen) {
       if (aliasMoves) await this.aliases.release(record.key_alias, record.token);
       throw new GatewayError('not_found', 'No such key: it was deleted or regenerated meanwhile.');

@@ -1,17 +1,18 @@
 // Which models a caller may use: the check the model-call pipeline makes for the model asked for and
 // every fallback the request names, before any upstream call, and the filter the model lists apply.
 // Order (after the key, team and user checks of authentication): blocked end user → 401; unknown
-// model → 400 naming only the models the caller may use; a model outside the key's, its team's or its
-// user's `models` → 401. A `models` list names models, wildcard patterns (`openai/*`) and access
-// groups (`model_info.access_groups`), as LiteLLM's do; a name in the team's `model_aliases` passes the
-// key and team checks. Then the team's `model_aliases` and the key's `aliases` say which model group
-// the request goes to.
+// model → 400 naming only the models the caller may use; a model outside the key's, its team's, its
+// organization's or its user's `models` → 401. A `models` list names models, wildcard patterns
+// (`openai/*`) and access groups (`model_info.access_groups`), as LiteLLM's do; a name in the team's
+// `model_aliases` passes the key and team checks. Then the team's `model_aliases` and the key's
+// `aliases` say which model group the request goes to.
 import { WildcardPattern } from '../config/wildcard-pattern.ts';
 import { GatewayError } from '../core/errors.ts';
 import { nameList } from '../core/name-list.ts';
 import type { Identity } from '../core/types.ts';
-import type { CustomerRecord } from '../store/records.ts';
-import type { EntityItems } from '../store/entity-items.ts';
+import type { CustomerRecord, TagRecord } from '../store/records.ts';
+import type { Identities } from '../store/identities.ts';
+import { withBudgetTable } from './budget-tables.ts';
 import { virtualKeyOf } from './identity.ts';
 
 /** LiteLLM's names for "no restriction" in a `models` list. */
@@ -40,16 +41,25 @@ function aliasOf(aliases: unknown, model: string): string | undefined {
 }
 
 export class ModelAccess {
-  /** `customers`: the end users' records; without them, end users are not checked. */
+  /** `identities`: the end users' records and their budgets; without them, end users are not checked. */
   constructor(
     private readonly served: ServedModels,
-    private readonly customers?: EntityItems<CustomerRecord>,
+    private readonly identities?: Identities,
   ) {}
 
-  /** The end user's record, read once per request: blocked or not here, budgets in spend. */
+  /** The end user's record (with its reusable budget), read once per request: blocked or not here, budgets in spend. */
   async customer(endUser: string | undefined): Promise<CustomerRecord | undefined> {
-    if (!endUser || !this.customers) return undefined;
-    return this.customers.cached(endUser);
+    if (!endUser || !this.identities) return undefined;
+    const customer = await this.identities.customers.cached(endUser);
+    return customer && withBudgetTable(customer, this.identities.budgets);
+  }
+
+  /** The items (with their reusable budgets) of the request's tags that have one: the tags it is charged to. */
+  async tagRecords(tags: string[]): Promise<TagRecord[]> {
+    const identities = this.identities;
+    if (!tags.length || !identities) return [];
+    const records = await Promise.all(tags.map(async (tag) => (await identities.tags.cached(tag)) ?? undefined));
+    return Promise.all(records.filter((record) => record !== undefined).map((record) => withBudgetTable(record, identities.budgets)));
   }
 
   /** A blocked end user (POST /customer/block) is refused whichever key they come with. */
@@ -88,6 +98,14 @@ export class ModelAccess {
         param: 'model',
       });
     }
+    if (!permits(key.organization?.models, model, groups)) {
+      const organization = key.organization!;
+      throw new GatewayError(
+        'org_model_access_denied',
+        `organization not allowed to access model. Organization ${organization.organization_id} can only access models=${JSON.stringify(organization.models)}. Tried to access ${model}.`,
+        { param: 'model' },
+      );
+    }
     if (!permits(key.user?.models, model, groups)) {
       throw new GatewayError(
         'user_model_access_denied',
@@ -104,7 +122,7 @@ export class ModelAccess {
     if (!key) return names;
     return names.filter((name) => {
       const groups = this.served.accessGroupsOf(name);
-      return permits(key.models, name, groups) && permits(key.team?.models, name, groups) && permits(key.user?.models, name, groups);
+      return permits(key.models, name, groups) && permits(key.team?.models, name, groups) && permits(key.organization?.models, name, groups) && permits(key.user?.models, name, groups);
     });
   }
 }

@@ -4,16 +4,27 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../core/errors.ts';
 import type { Identities } from '../store/identities.ts';
-import type { Fields, KeyRecord, TeamMember, TeamRecord, UserRecord } from '../store/records.ts';
+import type { Fields, KeyRecord, TeamMember, TeamMembership, TeamRecord } from '../store/records.ts';
 import { ConditionFailed } from '../store/store.ts';
 import type { Actor, AuditTrail } from './audit-trail.ts';
+import { checkBudget } from './budget-service.ts';
 import type { KeyService } from './key-service.ts';
+import { memberUser } from './member-users.ts';
+import { checkOrganization } from './organization-service.ts';
 
 /** A member as an admin names one: by user id, by email, or both. */
 export interface MemberInput {
   role: TeamMember['role'];
   user_id?: string | null;
   user_email?: string | null;
+}
+
+/** What /team/member_update changes: the role, and the member's own limits within the team (null: none). */
+export interface MemberUpdate {
+  role?: TeamMember['role'];
+  max_budget_in_team?: number | null;
+  rpm_limit?: number | null;
+  tpm_limit?: number | null;
 }
 
 /** What an admin sets on a team: LiteLLM's team fields, checked by the admin API. */
@@ -33,6 +44,8 @@ export class TeamService {
 
   /** A new team (LiteLLM's defaults, then what was sent); its members join it. */
   async create(input: TeamSettings, by: Actor): Promise<TeamRecord> {
+    await checkBudget(this.identities, input['budget_id']);
+    await checkOrganization(this.identities, input['organization_id'] as string | null | undefined, input['models'] as string[] | undefined);
     const now = new Date(this.now()).toISOString();
     const team: TeamRecord = {
       team_alias: null,
@@ -63,7 +76,12 @@ export class TeamService {
 
   /** Sets what was sent; members change only through addMembers and removeMember. */
   async update(teamId: string, changes: Omit<TeamSettings, 'team_id'>, by: Actor): Promise<TeamRecord> {
+    await checkBudget(this.identities, changes['budget_id']);
     if (changes.members_with_roles) throw new GatewayError('invalid_request', 'Change members with POST /team/member_add and /team/member_delete.', { param: 'members_with_roles' });
+    if (changes['organization_id'] || changes['models']) {
+      const team = await this.get(teamId);
+      await checkOrganization(this.identities, (changes['organization_id'] ?? team['organization_id']) as string | null | undefined, (changes['models'] ?? team.models) as string[]);
+    }
     return this.change(teamId, changes, 'updated', by);
   }
 
@@ -106,14 +124,51 @@ export class TeamService {
     return userId ? teams.filter((t) => t.members_with_roles.some((m) => m.user_id === userId)) : teams;
   }
 
-  /** Adds members (replacing any with the same id or email): the team item first, since membership is what counts, then each member's user item. */
-  async addMembers(teamId: string, members: MemberInput[], by: Actor): Promise<{ team: TeamRecord; added: TeamMember[] }> {
+  /**
+   * Adds members (replacing any with the same id or email), each with `maxBudgetInTeam` as their budget
+   * within the team when given: the team item first, since membership is what counts, then each
+   * member's user item.
+   */
+  async addMembers(teamId: string, members: MemberInput[], maxBudgetInTeam: number | undefined, by: Actor): Promise<{ team: TeamRecord; added: TeamMember[]; memberships: TeamMembership[] }> {
     const team = await this.get(teamId);
     const added = members.map(toMember);
     const kept = team.members_with_roles.filter((m) => !added.some((a) => sameMember(a, m)));
-    const after = await this.change(teamId, { members_with_roles: [...kept, ...added] }, 'updated', by);
+    const changes: Fields = { members_with_roles: [...kept, ...added] };
+    const memberships = added.filter((m) => m.user_id).map((m) => membership(teamId, m.user_id!, maxBudgetInTeam === undefined ? null : { max_budget: maxBudgetInTeam }));
+    if (maxBudgetInTeam !== undefined) changes['team_memberships'] = [...(team.team_memberships ?? []).filter((t) => !memberships.some((n) => n.user_id === t.user_id)), ...memberships];
+    const after = await this.change(teamId, changes, 'updated', by);
     for (const m of added) if (m.user_id) await this.join(m.user_id, teamId, m.user_email, by);
-    return { team: after, added };
+    return { team: after, added, memberships };
+  }
+
+  /**
+   * Changes a member's role and their own limits within the team (`max_budget_in_team`, `rpm_limit`,
+   * `tpm_limit`; null takes one away); a 404 when the team has no such member.
+   */
+  async updateMember(teamId: string, named: { user_id?: string; user_email?: string }, update: MemberUpdate, by: Actor): Promise<{ member: TeamMember; membership: TeamMembership }> {
+    const team = await this.get(teamId);
+    const member = team.members_with_roles.find((m) => sameMember({ user_id: named.user_id ?? null, user_email: named.user_email ?? null, role: 'user' }, m));
+    if (!member?.user_id) throw new GatewayError('not_found', `${named.user_id ?? named.user_email} is not a member of team "${teamId}" with a user_id.`);
+    const changed: TeamMember = { ...member, role: update.role ?? member.role };
+    const existing = (team.team_memberships ?? []).find((t) => t.user_id === member.user_id);
+    const limits: Fields = { ...existing?.litellm_budget_table };
+    for (const [field, value] of [
+      ['max_budget', update.max_budget_in_team],
+      ['rpm_limit', update.rpm_limit],
+      ['tpm_limit', update.tpm_limit],
+    ] as const)
+      if (value !== undefined) limits[field] = value;
+    const updated = membership(teamId, member.user_id, limits);
+    await this.change(
+      teamId,
+      {
+        members_with_roles: team.members_with_roles.map((m) => (m === member ? changed : m)),
+        team_memberships: [...(team.team_memberships ?? []).filter((t) => t.user_id !== member.user_id), updated],
+      },
+      'updated',
+      by,
+    );
+    return { member: changed, membership: updated };
   }
 
   /** Removes the member with this user id or email; a 404 when the team has none. */
@@ -122,7 +177,13 @@ export class TeamService {
     const named: TeamMember = { user_id: gone.user_id ?? null, user_email: gone.user_email ?? null, role: 'user' };
     const leaving = team.members_with_roles.filter((m) => sameMember(named, m));
     if (!leaving.length) throw new GatewayError('not_found', `${gone.user_id ?? gone.user_email} is not a member of team "${teamId}".`);
-    const after = await this.change(teamId, { members_with_roles: team.members_with_roles.filter((m) => !sameMember(named, m)) }, 'updated', by);
+    const leavers = new Set(leaving.map((m) => m.user_id));
+    const after = await this.change(
+      teamId,
+      { members_with_roles: team.members_with_roles.filter((m) => !sameMember(named, m)), team_memberships: (team.team_memberships ?? []).filter((t) => !leavers.has(t.user_id)) },
+      'updated',
+      by,
+    );
     for (const m of leaving) if (m.user_id) await this.leave(m.user_id, teamId);
     return after;
   }
@@ -136,31 +197,8 @@ export class TeamService {
 
   /** Adds the team to a member's user item, creating the user as LiteLLM does when it is new. */
   private async join(userId: string, teamId: string, email: string | null, by: Actor): Promise<void> {
-    const user = await this.identities.users.get(userId);
-    const now = new Date(this.now()).toISOString();
-    if (user) {
-      if (!user.teams.includes(teamId)) await this.identities.users.update(userId, { teams: [...user.teams, teamId], updated_at: now });
-      return;
-    }
-    const created: UserRecord = {
-      user_id: userId,
-      user_email: email,
-      user_role: 'internal_user',
-      teams: [teamId],
-      models: [],
-      blocked: false,
-      metadata: {},
-      spend: 0,
-      created_at: now,
-      updated_at: now,
-    };
-    try {
-      await this.identities.users.create(userId, created);
-      await this.audit.record(by, { action: 'created', table_name: 'user', object_id: userId, after: created });
-    } catch (error) {
-      if (!(error instanceof ConditionFailed)) throw error;
-      await this.join(userId, teamId, email, by);
-    }
+    const { user, created } = await memberUser(this.identities, this.audit, by, { userId, email, teams: [teamId] }, this.now());
+    if (!created && !user.teams.includes(teamId)) await this.identities.users.update(userId, { teams: [...user.teams, teamId], updated_at: new Date(this.now()).toISOString() });
   }
 
   private async leave(userId: string, teamId: string): Promise<void> {
@@ -168,6 +206,10 @@ export class TeamService {
     if (!user?.teams.includes(teamId)) return;
     await this.identities.users.update(userId, { teams: user.teams.filter((t) => t !== teamId), updated_at: new Date(this.now()).toISOString() });
   }
+}
+
+function membership(teamId: string, userId: string, limits: Fields | null): TeamMembership {
+  return { user_id: userId, team_id: teamId, budget_id: null, litellm_budget_table: limits };
 }
 
 function toMember(m: MemberInput): TeamMember {

@@ -6,6 +6,7 @@ import type { Identities } from '../store/identities.ts';
 import type { Fields, KeyRecord, TeamRecord, UserRecord } from '../store/records.ts';
 import { ConditionFailed } from '../store/store.ts';
 import type { Actor, AuditTrail } from './audit-trail.ts';
+import { checkBudget } from './budget-service.ts';
 import type { IssuedKey, KeyService } from './key-service.ts';
 
 /** What an admin sets on a new user: LiteLLM's user fields, and the key fields /user/new passes on to the key it makes. */
@@ -59,6 +60,7 @@ export class UserService {
   }
 
   async update(userId: string, changes: Fields, by: Actor): Promise<UserRecord> {
+    await checkBudget(this.identities, changes['budget_id']);
     const result = await this.identities.users.update(userId, { ...changes, updated_at: new Date(this.now()).toISOString() });
     if (!result) throw new GatewayError('not_found', `No user "${userId}". Create it with POST /user/new.`);
     await this.audit.record(by, { action: 'updated', table_name: 'user', object_id: userId, before: result.before, after: result.after });
@@ -103,6 +105,7 @@ export class UserService {
 
   /** The user's record: LiteLLM's defaults, then what was sent; its teams must exist. */
   private async createUser(input: NewUser): Promise<UserRecord> {
+    await checkBudget(this.identities, input['budget_id']);
     const { auto_create_key: _auto, key_alias: _alias, duration: _duration, team_id: teamId, ...fields } = input;
     const now = new Date(this.now()).toISOString();
     const user: UserRecord = {

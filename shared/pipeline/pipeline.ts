@@ -11,10 +11,10 @@ import { parseMultipart } from '../core/multipart.ts';
 import type { Route, RequestContext, Reply } from '../core/types.ts';
 import { endUserOf } from '../keys/end-user.ts';
 import type { ModelAccess } from '../keys/model-access.ts';
+import { requestTags } from '../keys/request-tags.ts';
 import { recordDeployment, startCallRecord } from '../pricing/call-record.ts';
 import type { Pricer } from '../pricing/pricer.ts';
 import { requestFallbackModels } from '../router/request-options.ts';
-import { requestTags } from '../router/request-tags.ts';
 import type { Router } from '../router/router.ts';
 import type { SpendTracker } from '../spend/tracker.ts';
 import type { ModelCallKind } from './model-call.ts';
@@ -39,6 +39,7 @@ export class ModelCallPipeline {
       method: 'POST',
       paths,
       auth: 'caller',
+      group: 'llm_api',
       errorBody: kind.errorBody,
       binaryBody: multipart !== undefined,
       handle: async (request, ctx, params) =>
@@ -61,14 +62,15 @@ export class ModelCallPipeline {
     const record = startCallRecord(ctx, plan.model);
 
     const endUser = endUserOf(headers, plan.endUser);
-    const customer = await access.customer(endUser);
+    const tags = requestTags(headers, json, ctx.identity);
+    const [customer, tagRecords] = await Promise.all([access.customer(endUser), access.tagRecords(tags)]);
     access.checkEndUser(customer);
     // Fallbacks a client names are models it asks for, just like `model`; the config's are the operator's choice.
     for (const model of [plan.model, ...requestFallbackModels(plan.routing).map((fallback) => fallback.model)]) access.authorize(ctx.identity, model);
 
     // The team's and the key's aliases name the group the request goes to: its budgets and prices apply.
     const model = access.routedModel(ctx.identity, plan.model);
-    await spend?.admit(ctx, { callType: kind.callType, model, endUser, customer, size: plan.size, routing: plan.routing, free: plan.free, record });
+    await spend?.admit(ctx, { callType: kind.callType, model, endUser, customer, tags, tagRecords, size: plan.size, routing: plan.routing, free: plan.free, record });
 
     const routed = await router.route(
       {
@@ -77,7 +79,7 @@ export class ModelCallPipeline {
         options: routing,
         measured: !plan.free,
         usedTokens: () => record.usage?.total_tokens,
-        tags: requestTags(json, headers),
+        tags,
       },
       ctx,
       (deployment) => {

@@ -32,7 +32,7 @@ export interface RouteRequest {
   measured?: boolean;
   /** The tokens the request used, asked once it is over (for usage-based routing's tpm). */
   usedTokens?: () => number | undefined;
-  /** The request's tags, for tag routing (./request-tags.ts). */
+  /** The request's tags, for tag routing (read by the pipeline: shared/keys/request-tags.ts). */
   tags?: readonly string[];
 }
 

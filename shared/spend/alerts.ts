@@ -13,7 +13,7 @@ export type Threshold = 'soft_budget' | '50%' | '80%' | '100%';
 export interface BudgetAlert {
   text: string;
   event: 'soft_budget_crossed' | 'threshold_crossed' | 'budget_crossed';
-  event_group: 'key' | 'team' | 'internal_user' | 'customer';
+  event_group: 'key' | 'team' | 'internal_user' | 'customer' | 'organization' | 'tag';
   event_message: string;
   threshold: Threshold;
   spend: number;
@@ -42,7 +42,7 @@ export function crossedThresholds(meter: Meter, before: number, after: number): 
   return levels.filter(([, level]) => level !== undefined && level > 0 && from < usd(level) && to >= usd(level)).map(([name]) => name);
 }
 
-const GROUPS = { key: 'key', team: 'team', user: 'internal_user', end_user: 'customer' } as const;
+const GROUPS = { key: 'key', team: 'team', user: 'internal_user', end_user: 'customer', organization: 'organization', tag: 'tag' } as const;
 
 export function budgetAlert(
   account: Account,

@@ -39,9 +39,12 @@ export const counter = (prefix: string, name: string) => `${prefix}${name}`;
 /** Counters that are bookkeeping, not LiteLLM fields: `spend` and `budget_reset_at` of the item itself are answers' fields, the rest is not. */
 const INTERNAL_COUNTERS = /^(budget_committed|budget_period_start|budget_alerted|hold_window|hold_(usd|req)_[01]|lapsed_usd|parallel_requests|rl_window|rl_requests|rl_tokens)$/;
 
+/** Counters of the meters beside an item's own (accounts.ts): per model, per budget window, per member. */
+const METER_PREFIX = /^(model|window|member):/;
+
 /** Whether an item attribute is one of the spend tracker's counters or bookings, which admin answers leave out. */
 export function isCounterAttribute(name: string): boolean {
-  return name.startsWith('model:') || name.startsWith('in_flight:') || INTERNAL_COUNTERS.test(name);
+  return METER_PREFIX.test(name) || name.startsWith('in_flight:') || INTERNAL_COUNTERS.test(name);
 }
 
 const num = (state: Fields, attribute: string): number | undefined => (typeof state[attribute] === 'number' ? (state[attribute] as number) : undefined);

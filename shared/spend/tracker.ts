@@ -14,7 +14,7 @@ import type { RequestSize } from '../pricing/usage-ceiling.ts';
 import type { RoutingOptions } from '../router/request-options.ts';
 import type { CounterItems } from '../store/counter-items.ts';
 import type { Ledger, SpendLog } from '../store/ledger.ts';
-import type { CustomerRecord, Fields } from '../store/records.ts';
+import type { CustomerRecord, Fields, TagRecord } from '../store/records.ts';
 import type { StoreLoad } from '../store/store-load.ts';
 import { isOutage, storeUnavailable } from '../store/unavailable.ts';
 import { accountsOf, hasLimits, type Account, type Meter } from './accounts.ts';
@@ -22,7 +22,8 @@ import { budgetAlert, crossedThresholds, publishAlert, type AlertChannels, type 
 import { bookedMeter, type BookedMeter, type Booking } from './booking.ts';
 import { ContendedItem, Counters, type ReserveResult } from './counters.ts';
 import { Leases, type Leased } from './leases.ts';
-import { counter, remaining, type Refusal } from './meter-plan.ts';
+import { limitHeaders, type SeenAccount } from './limit-headers.ts';
+import { counter, type Refusal } from './meter-plan.ts';
 import { BudgetCalendar, type BudgetPeriod } from './periods.ts';
 import { Recovery } from './recovery.ts';
 import { shownUsd, usd } from '../pricing/usd.ts';
@@ -53,6 +54,9 @@ export interface ModelCall {
   /** The end user, if the request names one, and their record (read once by the pipeline). */
   endUser?: string;
   customer?: CustomerRecord;
+  /** The request's tags (shared/keys/request-tags.ts), and the items of those that have one: accounts of the request too. */
+  tags?: string[];
+  tagRecords?: TagRecord[];
   size: RequestSize;
   /** The request's own fallbacks and `disable_fallbacks`: every group it may land on is priced. */
   routing: RoutingOptions;
@@ -104,7 +108,7 @@ export class SpendTracker {
 
   private async bookAll(ctx: RequestContext, call: ModelCall): Promise<void> {
     const customer = call.customer;
-    const accounts = accountsOf(ctx, call.model, customer);
+    const accounts = accountsOf(ctx, call.model, customer, call.tagRecords ?? [], this.now());
     const meters = accounts.map((account) => account.meters.map(bookedMeter));
     // Every booking carries it, holds or not: recovery tells by it a request that can cost nothing.
     const worst = call.free || !accounts.length ? 0 : this.options.worstCase(call);
@@ -289,22 +293,21 @@ export class SpendTracker {
     return budgetAlert(account, meter, threshold, spend, resetAt, { keyAlias: identity?.keyAlias ?? null, userId: identity?.userId ?? null, teamId: identity?.teamId ?? null });
   }
 
-  /** x-ratelimit-* from the tightest rpm/tpm meter (LiteLLM's headers). */
+  /** LiteLLM's limit headers (limit-headers.ts): the key's as last read when its reservation was not awaited. */
   private setRateHeaders(ctx: RequestContext, parts: Part[], results: Array<PromiseSettledResult<ReserveResult>>, refusal: Refusal | undefined): void {
-    let requests: [number, number] | undefined;
-    let tokens: [number, number] | undefined;
+    const seen: SeenAccount[] = [];
     results.forEach((result, i) => {
-      if (result.status !== 'fulfilled' || !result.value.ok) return;
-      for (const meter of parts[i]!.account.meters) {
-        const left = remaining(meter, result.value.state);
-        if (left.requests && (!requests || left.requests[0] < requests[0])) requests = left.requests;
-        if (left.tokens && (!tokens || left.tokens[0] < tokens[0])) tokens = left.tokens;
-      }
+      if (result.status === 'fulfilled' && result.value.ok) seen.push({ account: parts[i]!.account, state: result.value.state });
     });
-    if (refusal?.limit === 'rpm') requests = [0, refusal.max];
-    if (refusal?.limit === 'tpm') tokens = [0, refusal.max];
-    if (requests) Object.assign(ctx.responseHeaders, { 'x-ratelimit-remaining-requests': String(requests[0]), 'x-ratelimit-limit-requests': String(requests[1]) });
-    if (tokens) Object.assign(ctx.responseHeaders, { 'x-ratelimit-remaining-tokens': String(tokens[0]), 'x-ratelimit-limit-tokens': String(tokens[1]) });
+    const key = this.lastKey(ctx);
+    if (key && !seen.some((s) => s.account.kind === 'key')) seen.push(key);
+    Object.assign(ctx.responseHeaders, limitHeaders(seen, refusal, this.now()));
+  }
+
+  /** The calling key's account with its record as authentication read it. */
+  private lastKey(ctx: RequestContext): SeenAccount | undefined {
+    const account = accountsOf(ctx, '', undefined, [], this.now()).find((a) => a.kind === 'key');
+    return account && { account, state: account.record };
   }
 }
 
@@ -319,7 +322,7 @@ function refusalError(refusal: Refusal, period: BudgetPeriod): GatewayError {
       `ExceededBudget: ${meter.label} over budget. Spend=${shownUsd(current)} (including requests in flight), Budget=${max}: not enough left for this request's worst-case cost.${resets} Send a smaller max_tokens, or ask an admin to raise max_budget.`,
     );
   }
-  const named = meter.prefix ? `model_${limit}_limit` : LIMIT_NAMES[limit];
+  const named = meter.prefix.startsWith('model:') ? `model_${limit}_limit` : LIMIT_NAMES[limit];
   const retryAfter = refusal.retryAfter ?? 1;
   return new GatewayError('rate_limit_exceeded', `Rate limit exceeded for ${meter.label}. Limit: ${named} = ${max}, current: ${current}. Retry after ${retryAfter} s.`, { retryAfter });
 }
@@ -358,6 +361,8 @@ function spendLog(ctx: RequestContext, call: ModelCall, endUser: string | null):
     custom_llm_provider: deployment?.provider ?? null,
     user: key?.userId ?? null,
     team_id: key?.teamId ?? null,
+    organization_id: key?.organization?.organization_id ?? null,
+    request_tags: call.tags ?? [],
     end_user: endUser,
     status: ctx.error || (ctx.status ?? 200) >= 400 ? 'failure' : 'success',
     usage_estimated: call.record.usageEstimated === true,

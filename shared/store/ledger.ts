@@ -40,6 +40,9 @@ export interface SpendLog {
   custom_llm_provider: string | null;
   user: string | null;
   team_id: string | null;
+  organization_id?: string | null;
+  /** The tags the request carried (LiteLLM's `request_tags`). */
+  request_tags?: string[];
   end_user: string | null;
   status: 'success' | 'failure';
   /** The client left early or no usage came back: tokens estimated from what was sent. */

@@ -13,6 +13,8 @@ import { itemKeys } from './table.ts';
 
 export const MOVED_TO = 'moved_to';
 const MOVED_RECORD = 'moved_record';
+/** Until when (ISO) the old key still authenticates, as the new one: `/key/regenerate`'s `grace_period`. */
+export const GRACE_UNTIL = 'grace_until';
 /** How long a frozen item forwards: longer than any request runs (a Lambda's 15 minutes) and its lease. */
 const FORWARD_SECONDS = 3600;
 
@@ -21,21 +23,33 @@ export function isMoved(item: Fields | undefined): boolean {
   return typeof item?.[MOVED_TO] === 'string';
 }
 
+/** Whether a regenerated key's old item still authenticates at `now` (its grace period runs). */
+export function inGracePeriod(item: Fields, now: number): boolean {
+  const until = item[GRACE_UNTIL];
+  return typeof until === 'string' && Date.parse(until) > now;
+}
+
 /**
- * Freezes the key item of `token` at time `now` (ms), forwarding it to `changes.token`. Returns the
- * frozen item, or undefined when there is no such key (deleted, or regenerated meanwhile).
+ * Freezes the key item of `token` at time `now` (ms), forwarding it to `changes.token`, and keeping it
+ * usable as the new key until `graceUntil` (ms), if given. Returns the frozen item, or undefined when
+ * there is no such key (deleted, or regenerated meanwhile).
  */
-export async function freezeKey(store: Store, token: string, changes: Fields, now: number): Promise<Fields | undefined> {
+export async function freezeKey(store: Store, token: string, changes: Fields, now: number, graceUntil?: number): Promise<Fields | undefined> {
   const key = itemKeys.key(token);
   try {
     const { Attributes } = await store.client.send(
       new UpdateCommand({
         TableName: store.table,
         Key: key,
-        UpdateExpression: 'SET #moved = :to, #record = :record, #ttl = :ttl REMOVE #entity',
+        UpdateExpression: 'SET #moved = :to, #record = :record, #ttl = :ttl, #grace = :grace REMOVE #entity',
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#moved)',
-        ExpressionAttributeNames: { '#moved': MOVED_TO, '#record': MOVED_RECORD, '#ttl': 'ttl', '#entity': 'entity' },
-        ExpressionAttributeValues: { ':to': changes['token'], ':record': changes, ':ttl': Math.ceil(now / 1000) + FORWARD_SECONDS },
+        ExpressionAttributeNames: { '#moved': MOVED_TO, '#record': MOVED_RECORD, '#ttl': 'ttl', '#entity': 'entity', '#grace': GRACE_UNTIL },
+        ExpressionAttributeValues: {
+          ':to': changes['token'],
+          ':record': changes,
+          ':ttl': Math.ceil(Math.max(now + FORWARD_SECONDS * 1000, graceUntil ?? 0) / 1000),
+          ':grace': graceUntil === undefined ? null : new Date(graceUntil).toISOString(),
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -50,7 +64,7 @@ export async function freezeKey(store: Store, token: string, changes: Fields, no
 
 /** Creates the new key item of a frozen one, unless it exists already. */
 export async function completeMove(store: Store, frozen: Fields): Promise<void> {
-  const { pk: _pk, sk: _sk, [MOVED_TO]: to, [MOVED_RECORD]: changes, ttl: _ttl, ...kept } = frozen;
+  const { pk: _pk, sk: _sk, [MOVED_TO]: to, [MOVED_RECORD]: changes, ttl: _ttl, [GRACE_UNTIL]: _grace, ...kept } = frozen;
   const key = itemKeys.key(to as string);
   try {
     await store.client.send(

@@ -36,7 +36,7 @@ export function tableDefinition(name: string): CreateTableCommandInput {
   };
 }
 
-export type Entity = 'key' | 'team' | 'user' | 'customer' | 'audit';
+export type Entity = 'key' | 'team' | 'user' | 'customer' | 'audit' | 'organization' | 'budget' | 'tag';
 
 /** The primary key of an item: one item per thing, `sk` names its kind. */
 export interface ItemKey {
@@ -51,6 +51,9 @@ export const itemKeys = {
   user: (id: string): ItemKey => ({ pk: `USER#${id}`, sk: 'USER' }),
   customer: (id: string): ItemKey => ({ pk: `CUSTOMER#${id}`, sk: 'CUSTOMER' }),
   audit: (id: string): ItemKey => ({ pk: `AUDIT#${id}`, sk: 'AUDIT' }),
+  organization: (id: string): ItemKey => ({ pk: `ORG#${id}`, sk: 'ORG' }),
+  budget: (id: string): ItemKey => ({ pk: `BUDGET#${id}`, sk: 'BUDGET' }),
+  tag: (name: string): ItemKey => ({ pk: `TAG#${name}`, sk: 'TAG' }),
   spendLog: (requestId: string): ItemKey => ({ pk: `SPEND#${requestId}`, sk: 'SPEND' }),
   deployment: (id: string): ItemKey => ({ pk: `DEPLOYMENT#${id}`, sk: 'STATE' }),
 };

@@ -277,6 +277,7 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/team/unblock': { team_id: 'fuzz-team' },
   '/team/member_add': { team_id: 'fuzz-team', member: { role: 'user', user_id: 'fuzz-user-2' }, max_budget_in_team: 1 },
   '/team/member_delete': { team_id: 'fuzz-team', user_id: 'fuzz-user-2' },
+  '/team/member_update': { team_id: 'fuzz-team', user_id: 'fuzz-user', role: 'user', max_budget_in_team: 2, rpm_limit: 3, tpm_limit: 4 },
   '/user/new': { user_id: 'fuzz-user', models: ['mock'], max_budget: 4, teams: [], auto_create_key: false, user_email: 'a@b.c', metadata: {} },
   '/user/update': { user_id: 'fuzz-user', max_budget: 5, user_role: 'internal_user' },
   '/user/delete': { user_ids: ['fuzz-user-gone'] },
@@ -285,6 +286,20 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/customer/delete': { user_ids: ['fuzz-customer-gone'] },
   '/customer/block': { user_ids: ['fuzz-customer-2'] },
   '/customer/unblock': { user_ids: ['fuzz-customer-2'] },
+  '/organization/new': { organization_id: 'fuzz-org', organization_alias: 'Fuzz', models: ['mock'], max_budget: 5, budget_duration: '30d' },
+  '/organization/update': { organization_id: 'fuzz-org', max_budget: 6, metadata: { d: 1 } },
+  '/organization/delete': { organization_ids: ['fuzz-org-gone'] },
+  '/organization/info': { organizations: ['fuzz-org'] },
+  '/organization/member_add': { organization_id: 'fuzz-org', member: { role: 'internal_user', user_id: 'fuzz-user-3' }, max_budget_in_organization: 1 },
+  '/organization/member_delete': { organization_id: 'fuzz-org', user_id: 'fuzz-user-3' },
+  '/budget/new': { budget_id: 'fuzz-budget', max_budget: 5, budget_duration: '1d', rpm_limit: 5, model_max_budget: { mock: { max_budget: 1 } } },
+  '/budget/update': { budget_id: 'fuzz-budget', max_budget: 6, tpm_limit: 10 },
+  '/budget/info': { budgets: ['fuzz-budget'] },
+  '/budget/delete': { id: 'fuzz-budget-gone' },
+  '/tag/new': { name: 'fuzz-tag', description: 'd', models: ['mock'], max_budget: 5, budget_duration: '1d' },
+  '/tag/update': { name: 'fuzz-tag', max_budget: 6, rpm_limit: 3 },
+  '/tag/info': { names: ['fuzz-tag'] },
+  '/tag/delete': { name: 'fuzz-tag-gone' },
 };
 for (const action of ['new', 'update', 'delete', 'block', 'unblock']) BASES[`/end_user/${action}`] = BASES[`/customer/${action}`]!;
 const EXTRA_FIELDS = [

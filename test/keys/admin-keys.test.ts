@@ -56,10 +56,10 @@ describe('POST /key/generate', () => {
     });
     expect(status).toBe(200);
     expect(body).toMatchObject({ max_budget: 10, rpm_limit: 60, model_rpm_limit: { mock: 5 }, tags: ['t'] });
-    expect(body.warnings).toEqual(expect.arrayContaining([expect.stringContaining('allowed_routes'), expect.stringContaining('project_id')]));
-    // Budgets and limits are enforced (shared/spend/), so they draw no warning; empty lists ask for nothing.
+    expect(body.warnings).toEqual(expect.arrayContaining([expect.stringContaining('project_id')]));
+    // Budgets, limits, tags and route rules are enforced, so they draw no warning; empty lists ask for nothing.
     const warned = (body.warnings as string[]).map((w) => w.split(' ')[0]);
-    for (const acted of ['max_budget', 'rpm_limit', 'tpm_limit', 'max_parallel_requests', 'model_max_budget', 'guardrails']) expect(warned).not.toContain(acted);
+    for (const acted of ['max_budget', 'rpm_limit', 'tpm_limit', 'max_parallel_requests', 'model_max_budget', 'guardrails', 'tags', 'allowed_routes', 'key_type']) expect(warned).not.toContain(acted);
   });
 
   it('takes a custom key starting with sk-, and leaves nothing behind when it exists already', async () => {

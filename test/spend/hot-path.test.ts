@@ -48,9 +48,20 @@ describe('DynamoDB round trips per request', () => {
     await dynamo.close();
   });
 
-  it('is one conditional write before the upstream call for a warm key with budget and limits, two after (the ledger record, the settlement)', async () => {
+  it('is one conditional write before the upstream call for a warm key with budget, budget windows and limits, two after (the ledger record, the settlement)', async () => {
     const { key } = (
-      await gateway.admin('POST', '/key/generate', { max_budget: 10, budget_duration: '1d', rpm_limit: 100, tpm_limit: 100_000, max_parallel_requests: 5, model_rpm_limit: { 'gpt-4o': 50 } })
+      await gateway.admin('POST', '/key/generate', {
+        max_budget: 10,
+        budget_duration: '1d',
+        budget_limits: [
+          { budget_duration: '1d', max_budget: 5 },
+          { budget_duration: '1mo', max_budget: 50 },
+        ],
+        rpm_limit: 100,
+        tpm_limit: 100_000,
+        max_parallel_requests: 5,
+        model_rpm_limit: { 'gpt-4o': 50 },
+      })
     ).body;
     answerWith(upstream, USAGE);
     await gateway.client(key).chat.completions.create(ask(50)); // warms the key cache

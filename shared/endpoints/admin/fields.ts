@@ -44,6 +44,16 @@ export const limitFields = {
   spend: money,
 };
 
+/**
+ * Several budget windows at once (LiteLLM's `budget_limits`, keys and teams): each its own budget for its
+ * own period, one window per duration. `reset_at` is the gateway's to say (answers compute it), so a
+ * sent one is dropped.
+ */
+export const budgetLimits = z
+  .array(z.strictObject({ budget_duration: duration, max_budget: money, reset_at: z.string().nullable().optional() }).transform(({ budget_duration, max_budget }) => ({ budget_duration, max_budget })))
+  .refine((windows) => new Set(windows.map((w) => w.budget_duration)).size === windows.length, 'must name each budget_duration once')
+  .nullable();
+
 /** An answer with its `warnings`, when there are any. */
 export function withWarnings<T extends object>(body: T, input: Record<string, unknown>): T & { warnings?: string[] } {
   const warnings = notActedOn(input);

@@ -7,8 +7,9 @@ import type { RequestContext, Route } from '../../core/types.ts';
 import { tokenOf } from '../../keys/key-material.ts';
 import type { KeyService } from '../../keys/key-service.ts';
 import type { TeamService } from '../../keys/team-service.ts';
+import { windowsOf, type BudgetClock } from '../../spend/window-usage.ts';
 import { actorOf, adminRoute, pageParams, paginate } from './admin-route.ts';
-import { duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
+import { budgetLimits, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
 
 const limitType = z.enum(['guaranteed_throughput', 'best_effort_throughput', 'dynamic']);
 
@@ -24,7 +25,7 @@ const keyFields = {
   blocked: z.boolean().nullable(),
   allowed_routes: names,
   ...limitFields,
-  budget_limits: z.array(z.looseObject({ budget_duration: duration, max_budget: money })),
+  budget_limits: budgetLimits,
   aliases: object,
   config: object,
   permissions: object,
@@ -53,9 +54,21 @@ const keyFields = {
 const customKey = z.string().regex(/^sk-[A-Za-z0-9_-]{8,}$/, 'must start with "sk-" and have at least 8 more letters, digits, "-" or "_"');
 const generateSchema = z.strictObject({ ...keyFields, key: customKey }).partial();
 const updateSchema = z
-  .strictObject({ ...keyFields, temp_budget_increase: money, temp_budget_expiry: z.string() })
+  .strictObject({
+    ...keyFields,
+    // LiteLLM's temporary raise of max_budget, until the expiry (an ISO date or time).
+    temp_budget_increase: money.nullable(),
+    temp_budget_expiry: z
+      .string()
+      .refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO date or time, e.g. "2026-12-31T00:00:00Z"')
+      .nullable(),
+  })
   .partial()
-  .extend({ key: id });
+  .extend({ key: id })
+  .refine((body) => (body.temp_budget_increase == null) === (body.temp_budget_expiry == null), {
+    message: 'temp_budget_increase and temp_budget_expiry go together: send both',
+    path: ['temp_budget_expiry'],
+  });
 const regenerateSchema = z.strictObject({ ...keyFields, key: id, new_key: customKey, grace_period: duration, new_master_key: z.string() }).partial();
 const keyOnlySchema = z.strictObject({ key: id });
 const deleteSchema = z
@@ -64,7 +77,7 @@ const deleteSchema = z
   .refine((body) => body.keys || body.key_aliases, { message: 'names no keys: send `keys` (keys or their hashes) or `key_aliases`' });
 
 /** Which key an info request names: the `key` given, else the caller's own; a key sees only its own, and its user's. */
-async function keyInfo(keys: KeyService, ctx: RequestContext, given: string | undefined) {
+async function keyInfo(keys: KeyService, clock: BudgetClock, ctx: RequestContext, given: string | undefined) {
   const scope = new CallerScope(ctx.identity);
   const token = given ? tokenOf(given) : scope.token;
   if (!token) throw new GatewayError('invalid_request', 'Name the key: GET /key/info?key=sk-... or POST /key/info {"key": "sk-..."}.', { param: 'key' });
@@ -72,7 +85,7 @@ async function keyInfo(keys: KeyService, ctx: RequestContext, given: string | un
   scope.checkReads(record);
   // LiteLLM leaves the hash out of `info`.
   const { token: _token, ...info } = record;
-  return { key: given ?? token, info };
+  return { key: given ?? token, info: { ...info, ...windowsOf(info, clock) } };
 }
 
 /** What a caller below proxy admin may ask of a new key: their own user's, in a team only if they are its admin. */
@@ -94,7 +107,8 @@ async function checkChanges(scope: CallerScope, keys: KeyService, names: { keys:
   if (others.length) throw scope.refusal(`may delete only its user's keys; ${others.join(', ')} are not among them.`);
 }
 
-export function keyRoutes(keys: KeyService, teams: TeamService): Route[] {
+/** `clock`: the budget periods and time windows are reported in. */
+export function keyRoutes(keys: KeyService, teams: TeamService, clock: BudgetClock): Route[] {
   return [
     adminRoute('POST', ['/key/generate'], async (request, ctx) => {
       const input = parseBody(generateSchema, request.body, 'POST /key/generate');
@@ -113,8 +127,8 @@ export function keyRoutes(keys: KeyService, teams: TeamService): Route[] {
       return withWarnings(await keys.update(input.key, input, actorOf(ctx)), input);
     }),
 
-    adminRoute('GET', ['/key/info'], (request, ctx) => keyInfo(keys, ctx, request.query['key'])),
-    adminRoute('POST', ['/key/info'], (request, ctx) => keyInfo(keys, ctx, parseBody(z.strictObject({ key: id.optional() }), request.body || '{}', 'POST /key/info').key)),
+    adminRoute('GET', ['/key/info'], (request, ctx) => keyInfo(keys, clock, ctx, request.query['key'])),
+    adminRoute('POST', ['/key/info'], (request, ctx) => keyInfo(keys, clock, ctx, parseBody(z.strictObject({ key: id.optional() }), request.body || '{}', 'POST /key/info').key)),
 
     adminRoute('GET', ['/key/list'], async (request, ctx) => {
       const { page, size } = pageParams(request.query, 'size', 10);

@@ -5,8 +5,12 @@ import { GatewayError } from '../../core/errors.ts';
 import type { Route } from '../../core/types.ts';
 import { CallerScope } from '../../keys/caller-scope.ts';
 import type { TeamService } from '../../keys/team-service.ts';
+import { memberPrefix } from '../../spend/accounts.ts';
+import { counter } from '../../spend/meter-plan.ts';
+import { windowsOf, type BudgetClock } from '../../spend/window-usage.ts';
+import type { TeamRecord } from '../../store/records.ts';
 import { actorOf, adminRoute } from './admin-route.ts';
-import { count, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
+import { budgetLimits, count, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
 
 const member = z
   .strictObject({ role: z.enum(['admin', 'user']).default('user'), user_id: id.nullable().optional(), user_email: z.string().nullable().optional() })
@@ -21,6 +25,7 @@ const teamFields = {
   metadata: object,
   tags: names,
   ...limitFields,
+  budget_limits: budgetLimits,
   team_member_permissions: names,
   team_member_budget: money,
   team_member_rpm_limit: count,
@@ -47,7 +52,18 @@ const newSchema = z.strictObject({ ...teamFields, team_id: id }).partial();
 const updateSchema = z.strictObject(teamFields).partial().extend({ team_id: id });
 const idsSchema = z.strictObject({ team_ids: z.array(id).min(1) });
 const oneSchema = z.strictObject({ team_id: id });
-const memberAddSchema = z.strictObject({ team_id: id, member: z.union([member, z.array(member).min(1)]), max_budget_in_team: money.optional() });
+const memberAddSchema = z.strictObject({ team_id: id, member: z.union([member, z.array(member).min(1)]), max_budget_in_team: money.nullable().optional() });
+const memberUpdateSchema = z
+  .strictObject({
+    team_id: id,
+    user_id: id.optional(),
+    user_email: z.string().optional(),
+    role: z.enum(['admin', 'user']).optional(),
+    max_budget_in_team: money.nullable().optional(),
+    rpm_limit: count.nullable().optional(),
+    tpm_limit: count.nullable().optional(),
+  })
+  .refine((m) => m.user_id || m.user_email, { message: 'needs user_id or user_email' });
 const memberDeleteSchema = z
   .strictObject({ team_id: id, user_id: id.optional(), user_email: z.string().optional() })
   .refine((m) => m.user_id || m.user_email, { message: 'needs user_id or user_email' });
@@ -57,7 +73,19 @@ async function checkTeamAdmin(scope: CallerScope, teams: TeamService, teamId: st
   if (!scope.isAdminOf(await teams.get(teamId))) throw scope.refusal(`may manage the members of team ${teamId} only as one of its admins.`);
 }
 
-export function teamRoutes(teams: TeamService): Route[] {
+/** LiteLLM's team memberships: each member with a user id, their limits within the team, and what they spent there. */
+function membershipsOf(team: TeamRecord) {
+  return team.members_with_roles
+    .filter((m) => m.user_id)
+    .map((m) => {
+      const own = team.team_memberships?.find((t) => t.user_id === m.user_id);
+      const spend = team[counter(memberPrefix(m.user_id!), 'spend')];
+      return { user_id: m.user_id, team_id: team.team_id, budget_id: own?.budget_id ?? null, spend: typeof spend === 'number' ? spend : 0, litellm_budget_table: own?.litellm_budget_table ?? null };
+    });
+}
+
+/** `clock`: the budget periods and time windows are reported in. */
+export function teamRoutes(teams: TeamService, clock: BudgetClock): Route[] {
   return [
     adminRoute('POST', ['/team/new'], async (request, ctx) => {
       const input = parseBody(newSchema, request.body, 'POST /team/new');
@@ -90,7 +118,9 @@ export function teamRoutes(teams: TeamService): Route[] {
       if (!teamId) throw new GatewayError('invalid_request', 'Name the team: GET /team/info?team_id=...', { param: 'team_id' });
       const team = await teams.get(teamId);
       if (!scope.readsAll && !scope.isIn(team)) throw scope.refusal(`may read only its own teams' info; it is not in team ${teamId}.`);
-      return { team_id: teamId, team_info: team, keys: await teams.keysOf(teamId), team_memberships: team.members_with_roles };
+      // LiteLLM reports a team's windows with their reset times, without their usage.
+      const budget_limits = windowsOf(team, clock)?.budget_limits;
+      return { team_id: teamId, team_info: budget_limits ? { ...team, budget_limits } : team, keys: await teams.keysOf(teamId), team_memberships: membershipsOf(team) };
     }),
 
     adminRoute('GET', ['/team/list'], async (request, ctx) => {
@@ -102,8 +132,24 @@ export function teamRoutes(teams: TeamService): Route[] {
     adminRoute('POST', ['/team/member_add'], async (request, ctx) => {
       const input = parseBody(memberAddSchema, request.body, 'POST /team/member_add');
       await checkTeamAdmin(new CallerScope(ctx.identity), teams, input.team_id);
-      const { team, added } = await teams.addMembers(input.team_id, Array.isArray(input.member) ? input.member : [input.member], actorOf(ctx));
-      return withWarnings({ ...team, updated_users: added }, input);
+      const { team, added, memberships } = await teams.addMembers(input.team_id, Array.isArray(input.member) ? input.member : [input.member], input.max_budget_in_team ?? undefined, actorOf(ctx));
+      return withWarnings({ ...team, updated_users: added, updated_team_memberships: memberships.map((m) => ({ ...m, spend: 0 })) }, input);
+    }),
+
+    adminRoute('POST', ['/team/member_update'], async (request, ctx) => {
+      const { team_id, user_id, user_email, ...update } = parseBody(memberUpdateSchema, request.body, 'POST /team/member_update');
+      await checkTeamAdmin(new CallerScope(ctx.identity), teams, team_id);
+      const { member, membership } = await teams.updateMember(team_id, { user_id, user_email }, update, actorOf(ctx));
+      const limits = membership.litellm_budget_table ?? {};
+      return {
+        team_id,
+        user_id: member.user_id,
+        user_email: member.user_email,
+        role: member.role,
+        max_budget_in_team: limits['max_budget'] ?? null,
+        rpm_limit: limits['rpm_limit'] ?? null,
+        tpm_limit: limits['tpm_limit'] ?? null,
+      };
     }),
 
     adminRoute('POST', ['/team/member_delete'], async (request, ctx) => {
