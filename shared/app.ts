@@ -7,7 +7,10 @@ import { createGateway, type Gateway } from './core/gateway.ts';
 import type { Log } from './core/log.ts';
 import { RouteTable } from './core/route-table.ts';
 import type { AfterResponseHook, Authenticator, Route } from './core/types.ts';
+import { ResponseCache } from './cache/response-cache.ts';
 import { adminRoutes } from './endpoints/admin/index.ts';
+import { cacheEndpoint } from './endpoints/cache.ts';
+import { CacheEntries } from './store/cache-entries.ts';
 import { keysService } from './keys/service.ts';
 import { Identities } from './store/identities.ts';
 import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
@@ -45,6 +48,8 @@ export interface AppOptions {
   routerRuntime?: RouterRuntime;
   /** The spend tracker's clock and alert channels (tests). */
   spend?: SpendOverrides;
+  /** The response cache's clock (tests: expiry). */
+  cacheClock?: () => number;
 }
 
 export function buildGateway(options: AppOptions): Gateway {
@@ -69,7 +74,8 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime);
   const access = new ModelAccess(groups, store && new Identities(store).customers);
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
-  const pipeline = new ModelCallPipeline({ access, router, pricer, spend });
+  const cache = config.cache && store && new ResponseCache(config.cache, new CacheEntries(store), log, options.cacheClock);
+  const pipeline = new ModelCallPipeline({ access, router, pricer, spend, cache });
   const chat = { providers, pricer, dropParams: config.dropParams };
   return [
     ...healthEndpoint(config),
@@ -80,6 +86,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...messagesEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
     ...spendEndpoint(spend),
+    ...cacheEndpoint(cache),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log)) : []),
     ...(options.extraRoutes ?? []),
   ];

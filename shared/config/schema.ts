@@ -1,6 +1,7 @@
 // LiteLLM's config.yaml shape, as far as Tollgate reads it. Sections are loose: keys not listed here
 // are reported once at start by `unsupportedKeys` and otherwise ignored.
 import * as z from 'zod';
+import { cacheParamsSchema } from './cache-settings.ts';
 import { DURATION_HINT, durationMs } from './duration.ts';
 import type { RoutingStrategyName } from './types.ts';
 
@@ -86,6 +87,8 @@ export const configSchema = z.looseObject({
       drop_params: z.boolean().optional(),
       timezone: z.string().refine(knownTimeZone, 'must be an IANA time zone such as "UTC" or "America/New_York"').optional(),
       cost_margin_config: z.record(z.string(), z.union([z.number().min(0), z.strictObject({ percentage: z.number().min(0).optional(), fixed_amount: z.number().min(0).optional() })])).optional(),
+      cache: z.boolean().optional(),
+      cache_params: cacheParamsSchema.optional(),
     })
     .optional(),
 });
@@ -140,7 +143,7 @@ export const SUPPORTED_KEYS = {
   ],
   routing_strategy_args: ['ttl', 'lowest_latency_buffer'],
   retry_policy: ['RateLimitErrorRetries', 'TimeoutErrorRetries', 'InternalServerErrorRetries'],
-  litellm_settings: ['drop_params', 'cost_margin_config', 'timezone'],
+  litellm_settings: ['drop_params', 'cost_margin_config', 'timezone', 'cache', 'cache_params'],
 } as const;
 
 /**

@@ -7,7 +7,6 @@ const NOT_ACTED_ON = new Set([
   'budget_limits',
   'allowed_routes',
   'allowed_passthrough_routes',
-  'allowed_cache_controls',
   'aliases',
   'config',
   'permissions',

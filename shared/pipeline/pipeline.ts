@@ -4,8 +4,9 @@
 // (./model-call.ts): schema, plan, attempt and answer.
 //   parse → caller (authenticated by the core) and end user, read once → model access for the model
 //   and every fallback the request names → admission (budgets and limits reserved at the worst case)
-//   → routing (each attempt on a deployment) → the answer, its usage and cost recorded → the spend
-//   record before the last byte, settlement after it.
+//   → the response cache (a hit answers from it) → routing (each attempt on a deployment) → the
+//   answer, its usage and cost recorded → the spend record before the last byte, settlement after it.
+import type { ResponseCache } from '../cache/response-cache.ts';
 import { parseJsonObject } from '../core/json-body.ts';
 import type { Route, RequestContext, Reply } from '../core/types.ts';
 import { endUserOf } from '../keys/end-user.ts';
@@ -24,6 +25,8 @@ export interface PipelineDeps {
   pricer: Pricer;
   /** Budgets, rate limits and the spend ledger; absent when the gateway runs without a table. */
   spend?: SpendTracker;
+  /** `litellm_settings.cache`: answers served from and stored in the response cache; absent when it is off. */
+  cache?: ResponseCache;
 }
 
 export class ModelCallPipeline {
@@ -48,14 +51,19 @@ export class ModelCallPipeline {
 
     await spend?.admit(ctx, { callType: kind.callType, model: plan.model, endUser, customer, size: plan.size, routing: plan.routing, free: plan.free, record });
 
-    const routed = await router.route(
-      { model: plan.model, promptTokens: plan.promptTokens, options: plan.routing, measured: !plan.free, usedTokens: () => record.usage?.total_tokens },
-      ctx,
-      (deployment) => {
-        recordDeployment(ctx, record, deployment);
-        return kind.attempt(body, deployment, ctx);
-      },
-    );
-    return kind.answer(routed.value, body, new UsageMeter(ctx, record, pricer, plan.size, plan.prompt), ctx);
+    const callModel = async (sent: Body) => {
+      const routed = await router.route(
+        { model: plan.model, promptTokens: plan.promptTokens, options: plan.routing, measured: !plan.free, usedTokens: () => record.usage?.total_tokens },
+        ctx,
+        (deployment) => {
+          recordDeployment(ctx, record, deployment);
+          return kind.attempt(sent, deployment, ctx);
+        },
+      );
+      return routed.value;
+    };
+    // The cache answers a hit without calling a model, and keeps a miss's answer as it passes.
+    const committed = this.deps.cache ? await this.deps.cache.serve(kind, body, json, headers, ctx, record, callModel) : await callModel(body);
+    return kind.answer(committed, body, new UsageMeter(ctx, record, pricer, plan.size, plan.prompt), ctx);
   }
 }

@@ -17,6 +17,12 @@ import { possibleUsage, reservedUsage, type RequestSize } from './usage-ceiling.
  * upstream's error: an answer with it is not passed on as sound.
  */
 export function recordUsage(ctx: RequestContext, record: CallRecord, pricer: Pricer, size: RequestSize, reported: Usage | undefined, estimate: () => Usage): RequestCost | undefined {
+  // A cached answer's usage was checked when it was stored; it costs what the cache says, not what it reports.
+  if (record.cacheHit) {
+    record.usage = reported ?? estimate();
+    record.cost = record.cacheHit.cost;
+    return record.cost;
+  }
   const deployment = record.deployment;
   if (!deployment) return undefined;
   const price = pricer.priceOf(deployment);

@@ -138,6 +138,7 @@ model_list:
     litellm_params: { model: gemini/gemini-2.5-flash, api_base: ${upstream.url}, api_key: AIzaSyFuzz-0123456789abcdefghijklmnopq }
 router_settings: { num_retries: 0, fallbacks: [{ gpt: [mock] }] }
 general_settings: { master_key: ${MASTER} }
+litellm_settings: { cache: true }
 `;
   gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: true });
   routes = gatewayRoutes({ config: testConfig(config), log: silentLog, store, adminApi: true });
@@ -243,6 +244,8 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/customer/delete': { user_ids: ['fuzz-customer-gone'] },
   '/customer/block': { user_ids: ['fuzz-customer-2'] },
   '/customer/unblock': { user_ids: ['fuzz-customer-2'] },
+  '/cache/delete': { keys: ['0'.repeat(64), 'ns:0'] },
+  '/cache/flushall': { namespace: 'fuzz' },
 };
 for (const action of ['new', 'update', 'delete', 'block', 'unblock']) BASES[`/end_user/${action}`] = BASES[`/customer/${action}`]!;
 const EXTRA_FIELDS = [

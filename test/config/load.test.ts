@@ -108,7 +108,7 @@ model_list:
   - model_name: m
     litellm_params: { model: mock/x, max_retries: 3, max_parallel_requests: 4 }
 router_settings: { num_retries: 2, redis_host: localhost, routing_strategy: provider-budget-routing, retry_policy: { BadRequestErrorRetries: 1 } }
-litellm_settings: { cache: true }
+litellm_settings: { force_ipv4: true }
 guardrails: []
 `);
     expect(config.warnings).toHaveLength(2);
@@ -116,7 +116,7 @@ guardrails: []
       'guardrails',
       'router_settings.redis_host',
       'router_settings.retry_policy.BadRequestErrorRetries',
-      'litellm_settings.cache',
+      'litellm_settings.force_ipv4',
       'model_list[0].litellm_params.max_parallel_requests',
     ]) {
       expect(config.warnings[0]).toContain(key);

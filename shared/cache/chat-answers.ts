@@ -1,0 +1,50 @@
+// How chat answers are cached: whole, as the `chat.completion` the upstream sent (a stream's chunks
+// added up into one once it ended), and replayed as the request asks, so that a streamed request is
+// answered by a stream (the usage chunk included when asked) and a whole one by JSON, whichever
+// stored the entry.
+import { CompletionAssembler, completionChunks } from '../openai/completion-chunks.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '../openai/types.ts';
+import type { CommittedChat } from '../pipeline/chat-attempt.ts';
+import { GATEWAY_FIELDS } from '../providers/params.ts';
+import type { CachedAnswers } from './cached-answers.ts';
+
+/** Fields that change nothing in the answer: who asks, how it is delivered, the gateway's own (a mock answer does change it). */
+const NOT_IN_KEY = new Set<string>(['stream', 'stream_options', 'user', ...GATEWAY_FIELDS.filter((field) => field !== 'mock_response')]);
+
+export const chatAnswers: CachedAnswers<ChatCompletionRequest, CommittedChat> = {
+  parts: (body) => [answerDependencies(body)],
+  keep(committed, complete) {
+    if (!committed.stream) {
+      complete([committed.completion]);
+      return committed;
+    }
+    return { stream: true, chunks: assembled(committed.chunks, complete) };
+  },
+  replay([completion], body) {
+    const stored = completion as ChatCompletion;
+    return body.stream ? { stream: true, chunks: replayed(stored) } : { stream: false, completion: { ...stored, ...(stored.usage && { usage: { ...stored.usage } }) } };
+  },
+  prompt(body) {
+    const { messages, ...rest } = answerDependencies(body);
+    return { text: JSON.stringify(messages), rest };
+  },
+};
+
+/** The request without the fields that do not change its answer. */
+export function answerDependencies<T extends Record<string, unknown>>(body: T): Partial<T> {
+  return Object.fromEntries(Object.entries(body).filter(([field]) => !NOT_IN_KEY.has(field))) as Partial<T>;
+}
+
+/** The chunks as they pass, added up; `complete` gets the completion only if the stream ended by itself. */
+async function* assembled(chunks: AsyncIterable<ChatCompletionChunk>, complete: (values: unknown[]) => void): AsyncGenerator<ChatCompletionChunk> {
+  const assembler = new CompletionAssembler();
+  for await (const chunk of chunks) {
+    assembler.add(chunk);
+    yield chunk;
+  }
+  complete([assembler.completion()]);
+}
+
+async function* replayed(completion: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
+  yield* completionChunks(completion);
+}
