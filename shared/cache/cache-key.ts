@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { CacheScope } from '../config/cache-settings.ts';
 import type { Identity } from '../core/types.ts';
 import { virtualKeyOf } from '../keys/identity.ts';
+import { GATEWAY_FIELDS } from '../providers/params.ts';
 import type { CacheAddress } from '../store/cache-entries.ts';
 
 /**
@@ -16,6 +17,14 @@ export function cacheScope(identity: Identity | undefined, scope: CacheScope): s
   const key = virtualKeyOf(identity);
   if (!key) return identity?.kind ?? 'open';
   return scope === 'team' && key.teamId ? `team:${key.teamId}` : `key:${key.token}`;
+}
+
+/** Fields that change nothing in the answer: who asks, how it is delivered, the gateway's own (a mock answer does change it). */
+const NOT_IN_KEY = new Set<string>(['stream', 'stream_options', 'user', ...GATEWAY_FIELDS.filter((field) => field !== 'mock_response')]);
+
+/** The request without the fields that do not change its answer. */
+export function answerDependencies<T extends Record<string, unknown>>(body: T): Partial<T> {
+  return Object.fromEntries(Object.entries(body).filter(([field]) => !NOT_IN_KEY.has(field))) as Partial<T>;
 }
 
 export function hashOf(scope: string, material: unknown): string {

@@ -5,11 +5,8 @@
 import { CompletionAssembler, completionChunks } from '../openai/completion-chunks.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '../openai/types.ts';
 import type { CommittedChat } from '../pipeline/chat-attempt.ts';
-import { GATEWAY_FIELDS } from '../providers/params.ts';
 import type { CachedAnswers } from './cached-answers.ts';
-
-/** Fields that change nothing in the answer: who asks, how it is delivered, the gateway's own (a mock answer does change it). */
-const NOT_IN_KEY = new Set<string>(['stream', 'stream_options', 'user', ...GATEWAY_FIELDS.filter((field) => field !== 'mock_response')]);
+import { answerDependencies } from './cache-key.ts';
 
 export const chatAnswers: CachedAnswers<ChatCompletionRequest, CommittedChat> = {
   parts: (body) => [answerDependencies(body)],
@@ -29,11 +26,6 @@ export const chatAnswers: CachedAnswers<ChatCompletionRequest, CommittedChat> = 
     return { text: JSON.stringify(messages), rest };
   },
 };
-
-/** The request without the fields that do not change its answer. */
-export function answerDependencies<T extends Record<string, unknown>>(body: T): Partial<T> {
-  return Object.fromEntries(Object.entries(body).filter(([field]) => !NOT_IN_KEY.has(field))) as Partial<T>;
-}
 
 /** The chunks as they pass, added up; `complete` gets the completion only if the stream ended by itself. */
 async function* assembled(chunks: AsyncIterable<ChatCompletionChunk>, complete: (values: unknown[]) => void): AsyncGenerator<ChatCompletionChunk> {

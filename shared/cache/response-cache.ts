@@ -135,7 +135,8 @@ export class ResponseCache {
   private storeOnSuccess(ctx: RequestContext, record: CallRecord, controls: CacheControls, addresses: CacheAddress[]): (values: unknown[]) => void {
     let complete: unknown[] | undefined;
     ctx.onFinish(async () => {
-      if (!complete || ctx.error || (ctx.status ?? 200) >= 400 || ctx.signal.aborted) return;
+      // An answer with fewer parts than asked for (an upstream that dropped an input) is not stored.
+      if (complete?.length !== addresses.length || ctx.error || (ctx.status ?? 200) >= 400 || ctx.signal.aborted) return;
       const now = this.now();
       const expiresMs = now + (controls.ttlSeconds ?? this.settings.ttlSeconds) * 1000;
       // What each part cost, for the savings its hits report.
