@@ -11,6 +11,9 @@ import { ResponseCache } from './cache/response-cache.ts';
 import { adminRoutes } from './endpoints/admin/index.ts';
 import { cacheEndpoint } from './endpoints/cache.ts';
 import { CacheEntries } from './store/cache-entries.ts';
+import { SemanticEntries } from './store/semantic-entries.ts';
+import { promptEmbedder } from './cache/prompt-embedder.ts';
+import type { CacheSettings } from './config/cache-settings.ts';
 import { keysService } from './keys/service.ts';
 import { Identities } from './store/identities.ts';
 import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
@@ -74,7 +77,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime);
   const access = new ModelAccess(groups, store && new Identities(store).customers);
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
-  const cache = config.cache && store && new ResponseCache(config.cache, new CacheEntries(store), log, options.cacheClock);
+  const cache = store && config.cache && responseCache(config.cache, store, router, providers, log, options.cacheClock);
   const pipeline = new ModelCallPipeline({ access, router, pricer, spend, cache });
   const chat = { providers, pricer, dropParams: config.dropParams };
   return [
@@ -90,6 +93,13 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...(options.adminApi && store ? adminRoutes(keysService(store, log)) : []),
     ...(options.extraRoutes ?? []),
   ];
+}
+
+/** The response cache on the table; a semantic one embeds prompts with the config's embedding model, through the router. */
+function responseCache(settings: CacheSettings, store: Store, router: Router, providers: ProviderRegistry, log: Log, now?: () => number): ResponseCache {
+  const entries = new CacheEntries(store);
+  const semantic = settings.semantic && { entries: new SemanticEntries(store, entries), embedder: promptEmbedder(router, providers, settings.semantic.embeddingModel) };
+  return new ResponseCache(settings, entries, log, now, semantic);
 }
 
 /** A parsed config (YAML read by `npm start`, or the JSON bundled with the Lambdas) with the providers the gateway knows. */

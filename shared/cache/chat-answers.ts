@@ -22,10 +22,17 @@ export const chatAnswers: CachedAnswers<ChatCompletionRequest, CommittedChat> = 
     return body.stream ? { stream: true, chunks: replayed(stored) } : { stream: false, completion: { ...stored, ...(stored.usage && { usage: { ...stored.usage } }) } };
   },
   prompt(body) {
-    const { messages, ...rest } = answerDependencies(body);
-    return { text: JSON.stringify(messages), rest };
+    const { messages: _messages, ...rest } = answerDependencies(body);
+    return { text: promptText(body.messages), rest };
   },
 };
+
+/** What the messages say, as the semantic cache embeds it: their text, one message a line. */
+function promptText(messages: ChatCompletionRequest['messages']): string {
+  const text = (content: ChatCompletionRequest['messages'][number]['content']) =>
+    typeof content === 'string' ? content : (content ?? []).map((part) => (part.type === 'text' && typeof part['text'] === 'string' ? part['text'] : '')).join(' ');
+  return messages.map((message) => `${message.role}: ${text(message.content)}`).join('\n');
+}
 
 /** The chunks as they pass, added up; `complete` gets the completion only if the stream ended by itself. */
 async function* assembled(chunks: AsyncIterable<ChatCompletionChunk>, complete: (values: unknown[]) => void): AsyncGenerator<ChatCompletionChunk> {

@@ -10,10 +10,19 @@ import type { RequestContext } from '../core/types.ts';
 import type { CallRecord } from '../pricing/call-record.ts';
 import { usd } from '../pricing/usd.ts';
 import type { CacheAddress, CacheEntries, CacheEntry } from '../store/cache-entries.ts';
+import type { SemanticEntries } from '../store/semantic-entries.ts';
 import type { CachedAnswers } from './cached-answers.ts';
 import { cacheControls, type CacheControls } from './cache-controls.ts';
 import { addressOf, cacheKeyOf, cacheScope, hashOf } from './cache-key.ts';
 import { HotEntries } from './hot-entries.ts';
+import type { PromptEmbedder } from './prompt-embedder.ts';
+
+/** A prompt as the semantic cache compares it. */
+interface EmbeddedPrompt {
+  vector: Float32Array;
+  /** The hash of its scope and of everything else the answer depends on: only prompts with the same are compared. */
+  partition: string;
+}
 
 /** A kind of model call as the cache sees it. */
 export interface CacheableCall<Body, Committed> {
@@ -29,6 +38,8 @@ export class ResponseCache {
     private readonly entries: CacheEntries,
     private readonly log: Log,
     private readonly now: () => number = Date.now,
+    /** With a semantic `type`: where prompts' embeddings are kept, and what makes them. */
+    private readonly semantic?: { entries: SemanticEntries; embedder: PromptEmbedder },
   ) {
     this.hot = new HotEntries(now);
   }
@@ -61,7 +72,19 @@ export class ResponseCache {
     }
 
     const found = controls.noCache ? addresses.map(() => undefined) : await Promise.all(addresses.map((address) => this.lookup(address, controls.maxAgeSeconds, ctx)));
-    const missing = found.flatMap((entry, index) => (entry ? [] : [index]));
+    let missing = found.flatMap((entry, index) => (entry ? [] : [index]));
+    // Not found as it was asked: a prompt like it, in the same scope with the same other parameters, may do.
+    const prompt = missing.length === 1 && addresses.length === 1 && !(controls.noCache && controls.noStore) ? await this.embedPrompt(answers, body, scope, ctx) : undefined;
+    if (prompt && !controls.noCache) {
+      const match = await this.nearest(namespace, prompt, controls.maxAgeSeconds, ctx);
+      if (match) {
+        found[0] = match.entry;
+        missing = [];
+        record.cacheKey = cacheKeyOf({ namespace, hash: match.hash });
+        ctx.responseHeaders['x-litellm-cache-key'] = record.cacheKey;
+        ctx.responseHeaders['x-tollgate-cache-similarity'] = match.similarity.toFixed(4);
+      }
+    }
     ctx.responseHeaders['x-tollgate-cache'] = missing.length ? 'miss' : 'hit';
     ctx.logFields['cache'] = missing.length ? 'miss' : 'hit';
     if (missing.length === 0) {
@@ -83,6 +106,7 @@ export class ResponseCache {
           record,
           controls,
           missing.map((index) => addresses[index]!),
+          prompt,
         ),
       );
     return whole
@@ -106,10 +130,10 @@ export class ResponseCache {
     await this.entries.delete(addresses);
   }
 
-  /** Deletes every entry of a namespace (the config's when none is named); returns how many. */
+  /** Deletes every entry of a namespace (the config's when none is named), semantic ones too; returns how many. */
   async flush(namespace = this.settings.namespace ?? ''): Promise<number> {
     this.hot.deleteWhere((key) => addressOf(key)?.namespace === namespace);
-    return this.entries.flush(namespace);
+    return (await this.entries.flush(namespace)) + ((await this.semantic?.entries.flush(namespace)) ?? 0);
   }
 
   private async lookup(address: CacheAddress, maxAgeSeconds: number | undefined, ctx: RequestContext): Promise<CacheEntry | undefined> {
@@ -128,11 +152,34 @@ export class ResponseCache {
     return entry;
   }
 
+  /** The prompt's embedding and the partition of prompts it is compared with; undefined without a semantic cache or when the embedding fails. */
+  private async embedPrompt<Body>(answers: CachedAnswers<Body, unknown>, body: Body, scope: string, ctx: RequestContext): Promise<EmbeddedPrompt | undefined> {
+    const prompt = this.semantic && answers.prompt?.(body);
+    if (!prompt || !this.semantic) return undefined;
+    try {
+      return { vector: await this.semantic.embedder.embed(prompt.text, ctx), partition: hashOf(scope, [this.semantic.embedder.model, prompt.rest]) };
+    } catch (error) {
+      this.log.warn('semantic cache: the prompt could not be embedded; exact cache only', { requestId: ctx.requestId, error: describe(error) });
+      return undefined;
+    }
+  }
+
+  private async nearest(namespace: string, prompt: EmbeddedPrompt, maxAgeSeconds: number | undefined, ctx: RequestContext) {
+    try {
+      const match = await this.semantic!.entries.nearest(namespace, prompt.partition, prompt.vector, this.settings.semantic!.threshold, this.now());
+      if (match && maxAgeSeconds !== undefined && this.now() - match.entry.createdMs > maxAgeSeconds * 1000) return undefined;
+      return match;
+    } catch (error) {
+      this.log.warn('semantic cache lookup failed; answering as a miss', { requestId: ctx.requestId, error: describe(error) });
+      return undefined;
+    }
+  }
+
   /**
    * What `keep` calls once the answer is whole: the values are stored after the response, if it went
    * out without error (a stream failed after its first byte, or a withheld answer, is not stored).
    */
-  private storeOnSuccess(ctx: RequestContext, record: CallRecord, controls: CacheControls, addresses: CacheAddress[]): (values: unknown[]) => void {
+  private storeOnSuccess(ctx: RequestContext, record: CallRecord, controls: CacheControls, addresses: CacheAddress[], prompt?: EmbeddedPrompt): (values: unknown[]) => void {
     let complete: unknown[] | undefined;
     ctx.onFinish(async () => {
       // An answer with fewer parts than asked for (an upstream that dropped an input) is not stored.
@@ -148,6 +195,7 @@ export class ResponseCache {
           try {
             if (await this.entries.put(address, entry)) this.hot.set(cacheKeyOf(address), entry);
             else this.log.info('answer too large for the response cache; not stored', { requestId: ctx.requestId });
+            if (prompt && this.semantic) await this.semantic.entries.put(address.namespace, prompt.partition, address.hash, prompt.vector, entry);
           } catch (error) {
             this.log.warn('response cache write failed; answer not stored', { requestId: ctx.requestId, error: describe(error) });
           }

@@ -42,32 +42,25 @@ export class CacheEntries {
     const key = itemKey(address);
     if (!keyFits(key.pk)) return undefined;
     const { Item } = await this.store.client.send(new GetCommand({ TableName: this.store.table, Key: key }));
-    if (!Item || Number(Item['expires_ms']) <= now) return undefined;
-    return {
-      value: JSON.parse(gunzipSync(Item['value'] as Uint8Array).toString('utf8')),
-      createdMs: Number(Item['created_ms']),
-      expiresMs: Number(Item['expires_ms']),
-      cost: Number(Item['cost'] ?? 0),
-    };
+    return Item && readEntry(Item, now);
   }
 
   /** Stores `entry` unless its compressed answer is over MAX_CACHED_BYTES; returns whether it did. */
   async put(address: CacheAddress, entry: CacheEntry): Promise<boolean> {
     const key = itemKey(address);
-    const value = gzipSync(JSON.stringify(entry.value));
-    if (value.byteLength > MAX_CACHED_BYTES || !keyFits(key.pk)) return false;
-    await this.store.client.send(
-      new PutCommand({
-        TableName: this.store.table,
-        Item: { ...key, value, created_ms: entry.createdMs, expires_ms: entry.expiresMs, cost: entry.cost, ttl: Math.ceil(entry.expiresMs / 1000) },
-      }),
-    );
+    const attributes = entryAttributes(entry);
+    if (attributes.value.byteLength > MAX_CACHED_BYTES || !keyFits(key.pk)) return false;
+    await this.store.client.send(new PutCommand({ TableName: this.store.table, Item: { ...key, ...attributes } }));
     return true;
   }
 
   /** Deletes the entries (absent ones are no error). */
   async delete(addresses: CacheAddress[]): Promise<void> {
-    const keys = addresses.map(itemKey).filter((key) => keyFits(key.pk));
+    await this.deleteKeys(addresses.map(itemKey).filter((key) => keyFits(key.pk)));
+  }
+
+  /** Deletes items by their keys, 25 a batch. */
+  async deleteKeys(keys: ItemKey[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 25) await this.deleteBatch(keys.slice(i, i + 25));
   }
 
@@ -87,7 +80,7 @@ export class CacheEntries {
           }),
         );
         const keys = (page.Items ?? []) as ItemKey[];
-        for (let i = 0; i < keys.length; i += 25) await this.deleteBatch(keys.slice(i, i + 25));
+        await this.deleteKeys(keys);
         count += keys.length;
         start = page.LastEvaluatedKey;
       } while (start);
@@ -102,6 +95,17 @@ export class CacheEntries {
       requests = (result.UnprocessedItems?.[this.store.table] ?? []) as typeof requests;
     }
   }
+}
+
+/** What an item holds of an entry: its answer compressed, its times, its cost, the table's `ttl`. */
+export function entryAttributes(entry: CacheEntry) {
+  return { value: gzipSync(JSON.stringify(entry.value)), created_ms: entry.createdMs, expires_ms: entry.expiresMs, cost: entry.cost, ttl: Math.ceil(entry.expiresMs / 1000) };
+}
+
+/** A stored item as the entry it holds, unless it expired at `now`. */
+export function readEntry(item: Record<string, unknown>, now: number): CacheEntry | undefined {
+  if (Number(item['expires_ms']) <= now) return undefined;
+  return { value: JSON.parse(gunzipSync(item['value'] as Uint8Array).toString('utf8')), createdMs: Number(item['created_ms']), expiresMs: Number(item['expires_ms']), cost: Number(item['cost'] ?? 0) };
 }
 
 function partition(namespace: string, shard: string): string {
