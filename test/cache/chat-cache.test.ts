@@ -242,6 +242,9 @@ describe('accounting', () => {
       return body;
     });
     expect(info.info.spend).toBeCloseTo(COST, 12);
+    const today = new Date().toISOString().slice(0, 10);
+    const [day] = (await gateway.admin('GET', `/global/spend/report?start_date=${today}&end_date=${today}&group_by=api_key`)).body;
+    expect(day.api_keys.find((row: any) => row.api_key === generated.token)).toMatchObject({ total_spend: COST, cache_savings: COST, cache_hits: 1 });
     // Two requests so far; the third is within the limit, the fourth (a hit too) is not.
     expect((await complete({}, generated.key)).cache).toBe('hit');
     expect((await outcome(gateway.client(generated.key).chat.completions.create(ask() as any))).status).toBe(429);
