@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { ConfigError } from '../../shared/config/types.ts';
 import { testConfig } from '../helpers/gateway.ts';
-import { cacheConfig, MASTER, startCacheGateway, startDynamo, startFakeUpstream, type CacheGateway, type FakeUpstream } from './support.ts';
+import { COST, cacheConfig, MASTER, startCacheGateway, startDynamo, startFakeUpstream, type CacheGateway, type FakeUpstream } from './support.ts';
 
 const UPSTREAM = 'http://127.0.0.1:9';
 
@@ -51,7 +51,7 @@ describe('mode, call types and the admin routes', () => {
   beforeAll(async () => {
     dynamo = await startDynamo();
     upstream = await startFakeUpstream();
-    gateway = await startCacheGateway(dynamo.endpoint, cacheConfig(upstream.url, '{ mode: default_off, supported_call_types: [acompletion], namespace: team-ns }'));
+    gateway = await startCacheGateway(dynamo.endpoint, cacheConfig(upstream.url, '{ mode: default_off, supported_call_types: [acompletion], namespace: team-ns, cache_hit_cost: 0.25 }'));
   });
   afterAll(async () => {
     await gateway.close();
@@ -64,12 +64,12 @@ describe('mode, call types and the admin routes', () => {
       .client()
       .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content }], ...(cache && { cache }) } as any)
       .withResponse();
-    return { cache: response.headers.get('x-tollgate-cache'), key: response.headers.get('x-litellm-cache-key') };
+    return { cache: response.headers.get('x-tollgate-cache'), key: response.headers.get('x-litellm-cache-key'), cost: Number(response.headers.get('x-litellm-response-cost')) };
   };
   const stored = () => new Promise((resolve) => setTimeout(resolve, 50));
 
   it('caches only requests that opt in when mode is default_off', async () => {
-    expect(await ask('opt in?')).toEqual({ cache: null, key: null });
+    expect(await ask('opt in?')).toMatchObject({ cache: null, key: null });
     await stored();
     expect((await ask('opt in?')).cache).toBeNull();
     expect((await ask('opt in?', { 'use-cache': true })).cache).toBe('miss');
@@ -77,6 +77,15 @@ describe('mode, call types and the admin routes', () => {
     const hit = await ask('opt in?', { 'use-cache': true });
     expect(hit.cache).toBe('hit');
     expect(hit.key).toMatch(/^team-ns:[0-9a-f]{64}$/);
+  });
+
+  it('charges a hit the configured cache_hit_cost fraction of what the miss cost', async () => {
+    const miss = await ask('what does a hit cost?', { 'use-cache': true });
+    expect(miss.cost).toBeCloseTo(COST, 12);
+    await stored();
+    const hit = await ask('what does a hit cost?', { 'use-cache': true });
+    expect(hit.cache).toBe('hit');
+    expect(hit.cost).toBeCloseTo(COST / 4, 12);
   });
 
   it('leaves call types out of supported_call_types uncached', async () => {

@@ -3,40 +3,27 @@
 // controls and the Cache-Control header, TTL expiry on the test's clock, namespaces, the isolation of
 // teams and keys, streams replayed and stored only whole, the 400 KB item limit, and hits in the ledger.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_CACHED_BYTES } from '../../shared/store/cache-entries.ts';
 import { eventually, outcome } from '../spend/support.ts';
-import { answerText, COST, cacheConfig, MASTER, startCacheGateway, startDynamo, startFakeUpstream, USAGE, type CacheGateway, type FakeUpstream } from './support.ts';
+import { answerText, COST, cacheSuite, MASTER, USAGE } from './support.ts';
 
-let dynamo: EmbeddedDynamo;
-let upstream: FakeUpstream;
-let gateway: CacheGateway;
 let counter = 0;
 /** A question no earlier test asked: each test starts from an empty cache for it. */
 let question: string;
 
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  upstream = await startFakeUpstream();
-  gateway = await startCacheGateway(dynamo.endpoint, cacheConfig(upstream.url, '{ type: redis, host: localhost, port: 6379, ttl: 600 }'));
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-  await dynamo.close();
-});
+const suite = cacheSuite('{ type: redis, host: localhost, port: 6379, ttl: 600 }');
 beforeEach(() => {
   counter += 1;
   question = `question ${counter} at ${Date.now()}`;
-  upstream.cutStreamsAfter(undefined);
-  upstream.answerWith(undefined);
+  suite.upstream.cutStreamsAfter(undefined);
+  suite.upstream.answerWith(undefined);
 });
 
 const ask = (extra: Record<string, unknown> = {}) => ({ model: 'gpt-4o', messages: [{ role: 'user' as const, content: question }], ...extra });
 
 async function complete(extra: Record<string, unknown> = {}, key = MASTER, headers: Record<string, string> = {}) {
-  const { data, response } = await gateway
+  const { data, response } = await suite.gateway
     .client(key)
     .chat.completions.create(ask(extra) as any, { headers })
     .withResponse();
@@ -48,7 +35,7 @@ const stored = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe('the exact cache on chat', () => {
   it('answers a repeated request from the cache without calling the upstream, and says so', async () => {
-    const before = upstream.chats();
+    const before = suite.upstream.chats();
     const first = await complete();
     expect(first.cache).toBe('miss');
     expect(first.key).toMatch(/^[0-9a-f]{64}$/);
@@ -56,31 +43,31 @@ describe('the exact cache on chat', () => {
     const second = await complete();
     expect(second).toMatchObject({ cache: 'hit', key: first.key, content: first.content });
     expect(second.data.usage).toMatchObject({ prompt_tokens: USAGE.prompt_tokens, completion_tokens: USAGE.completion_tokens });
-    expect(upstream.chats() - before).toBe(1);
+    expect(suite.upstream.chats() - before).toBe(1);
   });
 
   it('keys on what changes the answer: the model parameters, not the stream flag, user or metadata, nor the order of fields', async () => {
     const first = await complete({ temperature: 0.7 });
     await stored();
-    const before = upstream.chats();
+    const before = suite.upstream.chats();
     expect((await complete({ temperature: 0.7, user: 'someone', metadata: { trace: 'x' } })).cache).toBe('hit');
     expect((await complete({ temperature: 0.2 })).cache).toBe('miss');
     expect((await complete({ temperature: 0.7, max_tokens: 50 })).cache).toBe('miss');
     expect((await complete({ temperature: 0.7, tools: [{ type: 'function', function: { name: 'f', parameters: {} } }] })).cache).toBe('miss');
-    expect(upstream.chats() - before).toBe(3);
+    expect(suite.upstream.chats() - before).toBe(3);
     // The same request written with its fields in another order.
-    const reordered = await gateway.client().chat.completions.create({ temperature: 0.7, messages: [{ content: question, role: 'user' }], model: 'gpt-4o' } as any);
+    const reordered = await suite.gateway.client().chat.completions.create({ temperature: 0.7, messages: [{ content: question, role: 'user' }], model: 'gpt-4o' } as any);
     expect(reordered.choices[0]!.message.content).toBe(first.content);
   });
 
   it('replays a cached answer to a streamed request as a stream with the live content, the usage chunk when asked', async () => {
-    const live = await gateway.client().chat.completions.create({ ...ask(), stream: true, stream_options: { include_usage: true } });
+    const live = await suite.gateway.client().chat.completions.create({ ...ask(), stream: true, stream_options: { include_usage: true } });
     let liveText = '';
     for await (const chunk of live) liveText += chunk.choices[0]?.delta.content ?? '';
-    expect(liveText).toBe(answerText(upstream.chats()));
+    expect(liveText).toBe(answerText(suite.upstream.chats()));
     await stored();
-    const before = upstream.chats();
-    const { data: replay, response } = await gateway
+    const before = suite.upstream.chats();
+    const { data: replay, response } = await suite.gateway
       .client()
       .chat.completions.create({ ...ask(), stream: true, stream_options: { include_usage: true } })
       .withResponse();
@@ -96,25 +83,25 @@ describe('the exact cache on chat', () => {
     expect(chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe('stop');
     expect(chunks.every((chunk) => chunk.model === 'gpt-4o')).toBe(true);
     // Without include_usage there is no usage chunk; and the whole answer serves the non-streamed request too.
-    const plain = await gateway.client().chat.completions.create({ ...ask(), stream: true });
+    const plain = await suite.gateway.client().chat.completions.create({ ...ask(), stream: true });
     const plainChunks = [];
     for await (const chunk of plain) plainChunks.push(chunk);
     expect(plainChunks.some((chunk) => chunk.usage)).toBe(false);
     expect((await complete()).content).toBe(liveText);
-    expect(upstream.chats()).toBe(before);
+    expect(suite.upstream.chats()).toBe(before);
   });
 
   it('never stores a stream cut short', async () => {
-    upstream.cutStreamsAfter(1);
-    const cut = await gateway.client().chat.completions.create({ ...ask(), stream: true });
+    suite.upstream.cutStreamsAfter(1);
+    const cut = await suite.gateway.client().chat.completions.create({ ...ask(), stream: true });
     await expect(
       (async () => {
         for await (const _chunk of cut);
       })(),
     ).rejects.toThrow();
     await stored();
-    upstream.cutStreamsAfter(undefined);
-    const before = upstream.chats();
+    suite.upstream.cutStreamsAfter(undefined);
+    const before = suite.upstream.chats();
     const next = await complete();
     expect(next.cache).toBe('miss');
     expect(next.content).toBe(answerText(before + 1));
@@ -142,15 +129,15 @@ describe('the exact cache on chat', () => {
   it('honours s-maxage (only younger entries) and expires entries after their ttl, per request or from the config', async () => {
     await complete({ cache: { ttl: 100 } });
     await stored();
-    gateway.clock.advance(30_000);
+    suite.gateway.clock.advance(30_000);
     expect((await complete({ cache: { 's-maxage': 10 } })).cache).toBe('miss');
     // That miss stored a new entry with the config's ttl (600 s); the old one would have expired at 100 s.
     await stored();
-    gateway.clock.advance(90_000);
+    suite.gateway.clock.advance(90_000);
     expect((await complete({ cache: { 's-maxage': 100 } })).cache).toBe('hit');
     expect((await complete({}, MASTER, { 'cache-control': 'max-age=10' })).cache).toBe('miss');
     await stored();
-    gateway.clock.advance(601_000);
+    suite.gateway.clock.advance(601_000);
     // Past its ttl: DynamoDB may still hold it (dynalite never deletes), but it is not served.
     expect((await complete()).cache).toBe('miss');
   });
@@ -166,10 +153,10 @@ describe('the exact cache on chat', () => {
   });
 
   it('refuses controls of the wrong type with a 400 naming them', async () => {
-    const bad = await outcome(gateway.client().chat.completions.create(ask({ cache: { ttl: 'soon' } }) as any));
+    const bad = await outcome(suite.gateway.client().chat.completions.create(ask({ cache: { ttl: 'soon' } }) as any));
     expect(bad.status).toBe(400);
     expect(bad.error.message).toContain('cache.ttl');
-    expect((await outcome(gateway.client().chat.completions.create(ask({ cache: ['no-cache'] }) as any))).status).toBe(400);
+    expect((await outcome(suite.gateway.client().chat.completions.create(ask({ cache: ['no-cache'] }) as any))).status).toBe(400);
   });
 
   it('does not cache answers over the item limit, and caches those just under it', async () => {
@@ -177,13 +164,13 @@ describe('the exact cache on chat', () => {
     const random = (bytes: number) => randomBytes(bytes).toString('base64');
     expect(MAX_CACHED_BYTES).toBe(380 * 1024);
     const large = random(400_000);
-    upstream.answerWith(() => large);
+    suite.upstream.answerWith(() => large);
     expect((await complete()).content).toBe(large);
     await stored();
     expect((await complete()).cache).toBe('miss');
     question = `${question} (smaller)`;
     const small = random(370_000);
-    upstream.answerWith(() => small);
+    suite.upstream.answerWith(() => small);
     await complete();
     await stored();
     const again = await complete();
@@ -193,8 +180,8 @@ describe('the exact cache on chat', () => {
 
 describe('who reads whose entries', () => {
   it('lets keys of one team share entries, and keeps other teams and teamless keys out', async () => {
-    for (const team of ['team-a', 'team-b']) expect((await gateway.admin('POST', '/team/new', { team_id: team })).status).toBe(200);
-    const keyOf = async (body: object) => (await gateway.admin('POST', '/key/generate', body)).body.key as string;
+    for (const team of ['team-a', 'team-b']) expect((await suite.gateway.admin('POST', '/team/new', { team_id: team })).status).toBe(200);
+    const keyOf = async (body: object) => (await suite.gateway.admin('POST', '/key/generate', body)).body.key as string;
     const [a1, a2, b, solo1, solo2] = [await keyOf({ team_id: 'team-a' }), await keyOf({ team_id: 'team-a' }), await keyOf({ team_id: 'team-b' }), await keyOf({}), await keyOf({})];
     const first = await complete({}, a1);
     await stored();
@@ -210,26 +197,26 @@ describe('who reads whose entries', () => {
   });
 
   it('holds a key to its allowed_cache_controls (403 with LiteLLM message)', async () => {
-    const key = (await gateway.admin('POST', '/key/generate', { allowed_cache_controls: ['no-cache'] })).body.key as string;
+    const key = (await suite.gateway.admin('POST', '/key/generate', { allowed_cache_controls: ['no-cache'] })).body.key as string;
     expect((await complete({ cache: { 'no-cache': true } }, key)).cache).toBe('miss');
-    const refused = await outcome(gateway.client(key).chat.completions.create(ask({ cache: { 'no-store': true } }) as any));
+    const refused = await outcome(suite.gateway.client(key).chat.completions.create(ask({ cache: { 'no-store': true } }) as any));
     expect(refused.status).toBe(403);
     expect(refused.error.message).toBe('Not allowed to set no-store as a cache control. Contact admin to change permissions.');
-    const header = await outcome(gateway.client(key).chat.completions.create(ask() as any, { headers: { 'cache-control': 'no-store' } }));
+    const header = await outcome(suite.gateway.client(key).chat.completions.create(ask() as any, { headers: { 'cache-control': 'no-store' } }));
     expect(header.status).toBe(403);
   });
 });
 
 describe('accounting', () => {
   it('charges a hit nothing, records it with cache_hit and its key, and still counts it toward rpm', async () => {
-    const generated = (await gateway.admin('POST', '/key/generate', { rpm_limit: 3 })).body;
+    const generated = (await suite.gateway.admin('POST', '/key/generate', { rpm_limit: 3 })).body;
     const miss = await complete({}, generated.key);
     await stored();
     const hit = await complete({}, generated.key);
     expect(hit.cache).toBe('hit');
     expect(hit.headers.get('x-litellm-response-cost')).toBe('0');
     const records = await eventually(async () => {
-      const logs = (await gateway.admin('GET', `/spend/logs?api_key=${generated.token}`)).body as any[];
+      const logs = (await suite.gateway.admin('GET', `/spend/logs?api_key=${generated.token}`)).body as any[];
       expect(logs).toHaveLength(2);
       return logs;
     });
@@ -237,16 +224,16 @@ describe('accounting', () => {
     expect(byHit['false']).toMatchObject({ cache_key: miss.key, spend: COST, cache_savings: 0 });
     expect(byHit['true']).toMatchObject({ cache_key: miss.key, spend: 0, cache_savings: COST, prompt_tokens: USAGE.prompt_tokens });
     const info = await eventually(async () => {
-      const { body } = await gateway.admin('GET', `/key/info?key=${generated.key}`);
+      const { body } = await suite.gateway.admin('GET', `/key/info?key=${generated.key}`);
       expect(body.info.spend).toBeCloseTo(COST, 12);
       return body;
     });
     expect(info.info.spend).toBeCloseTo(COST, 12);
     const today = new Date().toISOString().slice(0, 10);
-    const [day] = (await gateway.admin('GET', `/global/spend/report?start_date=${today}&end_date=${today}&group_by=api_key`)).body;
+    const [day] = (await suite.gateway.admin('GET', `/global/spend/report?start_date=${today}&end_date=${today}&group_by=api_key`)).body;
     expect(day.api_keys.find((row: any) => row.api_key === generated.token)).toMatchObject({ total_spend: COST, cache_savings: COST, cache_hits: 1 });
     // Two requests so far; the third is within the limit, the fourth (a hit too) is not.
     expect((await complete({}, generated.key)).cache).toBe('hit');
-    expect((await outcome(gateway.client(generated.key).chat.completions.create(ask() as any))).status).toBe(429);
+    expect((await outcome(suite.gateway.client(generated.key).chat.completions.create(ask() as any))).status).toBe(429);
   });
 });

@@ -1,30 +1,16 @@
 // Embeddings cached per input, through the official `openai` client: a batch of 100 inputs of which 90
 // were embedded before sends the upstream only the 10 others and answers all 100 in order, charged for
 // the 10; a batch seen whole is a hit charged nothing; the encoding is part of the key.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../spend/support.ts';
-import { cacheConfig, INPUT_PRICE, startCacheGateway, startDynamo, startFakeUpstream, vectorOf, type CacheGateway, type FakeUpstream } from './support.ts';
+import { cacheSuite, INPUT_PRICE, vectorOf } from './support.ts';
 
-let dynamo: EmbeddedDynamo;
-let upstream: FakeUpstream;
-let gateway: CacheGateway;
-
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  upstream = await startFakeUpstream();
-  gateway = await startCacheGateway(dynamo.endpoint, cacheConfig(upstream.url, '{ type: local }'));
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-  await dynamo.close();
-});
+const suite = cacheSuite('{ type: local }');
 
 const stored = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 async function embed(input: string | string[], extra: Record<string, unknown> = {}, key?: string) {
-  const { data, response } = await gateway
+  const { data, response } = await suite.gateway
     .client(key)
     .embeddings.create({ model: 'embedder', input, ...extra } as any)
     .withResponse();
@@ -34,15 +20,15 @@ async function embed(input: string | string[], extra: Record<string, unknown> = 
 describe('the embeddings cache', () => {
   it('embeds only the inputs it has not seen, and answers every input in order', async () => {
     const texts = Array.from({ length: 100 }, (_, i) => `document ${i} of the corpus`);
-    const generated = (await gateway.admin('POST', '/key/generate', {})).body;
+    const generated = (await suite.gateway.admin('POST', '/key/generate', {})).body;
     const seen = texts.filter((_, i) => i % 10 !== 3);
     expect(seen).toHaveLength(90);
     await embed(seen, {}, generated.key);
     await stored();
-    const before = upstream.embedded().length;
+    const before = suite.upstream.embedded().length;
     const batch = await embed(texts, {}, generated.key);
     expect(batch.cache).toBe('miss');
-    expect(upstream.embedded().slice(before)).toEqual(texts.filter((_, i) => i % 10 === 3));
+    expect(suite.upstream.embedded().slice(before)).toEqual(texts.filter((_, i) => i % 10 === 3));
     expect(batch.data.data.map((item) => item.index)).toEqual(texts.map((_, i) => i));
     for (const [i, item] of batch.data.data.entries()) {
       const expected = vectorOf(texts[i]!);
@@ -58,9 +44,9 @@ describe('the embeddings cache', () => {
     expect(again.cache).toBe('hit');
     expect(again.cost).toBe('0');
     expect(again.data.data.map((item) => item.embedding)).toEqual(batch.data.data.map((item) => item.embedding));
-    expect(upstream.embedded().length - before).toBe(10);
+    expect(suite.upstream.embedded().length - before).toBe(10);
     const record = await eventually(async () => {
-      const [log] = (await gateway.admin('GET', `/spend/logs?request_id=${again.callId}`)).body;
+      const [log] = (await suite.gateway.admin('GET', `/spend/logs?request_id=${again.callId}`)).body;
       expect(log).toBeDefined();
       return log;
     });
@@ -69,7 +55,7 @@ describe('the embeddings cache', () => {
   });
 
   it('caches a single input, and keeps encodings apart', async () => {
-    const before = upstream.embedded().length;
+    const before = suite.upstream.embedded().length;
     expect((await embed('one lonely text')).cache).toBe('miss');
     await stored();
     const hit = await embed('one lonely text');
@@ -78,6 +64,6 @@ describe('the embeddings cache', () => {
     // The openai client asks for base64 unless told otherwise; floats are another answer.
     const floats = await embed('one lonely text', { encoding_format: 'float' });
     expect(floats.cache).toBe('miss');
-    expect(upstream.embedded().length - before).toBe(2);
+    expect(suite.upstream.embedded().length - before).toBe(2);
   });
 });

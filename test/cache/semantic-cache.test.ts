@@ -1,36 +1,20 @@
 // The semantic cache (LiteLLM's redis-semantic / qdrant-semantic types) through the official `openai`
 // client: a prompt worded differently but similar above `similarity_threshold` is answered from the
 // cache, one below it is not; only prompts with the same other parameters and in the same scope are
-// compared. Prompts are embedded by the config's embedding model on the fake upstream.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+// compared. Prompts are embedded by the config's embedding model on the fake suite.upstream.
+import { describe, expect, it } from 'vitest';
 import { cosine } from '../../shared/store/semantic-entries.ts';
-import { cacheConfig, MASTER, startCacheGateway, startDynamo, startFakeUpstream, vectorOf, type CacheGateway, type FakeUpstream } from './support.ts';
+import { cacheSuite, MASTER, vectorOf } from './support.ts';
 
 const THRESHOLD = 0.9;
-let dynamo: EmbeddedDynamo;
-let upstream: FakeUpstream;
-let gateway: CacheGateway;
 
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  upstream = await startFakeUpstream();
-  gateway = await startCacheGateway(
-    dynamo.endpoint,
-    cacheConfig(upstream.url, `{ type: redis-semantic, similarity_threshold: ${THRESHOLD}, redis_semantic_cache_embedding_model: embedder, redis_url: redis://localhost:6379 }`),
-  );
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-  await dynamo.close();
-});
+const suite = cacheSuite(`{ type: redis-semantic, similarity_threshold: ${THRESHOLD}, redis_semantic_cache_embedding_model: embedder, redis_url: redis://localhost:6379 }`);
 
 const stored = () => new Promise((resolve) => setTimeout(resolve, 50));
 const similarity = (a: string, b: string) => cosine(Float32Array.from(vectorOf(`user: ${a}`)), Float32Array.from(vectorOf(`user: ${b}`)));
 
 async function ask(content: string, extra: Record<string, unknown> = {}, key = MASTER) {
-  const { data, response } = await gateway
+  const { data, response } = await suite.gateway
     .client(key)
     .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content }], ...extra } as any)
     .withResponse();
@@ -53,19 +37,19 @@ describe('the semantic cache', () => {
     const first = await ask(asked);
     expect(first.cache).toBe('miss');
     await stored();
-    const calls = upstream.chats();
+    const calls = suite.upstream.chats();
     const same = await ask(reworded);
     expect(same).toMatchObject({ cache: 'hit', content: first.content });
     const near = await ask(close);
     expect(near).toMatchObject({ cache: 'hit', content: first.content });
     expect(Number(near.similarity)).toBeCloseTo(similarity(asked, close), 3);
-    expect(upstream.chats()).toBe(calls);
+    expect(suite.upstream.chats()).toBe(calls);
     // Each prompt was embedded by the configured model.
-    expect(upstream.embedded()).toContain(`user: ${close}`);
+    expect(suite.upstream.embedded()).toContain(`user: ${close}`);
 
     expect((await ask(below)).cache).toBe('miss');
     expect((await ask(far)).cache).toBe('miss');
-    expect(upstream.chats()).toBe(calls + 2);
+    expect(suite.upstream.chats()).toBe(calls + 2);
   });
 
   it('compares only prompts with the same other parameters, in the same scope', async () => {
@@ -74,7 +58,7 @@ describe('the semantic cache', () => {
     await stored();
     expect((await ask(`${prompt} `, { temperature: 0.3 })).cache).toBe('hit');
     expect((await ask(prompt, { temperature: 0.9 })).cache).toBe('miss');
-    const key = (await gateway.admin('POST', '/key/generate', {})).body.key as string;
+    const key = (await suite.gateway.admin('POST', '/key/generate', {})).body.key as string;
     expect((await ask(prompt, { temperature: 0.3 }, key)).cache).toBe('miss');
   });
 
@@ -83,7 +67,7 @@ describe('the semantic cache', () => {
     await ask(prompt);
     await stored();
     expect((await ask(`Name three famous painters from Spain please`)).cache).toBe('hit');
-    expect((await gateway.admin('POST', '/cache/flushall', {})).status).toBe(200);
+    expect((await suite.gateway.admin('POST', '/cache/flushall', {})).status).toBe(200);
     expect((await ask(`Name three famous painters from Spain please`)).cache).toBe('miss');
   });
 });

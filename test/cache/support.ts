@@ -3,15 +3,13 @@
 // upstream on 127.0.0.1 that numbers its answers (so a cached answer is told from a fresh one) for
 // chat (whole or streamed, optionally cut short) and embeddings (a vector per input text).
 import type { ServerResponse } from 'node:http';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import { afterAll, beforeAll } from 'vitest';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
-import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
-import type { Store } from '../../shared/store/store.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { openTestStore } from '../helpers/identity.ts';
+import { MASTER, startSpendGateway, type SpendGateway } from '../spend/support.ts';
 import { sendJson, sendSse, startRecordingServer, type RecordedRequest, type RecordingServer } from '../helpers/recording-server.ts';
 
-export const MASTER = 'sk-cache-master';
+export { MASTER };
 /** $10 per million input tokens, $100 per million output tokens. */
 export const INPUT_PRICE = 0.00001;
 export const OUTPUT_PRICE = 0.0001;
@@ -39,27 +37,34 @@ export function testClock() {
   return { now: () => Date.now() + offset, advance: (ms: number) => void (offset += ms) };
 }
 
-export interface CacheGateway extends TestGateway {
-  store: Store;
+export interface CacheGateway extends SpendGateway {
   clock: ReturnType<typeof testClock>;
-  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   client(key?: string): OpenAI;
 }
 
 export async function startCacheGateway(endpoint: string, config: string): Promise<CacheGateway> {
-  const store = await openTestStore(endpoint, 0);
   const clock = testClock();
-  const gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: true, cacheClock: clock.now });
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${gateway.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
-  return { ...gateway, store, clock, admin, client: (key = MASTER) => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 }) };
+  const gateway = await startSpendGateway(endpoint, config, {}, 0, { cacheClock: clock.now });
+  return { ...gateway, clock, client: (key = MASTER) => gateway.client(key) };
+}
+
+/**
+ * A cache gateway (with `cacheParams`) in front of a fake upstream, on a dynalite of their own, for the
+ * tests of a file: started before them, stopped after.
+ */
+export function cacheSuite(cacheParams: string): { gateway: CacheGateway; upstream: FakeUpstream } {
+  const suite = {} as { gateway: CacheGateway; upstream: FakeUpstream; dynamo: EmbeddedDynamo };
+  beforeAll(async () => {
+    suite.dynamo = await startDynamo();
+    suite.upstream = await startFakeUpstream();
+    suite.gateway = await startCacheGateway(suite.dynamo.endpoint, cacheConfig(suite.upstream.url, cacheParams));
+  });
+  afterAll(async () => {
+    await suite.gateway?.close();
+    await suite.upstream?.close();
+    await suite.dynamo?.close();
+  });
+  return suite;
 }
 
 export function startDynamo(): Promise<EmbeddedDynamo> {
