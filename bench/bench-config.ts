@@ -29,14 +29,17 @@ export function benchConfig(upstreamUrl: string, bedrockUrl?: string): string {
       entry('bench-mock', 'mock/bench'),
     ],
     general_settings: { master_key: MASTER_KEY },
+    // Opt-in only (`cache: {"use-cache": true}`), so the other rows measure uncached requests; the cache rows opt in.
+    litellm_settings: { cache: true, cache_params: { mode: 'default_off' } },
   });
 }
 
 /** The chat request every target gets; streams ask for the usage chunk so every upstream event is forwarded. */
-export function chatBody(model: string, stream: boolean): string {
+export function chatBody(model: string, stream: boolean, extra: Record<string, unknown> = {}, prompt = 'Say hello.'): string {
   return JSON.stringify({
     model,
-    messages: [{ role: 'user', content: 'Say hello.' }],
+    messages: [{ role: 'user', content: prompt }],
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    ...extra,
   });
 }

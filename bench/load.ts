@@ -32,19 +32,20 @@ export interface RunResult {
 export class LoadClient {
   private readonly pool: Pool;
   private readonly path: string;
-  private readonly body: string;
-  private readonly headers: Record<string, string>;
+  private readonly body: () => string;
 
   constructor(
     readonly target: Target,
     readonly stream: boolean,
     connections: number,
+    /** Each request's body; the same chat request every time unless given. */
+    body?: () => string,
   ) {
     const url = new URL(target.url);
     this.pool = new Pool(url.origin, { connections, keepAliveTimeout: 60_000, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
     this.path = url.pathname;
-    this.body = chatBody(target.model, stream);
-    this.headers = { ...target.headers, 'content-length': String(Buffer.byteLength(this.body)) };
+    const fixed = chatBody(target.model, stream);
+    this.body = body ?? (() => fixed);
   }
 
   /** Sends one request; `start` is when it should have started (open loop), else now. */
@@ -54,7 +55,9 @@ export class LoadClient {
     let ttfb = Number.NaN;
     let text = '';
     try {
-      const { statusCode, body } = await this.pool.request({ path: this.path, method: 'POST', headers: this.headers, body: this.body });
+      const sent = this.body();
+      const headers = { ...this.target.headers, 'content-length': String(Buffer.byteLength(sent)) };
+      const { statusCode, body } = await this.pool.request({ path: this.path, method: 'POST', headers, body: sent });
       for await (const chunk of body) {
         const now = performance.now() - start;
         if (Number.isNaN(ttfb)) ttfb = now;
@@ -95,8 +98,8 @@ export interface Measured {
   seconds: number;
 }
 
-export async function closedLoop(target: Target, stream: boolean, options: ClosedLoopOptions): Promise<Measured> {
-  const client = new LoadClient(target, stream, options.concurrency);
+export async function closedLoop(target: Target, stream: boolean, options: ClosedLoopOptions, body?: () => string): Promise<Measured> {
+  const client = new LoadClient(target, stream, options.concurrency, body);
   try {
     const phase = async (seconds: number) => {
       const samples: Sample[] = [];

@@ -1,5 +1,5 @@
 // bench/results/latest.md: the run's results as Markdown tables, the peer beside Tollgate.
-import { checkTargets, findLoadRun, findRun, type BenchResults } from './results.ts';
+import { checkTargets, findLoadRun, findRun, type BenchResults, type CacheRun } from './results.ts';
 import type { TargetName } from './targets.ts';
 
 const TARGETS: TargetName[] = ['direct', 'bare-proxy', 'tollgate', 'tollgate-vkey', 'portkey'];
@@ -46,6 +46,7 @@ export function renderMarkdown(results: BenchResults): string {
     cpuTable(results),
     '### 4. Cold start: bundled gateway Lambda',
     coldStartTable(results),
+    ...(results.cache ? ['### 5. Response cache (Tollgate, master key, concurrency 1, JSON; added = the case minus a miss, which calls the upstream)', cacheTable(results.cache)] : []),
     '### Targets (issue 8; reported, not asserted)',
     table(
       ['target', 'measured', 'met'],
@@ -53,6 +54,22 @@ export function renderMarkdown(results: BenchResults): string {
     ),
   ];
   return `${sections.join('\n\n')}\n`;
+}
+
+function cacheTable(runs: CacheRun[]): string {
+  const miss = runs.find((run) => run.case === 'miss')?.result.latency;
+  return table(
+    ['case', 'req/s', 'p50 ms', 'p99 ms', 'vs miss p50', 'vs miss p99', 'errors'],
+    runs.map(({ case: name, result }) => [
+      name,
+      count(result.rps),
+      ms(result.latency.p50),
+      ms(result.latency.p99),
+      miss && name !== 'miss' ? ms(result.latency.p50 - miss.p50, true) : '',
+      miss && name !== 'miss' ? ms(result.latency.p99 - miss.p99, true) : '',
+      String(result.errors),
+    ]),
+  );
 }
 
 function overheadTable(results: BenchResults): string {

@@ -20,6 +20,12 @@ export interface LoadRun {
   dynamoCpuMicros?: number;
 }
 
+/** Tollgate's response cache at concurrency 1, JSON (bench/cache-runs.ts). */
+export interface CacheRun {
+  case: 'not cached' | 'miss' | 'hit';
+  result: RunResult;
+}
+
 export interface StreamingRun {
   target: TargetName;
   requests: number;
@@ -45,6 +51,8 @@ export interface BenchResults {
   streaming: StreamingRun[];
   cpu: CpuResult[];
   coldStart: ColdStartResult;
+  /** Absent in results from before the cache rows. */
+  cache?: CacheRun[];
 }
 
 export interface BenchSettings {

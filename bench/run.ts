@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheRuns } from './cache-runs.ts';
 import { measureColdStart } from './cold-start.ts';
 import { measureCpu } from './cpu-per-request.ts';
 import { closedLoop, LoadClient, openLoop, summarizeRun, type Measured, type Sample } from './load.ts';
@@ -149,17 +150,20 @@ async function main(): Promise<void> {
   let load: LoadRun[];
   let streaming: StreamingRun[];
   let cpu: BenchResults['cpu'];
+  let cache: BenchResults['cache'];
   try {
     await warmUp(targets);
     load = await loadRuns(targets);
     streaming = await streamingRuns(targets);
+    progress('response cache: not cached, misses and hits, c=1');
+    cache = await cacheRuns(targets.of('fast').find((target) => target.name === 'tollgate')!, settings);
     progress(`CPU per request, in-process (${settings.cpuRequests} requests per case)`);
     cpu = await measureCpu(WORK, targets.upstreamUrl, settings.upstreamLatencyMs, settings.cpuRequests, Math.ceil(settings.cpuRequests / 5));
   } finally {
     await targets.stop();
   }
 
-  const results: BenchResults = { meta: { ...meta, virtualKeyMissing: targets.virtualKeyMissing }, load, streaming, cpu, coldStart };
+  const results: BenchResults = { meta: { ...meta, virtualKeyMissing: targets.virtualKeyMissing }, load, streaming, cpu, coldStart, cache };
   const markdown = renderMarkdown(results);
   writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(RESULTS, 'latest.md'), markdown);

@@ -27,8 +27,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const STREAM_TIMEOUT = Duration.minutes(15);
 /** Key management answers small JSON quickly; API Gateway's default 29 s is plenty. */
 const ADMIN_TIMEOUT = Duration.seconds(29);
-/** Path prefixes of the admin API (LiteLLM's key management, spend reports, audit), served by the admin function. */
-export const ADMIN_PREFIXES = ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global'];
+/** Path prefixes of the admin API (LiteLLM's key management, spend reports, audit, the response cache's routes), served by the admin function. */
+export const ADMIN_PREFIXES = ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache'];
 export const METRICS_NAMESPACE = 'Tollgate';
 
 export interface TollgateStackProps extends StackProps {
@@ -108,19 +108,20 @@ export class TollgateStack extends Stack {
       POWERTOOLS_SERVICE_NAME: 'tollgate-admin',
     });
     this.secret.grantRead(this.admin);
-    // Admin: the same single-item operations plus deletes, and listings through the one index.
+    // Admin: the same single-item operations plus deletes (batched for /cache/delete and /cache/flushall), and listings through the one index.
     this.admin.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
         resources: [this.table.tableArn, `${this.table.tableArn}/index/by_entity`],
       }),
     );
     this.secret.grantRead(this.gateway);
     this.alerts.grantPublish(this.gateway);
-    // Request path: single-item reads and conditional writes on the table, never scans.
+    // Request path: single-item reads and conditional writes on the table, and the semantic cache's
+    // Query of one partition (docs/DATA-MODEL.md, "Response cache"); never scans.
     this.gateway.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
         resources: [this.table.tableArn],
       }),
     );

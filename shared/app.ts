@@ -7,7 +7,13 @@ import { createGateway, type Gateway } from './core/gateway.ts';
 import type { Log } from './core/log.ts';
 import { RouteTable } from './core/route-table.ts';
 import type { AfterResponseHook, Authenticator, Route } from './core/types.ts';
+import { ResponseCache } from './cache/response-cache.ts';
 import { adminRoutes } from './endpoints/admin/index.ts';
+import { cacheEndpoint } from './endpoints/cache.ts';
+import { CacheEntries } from './store/cache-entries.ts';
+import { SemanticEntries } from './store/semantic-entries.ts';
+import { promptEmbedder } from './cache/prompt-embedder.ts';
+import type { CacheSettings } from './config/cache-settings.ts';
 import { keysService } from './keys/service.ts';
 import { authorizeAdminRoute } from './keys/roles.ts';
 import { Identities } from './store/identities.ts';
@@ -59,6 +65,8 @@ export interface AppOptions {
   routerRuntime?: RouterRuntime;
   /** The spend tracker's clock and alert channels (tests). */
   spend?: SpendOverrides;
+  /** The response cache's clock (tests: expiry). */
+  cacheClock?: () => number;
 }
 
 export function buildGateway(options: AppOptions): Gateway {
@@ -84,7 +92,8 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime, store && new DeploymentStates(store));
   const access = new ModelAccess(groups, store && new Identities(store));
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
-  const pipeline = new ModelCallPipeline({ access, router, pricer, spend });
+  const cache = store && config.cache && responseCache(config.cache, store, router, providers, log, options.cacheClock);
+  const pipeline = new ModelCallPipeline({ access, router, pricer, spend, cache });
   const chat = { providers, pricer, dropParams: config.dropParams };
   const responseState = new ResponseState(store && new StoredResponses(store), config.responsesRetentionMs);
   const routes = [
@@ -103,10 +112,18 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...storedResponsesEndpoint(responseState),
     ...completionsEndpoint(pipeline, chat),
     ...spendEndpoint(spend),
+    ...cacheEndpoint(cache),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
     ...(options.extraRoutes ?? []),
   ];
   return [...routes, ...routeListEndpoint(routes)];
+}
+
+/** The response cache on the table; a semantic one embeds prompts with the config's embedding model, through the router. */
+function responseCache(settings: CacheSettings, store: Store, router: Router, providers: ProviderRegistry, log: Log, now?: () => number): ResponseCache {
+  const entries = new CacheEntries(store);
+  const semantic = settings.semantic && { entries: new SemanticEntries(store, entries), embedder: promptEmbedder(router, providers, settings.semantic.embeddingModel) };
+  return new ResponseCache(settings, entries, log, now, semantic);
 }
 
 /** A parsed config (YAML read by `npm start`, or the JSON bundled with the Lambdas) with the providers the gateway knows. */

@@ -1,7 +1,7 @@
 // CloudWatch metrics in Embedded Metric Format (Powertools), one set per request, after the response:
 // requests, errors by status class, latencies, tokens (or images, audio seconds, characters, search
-// units) and cost. Dimensions stay low-cardinality (model, provider): key aliases are in the spend
-// ledger, where any number of them costs nothing.
+// units), cost and the response cache's hits. Dimensions stay low-cardinality (model, provider): key
+// aliases are in the spend ledger, where any number of them costs nothing.
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { AfterResponseHook } from '../../shared/core/types.ts';
 import { callRecordOf } from '../../shared/pricing/call-record.ts';
@@ -50,6 +50,12 @@ export function requestMetrics(metrics: Metrics, servedModels: ReadonlySet<strin
     }
     // USD charged (margin included); CloudWatch has no currency unit.
     if (call.cost) metrics.addMetric('Cost', MetricUnit.NoUnit, call.cost.charged);
+    // Requests the response cache looked up: answered from it or not, and what its answers saved (USD).
+    if (call.cacheKey !== undefined) {
+      metrics.addMetric('CacheHits', MetricUnit.Count, call.cacheHit ? 1 : 0);
+      metrics.addMetric('CacheMisses', MetricUnit.Count, call.cacheHit ? 0 : 1);
+    }
+    if (call.cacheHit) metrics.addMetric('CacheSavings', MetricUnit.NoUnit, call.cacheHit.saved - call.cacheHit.cost.charged);
     metrics.publishStoredMetrics();
   };
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type * as z from 'zod';
 import { issuePath } from '../core/invalid-request.ts';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../core/request-body.ts';
+import { toCacheSettings } from './cache-settings.ts';
 import { durationMs } from './duration.ts';
 import { toRouterSettings } from './router-settings.ts';
 import { configSchema, SUPPORTED_KEYS, type RawConfig } from './schema.ts';
@@ -62,6 +63,8 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
     }
     deployments.push(result.deployment);
   }
+  const modelNames = new Set(raw.model_list.map((entry) => entry.model_name));
+  const cache = toCacheSettings(raw.litellm_settings?.cache, raw.litellm_settings?.cache_params, modelNames, source, problems, warnings);
   if (problems.length) throw new ConfigError(source, problems);
 
   return {
@@ -74,6 +77,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
     responsesRetentionMs: (raw.general_settings?.responses_retention_days ?? DEFAULT_RESPONSES_RETENTION_DAYS) * 86_400_000,
     costMargins: raw.litellm_settings?.cost_margin_config,
     router,
+    cache,
     spend: {
       allowRequestsOnDbUnavailable: raw.general_settings?.allow_requests_on_db_unavailable ?? false,
       spendLogsRetentionMs: raw.general_settings?.maximum_spend_logs_retention_period === undefined ? undefined : durationMs(raw.general_settings.maximum_spend_logs_retention_period),

@@ -1,6 +1,7 @@
 // LiteLLM's config.yaml shape, as far as Tollgate reads it. Sections are loose: keys not listed here
 // are reported once at start by `unsupportedKeys` and otherwise ignored.
 import * as z from 'zod';
+import { cacheParamsSchema } from './cache-settings.ts';
 import { DURATION_HINT, durationMs } from './duration.ts';
 import { LITELLM_ERROR_CLASSES, type RoutingStrategyName } from './types.ts';
 
@@ -94,6 +95,8 @@ export const configSchema = z.looseObject({
       context_window_fallbacks: fallbackList.optional(),
       timezone: z.string().refine(knownTimeZone, 'must be an IANA time zone such as "UTC" or "America/New_York"').optional(),
       cost_margin_config: z.record(z.string(), z.union([z.number().min(0), z.strictObject({ percentage: z.number().min(0).optional(), fixed_amount: z.number().min(0).optional() })])).optional(),
+      cache: z.boolean().optional(),
+      cache_params: cacheParamsSchema.optional(),
     })
     .optional(),
 });
@@ -165,7 +168,7 @@ export const SUPPORTED_KEYS = {
   routing_strategy_args: ['ttl', 'lowest_latency_buffer'],
   retry_policy: LITELLM_ERROR_CLASSES.map((name) => `${name}Retries`),
   allowed_fails_policy: LITELLM_ERROR_CLASSES.map((name) => `${name}AllowedFails`),
-  litellm_settings: ['drop_params', 'cost_margin_config', 'timezone', 'num_retries', 'context_window_fallbacks'],
+  litellm_settings: ['drop_params', 'cost_margin_config', 'timezone', 'num_retries', 'context_window_fallbacks', 'cache', 'cache_params'],
 } as const;
 
 /**

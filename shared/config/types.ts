@@ -1,5 +1,6 @@
 // The gateway's configuration after loading: what the rest of the code reads, never the raw YAML.
 import type { MarginConfig } from '../pricing/margin.ts';
+import type { CacheSettings } from './cache-settings.ts';
 
 /** One `model_list` entry, enabled, with every `os.environ/` value resolved. Holds a credential: never log it whole. */
 export interface Deployment {
@@ -54,6 +55,8 @@ export interface GatewayConfig {
   spend: SpendSettings;
   /** `general_settings.max_request_size_mb` in bytes: the most an authenticated caller's body may hold. */
   maxRequestBytes: number;
+  /** `litellm_settings.cache` with `cache_params`; undefined when responses are not cached. */
+  cache?: CacheSettings;
   /** Once-at-start warnings: ignored keys, disabled deployments. */
   warnings: string[];
   /** `general_settings.responses_retention_days` in ms: how long stored Responses API answers are kept. */

@@ -37,6 +37,7 @@ export const ERROR_KINDS = {
   upstream_unavailable: { status: 503, type: 'service_unavailable_error', code: '503' },
   db_unavailable: { status: 503, type: 'service_unavailable_error', code: '503' },
   overloaded: { status: 503, type: 'service_unavailable_error', code: '503' },
+  cache_not_configured: { status: 503, type: 'service_unavailable_error', code: '503' },
 } as const satisfies Record<string, { status: number; type: string; code: string }>;
 
 export type ErrorKind = keyof typeof ERROR_KINDS;

@@ -1,6 +1,7 @@
 // POST /v1/chat/completions: OpenAI's chat, one kind of model call on the pipeline. Answers are JSON,
 // or an SSE stream forwarded chunk by chunk with the usage chunk shown only to clients that asked.
 import { SSE_DONE, SSE_HEADERS, sseData, sseError } from '../core/sse.ts';
+import { chatAnswers } from '../cache/chat-answers.ts';
 import type { Route } from '../core/types.ts';
 import { parseChatRequest } from '../openai/chat-request-schema.ts';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../openai/types.ts';
@@ -40,6 +41,7 @@ function chatCompletion(deps: ChatDeps): ModelCallKind<ChatCompletionRequest, Co
       size: chatSize(body),
       prompt: body.messages,
     }),
+    cache: chatAnswers,
     attempt: (body, deployment, ctx) => attemptChat(clampMaxTokens(body, deps.pricer.maxOutputTokens(deployment), ctx), deployment, ctx, deps.providers, deps.dropParams),
     answer(result, body, meter, ctx) {
       if (!result.stream) {

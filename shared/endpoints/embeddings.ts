@@ -1,5 +1,6 @@
 // POST /v1/embeddings: OpenAI's embeddings, one kind of model call on the pipeline, answered in
 // OpenAI's shape with `model` as the client sent it.
+import { embeddingAnswers } from '../cache/embedding-answers.ts';
 import type { Route } from '../core/types.ts';
 import { parseEmbeddingRequest } from '../openai/embedding-request-schema.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../openai/types.ts';
@@ -27,6 +28,7 @@ function embedding(providers: ProviderRegistry): ModelCallKind<EmbeddingRequest,
       size: embeddingSize(body),
       prompt: body.input,
     }),
+    cache: embeddingAnswers,
     attempt: (body, deployment, ctx) => attemptEmbedding(body, deployment, ctx, providers),
     answer(response, _body, meter) {
       const usage = response.usage && { prompt_tokens: response.usage.prompt_tokens, completion_tokens: 0, total_tokens: response.usage.prompt_tokens };

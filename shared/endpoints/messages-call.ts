@@ -3,6 +3,8 @@
 import type { MessagesRequest } from '../anthropic-format/request-schema.ts';
 import type { Deployment } from '../config/types.ts';
 import type { ChatCompletionRequest, ChatMessage } from '../openai/types.ts';
+import type { CommittedChat } from '../pipeline/chat-attempt.ts';
+import type { MessagesAnswer } from '../providers/anthropic/passthrough.ts';
 import { withoutGatewayFields } from '../providers/params.ts';
 import { estimatePromptTokens } from '../openai/token-estimate.ts';
 
@@ -13,6 +15,9 @@ export interface MessagesCall {
   /** The request in OpenAI's chat shape, made on the first deployment that needs it. */
   translated?: ChatCompletionRequest;
 }
+
+/** An attempt's answer: Anthropic's own from an `anthropic/` deployment, else chat's, translated when it is written. */
+export type MessagesCommitted = { format: 'anthropic'; answer: MessagesAnswer } | { format: 'openai'; chat: CommittedChat };
 
 /** Gateway-only fields go; `metadata` stays, since on this API it is Anthropic's own ({user_id}). */
 export function messagesUpstreamBody(message: MessagesRequest, deployment: Deployment): Record<string, unknown> {

@@ -14,7 +14,7 @@ import type { RequestContext, Route } from '../core/types.ts';
 import type { SseEvent } from '../http/sse-events.ts';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../openai/types.ts';
 import { answerStream } from '../pipeline/answer-stream.ts';
-import { attemptChat, type CommittedChat } from '../pipeline/chat-attempt.ts';
+import { attemptChat } from '../pipeline/chat-attempt.ts';
 import { afterFirstChunk } from '../pipeline/commit-point.ts';
 import { clampMaxTokens } from '../pipeline/max-tokens.ts';
 import type { ModelCallKind } from '../pipeline/model-call.ts';
@@ -28,9 +28,8 @@ import type { ReportedUsage } from '../providers/anthropic/internal/usage.ts';
 import { mergeUsage, toUsage } from '../providers/anthropic/internal/usage.ts';
 import { routingOptions } from '../router/request-options.ts';
 import type { ChatDeps } from './chat-completions.ts';
-import { messagesPromptTokens, messagesUpstreamBody, type MessagesCall } from './messages-call.ts';
-
-type Committed = { format: 'anthropic'; answer: MessagesAnswer } | { format: 'openai'; chat: CommittedChat };
+import { messagesPromptTokens, messagesUpstreamBody, type MessagesCall, type MessagesCommitted as Committed } from './messages-call.ts';
+import { messagesAnswers } from './messages-cache.ts';
 
 export function messagesEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps): Route[] {
   return [pipeline.route(['/v1/messages', '/messages'], messages(deps))];
@@ -41,6 +40,7 @@ function messages(deps: ChatDeps): ModelCallKind<MessagesCall, Committed> {
     callType: 'anthropic_messages',
     errorBody: anthropicErrorBody,
     parse: (json, headers) => ({ message: parseMessagesRequest(json), beta: headers['anthropic-beta'] }),
+    cache: messagesAnswers,
     plan: ({ message }) => ({
       model: message.model,
       endUser: message.metadata?.user_id,

@@ -236,17 +236,22 @@ const GROUPINGS = {
 
 type Grouping = (typeof GROUPINGS)[keyof typeof GROUPINGS];
 
-/** LiteLLM's /global/spend/report: per day, per group, total spend and a per-model breakdown. */
+/**
+ * LiteLLM's /global/spend/report: per day, per group, total spend and a per-model breakdown; Tollgate
+ * adds what the response cache saved (`cache_savings`) and how many answers it gave (`cache_hits`).
+ */
 function report(logs: SpendLog[], grouping: Grouping): Array<Record<string, unknown>> {
-  const days = new Map<string, Map<string, { total: number; models: Map<string, { spend: number; total_tokens: number }> }>>();
+  const days = new Map<string, Map<string, { total: number; saved: number; hits: number; models: Map<string, { spend: number; total_tokens: number }> }>>();
   for (const log of logs) {
     const day = log.startTime.slice(0, 10);
     const groups = days.get(day) ?? new Map();
     days.set(day, groups);
     const name = grouping.of(log);
-    const group = groups.get(name) ?? { total: 0, models: new Map() };
+    const group = groups.get(name) ?? { total: 0, saved: 0, hits: 0, models: new Map() };
     groups.set(name, group);
     group.total = usd(group.total + log.spend);
+    group.saved = usd(group.saved + (log.cache_savings ?? 0));
+    if (log.cache_hit) group.hits += 1;
     const model = log.model_group ?? 'unknown';
     const entry = group.models.get(model) ?? { spend: 0, total_tokens: 0 };
     group.models.set(model, { spend: usd(entry.spend + log.spend), total_tokens: entry.total_tokens + log.total_tokens });
@@ -260,6 +265,8 @@ function report(logs: SpendLog[], grouping: Grouping): Array<Record<string, unkn
         .map(([name, group]) => ({
           [grouping.name]: name,
           total_spend: group.total,
+          cache_savings: group.saved,
+          cache_hits: group.hits,
           metadata: [...group.models].map(([model, m]) => ({ model, spend: m.spend, total_tokens: m.total_tokens })),
         })),
     }));

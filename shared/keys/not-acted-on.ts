@@ -4,7 +4,6 @@
 /** The budgets and rate limits moved out of this list when they were enforced; so will the rest. */
 const NOT_ACTED_ON = new Set([
   'allowed_passthrough_routes',
-  'allowed_cache_controls',
   'config',
   'permissions',
   'guardrails',

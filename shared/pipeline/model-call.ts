@@ -1,6 +1,7 @@
 // What an endpoint declares about its kind of model call; the pipeline (./pipeline.ts) does the rest
 // the same way for every kind: caller and end user, model access for the model and each fallback,
 // budgets and limits, routing with retries and fallbacks, usage and cost, the spend record.
+import type { CachedAnswers } from '../cache/cached-answers.ts';
 import type { GatewayError } from '../core/errors.ts';
 import type { FileLimit } from '../core/multipart.ts';
 import type { Reply, RequestContext } from '../core/types.ts';
@@ -30,6 +31,8 @@ export interface ModelCallKind<Body, Committed> {
   answer(committed: Committed, body: Body, meter: UsageMeter, ctx: RequestContext): Promise<Reply> | Reply;
   /** How the endpoint writes errors (Anthropic's shape on /v1/messages); OpenAI's when unset. */
   readonly errorBody?: (error: GatewayError) => unknown;
+  /** How its answers are cached (shared/cache/); never when unset. */
+  readonly cache?: CachedAnswers<Body, Committed>;
 }
 
 export interface CallPlan {

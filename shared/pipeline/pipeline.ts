@@ -4,8 +4,9 @@
 // (./model-call.ts): schema, plan, attempt and answer.
 //   parse → caller (authenticated by the core) and end user, read once → model access for the model
 //   and every fallback the request names → admission (budgets and limits reserved at the worst case)
-//   → routing (each attempt on a deployment) → the answer, its usage and cost recorded → the spend
-//   record before the last byte, settlement after it.
+//   → the response cache (a hit answers from it) → routing (each attempt on a deployment) → the
+//   answer, its usage and cost recorded → the spend record before the last byte, settlement after it.
+import type { ResponseCache } from '../cache/response-cache.ts';
 import { parseJsonObject, withoutNulls } from '../core/json-body.ts';
 import { parseMultipart } from '../core/multipart.ts';
 import type { Route, RequestContext, Reply } from '../core/types.ts';
@@ -27,6 +28,8 @@ export interface PipelineDeps {
   pricer: Pricer;
   /** Budgets, rate limits and the spend ledger; absent when the gateway runs without a table. */
   spend?: SpendTracker;
+  /** `litellm_settings.cache`: answers served from and stored in the response cache; absent when it is off. */
+  cache?: ResponseCache;
 }
 
 export class ModelCallPipeline {
@@ -72,22 +75,27 @@ export class ModelCallPipeline {
     const model = access.routedModel(ctx.identity, plan.model);
     await spend?.admit(ctx, { callType: kind.callType, model, endUser, customer, tags, tagRecords, size: plan.size, routing: plan.routing, free: plan.free, record });
 
-    const routed = await router.route(
-      {
-        model,
-        promptTokens: plan.promptTokens,
-        options: routing,
-        measured: !plan.free,
-        usedTokens: () => record.usage?.total_tokens,
-        tags,
-      },
-      ctx,
-      (deployment) => {
-        recordDeployment(ctx, record, deployment);
-        return kind.attempt(body, controls.apply(deployment, plan.model, ctx), ctx);
-      },
-    );
-    return kind.answer(routed.value, body, new UsageMeter(ctx, record, pricer, plan.size, plan.prompt), ctx);
+    const callModel = async (sent: Body) => {
+      const routed = await router.route(
+        {
+          model,
+          promptTokens: plan.promptTokens,
+          options: routing,
+          measured: !plan.free,
+          usedTokens: () => record.usage?.total_tokens,
+          tags,
+        },
+        ctx,
+        (deployment) => {
+          recordDeployment(ctx, record, deployment);
+          return kind.attempt(sent, controls.apply(deployment, plan.model, ctx), ctx);
+        },
+      );
+      return routed.value;
+    };
+    // The cache answers a hit without calling a model, and keeps a miss's answer as it passes.
+    const committed = this.deps.cache ? await this.deps.cache.serve(kind, body, json, headers, ctx, record, callModel) : await callModel(body);
+    return kind.answer(committed, body, new UsageMeter(ctx, record, pricer, plan.size, plan.prompt), ctx);
   }
 }
 

@@ -18,6 +18,10 @@ export interface CallRecord {
   usageEstimated?: boolean;
   /** What the request cost, once its usage is known. */
   cost?: RequestCost;
+  /** The response cache's key for the request (`x-litellm-cache-key`), when it was looked up. */
+  cacheKey?: string;
+  /** Set when the answer came from the response cache: what it is charged, and what calling the model had cost (USD). */
+  cacheHit?: { cost: RequestCost; saved: number };
 }
 
 const records = new WeakMap<RequestContext, CallRecord>();

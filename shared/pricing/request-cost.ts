@@ -27,6 +27,13 @@ export function recordUsage(
   estimate: () => Usage,
   units?: UnitUsage,
 ): RequestCost | undefined {
+  // A cached answer's usage was checked when it was stored; it costs what the cache says, not what it reports.
+  if (record.cacheHit) {
+    record.usage = reported ?? estimate();
+    if (units) record.units = units;
+    record.cost = record.cacheHit.cost;
+    return record.cost;
+  }
   const deployment = record.deployment;
   if (!deployment) return undefined;
   const price = pricer.priceOf(deployment, size.priceVariant);

@@ -366,6 +366,9 @@ function spendLog(ctx: RequestContext, call: ModelCall, endUser: string | null):
     end_user: endUser,
     status: ctx.error || (ctx.status ?? 200) >= 400 ? 'failure' : 'success',
     usage_estimated: call.record.usageEstimated === true,
+    cache_hit: call.record.cacheHit !== undefined,
+    cache_key: call.record.cacheKey ?? null,
+    cache_savings: call.record.cacheHit ? usd(call.record.cacheHit.saved - call.record.cacheHit.cost.charged) : 0,
     metadata: {
       user_api_key_alias: key?.keyAlias ?? null,
       user_api_key_team_id: key?.teamId ?? null,

@@ -47,6 +47,11 @@ export interface SpendLog {
   status: 'success' | 'failure';
   /** The client left early or no usage came back: tokens estimated from what was sent. */
   usage_estimated: boolean;
+  /** Answered from the response cache; `cache_key` is the key it was looked up under (null when it was not). Absent in records older than the cache. */
+  cache_hit?: boolean;
+  cache_key?: string | null;
+  /** What the cache saved the caller, USD: what a hit would have cost without it, less what it was charged (0 on a miss). */
+  cache_savings?: number;
   metadata: Record<string, unknown>;
 }
 

@@ -1,8 +1,8 @@
 // The table: its one DynamoDB client (timed for load shedding), conditional single-item writes,
 // single-item reads (cached for the request path), and entity listings through the by_entity index.
 // No scans, no transactions. The repositories beside it are the rest of the gateway's way in: the
-// identity records (identities.ts), the spend counters (counter-items.ts) and the ledger (ledger.ts);
-// no module outside shared/store/ sends a DynamoDB command.
+// identity records (identities.ts), the spend counters (counter-items.ts), the ledger (ledger.ts) and
+// the response cache's entries (cache-entries.ts); no module outside shared/store/ sends a DynamoDB command.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GatewayError } from '../core/errors.ts';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

@@ -138,6 +138,7 @@ model_list:
     litellm_params: { model: gemini/gemini-2.5-flash, api_base: ${upstream.url}, api_key: AIzaSyFuzz-0123456789abcdefghijklmnopq }
 router_settings: { num_retries: 0, fallbacks: [{ gpt: [mock] }] }
 general_settings: { master_key: ${MASTER} }
+litellm_settings: { cache: true }
 `;
   gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: true });
   routes = gatewayRoutes({ config: testConfig(config), log: silentLog, store, adminApi: true });
@@ -300,6 +301,8 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/tag/update': { name: 'fuzz-tag', max_budget: 6, rpm_limit: 3 },
   '/tag/info': { names: ['fuzz-tag'] },
   '/tag/delete': { name: 'fuzz-tag-gone' },
+  '/cache/delete': { keys: ['0'.repeat(64), 'ns:0'] },
+  '/cache/flushall': { namespace: 'fuzz' },
 };
 for (const action of ['new', 'update', 'delete', 'block', 'unblock']) BASES[`/end_user/${action}`] = BASES[`/customer/${action}`]!;
 const EXTRA_FIELDS = [

@@ -108,11 +108,11 @@ model_list:
   - model_name: m
     litellm_params: { model: mock/x, max_retries: 3, max_parallel_requests: 4 }
 router_settings: { num_retries: 2, redis_host: localhost, routing_strategy: provider-budget-routing, retry_after: 5, retry_policy: { BadRequestErrorRetries: 1 } }
-litellm_settings: { cache: true }
+litellm_settings: { force_ipv4: true }
 guardrails: []
 `);
     expect(config.warnings).toHaveLength(2);
-    for (const key of ['guardrails', 'router_settings.redis_host', 'router_settings.retry_after', 'litellm_settings.cache', 'model_list[0].litellm_params.max_parallel_requests']) {
+    for (const key of ['guardrails', 'router_settings.redis_host', 'router_settings.retry_after', 'litellm_settings.force_ipv4', 'model_list[0].litellm_params.max_parallel_requests']) {
       expect(config.warnings[0]).toContain(key);
     }
     for (const supported of ['num_retries', 'max_retries', 'retry_policy']) expect(config.warnings[0]).not.toContain(supported);

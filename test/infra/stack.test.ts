@@ -43,14 +43,14 @@ describe('TollgateStack', () => {
 
   it('sends the admin API (keys, teams, users, customers, audit, spend) to the admin function, buffered', () => {
     const resources = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
-    for (const prefix of ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global']) expect(resources).toContain(prefix);
+    for (const prefix of ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache']) expect(resources).toContain(prefix);
     const admin = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => JSON.stringify(m.Properties.Integration.Uri).includes('Admin'));
-    expect(admin).toHaveLength(16);
+    expect(admin).toHaveLength(18);
     for (const method of admin) expect(method.Properties.Integration.ResponseTransferMode ?? 'BUFFERED').toBe('BUFFERED');
     const adminStatements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('Admin'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
-    expect(adminStatements.flatMap((s) => [s.Action].flat())).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:DeleteItem', 'secretsmanager:GetSecretValue']));
+    expect(adminStatements.flatMap((s) => [s.Action].flat())).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'secretsmanager:GetSecretValue']));
     expect(JSON.stringify(adminStatements)).toContain('/index/by_entity');
     expect(JSON.stringify(adminStatements)).not.toContain('index/*');
   });
@@ -102,7 +102,7 @@ describe('TollgateStack', () => {
     dev.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
   });
 
-  it('grants the gateway only single-item table access, its secret, the topic and the configured Bedrock models', () => {
+  it('grants the gateway only single-item table access (and one partition query, for the semantic cache), its secret, the topic and the configured Bedrock models', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('Gateway'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
@@ -112,6 +112,7 @@ describe('TollgateStack', () => {
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
+        'dynamodb:Query',
         'sns:Publish',
         'secretsmanager:GetSecretValue',
         'bedrock:InvokeModel',

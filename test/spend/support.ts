@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 import OpenAI from 'openai';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
+import type { AppOptions } from '../../shared/app.ts';
 import type { SpendOverrides } from '../../shared/spend/from-config.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
@@ -45,9 +46,9 @@ export interface SpendGateway extends TestGateway {
   client(key: string): OpenAI;
 }
 
-export async function startSpendGateway(endpoint: string, config: string, spend: SpendOverrides = {}, cacheSeconds = 0): Promise<SpendGateway> {
+export async function startSpendGateway(endpoint: string, config: string, spend: SpendOverrides = {}, cacheSeconds = 0, options: Partial<AppOptions> = {}): Promise<SpendGateway> {
   const store = await openTestStore(endpoint, cacheSeconds);
-  const gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: true, spend });
+  const gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: true, spend, ...options });
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${gateway.url}${path}`, {
       method,
