@@ -18,6 +18,7 @@ import { messagesEndpoint } from './endpoints/messages.ts';
 import { modelInfoEndpoint } from './endpoints/model-info.ts';
 import { modelsEndpoint } from './endpoints/models.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
+import { GuardrailStep } from './guardrails/guardrail-step.ts';
 import { ModelAccess } from './keys/model-access.ts';
 import { ModelCallPipeline } from './pipeline/pipeline.ts';
 import { Pricer } from './pricing/pricer.ts';
@@ -69,7 +70,8 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime);
   const access = new ModelAccess(groups, store && new Identities(store).customers);
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
-  const pipeline = new ModelCallPipeline({ access, router, pricer, spend });
+  const guardrails = config.guardrails.length ? new GuardrailStep(config.guardrails) : undefined;
+  const pipeline = new ModelCallPipeline({ access, router, pricer, spend, guardrails });
   const chat = { providers, pricer, dropParams: config.dropParams };
   return [
     ...healthEndpoint(config),

@@ -66,6 +66,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
     maxRequestBytes: megabytes(raw.general_settings?.max_request_size_mb) ?? DEFAULT_MAX_REQUEST_BYTES,
     dropParams: raw.litellm_settings?.drop_params ?? false,
     costMargins: raw.litellm_settings?.cost_margin_config,
+    guardrails: [...(raw.guardrails ?? []), ...(raw.litellm_settings?.guardrails ?? [])],
     router,
     spend: {
       allowRequestsOnDbUnavailable: raw.general_settings?.allow_requests_on_db_unavailable ?? false,

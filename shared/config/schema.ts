@@ -1,6 +1,7 @@
 // LiteLLM's config.yaml shape, as far as Tollgate reads it. Sections are loose: keys not listed here
 // are reported once at start by `unsupportedKeys` and otherwise ignored.
 import * as z from 'zod';
+import { guardrailListSchema } from '../guardrails/config-schema.ts';
 import { DURATION_HINT, durationMs } from './duration.ts';
 import type { RoutingStrategyName } from './types.ts';
 
@@ -86,8 +87,10 @@ export const configSchema = z.looseObject({
       drop_params: z.boolean().optional(),
       timezone: z.string().refine(knownTimeZone, 'must be an IANA time zone such as "UTC" or "America/New_York"').optional(),
       cost_margin_config: z.record(z.string(), z.union([z.number().min(0), z.strictObject({ percentage: z.number().min(0).optional(), fixed_amount: z.number().min(0).optional() })])).optional(),
+      guardrails: guardrailListSchema.optional(),
     })
     .optional(),
+  guardrails: guardrailListSchema.optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -103,7 +106,7 @@ function knownTimeZone(zone: string): boolean {
 
 /** Keys Tollgate acts on today, per section. Everything else a LiteLLM file may hold is warned about. */
 export const SUPPORTED_KEYS = {
-  top: ['model_list', 'general_settings', 'router_settings', 'litellm_settings'],
+  top: ['model_list', 'general_settings', 'router_settings', 'litellm_settings', 'guardrails'],
   entry: ['model_name', 'litellm_params', 'model_info'],
   litellm_params: [
     'model',
@@ -140,7 +143,7 @@ export const SUPPORTED_KEYS = {
   ],
   routing_strategy_args: ['ttl', 'lowest_latency_buffer'],
   retry_policy: ['RateLimitErrorRetries', 'TimeoutErrorRetries', 'InternalServerErrorRetries'],
-  litellm_settings: ['drop_params', 'cost_margin_config', 'timezone'],
+  litellm_settings: ['drop_params', 'cost_margin_config', 'timezone', 'guardrails'],
 } as const;
 
 /**

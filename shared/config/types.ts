@@ -1,4 +1,5 @@
 // The gateway's configuration after loading: what the rest of the code reads, never the raw YAML.
+import type { GuardrailEntry } from '../guardrails/config-schema.ts';
 import type { MarginConfig } from '../pricing/margin.ts';
 
 /** One `model_list` entry, enabled, with every `os.environ/` value resolved. Holds a credential: never log it whole. */
@@ -50,6 +51,8 @@ export interface GatewayConfig {
   spend: SpendSettings;
   /** `general_settings.max_request_size_mb` in bytes: the most an authenticated caller's body may hold. */
   maxRequestBytes: number;
+  /** `guardrails:` (top level, or under `litellm_settings` as LiteLLM also reads it), checked per engine. */
+  guardrails: GuardrailEntry[];
   /** Once-at-start warnings: ignored keys, disabled deployments. */
   warnings: string[];
 }

@@ -11,8 +11,6 @@ const NOT_ACTED_ON = new Set([
   'aliases',
   'config',
   'permissions',
-  'guardrails',
-  'disable_global_guardrails',
   'enforced_params',
   'organization_id',
   'key_type',

@@ -8,6 +8,7 @@
 //   record before the last byte, settlement after it.
 import { parseJsonObject } from '../core/json-body.ts';
 import type { Route, RequestContext, Reply } from '../core/types.ts';
+import type { GuardrailStep } from '../guardrails/guardrail-step.ts';
 import { endUserOf } from '../keys/end-user.ts';
 import type { ModelAccess } from '../keys/model-access.ts';
 import { recordDeployment, startCallRecord } from '../pricing/call-record.ts';
@@ -24,6 +25,8 @@ export interface PipelineDeps {
   pricer: Pricer;
   /** Budgets, rate limits and the spend ledger; absent when the gateway runs without a table. */
   spend?: SpendTracker;
+  /** The configured guardrails; absent when the config has none. */
+  guardrails?: GuardrailStep;
 }
 
 export class ModelCallPipeline {
@@ -45,8 +48,11 @@ export class ModelCallPipeline {
     access.checkEndUser(customer);
     // Fallbacks a client names are models it asks for, just like `model`; the config's are the operator's choice.
     for (const model of [plan.model, ...requestFallbackModels(plan.routing).map((fallback) => fallback.model)]) access.authorize(ctx.identity, model);
+    const guard = this.deps.guardrails?.start(kind.guard, json, ctx, record, endUser);
 
     await spend?.admit(ctx, { callType: kind.callType, model: plan.model, endUser, customer, size: plan.size, routing: plan.routing, free: plan.free, record });
+    // After admission, so that a refused request is in the ledger with the guardrail that refused it.
+    await guard?.beforeCall(body);
 
     const routed = await router.route(
       { model: plan.model, promptTokens: plan.promptTokens, options: plan.routing, measured: !plan.free, usedTokens: () => record.usage?.total_tokens },
@@ -56,6 +62,7 @@ export class ModelCallPipeline {
         return kind.attempt(body, deployment, ctx);
       },
     );
-    return kind.answer(routed.value, body, new UsageMeter(ctx, record, pricer, plan.size, plan.prompt), ctx);
+    const meter = new UsageMeter(ctx, record, pricer, plan.size, plan.prompt);
+    return kind.answer(guard ? await guard.afterCall(routed.value, meter) : routed.value, body, meter, ctx);
   }
 }

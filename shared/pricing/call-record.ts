@@ -3,6 +3,7 @@
 // records, metrics and the router's statistics read it after the response.
 import type { Deployment } from '../config/types.ts';
 import type { RequestContext } from '../core/types.ts';
+import type { GuardrailOutcome } from '../guardrails/request-guardrails.ts';
 import type { Usage } from '../openai/types.ts';
 import type { RequestCost } from './types.ts';
 
@@ -15,6 +16,8 @@ export interface CallRecord {
   usageEstimated?: boolean;
   /** What the request cost, once its usage is known. */
   cost?: RequestCost;
+  /** What each guardrail that ran did (shared/guardrails/), for the ledger and the metrics. */
+  guardrails?: GuardrailOutcome[];
 }
 
 const records = new WeakMap<RequestContext, CallRecord>();

@@ -366,6 +366,7 @@ function spendLog(ctx: RequestContext, call: ModelCall, endUser: string | null):
       user_api_key_team_id: key?.teamId ?? null,
       user_api_key_user_id: key?.userId ?? null,
       cost_breakdown: { provider_cost: cost?.provider ?? 0, charged: cost?.charged ?? 0 },
+      ...(call.record.guardrails && { guardrail_information: call.record.guardrails }),
     },
   };
 }
