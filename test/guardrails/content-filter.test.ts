@@ -10,7 +10,7 @@ import type { RequestContext } from '../../shared/core/types.ts';
 import { callRecordOf } from '../../shared/pricing/call-record.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { sendSse, sleep, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
+import { sendJson, sendSse, sleep, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 
 const OPENAI_KEY = 'sk-openai-upstream-0123456789';
 const MASTER = 'sk-test-master';
@@ -19,6 +19,8 @@ const models = { 'gpt-4o-mini': { maxOutputTokens: 16384, reasoning: false } };
 let upstream: RecordingServer;
 /** Streams what a test scripts, in chunks as small as it likes. */
 let streamer: RecordingServer;
+/** OpenAI's embeddings API: one vector per input. */
+let embedder: RecordingServer;
 let gateway: TestGateway;
 let openai: OpenAI;
 let anthropic: Anthropic;
@@ -27,6 +29,15 @@ const finished: RequestContext[] = [];
 beforeAll(async () => {
   upstream = await startFakeOpenAI({ apiKey: OPENAI_KEY, models });
   streamer = await startRecordingServer();
+  embedder = await startRecordingServer((request, res) => {
+    const inputs: unknown[] = Array.isArray(request.json.input) ? request.json.input : [request.json.input];
+    sendJson(res, 200, {
+      object: 'list',
+      model: request.json.model,
+      data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.1, 0.2, 0.3] })),
+      usage: { prompt_tokens: 8, total_tokens: 8 },
+    });
+  });
   gateway = await startGateway(
     `
 model_list:
@@ -34,6 +45,8 @@ model_list:
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${upstream.url}/v1, api_key: os.environ/OPENAI_KEY }
   - model_name: streamer
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${streamer.url}/v1, api_key: os.environ/OPENAI_KEY }
+  - model_name: embedder
+    litellm_params: { model: openai/text-embedding-3-small, api_base: ${embedder.url}/v1, api_key: os.environ/OPENAI_KEY }
 guardrails:
   - guardrail_name: pii-in
     litellm_params:
@@ -56,6 +69,7 @@ guardrails:
         - { pattern_type: prebuilt, pattern_name: email, action: MASK }
         - { pattern_type: prebuilt, pattern_name: openai_api_key, action: BLOCK }
         - { pattern_type: prebuilt, pattern_name: private_key, action: BLOCK }
+        - { pattern_type: regex, pattern: 'TICKET-[A-Z ]{150,}END', name: long_ticket, action: MASK }
 general_settings: { master_key: ${MASTER} }
 `,
     { OPENAI_KEY },
@@ -66,11 +80,12 @@ general_settings: { master_key: ${MASTER} }
 });
 afterAll(async () => {
   await gateway.close();
-  await Promise.all([upstream.close(), streamer.close()]);
+  await Promise.all([upstream.close(), streamer.close(), embedder.close()]);
 });
 beforeEach(() => {
   upstream.requests.length = 0;
   streamer.requests.length = 0;
+  embedder.requests.length = 0;
   finished.length = 0;
 });
 
@@ -211,6 +226,37 @@ describe('post_call', () => {
     expect(received).not.toContain('MIIB');
     expect(text.startsWith(received)).toBe(true);
     expect(callRecordOf(await lastFinished())!.guardrails).toContainEqual({ guardrail_name: 'answers', guardrail_mode: 'post_call', action: 'blocked', detected: ['private_key pattern detected'] });
+  });
+});
+
+describe('post_call on a stream, what cannot be masked', () => {
+  it('ends the stream as a block when a value to mask began in text already sent', async () => {
+    // A match longer than a segment's held-back words: its start is out before its end arrives.
+    const ticket = `TICKET-${'AB CD '.repeat(40)}END`;
+    const text = `${'Plain words here. '.repeat(4)}${ticket} after.`;
+    streamer.respond((_r, res) => sendSse(res, chunked(text, 7)));
+    const stream = await openai.chat.completions.create({ model: 'streamer', guardrails: ['answers'], messages: [{ role: 'user', content: 'hi' }], stream: true } as any);
+    let received = '';
+    const error = await failure(
+      (async () => {
+        for await (const chunk of stream as any) received += chunk.choices[0]?.delta.content ?? '';
+      })(),
+    );
+    expect(JSON.parse(error.error.message)).toMatchObject({ guardrail_name: 'answers', reason: 'a value to mask begins in text already streamed to the client' });
+    expect(received).not.toContain('END');
+    expect(text.startsWith(received)).toBe(true);
+  });
+});
+
+describe('/v1/embeddings', () => {
+  it('masks and blocks the inputs before the upstream embeds them', async () => {
+    await openai.embeddings.create({ model: 'embedder', input: ['call ann@example.org', 'nothing here'] });
+    expect(embedder.requests[0]!.json.input).toEqual(['call [EMAIL_REDACTED]', 'nothing here']);
+    await openai.embeddings.create({ model: 'embedder', input: 'card 4111111111111111' });
+    expect(embedder.requests[1]!.json.input).toBe('card [CREDIT_CARD_REDACTED]');
+    const error = await failure(openai.embeddings.create({ model: 'embedder', input: ['ok', 'SSN 123-45-6789'] }));
+    expect(error.status).toBe(400);
+    expect(embedder.requests).toHaveLength(2);
   });
 });
 
