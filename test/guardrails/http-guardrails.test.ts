@@ -176,6 +176,28 @@ describe('the Generic Guardrail API', () => {
     expect(anthropicUpstream.requests[0]!.json.guardrails).toBeUndefined();
     expect(generic.requests.at(-1)!.json).toMatchObject({ input_type: 'response', texts: ['here the out_value comes'] });
   });
+
+  it('checks tool calls arguments in answers, whole and streamed', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }];
+    const prompt = '[[call lookup {"q":"find out_value now"}]]';
+    const whole = await ask(prompt, ['in-house'], { tools });
+    expect((whole.choices[0]!.message.tool_calls![0] as OpenAI.ChatCompletionMessageFunctionToolCall).function).toMatchObject({ name: 'lookup', arguments: '{"q":"find [MASKED] now"}' });
+    const stream = await openai.chat.completions.create({ model: 'gpt', messages: [{ role: 'user', content: prompt }], tools, stream: true, guardrails: ['in-house'] } as any);
+    let args = '';
+    for await (const chunk of stream as any) args += chunk.choices[0]?.delta.tool_calls?.[0]?.function?.arguments ?? '';
+    expect(args).toBe('{"q":"find [MASKED] now"}');
+  });
+
+  it("takes guardrails in an Anthropic request's metadata, which does not reach Anthropic; checks its whole answer", async () => {
+    const message = await anthropic.messages.create({
+      model: 'claude',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: '[[say the out_value]]' }],
+      metadata: { user_id: 'u1', guardrails: ['in-house'] },
+    } as any);
+    expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: 'the [MASKED]' })]);
+    expect(anthropicUpstream.requests[0]!.json.metadata).toEqual({ user_id: 'u1' });
+  });
 });
 
 describe('Presidio', () => {
