@@ -13,6 +13,7 @@ import { Identities } from './store/identities.ts';
 import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
 import { countTokensEndpoint } from './endpoints/count-tokens.ts';
 import { embeddingsEndpoint } from './endpoints/embeddings.ts';
+import { guardrailsEndpoint } from './endpoints/guardrails.ts';
 import { healthEndpoint } from './endpoints/health.ts';
 import { messagesEndpoint } from './endpoints/messages.ts';
 import { modelInfoEndpoint } from './endpoints/model-info.ts';
@@ -81,6 +82,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...embeddingsEndpoint(pipeline, providers),
     ...messagesEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
+    ...guardrailsEndpoint(config.guardrails),
     ...spendEndpoint(spend),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log)) : []),
     ...(options.extraRoutes ?? []),

@@ -113,6 +113,21 @@ const ask = (content: string, extra: Record<string, unknown> = {}) =>
   client.chat.completions.create({ model: 'gpt', messages: [{ role: 'user', content }], ...extra } as any) as Promise<OpenAI.ChatCompletion>;
 
 describe('Bedrock Guardrails', () => {
+  it('lists the guardrails at GET /guardrails/list, as LiteLLM does, without their credentials or endpoints', async () => {
+    const response = await fetch(`${gateway.url}/guardrails/list`, { headers: { authorization: `Bearer ${MASTER}` } });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as any;
+    expect(body.guardrails[0]).toEqual({
+      guardrail_name: 'bedrock-in',
+      litellm_params: { guardrail: 'bedrock', mode: 'pre_call', default_on: true },
+      guardrail_info: null,
+      guardrail_definition_location: 'config',
+    });
+    expect(body.guardrails.map((g: any) => g.guardrail_name)).toEqual(['bedrock-in', 'bedrock-out', 'bedrock-during', 'slow-open', 'slow-closed', 'gone-open', 'gone-closed']);
+    expect(JSON.stringify(body)).not.toMatch(/AKIA|secret|127\.0\.0\.1|gr-abc123/);
+    expect((await fetch(`${gateway.url}/guardrails/list`)).status).toBe(401);
+  });
+
   it('sends the request texts to ApplyGuardrail (INPUT), signed for bedrock in the region, and forwards them masked', async () => {
     const answer = await ask('I am ann@example.org [[say hello]]');
     expect(answer.choices[0]!.message.content).toBe('hello');
