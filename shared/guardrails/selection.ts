@@ -18,7 +18,8 @@ export function selectGuardrails(all: readonly Guardrail[], json: Record<string,
   const requested = requestedGuardrails(json, known);
   const key = virtualKeyOf(identity);
   const holders = key ? [key.key, key.team].filter((holder) => holder !== undefined) : [];
-  const forced = new Set(holders.flatMap((holder) => namesIn(holder['guardrails'] ?? holder.metadata['guardrails'])));
+  // Set as a field (/key/generate {"guardrails": [...]}) or in metadata, as LiteLLM stores it.
+  const forced = new Set(holders.flatMap((holder) => [...namesIn(holder['guardrails']), ...namesIn(holder.metadata['guardrails'])]));
   for (const name of forced) {
     if (!known.has(name))
       throw new GatewayError(

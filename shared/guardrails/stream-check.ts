@@ -25,6 +25,8 @@ export function streamCheck(check: SegmentCheck, segmentChars: number): StreamCh
     /** Per running text, the tail of what was sent. */
     const sent = new Map<string, string>();
     let held: Array<Held<Item>> = [];
+    /** Characters held since the last check. */
+    let unchecked = 0;
 
     async function* release(final: boolean): AsyncGenerator<Item> {
       if (!held.length) return;
@@ -35,6 +37,7 @@ export function streamCheck(check: SegmentCheck, segmentChars: number): StreamCh
         texts,
         before.map((text) => text.length),
       );
+      unchecked = 0;
       let keep = final ? held.length : holdBackFrom(held);
       // A mask that reaches into the held-back words: release everything, masked as checked.
       if (keys.some((key, i) => results[i] !== texts[i] && !results[i]!.endsWith(textOf(held, key, keep)))) keep = held.length;
@@ -62,7 +65,8 @@ export function streamCheck(check: SegmentCheck, segmentChars: number): StreamCh
         continue;
       }
       held.push({ item, slots });
-      if (heldChars(held) >= segmentChars) yield* release(false);
+      unchecked += slots.reduce((n, slot) => n + slot.get().length, 0);
+      if (unchecked >= segmentChars) yield* release(false);
     }
     yield* release(true);
   };
