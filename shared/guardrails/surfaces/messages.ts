@@ -26,6 +26,8 @@ function requestSlots(message: MessagesRequest): TextSlot[] {
 
 function blockSlots(blocks: AnthropicContentBlock[], key: string): TextSlot[] {
   return blocks.flatMap((block, j): TextSlot[] => {
+    // A tool result's content is not checked by the request schema: anything but a block holds no text.
+    if (!block || typeof block !== 'object') return [];
     const at = `${key}.b${j}`;
     if (block.type === 'text' && typeof block['text'] === 'string') return [fieldSlot(at, block, 'text')];
     if (block.type === 'tool_use') return [jsonSlot(at, block, 'input')];
