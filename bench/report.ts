@@ -47,6 +47,15 @@ export function renderMarkdown(results: BenchResults): string {
     '### 4. Cold start: bundled gateway Lambda',
     coldStartTable(results),
     ...(results.cache ? ['### 5. Response cache (Tollgate, master key, concurrency 1, JSON; added = the case minus a miss, which calls the upstream)', cacheTable(results.cache)] : []),
+    ...(results.guardrails
+      ? [
+          `### 6. Guardrails: the content filter in process, ${results.guardrails.promptBytes}-byte prompt with an e-mail to mask (texts read, checked by 10 detectors and 3 blocked words, written back)`,
+          table(
+            ['requests', 'p50 µs', 'p99 µs', 'max µs'],
+            [[String(results.guardrails.requests), count(results.guardrails.micros.p50), count(results.guardrails.micros.p99), count(results.guardrails.micros.max)]],
+          ),
+        ]
+      : []),
     '### Targets (issue 8; reported, not asserted)',
     table(
       ['target', 'measured', 'met'],

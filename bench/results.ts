@@ -1,6 +1,7 @@
 // The shape of bench/results/latest.json, and the targets from issue 8 judged against it.
 import type { ColdStartResult } from './cold-start.ts';
 import type { CpuResult } from './cpu-worker.ts';
+import type { GuardrailOverhead } from './guardrail-overhead.ts';
 import type { RunResult } from './load.ts';
 import type { ForwardingVerdict, Summary } from './stats.ts';
 import type { TargetName } from './targets.ts';
@@ -53,6 +54,8 @@ export interface BenchResults {
   coldStart: ColdStartResult;
   /** Absent in results from before the cache rows. */
   cache?: CacheRun[];
+  /** The content filter on a 2 KB prompt, in process (absent from runs made before it was measured). */
+  guardrails?: GuardrailOverhead;
 }
 
 export interface BenchSettings {
@@ -119,5 +122,8 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     },
     { goal: 'bundled handler ≤ 1 MB', measured: `${(cold.bundleBytes / 1e6).toFixed(2)} MB`, met: cold.bundleBytes <= 1e6 },
     { goal: 'fresh process loads it and answers its first event in ≤ 150 ms', measured: ms(cold.readyMs.p50), met: cold.readyMs.p50 <= 150 },
+    ...(results.guardrails
+      ? [{ goal: 'an in-process guardrail adds < 0.5 ms to a 2 KB prompt (p50)', measured: ms(results.guardrails.micros.p50 / 1000), met: results.guardrails.micros.p50 < 500 }]
+      : []),
   ];
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { cacheRuns } from './cache-runs.ts';
 import { measureColdStart } from './cold-start.ts';
 import { measureCpu } from './cpu-per-request.ts';
+import { measureGuardrailOverhead } from './guardrail-overhead.ts';
 import { closedLoop, LoadClient, openLoop, summarizeRun, type Measured, type Sample } from './load.ts';
 import { cpuSeconds } from './processes.ts';
 import { renderMarkdown } from './report.ts';
@@ -144,6 +145,8 @@ async function main(): Promise<void> {
   // First, on a quiet machine (no servers yet); it also fails fast if the gateway does not build.
   progress(`cold start: bundling functions/gateway/handler.ts, ${settings.coldStartRuns} fresh processes`);
   const coldStart = await measureColdStart(WORK, settings.coldStartRuns);
+  progress(`guardrails: the content filter on a 2 KB prompt, ${settings.cpuRequests} requests in process`);
+  const guardrails = await measureGuardrailOverhead(settings.cpuRequests);
   progress(`starting the fake upstream, Tollgate and Portkey on 127.0.0.1 (logs in ${WORK})`);
   const targets = await startTargets(WORK, { latencyMs: settings.upstreamLatencyMs, gapMs: settings.upstreamGapMs });
   if (targets.virtualKeyMissing) progress(`no virtual-key rows: ${targets.virtualKeyMissing}`);
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
     await targets.stop();
   }
 
-  const results: BenchResults = { meta: { ...meta, virtualKeyMissing: targets.virtualKeyMissing }, load, streaming, cpu, coldStart, cache };
+  const results: BenchResults = { meta: { ...meta, virtualKeyMissing: targets.virtualKeyMissing }, load, streaming, cpu, coldStart, cache, guardrails };
   const markdown = renderMarkdown(results);
   writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(RESULTS, 'latest.md'), markdown);

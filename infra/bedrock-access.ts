@@ -38,3 +38,23 @@ export function bedrockResourceArns(models: BedrockModel[]): string[] {
   }
   return [...arns].sort();
 }
+
+/**
+ * The Bedrock guardrails a config names (`guardrails:` entries with `guardrail: bedrock`, top level or
+ * under `litellm_settings`), as the IAM resource ARNs ApplyGuardrail is allowed on: an id becomes the
+ * guardrail's ARN in its region (`aws_region_name`, else the stack's); an ARN stays as it is.
+ */
+export function bedrockGuardrailArns(document: unknown): string[] {
+  type Entry = { litellm_params?: Record<string, unknown> };
+  const config = document as { guardrails?: Entry[]; litellm_settings?: { guardrails?: Entry[] } } | null;
+  const entries = [...(config?.guardrails ?? []), ...(config?.litellm_settings?.guardrails ?? [])];
+  const arns = entries.flatMap(({ litellm_params: params }) => {
+    const id = params?.['guardrailIdentifier'];
+    if (params?.['guardrail'] !== 'bedrock' || typeof id !== 'string') return [];
+    if (id.startsWith('arn:')) return [id];
+    const region = params['aws_region_name'];
+    const at = typeof region === 'string' && !region.startsWith('os.environ/') ? region : '${AWS::Region}';
+    return [`arn:\${AWS::Partition}:bedrock:${at}:\${AWS::AccountId}:guardrail/${id}`];
+  });
+  return [...new Set(arns)].sort();
+}

@@ -17,7 +17,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { DEPLOYED_CONFIG_FILE } from '../functions/common/live-gateway.ts';
-import { bedrockModels, bedrockResourceArns } from './bedrock-access.ts';
+import { bedrockGuardrailArns, bedrockModels, bedrockResourceArns } from './bedrock-access.ts';
 import { deployedConfig } from './deployed-config.ts';
 import { Observability } from './observability.ts';
 import { PRODUCTION_STAGES, type TollgateSettings } from './settings.ts';
@@ -135,6 +135,11 @@ export class TollgateStack extends Stack {
           resources: bedrock.map((arn) => this.resolveArn(arn)),
         }),
       );
+    }
+    // Bedrock Guardrails: ApplyGuardrail on exactly the guardrails the config names.
+    const guardrails = bedrockGuardrailArns(config.document);
+    if (guardrails.length) {
+      this.gateway.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['bedrock:ApplyGuardrail'], resources: guardrails.map((arn) => this.resolveArn(arn)) }));
     }
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: retention(settings.logRetentionDays), removalPolicy: RemovalPolicy.DESTROY });

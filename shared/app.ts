@@ -22,6 +22,7 @@ import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
 import { completionsEndpoint } from './endpoints/completions.ts';
 import { countTokensEndpoint } from './endpoints/count-tokens.ts';
 import { embeddingsEndpoint } from './endpoints/embeddings.ts';
+import { guardrailsEndpoint } from './endpoints/guardrails.ts';
 import { healthEndpoint } from './endpoints/health.ts';
 import { imagesEndpoint } from './endpoints/images.ts';
 import { healthCheckEndpoint } from './endpoints/health-check.ts';
@@ -34,6 +35,7 @@ import { modelInfoEndpoint } from './endpoints/model-info.ts';
 import { modelsEndpoint } from './endpoints/models.ts';
 import { rerankEndpoint } from './endpoints/rerank.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
+import { GuardrailStep } from './guardrails/guardrail-step.ts';
 import { ModelAccess } from './keys/model-access.ts';
 import { ModelCallPipeline } from './pipeline/pipeline.ts';
 import { listedModels } from './pricing/price-table.ts';
@@ -93,7 +95,8 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const access = new ModelAccess(groups, store && new Identities(store));
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
   const cache = store && config.cache && responseCache(config.cache, store, router, providers, log, options.cacheClock);
-  const pipeline = new ModelCallPipeline({ access, router, pricer, spend, cache });
+  const guardrails = config.guardrails.length ? new GuardrailStep(config.guardrails) : undefined;
+  const pipeline = new ModelCallPipeline({ access, router, pricer, spend, cache, guardrails });
   const chat = { providers, pricer, dropParams: config.dropParams };
   const responseState = new ResponseState(store && new StoredResponses(store), config.responsesRetentionMs);
   const routes = [
@@ -111,6 +114,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...responsesEndpoint(pipeline, chat, responseState),
     ...storedResponsesEndpoint(responseState),
     ...completionsEndpoint(pipeline, chat),
+    ...guardrailsEndpoint(config.guardrails),
     ...spendEndpoint(spend),
     ...cacheEndpoint(cache),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),

@@ -57,5 +57,11 @@ export function requestMetrics(metrics: Metrics, servedModels: ReadonlySet<strin
     }
     if (call.cacheHit) metrics.addMetric('CacheSavings', MetricUnit.NoUnit, call.cacheHit.saved - call.cacheHit.cost.charged);
     metrics.publishStoredMetrics();
+    // Which guardrail acted and how: one record each, by the configured name (bounded), mode and action.
+    for (const outcome of call.guardrails ?? []) {
+      const single = metrics.singleMetric();
+      single.addDimensions({ guardrail: outcome.guardrail_name, mode: outcome.guardrail_mode, action: outcome.action });
+      single.addMetric('GuardrailChecks', MetricUnit.Count, 1);
+    }
   };
 }

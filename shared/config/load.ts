@@ -76,6 +76,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
     dropParams: raw.litellm_settings?.drop_params ?? false,
     responsesRetentionMs: (raw.general_settings?.responses_retention_days ?? DEFAULT_RESPONSES_RETENTION_DAYS) * 86_400_000,
     costMargins: raw.litellm_settings?.cost_margin_config,
+    guardrails: [...(raw.guardrails ?? []), ...(raw.litellm_settings?.guardrails ?? [])],
     router,
     cache,
     spend: {

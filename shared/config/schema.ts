@@ -2,6 +2,7 @@
 // are reported once at start by `unsupportedKeys` and otherwise ignored.
 import * as z from 'zod';
 import { cacheParamsSchema } from './cache-settings.ts';
+import { guardrailListSchema } from '../guardrails/config-schema.ts';
 import { DURATION_HINT, durationMs } from './duration.ts';
 import { LITELLM_ERROR_CLASSES, type RoutingStrategyName } from './types.ts';
 
@@ -97,8 +98,10 @@ export const configSchema = z.looseObject({
       cost_margin_config: z.record(z.string(), z.union([z.number().min(0), z.strictObject({ percentage: z.number().min(0).optional(), fixed_amount: z.number().min(0).optional() })])).optional(),
       cache: z.boolean().optional(),
       cache_params: cacheParamsSchema.optional(),
+      guardrails: guardrailListSchema.optional(),
     })
     .optional(),
+  guardrails: guardrailListSchema.optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -114,7 +117,7 @@ function knownTimeZone(zone: string): boolean {
 
 /** Keys Tollgate acts on today, per section. Everything else a LiteLLM file may hold is warned about. */
 export const SUPPORTED_KEYS = {
-  top: ['model_list', 'general_settings', 'router_settings', 'litellm_settings'],
+  top: ['model_list', 'general_settings', 'router_settings', 'litellm_settings', 'guardrails'],
   entry: ['model_name', 'litellm_params', 'model_info'],
   litellm_params: [
     'model',
@@ -168,7 +171,7 @@ export const SUPPORTED_KEYS = {
   routing_strategy_args: ['ttl', 'lowest_latency_buffer'],
   retry_policy: LITELLM_ERROR_CLASSES.map((name) => `${name}Retries`),
   allowed_fails_policy: LITELLM_ERROR_CLASSES.map((name) => `${name}AllowedFails`),
-  litellm_settings: ['drop_params', 'cost_margin_config', 'timezone', 'num_retries', 'context_window_fallbacks', 'cache', 'cache_params'],
+  litellm_settings: ['drop_params', 'cost_margin_config', 'timezone', 'num_retries', 'context_window_fallbacks', 'cache', 'cache_params', 'guardrails'],
 } as const;
 
 /**

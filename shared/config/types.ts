@@ -1,4 +1,5 @@
 // The gateway's configuration after loading: what the rest of the code reads, never the raw YAML.
+import type { GuardrailEntry } from '../guardrails/config-schema.ts';
 import type { MarginConfig } from '../pricing/margin.ts';
 import type { CacheSettings } from './cache-settings.ts';
 
@@ -57,6 +58,8 @@ export interface GatewayConfig {
   maxRequestBytes: number;
   /** `litellm_settings.cache` with `cache_params`; undefined when responses are not cached. */
   cache?: CacheSettings;
+  /** `guardrails:` (top level, or under `litellm_settings` as LiteLLM also reads it), checked per engine. */
+  guardrails: GuardrailEntry[];
   /** Once-at-start warnings: ignored keys, disabled deployments. */
   warnings: string[];
   /** `general_settings.responses_retention_days` in ms: how long stored Responses API answers are kept. */

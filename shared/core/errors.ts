@@ -9,6 +9,7 @@ export const ERROR_KINDS = {
   unknown_model: { status: 400, type: 'invalid_request_error', code: '400' },
   context_length_exceeded: { status: 400, type: 'invalid_request_error', code: 'context_length_exceeded' },
   content_policy_violation: { status: 400, type: 'invalid_request_error', code: 'content_policy_violation' },
+  guardrail_violation: { status: 400, type: 'None', code: '400' },
   budget_exceeded: { status: 400, type: 'budget_exceeded', code: '400' },
   missing_key: { status: 401, type: 'auth_error', code: '401' },
   invalid_key: { status: 401, type: 'auth_error', code: '401' },
@@ -36,6 +37,7 @@ export const ERROR_KINDS = {
   upstream_unreachable: { status: 502, type: 'api_connection_error', code: '502' },
   upstream_unavailable: { status: 503, type: 'service_unavailable_error', code: '503' },
   db_unavailable: { status: 503, type: 'service_unavailable_error', code: '503' },
+  guardrail_unavailable: { status: 503, type: 'service_unavailable_error', code: '503' },
   overloaded: { status: 503, type: 'service_unavailable_error', code: '503' },
   cache_not_configured: { status: 503, type: 'service_unavailable_error', code: '503' },
 } as const satisfies Record<string, { status: number; type: string; code: string }>;

@@ -8,6 +8,7 @@ import type { ChatCompletionChunk, ChatCompletionRequest } from '../openai/types
 import { answerStream } from '../pipeline/answer-stream.ts';
 import { attemptChat, type CommittedChat } from '../pipeline/chat-attempt.ts';
 import { clampMaxTokens } from '../pipeline/max-tokens.ts';
+import { chatSurface } from '../guardrails/surfaces/chat.ts';
 import type { ModelCallKind } from '../pipeline/model-call.ts';
 import type { ModelCallPipeline } from '../pipeline/pipeline.ts';
 import { chatSize } from '../pipeline/request-size.ts';
@@ -32,6 +33,7 @@ export function chatCompletionsEndpoint(pipeline: ModelCallPipeline, deps: ChatD
 function chatCompletion(deps: ChatDeps): ModelCallKind<ChatCompletionRequest, CommittedChat> {
   return {
     callType: 'acompletion',
+    guard: chatSurface,
     parse: parseChatRequest,
     plan: (body) => ({
       model: body.model,

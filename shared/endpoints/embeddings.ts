@@ -5,6 +5,7 @@ import type { Route } from '../core/types.ts';
 import { parseEmbeddingRequest } from '../openai/embedding-request-schema.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../openai/types.ts';
 import { attemptEmbedding } from '../pipeline/embedding-attempt.ts';
+import { embeddingsSurface } from '../guardrails/surfaces/embeddings.ts';
 import type { ModelCallKind } from '../pipeline/model-call.ts';
 import type { ModelCallPipeline } from '../pipeline/pipeline.ts';
 import { embeddingSize } from '../pipeline/request-size.ts';
@@ -19,6 +20,7 @@ export function embeddingsEndpoint(pipeline: ModelCallPipeline, providers: Provi
 function embedding(providers: ProviderRegistry): ModelCallKind<EmbeddingRequest, EmbeddingResponse> {
   return {
     callType: 'aembedding',
+    guard: embeddingsSurface,
     parse: parseEmbeddingRequest,
     plan: (body) => ({
       model: body.model,

@@ -19,10 +19,13 @@ export interface MessagesCall {
 /** An attempt's answer: Anthropic's own from an `anthropic/` deployment, else chat's, translated when it is written. */
 export type MessagesCommitted = { format: 'anthropic'; answer: MessagesAnswer } | { format: 'openai'; chat: CommittedChat };
 
-/** Gateway-only fields go; `metadata` stays, since on this API it is Anthropic's own ({user_id}). */
+/** Gateway-only fields go; `metadata` stays, since on this API it is Anthropic's own ({user_id}), without the `guardrails` LiteLLM clients may put there. */
 export function messagesUpstreamBody(message: MessagesRequest, deployment: Deployment): Record<string, unknown> {
   const forwarded: Record<string, unknown> = withoutGatewayFields(message, deployment.upstreamModel);
-  if (message.metadata) forwarded['metadata'] = message.metadata;
+  if (message.metadata) {
+    const { guardrails: _guardrails, ...metadata } = message.metadata as Record<string, unknown>;
+    forwarded['metadata'] = metadata;
+  }
   return forwarded;
 }
 

@@ -17,6 +17,7 @@ import { answerStream } from '../pipeline/answer-stream.ts';
 import { attemptChat } from '../pipeline/chat-attempt.ts';
 import { afterFirstChunk } from '../pipeline/commit-point.ts';
 import { clampMaxTokens } from '../pipeline/max-tokens.ts';
+import { messagesSurface } from '../guardrails/surfaces/messages.ts';
 import type { ModelCallKind } from '../pipeline/model-call.ts';
 import type { ModelCallPipeline } from '../pipeline/pipeline.ts';
 import { messagesSize } from '../pipeline/request-size.ts';
@@ -39,6 +40,7 @@ function messages(deps: ChatDeps): ModelCallKind<MessagesCall, Committed> {
   return {
     callType: 'anthropic_messages',
     errorBody: anthropicErrorBody,
+    guard: messagesSurface,
     parse: (json, headers) => ({ message: parseMessagesRequest(json), beta: headers['anthropic-beta'] }),
     cache: messagesAnswers,
     plan: ({ message }) => ({

@@ -6,8 +6,6 @@ const NOT_ACTED_ON = new Set([
   'allowed_passthrough_routes',
   'config',
   'permissions',
-  'guardrails',
-  'disable_global_guardrails',
   'enforced_params',
   'send_invite_email',
   'object_permission',

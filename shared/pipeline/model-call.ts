@@ -6,6 +6,7 @@ import type { GatewayError } from '../core/errors.ts';
 import type { FileLimit } from '../core/multipart.ts';
 import type { Reply, RequestContext } from '../core/types.ts';
 import type { Deployment } from '../config/types.ts';
+import type { GuardrailSurface } from '../guardrails/surface.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
 import type { RoutingOptions } from '../router/request-options.ts';
 import type { UsageMeter } from './usage-meter.ts';
@@ -29,6 +30,8 @@ export interface ModelCallKind<Body, Committed> {
   attempt(body: Body, deployment: Deployment, ctx: RequestContext): Promise<Committed>;
   /** The answer, as JSON or a stream, its usage recorded through `meter` (the spend record waits for it). */
   answer(committed: Committed, body: Body, meter: UsageMeter, ctx: RequestContext): Promise<Reply> | Reply;
+  /** Where its texts are, for guardrails (shared/guardrails/); a kind without one runs none. */
+  readonly guard?: GuardrailSurface<Body, Committed>;
   /** How the endpoint writes errors (Anthropic's shape on /v1/messages); OpenAI's when unset. */
   readonly errorBody?: (error: GatewayError) => unknown;
   /** How its answers are cached (shared/cache/); never when unset. */

@@ -10,6 +10,7 @@ import type { ResponseCache } from '../cache/response-cache.ts';
 import { parseJsonObject, withoutNulls } from '../core/json-body.ts';
 import { parseMultipart } from '../core/multipart.ts';
 import type { Route, RequestContext, Reply } from '../core/types.ts';
+import type { GuardrailStep } from '../guardrails/guardrail-step.ts';
 import { endUserOf } from '../keys/end-user.ts';
 import type { ModelAccess } from '../keys/model-access.ts';
 import { requestTags } from '../keys/request-tags.ts';
@@ -30,6 +31,8 @@ export interface PipelineDeps {
   spend?: SpendTracker;
   /** `litellm_settings.cache`: answers served from and stored in the response cache; absent when it is off. */
   cache?: ResponseCache;
+  /** The configured guardrails; absent when the config has none. */
+  guardrails?: GuardrailStep;
 }
 
 export class ModelCallPipeline {
@@ -70,10 +73,13 @@ export class ModelCallPipeline {
     access.checkEndUser(customer);
     // Fallbacks a client names are models it asks for, just like `model`; the config's are the operator's choice.
     for (const model of [plan.model, ...requestFallbackModels(plan.routing).map((fallback) => fallback.model)]) access.authorize(ctx.identity, model);
+    const guard = this.deps.guardrails?.start(kind.guard, json, ctx, record, endUser);
 
     // The team's and the key's aliases name the group the request goes to: its budgets and prices apply.
     const model = access.routedModel(ctx.identity, plan.model);
     await spend?.admit(ctx, { callType: kind.callType, model, endUser, customer, tags, tagRecords, size: plan.size, routing: plan.routing, free: plan.free, record });
+    // After admission, so that a refused request is in the ledger with the guardrail that refused it.
+    await guard?.beforeCall(body);
 
     const callModel = async (sent: Body) => {
       const routed = await router.route(
@@ -95,7 +101,8 @@ export class ModelCallPipeline {
     };
     // The cache answers a hit without calling a model, and keeps a miss's answer as it passes.
     const committed = this.deps.cache ? await this.deps.cache.serve(kind, body, json, headers, ctx, record, callModel) : await callModel(body);
-    return kind.answer(committed, body, new UsageMeter(ctx, record, pricer, plan.size, plan.prompt), ctx);
+    const meter = new UsageMeter(ctx, record, pricer, plan.size, plan.prompt);
+    return kind.answer(guard ? await guard.afterCall(committed, meter) : committed, body, meter, ctx);
   }
 }
 

@@ -3,6 +3,7 @@
 // records, metrics and the router's statistics read it after the response.
 import type { Deployment } from '../config/types.ts';
 import type { RequestContext } from '../core/types.ts';
+import type { GuardrailOutcome } from '../guardrails/request-guardrails.ts';
 import type { Usage } from '../openai/types.ts';
 import type { RequestCost } from './types.ts';
 import type { UnitUsage } from './units.ts';
@@ -22,6 +23,8 @@ export interface CallRecord {
   cacheKey?: string;
   /** Set when the answer came from the response cache: what it is charged, and what calling the model had cost (USD). */
   cacheHit?: { cost: RequestCost; saved: number };
+  /** What each guardrail that ran did (shared/guardrails/), for the ledger and the metrics. */
+  guardrails?: GuardrailOutcome[];
 }
 
 const records = new WeakMap<RequestContext, CallRecord>();

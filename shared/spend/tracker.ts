@@ -376,6 +376,7 @@ function spendLog(ctx: RequestContext, call: ModelCall, endUser: string | null):
       cost_breakdown: { provider_cost: cost?.provider ?? 0, charged: cost?.charged ?? 0 },
       // Calls priced in other units: what was counted (images, seconds, characters, searches).
       ...(call.record.units && { priced_units: call.record.units }),
+      ...(call.record.guardrails && { guardrail_information: call.record.guardrails }),
     },
   };
 }

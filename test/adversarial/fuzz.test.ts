@@ -137,6 +137,10 @@ model_list:
   - model_name: gemini
     litellm_params: { model: gemini/gemini-2.5-flash, api_base: ${upstream.url}, api_key: AIzaSyFuzz-0123456789abcdefghijklmnopq }
 router_settings: { num_retries: 0, fallbacks: [{ gpt: [mock] }] }
+# Every model request also goes through a guardrail both ways, so its text surfaces meet the fuzz too.
+guardrails:
+  - guardrail_name: fuzz-filter
+    litellm_params: { guardrail: litellm_content_filter, mode: [pre_call, post_call], default_on: true, patterns: [{ pattern_type: prebuilt, pattern_name: email, action: MASK }], blocked_words: [{ keyword: fuzzblock, action: BLOCK }] }
 general_settings: { master_key: ${MASTER} }
 litellm_settings: { cache: true }
 `;

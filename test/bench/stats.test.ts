@@ -126,4 +126,12 @@ describe('targets and report', () => {
     expect(markdown).toContain('| OpenAI passthrough | JSON | 412 | 1,900 | 2000 | 0 |');
     expect(markdown).toContain('| bundled handler ≤ 1 MB | 1.20 MB | **no** |');
   });
+
+  it('reports the in-process guardrail row and judges it against 0.5 ms, when measured', () => {
+    expect(renderMarkdown(results())).not.toContain('Guardrails');
+    const withGuardrails = { ...results(), guardrails: { promptBytes: 2048, requests: 2000, micros: summary(40, 300) } };
+    const markdown = renderMarkdown(withGuardrails);
+    expect(markdown).toContain('| 2000 | 40 | 300 |');
+    expect(markdown).toContain('| an in-process guardrail adds < 0.5 ms to a 2 KB prompt (p50) | 0.04 ms | yes |');
+  });
 });

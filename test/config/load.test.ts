@@ -112,10 +112,10 @@ litellm_settings: { force_ipv4: true }
 guardrails: []
 `);
     expect(config.warnings).toHaveLength(2);
-    for (const key of ['guardrails', 'router_settings.redis_host', 'router_settings.retry_after', 'litellm_settings.force_ipv4', 'model_list[0].litellm_params.max_parallel_requests']) {
+    for (const key of ['router_settings.redis_host', 'router_settings.retry_after', 'litellm_settings.force_ipv4', 'model_list[0].litellm_params.max_parallel_requests']) {
       expect(config.warnings[0]).toContain(key);
     }
-    for (const supported of ['num_retries', 'max_retries', 'retry_policy']) expect(config.warnings[0]).not.toContain(supported);
+    for (const supported of ['num_retries', 'max_retries', 'retry_policy', 'guardrails']) expect(config.warnings[0]).not.toContain(supported);
     expect(config.warnings[1]).toContain('provider-budget-routing');
   });
 

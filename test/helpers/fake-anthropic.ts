@@ -30,6 +30,9 @@ function answer(request: RecordedRequest, res: ServerResponse, options: FakeAnth
   if (limit === undefined) return sendError(res, 404, 'not_found_error', `model: ${body.model}`);
   const invalid = invalidMessages(body.messages);
   if (invalid) return sendError(res, 400, 'invalid_request_error', invalid);
+  // The API's metadata holds only user_id; anything else is refused.
+  const extraMetadata = Object.keys(body.metadata ?? {}).find((field) => field !== 'user_id');
+  if (extraMetadata) return sendError(res, 400, 'invalid_request_error', `metadata.${extraMetadata}: Extra inputs are not permitted`);
   if (path === '/v1/messages/count_tokens') return sendJson(res, 200, { input_tokens: tokenCount(JSON.stringify(body.messages)) });
   if (!Number.isInteger(body.max_tokens) || body.max_tokens < 1) return sendError(res, 400, 'invalid_request_error', 'max_tokens: Field required');
   if (body.max_tokens > limit) {

@@ -8,9 +8,9 @@ import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { sleep } from './recording-server.ts';
 
 export interface BedrockRequest {
-  /** `converse`, `converse-stream` or `invoke`. */
+  /** `converse`, `converse-stream`, `invoke` or `apply-guardrail`. */
   operation: string;
-  /** Decoded from the path, e.g. `us.anthropic.claude-sonnet-4-5-20250929-v1:0`. */
+  /** Decoded from the path, e.g. `us.anthropic.claude-sonnet-4-5-20250929-v1:0` (for apply-guardrail, the guardrail's id). */
   modelId: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
@@ -42,7 +42,8 @@ export async function startFakeBedrock(responder: BedrockResponder = (_r, res) =
     const parts: Buffer[] = [];
     for await (const chunk of req) parts.push(chunk as Buffer);
     const body = Buffer.concat(parts).toString('utf8');
-    const match = /^\/model\/([^/]+)\/(converse-stream|converse|invoke)$/.exec(req.url ?? '');
+    // ApplyGuardrail's path names the guardrail where the others name the model.
+    const match = /^\/(?:model|guardrail)\/([^/]+)\/(converse-stream|converse|invoke|version\/[^/]+\/apply)$/.exec(req.url ?? '');
     let json: unknown;
     try {
       json = body ? JSON.parse(body) : undefined;
@@ -51,7 +52,7 @@ export async function startFakeBedrock(responder: BedrockResponder = (_r, res) =
     }
     const closed = new Promise<void>((resolve) => req.stream.once('close', () => resolve()));
     const recorded: BedrockRequest = {
-      operation: match?.[2] ?? 'unknown',
+      operation: match?.[2]?.endsWith('/apply') ? 'apply-guardrail' : (match?.[2] ?? 'unknown'),
       modelId: match ? decodeURIComponent(match[1]!) : '',
       path: req.url ?? '',
       headers: req.headers,

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readConfigYaml } from '../../shared/config/yaml.ts';
-import { bedrockModels, bedrockResourceArns } from '../../infra/bedrock-access.ts';
+import { bedrockGuardrailArns, bedrockModels, bedrockResourceArns } from '../../infra/bedrock-access.ts';
 import { deployedConfig } from '../../infra/deployed-config.ts';
 import { acknowledgeNagFindings } from '../../infra/nag.ts';
 import { readSettings } from '../../infra/settings.ts';
@@ -186,6 +186,41 @@ describe('Bedrock access', () => {
         'arn:${AWS::Partition}:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0',
       ].sort(),
     );
+  });
+});
+
+describe('Bedrock Guardrails access', () => {
+  it('lets the gateway apply exactly the guardrails the config names, by id in their region or by ARN', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tollgate-synth-')), 'guarded.yaml');
+    writeFileSync(
+      path,
+      `model_list:
+  - model_name: a
+    litellm_params: { model: openai/gpt-4o-mini, api_key: os.environ/OPENAI_API_KEY }
+guardrails:
+  - guardrail_name: pii
+    litellm_params: { guardrail: bedrock, mode: pre_call, guardrailIdentifier: gr-abc123, guardrailVersion: "1", aws_region_name: eu-west-1 }
+  - guardrail_name: words
+    litellm_params: { guardrail: litellm_content_filter, mode: pre_call, blocked_words: [{ keyword: x, action: BLOCK }] }
+litellm_settings:
+  guardrails:
+    - guardrail_name: topics
+      litellm_params: { guardrail: bedrock, mode: post_call, guardrailIdentifier: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/gr-xyz', guardrailVersion: DRAFT }
+general_settings: { master_key: os.environ/K }
+`,
+    );
+    expect(bedrockGuardrailArns(readConfigYaml(path))).toEqual([
+      'arn:${AWS::Partition}:bedrock:eu-west-1:${AWS::AccountId}:guardrail/gr-abc123',
+      'arn:aws:bedrock:us-east-1:123456789012:guardrail/gr-xyz',
+    ]);
+    const statements = Object.values(Template.fromStack(synth({ config: path }).stack).findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('Gateway'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+    const apply = statements.find((s) => [s.Action].flat().includes('bedrock:ApplyGuardrail'))!;
+    expect(JSON.stringify(apply.Resource)).toContain(':bedrock:eu-west-1:');
+    expect(JSON.stringify(apply.Resource)).toContain('guardrail/gr-abc123');
+    expect(JSON.stringify(apply.Resource)).toContain('arn:aws:bedrock:us-east-1:123456789012:guardrail/gr-xyz');
+    expect(JSON.stringify(apply.Resource)).not.toContain('guardrail/*');
   });
 });
 

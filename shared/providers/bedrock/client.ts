@@ -20,12 +20,17 @@ export interface BedrockTarget {
 }
 
 export function bedrockTarget(deployment: Deployment): BedrockTarget {
+  return targetOf(deployment.params, deployment.apiBase);
+}
+
+/** The target `litellm_params` name (a deployment's, or a Bedrock guardrail's), `apiBase` first. */
+export function targetOf(params: Record<string, unknown>, apiBase: string | undefined): BedrockTarget {
   const param = (name: (typeof BEDROCK_PARAMS)[number]) => {
-    const value = deployment.params[name];
+    const value = params[name];
     return typeof value === 'string' && value ? value : undefined;
   };
   const region = param('aws_region_name') ?? process.env['AWS_REGION_NAME'] ?? process.env['AWS_REGION'] ?? DEFAULT_REGION;
-  const endpoint = deployment.apiBase ?? param('aws_bedrock_runtime_endpoint');
+  const endpoint = apiBase ?? param('aws_bedrock_runtime_endpoint');
   const accessKeyId = param('aws_access_key_id');
   const secretAccessKey = param('aws_secret_access_key');
   const credentials = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, sessionToken: param('aws_session_token') } : undefined;
