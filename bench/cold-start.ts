@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { EXPORTER_PACKAGES } from '../shared/observability/lazy-packages.ts';
 import { summarize, type Summary } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -42,7 +43,7 @@ async function bundleGateway(outDir: string): Promise<string> {
     target: 'node24',
     minify: true,
     sourcemap: true,
-    external: ['@aws-sdk/*'],
+    external: ['@aws-sdk/*', ...EXPORTER_PACKAGES],
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     logLevel: 'warning',
   });

@@ -19,6 +19,7 @@ import type { Construct } from 'constructs';
 import { DEPLOYED_CONFIG_FILE } from '../functions/common/live-gateway.ts';
 import { bedrockModels, bedrockResourceArns } from './bedrock-access.ts';
 import { deployedConfig } from './deployed-config.ts';
+import { EXPORTER_PACKAGES } from '../shared/observability/lazy-packages.ts';
 import { Observability } from './observability.ts';
 import { PRODUCTION_STAGES, type TollgateSettings } from './settings.ts';
 
@@ -222,7 +223,9 @@ export class TollgateStack extends Stack {
         sourceMap: true,
         target: 'node24',
         // The Node 24 runtime ships AWS SDK v3: leaving it out halves the bundle and the cold start.
-        bundleAwsSDK: false,
+        // The exporters' packages are installed beside the bundle, imported only when a callback needs them.
+        externalModules: ['@aws-sdk/*', ...EXPORTER_PACKAGES],
+        nodeModules: EXPORTER_PACKAGES,
         // Bundled CommonJS dependencies call require(); ESM output has none unless we make one.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         commandHooks: {

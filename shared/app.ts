@@ -19,6 +19,7 @@ import { modelInfoEndpoint } from './endpoints/model-info.ts';
 import { modelsEndpoint } from './endpoints/models.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
 import { ModelAccess } from './keys/model-access.ts';
+import { observability } from './observability/observability.ts';
 import { ModelCallPipeline } from './pipeline/pipeline.ts';
 import { Pricer } from './pricing/pricer.ts';
 import { defaultProviders, type ProviderRegistry } from './providers/registry.ts';
@@ -45,18 +46,23 @@ export interface AppOptions {
   routerRuntime?: RouterRuntime;
   /** The spend tracker's clock and alert channels (tests). */
   spend?: SpendOverrides;
+  /** GET /metrics (the `prometheus` callback) needs the master key whatever the config says: the Lambda is public. */
+  metricsNeedMasterKey?: boolean;
 }
 
 export function buildGateway(options: AppOptions): Gateway {
+  // LiteLLM's logging callbacks: nothing at all when none is configured.
+  const exports = observability(options.config, options.log, { metricsNeedMasterKey: options.metricsNeedMasterKey });
   return createGateway({
-    routes: new RouteTable().add(...gatewayRoutes(options)),
+    routes: new RouteTable().add(...gatewayRoutes(options), ...(exports?.routes ?? [])),
     log: options.log,
     masterKey: options.config.masterKey,
     maxRequestBytes: options.config.maxRequestBytes,
     // With a store, a request that needs it is shed while its calls are backed up (store-load.ts).
     admit: options.store && (() => options.store!.load.check()),
     authenticators: options.authenticators ?? [],
-    afterResponse: options.afterResponse,
+    afterResponse: [...(options.afterResponse ?? []), ...(exports ? [exports.afterResponse] : [])],
+    flush: exports?.flush,
   });
 }
 

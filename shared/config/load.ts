@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type * as z from 'zod';
 import { issuePath } from '../core/invalid-request.ts';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../core/request-body.ts';
+import { toObservabilitySettings } from './callbacks.ts';
 import { durationMs } from './duration.ts';
 import { toRouterSettings } from './router-settings.ts';
 import { configSchema, SUPPORTED_KEYS, type RawConfig } from './schema.ts';
@@ -73,6 +74,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
       alertWebhookUrl: raw.general_settings?.alert_webhook_url,
       timeZone: raw.litellm_settings?.timezone,
     },
+    observability: toObservabilitySettings(raw.litellm_settings, env, source, warnings),
     warnings,
   };
 }

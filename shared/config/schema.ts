@@ -9,6 +9,14 @@ const usdPerToken = z.number().min(0);
 const retryCount = z.number().int().min(0);
 /** LiteLLM's fallback lists: `[{"gpt-4o": ["claude-sonnet", "gpt-4o-mini"]}]`. */
 const fallbackList = z.array(z.record(z.string(), z.array(z.string().min(1))));
+/** LiteLLM's callback lists: `["prometheus", "otel"]`; a single name is taken as a list of one. */
+const callbackList = z.union([
+  z
+    .string()
+    .min(1)
+    .transform((name) => [name]),
+  z.array(z.string().min(1)),
+]);
 
 export const litellmParamsSchema = z.looseObject({
   model: z.string().min(1, 'must name "<provider>/<model>"'),
@@ -86,6 +94,22 @@ export const configSchema = z.looseObject({
       drop_params: z.boolean().optional(),
       timezone: z.string().refine(knownTimeZone, 'must be an IANA time zone such as "UTC" or "America/New_York"').optional(),
       cost_margin_config: z.record(z.string(), z.union([z.number().min(0), z.strictObject({ percentage: z.number().min(0).optional(), fixed_amount: z.number().min(0).optional() })])).optional(),
+      callbacks: callbackList.optional(),
+      success_callback: callbackList.optional(),
+      failure_callback: callbackList.optional(),
+      turn_off_message_logging: z.boolean().optional(),
+      redact_user_api_key_info: z.boolean().optional(),
+      require_auth_for_metrics_endpoint: z.boolean().optional(),
+      s3_callback_params: z
+        .looseObject({
+          s3_bucket_name: z.string().min(1).optional(),
+          s3_region_name: z.string().min(1).optional(),
+          s3_path: z.string().optional(),
+          s3_endpoint_url: z.url({ protocol: /^https?$/ }).optional(),
+          s3_aws_access_key_id: z.string().optional(),
+          s3_aws_secret_access_key: z.string().optional(),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -140,7 +164,18 @@ export const SUPPORTED_KEYS = {
   ],
   routing_strategy_args: ['ttl', 'lowest_latency_buffer'],
   retry_policy: ['RateLimitErrorRetries', 'TimeoutErrorRetries', 'InternalServerErrorRetries'],
-  litellm_settings: ['drop_params', 'cost_margin_config', 'timezone'],
+  litellm_settings: [
+    'drop_params',
+    'cost_margin_config',
+    'timezone',
+    'callbacks',
+    'success_callback',
+    'failure_callback',
+    'turn_off_message_logging',
+    'redact_user_api_key_info',
+    'require_auth_for_metrics_endpoint',
+    's3_callback_params',
+  ],
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 // The gateway's configuration after loading: what the rest of the code reads, never the raw YAML.
 import type { MarginConfig } from '../pricing/margin.ts';
+import type { ObservabilitySettings } from './callbacks.ts';
 
 /** One `model_list` entry, enabled, with every `os.environ/` value resolved. Holds a credential: never log it whole. */
 export interface Deployment {
@@ -50,6 +51,8 @@ export interface GatewayConfig {
   spend: SpendSettings;
   /** `general_settings.max_request_size_mb` in bytes: the most an authenticated caller's body may hold. */
   maxRequestBytes: number;
+  /** LiteLLM's logging callbacks: what is exported after each response, and where to. */
+  observability: ObservabilitySettings;
   /** Once-at-start warnings: ignored keys, disabled deployments. */
   warnings: string[];
 }

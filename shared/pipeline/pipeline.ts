@@ -10,7 +10,7 @@ import { parseJsonObject } from '../core/json-body.ts';
 import type { Route, RequestContext, Reply } from '../core/types.ts';
 import { endUserOf } from '../keys/end-user.ts';
 import type { ModelAccess } from '../keys/model-access.ts';
-import { recordDeployment, startCallRecord } from '../pricing/call-record.ts';
+import { recordAttempt, startCallRecord } from '../pricing/call-record.ts';
 import type { Pricer } from '../pricing/pricer.ts';
 import { requestFallbackModels } from '../router/request-options.ts';
 import type { Router } from '../router/router.ts';
@@ -38,9 +38,10 @@ export class ModelCallPipeline {
     const { access, router, pricer, spend } = this.deps;
     const body = kind.parse(json, headers);
     const plan = kind.plan(body);
-    const record = startCallRecord(ctx, plan.model);
+    const record = startCallRecord(ctx, { model: plan.model, callType: kind.callType, request: json, headers });
 
     const endUser = endUserOf(headers, plan.endUser);
+    record.endUser = endUser;
     const customer = await access.customer(endUser);
     access.checkEndUser(customer);
     // Fallbacks a client names are models it asks for, just like `model`; the config's are the operator's choice.
@@ -51,10 +52,7 @@ export class ModelCallPipeline {
     const routed = await router.route(
       { model: plan.model, promptTokens: plan.promptTokens, options: plan.routing, measured: !plan.free, usedTokens: () => record.usage?.total_tokens },
       ctx,
-      (deployment) => {
-        recordDeployment(ctx, record, deployment);
-        return kind.attempt(body, deployment, ctx);
-      },
+      (deployment) => recordAttempt(ctx, record, deployment, () => kind.attempt(body, deployment, ctx)),
     );
     return kind.answer(routed.value, body, new UsageMeter(ctx, record, pricer, plan.size, plan.prompt), ctx);
   }

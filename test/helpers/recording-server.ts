@@ -7,6 +7,8 @@ export interface RecordedRequest {
   url: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** The body's bytes, for binary bodies (protobuf). */
+  raw: Buffer;
   json: any;
 }
 
@@ -26,14 +28,15 @@ export async function startRecordingServer(responder: Responder = (_r, res) => v
   const server = createServer(async (req, res) => {
     const parts: Buffer[] = [];
     for await (const chunk of req) parts.push(chunk as Buffer);
-    const body = Buffer.concat(parts).toString('utf8');
+    const raw = Buffer.concat(parts);
+    const body = raw.toString('utf8');
     let json: unknown;
     try {
       json = body ? JSON.parse(body) : undefined;
     } catch {
       json = undefined;
     }
-    const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, json };
+    const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, raw, json };
     requests.push(recorded);
     await current(recorded, res, req);
   });

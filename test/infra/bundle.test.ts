@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EXPORTER_PACKAGES } from '../../shared/observability/lazy-packages.ts';
 import { apiGatewayEvent, lambdaContext } from '../helpers/apigw-events.ts';
 import { installLambdaShim, invokeStreaming } from '../helpers/lambda-stream-shim.ts';
 
@@ -26,7 +27,7 @@ describe('bundled Lambda handlers', () => {
       format: 'esm',
       target: 'node24',
       minify: true,
-      external: ['@aws-sdk/*'],
+      external: ['@aws-sdk/*', ...EXPORTER_PACKAGES],
       banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
       logLevel: 'silent',
       metafile: true,
@@ -70,8 +71,20 @@ describe('bundled Lambda handlers', () => {
     const sdkImports = (kind: string) => [...new Set(bundle.imports.filter((i) => i.kind === kind && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
     // The key and spend table (TOLLGATE_TABLE) and the secret (TOLLGATE_SECRET_ID) are read on the first request.
     expect(sdkImports('import-statement')).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-secrets-manager', '@aws-sdk/lib-dynamodb']);
-    // Bedrock when a Bedrock deployment is first called; SNS when the first budget alert is sent.
-    expect(sdkImports('dynamic-import')).toEqual(['@aws-sdk/client-bedrock-runtime', '@aws-sdk/client-sns']);
+    // Bedrock when a Bedrock deployment is first called; SNS when the first budget alert is sent; S3 when the s3 callback first writes.
+    expect(sdkImports('dynamic-import')).toEqual(['@aws-sdk/client-bedrock-runtime', '@aws-sdk/client-s3', '@aws-sdk/client-sns']);
+  });
+
+  it("leaves the exporters' packages out, imported only when a callback first needs them", () => {
+    for (const [name, output] of bundles) {
+      const imports = output.imports.filter((i) => EXPORTER_PACKAGES.includes(i.path));
+      expect(
+        imports.filter((i) => i.kind !== 'dynamic-import'),
+        name,
+      ).toEqual([]);
+      expect(new Set(imports.map((i) => i.path)), name).toEqual(new Set(EXPORTER_PACKAGES));
+      for (const pkg of EXPORTER_PACKAGES) expect(packagesIn(output).has(pkg), `${name}: ${pkg}`).toBe(false);
+    }
   });
 
   it("leaves out zod's translations: zod is imported as a namespace (import * as z), which esbuild can tree-shake", () => {
