@@ -1,8 +1,9 @@
 // Where an exporter's items wait to be sent: a bounded queue, sent in batches when a batch is full, a
 // short while after the first item arrives, and whenever the gateway flushes (before a Lambda
 // invocation ends, at shutdown). A full queue drops new items and counts them rather than grow; a
-// batch that fails to send is dropped and counted too, and its failure logged at most once a minute,
-// so an unreachable collector costs neither memory nor a log line per request.
+// batch that fails to send is dropped and counted too, its failure logged at most once a minute, and
+// sending pauses (5 s, doubling up to a minute) before the next try: an unreachable collector costs
+// neither memory, nor a log line per request, nor a timeout per flush.
 import type { Log } from '../core/log.ts';
 
 export interface ExportQueueOptions<T> {
@@ -18,6 +19,8 @@ export interface ExportQueueOptions<T> {
 }
 
 const FAILURE_LOG_INTERVAL_MS = 60_000;
+const FIRST_PAUSE_MS = 5_000;
+const LONGEST_PAUSE_MS = 60_000;
 
 export class ExportQueue<T> {
   /** Items dropped: queue full, or their batch failed to send. */
@@ -27,6 +30,9 @@ export class ExportQueue<T> {
   private sending: Promise<void> = Promise.resolve();
   private lastFailureLog = -Infinity;
   private failuresSinceLog = 0;
+  /** After a failure: no send before this time, and how long the last pause was. */
+  private pausedUntil = -Infinity;
+  private pauseMs = 0;
   private readonly maxItems: number;
   private readonly maxBatch: number;
   private readonly delayMs: number;
@@ -48,28 +54,39 @@ export class ExportQueue<T> {
     else this.timer ??= setTimeout(() => void this.flush(), this.delayMs).unref();
   }
 
-  /** Sends everything queued so far, in batches; resolves once it is sent or dropped. Never rejects. */
+  /**
+   * Sends everything queued so far, in batches, unless sending is paused after a failure (then the
+   * items wait, within the bound). Resolves once done; never rejects.
+   */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const batches: T[][] = [];
-    while (this.items.length) batches.push(this.items.splice(0, this.maxBatch));
-    for (const batch of batches) this.sending = this.sending.then(() => this.sendOne(batch));
+    this.sending = this.sending.then(() => this.drain());
     return this.sending;
   }
 
-  private async sendOne(batch: T[]): Promise<void> {
-    try {
-      await this.options.send(batch);
-    } catch (error) {
-      this.dropped += batch.length;
-      this.failed(error);
+  private async drain(): Promise<void> {
+    while (this.items.length && this.now() >= this.pausedUntil) {
+      const batch = this.items.splice(0, this.maxBatch);
+      try {
+        await this.options.send(batch);
+        this.pauseMs = 0;
+      } catch (error) {
+        this.dropped += batch.length;
+        this.pauseMs = Math.min(Math.max(this.pauseMs * 2, FIRST_PAUSE_MS), LONGEST_PAUSE_MS);
+        this.pausedUntil = this.now() + this.pauseMs;
+        this.failed(error);
+      }
     }
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   private failed(error: unknown): void {
     this.failuresSinceLog++;
-    const now = (this.options.now ?? Date.now)();
+    const now = this.now();
     if (now - this.lastFailureLog < FAILURE_LOG_INTERVAL_MS) return;
     this.options.log.warn(`${this.options.name} export failed; its items are dropped (logged at most once a minute)`, {
       error: error instanceof Error ? error.message : String(error),

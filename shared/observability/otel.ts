@@ -13,7 +13,8 @@ import type { CallLog } from './call-log.ts';
 import { ExportQueue } from './export-queue.ts';
 import type { Exporter } from './exporter.ts';
 
-const EXPORT_TIMEOUT_MS = 10_000;
+/** The exporter retries within this (a collector that refuses connections too): what one failed flush may cost. */
+const EXPORT_TIMEOUT_MS = 3_000;
 
 /** `gen_ai.provider.name`'s well-known values, by Tollgate's provider prefix; other prefixes go as they are. */
 const GEN_AI_PROVIDERS: Record<string, string> = {

@@ -1,6 +1,6 @@
 // One POST of a JSON body to a collector (Langfuse's ingestion API, a generic log endpoint), bounded
 // in time; any answer but a 2xx is thrown, naming the status (never the headers: they hold credentials).
-const POST_TIMEOUT_MS = 10_000;
+const POST_TIMEOUT_MS = 3_000;
 
 export async function postJson(url: string, headers: Record<string, string>, body: unknown): Promise<Response> {
   const response = await fetch(url, {

@@ -53,11 +53,12 @@ export interface FakeCollector extends RecordingServer {
   spans: CollectedSpan[];
 }
 
-export async function startFakeCollector(): Promise<FakeCollector> {
+/** `path`: where it takes spans (Langfuse's OTLP endpoint is /api/public/otel/v1/traces). */
+export async function startFakeCollector(path = '/v1/traces'): Promise<FakeCollector> {
   const spans: CollectedSpan[] = [];
   const server = await startRecordingServer();
   server.respond((request, res) => {
-    if (request.method !== 'POST' || request.url !== '/v1/traces') return void res.writeHead(404).end();
+    if (request.method !== 'POST' || request.url !== path) return void res.writeHead(404).end();
     const type = String(request.headers['content-type'] ?? '');
     const body = type.startsWith('application/x-protobuf') ? decodeProtobuf(request.raw) : request.json;
     for (const resourceSpans of body.resourceSpans ?? []) {
@@ -73,7 +74,14 @@ export async function startFakeCollector(): Promise<FakeCollector> {
 
 function decodeProtobuf(bytes: Buffer): any {
   const message = ExportTraceServiceRequest.decode(bytes);
-  return ExportTraceServiceRequest.toObject(message, { longs: String, bytes: (b: Uint8Array) => Buffer.from(b).toString('hex'), defaults: false, oneofs: false } as protobuf.IConversionOptions);
+  const request = ExportTraceServiceRequest.toObject(message, { longs: String, bytes: String });
+  // Ids as OTLP/JSON writes them: hex, not base64.
+  for (const resourceSpans of request['resourceSpans'] ?? []) {
+    for (const scope of resourceSpans.scopeSpans ?? []) {
+      for (const span of scope.spans ?? []) for (const id of ['traceId', 'spanId', 'parentSpanId']) span[id] = span[id] ? Buffer.from(span[id], 'base64').toString('hex') : '';
+    }
+  }
+  return request;
 }
 
 function spanOf(span: any): Omit<CollectedSpan, 'resource' | 'encoding'> {
