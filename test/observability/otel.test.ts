@@ -97,6 +97,20 @@ describe('the otel callback', () => {
     expect(collector.requests.map((r) => r.raw.toString('latin1')).join('')).not.toContain(virtualKey);
   });
 
+  it("names an Anthropic-format answer's stop reason, whole or streamed", async () => {
+    for (const stream of [false, true]) {
+      const response = await fetch(`${gateway.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': MASTER, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({ model: 'mock', max_tokens: 64, stream, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(response.status).toBe(200);
+      await response.text();
+      const span = await spanOf(gateway, response.headers.get('x-tollgate-request-id')!);
+      expect(span.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'tollgate.call_type': 'anthropic_messages', 'gen_ai.response.finish_reasons': ['end_turn'] });
+    }
+  });
+
   it('marks a failed request and each failed attempt as errors', async () => {
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
