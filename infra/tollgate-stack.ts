@@ -19,7 +19,7 @@ import type { Construct } from 'constructs';
 import { DEPLOYED_CONFIG_FILE } from '../functions/common/live-gateway.ts';
 import { bedrockModels, bedrockResourceArns } from './bedrock-access.ts';
 import { deployedConfig } from './deployed-config.ts';
-import { EXPORTER_PACKAGES } from '../shared/observability/lazy-packages.ts';
+import { EXPORTERS_IMPORT, exportersBundleCommands } from './exporters-bundle.ts';
 import { Observability } from './observability.ts';
 import { PRODUCTION_STAGES, type TollgateSettings } from './settings.ts';
 
@@ -223,15 +223,14 @@ export class TollgateStack extends Stack {
         sourceMap: true,
         target: 'node24',
         // The Node 24 runtime ships AWS SDK v3: leaving it out halves the bundle and the cold start.
-        // The exporters' packages are installed beside the bundle, imported only when a callback needs them.
-        externalModules: ['@aws-sdk/*', ...EXPORTER_PACKAGES],
-        nodeModules: EXPORTER_PACKAGES,
+        // The exporters go in a file of their own beside the bundle, loaded only when a callback is used.
+        externalModules: ['@aws-sdk/*', EXPORTERS_IMPORT],
         // Bundled CommonJS dependencies call require(); ESM output has none unless we make one.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_input: string, output: string) => [`cp "${configJson}" "${output}/${DEPLOYED_CONFIG_FILE}"`],
+          afterBundling: (_input: string, output: string) => [`cp "${configJson}" "${output}/${DEPLOYED_CONFIG_FILE}"`, ...exportersBundleCommands(output)],
         },
       },
     });

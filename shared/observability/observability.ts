@@ -1,10 +1,10 @@
 // The exports LiteLLM's callbacks configure, assembled once per gateway: an after-response hook that
 // turns each finished model call into its log and hands it to every exporter configured for its
 // outcome, GET /metrics when `prometheus` is on, and a flush for the adapters (before a Lambda
-// invocation ends, at shutdown). Each exporter's module, and the packages it needs, is imported the
-// first time it is used: a gateway with no callbacks loads none of them, and one with callbacks pays
-// for them after its first response, not at cold start.
-import type { ExporterName, ObservabilitySettings } from '../config/callbacks.ts';
+// invocation ends, at shutdown). The exporters' code (./exporters.ts) is imported the first time one is
+// used: a gateway with no callbacks loads none of it, and one with callbacks pays for it after its
+// first response, not at cold start.
+import type { ExporterName } from '../config/callbacks.ts';
 import type { GatewayConfig } from '../config/types.ts';
 import type { Log } from '../core/log.ts';
 import type { AfterResponseHook, Route } from '../core/types.ts';
@@ -32,8 +32,12 @@ export function observability(config: Pick<GatewayConfig, 'observability' | 'dep
 
   const servedModels = new Set(config.deployments.map((deployment) => deployment.modelName));
   let metrics: Promise<PrometheusMetrics> | undefined;
-  const prometheus = () => (metrics ??= import('./prometheus.ts').then((module) => module.prometheusMetrics(servedModels)));
-  const exporters = names.map((name) => ({ name, outcomes: settings.exporters[name]!, exporter: loaded(name, () => load(name, settings, log, prometheus), log) }));
+  const prometheus = () => (metrics ??= import('#exporters').then((module) => module.prometheusMetrics(servedModels)));
+  const exporters = names.map((name) => ({
+    name,
+    outcomes: settings.exporters[name]!,
+    exporter: loaded(name, async () => (await import('#exporters')).createExporter(name, settings, log, prometheus), log),
+  }));
 
   const routes: Route[] = settings.exporters.prometheus
     ? [
@@ -63,25 +67,6 @@ export function observability(config: Pick<GatewayConfig, 'observability' | 'dep
       await Promise.all(exporters.map(async ({ exporter }) => (await exporter())?.flush()));
     },
   };
-}
-
-async function load(name: ExporterName, settings: ObservabilitySettings, log: Log, prometheus: () => Promise<PrometheusMetrics>): Promise<Exporter> {
-  switch (name) {
-    case 'prometheus': {
-      const metrics = await prometheus();
-      return { record: (call) => metrics.record(call), flush: async () => {} };
-    }
-    case 'otel':
-      return (await import('./otel.ts')).otlpExporter(settings.otel!, name, log);
-    case 'langfuse_otel':
-      return (await import('./otel.ts')).otlpExporter(settings.langfuseOtel!, name, log);
-    case 'langfuse':
-      return (await import('./langfuse.ts')).langfuseExporter(settings.langfuse!, log);
-    case 's3':
-      return (await import('./s3-logs.ts')).s3LogExporter(settings.s3!, log);
-    case 'generic_api':
-      return (await import('./generic-api.ts')).genericApiExporter(settings.genericApi!, log);
-  }
 }
 
 /** The exporter, loaded once; one that cannot load is logged once and left out. */

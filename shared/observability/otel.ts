@@ -3,10 +3,13 @@
 // attempt, Tollgate's own attributes beside the `gen_ai.*` ones, and the prompt and answer only while
 // message logging is on. Spans are made from each call's log when its batch is sent, with the times
 // the call had, so nothing of this runs before the response has gone. Loaded only when `otel` or
-// `langfuse_otel` is configured; the OpenTelemetry packages are imported then too (the Lambda bundle
-// leaves them out, see lazy-packages.ts).
-import type { Attributes, Context, Tracer } from '@opentelemetry/api';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+// `langfuse_otel` is configured (./exporters.ts).
+import { type Attributes, type Context, defaultTextMapGetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { ExportResultCode, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { type ReadableSpan, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { OtlpSettings } from '../config/callbacks.ts';
 import type { Log } from '../core/log.ts';
 import type { CallLog } from './call-log.ts';
@@ -45,20 +48,9 @@ const REQUEST_ATTRIBUTES: Record<string, string> = {
   n: 'gen_ai.request.choice.count',
 };
 
-type OtelApi = typeof import('@opentelemetry/api');
-
-export async function otlpExporter(settings: OtlpSettings, name: string, log: Log): Promise<Exporter> {
-  const [api, { ExportResultCode, W3CTraceContextPropagator }, { resourceFromAttributes }, { TracerProvider }] = await Promise.all([
-    import('@opentelemetry/api'),
-    import('@opentelemetry/core'),
-    import('@opentelemetry/resources'),
-    import('@opentelemetry/sdk-trace'),
-  ]);
+export function otlpExporter(settings: OtlpSettings, name: string, log: Log): Exporter {
   const options = { url: settings.url, headers: settings.headers, timeoutMillis: EXPORT_TIMEOUT_MS };
-  const exporter: SpanExporter =
-    settings.protocol === 'http/json'
-      ? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(options)
-      : new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(options);
+  const exporter: SpanExporter = settings.protocol === 'http/json' ? new JsonTraceExporter(options) : new ProtobufTraceExporter(options);
   const finished: ReadableSpan[] = [];
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings.serviceName }),
@@ -72,8 +64,8 @@ export async function otlpExporter(settings: OtlpSettings, name: string, log: Lo
     log,
     send: async (calls) => {
       for (const call of calls) {
-        const parent = propagator.extract(api.ROOT_CONTEXT, { ...call.traceContext }, api.defaultTextMapGetter);
-        spansOf(api, call, parent, tracer);
+        const parent = propagator.extract(ROOT_CONTEXT, { ...call.traceContext }, defaultTextMapGetter);
+        spansOf(call, parent, tracer);
       }
       const spans = finished.splice(0);
       await new Promise<void>((resolve, reject) =>
@@ -84,8 +76,7 @@ export async function otlpExporter(settings: OtlpSettings, name: string, log: Lo
   return { record: (call) => queue.push(call), flush: () => queue.flush() };
 }
 
-function spansOf(api: OtelApi, call: CallLog, parent: Context, tracer: Tracer): void {
-  const { SpanKind, SpanStatusCode, trace } = api;
+function spansOf(call: CallLog, parent: Context, tracer: Tracer): void {
   const operation = OPERATIONS[call.ledger.call_type] ?? call.ledger.call_type;
   const request = tracer.startSpan(`${operation} ${call.requestedModel}`, { kind: SpanKind.SERVER, startTime: call.timings.start, attributes: requestAttributes(call, operation) }, parent);
   if (call.timings.firstByte !== undefined) request.addEvent('gen_ai.first_token', call.timings.firstByte);

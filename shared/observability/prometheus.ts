@@ -1,9 +1,8 @@
 // LiteLLM's Prometheus metrics (litellm/integrations/prometheus.py), same names, labels and latency
 // buckets, counted from each call's log and served by GET /metrics. Counters carry the `_total`
 // suffix Python's prometheus_client adds, so the series a LiteLLM dashboard queries exist here under
-// the same names. Loaded only when the `prometheus` callback is configured; prom-client is imported
-// then too (the Lambda bundle leaves it out, see lazy-packages.ts).
-import type * as PromClient from 'prom-client';
+// the same names. Loaded (./exporters.ts) only when the `prometheus` callback is configured.
+import * as PromClient from 'prom-client';
 import type { CallLog } from './call-log.ts';
 
 /** LiteLLM's LATENCY_BUCKETS, seconds. */
@@ -20,15 +19,14 @@ type Labels = Record<string, string | undefined>;
 
 /** LiteLLM's metrics, registered in a registry of their own. */
 export async function prometheusMetrics(servedModels: ReadonlySet<string>): Promise<PrometheusMetrics> {
-  const client = await import('prom-client');
-  const registry = new client.Registry();
-  return new PrometheusMetrics(registry, defineMetrics(client, registry), servedModels);
+  const registry = new PromClient.Registry();
+  return new PrometheusMetrics(registry, defineMetrics(registry), servedModels);
 }
 
-function defineMetrics(client: typeof PromClient, registry: PromClient.Registry) {
-  const counter = (name: string, help: string, labelNames: readonly string[]) => new client.Counter({ name, help, labelNames, registers: [registry] });
-  const gauge = (name: string, help: string, labelNames: readonly string[]) => new client.Gauge({ name, help, labelNames, registers: [registry] });
-  const histogram = (name: string, help: string, labelNames: readonly string[]) => new client.Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers: [registry] });
+function defineMetrics(registry: PromClient.Registry) {
+  const counter = (name: string, help: string, labelNames: readonly string[]) => new PromClient.Counter({ name, help, labelNames, registers: [registry] });
+  const gauge = (name: string, help: string, labelNames: readonly string[]) => new PromClient.Gauge({ name, help, labelNames, registers: [registry] });
+  const histogram = (name: string, help: string, labelNames: readonly string[]) => new PromClient.Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers: [registry] });
   return {
     proxyTotal: counter('litellm_proxy_total_requests_metric_total', 'Total number of requests made to the proxy server', [...CALLER, 'requested_model', 'status_code']),
     proxyFailed: counter('litellm_proxy_failed_requests_metric_total', 'Total number of failed responses from proxy', [...CALLER, 'requested_model', ...EXCEPTION]),
