@@ -21,6 +21,7 @@ import { bedrockModels, bedrockResourceArns } from './bedrock-access.ts';
 import { deployedConfig } from './deployed-config.ts';
 import { EXPORTERS_IMPORT, exportersBundleCommands } from './exporters-bundle.ts';
 import { Observability } from './observability.ts';
+import { RequestLogs } from './request-logs.ts';
 import { PRODUCTION_STAGES, type TollgateSettings } from './settings.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -186,6 +187,14 @@ export class TollgateStack extends Stack {
         endpointType: EndpointType.REGIONAL,
         securityPolicy: SecurityPolicy.TLS_1_2,
       });
+    }
+
+    // The `s3` callback's request logs: through Firehose to a bucket of the stack's, partitioned by day.
+    const s3Logs = config.observability.exporters.s3 && config.observability.s3;
+    if (s3Logs) {
+      const requestLogs = new RequestLogs(this, 'RequestLogs', { path: s3Logs.path, retain: production, writers: [this.gateway] });
+      this.gateway.addEnvironment('TOLLGATE_REQUEST_LOG_STREAM', requestLogs.deliveryStream.deliveryStreamName);
+      new CfnOutput(this, 'RequestLogBucket', { value: requestLogs.bucket.bucketName, description: 'Request logs (the s3 callback), one folder per day' });
     }
 
     new Observability(this, 'Observability', { api: this.api, functions: [this.gateway, this.admin], namespace: METRICS_NAMESPACE, alarmTopic: this.alerts });

@@ -29,9 +29,13 @@ export interface LangfuseSettings {
   secretKey: string;
 }
 
-/** `litellm_settings.s3_callback_params`. */
-export interface S3LogSettings {
-  bucket: string;
+/**
+ * `litellm_settings.s3_callback_params`, written to `bucket` by PutObject; or, on AWS, to the stack's
+ * Firehose `deliveryStream` (TOLLGATE_REQUEST_LOG_STREAM), which writes them to the stack's bucket.
+ */
+export type S3LogSettings = S3Target & ({ bucket: string } | { deliveryStream: string });
+
+interface S3Target {
   region?: string;
   /** Key prefix, without slashes at either end. */
   path: string;
@@ -122,10 +126,12 @@ export function toObservabilitySettings(raw: LitellmSettings = {}, env: EnvLooku
   }
   if (exporters.s3) {
     const params = raw.s3_callback_params ?? {};
-    if (!params.s3_bucket_name) disable('s3', 'litellm_settings.s3_callback_params.s3_bucket_name is not set');
+    const deliveryStream = env('TOLLGATE_REQUEST_LOG_STREAM');
+    const destination = deliveryStream ? { deliveryStream } : params.s3_bucket_name ? { bucket: params.s3_bucket_name } : undefined;
+    if (!destination) disable('s3', 'litellm_settings.s3_callback_params.s3_bucket_name is not set');
     else {
       settings.s3 = {
-        bucket: params.s3_bucket_name,
+        ...destination,
         region: params.s3_region_name,
         path: (params.s3_path ?? '').replace(/^\/+|\/+$/g, ''),
         endpoint: params.s3_endpoint_url,
