@@ -11,9 +11,11 @@ const LATENCY_BUCKETS = [0.005, 0.00625, 0.0125, 0.025, 0.05, 0.1, 0.5, 1, 1.5, 
 /** The model label of requests for a name the config does not serve: a made-up name must not add a series. */
 const NOT_SERVED = '(not served)';
 
-const CALLER = ['end_user', 'hashed_api_key', 'api_key_alias', 'team', 'team_alias', 'user'] as const;
+const KEY_TEAM = ['hashed_api_key', 'api_key_alias', 'team', 'team_alias'] as const;
+const CALLER = ['end_user', ...KEY_TEAM, 'user'] as const;
 const DEPLOYMENT = ['litellm_model_name', 'model_id', 'api_base', 'api_provider'] as const;
 const EXCEPTION = ['exception_status', 'exception_class'] as const;
+const FALLBACK = ['requested_model', 'fallback_model', ...KEY_TEAM, ...EXCEPTION] as const;
 
 type Labels = Record<string, string | undefined>;
 
@@ -37,59 +39,15 @@ function defineMetrics(registry: PromClient.Registry) {
     outputTokens: counter('litellm_output_tokens_total', 'Total number of output tokens from LLM requests', [...CALLER, 'model', 'requested_model']),
     totalLatency: histogram('litellm_request_total_latency_metric', 'Total latency (seconds) for a request to the proxy', [...CALLER, 'requested_model', 'model']),
     apiLatency: histogram('litellm_llm_api_latency_metric', "Total latency (seconds) for a model's LLM API call", [...CALLER, 'requested_model', 'model']),
-    timeToFirstToken: histogram('litellm_llm_api_time_to_first_token_metric', "Time to first token for a model's LLM API call (streams)", [
-      'model',
-      'hashed_api_key',
-      'api_key_alias',
-      'team',
-      'team_alias',
-    ]),
+    timeToFirstToken: histogram('litellm_llm_api_time_to_first_token_metric', "Time to first token for a model's LLM API call (streams)", ['model', ...KEY_TEAM]),
     overhead: histogram('litellm_overhead_latency_metric', 'Latency overhead (seconds) added by the gateway before the LLM API call', [...CALLER, 'requested_model', 'model']),
-    perOutputToken: histogram('litellm_deployment_latency_per_output_token', 'Latency per output token (seconds)', [...DEPLOYMENT, 'hashed_api_key', 'api_key_alias', 'team', 'team_alias']),
-    deploymentSuccess: counter('litellm_deployment_success_responses_total', 'Successful LLM API calls per deployment', [
-      'requested_model',
-      ...DEPLOYMENT,
-      'hashed_api_key',
-      'api_key_alias',
-      'team',
-      'team_alias',
-    ]),
-    deploymentFailure: counter('litellm_deployment_failure_responses_total', 'Failed LLM API calls per deployment', [
-      'requested_model',
-      ...DEPLOYMENT,
-      'hashed_api_key',
-      'api_key_alias',
-      'team',
-      'team_alias',
-      ...EXCEPTION,
-    ]),
-    deploymentTotal: counter('litellm_deployment_total_requests_total', 'LLM API calls per deployment, success + failure', [
-      'requested_model',
-      ...DEPLOYMENT,
-      'hashed_api_key',
-      'api_key_alias',
-      'team',
-      'team_alias',
-    ]),
+    perOutputToken: histogram('litellm_deployment_latency_per_output_token', 'Latency per output token (seconds)', [...DEPLOYMENT, ...KEY_TEAM]),
+    deploymentSuccess: counter('litellm_deployment_success_responses_total', 'Successful LLM API calls per deployment', ['requested_model', ...DEPLOYMENT, ...KEY_TEAM]),
+    deploymentFailure: counter('litellm_deployment_failure_responses_total', 'Failed LLM API calls per deployment', ['requested_model', ...DEPLOYMENT, ...KEY_TEAM, ...EXCEPTION]),
+    deploymentTotal: counter('litellm_deployment_total_requests_total', 'LLM API calls per deployment, success + failure', ['requested_model', ...DEPLOYMENT, ...KEY_TEAM]),
     deploymentState: gauge('litellm_deployment_state', 'The state of the deployment: 0 = healthy, 1 = partial outage (its last call failed)', [...DEPLOYMENT]),
-    successfulFallbacks: counter('litellm_deployment_successful_fallbacks_total', 'Successful fallback requests from primary model -> fallback model', [
-      'requested_model',
-      'fallback_model',
-      'hashed_api_key',
-      'api_key_alias',
-      'team',
-      'team_alias',
-      ...EXCEPTION,
-    ]),
-    failedFallbacks: counter('litellm_deployment_failed_fallbacks_total', 'Failed fallback requests from primary model -> fallback model', [
-      'requested_model',
-      'fallback_model',
-      'hashed_api_key',
-      'api_key_alias',
-      'team',
-      'team_alias',
-      ...EXCEPTION,
-    ]),
+    successfulFallbacks: counter('litellm_deployment_successful_fallbacks_total', 'Successful fallback requests from primary model -> fallback model', FALLBACK),
+    failedFallbacks: counter('litellm_deployment_failed_fallbacks_total', 'Failed fallback requests from primary model -> fallback model', FALLBACK),
     remainingTeamBudget: gauge('litellm_remaining_team_budget_metric', 'Remaining budget for team', ['team', 'team_alias']),
     teamMaxBudget: gauge('litellm_team_max_budget_metric', 'Maximum budget set for team', ['team', 'team_alias']),
     remainingKeyBudget: gauge('litellm_remaining_api_key_budget_metric', 'Remaining budget for api key', ['hashed_api_key', 'api_key_alias']),
@@ -140,10 +98,7 @@ export class PrometheusMetrics {
       this.m.apiLatency.observe(withBoth, (timings.end - timings.upstreamStart) / 1000);
       this.m.overhead.observe(withBoth, (timings.upstreamStart - timings.start) / 1000);
       if (call.stream && timings.firstByte !== undefined) {
-        this.m.timeToFirstToken.observe(
-          defined({ model, hashed_api_key: caller['hashed_api_key'], api_key_alias: caller['api_key_alias'], team: caller['team'], team_alias: caller['team_alias'] }),
-          (timings.firstByte - timings.upstreamStart) / 1000,
-        );
+        this.m.timeToFirstToken.observe(defined({ model, ...keyTeam(caller) }), (timings.firstByte - timings.upstreamStart) / 1000);
       }
       if (ledger.completion_tokens > 0) {
         this.m.perOutputToken.observe(defined({ ...this.deploymentLabels(call, ledger.model_id), ...keyTeam(caller) }), (timings.end - timings.upstreamStart) / 1000 / ledger.completion_tokens);
