@@ -1,7 +1,8 @@
 // Item 4: the gateway Lambda bundled as infra/tollgate-stack.ts bundles it (NodejsFunction: esbuild, ESM,
 // minified, external source map, target node24, the createRequire banner, and CDK's default externals
-// for a Node 24 runtime, `@aws-sdk/*`, which the runtime provides), its size, and fresh Node processes
-// that load it and answer one event.
+// for a Node 24 runtime, `@aws-sdk/*`, which the runtime provides, and `#exporters`, bundled beside it
+// and loaded only when a callback is configured), its size, and fresh Node processes that load it and
+// answer one event.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { EXPORTERS_IMPORT } from '../infra/exporters-bundle.ts';
 import { summarize, type Summary } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -42,7 +44,7 @@ async function bundleGateway(outDir: string): Promise<string> {
     target: 'node24',
     minify: true,
     sourcemap: true,
-    external: ['@aws-sdk/*'],
+    external: ['@aws-sdk/*', EXPORTERS_IMPORT],
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     logLevel: 'warning',
   });

@@ -17,6 +17,16 @@ export const NAG_ACKNOWLEDGEMENTS: Array<{ id: string; reason: string }> = [
     id: 'AwsSolutions-SMG4',
     reason: 'The secret holds provider API keys, which only the providers can rotate; the gateway picks up a new value within its cache TTL. The generated master key is rotated by regenerating it.',
   },
+  // The request-log bucket and its delivery stream (infra/request-logs.ts), made for the `s3` callback.
+  { id: 'AwsSolutions-S1', reason: 'The request-log bucket is written only by its Firehose delivery stream; access to it is audited with CloudTrail data events rather than a second logging bucket.' },
+  ...['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*'].map((action) => ({
+    id: `AwsSolutions-IAM5[Action::${action}]`,
+    reason: "CDK's grant to the Firehose delivery stream's role on its destination bucket, which holds nothing but the request logs it writes.",
+  })),
+  {
+    id: 'AwsSolutions-IAM5[Resource::<RequestLogsBucket5E7DF68C.Arn>/*]',
+    reason: 'The Firehose delivery stream writes objects of its own naming (day prefixes) anywhere in the request-log bucket, which holds nothing else.',
+  },
   { id: MANAGED('AWSLambdaBasicExecutionRole'), reason: 'The managed policy only lets the functions write their CloudWatch logs.' },
   { id: MANAGED('AmazonAPIGatewayPushToCloudWatchLogs'), reason: 'The account-level role API Gateway needs to write execution and access logs.' },
 ];

@@ -19,7 +19,9 @@ import type { Construct } from 'constructs';
 import { DEPLOYED_CONFIG_FILE } from '../functions/common/live-gateway.ts';
 import { bedrockGuardrailArns, bedrockModels, bedrockResourceArns } from './bedrock-access.ts';
 import { deployedConfig } from './deployed-config.ts';
+import { EXPORTERS_IMPORT, exportersBundleCommands } from './exporters-bundle.ts';
 import { Observability } from './observability.ts';
+import { RequestLogs } from './request-logs.ts';
 import { PRODUCTION_STAGES, type TollgateSettings } from './settings.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -196,6 +198,14 @@ export class TollgateStack extends Stack {
       });
     }
 
+    // The `s3` callback's request logs: through Firehose to a bucket of the stack's, partitioned by day.
+    const s3Logs = config.observability.exporters.s3 && config.observability.s3;
+    if (s3Logs) {
+      const requestLogs = new RequestLogs(this, 'RequestLogs', { path: s3Logs.path, retain: production, writers: [this.gateway] });
+      this.gateway.addEnvironment('TOLLGATE_REQUEST_LOG_STREAM', requestLogs.deliveryStream.deliveryStreamName);
+      new CfnOutput(this, 'RequestLogBucket', { value: requestLogs.bucket.bucketName, description: 'Request logs (the s3 callback), one folder per day' });
+    }
+
     new Observability(this, 'Observability', { api: this.api, functions: [this.gateway, this.admin], namespace: METRICS_NAMESPACE, alarmTopic: this.alerts });
 
     new CfnOutput(this, 'BaseUrl', { value: `${this.api.url}v1`, description: 'base_url for OpenAI clients' });
@@ -231,13 +241,14 @@ export class TollgateStack extends Stack {
         sourceMap: true,
         target: 'node24',
         // The Node 24 runtime ships AWS SDK v3: leaving it out halves the bundle and the cold start.
-        bundleAwsSDK: false,
+        // The exporters go in a file of their own beside the bundle, loaded only when a callback is used.
+        externalModules: ['@aws-sdk/*', EXPORTERS_IMPORT],
         // Bundled CommonJS dependencies call require(); ESM output has none unless we make one.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_input: string, output: string) => [`cp "${configJson}" "${output}/${DEPLOYED_CONFIG_FILE}"`],
+          afterBundling: (_input: string, output: string) => [`cp "${configJson}" "${output}/${DEPLOYED_CONFIG_FILE}"`, ...exportersBundleCommands(output)],
         },
       },
     });

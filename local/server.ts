@@ -45,6 +45,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     () =>
       void running
         .close()
+        .then(() => gateway.flush())
         .then(identity.close)
         .then(() => process.exit(0)),
   );

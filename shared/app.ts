@@ -37,6 +37,7 @@ import { rerankEndpoint } from './endpoints/rerank.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
 import { GuardrailStep } from './guardrails/guardrail-step.ts';
 import { ModelAccess } from './keys/model-access.ts';
+import { observability } from './observability/observability.ts';
 import { ModelCallPipeline } from './pipeline/pipeline.ts';
 import { listedModels } from './pricing/price-table.ts';
 import { Pricer } from './pricing/pricer.ts';
@@ -69,11 +70,15 @@ export interface AppOptions {
   spend?: SpendOverrides;
   /** The response cache's clock (tests: expiry). */
   cacheClock?: () => number;
+  /** GET /metrics (the `prometheus` callback) needs the master key whatever the config says: the Lambda is public. */
+  metricsNeedMasterKey?: boolean;
 }
 
 export function buildGateway(options: AppOptions): Gateway {
+  // LiteLLM's logging callbacks: nothing at all when none is configured.
+  const exports = observability(options.config, options.log, { metricsNeedMasterKey: options.metricsNeedMasterKey });
   return createGateway({
-    routes: new RouteTable().add(...gatewayRoutes(options)),
+    routes: new RouteTable().add(...gatewayRoutes(options), ...(exports?.routes ?? [])),
     log: options.log,
     masterKey: options.config.masterKey,
     maxRequestBytes: options.config.maxRequestBytes,
@@ -81,7 +86,8 @@ export function buildGateway(options: AppOptions): Gateway {
     admit: options.store && (() => options.store!.load.check()),
     authenticators: options.authenticators ?? [],
     authorizeAdminRoute,
-    afterResponse: options.afterResponse,
+    afterResponse: [...(options.afterResponse ?? []), ...(exports ? [exports.afterResponse] : [])],
+    flush: exports?.flush,
   });
 }
 

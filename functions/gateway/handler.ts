@@ -13,6 +13,7 @@ import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { buildGateway, type AppOptions } from '../../shared/app.ts';
 import type { EnvLookup } from '../../shared/config/load.ts';
+import type { Gateway } from '../../shared/core/gateway.ts';
 import type { GatewayResponse } from '../../shared/core/types.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
@@ -49,6 +50,7 @@ export interface LambdaResult {
 interface Invocation {
   abort(): void;
   timer?: NodeJS.Timeout;
+  gateway?: Gateway;
   response?: GatewayResponse;
   stream?: Readable;
 }
@@ -67,7 +69,7 @@ export function createHandler(options: HandlerOptions = {}) {
     build: (config) => {
       const servedModels = new Set(config.deployments.map((d) => d.modelName));
       const afterResponse = [...(app.afterResponse ?? []), ...(metrics ? [requestMetrics(metrics, servedModels)] : [])];
-      return buildGateway({ ...app, afterResponse, config, log });
+      return buildGateway({ ...app, afterResponse, config, log, metricsNeedMasterKey: true });
     },
   });
 
@@ -88,6 +90,8 @@ export function createHandler(options: HandlerOptions = {}) {
       await closed(stream, CLOSE_WAIT_MS);
     }
     await invocation.response?.done();
+    // Exports queued by this invocation go now: a frozen instance sends nothing until its next one.
+    await invocation.gateway?.flush();
   };
 
   return middy<APIGatewayProxyEvent, LambdaResult>({ executionMode: executionModeStreamifyResponse, requestEnd })
@@ -102,6 +106,7 @@ export function createHandler(options: HandlerOptions = {}) {
       if (remaining) invocation.timer = setTimeout(invocation.abort, Math.max(0, remaining - DEADLINE_MARGIN_MS)).unref();
 
       const gateway = await gatewayNow();
+      invocation.gateway = gateway;
       const response = await gateway.handle(toGatewayRequest(event, controller.signal));
       invocation.response = response;
       const { status: statusCode, headers } = response;

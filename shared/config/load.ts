@@ -6,6 +6,7 @@ import type * as z from 'zod';
 import { issuePath } from '../core/invalid-request.ts';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../core/request-body.ts';
 import { toCacheSettings } from './cache-settings.ts';
+import { toObservabilitySettings } from './callbacks.ts';
 import { durationMs } from './duration.ts';
 import { toRouterSettings } from './router-settings.ts';
 import { configSchema, SUPPORTED_KEYS, type RawConfig } from './schema.ts';
@@ -85,6 +86,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
       alertWebhookUrl: raw.general_settings?.alert_webhook_url,
       timeZone: raw.litellm_settings?.timezone,
     },
+    observability: toObservabilitySettings(raw.litellm_settings, env, source, warnings),
     warnings,
     ignoredKeys: ignored,
   };

@@ -13,6 +13,14 @@ const retryCount = z.number().int().min(0);
 const fallbackList = z.array(z.record(z.string(), z.array(z.string().min(1))));
 /** LiteLLM's `retry_policy`: `{"RateLimitErrorRetries": 3, ...}`, one count per exception class. */
 const retryPolicy = z.looseObject(Object.fromEntries(LITELLM_ERROR_CLASSES.map((name) => [`${name}Retries`, retryCount.optional()])));
+/** LiteLLM's callback lists: `["prometheus", "otel"]`; a single name is taken as a list of one. */
+const callbackList = z.union([
+  z
+    .string()
+    .min(1)
+    .transform((name) => [name]),
+  z.array(z.string().min(1)),
+]);
 
 export const litellmParamsSchema = z.looseObject({
   model: z.string().min(1, 'must name "<provider>/<model>"'),
@@ -99,6 +107,22 @@ export const configSchema = z.looseObject({
       cache: z.boolean().optional(),
       cache_params: cacheParamsSchema.optional(),
       guardrails: guardrailListSchema.optional(),
+      callbacks: callbackList.optional(),
+      success_callback: callbackList.optional(),
+      failure_callback: callbackList.optional(),
+      turn_off_message_logging: z.boolean().optional(),
+      redact_user_api_key_info: z.boolean().optional(),
+      require_auth_for_metrics_endpoint: z.boolean().optional(),
+      s3_callback_params: z
+        .looseObject({
+          s3_bucket_name: z.string().min(1).optional(),
+          s3_region_name: z.string().min(1).optional(),
+          s3_path: z.string().optional(),
+          s3_endpoint_url: z.url({ protocol: /^https?$/ }).optional(),
+          s3_aws_access_key_id: z.string().optional(),
+          s3_aws_secret_access_key: z.string().optional(),
+        })
+        .optional(),
     })
     .optional(),
   guardrails: guardrailListSchema.optional(),
@@ -171,7 +195,23 @@ export const SUPPORTED_KEYS = {
   routing_strategy_args: ['ttl', 'lowest_latency_buffer'],
   retry_policy: LITELLM_ERROR_CLASSES.map((name) => `${name}Retries`),
   allowed_fails_policy: LITELLM_ERROR_CLASSES.map((name) => `${name}AllowedFails`),
-  litellm_settings: ['drop_params', 'cost_margin_config', 'timezone', 'num_retries', 'context_window_fallbacks', 'cache', 'cache_params', 'guardrails'],
+  litellm_settings: [
+    'drop_params',
+    'cost_margin_config',
+    'timezone',
+    'num_retries',
+    'context_window_fallbacks',
+    'cache',
+    'cache_params',
+    'guardrails',
+    'callbacks',
+    'success_callback',
+    'failure_callback',
+    'turn_off_message_logging',
+    'redact_user_api_key_info',
+    'require_auth_for_metrics_endpoint',
+    's3_callback_params',
+  ],
 } as const;
 
 /**

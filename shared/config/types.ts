@@ -2,6 +2,7 @@
 import type { GuardrailEntry } from '../guardrails/config-schema.ts';
 import type { MarginConfig } from '../pricing/margin.ts';
 import type { CacheSettings } from './cache-settings.ts';
+import type { ObservabilitySettings } from './callbacks.ts';
 
 /** One `model_list` entry, enabled, with every `os.environ/` value resolved. Holds a credential: never log it whole. */
 export interface Deployment {
@@ -60,6 +61,8 @@ export interface GatewayConfig {
   cache?: CacheSettings;
   /** `guardrails:` (top level, or under `litellm_settings` as LiteLLM also reads it), checked per engine. */
   guardrails: GuardrailEntry[];
+  /** LiteLLM's logging callbacks: what is exported after each response, and where to. */
+  observability: ObservabilitySettings;
   /** Once-at-start warnings: ignored keys, disabled deployments. */
   warnings: string[];
   /** `general_settings.responses_retention_days` in ms: how long stored Responses API answers are kept. */

@@ -22,10 +22,14 @@ export interface GatewayOptions extends AuthOptions {
    * so a request refused costs neither a key lookup nor reading its body.
    */
   admit?: () => void;
+  /** Sends what the after-response hooks left queued (exports); adapters call it through `Gateway.flush`. */
+  flush?: () => Promise<void>;
 }
 
 export interface Gateway {
   handle(request: IncomingRequest): Promise<GatewayResponse>;
+  /** Waits for what after-response hooks queued to be sent: before a Lambda invocation ends, at shutdown. Never rejects. */
+  flush(): Promise<void>;
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
@@ -48,6 +52,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   return {
+    flush: options.flush ?? (async () => {}),
     async handle(request) {
       const { ctx, abort, hooks } = newContext(request, options.log);
       let route: Route | undefined;

@@ -48,6 +48,7 @@ function chatCompletion(deps: ChatDeps): ModelCallKind<ChatCompletionRequest, Co
     answer(result, body, meter, ctx) {
       if (!result.stream) {
         const completion = { ...result.completion, model: meter.model };
+        for (const choice of completion.choices) meter.finished(choice.finish_reason);
         return meter.json(completion, completion.usage, completionText(completion));
       }
       const received = { text: '' };
@@ -66,6 +67,7 @@ async function* chunkFrames(chunks: AsyncIterable<ChatCompletionChunk>, body: Ch
   for await (const chunk of chunks) {
     chunk.model = meter.model;
     received.text += chunkText(chunk);
+    for (const choice of chunk.choices) meter.finished(choice.finish_reason);
     if (chunk.usage) {
       chunk.usage.cost = meter.measure(chunk.usage, received.text)?.charged;
       if (!wantsUsage) {

@@ -73,12 +73,15 @@ function messages(deps: ChatDeps): ModelCallKind<MessagesCall, Committed> {
         const { answer } = committed;
         const received = { text: '' };
         if (answer.stream) return stream(forwardedEvents(answer.events, meter, received), received);
+        meter.finished(answer.message.stop_reason);
         return meter.json({ ...answer.message, model: meter.model }, toUsage(answer.message.usage), JSON.stringify(answer.message.content));
       }
       const { chat } = committed;
       const received = { text: '' };
       if (chat.stream) return stream(translatedEvents(chat.chunks, meter, received), received);
-      return meter.json(toAnthropicMessage(chat.completion, meter.model), chat.completion.usage, completionText(chat.completion));
+      const message = toAnthropicMessage(chat.completion, meter.model);
+      meter.finished(message.stop_reason);
+      return meter.json(message, chat.completion.usage, completionText(chat.completion));
     },
   };
 }
@@ -113,8 +116,9 @@ async function* forwardedEvents(events: AsyncIterable<SseEvent>, meter: UsageMet
     // The deltas' JSON as received: an estimate of the answer that errs high.
     if (event.event === 'content_block_delta') received.text += data;
     if (event.event === 'message_start' || event.event === 'message_delta') {
-      const parsed = JSON.parse(data) as { message?: { model?: string; usage?: ReportedUsage }; usage?: ReportedUsage };
+      const parsed = JSON.parse(data) as { message?: { model?: string; usage?: ReportedUsage }; usage?: ReportedUsage; delta?: { stop_reason?: string | null } };
       mergeUsage(usage, parsed.message?.usage ?? parsed.usage);
+      meter.finished(parsed.delta?.stop_reason);
       if (parsed.message) {
         parsed.message.model = meter.model;
         data = JSON.stringify(parsed);
@@ -135,6 +139,7 @@ async function* translatedEvents(chunks: AsyncIterable<ChatCompletionChunk>, met
     }
   }
   for await (const event of toAnthropicEvents(measured(), meter.model)) {
+    if (event.type === 'message_delta') meter.finished(event.delta.stop_reason);
     if (event.type === 'message_stop') await meter.beforeLastEvent(undefined, received.text);
     yield sseEvent(event.type, JSON.stringify(event));
   }

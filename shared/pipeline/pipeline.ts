@@ -14,7 +14,7 @@ import type { GuardrailStep } from '../guardrails/guardrail-step.ts';
 import { endUserOf } from '../keys/end-user.ts';
 import type { ModelAccess } from '../keys/model-access.ts';
 import { requestTags } from '../keys/request-tags.ts';
-import { recordDeployment, startCallRecord } from '../pricing/call-record.ts';
+import { recordAttempt, startCallRecord } from '../pricing/call-record.ts';
 import type { Pricer } from '../pricing/pricer.ts';
 import { requestFallbackModels } from '../router/request-options.ts';
 import type { Router } from '../router/router.ts';
@@ -65,9 +65,10 @@ export class ModelCallPipeline {
     const body = await kind.parse(rest, headers, ctx);
     const plan = kind.plan(body);
     const routing = controls.skipsRetries && plan.routing.numRetries === undefined ? { ...plan.routing, numRetries: 0 } : plan.routing;
-    const record = startCallRecord(ctx, plan.model);
+    const record = startCallRecord(ctx, { model: plan.model, callType: kind.callType, request: json, headers });
 
     const endUser = endUserOf(headers, plan.endUser);
+    record.endUser = endUser;
     const tags = requestTags(headers, json, ctx.identity);
     const [customer, tagRecords] = await Promise.all([access.customer(endUser), access.tagRecords(tags)]);
     access.checkEndUser(customer);
@@ -92,10 +93,7 @@ export class ModelCallPipeline {
           tags,
         },
         ctx,
-        (deployment) => {
-          recordDeployment(ctx, record, deployment);
-          return kind.attempt(sent, controls.apply(deployment, plan.model, ctx), ctx);
-        },
+        (deployment) => recordAttempt(ctx, record, deployment, () => kind.attempt(sent, controls.apply(deployment, plan.model, ctx), ctx)),
       );
       return routed.value;
     };

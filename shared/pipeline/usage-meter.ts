@@ -43,7 +43,13 @@ export class UsageMeter {
    * far) when it is absent; throws the upstream's error when it is impossible (the estimate is charged).
    */
   measure(reported: Usage | undefined, received: string, units?: UnitUsage): RequestCost | undefined {
+    this.record.output = received;
     return recordUsage(this.ctx, this.record, this.pricer, this.size, reported, () => estimateUsage(this.prompt, received), units);
+  }
+
+  /** Why the answer (or one of its choices) ended, as the endpoint's format says it: `stop`, `length`, `end_turn`, ... */
+  finished(reason: string | null | undefined): void {
+    if (reason) (this.record.finishReasons ??= []).push(reason);
   }
 
   /** A whole (JSON) answer: its usage recorded and its spend record written before it goes out. */

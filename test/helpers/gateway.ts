@@ -24,6 +24,8 @@ const noBackoff: RouterRuntime = { ...systemRuntime, sleep: async () => {} };
 
 export interface TestGateway extends RunningServer {
   log: ReturnType<typeof recordingLog>;
+  /** Sends what exporters queued (Gateway.flush). */
+  flush(): Promise<void>;
 }
 
 /** A config from its YAML text, with `env` as the environment. */
@@ -42,5 +44,5 @@ export async function startGateway(yaml: string, env: Record<string, string> = {
   const log = recordingLog();
   const gateway = buildGateway({ config, log, providers, routerRuntime: noBackoff, ...options });
   const running = await listen(gateway, '127.0.0.1', 0);
-  return { ...running, log };
+  return { ...running, log, flush: () => gateway.flush() };
 }

@@ -40,9 +40,9 @@ export interface KeysGateway extends TestGateway {
 }
 
 /** `now`: the clock keys expire by, so a test can let one expire without waiting. */
-export async function startKeysGateway(endpoint: string, options: { cacheSeconds?: number; config?: string; now?: () => number } = {}): Promise<KeysGateway> {
+export async function startKeysGateway(endpoint: string, options: { cacheSeconds?: number; config?: string; env?: Record<string, string>; now?: () => number } = {}): Promise<KeysGateway> {
   const store = await openTestStore(endpoint, options.cacheSeconds);
-  const gateway = await startGateway(options.config ?? CONFIG, {}, { ...virtualKeyOptions(store, options.now), adminApi: true });
+  const gateway = await startGateway(options.config ?? CONFIG, options.env, { ...virtualKeyOptions(store, options.now), adminApi: true });
   const call = async (method: string, path: string, body?: unknown, key = MASTER) => {
     const response = await fetch(`${gateway.url}${path}`, {
       method,

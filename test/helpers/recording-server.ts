@@ -7,7 +7,7 @@ export interface RecordedRequest {
   url: string;
   headers: IncomingMessage['headers'];
   body: string;
-  /** The body's bytes (uploads). */
+  /** The body's bytes (uploads, protobuf). */
   raw: Buffer;
   json: any;
 }

@@ -1,11 +1,13 @@
 // The Lambdas as the stack ships them: bundled by esbuild (ESM, minified, node24, the SDK left to
 // the runtime, the createRequire banner), loaded fresh, answering an API Gateway event through the
 // response-stream shim; and what its cold start loads (docs/BENCHMARKS.md).
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EXPORTERS_IMPORT, exportersBundleCommands } from '../../infra/exporters-bundle.ts';
 import { apiGatewayEvent, lambdaContext } from '../helpers/apigw-events.ts';
 import { installLambdaShim, invokeStreaming } from '../helpers/lambda-stream-shim.ts';
 
@@ -26,13 +28,15 @@ describe('bundled Lambda handlers', () => {
       format: 'esm',
       target: 'node24',
       minify: true,
-      external: ['@aws-sdk/*'],
+      external: ['@aws-sdk/*', EXPORTERS_IMPORT],
       banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
       logLevel: 'silent',
       metafile: true,
     });
     const output = (name: string) => metafile.outputs[join(OUT, name).slice(process.cwd().length + 1)]!;
     bundle = output('index.mjs');
+    // As the stack ships them: the exporters' file and its package.json beside the bundles, before anything loads.
+    for (const command of exportersBundleCommands(OUT)) execSync(command, { stdio: 'inherit' });
     bundles = [
       ['gateway', bundle],
       ['admin', output('admin.mjs')],
@@ -72,6 +76,48 @@ describe('bundled Lambda handlers', () => {
     expect(sdkImports('import-statement')).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-secrets-manager', '@aws-sdk/lib-dynamodb']);
     // Bedrock when a Bedrock deployment is first called; SNS when the first budget alert is sent.
     expect(sdkImports('dynamic-import')).toEqual(['@aws-sdk/client-bedrock-runtime', '@aws-sdk/client-sns']);
+  });
+
+  it('leaves the exporters out, imported only when a callback is first used', () => {
+    for (const [name, output] of bundles) {
+      const imports = output.imports.filter((i) => i.path === EXPORTERS_IMPORT);
+      expect(
+        imports.map((i) => i.kind),
+        name,
+      ).toEqual(['dynamic-import', 'dynamic-import']);
+      const packages = packagesIn(output);
+      for (const pkg of ['prom-client', '@opentelemetry/api', '@opentelemetry/sdk-trace']) expect(packages.has(pkg), `${name}: ${pkg}`).toBe(false);
+      expect(
+        Object.keys(output.inputs).filter((path) => /shared\/observability\/(prometheus|otel|langfuse|s3-logs|generic-api)\.ts$/.test(path)),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it('runs the exporters from the file the stack bundles beside the handler', async () => {
+    // A second copy of the handler, so that importing it builds a gateway from a config with callbacks.
+    writeFileSync(
+      join(OUT, 'callbacks.config.json'),
+      JSON.stringify({
+        model_list: [{ model_name: 'mock', litellm_params: { model: 'mock/x' } }],
+        litellm_settings: { callbacks: ['prometheus'] },
+        general_settings: { master_key: 'os.environ/TOLLGATE_MASTER_KEY' },
+      }),
+    );
+    copyFileSync(join(OUT, 'index.mjs'), join(OUT, 'with-callbacks.mjs'));
+    process.env['GATEWAY_CONFIG'] = join(OUT, 'callbacks.config.json');
+    const { handler } = (await import(pathToFileURL(join(OUT, 'with-callbacks.mjs')).href)) as { handler: unknown };
+    delete process.env['GATEWAY_CONFIG'];
+    const call = async (event: ReturnType<typeof apiGatewayEvent>) => {
+      const { stream, result } = invokeStreaming(handler, event, lambdaContext());
+      await result;
+      return stream;
+    };
+    const headers = { Authorization: 'Bearer sk-bundle-test-key' };
+    expect((await call(apiGatewayEvent({ headers, body: { model: 'mock', messages: [{ role: 'user', content: 'counted?' }] } }))).prelude!.statusCode).toBe(200);
+    const metrics = await call(apiGatewayEvent({ method: 'GET', path: '/metrics', headers }));
+    expect(metrics.prelude!.statusCode).toBe(200);
+    expect(metrics.body).toMatch(/^litellm_proxy_total_requests_metric_total\{requested_model="mock",status_code="200"\} 1$/m);
   });
 
   it("leaves out zod's translations: zod is imported as a namespace (import * as z), which esbuild can tree-shake", () => {

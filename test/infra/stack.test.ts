@@ -142,6 +142,21 @@ describe('TollgateStack', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 60_000, ExtendedStatistic: 'p99' });
   });
 
+  it("sends the s3 callback's request logs through Firehose to an encrypted bucket of its own, a folder per day", () => {
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamEncryptionConfigurationInput: { KeyType: 'AWS_OWNED_CMK' },
+      ExtendedS3DestinationConfiguration: Match.objectLike({ Prefix: 'tollgate/!{timestamp:yyyy-MM-dd}/' }),
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicAcls: true }), BucketEncryption: Match.anyValue() });
+    const gateway = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === 'tollgate-gateway')!;
+    expect(gateway.Properties.Environment.Variables.TOLLGATE_REQUEST_LOG_STREAM.Ref).toMatch(/^RequestLogsStream/);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('Gateway'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>);
+    expect(statements.flatMap((s) => [s.Action].flat())).toContain('firehose:PutRecordBatch');
+    template.hasOutput('RequestLogBucket', {});
+  });
+
   it('outputs the base URL, the admin URL, the secret name and the topic ARN', () => {
     for (const output of ['BaseUrl', 'AdminUrl', 'SecretName', 'AlertTopicArn']) template.hasOutput(output, {});
   });
