@@ -49,12 +49,7 @@ export class ModelCallPipeline {
       errorBody: kind.errorBody,
       binaryBody: multipart !== undefined,
       handle: async (request, ctx, params) =>
-        this.run(
-          kind,
-          multipart ? await parseMultipart(request.bytes!, request.headers['content-type'], multipart) : withPathModel(parseJsonObject(request.body), params),
-          request.headers,
-          ctx,
-        ),
+        this.run(kind, multipart ? await parseMultipart(request.bytes!, request.headers['content-type'], multipart) : withPathModel(parseJsonObject(request.body), params), request.headers, ctx),
     };
   }
 

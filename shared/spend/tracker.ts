@@ -332,7 +332,7 @@ function describe(error: unknown): string {
 }
 
 /** The ledger record of a finished request: never a raw key, a prompt or a completion. */
-export function spendLog(ctx: RequestContext, call: Pick<ModelCall, 'callType' | 'record'>, endUser: string | null): SpendLog {
+export function spendLog(ctx: RequestContext, call: Pick<ModelCall, 'callType' | 'record'> & Partial<Pick<ModelCall, 'tags'>>, endUser: string | null): SpendLog {
   const identity = ctx.identity;
   const key = virtualKeyOf(identity);
   const { usage, cost, deployment } = call.record;

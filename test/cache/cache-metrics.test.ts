@@ -31,9 +31,13 @@ function published(requests: Array<(ctx: RequestContext) => void>): any[] {
 describe('cache metrics', () => {
   it('counts hits and misses of requests the cache looked up, and what hits saved', () => {
     const [hit, miss, uncached] = published([
-      (ctx) => Object.assign(startCallRecord(ctx, 'gpt-4o'), { cacheKey: 'k', cacheHit: { cost: { provider: 0, charged: 0.001 }, saved: 0.004 } }),
-      (ctx) => Object.assign(startCallRecord(ctx, 'gpt-4o'), { cacheKey: 'k' }),
-      (ctx) => startCallRecord(ctx, 'gpt-4o'),
+      (ctx) =>
+        Object.assign(startCallRecord(ctx, { model: 'gpt-4o', callType: 'acompletion', request: {}, headers: {} }), {
+          cacheKey: 'k',
+          cacheHit: { cost: { provider: 0, charged: 0.001 }, saved: 0.004 },
+        }),
+      (ctx) => Object.assign(startCallRecord(ctx, { model: 'gpt-4o', callType: 'acompletion', request: {}, headers: {} }), { cacheKey: 'k' }),
+      (ctx) => startCallRecord(ctx, { model: 'gpt-4o', callType: 'acompletion', request: {}, headers: {} }),
     ]);
     expect(hit).toMatchObject({ CacheHits: 1, CacheMisses: 0, CacheSavings: 0.003 });
     expect(miss).toMatchObject({ CacheHits: 0, CacheMisses: 1 });

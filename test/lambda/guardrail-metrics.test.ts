@@ -16,7 +16,7 @@ it('publishes what each guardrail did as its own metric', () => {
   });
   vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
   const ctx = { requestId: 'r1', timings: { start: 0, end: 5 }, logFields: {}, responseHeaders: {}, status: 400 } as unknown as RequestContext;
-  const record = startCallRecord(ctx, 'gpt');
+  const record = startCallRecord(ctx, { model: 'gpt', callType: 'acompletion', request: {}, headers: {} });
   record.guardrails = [
     { guardrail_name: 'pii-in', guardrail_mode: 'pre_call', action: 'masked', detected: ['email pattern'] },
     { guardrail_name: 'answers', guardrail_mode: 'post_call', action: 'blocked', detected: ['openai_api_key pattern detected'] },
