@@ -12,7 +12,8 @@ import { virtualKeyOf } from './identity.ts';
 export const MAX_REQUEST_TAGS = 20;
 
 export function requestTags(headers: Record<string, string>, body: Record<string, unknown>, identity: Identity | undefined): string[] {
-  const fromBody = [...stringsOf(body['tags'], 'tags'), ...stringsOf((body['metadata'] as Fields | undefined)?.['tags'], 'metadata.tags')];
+  const tagsField = typeof body['tags'] === 'string' ? [body['tags']] : stringsOf(body['tags'], 'tags');
+  const fromBody = [...tagsField, ...stringsOf((body['metadata'] as Fields | undefined)?.['tags'], 'metadata.tags')];
   const fromHeader = (headers['x-litellm-tags'] ?? '')
     .split(',')
     .map((tag) => tag.trim())
@@ -33,8 +34,7 @@ export function requestTags(headers: Record<string, string>, body: Record<string
 
 function stringsOf(value: unknown, param: string): string[] {
   if (value === undefined || value === null) return [];
-  if (typeof value === 'string') return [value];
-  if (!Array.isArray(value) || value.some((tag) => typeof tag !== 'string')) throw new GatewayError('invalid_request', `\`${param}\` must be a tag or a list of tags (strings).`, { param });
+  if (!Array.isArray(value) || value.some((tag) => typeof tag !== 'string')) throw new GatewayError('invalid_request', `\`${param}\` must be a list of strings.`, { param });
   return value as string[];
 }
 

@@ -1,9 +1,9 @@
 // Which routes a virtual key may call, as LiteLLM's `key_type` and `allowed_routes` say: checked on
 // every route, after the key is known. `key_type` `llm_api` calls models only, `read_only` reads only,
-// `management` manages only, `default` (or none) calls models and reads. A non-empty `allowed_routes`
-// narrows that to the paths (a trailing `*` matches the rest) and groups (`llm_api_routes`,
-// `openai_routes`, `info_routes`, `management_routes`) it names. Admin routes still take the master
-// key only, whatever a key says.
+// `management` manages only, `default` (or none) is not narrowed, as LiteLLM's generates it with no
+// `allowed_routes`. A non-empty `allowed_routes` narrows that to the paths (a trailing `*` matches the
+// rest) and groups (`llm_api_routes`, `openai_routes`, `info_routes`, `management_routes`) it names.
+// Which admin routes a key may call at all is its role's (./roles.ts), checked after this.
 import { GatewayError } from '../core/errors.ts';
 import type { CalledRoute, RouteGroup } from '../core/types.ts';
 import type { KeyRecord } from '../store/records.ts';
@@ -12,7 +12,7 @@ const KEY_TYPE_GROUPS: Record<string, RouteGroup[]> = {
   llm_api: ['llm_api'],
   read_only: ['info'],
   management: ['management'],
-  default: ['llm_api', 'info'],
+  default: ['llm_api', 'info', 'management'],
 };
 
 /** LiteLLM's names of route groups in `allowed_routes`. */

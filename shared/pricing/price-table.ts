@@ -31,6 +31,9 @@ export function priceLookup(providers: PriceListings): (deployment: Deployment, 
  * lists the rest of the key (`priceKeys`), names that very key. Lists what a wildcard deployment
  * (`openai/*`) can serve.
  */
+/** LiteLLM's per-size image prices (`1024-x-1024/dall-e-3`, `hd/1024-x-1792/dall-e-3`): prices of a model's options, not models. */
+const IMAGE_SIZE_VARIANT = /^(?:[a-z]+\/)?\d+-x-\d+\//;
+
 export function listedModels(providers: PriceListings): (provider: string) => string[] {
   const memo = new Map<string, string[]>();
   return (name) => {
@@ -40,7 +43,8 @@ export function listedModels(providers: PriceListings): (provider: string) => st
     if (!models) {
       models = Object.keys(PRICES)
         .filter((key) => provider.priceKeys(key.slice(key.indexOf('/') + 1)).includes(key))
-        .map((key) => key.slice(key.indexOf('/') + 1));
+        .map((key) => key.slice(key.indexOf('/') + 1))
+        .filter((model) => !IMAGE_SIZE_VARIANT.test(model));
       memo.set(name, models);
     }
     return models;

@@ -33,7 +33,7 @@ model_list:
   - model_name: "openai/*"
     litellm_params: { model: "openai/*", api_key: os.environ/CHECK_OPENAI_KEY, max_parallel_requests: 3 }
 router_settings: { redis_host: localhost, model_group_alias: { gpt-4: gpt-4o }, enable_tag_filtering: true }
-litellm_settings: { cache: true }
+litellm_settings: { force_ipv4: true }
 `,
     { CHECK_OPENAI_KEY: 'sk-check' },
   );
@@ -42,7 +42,7 @@ litellm_settings: { cache: true }
   expect(out).toContain('openai/* → openai/* (wildcard)');
   expect(out).toContain('gpt-4 → gpt-4o (model_group_alias)');
   expect(out).toContain('Disabled (1):\n  claude: environment variable CHECK_UNSET_KEY is not set');
-  expect(out).toContain('Not acted on (3):\n  router_settings.redis_host\n  litellm_settings.cache\n  model_list[2].litellm_params.max_parallel_requests\n');
+  expect(out).toContain('Not acted on (3):\n  router_settings.redis_host\n  litellm_settings.force_ipv4\n  model_list[2].litellm_params.max_parallel_requests\n');
   // Supported keys are not listed, and no credential is printed.
   expect(out).not.toContain('enable_tag_filtering');
   expect(out).not.toContain('sk-check');

@@ -31,13 +31,13 @@ async function statuses(fields: Record<string, unknown>) {
 }
 
 describe('key_type', () => {
-  it('default (or none) calls models and reads; llm_api only calls models; read_only only reads; management neither', async () => {
-    expect(await statuses({})).toEqual({ chat: 200, models: 200, info: 200, generate: 403 });
-    expect(await statuses({ key_type: 'default' })).toEqual({ chat: 200, models: 200, info: 200, generate: 403 });
+  it('default (or none) is not narrowed; llm_api only calls models; read_only only reads; management only manages', async () => {
+    // Making a key is then up to the key's role: these keys have no user, so no role (LiteLLM's 401).
+    expect(await statuses({})).toEqual({ chat: 200, models: 200, info: 200, generate: 401 });
+    expect(await statuses({ key_type: 'default' })).toEqual({ chat: 200, models: 200, info: 200, generate: 401 });
     expect(await statuses({ key_type: 'llm_api' })).toEqual({ chat: 200, models: 200, info: 403, generate: 403 });
     expect(await statuses({ key_type: 'read_only' })).toEqual({ chat: 403, models: 403, info: 200, generate: 403 });
-    // Admin routes take the master key only, whatever a key says.
-    expect(await statuses({ key_type: 'management' })).toEqual({ chat: 403, models: 403, info: 403, generate: 403 });
+    expect(await statuses({ key_type: 'management' })).toEqual({ chat: 403, models: 403, info: 403, generate: 401 });
   });
 
   it('says why it refuses, in OpenAI’s error shape', async () => {

@@ -13,6 +13,8 @@ export function adminRoute(method: Route['method'], paths: string[], handle: Adm
     method,
     paths,
     auth,
+    // LiteLLM's info_routes are the reads (GET, and the POST forms of /key/info and the like); the rest manage.
+    group: method === 'GET' || paths.every((path) => path.endsWith('/info')) ? 'info' : 'management',
     async handle(request, ctx, params) {
       // Items carry the spend tracker's counters beside LiteLLM's fields; answers show LiteLLM's only.
       return { body: JSON.stringify(await handle(request, ctx, params), (name, value) => (isCounterAttribute(name) ? undefined : value)) };
