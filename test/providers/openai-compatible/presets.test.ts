@@ -51,6 +51,7 @@ async function call(provider: string, overrides: Partial<Deployment> = {}, extra
 // Expected path under the fake's origin, and where the key travels, per provider (from each provider's API reference).
 const SHAPES: Record<string, { versionPath: string; defaultUrl?: string; auth: 'bearer' | 'api-key' }> = {
   openai: { versionPath: '/v1', defaultUrl: 'https://api.openai.com/v1/chat/completions', auth: 'bearer' },
+  'text-completion-openai': { versionPath: '/v1', defaultUrl: 'https://api.openai.com/v1/chat/completions', auth: 'bearer' },
   ollama: { versionPath: '/v1', defaultUrl: 'http://localhost:11434/v1/chat/completions', auth: 'bearer' },
   ollama_chat: { versionPath: '/v1', defaultUrl: 'http://localhost:11434/v1/chat/completions', auth: 'bearer' },
   hosted_vllm: { versionPath: '/v1', auth: 'bearer' },
