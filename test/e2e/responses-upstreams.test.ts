@@ -131,6 +131,14 @@ describe('native deployments', () => {
   });
 });
 
+describe('a gateway without its table', () => {
+  it('refuses previous_response_id, saying to send the whole conversation', async () => {
+    const continued = client.responses.create({ model: 'openai', previous_response_id: 'resp_earlier', input: 'Hi' });
+    await expect(continued).rejects.toMatchObject({ status: 400, param: 'previous_response_id', message: expect.stringContaining('Send the whole conversation') });
+    expect(openai.requests).toHaveLength(0);
+  });
+});
+
 describe('bridged deployments', () => {
   it('sends a failure after the first byte as an in-band error event, numbered', async () => {
     openai.respond(async (_r, res) => {
