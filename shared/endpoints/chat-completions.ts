@@ -4,7 +4,7 @@ import { SSE_DONE, SSE_HEADERS, sseData, sseError } from '../core/sse.ts';
 import { chatAnswers } from '../cache/chat-answers.ts';
 import type { Route } from '../core/types.ts';
 import { parseChatRequest } from '../openai/chat-request-schema.ts';
-import type { ChatCompletionChunk, ChatCompletionRequest } from '../openai/types.ts';
+import type { ChatCompletionRequest, Usage } from '../openai/types.ts';
 import { answerStream } from '../pipeline/answer-stream.ts';
 import { attemptChat, type CommittedChat } from '../pipeline/chat-attempt.ts';
 import { clampMaxTokens } from '../pipeline/max-tokens.ts';
@@ -52,21 +52,27 @@ function chatCompletion(deps: ChatDeps): ModelCallKind<ChatCompletionRequest, Co
         return meter.json(completion, completion.usage, completionText(completion));
       }
       const received = { text: '' };
-      return { headers: { ...meter.headers(), ...SSE_HEADERS }, body: answerStream(chunkFrames(result.chunks, body, meter, received), ctx, sseError, () => meter.cutShort(received.text)) };
+      return { headers: { ...meter.headers(), ...SSE_HEADERS }, body: answerStream(chunkFrames(result.chunks, body, meter, received, chunkText), ctx, sseError, () => meter.cutShort(received.text)) };
     },
   };
 }
 
 /**
- * Provider chunks as OpenAI SSE. Usage is recorded from whichever chunk carries it; the usage-only
- * chunk reaches the client only if it asked (`stream_options.include_usage`). `[DONE]` waits for the
- * request's spend record.
+ * Provider chunks (chat's, or any OpenAI chunk with choices and usage) as OpenAI SSE, with the
+ * client's model name. Usage is recorded from whichever chunk carries it; the usage-only chunk reaches
+ * the client only if it asked (`stream_options.include_usage`). `[DONE]` waits for the request's spend record.
  */
-async function* chunkFrames(chunks: AsyncIterable<ChatCompletionChunk>, body: ChatCompletionRequest, meter: UsageMeter, received: { text: string }): AsyncGenerator<string> {
+export async function* chunkFrames<Chunk extends { model: string; choices: Array<{ finish_reason?: string | null }>; usage?: Usage | null }>(
+  chunks: AsyncIterable<Chunk>,
+  body: { stream_options?: { include_usage?: boolean } },
+  meter: UsageMeter,
+  received: { text: string },
+  textOf: (chunk: Chunk) => string,
+): AsyncGenerator<string> {
   const wantsUsage = body.stream_options?.include_usage === true;
   for await (const chunk of chunks) {
     chunk.model = meter.model;
-    received.text += chunkText(chunk);
+    received.text += textOf(chunk);
     for (const choice of chunk.choices) meter.finished(choice.finish_reason);
     if (chunk.usage) {
       chunk.usage.cost = meter.measure(chunk.usage, received.text)?.charged;

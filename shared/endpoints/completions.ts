@@ -9,7 +9,7 @@ import { parseTextCompletionRequest, promptTexts, type TextCompletionRequest } f
 import { toChatRequest } from '../completions-format/to-chat-request.ts';
 import { type TextCompletion, toTextChunk, toTextCompletion } from '../completions-format/to-text-completion.ts';
 import type { Deployment } from '../config/types.ts';
-import { SSE_DONE, SSE_HEADERS, sseData, sseError } from '../core/sse.ts';
+import { SSE_HEADERS, sseError } from '../core/sse.ts';
 import type { Route } from '../core/types.ts';
 import type { SseEvent } from '../http/sse-events.ts';
 import { completionText, estimateTextTokens } from '../openai/token-estimate.ts';
@@ -20,13 +20,12 @@ import { afterFirstChunk } from '../pipeline/commit-point.ts';
 import { clampMaxTokens } from '../pipeline/max-tokens.ts';
 import type { ModelCallKind } from '../pipeline/model-call.ts';
 import type { ModelCallPipeline } from '../pipeline/pipeline.ts';
-import type { UsageMeter } from '../pipeline/usage-meter.ts';
 import { textCompletionSchema } from '../providers/openai-compatible/answer-schema.ts';
 import { forwardNative, type NativeAnswer, nativePreset } from '../providers/openai-compatible/native-api.ts';
 import { withoutGatewayFields } from '../providers/params.ts';
 import { parseAnswer, parseEvent } from '../providers/upstream-answer.ts';
 import { routingOptions } from '../router/request-options.ts';
-import type { ChatDeps } from './chat-completions.ts';
+import { type ChatDeps, chunkFrames } from './chat-completions.ts';
 
 interface TextCompletionCall {
   request: TextCompletionRequest;
@@ -73,13 +72,13 @@ function textCompletions(deps: ChatDeps): ModelCallKind<TextCompletionCall, Comm
       const received = { text: '' };
       const stream = (completions: AsyncIterable<TextCompletion>) => ({
         headers: { ...meter.headers(), ...SSE_HEADERS },
-        body: answerStream(textFrames(completions, call.request, meter, received), ctx, sseError, () => meter.cutShort(received.text)),
+        body: answerStream(chunkFrames(completions, call.request, meter, received, choicesText), ctx, sseError, () => meter.cutShort(received.text)),
       });
       if (committed.format === 'native') {
         const { answer, provider } = committed;
         if (answer.stream) return stream(nativeChunks(answer.events, provider));
         const parsed = parseAnswer(textCompletionSchema, answer.answer, provider, 'a text completion');
-        return meter.json({ ...(answer.answer as Record<string, unknown>), model: meter.model }, parsed.usage, parsed.choices.map((choice) => choice.text).join(''));
+        return meter.json({ ...(answer.answer as Record<string, unknown>), model: meter.model }, parsed.usage, choicesText(parsed));
       }
       const { chat } = committed;
       if (chat.stream) return stream(translatedChunks(chat.chunks, meter.model));
@@ -109,24 +108,6 @@ async function* translatedChunks(chunks: AsyncIterable<ChatCompletionChunk>, mod
   for await (const chunk of chunks) yield toTextChunk(chunk, model);
 }
 
-/**
- * Text completion chunks as SSE, with the client's model name. Usage is recorded from whichever chunk
- * carries it; the usage-only chunk reaches the client only if it asked. `[DONE]` waits for the spend record.
- */
-async function* textFrames(completions: AsyncIterable<TextCompletion>, request: TextCompletionRequest, meter: UsageMeter, received: { text: string }): AsyncGenerator<string> {
-  const wantsUsage = request.stream_options?.include_usage === true;
-  for await (const completion of completions) {
-    completion.model = meter.model;
-    for (const choice of completion.choices) received.text += choice.text;
-    if (completion.usage) {
-      meter.measure(completion.usage, received.text);
-      if (!wantsUsage) {
-        if (completion.choices.length === 0) continue;
-        delete completion.usage;
-      }
-    }
-    yield sseData(completion);
-  }
-  await meter.beforeLastEvent(undefined, received.text);
-  yield SSE_DONE;
+function choicesText(completion: { choices: Array<{ text: string }> }): string {
+  return completion.choices.map((choice) => choice.text).join('');
 }

@@ -74,7 +74,8 @@ function responses(deps: ChatDeps, state: ResponseState): ModelCallKind<Response
       const preset = call.request.mock_response === undefined ? nativePreset(deployment, 'responses') : undefined;
       if (preset) {
         ctx.timings.upstreamStart = Date.now();
-        const answer = await forwardNative(preset, { api: 'responses', body: nativeBody(call, deployment), deployment, signal: ctx.signal });
+        const request = clampMaxTokens(call.request, deps.pricer.maxOutputTokens(deployment), ctx);
+        const answer = await forwardNative(preset, { api: 'responses', body: nativeBody({ ...call, request }, deployment), deployment, signal: ctx.signal });
         if (!answer.stream) ctx.timings.firstByte = Date.now();
         return { deployment, format: 'native', answer: answer.stream ? { stream: true, events: await afterFirstChunk(answer.events, ctx.timings) } : answer };
       }

@@ -6,8 +6,8 @@ import type { RequestContext } from '../core/types.ts';
 
 export const CLAMPED_HEADER = 'x-tollgate-max-tokens-clamped';
 
-const FIELDS = ['max_tokens', 'max_completion_tokens'] as const;
-type WithMaxTokens = { max_tokens?: number | null; max_completion_tokens?: number | null };
+const FIELDS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
+type WithMaxTokens = { max_tokens?: number | null; max_completion_tokens?: number | null; max_output_tokens?: number | null };
 
 /** `body` with its output limit at most `limit`; the header names what was asked and what was sent (`128000->64000`). */
 export function clampMaxTokens<T extends WithMaxTokens>(body: T, limit: number | undefined, ctx: RequestContext): T {

@@ -2,12 +2,13 @@
 // the gateway on Anthropic-, OpenAI- and Bedrock-backed models: a plain prompt, and a tool round trip
 // in which the CLI reads a file the test wrote and sends its content back to the model.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runClaudeCode, type ClaudeResult } from './support/claude-code.ts';
 import { startEgressTrap, type EgressTrap } from './support/egress-trap.ts';
+import { workspace } from './support/workspace.ts';
 import { ANTHROPIC_ALIAS, MASTER_KEY, MODELS, OPENAI_REASONING_MODEL, startStack, type Backend, type ClientStack } from './support/stack.ts';
 
 interface Case {
@@ -39,16 +40,7 @@ afterAll(async () => {
 });
 beforeEach(() => stack.reset());
 
-/** A fresh working directory and home for one run. */
-function workspace(): { cwd: string; home: string } {
-  const run = join(scratch, randomUUID());
-  const [cwd, home] = [join(run, 'project'), join(run, 'home')];
-  mkdirSync(cwd, { recursive: true });
-  mkdirSync(home);
-  return { cwd, home };
-}
-
-async function claude({ backend, model }: Case, prompt: string, where = workspace()): Promise<ClaudeResult> {
+async function claude({ backend, model }: Case, prompt: string, where = workspace(scratch)): Promise<ClaudeResult> {
   const { result } = await runClaudeCode({
     gatewayUrl: stack.gateway.url,
     key: MASTER_KEY,
@@ -81,7 +73,7 @@ describe.each(CASES)('Claude Code on $title', (testCase) => {
   });
 
   it('runs the Read tool and sends the file back to the model', async () => {
-    const where = workspace();
+    const where = workspace(scratch);
     const secret = `code-word-${randomUUID()}`;
     const file = join(where.cwd, 'notes.txt');
     writeFileSync(file, `The code word is ${secret}.\n`);

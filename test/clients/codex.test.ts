@@ -3,12 +3,13 @@
 // OpenAI- and Bedrock-backed models: a plain prompt, and a tool round trip in which the CLI runs a
 // shell command that reads a file the test wrote and sends its output back to the model.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type CodexEvent, runCodex } from './support/codex.ts';
 import { startEgressTrap, type EgressTrap } from './support/egress-trap.ts';
+import { workspace } from './support/workspace.ts';
 import { BACKENDS, MASTER_KEY, MODELS, startStack, type ClientStack } from './support/stack.ts';
 
 let stack: ClientStack;
@@ -27,15 +28,6 @@ afterAll(async () => {
 });
 beforeEach(() => stack.reset());
 
-/** A fresh working directory and home for one run. */
-function workspace(): { cwd: string; home: string } {
-  const run = join(scratch, randomUUID());
-  const [cwd, home] = [join(run, 'project'), join(run, 'home')];
-  mkdirSync(cwd, { recursive: true });
-  mkdirSync(home);
-  return { cwd, home };
-}
-
 /** The run finished its turn, every request it made was answered with a 2xx, and it reached nothing else. */
 function expectCleanRun(events: CodexEvent[], code: number, stderr: string): void {
   expect(stack.answered().filter((line) => line.status >= 400)).toEqual([]);
@@ -48,7 +40,7 @@ function expectCleanRun(events: CodexEvent[], code: number, stderr: string): voi
 const messages = (events: CodexEvent[]) => events.filter((event) => event.type === 'item.completed' && event.item?.type === 'agent_message').map((event) => event.item!.text);
 
 describe.each(BACKENDS)('codex exec on the %s model', (backend) => {
-  const run = (prompt: string, where = workspace()) => runCodex({ gatewayUrl: stack.gateway.url, key: MASTER_KEY, model: MODELS[backend].main, ...where, egressProxy: trap.url, prompt });
+  const run = (prompt: string, where = workspace(scratch)) => runCodex({ gatewayUrl: stack.gateway.url, key: MASTER_KEY, model: MODELS[backend].main, ...where, egressProxy: trap.url, prompt });
 
   it('answers a prompt', async () => {
     const word = `pong-${randomUUID()}`;
@@ -58,7 +50,7 @@ describe.each(BACKENDS)('codex exec on the %s model', (backend) => {
   });
 
   it('runs a shell command and sends its output back to the model', async () => {
-    const where = workspace();
+    const where = workspace(scratch);
     const secret = `code-word-${randomUUID()}`;
     writeFileSync(join(where.cwd, 'notes.txt'), `The code word is ${secret}.\n`);
     const { events, code, stderr } = await run(`What is the code word in notes.txt? [[call exec_command {"cmd":"cat notes.txt"}]]`, where);

@@ -78,6 +78,13 @@ describe('native deployments', () => {
     expect(callRecordOf(await lastFinished())!.usage).toMatchObject({ prompt_tokens: 36, completion_tokens: 87 });
   });
 
+  it("lowers max_output_tokens to the model's most, and says so", async () => {
+    openai.respond((_r, res) => sendJson(res, 200, answer('short')));
+    const { response } = await client.responses.create({ model: 'openai', input: 'Hi', max_output_tokens: 100_000 }).withResponse();
+    expect(openai.requests[0]!.json.max_output_tokens).toBe(32_768);
+    expect(response.headers.get('x-tollgate-max-tokens-clamped')).toBe('100000->32768');
+  });
+
   it('retries a stream whose first event is an error, since nothing has reached the client yet', async () => {
     openai.respond((_r, res) => {
       openai.respond((_r2, res2) =>
@@ -121,6 +128,14 @@ describe('native deployments', () => {
     await closed;
     const record = callRecordOf(await lastFinished())!;
     expect(record.usage!.completion_tokens).toBeGreaterThan(0);
+  });
+});
+
+describe('a gateway without its table', () => {
+  it('refuses previous_response_id, saying to send the whole conversation', async () => {
+    const continued = client.responses.create({ model: 'openai', previous_response_id: 'resp_earlier', input: 'Hi' });
+    await expect(continued).rejects.toMatchObject({ status: 400, param: 'previous_response_id', message: expect.stringContaining('Send the whole conversation') });
+    expect(openai.requests).toHaveLength(0);
   });
 });
 
