@@ -19,6 +19,7 @@ import { imagesEndpoint } from './endpoints/images.ts';
 import { messagesEndpoint } from './endpoints/messages.ts';
 import { modelInfoEndpoint } from './endpoints/model-info.ts';
 import { modelsEndpoint } from './endpoints/models.ts';
+import { moderationsEndpoint } from './endpoints/moderations.ts';
 import { rerankEndpoint } from './endpoints/rerank.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
 import { ModelAccess } from './keys/model-access.ts';
@@ -83,6 +84,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...imagesEndpoint(pipeline, providers),
     ...audioEndpoints(pipeline, providers),
     ...rerankEndpoint(pipeline, providers),
+    ...moderationsEndpoint(pipeline, providers),
     ...messagesEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
     ...spendEndpoint(spend),

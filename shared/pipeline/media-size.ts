@@ -5,8 +5,10 @@ import { Buffer } from 'node:buffer';
 import { documentTexts, type RerankRequest } from '../cohere-format/rerank.ts';
 import type { SpeechRequest, TranscriptionRequest } from '../openai/audio.ts';
 import { imageDimensions, type ImageRequest } from '../openai/images.ts';
+import type { ModerationRequest } from '../openai/moderations.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
 import { mostSeconds } from './audio-duration.ts';
+import { IMAGE_TOKENS } from './request-size.ts';
 
 /** The most tokens OpenAI's gpt-image models write for one image (high quality, 1024x1536); they bill by the token. */
 export const IMAGE_OUTPUT_TOKENS = 6_240;
@@ -88,4 +90,11 @@ export function rerankSize(body: RerankRequest): RequestSize {
 /** Search units for an answer that says none: one per 100 documents. */
 export function estimatedSearches(body: RerankRequest): number {
   return Math.ceil(body.documents.length / DOCUMENTS_PER_SEARCH);
+}
+
+/** Moderation: its text by its bytes, each image at chat's allowance (the models are free; a configured price is held to this). */
+export function moderationSize(body: ModerationRequest): RequestSize {
+  const inputs = typeof body.input === 'string' ? [body.input] : body.input;
+  const tokens = inputs.reduce<number>((sum, input) => sum + (typeof input === 'string' ? Buffer.byteLength(input) : input.type === 'text' ? Buffer.byteLength(input.text) : IMAGE_TOKENS), 0);
+  return { inputTokens: [tokens], unmeasuredInput: false, choices: 1, maxOutputTokens: 0 };
 }

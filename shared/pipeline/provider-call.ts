@@ -16,6 +16,7 @@ const SERVICES = {
   translate: 'audio translation',
   speak: 'text-to-speech',
   rerank: 'rerank',
+  moderate: 'moderation',
 } as const;
 
 export type ProviderService = keyof typeof SERVICES;

@@ -4,6 +4,7 @@ import type { Deployment, ProviderRequirements } from '../config/types.ts';
 import type { RerankRequest, RerankResponse } from '../cohere-format/rerank.ts';
 import type { SpeechAnswer, SpeechRequest, TranscriptAnswer, TranscriptionRequest } from '../openai/audio.ts';
 import type { ImageRequest, ImagesResponse } from '../openai/images.ts';
+import type { ModerationRequest, ModerationResponse } from '../openai/moderations.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingRequest, EmbeddingResponse } from '../openai/types.ts';
 
 export interface ChatCall {
@@ -44,6 +45,8 @@ export interface Provider extends ProviderRequirements {
   speak?(call: UpstreamCall<SpeechRequest>): Promise<SpeechAnswer>;
   /** POST /v1/rerank: the ranking in Cohere's shape. */
   rerank?(call: UpstreamCall<RerankRequest>): Promise<RerankResponse>;
+  /** POST /v1/moderations: OpenAI's answer as it is. */
+  moderate?(call: UpstreamCall<ModerationRequest>): Promise<ModerationResponse>;
 }
 
 /** A call of another kind than chat: the client's checked body (gateway-only fields removed, `model` the upstream model) on one deployment. */

@@ -218,6 +218,14 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/v1/rerank': { model: 'gpt', query: 'capital', documents: ['a', { text: 'b', title: 't' }], top_n: 1, return_documents: true, max_chunks_per_doc: 2 },
   '/rerank': { model: 'gpt', query: 'capital', documents: ['a', 'b'] },
   '/v2/rerank': { model: 'gpt', query: 'capital', documents: ['a', 'b'], top_n: 2, max_tokens_per_doc: 512 },
+  '/v1/moderations': {
+    model: 'gpt',
+    input: [
+      { type: 'text', text: 'hi' },
+      { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+    ],
+  },
+  '/moderations': { model: 'gpt', input: ['hi', 'there'] },
   '/v1/messages': messages,
   '/messages': { ...messages, model: 'mock', stream: true },
   '/v1/messages/count_tokens': { model: 'claude', messages: messages.messages, system: 'be brief' },

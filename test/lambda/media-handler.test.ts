@@ -30,6 +30,8 @@ beforeAll(async () => {
       const form = await readForm(request.headers['content-type']!, request.raw);
       return sendJson(res, 200, { text: form.files['file']!.bytes.equals(WAV) ? 'the file arrived whole' : 'the file was mangled' });
     }
+    if (request.url === '/v1/moderations') return sendJson(res, 200, { id: 'modr-1', model: 'omni-moderation-latest', results: [{ flagged: false }] });
+    if (request.url === '/v2/rerank') return sendJson(res, 200, { id: 'r-1', results: [{ index: 1, relevance_score: 0.8 }], meta: { billed_units: { search_units: 1 } } });
     if (request.url === '/v1/audio/speech') {
       res.writeHead(200, { 'content-type': 'audio/mpeg' });
       for (const piece of AUDIO) {
@@ -49,6 +51,8 @@ beforeAll(async () => {
         { model_name: 'painter', litellm_params: { model: 'openai/dall-e-3', api_base: upstream.url, api_key: 'sk-upstream' } },
         { model_name: 'whisper', litellm_params: { model: 'openai/whisper-1', api_base: upstream.url, api_key: 'sk-upstream' } },
         { model_name: 'tts', litellm_params: { model: 'openai/tts-1', api_base: upstream.url, api_key: 'sk-upstream' } },
+        { model_name: 'moderation', litellm_params: { model: 'openai/omni-moderation-latest', api_base: upstream.url, api_key: 'sk-upstream' } },
+        { model_name: 'reranker', litellm_params: { model: 'cohere/rerank-v3.5', api_base: upstream.url, api_key: 'co-upstream' } },
       ],
       general_settings: { master_key: MASTER },
     }),
@@ -89,6 +93,20 @@ describe('media calls through the Lambda handler', () => {
     expect(JSON.parse(stream.body)).toEqual({ text: 'the file arrived whole' });
     // Half a second of whisper-1, by the WAV header: the upstream said no duration.
     expect(Number(prelude.headers['x-litellm-response-cost'])).toBeCloseTo(0.5 * 0.0001, 9);
+  });
+
+  it("reranks in Cohere's shape, priced per search unit", async () => {
+    const { prelude, stream } = await invoke({ path: '/v2/rerank', body: { model: 'reranker', query: 'capital', documents: ['a', 'b'] } });
+    expect(prelude.statusCode).toBe(200);
+    expect(prelude.headers['x-litellm-response-cost']).toBe('0.002');
+    expect(JSON.parse(stream.body).results).toEqual([{ index: 1, relevance_score: 0.8 }]);
+  });
+
+  it('moderates at zero cost', async () => {
+    const { prelude, stream } = await invoke({ path: '/v1/moderations', body: { model: 'moderation', input: 'hello' } });
+    expect(prelude.statusCode).toBe(200);
+    expect(prelude.headers['x-litellm-response-cost']).toBe('0');
+    expect(JSON.parse(stream.body)).toMatchObject({ model: 'moderation', results: [{ flagged: false }] });
   });
 
   it('streams speech through the response stream as binary, piece by piece', async () => {

@@ -22,6 +22,7 @@ beforeAll(async () => {
     // Slow enough that every request is admitted or refused while the first ones are still running.
     await sleep(30);
     if (request.url.endsWith('/audio/transcriptions')) return sendJson(res, 200, { text: 'hello', usage: { type: 'duration', seconds: 3 } });
+    if (request.url.endsWith('/moderations')) return sendJson(res, 200, { id: 'modr-1', model: 'omni-moderation-latest', results: [{ flagged: false }] });
     if (request.url.endsWith('/v2/rerank')) return sendJson(res, 200, { id: 'r', results: [{ index: 0, relevance_score: 0.5 }], meta: { billed_units: { search_units: 1 } } });
     if (request.url.endsWith('/audio/speech')) return void res.writeHead(200, { 'content-type': 'audio/mpeg' }).end(Buffer.from([0xff, 0xfb, 0x90]));
     sendJson(res, 200, { created: 1, data: Array.from({ length: request.json.n ?? 1 }, () => ({ url: 'https://images.example/x.png' })) });
@@ -34,6 +35,8 @@ model_list:
     litellm_params: { model: openai/dall-e-3, api_base: ${upstream.url}, api_key: sk-upstream-secret, output_cost_per_image: ${IMAGE_PRICE} }
   - model_name: whisper
     litellm_params: { model: openai/whisper-1, api_base: ${upstream.url}, api_key: sk-upstream-secret, input_cost_per_second: 0.01 }
+  - model_name: moderation
+    litellm_params: { model: openai/omni-moderation-latest, api_base: ${upstream.url}, api_key: sk-upstream-secret }
   - model_name: reranker
     litellm_params: { model: cohere/rerank-v3.5, api_base: ${upstream.url}, api_key: co-upstream-secret }
   - model_name: tts
@@ -124,6 +127,24 @@ describe('budgets for calls priced in other units', () => {
       return item;
     });
     expect(item['spend']).toBeCloseTo(0.002, 9);
+  });
+
+  it('records free moderations at zero cost, and still counts them against rate limits', async () => {
+    const { key } = (await gateway.admin('POST', '/key/generate', { max_budget: 1, rpm_limit: 2 })).body as { key: string };
+    const client = gateway.client(key);
+    const { response } = await client.moderations.create({ model: 'moderation', input: 'hello' }).withResponse();
+    expect(response.headers.get('x-litellm-response-cost')).toBe('0');
+    const requestId = response.headers.get('x-litellm-call-id')!;
+    const log = await eventually(async () => {
+      const logs = await fetch(`${gateway.url}/spend/logs?request_id=${requestId}`, { headers: { authorization: `Bearer ${MASTER}` } });
+      const body = (await logs.json()) as any[];
+      expect(body).toHaveLength(1);
+      return body[0];
+    });
+    expect(log).toMatchObject({ call_type: 'amoderation', spend: 0 });
+    await client.moderations.create({ model: 'moderation', input: 'again' });
+    const third = await outcome(client.moderations.create({ model: 'moderation', input: 'and again' }));
+    expect(third.status).toBe(429);
   });
 
   it('records the characters spoken before the audio ends', async () => {

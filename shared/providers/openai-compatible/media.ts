@@ -1,21 +1,23 @@
 // The OpenAI-compatible providers' APIs beside chat and embeddings: image generation (OpenAI, Azure),
-// transcriptions and translations (OpenAI, Azure, Groq), speech (OpenAI, Azure), rerank in Jina's
-// shape (vLLM, Together). The request goes on
+// transcriptions and translations (OpenAI, Azure, Groq), speech (OpenAI, Azure), moderations
+// (OpenAI), rerank in Jina's shape (vLLM, Together). The request goes on
 // as the client sent it (checked, gateway-only fields removed); the answer comes back in OpenAI's
 // shape as it is, speech as its bytes arrive.
+import { randomUUID } from 'node:crypto';
 import { connectionError, callUpstream, headerValue, readJson, readText, type UpstreamErrorMapper, type UpstreamRequest, type UpstreamResponse } from '../../http/upstream.ts';
 import { multipartBody } from '../../http/multipart-body.ts';
 import { createdNow } from '../../openai/completion-id.ts';
 import { SPEECH_CONTENT_TYPES, type SpeechAnswer, type TranscriptAnswer, type TranscriptionRequest } from '../../openai/audio.ts';
 import type { ImagesResponse } from '../../openai/images.ts';
+import type { ModerationResponse } from '../../openai/moderations.ts';
 import type { Deployment } from '../../config/types.ts';
 import type { Provider, UpstreamCall } from '../types.ts';
 import { parseAnswer } from '../upstream-answer.ts';
 import { callRerank } from '../rerank/rerank-apis.ts';
-import { imagesSchema, transcriptSchema } from './media-schema.ts';
+import { imagesSchema, moderationSchema, transcriptSchema } from './media-schema.ts';
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
 
-type MediaApis = Pick<Provider, 'generateImage' | 'transcribe' | 'translate' | 'speak' | 'rerank'>;
+type MediaApis = Pick<Provider, 'generateImage' | 'transcribe' | 'translate' | 'speak' | 'rerank' | 'moderate'>;
 
 export interface OpenAIRequestParts {
   url(deployment: Deployment, endpoint: OpenAIEndpoint): string;
@@ -48,6 +50,13 @@ export function mediaApis(preset: OpenAICompatiblePreset, parts: OpenAIRequestPa
       const response = await callUpstream(upstream, parts.mapError(deployment));
       const contentType = headerValue(response.headers, 'content-type') ?? SPEECH_CONTENT_TYPES[request.response_format ?? 'mp3'];
       return { contentType, audio: audioBytes(response, upstream) };
+    };
+  }
+  if (preset.moderations) {
+    apis.moderate = async ({ request, deployment, signal }): Promise<ModerationResponse> => {
+      const upstream = jsonRequest(parts.url(deployment, 'moderations'), parts.headers(deployment), request, deployment, signal);
+      const answer = parseAnswer(moderationSchema, await readJson(await callUpstream(upstream, parts.mapError(deployment)), upstream), preset.name, 'a moderations answer');
+      return { ...answer, id: answer.id ?? `modr-${randomUUID()}`, model: answer.model ?? request.model };
     };
   }
   if (preset.rerank) {

@@ -33,11 +33,13 @@ export interface OpenAICompatiblePreset {
   transcriptions?: true;
   /** The provider serves OpenAI's text-to-speech (./media.ts). */
   speech?: true;
+  /** The provider serves OpenAI's moderations (./media.ts). */
+  moderations?: true;
   /** The provider also serves rerank at `<base>/rerank`, in Jina's shape (vLLM, Infinity, Together). */
   rerank?: true;
 }
 
-export type OpenAIEndpoint = 'chat/completions' | 'embeddings' | 'images/generations' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech' | 'rerank';
+export type OpenAIEndpoint = 'chat/completions' | 'embeddings' | 'images/generations' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech' | 'moderations' | 'rerank';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
@@ -55,6 +57,7 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     images: true,
     transcriptions: true,
     speech: true,
+    moderations: true,
   },
   {
     name: 'azure',
