@@ -23,6 +23,7 @@ import { moderationsEndpoint } from './endpoints/moderations.ts';
 import { rerankEndpoint } from './endpoints/rerank.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
 import { ModelAccess } from './keys/model-access.ts';
+import { ModelModes } from './pipeline/model-modes.ts';
 import { ModelCallPipeline } from './pipeline/pipeline.ts';
 import { Pricer } from './pricing/pricer.ts';
 import { defaultProviders, type ProviderRegistry } from './providers/registry.ts';
@@ -73,11 +74,12 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime);
   const access = new ModelAccess(groups, store && new Identities(store).customers);
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
-  const pipeline = new ModelCallPipeline({ access, router, pricer, spend });
+  const modes = new ModelModes(groups, pricer);
+  const pipeline = new ModelCallPipeline({ access, router, pricer, spend, modes });
   const chat = { providers, pricer, dropParams: config.dropParams };
   return [
     ...healthEndpoint(config),
-    ...modelsEndpoint(access),
+    ...modelsEndpoint(access, modes),
     ...modelInfoEndpoint(config.deployments, access, pricer),
     ...chatCompletionsEndpoint(pipeline, chat),
     ...embeddingsEndpoint(pipeline, providers),

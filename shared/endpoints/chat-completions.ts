@@ -16,6 +16,7 @@ import type { Pricer } from '../pricing/pricer.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { estimatePromptTokens } from '../openai/token-estimate.ts';
 import { routingOptions } from '../router/request-options.ts';
+import { CHAT_MODES } from '../pipeline/model-modes.ts';
 
 export interface ChatDeps {
   providers: ProviderRegistry;
@@ -31,6 +32,7 @@ export function chatCompletionsEndpoint(pipeline: ModelCallPipeline, deps: ChatD
 function chatCompletion(deps: ChatDeps): ModelCallKind<ChatCompletionRequest, CommittedChat> {
   return {
     callType: 'acompletion',
+    modes: CHAT_MODES,
     parse: parseChatRequest,
     plan: (body) => ({
       model: body.model,

@@ -18,6 +18,7 @@ export function embeddingsEndpoint(pipeline: ModelCallPipeline, providers: Provi
 function embedding(providers: ProviderRegistry): ModelCallKind<EmbeddingRequest, EmbeddingResponse> {
   return {
     callType: 'aembedding',
+    modes: ['embedding'],
     parse: parseEmbeddingRequest,
     plan: (body) => ({
       model: body.model,

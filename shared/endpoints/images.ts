@@ -18,6 +18,7 @@ export function imagesEndpoint(pipeline: ModelCallPipeline, providers: ProviderR
 function imageGeneration(providers: ProviderRegistry): ModelCallKind<ImageRequest, ImagesResponse> {
   return {
     callType: 'aimage_generation',
+    modes: ['image_generation'],
     parse: parseImageRequest,
     plan: (body) => ({
       model: body.model,

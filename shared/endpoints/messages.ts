@@ -29,6 +29,7 @@ import { mergeUsage, toUsage } from '../providers/anthropic/internal/usage.ts';
 import { routingOptions } from '../router/request-options.ts';
 import type { ChatDeps } from './chat-completions.ts';
 import { messagesPromptTokens, messagesUpstreamBody, type MessagesCall } from './messages-call.ts';
+import { CHAT_MODES } from '../pipeline/model-modes.ts';
 
 type Committed = { format: 'anthropic'; answer: MessagesAnswer } | { format: 'openai'; chat: CommittedChat };
 
@@ -39,6 +40,7 @@ export function messagesEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps): R
 function messages(deps: ChatDeps): ModelCallKind<MessagesCall, Committed> {
   return {
     callType: 'anthropic_messages',
+    modes: CHAT_MODES,
     errorBody: anthropicErrorBody,
     parse: (json, headers) => ({ message: parseMessagesRequest(json), beta: headers['anthropic-beta'] }),
     plan: ({ message }) => ({

@@ -18,6 +18,7 @@ export function moderationsEndpoint(pipeline: ModelCallPipeline, providers: Prov
 function moderation(providers: ProviderRegistry): ModelCallKind<ModerationRequest, ModerationResponse> {
   return {
     callType: 'amoderation',
+    modes: ['moderation'],
     parse: parseModerationRequest,
     plan: (body) => ({
       model: body.model,

@@ -17,6 +17,7 @@ import { requestFallbackModels } from '../router/request-options.ts';
 import type { Router } from '../router/router.ts';
 import type { SpendTracker } from '../spend/tracker.ts';
 import type { ModelCallKind } from './model-call.ts';
+import type { ModelModes } from './model-modes.ts';
 import { UsageMeter } from './usage-meter.ts';
 
 export interface PipelineDeps {
@@ -25,6 +26,8 @@ export interface PipelineDeps {
   pricer: Pricer;
   /** Budgets, rate limits and the spend ledger; absent when the gateway runs without a table. */
   spend?: SpendTracker;
+  /** Which model groups each kind of call may go to (their modes). */
+  modes?: ModelModes;
 }
 
 export class ModelCallPipeline {
@@ -55,6 +58,7 @@ export class ModelCallPipeline {
     access.checkEndUser(customer);
     // Fallbacks a client names are models it asks for, just like `model`; the config's are the operator's choice.
     for (const model of [plan.model, ...requestFallbackModels(plan.routing).map((fallback) => fallback.model)]) access.authorize(ctx.identity, model);
+    if (kind.modes) this.deps.modes?.check(plan.model, kind.modes);
 
     await spend?.admit(ctx, { callType: kind.callType, model: plan.model, endUser, customer, size: plan.size, routing: plan.routing, free: plan.free, record });
 

@@ -58,6 +58,8 @@ model_list:
     model_info: { base_model: azure/whisper-1 }
   - model_name: groq-whisper
     litellm_params: { model: groq/whisper-large-v3-turbo, api_base: ${groq.url}/openai/v1, api_key: gsk-upstream }
+  - model_name: groq-new
+    litellm_params: { model: groq/a-model-the-price-table-does-not-know, api_base: ${groq.url}/openai/v1, api_key: gsk-upstream }
   - model_name: tts
     litellm_params: { model: openai/tts-1, api_base: ${openai.url}, api_key: sk-openai-upstream }
   - model_name: azure-tts
@@ -210,9 +212,12 @@ describe('speech through the openai client', () => {
     expect(openai.requests).toHaveLength(0);
   });
 
-  it('says which providers speak when the model cannot', async () => {
-    const error = await failure(client.audio.speech.create({ model: 'groq-whisper', input: 'Hi', voice: 'alloy' }));
-    expect(error.status).toBe(400);
-    expect(error.message).toContain('does not serve text-to-speech: its provider groq has no text-to-speech API in Tollgate');
+  it('refuses a transcription model by its mode, and says which providers speak for one of unknown mode', async () => {
+    const whisper = await failure(client.audio.speech.create({ model: 'groq-whisper', input: 'Hi', voice: 'alloy' }));
+    expect(whisper.status).toBe(400);
+    expect(whisper.message).toContain('is an audio_transcription model: it is served on POST /v1/audio/transcriptions and /v1/audio/translations');
+    const unknown = await failure(client.audio.speech.create({ model: 'groq-new', input: 'Hi', voice: 'alloy' }));
+    expect(unknown.message).toContain('does not serve text-to-speech: its provider groq has no text-to-speech API in Tollgate');
+    expect(groq.requests).toHaveLength(0);
   });
 });

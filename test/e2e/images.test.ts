@@ -45,6 +45,11 @@ model_list:
     model_info: { base_model: azure/dall-e-3 }
   - model_name: groq-chat
     litellm_params: { model: groq/llama-3.1-8b-instant, api_base: ${openai.url}, api_key: gsk-test }
+  - model_name: groq-new
+    litellm_params: { model: groq/a-model-the-price-table-does-not-know, api_base: ${openai.url}, api_key: gsk-test }
+  - model_name: in-house-painter
+    litellm_params: { model: openai/house-painter-2, api_base: ${openai.url}, api_key: sk-openai-upstream, output_cost_per_image: 0.01 }
+    model_info: { mode: image_generation }
 general_settings: { master_key: ${MASTER} }
 `,
   );
@@ -119,12 +124,34 @@ describe('image generation through the openai client', () => {
     expect(error.message).toContain('images 2 is more than this request can use (1)');
   });
 
-  it('says which providers serve images when the model is a chat model of another', async () => {
+  it('refuses a chat model with a 400 that names the endpoints its mode is served on', async () => {
     const error = await failure(client.images.generate({ model: 'groq-chat', prompt: 'a fox' }));
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(error.message).toContain('Model "groq-chat" does not serve image generation: its provider groq has no image generation API in Tollgate');
+    expect(error.message).toContain('Model "groq-chat" is a chat model: it is served on POST /v1/chat/completions and /v1/messages, not here');
+    expect(openai.requests).toHaveLength(0);
+  });
+
+  it('attempts a model of unknown mode, and says which providers serve images when its provider does not', async () => {
+    const error = await failure(client.images.generate({ model: 'groq-new', prompt: 'a fox' }));
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error.message).toContain('Model "groq-new" does not serve image generation: its provider groq has no image generation API in Tollgate');
     expect(error.message).toContain('openai, azure');
     expect(openai.requests).toHaveLength(0);
+  });
+
+  it("shows each model's mode in /v1/models and /model/info, model_info.mode first", async () => {
+    const models = await client.models.list();
+    const modes = Object.fromEntries(models.data.map((m) => [m.id, (m as unknown as { mode?: string }).mode]));
+    expect(modes).toMatchObject({ 'dall-e-3': 'image_generation', 'gpt-image': 'image_generation', 'groq-chat': 'chat', 'in-house-painter': 'image_generation' });
+    expect(modes['groq-new']).toBeUndefined();
+    const info = await fetch(`${gateway.url}/model/info`, { headers: { authorization: `Bearer ${MASTER}` } });
+    const byName = Object.fromEntries(((await info.json()) as { data: Array<{ model_name: string; model_info: { mode: string | null } }> }).data.map((d) => [d.model_name, d.model_info.mode]));
+    expect(byName).toMatchObject({ 'dall-e-3': 'image_generation', 'groq-chat': 'chat', 'groq-new': null, 'in-house-painter': 'image_generation' });
+    // Its configured mode routes it: images yes, chat no.
+    const { response } = await client.images.generate({ model: 'in-house-painter', prompt: 'a fox' }).withResponse();
+    expect(Number(response.headers.get('x-litellm-response-cost'))).toBe(0.01);
+    const chat = await failure(client.chat.completions.create({ model: 'in-house-painter', messages: [{ role: 'user', content: 'hi' }] }));
+    expect(chat.message).toContain('is an image_generation model: it is served on POST /v1/images/generations');
   });
 
   it('checks the body first: a 400 naming the field', async () => {

@@ -45,6 +45,9 @@ model_list:
     litellm_params: { model: openai/omni-moderation-latest, api_base: ${openai.url}, api_key: sk-openai-upstream }
   - model_name: azure-chat
     litellm_params: { model: azure/gpt-4o, api_base: ${openai.url}, api_key: azure-key }
+    model_info: { base_model: azure/gpt-4o }
+  - model_name: azure-new
+    litellm_params: { model: azure/my-deployment, api_base: ${openai.url}, api_key: azure-key }
 general_settings: { master_key: ${MASTER} }
 `,
   );
@@ -78,11 +81,13 @@ describe('moderations through the openai client', () => {
     expect(openai.requests[0]!.json.input).toEqual(input);
   });
 
-  it('checks the input first, and says which providers moderate', async () => {
+  it('checks the input first, refuses a chat model by its mode, and says which providers moderate', async () => {
     const bad = await failure(client.moderations.create({ model: 'moderation', input: [{ type: 'audio' }] as never }));
     expect(bad.status).toBe(400);
     expect(bad.message).toContain('input must be a string, a list of strings');
-    const azure = await failure(client.moderations.create({ model: 'azure-chat', input: 'hi' }));
+    const chat = await failure(client.moderations.create({ model: 'azure-chat', input: 'hi' }));
+    expect(chat.message).toContain('is a chat model');
+    const azure = await failure(client.moderations.create({ model: 'azure-new', input: 'hi' }));
     expect(azure.status).toBe(400);
     expect(azure.message).toContain('does not serve moderation: its provider azure has no moderation API in Tollgate. Use a model configured with one that has (openai)');
     expect(openai.requests).toHaveLength(0);
