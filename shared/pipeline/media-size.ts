@@ -4,7 +4,7 @@
 import { Buffer } from 'node:buffer';
 import { documentTexts, type RerankRequest } from '../cohere-format/rerank.ts';
 import type { SpeechRequest, TranscriptionRequest } from '../openai/audio.ts';
-import { imageDimensions, type ImageRequest } from '../openai/images.ts';
+import { imageDimensions, type ImageEditRequest, type ImageRequest } from '../openai/images.ts';
 import type { ModerationRequest } from '../openai/moderations.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
 import { mostSeconds } from './audio-duration.ts';
@@ -29,6 +29,13 @@ export function imageSize(body: ImageRequest): RequestSize {
     units: { images: n, pixels: n * (dimensions ? dimensions.width * dimensions.height : LARGEST_AUTO_PIXELS) },
     priceVariant: imagePriceVariant(body),
   };
+}
+
+/** An edit: as a generation, with each image given read as input (at chat's allowance per image; the gpt-image models bill them as input tokens). */
+export function imageEditSize(body: ImageEditRequest): RequestSize {
+  const given = Array.isArray(body.image) ? body.image.length : 1;
+  const size = imageSize(body);
+  return { ...size, inputTokens: [size.inputTokens[0]! + (given + (body.mask ? 1 : 0)) * IMAGE_TOKENS] };
 }
 
 /** LiteLLM's key for an image's price by quality and size: `hd/1024-x-1792` (of `hd/1024-x-1792/dall-e-3`). */

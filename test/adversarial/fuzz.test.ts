@@ -209,6 +209,8 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/v1/images/generations': { model: 'gpt', prompt: 'a fox', n: 2, size: '1024x1024', quality: 'hd', response_format: 'b64_json', user: 'end-user-1' },
   '/images/generations': { model: 'gpt', prompt: 'a fox', size: 'auto', background: 'transparent', output_format: 'webp' },
   // Uploads: sent as JSON here, so every one is the 400 that says to send a form (the audio tests send forms).
+  '/v1/images/edits': { model: 'gpt', image: 'photo.png', prompt: 'brighter' },
+  '/images/edits': { model: 'gpt', image: 'photo.png', prompt: 'brighter', n: 2 },
   '/v1/audio/transcriptions': { model: 'gpt', file: 'speech.wav', response_format: 'json' },
   '/audio/transcriptions': { model: 'gpt', file: 'speech.wav' },
   '/v1/audio/translations': { model: 'gpt', file: 'speech.wav' },

@@ -30,6 +30,10 @@ beforeAll(async () => {
       const form = await readForm(request.headers['content-type']!, request.raw);
       return sendJson(res, 200, { text: form.files['file']!.bytes.equals(WAV) ? 'the file arrived whole' : 'the file was mangled' });
     }
+    if (request.url === '/v1/images/edits') {
+      const form = await readForm(request.headers['content-type']!, request.raw);
+      return sendJson(res, 200, { created: 1, data: [{ b64_json: form.files['image']!.bytes.equals(WAV) ? 'whole' : 'mangled' }] });
+    }
     if (request.url === '/v1/moderations') return sendJson(res, 200, { id: 'modr-1', model: 'omni-moderation-latest', results: [{ flagged: false }] });
     if (request.url === '/v2/rerank') return sendJson(res, 200, { id: 'r-1', results: [{ index: 1, relevance_score: 0.8 }], meta: { billed_units: { search_units: 1 } } });
     if (request.url === '/v1/audio/speech') {
@@ -107,6 +111,20 @@ describe('media calls through the Lambda handler', () => {
     expect(prelude.statusCode).toBe(200);
     expect(prelude.headers['x-litellm-response-cost']).toBe('0');
     expect(JSON.parse(stream.body)).toMatchObject({ model: 'moderation', results: [{ flagged: false }] });
+  });
+
+  it('edits an image uploaded as a form, its bytes intact', async () => {
+    const form = new FormData();
+    form.set('model', 'painter');
+    form.set('prompt', 'brighter');
+    // Any binary file shows whether bytes survive: the WAV stands in for a PNG here.
+    form.set('image', new Blob([WAV], { type: 'image/png' }), 'photo.png');
+    const request = new Request('http://local/', { method: 'POST', body: form });
+    const body = Buffer.from(await request.arrayBuffer());
+    const { prelude, stream } = await invoke({ path: '/v1/images/edits', headers: { 'Content-Type': request.headers.get('content-type')! }, body });
+    expect(prelude.statusCode).toBe(200);
+    expect(JSON.parse(stream.body).data).toEqual([{ b64_json: 'whole' }]);
+    expect(prelude.headers['x-litellm-response-cost']).toBe('0.04');
   });
 
   it('streams speech through the response stream as binary, piece by piece', async () => {

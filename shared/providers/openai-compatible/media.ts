@@ -1,8 +1,8 @@
-// The OpenAI-compatible providers' APIs beside chat and embeddings: image generation (OpenAI, Azure),
-// transcriptions and translations (OpenAI, Azure, Groq), speech (OpenAI, Azure), moderations
-// (OpenAI), rerank in Jina's shape (vLLM, Together). The request goes on
-// as the client sent it (checked, gateway-only fields removed); the answer comes back in OpenAI's
-// shape as it is, speech as its bytes arrive.
+// The OpenAI-compatible providers' APIs beside chat and embeddings: image generation and edits
+// (OpenAI, Azure), transcriptions and translations (OpenAI, Azure, Groq), speech (OpenAI, Azure),
+// moderations (OpenAI), rerank in Jina's shape (vLLM, Together). The request goes on as the client
+// sent it (checked, gateway-only fields removed); the answer comes back in OpenAI's shape as it is,
+// speech as its bytes arrive.
 import { randomUUID } from 'node:crypto';
 import { connectionError, callUpstream, headerValue, readJson, readText, type UpstreamErrorMapper, type UpstreamRequest, type UpstreamResponse } from '../../http/upstream.ts';
 import { multipartBody } from '../../http/multipart-body.ts';
@@ -17,7 +17,7 @@ import { callRerank } from '../rerank/rerank-apis.ts';
 import { imagesSchema, moderationSchema, transcriptSchema } from './media-schema.ts';
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
 
-type MediaApis = Pick<Provider, 'generateImage' | 'transcribe' | 'translate' | 'speak' | 'rerank' | 'moderate'>;
+type MediaApis = Pick<Provider, 'generateImage' | 'editImage' | 'transcribe' | 'translate' | 'speak' | 'rerank' | 'moderate'>;
 
 export interface OpenAIRequestParts {
   url(deployment: Deployment, endpoint: OpenAIEndpoint): string;
@@ -31,6 +31,13 @@ export function mediaApis(preset: OpenAICompatiblePreset, parts: OpenAIRequestPa
   if (preset.images) {
     apis.generateImage = async ({ request, deployment, signal }): Promise<ImagesResponse> => {
       const upstream = jsonRequest(parts.url(deployment, 'images/generations'), parts.headers(deployment), request, deployment, signal);
+      const answer = parseAnswer(imagesSchema, await readJson(await callUpstream(upstream, parts.mapError(deployment)), upstream), preset.name, 'an images answer');
+      return { ...answer, created: answer.created ?? createdNow() };
+    };
+  }
+  if (preset.images) {
+    apis.editImage = async ({ request, deployment, signal }): Promise<ImagesResponse> => {
+      const upstream = formRequest(parts, 'images/edits', request, deployment, signal);
       const answer = parseAnswer(imagesSchema, await readJson(await callUpstream(upstream, parts.mapError(deployment)), upstream), preset.name, 'an images answer');
       return { ...answer, created: answer.created ?? createdNow() };
     };
@@ -72,8 +79,21 @@ async function transcript(
   endpoint: OpenAIEndpoint,
   { request, deployment, signal }: UpstreamCall<TranscriptionRequest>,
 ): Promise<TranscriptAnswer> {
+  const upstream = formRequest(parts, endpoint, request, deployment, signal);
+  const response = await callUpstream(upstream, parts.mapError(deployment));
+  const format = request.response_format ?? 'json';
+  if (format !== 'json' && format !== 'verbose_json') {
+    return { body: await readText(response, upstream), contentType: headerValue(response.headers, 'content-type') ?? 'text/plain; charset=utf-8' };
+  }
+  const answer = parseAnswer(transcriptSchema, await readJson(response, upstream), preset.name, 'a transcript');
+  const seconds = answer.duration ?? (answer.usage?.type === 'duration' ? answer.usage.seconds : undefined);
+  return { body: JSON.stringify(answer), contentType: 'application/json', seconds };
+}
+
+/** A multipart upload of the request's fields and files, as OpenAI's audio and image edit APIs take them. */
+function formRequest(parts: OpenAIRequestParts, endpoint: OpenAIEndpoint, request: Record<string, unknown>, deployment: Deployment, signal: AbortSignal): UpstreamRequest {
   const form = multipartBody(request);
-  const upstream: UpstreamRequest = {
+  return {
     url: parts.url(deployment, endpoint),
     headers: { ...parts.headers(deployment), 'content-type': form.contentType, accept: '*/*' },
     body: form.body,
@@ -83,14 +103,6 @@ async function transcript(
     maxResponseBytes: deployment.maxResponseBytes,
     provider: deployment.provider,
   };
-  const response = await callUpstream(upstream, parts.mapError(deployment));
-  const format = request.response_format ?? 'json';
-  if (format !== 'json' && format !== 'verbose_json') {
-    return { body: await readText(response, upstream), contentType: headerValue(response.headers, 'content-type') ?? 'text/plain; charset=utf-8' };
-  }
-  const answer = parseAnswer(transcriptSchema, await readJson(response, upstream), preset.name, 'a transcript');
-  const seconds = answer.duration ?? (answer.usage?.type === 'duration' ? answer.usage.seconds : undefined);
-  return { body: JSON.stringify(answer), contentType: 'application/json', seconds };
 }
 
 /** The audio's bytes as they arrive; a connection lost midway is the upstream's failure, a consumer that stops frees it. */

@@ -27,7 +27,7 @@ export interface OpenAICompatiblePreset {
   priceSection?: string;
   /** `false` for providers with no embeddings API: their models answer POST /v1/embeddings with a 400. */
   embeddings?: false;
-  /** The provider serves OpenAI's images API (./media.ts). */
+  /** The provider serves OpenAI's images API, generations and edits (./media.ts). */
   images?: true;
   /** The provider serves OpenAI's audio transcriptions and translations (./media.ts). */
   transcriptions?: true;
@@ -39,7 +39,7 @@ export interface OpenAICompatiblePreset {
   rerank?: true;
 }
 
-export type OpenAIEndpoint = 'chat/completions' | 'embeddings' | 'images/generations' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech' | 'moderations' | 'rerank';
+export type OpenAIEndpoint = 'chat/completions' | 'embeddings' | 'images/generations' | 'images/edits' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech' | 'moderations' | 'rerank';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
