@@ -51,6 +51,23 @@ afterAll(async () => {
   await dynamo.close();
 });
 
+/** The key's counters once every request on it has settled. */
+const settled = (token: string) =>
+  eventually(async () => {
+    const item = (await gateway.store.get<Record<string, number>>(itemKeys.key(token)))!;
+    expect(item['parallel_requests']).toBe(0);
+    return item;
+  });
+
+/** The ledger record of a request, once written. */
+const spendRecord = (requestId: string) =>
+  eventually(async () => {
+    const logs = await fetch(`${gateway.url}/spend/logs?request_id=${requestId}`, { headers: { authorization: `Bearer ${MASTER}` } });
+    const body = (await logs.json()) as any[];
+    expect(body).toHaveLength(1);
+    return body[0];
+  });
+
 describe('budgets for calls priced in other units', () => {
   it('lets exactly two images through a budget that fits two, when 20 requests arrive at once', async () => {
     const { key, token } = (await gateway.admin('POST', '/key/generate', { max_budget: 2 * IMAGE_PRICE })).body as { key: string; token: string };
@@ -59,11 +76,7 @@ describe('budgets for calls priced in other units', () => {
     expect(results.filter((r) => r.status === 200)).toHaveLength(2);
     const refused = results.filter((r) => r.status !== 200);
     expect(refused.every((r) => r.status === 400 && r.error.type === 'budget_exceeded')).toBe(true);
-    const item = await eventually(async () => {
-      const item = (await gateway.store.get<Record<string, number>>(itemKeys.key(token)))!;
-      expect(item['parallel_requests']).toBe(0);
-      return item;
-    });
+    const item = await settled(token);
     expect(item['spend']).toBeCloseTo(2 * IMAGE_PRICE, 9);
     expect(item['budget_committed']).toBeCloseTo(2 * IMAGE_PRICE, 9);
     expect(upstream.requests).toHaveLength(2);
@@ -82,12 +95,7 @@ describe('budgets for calls priced in other units', () => {
     const { key } = (await gateway.admin('POST', '/key/generate', {})).body as { key: string };
     const { response } = await gateway.client(key).images.generate({ model: 'painter', prompt: 'a fox', n: 2, size: '1024x1024' }).withResponse();
     const requestId = response.headers.get('x-litellm-call-id')!;
-    const log = await eventually(async () => {
-      const logs = await fetch(`${gateway.url}/spend/logs?request_id=${requestId}`, { headers: { authorization: `Bearer ${MASTER}` } });
-      const body = (await logs.json()) as any[];
-      expect(body).toHaveLength(1);
-      return body[0];
-    });
+    const log = await spendRecord(requestId);
     expect(log).toMatchObject({ call_type: 'aimage_generation', spend: 2 * IMAGE_PRICE, model_group: 'painter' });
     expect(log.metadata.priced_units).toEqual({ images: 2, pixels: 2 * 1024 * 1024 });
   });
@@ -100,11 +108,7 @@ describe('budgets for calls priced in other units', () => {
     expect(refused.error?.type).toBe('budget_exceeded');
     const { key, token } = (await gateway.admin('POST', '/key/generate', { max_budget: 0.05 })).body as { key: string; token: string };
     await gateway.client(key).audio.transcriptions.create({ file: await file(), model: 'whisper' });
-    const item = await eventually(async () => {
-      const item = (await gateway.store.get<Record<string, number>>(itemKeys.key(token)))!;
-      expect(item['parallel_requests']).toBe(0);
-      return item;
-    });
+    const item = await settled(token);
     expect(item['spend']).toBeCloseTo(0.03, 9);
   });
 
@@ -121,11 +125,7 @@ describe('budgets for calls priced in other units', () => {
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: { type: string } }).error.type).toBe('budget_exceeded');
     expect((await rerank(100)).status).toBe(200);
-    const item = await eventually(async () => {
-      const item = (await gateway.store.get<Record<string, number>>(itemKeys.key(token)))!;
-      expect(item['parallel_requests']).toBe(0);
-      return item;
-    });
+    const item = await settled(token);
     expect(item['spend']).toBeCloseTo(0.002, 9);
   });
 
@@ -135,12 +135,7 @@ describe('budgets for calls priced in other units', () => {
     const { response } = await client.moderations.create({ model: 'moderation', input: 'hello' }).withResponse();
     expect(response.headers.get('x-litellm-response-cost')).toBe('0');
     const requestId = response.headers.get('x-litellm-call-id')!;
-    const log = await eventually(async () => {
-      const logs = await fetch(`${gateway.url}/spend/logs?request_id=${requestId}`, { headers: { authorization: `Bearer ${MASTER}` } });
-      const body = (await logs.json()) as any[];
-      expect(body).toHaveLength(1);
-      return body[0];
-    });
+    const log = await spendRecord(requestId);
     expect(log).toMatchObject({ call_type: 'amoderation', spend: 0 });
     await client.moderations.create({ model: 'moderation', input: 'again' });
     const third = await outcome(client.moderations.create({ model: 'moderation', input: 'and again' }));

@@ -93,16 +93,7 @@ async function transcript(
 /** A multipart upload of the request's fields and files, as OpenAI's audio and image edit APIs take them. */
 function formRequest(parts: OpenAIRequestParts, endpoint: OpenAIEndpoint, request: Record<string, unknown>, deployment: Deployment, signal: AbortSignal): UpstreamRequest {
   const form = multipartBody(request);
-  return {
-    url: parts.url(deployment, endpoint),
-    headers: { ...parts.headers(deployment), 'content-type': form.contentType, accept: '*/*' },
-    body: form.body,
-    signal,
-    stream: false,
-    timeoutMs: deployment.timeoutMs,
-    maxResponseBytes: deployment.maxResponseBytes,
-    provider: deployment.provider,
-  };
+  return upstreamRequest(parts.url(deployment, endpoint), { ...parts.headers(deployment), 'content-type': form.contentType, accept: '*/*' }, form.body, deployment, signal);
 }
 
 /** The audio's bytes as they arrive; a connection lost midway is the upstream's failure, a consumer that stops frees it. */
@@ -119,10 +110,14 @@ async function* audioBytes(response: UpstreamResponse, upstream: UpstreamRequest
 }
 
 function jsonRequest(url: string, headers: Record<string, string>, body: unknown, deployment: Deployment, signal: AbortSignal): UpstreamRequest {
+  return upstreamRequest(url, headers, JSON.stringify(body), deployment, signal);
+}
+
+function upstreamRequest(url: string, headers: Record<string, string>, body: string | Buffer, deployment: Deployment, signal: AbortSignal): UpstreamRequest {
   return {
     url,
     headers,
-    body: JSON.stringify(body),
+    body,
     signal,
     stream: false,
     timeoutMs: deployment.timeoutMs,
