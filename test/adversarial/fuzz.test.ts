@@ -210,8 +210,9 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/images/generations': { model: 'gpt', prompt: 'a fox', size: 'auto', background: 'transparent', output_format: 'webp' },
   // Uploads: sent as JSON here, so every one is the 400 that says to send a form (the audio tests send forms).
   '/v1/images/edits': { model: 'gpt', image: 'photo.png', prompt: 'brighter' },
-  '/images/edits': { model: 'gpt', image: 'photo.png', prompt: 'brighter', n: 2 },
-  '/v1/audio/transcriptions': { model: 'gpt', file: 'speech.wav', response_format: 'json' },
+  // The same body on each alias: uploads sent as JSON all end at the same 400, swept once.
+  '/images/edits': { model: 'gpt', image: 'photo.png', prompt: 'brighter' },
+  '/v1/audio/transcriptions': { model: 'gpt', file: 'speech.wav' },
   '/audio/transcriptions': { model: 'gpt', file: 'speech.wav' },
   '/v1/audio/translations': { model: 'gpt', file: 'speech.wav' },
   '/audio/translations': { model: 'gpt', file: 'speech.wav' },
