@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiGatewayEvent, lambdaContext, type EventInput } from '../helpers/apigw-events.ts';
 import { installLambdaShim, invokeStreaming } from '../helpers/lambda-stream-shim.ts';
 import { readForm, wavFile } from '../helpers/audio.ts';
@@ -22,6 +23,7 @@ const AUDIO = [Buffer.from([0xff, 0xf3, 0x00, 0x80]), Buffer.from([0x00, 0xfe, 0
 let upstream: RecordingServer;
 let dir: string;
 let handler: unknown;
+let configPath: string;
 
 beforeAll(async () => {
   upstream = await startRecordingServer(async (request, res) => {
@@ -47,7 +49,7 @@ beforeAll(async () => {
     sendJson(res, 404, { error: { message: 'no such route', type: 'invalid_request_error' } });
   });
   dir = mkdtempSync(join(tmpdir(), 'tollgate-lambda-media-'));
-  const configPath = join(dir, 'gateway.config.json');
+  configPath = join(dir, 'gateway.config.json');
   writeFileSync(
     configPath,
     JSON.stringify({
@@ -65,15 +67,19 @@ beforeAll(async () => {
   process.env['GATEWAY_CONFIG'] = configPath;
   const { createHandler } = await import('../../functions/gateway/handler.ts');
   delete process.env['GATEWAY_CONFIG'];
-  handler = createHandler({ configPath, env: () => undefined, logger: new Logger({ serviceName: 'media-test', logLevel: 'SILENT' }) });
+  const logger = new Logger({ serviceName: 'media-test', logLevel: 'SILENT' });
+  handler = createHandler({ configPath, env: () => undefined, logger });
+  createHandlerFor = (metrics) => createHandler({ configPath, env: () => undefined, logger, metrics });
 });
 afterAll(async () => {
   await upstream.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function invoke(input: EventInput) {
-  const { stream, result } = invokeStreaming(handler, apiGatewayEvent({ ...input, headers: { Authorization: `Bearer ${MASTER}`, ...input.headers } }), lambdaContext());
+let createHandlerFor: (metrics: Metrics) => unknown;
+
+async function invoke(input: EventInput, via = handler) {
+  const { stream, result } = invokeStreaming(via, apiGatewayEvent({ ...input, headers: { Authorization: `Bearer ${MASTER}`, ...input.headers } }), lambdaContext());
   await result;
   return { prelude: stream.prelude!, stream };
 }
@@ -133,5 +139,33 @@ describe('media calls through the Lambda handler', () => {
     expect(prelude.headers['content-type']).toBe('audio/mpeg');
     expect(Buffer.concat(stream.chunks.map((chunk) => chunk.bytes))).toEqual(Buffer.concat(AUDIO));
     expect(stream.chunks.length).toBeGreaterThan(1);
+  });
+
+  it('publishes the units counted in its EMF record: images, audio seconds, characters, search units', async () => {
+    const lines: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
+    try {
+      const metrics = new Metrics({ namespace: 'Tollgate', serviceName: 'gateway' });
+      const measured = createHandlerFor(metrics);
+      await invoke({ path: '/v1/images/generations', body: { model: 'painter', prompt: 'a fox', response_format: 'b64_json' } }, measured);
+      await invoke({ path: '/v1/audio/speech', body: { model: 'tts', input: 'Hello', voice: 'alloy' } }, measured);
+      await invoke({ path: '/v2/rerank', body: { model: 'reranker', query: 'capital', documents: ['a', 'b'] } }, measured);
+    } finally {
+      stdout.mockRestore();
+      log.mockRestore();
+    }
+    const emf = lines
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('{') && l.includes('"_aws"'))
+      .map((l) => JSON.parse(l));
+    expect(emf.map((record) => [record.model, record.Images, record.Characters, record.SearchUnits])).toEqual([
+      ['painter', 1, undefined, undefined],
+      ['tts', undefined, 5, undefined],
+      ['reranker', undefined, undefined, 1],
+    ]);
   });
 });
