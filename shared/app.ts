@@ -33,11 +33,13 @@ import { responsesEndpoint } from './endpoints/responses.ts';
 import { storedResponsesEndpoint } from './endpoints/stored-responses.ts';
 import { modelInfoEndpoint } from './endpoints/model-info.ts';
 import { modelsEndpoint } from './endpoints/models.ts';
+import { moderationsEndpoint } from './endpoints/moderations.ts';
 import { rerankEndpoint } from './endpoints/rerank.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
 import { GuardrailStep } from './guardrails/guardrail-step.ts';
 import { ModelAccess } from './keys/model-access.ts';
 import { observability } from './observability/observability.ts';
+import { ModelModes } from './pipeline/model-modes.ts';
 import { ModelCallPipeline } from './pipeline/pipeline.ts';
 import { listedModels } from './pricing/price-table.ts';
 import { Pricer } from './pricing/pricer.ts';
@@ -102,19 +104,21 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
   const cache = store && config.cache && responseCache(config.cache, store, router, providers, log, options.cacheClock);
   const guardrails = config.guardrails.length ? new GuardrailStep(config.guardrails) : undefined;
-  const pipeline = new ModelCallPipeline({ access, router, pricer, spend, cache, guardrails });
+  const modes = new ModelModes(groups, pricer);
+  const pipeline = new ModelCallPipeline({ access, router, pricer, spend, cache, guardrails, modes });
   const chat = { providers, pricer, dropParams: config.dropParams };
   const responseState = new ResponseState(store && new StoredResponses(store), config.responsesRetentionMs);
   const routes = [
     ...healthEndpoint(config, store),
     ...healthCheckEndpoint(config.deployments, providers),
-    ...modelsEndpoint(access),
+    ...modelsEndpoint(access, modes),
     ...modelInfoEndpoint(groups.listed(), access, pricer),
     ...chatCompletionsEndpoint(pipeline, chat),
     ...embeddingsEndpoint(pipeline, providers),
     ...imagesEndpoint(pipeline, providers),
     ...audioEndpoints(pipeline, providers),
     ...rerankEndpoint(pipeline, providers),
+    ...moderationsEndpoint(pipeline, providers),
     ...messagesEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
     ...responsesEndpoint(pipeline, chat, responseState),

@@ -7,6 +7,7 @@ export const ERROR_KINDS = {
   invalid_request: { status: 400, type: 'invalid_request_error', code: '400' },
   unsupported_params: { status: 400, type: 'invalid_request_error', code: '400' },
   unknown_model: { status: 400, type: 'invalid_request_error', code: '400' },
+  unsupported_mode: { status: 400, type: 'invalid_request_error', code: '400' },
   context_length_exceeded: { status: 400, type: 'invalid_request_error', code: 'context_length_exceeded' },
   content_policy_violation: { status: 400, type: 'invalid_request_error', code: 'content_policy_violation' },
   guardrail_violation: { status: 400, type: 'None', code: '400' },

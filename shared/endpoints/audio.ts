@@ -31,6 +31,7 @@ export function audioEndpoints(pipeline: ModelCallPipeline, providers: ProviderR
 function transcript(service: 'transcribe' | 'translate', callType: string, providers: ProviderRegistry): ModelCallKind<TranscriptionRequest, TranscriptAnswer> {
   return {
     callType,
+    modes: ['audio_transcription'],
     multipart: AUDIO_FILE_LIMIT,
     parse: parseTranscriptionRequest,
     plan: (body) => ({
@@ -50,6 +51,7 @@ function transcript(service: 'transcribe' | 'translate', callType: string, provi
 function speech(providers: ProviderRegistry): ModelCallKind<SpeechRequest, SpeechAnswer> {
   return {
     callType: 'aspeech',
+    modes: ['audio_speech'],
     parse: parseSpeechRequest,
     plan: (body) => ({
       model: body.model,

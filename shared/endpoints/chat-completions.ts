@@ -18,6 +18,7 @@ import type { Pricer } from '../pricing/pricer.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { estimatePromptTokens } from '../openai/token-estimate.ts';
 import { routingOptions } from '../router/request-options.ts';
+import { CHAT_MODES } from '../pipeline/model-modes.ts';
 
 export interface ChatDeps {
   providers: ProviderRegistry;
@@ -34,6 +35,7 @@ function chatCompletion(deps: ChatDeps): ModelCallKind<ChatCompletionRequest, Co
   return {
     callType: 'acompletion',
     guard: chatSurface,
+    modes: CHAT_MODES,
     parse: parseChatRequest,
     plan: (body) => ({
       model: body.model,

@@ -21,6 +21,7 @@ function embedding(providers: ProviderRegistry): ModelCallKind<EmbeddingRequest,
   return {
     callType: 'aembedding',
     guard: embeddingsSurface,
+    modes: ['embedding'],
     parse: parseEmbeddingRequest,
     plan: (body) => ({
       model: body.model,

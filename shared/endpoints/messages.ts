@@ -31,6 +31,7 @@ import { routingOptions } from '../router/request-options.ts';
 import type { ChatDeps } from './chat-completions.ts';
 import { messagesPromptTokens, messagesUpstreamBody, type MessagesCall, type MessagesCommitted as Committed } from './messages-call.ts';
 import { messagesAnswers } from './messages-cache.ts';
+import { CHAT_MODES } from '../pipeline/model-modes.ts';
 
 export function messagesEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps): Route[] {
   return [pipeline.route(['/v1/messages', '/messages'], messages(deps))];
@@ -39,6 +40,7 @@ export function messagesEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps): R
 function messages(deps: ChatDeps): ModelCallKind<MessagesCall, Committed> {
   return {
     callType: 'anthropic_messages',
+    modes: CHAT_MODES,
     errorBody: anthropicErrorBody,
     guard: messagesSurface,
     parse: (json, headers) => ({ message: parseMessagesRequest(json), beta: headers['anthropic-beta'] }),

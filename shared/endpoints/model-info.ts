@@ -65,6 +65,7 @@ function publicInfo(deployment: Deployment, pricer: Pricer) {
       cache_read_input_token_cost: price?.cache_read_input_token_cost ?? null,
       cache_creation_input_token_cost: price?.cache_creation_input_token_cost ?? null,
       max_output_tokens: price?.max_output_tokens ?? null,
+      mode: pricer.modeOf(deployment) ?? null,
       // No price in config or table: its requests cost 0 and are not held to budgets.
       unpriced: price === undefined,
     },

@@ -1,16 +1,21 @@
 // GET /v1/models and GET /v1/models/{id}: the public model names (LiteLLM's model groups) the caller
 // may use, in OpenAI's shape, or in Anthropic's for callers that speak Anthropic's API (its SDKs and
-// Claude Code send `anthropic-version` with every request).
+// Claude Code send `anthropic-version` with every request). OpenAI's shape adds LiteLLM's `mode` where
+// the model's is known (chat, embedding, image_generation, ...).
 import { anthropicErrorBody } from '../anthropic-format/errors.ts';
 import { GatewayError } from '../core/errors.ts';
 import { errorReply } from '../core/gateway.ts';
 import type { GatewayRequest, Reply, RequestContext, Route } from '../core/types.ts';
 import type { ModelAccess } from '../keys/model-access.ts';
+import type { ModelModes } from '../pipeline/model-modes.ts';
 
-export function modelsEndpoint(access: ModelAccess): Route[] {
+export function modelsEndpoint(access: ModelAccess, modes: ModelModes): Route[] {
   const created = new Date();
   const inAnthropicShape = (request: GatewayRequest) => request.headers['anthropic-version'] !== undefined;
-  const openaiModel = (id: string) => ({ id, object: 'model', created: Math.floor(created.getTime() / 1000), owned_by: 'tollgate' });
+  const openaiModel = (id: string) => {
+    const mode = modes.modeOf(id);
+    return { id, object: 'model', created: Math.floor(created.getTime() / 1000), owned_by: 'tollgate', ...(mode && { mode }) };
+  };
   const anthropicModel = (id: string) => ({ type: 'model', id, display_name: id, created_at: created.toISOString() });
   return [
     {

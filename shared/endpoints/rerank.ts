@@ -19,6 +19,7 @@ export function rerankEndpoint(pipeline: ModelCallPipeline, providers: ProviderR
 function rerank(providers: ProviderRegistry): ModelCallKind<RerankRequest, RerankResponse> {
   return {
     callType: 'arerank',
+    modes: ['rerank'],
     parse: parseRerankRequest,
     plan: (body) => ({
       model: body.model,

@@ -4,6 +4,7 @@
 import * as z from 'zod';
 import { GatewayError } from '../core/errors.ts';
 import { invalidRequest } from '../core/invalid-request.ts';
+import { isUploadedFile, type UploadedFile } from '../core/multipart.ts';
 
 const nullable = <S extends z.ZodType>(schema: S) => schema.nullish().transform((value) => value ?? undefined);
 
@@ -23,6 +24,24 @@ const imageRequestSchema = z.looseObject({
 });
 
 export type ImageRequest = z.output<typeof imageRequestSchema> & Record<string, unknown>;
+
+const IMAGE_FILE_HINT = 'image is required: the image to edit, as a file field of the form (image[] for several, up to 16)';
+const file = z.custom<UploadedFile>(isUploadedFile, IMAGE_FILE_HINT);
+
+/** An edit is a multipart form: its fields are text (`n` arrives as "2"), its images files. */
+const imageEditSchema = imageRequestSchema.extend({
+  image: z.union([file, z.array(file).min(1, IMAGE_FILE_HINT).max(16, 'image[] takes at most 16 images')], { error: IMAGE_FILE_HINT }),
+  mask: nullable(z.custom<UploadedFile>(isUploadedFile, 'mask must be an image file')),
+  n: nullable(z.coerce.number({ error: N_HINT }).int(N_HINT).min(1, N_HINT).max(10, N_HINT)),
+});
+
+export type ImageEditRequest = z.output<typeof imageEditSchema> & Record<string, unknown>;
+
+export function parseImageEditRequest(body: unknown): ImageEditRequest {
+  const result = imageEditSchema.safeParse(body);
+  if (result.success) return result.data as ImageEditRequest;
+  throw invalidRequest(result.error);
+}
 
 export function parseImageRequest(body: unknown): ImageRequest {
   const result = imageRequestSchema.safeParse(body);

@@ -4,9 +4,11 @@
 import { Buffer } from 'node:buffer';
 import { documentTexts, type RerankRequest } from '../cohere-format/rerank.ts';
 import type { SpeechRequest, TranscriptionRequest } from '../openai/audio.ts';
-import { imageDimensions, type ImageRequest } from '../openai/images.ts';
+import { imageDimensions, type ImageEditRequest, type ImageRequest } from '../openai/images.ts';
+import type { ModerationRequest } from '../openai/moderations.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
 import { mostSeconds } from './audio-duration.ts';
+import { IMAGE_TOKENS } from './request-size.ts';
 
 /** The most tokens OpenAI's gpt-image models write for one image (high quality, 1024x1536); they bill by the token. */
 export const IMAGE_OUTPUT_TOKENS = 6_240;
@@ -27,6 +29,13 @@ export function imageSize(body: ImageRequest): RequestSize {
     units: { images: n, pixels: n * (dimensions ? dimensions.width * dimensions.height : LARGEST_AUTO_PIXELS) },
     priceVariant: imagePriceVariant(body),
   };
+}
+
+/** An edit: as a generation, with each image given read as input (at chat's allowance per image; the gpt-image models bill them as input tokens). */
+export function imageEditSize(body: ImageEditRequest): RequestSize {
+  const given = Array.isArray(body.image) ? body.image.length : 1;
+  const size = imageSize(body);
+  return { ...size, inputTokens: [size.inputTokens[0]! + (given + (body.mask ? 1 : 0)) * IMAGE_TOKENS] };
 }
 
 /** LiteLLM's key for an image's price by quality and size: `hd/1024-x-1792` (of `hd/1024-x-1792/dall-e-3`). */
@@ -88,4 +97,11 @@ export function rerankSize(body: RerankRequest): RequestSize {
 /** Search units for an answer that says none: one per 100 documents. */
 export function estimatedSearches(body: RerankRequest): number {
   return Math.ceil(body.documents.length / DOCUMENTS_PER_SEARCH);
+}
+
+/** Moderation: its text by its bytes, each image at chat's allowance (the models are free; a configured price is held to this). */
+export function moderationSize(body: ModerationRequest): RequestSize {
+  const inputs = typeof body.input === 'string' ? [body.input] : body.input;
+  const tokens = inputs.reduce<number>((sum, input) => sum + (typeof input === 'string' ? Buffer.byteLength(input) : input.type === 'text' ? Buffer.byteLength(input.text) : IMAGE_TOKENS), 0);
+  return { inputTokens: [tokens], unmeasuredInput: false, choices: 1, maxOutputTokens: 0 };
 }

@@ -7,6 +7,7 @@ import type { FileLimit } from '../core/multipart.ts';
 import type { Reply, RequestContext } from '../core/types.ts';
 import type { Deployment } from '../config/types.ts';
 import type { GuardrailSurface } from '../guardrails/surface.ts';
+import type { ModelMode } from '../pricing/types.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
 import type { RoutingOptions } from '../router/request-options.ts';
 import type { UsageMeter } from './usage-meter.ts';
@@ -16,6 +17,8 @@ export interface ModelCallKind<Body, Committed> {
   readonly callType: string;
   /** Set when the body is a multipart/form-data upload (audio to transcribe), not JSON: each file's cap. `parse` then gets the form's fields and files. */
   readonly multipart?: FileLimit;
+  /** The model modes this endpoint serves (LiteLLM's `mode`): a model group known to be of none of them is a 400. Unchecked when unset. */
+  readonly modes?: readonly ModelMode[];
   /**
    * The JSON body checked and typed (zod), with what the headers add; throws a 400 naming the field.
    * It may read what the request refers to (a stored conversation), as the caller `ctx` names.

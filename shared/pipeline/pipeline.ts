@@ -21,6 +21,7 @@ import type { Router } from '../router/router.ts';
 import type { SpendTracker } from '../spend/tracker.ts';
 import type { ModelCallKind } from './model-call.ts';
 import { RequestControls } from './request-controls.ts';
+import type { ModelModes } from './model-modes.ts';
 import { UsageMeter } from './usage-meter.ts';
 
 export interface PipelineDeps {
@@ -33,6 +34,8 @@ export interface PipelineDeps {
   cache?: ResponseCache;
   /** The configured guardrails; absent when the config has none. */
   guardrails?: GuardrailStep;
+  /** Which model groups each kind of call may go to (their modes). */
+  modes?: ModelModes;
 }
 
 export class ModelCallPipeline {
@@ -69,6 +72,7 @@ export class ModelCallPipeline {
     access.checkEndUser(customer);
     // Fallbacks a client names are models it asks for, just like `model`; the config's are the operator's choice.
     for (const model of [plan.model, ...requestFallbackModels(plan.routing).map((fallback) => fallback.model)]) access.authorize(ctx.identity, model);
+    if (kind.modes) this.deps.modes?.check(plan.model, kind.modes);
     const guard = this.deps.guardrails?.start(kind.guard, json, ctx, record, endUser);
 
     // The team's and the key's aliases name the group the request goes to: its budgets and prices apply.

@@ -12,10 +12,12 @@ import { providerOf } from './chat-attempt.ts';
 /** The provider methods of these kinds, and what the error calls them. */
 const SERVICES = {
   generateImage: 'image generation',
+  editImage: 'image editing',
   transcribe: 'audio transcription',
   translate: 'audio translation',
   speak: 'text-to-speech',
   rerank: 'rerank',
+  moderate: 'moderation',
 } as const;
 
 export type ProviderService = keyof typeof SERVICES;

@@ -9,7 +9,7 @@ import type { RequestSize } from '../pricing/usage-ceiling.ts';
 import { THINKING_BUDGETS } from '../providers/anthropic/internal/thinking.ts';
 
 /** Allowed per image: above what OpenAI, Anthropic and Gemini charge for one image at their highest detail. */
-const IMAGE_TOKENS = 5_000;
+export const IMAGE_TOKENS = 5_000;
 /** Allowed for the prompt providers add when tools are present (Anthropic's tool-use system prompt is about 350). */
 const TOOL_PROMPT_TOKENS = 1_024;
 /** Content parts and blocks that are images, whatever their bytes. */

@@ -6,8 +6,10 @@ import type { Usage } from '../openai/types.ts';
 import { providerCost } from './cost.ts';
 import { chargedCost, type MarginConfig } from './margin.ts';
 import { priceLookup, type PriceListings } from './price-table.ts';
-import type { ModelPrice, RequestCost } from './types.ts';
+import type { ModelMode, ModelPrice, RequestCost } from './types.ts';
 import type { UnitUsage } from './units.ts';
+
+const MODES = new Set<string>(['chat', 'completion', 'responses', 'embedding', 'image_generation', 'audio_transcription', 'audio_speech', 'rerank', 'moderation'] satisfies ModelMode[]);
 
 export class Pricer {
   private readonly prices = new Map<string, ModelPrice | undefined>();
@@ -50,6 +52,13 @@ export class Pricer {
     const configured = deployment.modelInfo['supports_reasoning'];
     if (typeof configured === 'boolean') return configured;
     return this.priceOf(deployment)?.supports_reasoning === true;
+  }
+
+  /** What the deployment's model does (`model_info.mode`, else the price table's); undefined when neither says. */
+  modeOf(deployment: Deployment): ModelMode | undefined {
+    const configured = deployment.modelInfo['mode'];
+    if (typeof configured === 'string' && MODES.has(configured)) return configured as ModelMode;
+    return this.priceOf(deployment)?.mode;
   }
 
   /** What `usage` (and `units`, for calls priced in them) costs on the deployment. */

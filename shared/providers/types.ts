@@ -3,7 +3,8 @@
 import type { Deployment, ProviderRequirements } from '../config/types.ts';
 import type { RerankRequest, RerankResponse } from '../cohere-format/rerank.ts';
 import type { SpeechAnswer, SpeechRequest, TranscriptAnswer, TranscriptionRequest } from '../openai/audio.ts';
-import type { ImageRequest, ImagesResponse } from '../openai/images.ts';
+import type { ImageEditRequest, ImageRequest, ImagesResponse } from '../openai/images.ts';
+import type { ModerationRequest, ModerationResponse } from '../openai/moderations.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingRequest, EmbeddingResponse } from '../openai/types.ts';
 
 export interface ChatCall {
@@ -37,6 +38,8 @@ export interface Provider extends ProviderRequirements {
   embed?: EmbeddingProvider['embed'];
   /** Present on providers that serve POST /v1/images/generations: images in OpenAI's answer shape. */
   generateImage?(call: UpstreamCall<ImageRequest>): Promise<ImagesResponse>;
+  /** Present on providers that serve POST /v1/images/edits (a multipart upload). */
+  editImage?(call: UpstreamCall<ImageEditRequest>): Promise<ImagesResponse>;
   /** POST /v1/audio/transcriptions and /v1/audio/translations: the transcript as the upstream wrote it. */
   transcribe?(call: UpstreamCall<TranscriptionRequest>): Promise<TranscriptAnswer>;
   translate?(call: UpstreamCall<TranscriptionRequest>): Promise<TranscriptAnswer>;
@@ -44,6 +47,8 @@ export interface Provider extends ProviderRequirements {
   speak?(call: UpstreamCall<SpeechRequest>): Promise<SpeechAnswer>;
   /** POST /v1/rerank: the ranking in Cohere's shape. */
   rerank?(call: UpstreamCall<RerankRequest>): Promise<RerankResponse>;
+  /** POST /v1/moderations: OpenAI's answer as it is. */
+  moderate?(call: UpstreamCall<ModerationRequest>): Promise<ModerationResponse>;
 }
 
 /** A call of another kind than chat: the client's checked body (gateway-only fields removed, `model` the upstream model) on one deployment. */

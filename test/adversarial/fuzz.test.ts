@@ -234,7 +234,10 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/v1/images/generations': { model: 'gpt', prompt: 'a fox', n: 2, size: '1024x1024', quality: 'hd', response_format: 'b64_json', user: 'end-user-1' },
   '/images/generations': { model: 'gpt', prompt: 'a fox', size: 'auto', background: 'transparent', output_format: 'webp' },
   // Uploads: sent as JSON here, so every one is the 400 that says to send a form (the audio tests send forms).
-  '/v1/audio/transcriptions': { model: 'gpt', file: 'speech.wav', response_format: 'json' },
+  '/v1/images/edits': { model: 'gpt', image: 'photo.png', prompt: 'brighter' },
+  // The same body on each alias: uploads sent as JSON all end at the same 400, swept once.
+  '/images/edits': { model: 'gpt', image: 'photo.png', prompt: 'brighter' },
+  '/v1/audio/transcriptions': { model: 'gpt', file: 'speech.wav' },
   '/audio/transcriptions': { model: 'gpt', file: 'speech.wav' },
   '/v1/audio/translations': { model: 'gpt', file: 'speech.wav' },
   '/audio/translations': { model: 'gpt', file: 'speech.wav' },
@@ -247,6 +250,14 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/engines/{model}/chat/completions': { messages: chat.messages, stream: true },
   '/openai/deployments/{model}/embeddings': { input: ['hi'] },
   '/engines/{model}/embeddings': { input: 'hi', encoding_format: 'float' },
+  '/v1/moderations': {
+    model: 'gpt',
+    input: [
+      { type: 'text', text: 'hi' },
+      { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+    ],
+  },
+  '/moderations': { model: 'gpt', input: ['hi', 'there'] },
   '/v1/messages': messages,
   '/messages': { ...messages, model: 'mock', stream: true },
   '/v1/messages/count_tokens': { model: 'claude', messages: messages.messages, system: 'be brief' },

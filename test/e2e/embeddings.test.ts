@@ -53,6 +53,8 @@ model_list:
       api_version: 2024-10-21
   - model_name: groq-chat
     litellm_params: { model: groq/llama-3.1-8b-instant, api_base: ${openai.url}, api_key: gsk-test }
+  - model_name: groq-new
+    litellm_params: { model: groq/a-model-the-price-table-does-not-know, api_base: ${openai.url}, api_key: gsk-test }
 general_settings: { master_key: ${MASTER} }
 `,
     { OPENAI_KEY, AZURE_KEY },
@@ -154,10 +156,13 @@ describe('embeddings errors', () => {
     expect(openai.requests).toHaveLength(0);
   });
 
-  it('says so when the model does not serve embeddings', async () => {
-    const error = await client.embeddings.create({ model: 'groq-chat', input: 'x' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((error as Error).message).toContain('does not serve embeddings');
+  it('says so when the model does not serve embeddings: by its mode, else by its provider', async () => {
+    const chat = await client.embeddings.create({ model: 'groq-chat', input: 'x' }).catch((e: unknown) => e);
+    expect(chat).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((chat as Error).message).toContain('Model "groq-chat" is a chat model: it is served on POST /v1/chat/completions and /v1/messages, not here');
+    const unknown = await client.embeddings.create({ model: 'groq-new', input: 'x' }).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((unknown as Error).message).toContain('does not serve embeddings');
     expect(openai.requests).toHaveLength(0);
   });
 

@@ -1,8 +1,9 @@
 // POST /v1/images/generations driven by the official `openai` client, in front of fake OpenAI and
 // Azure upstreams answering as OpenAI's images API reference describes: DALL·E priced per image by
 // its quality and size entry, gpt-image priced per token from the usage it reports.
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readForm } from '../helpers/audio.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { sendJson, startRecordingServer, type RecordedRequest, type RecordingServer } from '../helpers/recording-server.ts';
 
@@ -10,9 +11,11 @@ const MASTER = 'sk-test-master';
 const AZURE_KEY = 'azure-upstream-key-0123456789';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64');
 
-/** OpenAI's answer for what was asked: URLs for DALL·E, base64 with usage for gpt-image. */
-function imagesAnswer(request: RecordedRequest) {
-  const { model, n = 1, response_format: format } = request.json;
+/** OpenAI's answer for what was asked (a JSON body, or an edit's form): URLs for DALL·E, base64 with usage for gpt-image. */
+async function imagesAnswer(request: RecordedRequest) {
+  const form = request.url.includes('/images/edits') ? await readForm(request.headers['content-type']!, request.raw) : undefined;
+  const fields = form ? { model: form.fields['model']![0], n: Number(form.fields['n']?.[0] ?? 1), response_format: form.fields['response_format']?.[0] } : request.json;
+  const { model, n = 1, response_format: format } = fields;
   const gptImage = String(model).startsWith('gpt-image');
   const data = Array.from({ length: n }, (_, i) => (gptImage || format === 'b64_json' ? { b64_json: PNG } : { url: `https://images.example/${i}.png`, revised_prompt: 'a red fox, painted' }));
   return gptImage ? { created: 1_700_000_000, data, size: '1024x1024', usage: { input_tokens: 20, output_tokens: 1056 * n, total_tokens: 20 + 1056 * n } } : { created: 1_700_000_000, data };
@@ -31,8 +34,8 @@ let gateway: TestGateway;
 let client: OpenAI;
 
 beforeAll(async () => {
-  openai = await startRecordingServer((request, res) => sendJson(res, 200, imagesAnswer(request)));
-  azure = await startRecordingServer((request, res) => sendJson(res, 200, imagesAnswer(request)));
+  openai = await startRecordingServer(async (request, res) => sendJson(res, 200, await imagesAnswer(request)));
+  azure = await startRecordingServer(async (request, res) => sendJson(res, 200, await imagesAnswer(request)));
   gateway = await startGateway(
     `
 model_list:
@@ -45,6 +48,11 @@ model_list:
     model_info: { base_model: azure/dall-e-3 }
   - model_name: groq-chat
     litellm_params: { model: groq/llama-3.1-8b-instant, api_base: ${openai.url}, api_key: gsk-test }
+  - model_name: groq-new
+    litellm_params: { model: groq/a-model-the-price-table-does-not-know, api_base: ${openai.url}, api_key: gsk-test }
+  - model_name: in-house-painter
+    litellm_params: { model: openai/house-painter-2, api_base: ${openai.url}, api_key: sk-openai-upstream, output_cost_per_image: 0.01 }
+    model_info: { mode: image_generation }
 general_settings: { master_key: ${MASTER} }
 `,
   );
@@ -57,7 +65,7 @@ afterAll(async () => {
 beforeEach(() => {
   openai.requests.length = 0;
   azure.requests.length = 0;
-  openai.respond((request, res) => sendJson(res, 200, imagesAnswer(request)));
+  openai.respond(async (request, res) => sendJson(res, 200, await imagesAnswer(request)));
 });
 
 describe('image generation through the openai client', () => {
@@ -119,12 +127,71 @@ describe('image generation through the openai client', () => {
     expect(error.message).toContain('images 2 is more than this request can use (1)');
   });
 
-  it('says which providers serve images when the model is a chat model of another', async () => {
+  it('refuses a chat model with a 400 that names the endpoints its mode is served on', async () => {
     const error = await failure(client.images.generate({ model: 'groq-chat', prompt: 'a fox' }));
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(error.message).toContain('Model "groq-chat" does not serve image generation: its provider groq has no image generation API in Tollgate');
+    expect(error.message).toContain('Model "groq-chat" is a chat model: it is served on POST /v1/chat/completions and /v1/messages, not here');
+    expect(openai.requests).toHaveLength(0);
+  });
+
+  it('attempts a model of unknown mode, and says which providers serve images when its provider does not', async () => {
+    const error = await failure(client.images.generate({ model: 'groq-new', prompt: 'a fox' }));
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error.message).toContain('Model "groq-new" does not serve image generation: its provider groq has no image generation API in Tollgate');
     expect(error.message).toContain('openai, azure');
     expect(openai.requests).toHaveLength(0);
+  });
+
+  it("shows each model's mode in /v1/models and /model/info, model_info.mode first", async () => {
+    const models = await client.models.list();
+    const modes = Object.fromEntries(models.data.map((m) => [m.id, (m as unknown as { mode?: string }).mode]));
+    expect(modes).toMatchObject({ 'dall-e-3': 'image_generation', 'gpt-image': 'image_generation', 'groq-chat': 'chat', 'in-house-painter': 'image_generation' });
+    expect(modes['groq-new']).toBeUndefined();
+    const info = await fetch(`${gateway.url}/model/info`, { headers: { authorization: `Bearer ${MASTER}` } });
+    const byName = Object.fromEntries(((await info.json()) as { data: Array<{ model_name: string; model_info: { mode: string | null } }> }).data.map((d) => [d.model_name, d.model_info.mode]));
+    expect(byName).toMatchObject({ 'dall-e-3': 'image_generation', 'groq-chat': 'chat', 'groq-new': null, 'in-house-painter': 'image_generation' });
+    // Its configured mode routes it: images yes, chat no.
+    const { response } = await client.images.generate({ model: 'in-house-painter', prompt: 'a fox' }).withResponse();
+    expect(Number(response.headers.get('x-litellm-response-cost'))).toBe(0.01);
+    const chat = await failure(client.chat.completions.create({ model: 'in-house-painter', messages: [{ role: 'user', content: 'hi' }] }));
+    expect(chat.message).toContain('is an image_generation model: it is served on POST /v1/images/generations');
+  });
+
+  it('edits images given as files (several, with a mask), passing the form on as sent', async () => {
+    const photo = Buffer.from('89504e470d0a1a0a-photo', 'latin1');
+    const logo = Buffer.from('89504e470d0a1a0a-logo', 'latin1');
+    const mask = Buffer.from('89504e470d0a1a0a-mask', 'latin1');
+    const { data, response } = await client.images
+      .edit({
+        model: 'gpt-image',
+        image: [await toFile(photo, 'photo.png', { type: 'image/png' }), await toFile(logo, 'logo.png', { type: 'image/png' })],
+        mask: await toFile(mask, 'mask.png', { type: 'image/png' }),
+        prompt: 'put the logo on the mug',
+        n: 2,
+        size: '1024x1024',
+      })
+      .withResponse();
+    expect(data.data!.map((image) => image.b64_json)).toEqual([PNG, PNG]);
+    expect(Number(response.headers.get('x-litellm-response-cost'))).toBeCloseTo(20 * 5e-6 + 2112 * 40e-6, 9);
+    const sent = openai.requests[0]!;
+    expect(sent.url).toBe('/v1/images/edits');
+    const form = await readForm(sent.headers['content-type']!, sent.raw);
+    expect(form.fields).toMatchObject({ model: ['gpt-image-1'], prompt: ['put the logo on the mug'], n: ['2'], size: ['1024x1024'] });
+    expect(form.files['mask']!.bytes).toEqual(mask);
+    // Several images go up as image[], as the openai clients send them.
+    expect(form.fields['image[]']).toBeUndefined();
+    expect(Object.keys(form.files).sort()).toEqual(['image[]', 'mask']);
+  });
+
+  it('edits on Azure at its deployment URL, and refuses a form without an image', async () => {
+    await client.images.edit({ model: 'azure-images', image: await toFile(Buffer.from('png'), 'a.png', { type: 'image/png' }), prompt: 'brighter' });
+    expect(azure.requests[0]!.url).toBe('/openai/deployments/my-dalle/images/edits?api-version=2025-04-01-preview');
+    const form = new FormData();
+    form.set('model', 'gpt-image');
+    form.set('prompt', 'brighter');
+    const noImage = await fetch(`${gateway.url}/v1/images/edits`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}` }, body: form });
+    expect(noImage.status).toBe(400);
+    expect(((await noImage.json()) as { error: { param: string } }).error.param).toBe('image');
   });
 
   it('checks the body first: a 400 naming the field', async () => {

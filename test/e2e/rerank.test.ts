@@ -43,6 +43,8 @@ model_list:
     litellm_params: { model: hosted_vllm/BAAI/bge-reranker-v2-m3, api_base: ${upstream.url}/vllm }
   - model_name: gpt
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${upstream.url}, api_key: sk-openai }
+  - model_name: openai-new
+    litellm_params: { model: openai/a-model-the-price-table-does-not-know, api_base: ${upstream.url}, api_key: sk-openai }
 general_settings: { master_key: ${MASTER} }
 `,
   );
@@ -129,10 +131,12 @@ describe('rerank through the cohere-ai clients', () => {
     expect(upstream.requests).toHaveLength(0);
   });
 
-  it('says which providers rerank when the model cannot, and maps upstream errors', async () => {
+  it('refuses a chat model by its mode, says which providers rerank for one of unknown mode, and maps upstream errors', async () => {
     const chat = await failure(v2.rerank({ model: 'gpt', query: 'capital', documents: DOCUMENTS }));
     expect(chat.statusCode).toBe(400);
-    expect(JSON.stringify(chat.body)).toContain('does not serve rerank: its provider openai has no rerank API in Tollgate');
+    expect(JSON.stringify(chat.body)).toContain('is a chat model: it is served on POST /v1/chat/completions and /v1/messages');
+    const unknown = await failure(v2.rerank({ model: 'openai-new', query: 'capital', documents: DOCUMENTS }));
+    expect(JSON.stringify(unknown.body)).toContain('does not serve rerank: its provider openai has no rerank API in Tollgate');
     upstream.respond((_r, res) => sendJson(res, 200, { results: [{ index: 7, relevance_score: 0.5 }], meta: { billed_units: { search_units: 1 } } }));
     const wrong = await failure(v2.rerank({ model: 'cohere-rerank', query: 'capital', documents: DOCUMENTS }));
     expect(wrong.statusCode).toBe(502);

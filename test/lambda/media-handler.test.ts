@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiGatewayEvent, lambdaContext, type EventInput } from '../helpers/apigw-events.ts';
 import { installLambdaShim, invokeStreaming } from '../helpers/lambda-stream-shim.ts';
 import { readForm, wavFile } from '../helpers/audio.ts';
@@ -22,6 +23,7 @@ const AUDIO = [Buffer.from([0xff, 0xf3, 0x00, 0x80]), Buffer.from([0x00, 0xfe, 0
 let upstream: RecordingServer;
 let dir: string;
 let handler: unknown;
+let configPath: string;
 
 beforeAll(async () => {
   upstream = await startRecordingServer(async (request, res) => {
@@ -30,6 +32,12 @@ beforeAll(async () => {
       const form = await readForm(request.headers['content-type']!, request.raw);
       return sendJson(res, 200, { text: form.files['file']!.bytes.equals(WAV) ? 'the file arrived whole' : 'the file was mangled' });
     }
+    if (request.url === '/v1/images/edits') {
+      const form = await readForm(request.headers['content-type']!, request.raw);
+      return sendJson(res, 200, { created: 1, data: [{ b64_json: form.files['image']!.bytes.equals(WAV) ? 'whole' : 'mangled' }] });
+    }
+    if (request.url === '/v1/moderations') return sendJson(res, 200, { id: 'modr-1', model: 'omni-moderation-latest', results: [{ flagged: false }] });
+    if (request.url === '/v2/rerank') return sendJson(res, 200, { id: 'r-1', results: [{ index: 1, relevance_score: 0.8 }], meta: { billed_units: { search_units: 1 } } });
     if (request.url === '/v1/audio/speech') {
       res.writeHead(200, { 'content-type': 'audio/mpeg' });
       for (const piece of AUDIO) {
@@ -41,7 +49,7 @@ beforeAll(async () => {
     sendJson(res, 404, { error: { message: 'no such route', type: 'invalid_request_error' } });
   });
   dir = mkdtempSync(join(tmpdir(), 'tollgate-lambda-media-'));
-  const configPath = join(dir, 'gateway.config.json');
+  configPath = join(dir, 'gateway.config.json');
   writeFileSync(
     configPath,
     JSON.stringify({
@@ -49,6 +57,8 @@ beforeAll(async () => {
         { model_name: 'painter', litellm_params: { model: 'openai/dall-e-3', api_base: upstream.url, api_key: 'sk-upstream' } },
         { model_name: 'whisper', litellm_params: { model: 'openai/whisper-1', api_base: upstream.url, api_key: 'sk-upstream' } },
         { model_name: 'tts', litellm_params: { model: 'openai/tts-1', api_base: upstream.url, api_key: 'sk-upstream' } },
+        { model_name: 'moderation', litellm_params: { model: 'openai/omni-moderation-latest', api_base: upstream.url, api_key: 'sk-upstream' } },
+        { model_name: 'reranker', litellm_params: { model: 'cohere/rerank-v3.5', api_base: upstream.url, api_key: 'co-upstream' } },
       ],
       general_settings: { master_key: MASTER },
     }),
@@ -57,15 +67,19 @@ beforeAll(async () => {
   process.env['GATEWAY_CONFIG'] = configPath;
   const { createHandler } = await import('../../functions/gateway/handler.ts');
   delete process.env['GATEWAY_CONFIG'];
-  handler = createHandler({ configPath, env: () => undefined, logger: new Logger({ serviceName: 'media-test', logLevel: 'SILENT' }) });
+  const logger = new Logger({ serviceName: 'media-test', logLevel: 'SILENT' });
+  handler = createHandler({ configPath, env: () => undefined, logger });
+  createHandlerFor = (metrics) => createHandler({ configPath, env: () => undefined, logger, metrics });
 });
 afterAll(async () => {
   await upstream.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function invoke(input: EventInput) {
-  const { stream, result } = invokeStreaming(handler, apiGatewayEvent({ ...input, headers: { Authorization: `Bearer ${MASTER}`, ...input.headers } }), lambdaContext());
+let createHandlerFor: (metrics: Metrics) => unknown;
+
+async function invoke(input: EventInput, via = handler) {
+  const { stream, result } = invokeStreaming(via, apiGatewayEvent({ ...input, headers: { Authorization: `Bearer ${MASTER}`, ...input.headers } }), lambdaContext());
   await result;
   return { prelude: stream.prelude!, stream };
 }
@@ -91,11 +105,67 @@ describe('media calls through the Lambda handler', () => {
     expect(Number(prelude.headers['x-litellm-response-cost'])).toBeCloseTo(0.5 * 0.0001, 9);
   });
 
+  it("reranks in Cohere's shape, priced per search unit", async () => {
+    const { prelude, stream } = await invoke({ path: '/v2/rerank', body: { model: 'reranker', query: 'capital', documents: ['a', 'b'] } });
+    expect(prelude.statusCode).toBe(200);
+    expect(prelude.headers['x-litellm-response-cost']).toBe('0.002');
+    expect(JSON.parse(stream.body).results).toEqual([{ index: 1, relevance_score: 0.8 }]);
+  });
+
+  it('moderates at zero cost', async () => {
+    const { prelude, stream } = await invoke({ path: '/v1/moderations', body: { model: 'moderation', input: 'hello' } });
+    expect(prelude.statusCode).toBe(200);
+    expect(prelude.headers['x-litellm-response-cost']).toBe('0');
+    expect(JSON.parse(stream.body)).toMatchObject({ model: 'moderation', results: [{ flagged: false }] });
+  });
+
+  it('edits an image uploaded as a form, its bytes intact', async () => {
+    const form = new FormData();
+    form.set('model', 'painter');
+    form.set('prompt', 'brighter');
+    // Any binary file shows whether bytes survive: the WAV stands in for a PNG here.
+    form.set('image', new Blob([WAV], { type: 'image/png' }), 'photo.png');
+    const request = new Request('http://local/', { method: 'POST', body: form });
+    const body = Buffer.from(await request.arrayBuffer());
+    const { prelude, stream } = await invoke({ path: '/v1/images/edits', headers: { 'Content-Type': request.headers.get('content-type')! }, body });
+    expect(prelude.statusCode).toBe(200);
+    expect(JSON.parse(stream.body).data).toEqual([{ b64_json: 'whole' }]);
+    expect(prelude.headers['x-litellm-response-cost']).toBe('0.04');
+  });
+
   it('streams speech through the response stream as binary, piece by piece', async () => {
     const { prelude, stream } = await invoke({ path: '/v1/audio/speech', body: { model: 'tts', input: 'Hello', voice: 'alloy' } });
     expect(prelude.statusCode).toBe(200);
     expect(prelude.headers['content-type']).toBe('audio/mpeg');
     expect(Buffer.concat(stream.chunks.map((chunk) => chunk.bytes))).toEqual(Buffer.concat(AUDIO));
     expect(stream.chunks.length).toBeGreaterThan(1);
+  });
+
+  it('publishes the units counted in its EMF record: images, audio seconds, characters, search units', async () => {
+    const lines: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
+    try {
+      const metrics = new Metrics({ namespace: 'Tollgate', serviceName: 'gateway' });
+      const measured = createHandlerFor(metrics);
+      await invoke({ path: '/v1/images/generations', body: { model: 'painter', prompt: 'a fox', response_format: 'b64_json' } }, measured);
+      await invoke({ path: '/v1/audio/speech', body: { model: 'tts', input: 'Hello', voice: 'alloy' } }, measured);
+      await invoke({ path: '/v2/rerank', body: { model: 'reranker', query: 'capital', documents: ['a', 'b'] } }, measured);
+    } finally {
+      stdout.mockRestore();
+      log.mockRestore();
+    }
+    const emf = lines
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('{') && l.includes('"_aws"'))
+      .map((l) => JSON.parse(l));
+    expect(emf.map((record) => [record.model, record.Images, record.Characters, record.SearchUnits])).toEqual([
+      ['painter', 1, undefined, undefined],
+      ['tts', undefined, 5, undefined],
+      ['reranker', undefined, undefined, 1],
+    ]);
   });
 });

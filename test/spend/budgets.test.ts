@@ -125,7 +125,7 @@ describe('budgets', () => {
     expect(messages.status).toBe(400);
     expect(((await messages.json()) as any).error.message).toContain('ExceededBudget');
     const { key: tiny } = await newKey({ max_budget: 0.00001 });
-    const embedding = await outcome(a.client(tiny).embeddings.create({ model: 'gpt-4o', input: 'x'.repeat(400) }));
+    const embedding = await outcome(a.client(tiny).embeddings.create({ model: 'embedder', input: 'x'.repeat(400) }));
     expect(embedding.status).toBe(400);
     expect(embedding.error.type).toBe('budget_exceeded');
   });

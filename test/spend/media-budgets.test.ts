@@ -22,6 +22,7 @@ beforeAll(async () => {
     // Slow enough that every request is admitted or refused while the first ones are still running.
     await sleep(30);
     if (request.url.endsWith('/audio/transcriptions')) return sendJson(res, 200, { text: 'hello', usage: { type: 'duration', seconds: 3 } });
+    if (request.url.endsWith('/moderations')) return sendJson(res, 200, { id: 'modr-1', model: 'omni-moderation-latest', results: [{ flagged: false }] });
     if (request.url.endsWith('/v2/rerank')) return sendJson(res, 200, { id: 'r', results: [{ index: 0, relevance_score: 0.5 }], meta: { billed_units: { search_units: 1 } } });
     if (request.url.endsWith('/audio/speech')) return void res.writeHead(200, { 'content-type': 'audio/mpeg' }).end(Buffer.from([0xff, 0xfb, 0x90]));
     sendJson(res, 200, { created: 1, data: Array.from({ length: request.json.n ?? 1 }, () => ({ url: 'https://images.example/x.png' })) });
@@ -34,6 +35,8 @@ model_list:
     litellm_params: { model: openai/dall-e-3, api_base: ${upstream.url}, api_key: sk-upstream-secret, output_cost_per_image: ${IMAGE_PRICE} }
   - model_name: whisper
     litellm_params: { model: openai/whisper-1, api_base: ${upstream.url}, api_key: sk-upstream-secret, input_cost_per_second: 0.01 }
+  - model_name: moderation
+    litellm_params: { model: openai/omni-moderation-latest, api_base: ${upstream.url}, api_key: sk-upstream-secret }
   - model_name: reranker
     litellm_params: { model: cohere/rerank-v3.5, api_base: ${upstream.url}, api_key: co-upstream-secret }
   - model_name: tts
@@ -48,6 +51,23 @@ afterAll(async () => {
   await dynamo.close();
 });
 
+/** The key's counters once every request on it has settled. */
+const settled = (token: string) =>
+  eventually(async () => {
+    const item = (await gateway.store.get<Record<string, number>>(itemKeys.key(token)))!;
+    expect(item['parallel_requests']).toBe(0);
+    return item;
+  });
+
+/** The ledger record of a request, once written. */
+const spendRecord = (requestId: string) =>
+  eventually(async () => {
+    const logs = await fetch(`${gateway.url}/spend/logs?request_id=${requestId}`, { headers: { authorization: `Bearer ${MASTER}` } });
+    const body = (await logs.json()) as any[];
+    expect(body).toHaveLength(1);
+    return body[0];
+  });
+
 describe('budgets for calls priced in other units', () => {
   it('lets exactly two images through a budget that fits two, when 20 requests arrive at once', async () => {
     const { key, token } = (await gateway.admin('POST', '/key/generate', { max_budget: 2 * IMAGE_PRICE })).body as { key: string; token: string };
@@ -56,11 +76,7 @@ describe('budgets for calls priced in other units', () => {
     expect(results.filter((r) => r.status === 200)).toHaveLength(2);
     const refused = results.filter((r) => r.status !== 200);
     expect(refused.every((r) => r.status === 400 && r.error.type === 'budget_exceeded')).toBe(true);
-    const item = await eventually(async () => {
-      const item = (await gateway.store.get<Record<string, number>>(itemKeys.key(token)))!;
-      expect(item['parallel_requests']).toBe(0);
-      return item;
-    });
+    const item = await settled(token);
     expect(item['spend']).toBeCloseTo(2 * IMAGE_PRICE, 9);
     expect(item['budget_committed']).toBeCloseTo(2 * IMAGE_PRICE, 9);
     expect(upstream.requests).toHaveLength(2);
@@ -79,12 +95,7 @@ describe('budgets for calls priced in other units', () => {
     const { key } = (await gateway.admin('POST', '/key/generate', {})).body as { key: string };
     const { response } = await gateway.client(key).images.generate({ model: 'painter', prompt: 'a fox', n: 2, size: '1024x1024' }).withResponse();
     const requestId = response.headers.get('x-litellm-call-id')!;
-    const log = await eventually(async () => {
-      const logs = await fetch(`${gateway.url}/spend/logs?request_id=${requestId}`, { headers: { authorization: `Bearer ${MASTER}` } });
-      const body = (await logs.json()) as any[];
-      expect(body).toHaveLength(1);
-      return body[0];
-    });
+    const log = await spendRecord(requestId);
     expect(log).toMatchObject({ call_type: 'aimage_generation', spend: 2 * IMAGE_PRICE, model_group: 'painter' });
     expect(log.metadata.priced_units).toEqual({ images: 2, pixels: 2 * 1024 * 1024 });
   });
@@ -97,11 +108,7 @@ describe('budgets for calls priced in other units', () => {
     expect(refused.error?.type).toBe('budget_exceeded');
     const { key, token } = (await gateway.admin('POST', '/key/generate', { max_budget: 0.05 })).body as { key: string; token: string };
     await gateway.client(key).audio.transcriptions.create({ file: await file(), model: 'whisper' });
-    const item = await eventually(async () => {
-      const item = (await gateway.store.get<Record<string, number>>(itemKeys.key(token)))!;
-      expect(item['parallel_requests']).toBe(0);
-      return item;
-    });
+    const item = await settled(token);
     expect(item['spend']).toBeCloseTo(0.03, 9);
   });
 
@@ -118,12 +125,21 @@ describe('budgets for calls priced in other units', () => {
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: { type: string } }).error.type).toBe('budget_exceeded');
     expect((await rerank(100)).status).toBe(200);
-    const item = await eventually(async () => {
-      const item = (await gateway.store.get<Record<string, number>>(itemKeys.key(token)))!;
-      expect(item['parallel_requests']).toBe(0);
-      return item;
-    });
+    const item = await settled(token);
     expect(item['spend']).toBeCloseTo(0.002, 9);
+  });
+
+  it('records free moderations at zero cost, and still counts them against rate limits', async () => {
+    const { key } = (await gateway.admin('POST', '/key/generate', { max_budget: 1, rpm_limit: 2 })).body as { key: string };
+    const client = gateway.client(key);
+    const { response } = await client.moderations.create({ model: 'moderation', input: 'hello' }).withResponse();
+    expect(response.headers.get('x-litellm-response-cost')).toBe('0');
+    const requestId = response.headers.get('x-litellm-call-id')!;
+    const log = await spendRecord(requestId);
+    expect(log).toMatchObject({ call_type: 'amoderation', spend: 0 });
+    await client.moderations.create({ model: 'moderation', input: 'again' });
+    const third = await outcome(client.moderations.create({ model: 'moderation', input: 'and again' }));
+    expect(third.status).toBe(429);
   });
 
   it('records the characters spoken before the audio ends', async () => {

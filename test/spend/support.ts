@@ -24,6 +24,8 @@ model_list:
     litellm_params: { model: openai/gpt-4o, api_base: ${upstream}, api_key: sk-upstream-secret, input_cost_per_token: ${INPUT_PRICE}, output_cost_per_token: ${OUTPUT_PRICE} }
   - model_name: gpt-4o-mini
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${upstream}, api_key: sk-upstream-secret, input_cost_per_token: ${INPUT_PRICE}, output_cost_per_token: ${OUTPUT_PRICE} }
+  - model_name: embedder
+    litellm_params: { model: openai/text-embedding-3-small, api_base: ${upstream}, api_key: sk-upstream-secret, input_cost_per_token: ${INPUT_PRICE} }
 general_settings:
   master_key: ${MASTER}
 ${general}

@@ -117,7 +117,7 @@ describe('usage an upstream reports', () => {
     expect(messages.status).toBe(502);
     expect(await messages.json()).toMatchObject({ type: 'error', error: { type: 'api_error' } });
     reporting({ prompt_tokens: -7, total_tokens: -7 });
-    expect((await outcome(gateway.client(key).embeddings.create({ model: 'gpt-4o', input: 'hello' }))).status).toBe(502);
+    expect((await outcome(gateway.client(key).embeddings.create({ model: 'embedder', input: 'hello' }))).status).toBe(502);
     const counters = await settled(token);
     expect(counters['spend']).toBeGreaterThan(0);
     expect(counters['budget_committed']).toBeCloseTo(counters['spend']!, 9);

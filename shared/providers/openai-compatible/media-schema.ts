@@ -20,3 +20,10 @@ export const transcriptSchema = z.looseObject({
   duration: orAbsent(z.number()),
   usage: orAbsent(z.looseObject({ type: text, seconds: orAbsent(z.number()) })),
 });
+
+/** A moderations answer: one result per input, passed on as it is. */
+export const moderationSchema = z.looseObject({
+  id: text,
+  model: text,
+  results: z.array(z.looseObject({ flagged: z.boolean() })),
+});

@@ -1,21 +1,23 @@
-// The OpenAI-compatible providers' APIs beside chat and embeddings: image generation (OpenAI, Azure),
-// transcriptions and translations (OpenAI, Azure, Groq), speech (OpenAI, Azure), rerank in Jina's
-// shape (vLLM, Together). The request goes on
-// as the client sent it (checked, gateway-only fields removed); the answer comes back in OpenAI's
-// shape as it is, speech as its bytes arrive.
+// The OpenAI-compatible providers' APIs beside chat and embeddings: image generation and edits
+// (OpenAI, Azure), transcriptions and translations (OpenAI, Azure, Groq), speech (OpenAI, Azure),
+// moderations (OpenAI), rerank in Jina's shape (vLLM, Together). The request goes on as the client
+// sent it (checked, gateway-only fields removed); the answer comes back in OpenAI's shape as it is,
+// speech as its bytes arrive.
+import { randomUUID } from 'node:crypto';
 import { connectionError, callUpstream, headerValue, readJson, readText, type UpstreamErrorMapper, type UpstreamRequest, type UpstreamResponse } from '../../http/upstream.ts';
 import { multipartBody } from '../../http/multipart-body.ts';
 import { createdNow } from '../../openai/completion-id.ts';
 import { SPEECH_CONTENT_TYPES, type SpeechAnswer, type TranscriptAnswer, type TranscriptionRequest } from '../../openai/audio.ts';
 import type { ImagesResponse } from '../../openai/images.ts';
+import type { ModerationResponse } from '../../openai/moderations.ts';
 import type { Deployment } from '../../config/types.ts';
 import type { Provider, UpstreamCall } from '../types.ts';
 import { parseAnswer } from '../upstream-answer.ts';
 import { callRerank } from '../rerank/rerank-apis.ts';
-import { imagesSchema, transcriptSchema } from './media-schema.ts';
+import { imagesSchema, moderationSchema, transcriptSchema } from './media-schema.ts';
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
 
-type MediaApis = Pick<Provider, 'generateImage' | 'transcribe' | 'translate' | 'speak' | 'rerank'>;
+type MediaApis = Pick<Provider, 'generateImage' | 'editImage' | 'transcribe' | 'translate' | 'speak' | 'rerank' | 'moderate'>;
 
 export interface OpenAIRequestParts {
   url(deployment: Deployment, endpoint: OpenAIEndpoint): string;
@@ -29,6 +31,13 @@ export function mediaApis(preset: OpenAICompatiblePreset, parts: OpenAIRequestPa
   if (preset.images) {
     apis.generateImage = async ({ request, deployment, signal }): Promise<ImagesResponse> => {
       const upstream = jsonRequest(parts.url(deployment, 'images/generations'), parts.headers(deployment), request, deployment, signal);
+      const answer = parseAnswer(imagesSchema, await readJson(await callUpstream(upstream, parts.mapError(deployment)), upstream), preset.name, 'an images answer');
+      return { ...answer, created: answer.created ?? createdNow() };
+    };
+  }
+  if (preset.images) {
+    apis.editImage = async ({ request, deployment, signal }): Promise<ImagesResponse> => {
+      const upstream = formRequest(parts, 'images/edits', request, deployment, signal);
       const answer = parseAnswer(imagesSchema, await readJson(await callUpstream(upstream, parts.mapError(deployment)), upstream), preset.name, 'an images answer');
       return { ...answer, created: answer.created ?? createdNow() };
     };
@@ -50,6 +59,13 @@ export function mediaApis(preset: OpenAICompatiblePreset, parts: OpenAIRequestPa
       return { contentType, audio: audioBytes(response, upstream) };
     };
   }
+  if (preset.moderations) {
+    apis.moderate = async ({ request, deployment, signal }): Promise<ModerationResponse> => {
+      const upstream = jsonRequest(parts.url(deployment, 'moderations'), parts.headers(deployment), request, deployment, signal);
+      const answer = parseAnswer(moderationSchema, await readJson(await callUpstream(upstream, parts.mapError(deployment)), upstream), preset.name, 'a moderations answer');
+      return { ...answer, id: answer.id ?? `modr-${randomUUID()}`, model: answer.model ?? request.model };
+    };
+  }
   if (preset.rerank) {
     apis.rerank = (call) => callRerank('jina', { url: parts.url(call.deployment, 'rerank'), headers: parts.headers(call.deployment), mapError: parts.mapError(call.deployment) }, call);
   }
@@ -63,17 +79,7 @@ async function transcript(
   endpoint: OpenAIEndpoint,
   { request, deployment, signal }: UpstreamCall<TranscriptionRequest>,
 ): Promise<TranscriptAnswer> {
-  const form = multipartBody(request);
-  const upstream: UpstreamRequest = {
-    url: parts.url(deployment, endpoint),
-    headers: { ...parts.headers(deployment), 'content-type': form.contentType, accept: '*/*' },
-    body: form.body,
-    signal,
-    stream: false,
-    timeoutMs: deployment.timeoutMs,
-    maxResponseBytes: deployment.maxResponseBytes,
-    provider: deployment.provider,
-  };
+  const upstream = formRequest(parts, endpoint, request, deployment, signal);
   const response = await callUpstream(upstream, parts.mapError(deployment));
   const format = request.response_format ?? 'json';
   if (format !== 'json' && format !== 'verbose_json') {
@@ -82,6 +88,12 @@ async function transcript(
   const answer = parseAnswer(transcriptSchema, await readJson(response, upstream), preset.name, 'a transcript');
   const seconds = answer.duration ?? (answer.usage?.type === 'duration' ? answer.usage.seconds : undefined);
   return { body: JSON.stringify(answer), contentType: 'application/json', seconds };
+}
+
+/** A multipart upload of the request's fields and files, as OpenAI's audio and image edit APIs take them. */
+function formRequest(parts: OpenAIRequestParts, endpoint: OpenAIEndpoint, request: Record<string, unknown>, deployment: Deployment, signal: AbortSignal): UpstreamRequest {
+  const form = multipartBody(request);
+  return upstreamRequest(parts.url(deployment, endpoint), { ...parts.headers(deployment), 'content-type': form.contentType, accept: '*/*' }, form.body, deployment, signal);
 }
 
 /** The audio's bytes as they arrive; a connection lost midway is the upstream's failure, a consumer that stops frees it. */
@@ -98,10 +110,14 @@ async function* audioBytes(response: UpstreamResponse, upstream: UpstreamRequest
 }
 
 function jsonRequest(url: string, headers: Record<string, string>, body: unknown, deployment: Deployment, signal: AbortSignal): UpstreamRequest {
+  return upstreamRequest(url, headers, JSON.stringify(body), deployment, signal);
+}
+
+function upstreamRequest(url: string, headers: Record<string, string>, body: string | Buffer, deployment: Deployment, signal: AbortSignal): UpstreamRequest {
   return {
     url,
     headers,
-    body: JSON.stringify(body),
+    body,
     signal,
     stream: false,
     timeoutMs: deployment.timeoutMs,

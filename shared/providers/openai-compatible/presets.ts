@@ -29,18 +29,30 @@ export interface OpenAICompatiblePreset {
   embeddings?: false;
   /** OpenAI's other model APIs the provider serves itself, so their requests go to it as they came (./native-api.ts). */
   nativeApis?: NativeApi[];
-  /** The provider serves OpenAI's images API (./media.ts). */
+  /** The provider serves OpenAI's images API, generations and edits (./media.ts). */
   images?: true;
   /** The provider serves OpenAI's audio transcriptions and translations (./media.ts). */
   transcriptions?: true;
   /** The provider serves OpenAI's text-to-speech (./media.ts). */
   speech?: true;
+  /** The provider serves OpenAI's moderations (./media.ts). */
+  moderations?: true;
   /** The provider also serves rerank at `<base>/rerank`, in Jina's shape (vLLM, Infinity, Together). */
   rerank?: true;
 }
 
 export type NativeApi = 'responses' | 'completions';
-export type OpenAIEndpoint = 'chat/completions' | 'embeddings' | NativeApi | 'images/generations' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech' | 'rerank';
+export type OpenAIEndpoint =
+  | 'chat/completions'
+  | 'embeddings'
+  | NativeApi
+  | 'images/generations'
+  | 'images/edits'
+  | 'audio/transcriptions'
+  | 'audio/translations'
+  | 'audio/speech'
+  | 'moderations'
+  | 'rerank';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 /** The Responses API came to Azure in a later version than chat's default. */
@@ -61,6 +73,7 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     images: true,
     transcriptions: true,
     speech: true,
+    moderations: true,
   },
   {
     // OpenAI's instruct models (gpt-3.5-turbo-instruct, davinci-002), served on the legacy POST /v1/completions.
