@@ -6,6 +6,7 @@
 // through the table when there is one (./shared-cooldowns.ts); latencies and usage are each instance's own.
 import type { Deployment, RouterSettings } from '../config/types.ts';
 import { asGatewayError, GatewayError } from '../core/errors.ts';
+import { nameList } from '../core/name-list.ts';
 import type { RequestContext } from '../core/types.ts';
 import { retryDelayMs } from './backoff.ts';
 import { cooldownAfter, Cooldowns } from './cooldowns.ts';
@@ -14,7 +15,6 @@ import { DeploymentStats } from './deployment-stats.ts';
 import { failureAction, isDeploymentFailure, retriesAllowed } from './failure-policy.ts';
 import { fallbackChain } from './fallbacks.ts';
 import type { SharedCooldowns } from './shared-cooldowns.ts';
-import { nameList } from '../core/name-list.ts';
 import type { ModelGroups } from './model-groups.ts';
 import { requestFallbackModels, type RoutingOptions } from './request-options.ts';
 import { systemRuntime, type RouterRuntime } from './runtime.ts';
