@@ -4,9 +4,10 @@
 // and sends the key as `api-key`. The calls go through the pipeline like any other.
 import OpenAI, { AzureOpenAI } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeEmbeddings } from '../helpers/fake-embeddings.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
-import { sendJson, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
+import type { RecordingServer } from '../helpers/recording-server.ts';
 
 const MASTER = 'sk-azure-paths-master';
 const UPSTREAM_KEY = 'sk-upstream-azure-paths-0123456789';
@@ -17,9 +18,7 @@ let gateway: TestGateway;
 
 beforeAll(async () => {
   chatUpstream = await startFakeOpenAI({ apiKey: UPSTREAM_KEY, models: { 'gpt-4o-mini': { maxOutputTokens: 16384, reasoning: false } } });
-  embedUpstream = await startRecordingServer((request, res) =>
-    sendJson(res, 200, { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.5, 0.25] }], model: request.json.model, usage: { prompt_tokens: 2, total_tokens: 2 } }),
-  );
+  embedUpstream = await startFakeEmbeddings();
   gateway = await startGateway(`
 model_list:
   - model_name: gpt

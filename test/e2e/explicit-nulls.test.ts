@@ -5,9 +5,10 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import { startFakeEmbeddings } from '../helpers/fake-embeddings.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { MASTER, startDynamo, startKeysGateway, type KeysGateway } from '../helpers/identity.ts';
-import { sendJson, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
+import type { RecordingServer } from '../helpers/recording-server.ts';
 
 const UPSTREAM_KEY = 'sk-upstream-0123456789';
 
@@ -20,9 +21,7 @@ let client: OpenAI;
 beforeAll(async () => {
   dynamo = await startDynamo();
   chatUpstream = await startFakeOpenAI({ apiKey: UPSTREAM_KEY, models: { 'gpt-4o-mini': { maxOutputTokens: 16384, reasoning: false } } });
-  embedUpstream = await startRecordingServer((request, res) =>
-    sendJson(res, 200, { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.5, 0.25] }], model: request.json.model, usage: { prompt_tokens: 2, total_tokens: 2 } }),
-  );
+  embedUpstream = await startFakeEmbeddings();
   gw = await startKeysGateway(dynamo.endpoint, {
     config: `
 model_list:

@@ -4,10 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import { startFakeEmbeddings } from '../helpers/fake-embeddings.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { startGateway } from '../helpers/gateway.ts';
 import { MASTER, startDynamo, startKeysGateway, type KeysGateway } from '../helpers/identity.ts';
-import { sendJson, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
+import type { RecordingServer } from '../helpers/recording-server.ts';
 
 const UPSTREAM_KEY = 'sk-upstream-health-0123456789';
 const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -20,9 +21,7 @@ let gw: KeysGateway;
 beforeAll(async () => {
   dynamo = await startDynamo();
   chatUpstream = await startFakeOpenAI({ apiKey: UPSTREAM_KEY, models: { 'gpt-4o-mini': { maxOutputTokens: 16384, reasoning: false } } });
-  embedUpstream = await startRecordingServer((request, res) =>
-    sendJson(res, 200, { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.5] }], model: request.json.model, usage: { prompt_tokens: 2, total_tokens: 2 } }),
-  );
+  embedUpstream = await startFakeEmbeddings([0.5]);
   gw = await startKeysGateway(dynamo.endpoint, {
     config: `
 model_list:
