@@ -7,6 +7,7 @@ import type { Identities } from '../store/identities.ts';
 import type { BudgetRecord, Fields } from '../store/records.ts';
 import { ConditionFailed } from '../store/store.ts';
 import type { Actor, AuditTrail } from './audit-trail.ts';
+import { NO_LIMITS } from './no-limits.ts';
 
 /** What an admin sets on a budget: LiteLLM's BudgetNewRequest fields, checked by the admin API. */
 export interface BudgetSettings {
@@ -34,13 +35,8 @@ export class BudgetService {
   async create(input: BudgetSettings, by: Actor): Promise<BudgetRecord> {
     const at = this.iso();
     const budget: BudgetRecord = {
-      max_budget: null,
-      soft_budget: null,
-      max_parallel_requests: null,
-      tpm_limit: null,
-      rpm_limit: null,
+      ...NO_LIMITS,
       model_max_budget: null,
-      budget_duration: null,
       ...input,
       budget_id: input.budget_id ?? randomUUID(),
       created_at: at,

@@ -8,6 +8,7 @@ import { isMoved } from '../store/moved-key.ts';
 import type { Fields, KeyRecord } from '../store/records.ts';
 import { ConditionFailed } from '../store/store.ts';
 import type { Actor, AuditTrail } from './audit-trail.ts';
+import { NO_LIMITS } from './no-limits.ts';
 import { checkBudget } from './budget-service.ts';
 import { durationMs } from '../config/duration.ts';
 import type { KeyAliases } from './key-aliases.ts';
@@ -198,12 +199,7 @@ export class KeyService {
       team_id: null,
       user_id: null,
       blocked: null,
-      max_budget: null,
-      soft_budget: null,
-      budget_duration: null,
-      rpm_limit: null,
-      tpm_limit: null,
-      max_parallel_requests: null,
+      ...NO_LIMITS,
       model_max_budget: {},
       model_rpm_limit: {},
       model_tpm_limit: {},

@@ -9,6 +9,7 @@ import type { Identities } from '../store/identities.ts';
 import type { Fields, OrganizationMember, OrganizationRecord, TeamRecord, UserRecord } from '../store/records.ts';
 import { ConditionFailed } from '../store/store.ts';
 import type { Actor, AuditTrail } from './audit-trail.ts';
+import { NO_LIMITS } from './no-limits.ts';
 import { checkBudget } from './budget-service.ts';
 import { memberUser } from './member-users.ts';
 import { permits } from './model-access.ts';
@@ -58,12 +59,7 @@ export class OrganizationService {
       models: [],
       metadata: {},
       spend: 0,
-      max_budget: null,
-      soft_budget: null,
-      budget_duration: null,
-      rpm_limit: null,
-      tpm_limit: null,
-      max_parallel_requests: null,
+      ...NO_LIMITS,
       ...input,
       organization_id: input.organization_id ?? randomUUID(),
       members: [],

@@ -6,6 +6,7 @@ import type { Identities } from '../store/identities.ts';
 import type { Fields, TagRecord } from '../store/records.ts';
 import { ConditionFailed } from '../store/store.ts';
 import type { Actor, AuditTrail } from './audit-trail.ts';
+import { NO_LIMITS } from './no-limits.ts';
 import { checkBudget } from './budget-service.ts';
 
 /** What an admin sets on a tag: LiteLLM's TagNewRequest fields, checked by the admin API. */
@@ -30,12 +31,7 @@ export class TagService {
       model_info: null,
       budget_id: null,
       spend: 0,
-      max_budget: null,
-      soft_budget: null,
-      budget_duration: null,
-      rpm_limit: null,
-      tpm_limit: null,
-      max_parallel_requests: null,
+      ...NO_LIMITS,
       ...input,
       created_at: at,
       created_by: by.name,

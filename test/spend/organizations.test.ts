@@ -1,34 +1,17 @@
 // Organizations: LiteLLM's /organization/* routes and shapes, teams that belong to one, its models
 // bounding theirs, and its budget (and a member's budget within it) holding exactly under concurrency
 // across two instances, as a conditional write on the organization's item beside the key's and team's.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { itemKeys } from '../../shared/store/table.ts';
-import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
-import { answerWith, ask, costOf, ESTIMATED_INPUT, eventually, outcome, spendConfig, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
+import { ask, budgetFor, eventually, outcome, twoInstances, type SpendGateway } from './support.ts';
 
 const MAX_TOKENS = 100;
-const USAGE = { prompt_tokens: ESTIMATED_INPUT, completion_tokens: MAX_TOKENS };
-const WORST = costOf(USAGE);
-const times = (n: number) => Math.round(WORST * n * 1e9) / 1e9;
 
-let dynamo: EmbeddedDynamo;
-let upstream: RecordingServer;
+const instances = twoInstances();
 let a: SpendGateway;
 let b: SpendGateway;
-
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  upstream = await startRecordingServer();
-  answerWith(upstream, USAGE, 30);
-  a = await startSpendGateway(dynamo.endpoint, spendConfig(upstream.url));
-  b = await startSpendGateway(dynamo.endpoint, spendConfig(upstream.url));
-});
-afterAll(async () => {
-  await a.close();
-  await b.close();
-  await upstream.close();
-  await dynamo.close();
+beforeAll(() => {
+  ({ a, b } = instances);
 });
 
 const keyFor = async (fields: Record<string, unknown>) => (await a.admin('POST', '/key/generate', fields)).body as { key: string; token: string };
@@ -110,7 +93,7 @@ describe('organization routes', () => {
 
 describe('organization budgets under concurrency, on two instances', () => {
   it("lets exactly as many through as the organization's budget fits, across its teams' keys, and counts its teams' spend", async () => {
-    await a.admin('POST', '/organization/new', { organization_id: 'capped', organization_alias: 'Capped', max_budget: times(5) });
+    await a.admin('POST', '/organization/new', { organization_id: 'capped', organization_alias: 'Capped', max_budget: budgetFor(5) });
     await a.admin('POST', '/team/new', { team_id: 'capped-a', organization_id: 'capped' });
     await a.admin('POST', '/team/new', { team_id: 'capped-b', organization_id: 'capped' });
     const keys = [await keyFor({ team_id: 'capped-a' }), await keyFor({ team_id: 'capped-b' })];
@@ -124,18 +107,18 @@ describe('organization budgets under concurrency, on two instances', () => {
       expect(item['parallel_requests']).toBe(0);
       return item;
     });
-    expect(organization['spend']).toBeCloseTo(times(5), 9);
+    expect(organization['spend']).toBeCloseTo(budgetFor(5), 9);
     const teams = await Promise.all(['capped-a', 'capped-b'].map(async (id) => (await a.store.get<Record<string, number>>(itemKeys.team(id)))!['spend'] ?? 0));
     expect(teams[0]! + teams[1]!).toBeCloseTo(organization['spend']!, 9);
     const info = await a.admin('GET', '/organization/info?organization_id=capped');
-    expect(info.body.spend).toBeCloseTo(times(5), 9);
+    expect(info.body.spend).toBeCloseTo(budgetFor(5), 9);
     // Three accounts a request (key, team, organization) on an embedded DynamoDB shared by a loaded machine.
   }, 60_000);
 
   it("holds a member's budget within the organization while the organization has room", async () => {
     await a.admin('POST', '/organization/new', { organization_id: 'roomy', organization_alias: 'Roomy', max_budget: 100 });
     await a.admin('POST', '/team/new', { team_id: 'roomy-team', organization_id: 'roomy' });
-    await a.admin('POST', '/organization/member_add', { organization_id: 'roomy', member: { role: 'internal_user', user_id: 'roomy-bob' }, max_budget_in_organization: times(2) });
+    await a.admin('POST', '/organization/member_add', { organization_id: 'roomy', member: { role: 'internal_user', user_id: 'roomy-bob' }, max_budget_in_organization: budgetFor(2) });
     const { key } = await keyFor({ team_id: 'roomy-team', user_id: 'roomy-bob' });
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => outcome((i % 2 ? a : b).client(key).chat.completions.create(ask(MAX_TOKENS)))));
     expect(results.filter((r) => r.status === 200)).toHaveLength(2);

@@ -1,33 +1,16 @@
 // Reusable budgets (LiteLLM's /budget/* and `budget_id`): keys, users, customers, teams and
 // organizations take their limits from the budget they name, unless set on them, and those limits
 // hold exactly as their own would.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
-import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
-import { answerWith, ask, costOf, ESTIMATED_INPUT, eventually, outcome, reservedInput, spendConfig, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ask, budgetFor, costOf, eventually, outcome, reservedInput, twoInstances, type SpendGateway } from './support.ts';
 
 const MAX_TOKENS = 100;
-const USAGE = { prompt_tokens: ESTIMATED_INPUT, completion_tokens: MAX_TOKENS };
-const WORST = costOf(USAGE);
-const times = (n: number) => Math.round(WORST * n * 1e9) / 1e9;
 
-let dynamo: EmbeddedDynamo;
-let upstream: RecordingServer;
+const instances = twoInstances();
 let a: SpendGateway;
 let b: SpendGateway;
-
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  upstream = await startRecordingServer();
-  answerWith(upstream, USAGE, 30);
-  a = await startSpendGateway(dynamo.endpoint, spendConfig(upstream.url));
-  b = await startSpendGateway(dynamo.endpoint, spendConfig(upstream.url));
-});
-afterAll(async () => {
-  await a.close();
-  await b.close();
-  await upstream.close();
-  await dynamo.close();
+beforeAll(() => {
+  ({ a, b } = instances);
 });
 
 const keyFor = async (fields: Record<string, unknown>) => (await a.admin('POST', '/key/generate', fields)).body as { key: string; token: string; status?: number };
@@ -72,18 +55,18 @@ describe('budget routes', () => {
 
 describe('limits from a budget', () => {
   it("hold a key to its budget's max_budget exactly under concurrency, unless the key sets its own", async () => {
-    await a.admin('POST', '/budget/new', { budget_id: 'two-requests', max_budget: times(2) });
+    await a.admin('POST', '/budget/new', { budget_id: 'two-requests', max_budget: budgetFor(2) });
     const { key } = await keyFor({ budget_id: 'two-requests' });
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => outcome((i % 2 ? a : b).client(key).chat.completions.create(ask(MAX_TOKENS)))));
     expect(results.filter((r) => r.status === 200)).toHaveLength(2);
     // The key's own max_budget wins over its budget's.
-    const own = await keyFor({ budget_id: 'two-requests', max_budget: times(1) });
+    const own = await keyFor({ budget_id: 'two-requests', max_budget: budgetFor(1) });
     expect((await outcome(a.client(own.key).chat.completions.create(ask(MAX_TOKENS)))).status).toBe(200);
     await eventually(async () => expect((await outcome(a.client(own.key).chat.completions.create(ask(MAX_TOKENS)))).status).toBe(400));
   });
 
   it('hold teams, users, customers and organizations that name a budget, and follow a change to the budget', async () => {
-    await a.admin('POST', '/budget/new', { budget_id: 'one-request', max_budget: times(1) });
+    await a.admin('POST', '/budget/new', { budget_id: 'one-request', max_budget: budgetFor(1) });
     // The end user's requests name it: a longer body, a larger worst case.
     const endUserWorst = costOf({ prompt_tokens: reservedInput(ask(MAX_TOKENS, { user: 'budgeted-customer' })), completion_tokens: MAX_TOKENS });
     await a.admin('POST', '/budget/new', { budget_id: 'one-customer-request', max_budget: endUserWorst });
@@ -107,13 +90,13 @@ describe('limits from a budget', () => {
       });
     }
     // Raising the budget raises every holder's limit (the tests read records uncached).
-    await a.admin('POST', '/budget/update', { budget_id: 'one-request', max_budget: times(3) });
+    await a.admin('POST', '/budget/update', { budget_id: 'one-request', max_budget: budgetFor(3) });
     const { key } = await keyFor({ team_id: 'budgeted-team' });
     expect((await outcome(a.client(key).chat.completions.create(ask(MAX_TOKENS)))).status).toBe(200);
   });
 
   it("takes a budget's per-model limits", async () => {
-    await a.admin('POST', '/budget/new', { budget_id: 'per-model', model_max_budget: { 'gpt-4o': { max_budget: times(1), budget_duration: '1d' } } });
+    await a.admin('POST', '/budget/new', { budget_id: 'per-model', model_max_budget: { 'gpt-4o': { max_budget: budgetFor(1), budget_duration: '1d' } } });
     const { key } = await keyFor({ budget_id: 'per-model' });
     expect((await outcome(a.client(key).chat.completions.create(ask(MAX_TOKENS)))).status).toBe(200);
     await eventually(async () => {

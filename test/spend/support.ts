@@ -3,6 +3,7 @@
 // test can move, and the admin API to make keys, teams, users and end users.
 import type { ServerResponse } from 'node:http';
 import OpenAI from 'openai';
+import { afterAll, beforeAll } from 'vitest';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import type { AppOptions } from '../../shared/app.ts';
@@ -10,7 +11,7 @@ import type { SpendOverrides } from '../../shared/spend/from-config.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { openTestStore } from '../helpers/identity.ts';
-import { sendJson, sendSse, type RecordingServer } from '../helpers/recording-server.ts';
+import { sendJson, sendSse, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 
 export const MASTER = 'sk-spend-master';
 /** $10 per million input tokens, $100 per million output tokens: whole numbers in the tests. */
@@ -129,4 +130,40 @@ export async function outcome(call: Promise<unknown>): Promise<{ status: number;
     if (error instanceof OpenAI.APIError) return { status: error.status ?? 0, error: error.error, headers: error.headers as Headers };
     throw error;
   }
+}
+
+/** ask(100) answered with every token it may use: its real cost is its worst case. */
+export const FULL_USAGE: TestUsage = { prompt_tokens: ESTIMATED_INPUT, completion_tokens: 100 };
+export const FULL_COST = costOf(FULL_USAGE);
+/** The budget that fits exactly `n` such requests. */
+export const budgetFor = (n: number) => Math.round(FULL_COST * n * 1e9) / 1e9;
+
+export interface TwoInstances {
+  a: SpendGateway;
+  b: SpendGateway;
+  upstream: RecordingServer;
+}
+
+/**
+ * The exactness tests' setup, registered with the file's beforeAll and afterAll: two gateways sharing
+ * one dynalite (as two Lambda instances share DynamoDB) and an upstream answering FULL_USAGE after
+ * `delayMs`, so that requests overlap. Its fields are set once the file's tests run.
+ */
+export function twoInstances(spend: SpendOverrides = {}, delayMs = 30): TwoInstances {
+  const instances = {} as TwoInstances;
+  let dynamo: EmbeddedDynamo;
+  beforeAll(async () => {
+    dynamo = await startDynamo();
+    instances.upstream = await startRecordingServer();
+    answerWith(instances.upstream, FULL_USAGE, delayMs);
+    instances.a = await startSpendGateway(dynamo.endpoint, spendConfig(instances.upstream.url), spend);
+    instances.b = await startSpendGateway(dynamo.endpoint, spendConfig(instances.upstream.url), spend);
+  });
+  afterAll(async () => {
+    await instances.a?.close();
+    await instances.b?.close();
+    await instances.upstream?.close();
+    await dynamo?.close();
+  });
+  return instances;
 }

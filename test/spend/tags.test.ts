@@ -1,33 +1,17 @@
 // Tags: LiteLLM's /tag/* routes, the tags a request carries (body metadata.tags, x-litellm-tags, its
 // key's and team's), spend per tag (/spend/tags, the ledger's request_tags), and a tag's budget holding
 // exactly under concurrency across two instances, as one more account of the request.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { itemKeys } from '../../shared/store/table.ts';
-import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
-import { answerWith, ask, costOf, ESTIMATED_INPUT, eventually, outcome, reservedInput, spendConfig, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
+import { ask, costOf, eventually, FULL_COST, outcome, reservedInput, twoInstances, type SpendGateway } from './support.ts';
 
 const MAX_TOKENS = 100;
-const USAGE = { prompt_tokens: ESTIMATED_INPUT, completion_tokens: MAX_TOKENS };
-const COST = costOf(USAGE);
 
-let dynamo: EmbeddedDynamo;
-let upstream: RecordingServer;
+const instances = twoInstances();
 let a: SpendGateway;
 let b: SpendGateway;
-
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  upstream = await startRecordingServer();
-  answerWith(upstream, USAGE, 30);
-  a = await startSpendGateway(dynamo.endpoint, spendConfig(upstream.url));
-  b = await startSpendGateway(dynamo.endpoint, spendConfig(upstream.url));
-});
-afterAll(async () => {
-  await a.close();
-  await b.close();
-  await upstream.close();
-  await dynamo.close();
+beforeAll(() => {
+  ({ a, b } = instances);
 });
 
 const keyFor = async (fields: Record<string, unknown> = {}) => (await a.admin('POST', '/key/generate', fields)).body as { key: string; token: string };
@@ -71,7 +55,7 @@ describe('tags on requests', () => {
       expect(item['parallel_requests']).toBe(0);
       return item;
     });
-    expect(item['spend']).toBeCloseTo(COST * 5, 9);
+    expect(item['spend']).toBeCloseTo(FULL_COST * 5, 9);
   }, 60_000);
 
   it("charge a key's and a team's tags, record request_tags in the ledger, and add up in /spend/tags", async () => {
@@ -80,11 +64,11 @@ describe('tags on requests', () => {
     const made = await a.admin('POST', '/key/generate', { team_id: 'tagged-team', tags: ['key-tag'] });
     expect(made.body.warnings).toBeUndefined();
     expect((await outcome(a.client(made.body.key).chat.completions.create(ask(MAX_TOKENS), { headers: { 'x-litellm-tags': 'header-tag' } }))).status).toBe(200);
-    await eventually(async () => expect((await a.store.get<Record<string, number>>(itemKeys.tag('team-tag')))!['spend']).toBeCloseTo(COST, 9));
+    await eventually(async () => expect((await a.store.get<Record<string, number>>(itemKeys.tag('team-tag')))!['spend']).toBeCloseTo(FULL_COST, 9));
     const logs = (await a.admin('GET', `/spend/logs?api_key=${made.body.token}&summarize=false`)).body;
     expect(logs[0].request_tags).toEqual(['header-tag', 'key-tag', 'team-tag']);
     const byTag = (await a.admin('GET', '/spend/tags')).body as Array<{ individual_request_tag: string; log_count: number; total_spend: number }>;
-    expect(byTag.find((row) => row.individual_request_tag === 'key-tag')).toEqual({ individual_request_tag: 'key-tag', log_count: 1, total_spend: COST });
+    expect(byTag.find((row) => row.individual_request_tag === 'key-tag')).toEqual({ individual_request_tag: 'key-tag', log_count: 1, total_spend: FULL_COST });
   });
 
   it('refuses tags that are not a list of strings, or too many', async () => {

@@ -1,33 +1,16 @@
 // Team members' own limits within their team (`max_budget_in_team`, rpm and tpm by /team/member_update,
 // the team's `team_member_*` defaults) and a team's per-model limits: meters on the team's item, so
 // they hold exactly under concurrency across instances, in the write the team's own limits take.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
-import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
-import { answerWith, ask, costOf, ESTIMATED_INPUT, eventually, outcome, spendConfig, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ask, budgetFor, eventually, outcome, twoInstances, type SpendGateway } from './support.ts';
 
 const MAX_TOKENS = 100;
-const USAGE = { prompt_tokens: ESTIMATED_INPUT, completion_tokens: MAX_TOKENS };
-const WORST = costOf(USAGE);
-const times = (n: number) => Math.round(WORST * n * 1e9) / 1e9;
 
-let dynamo: EmbeddedDynamo;
-let upstream: RecordingServer;
+const instances = twoInstances();
 let a: SpendGateway;
 let b: SpendGateway;
-
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  upstream = await startRecordingServer();
-  answerWith(upstream, USAGE, 30);
-  a = await startSpendGateway(dynamo.endpoint, spendConfig(upstream.url));
-  b = await startSpendGateway(dynamo.endpoint, spendConfig(upstream.url));
-});
-afterAll(async () => {
-  await a.close();
-  await b.close();
-  await upstream.close();
-  await dynamo.close();
+beforeAll(() => {
+  ({ a, b } = instances);
 });
 
 const keyFor = async (fields: Record<string, unknown>) => (await a.admin('POST', '/key/generate', fields)).body.key as string;
@@ -36,10 +19,10 @@ const call = (key: string, extra: Record<string, unknown> = {}) => outcome(a.cli
 describe('a member’s budget within the team', () => {
   it('holds exactly under concurrency on two instances while the team has room, and leaves other members alone', async () => {
     await a.admin('POST', '/team/new', { team_id: 'roomy-team', max_budget: 100 });
-    const added = await a.admin('POST', '/team/member_add', { team_id: 'roomy-team', member: { role: 'user', user_id: 'bob' }, max_budget_in_team: times(2) });
+    const added = await a.admin('POST', '/team/member_add', { team_id: 'roomy-team', member: { role: 'user', user_id: 'bob' }, max_budget_in_team: budgetFor(2) });
     expect(added.status).toBe(200);
     expect(added.body.warnings).toBeUndefined();
-    expect(added.body.updated_team_memberships).toEqual([{ user_id: 'bob', team_id: 'roomy-team', budget_id: null, spend: 0, litellm_budget_table: { max_budget: times(2) } }]);
+    expect(added.body.updated_team_memberships).toEqual([{ user_id: 'bob', team_id: 'roomy-team', budget_id: null, spend: 0, litellm_budget_table: { max_budget: budgetFor(2) } }]);
     const key = await keyFor({ team_id: 'roomy-team', user_id: 'bob' });
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => outcome((i % 2 ? a : b).client(key).chat.completions.create(ask(MAX_TOKENS)))));
     expect(results.filter((r) => r.status === 200)).toHaveLength(2);
@@ -50,7 +33,7 @@ describe('a member’s budget within the team', () => {
 
     const info = await eventually(async () => {
       const info = (await a.admin('GET', '/team/info?team_id=roomy-team')).body;
-      expect(info.team_memberships.find((m: { user_id: string }) => m.user_id === 'bob').spend).toBeCloseTo(times(2), 9);
+      expect(info.team_memberships.find((m: { user_id: string }) => m.user_id === 'bob').spend).toBeCloseTo(budgetFor(2), 9);
       return info;
     });
     expect(info.team_memberships.find((m: { user_id: string }) => m.user_id === 'dana')).toEqual({
@@ -82,7 +65,7 @@ describe('a member’s budget within the team', () => {
   });
 
   it("applies the team's team_member_budget to every member without one of their own", async () => {
-    await a.admin('POST', '/team/new', { team_id: 'default-team', team_member_budget: times(1), members_with_roles: [{ role: 'user', user_id: 'erin' }] });
+    await a.admin('POST', '/team/new', { team_id: 'default-team', team_member_budget: budgetFor(1), members_with_roles: [{ role: 'user', user_id: 'erin' }] });
     const key = await keyFor({ team_id: 'default-team', user_id: 'erin' });
     expect((await call(key)).status).toBe(200);
     await eventually(async () => {
@@ -95,7 +78,7 @@ describe('a member’s budget within the team', () => {
 
 describe("a team's per-model limits", () => {
   it('hold its keys to model_max_budget and model_rpm_limit for that model only', async () => {
-    await a.admin('POST', '/team/new', { team_id: 'model-team', model_max_budget: { 'gpt-4o': { budget_limit: times(1), time_period: '1d' } }, model_rpm_limit: { 'gpt-4o-mini': 1 } });
+    await a.admin('POST', '/team/new', { team_id: 'model-team', model_max_budget: { 'gpt-4o': { budget_limit: budgetFor(1), time_period: '1d' } }, model_rpm_limit: { 'gpt-4o-mini': 1 } });
     const key = await keyFor({ team_id: 'model-team' });
     expect((await call(key)).status).toBe(200);
     await eventually(async () => {
