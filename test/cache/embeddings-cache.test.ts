@@ -8,7 +8,7 @@ import { cacheSuite, entriesStored, INPUT_PRICE, vectorOf } from './support.ts';
 
 const suite = cacheSuite('{ type: local }');
 
-const stored = () => new Promise((resolve) => setTimeout(resolve, 100));
+const stored = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 async function embed(input: string | string[], extra: Record<string, unknown> = {}, key?: string) {
   const { data, response } = await suite.gateway
