@@ -119,11 +119,12 @@ export class TollgateStack extends Stack {
     );
     this.secret.grantRead(this.gateway);
     this.alerts.grantPublish(this.gateway);
-    // Request path: single-item reads and conditional writes on the table, and the semantic cache's
-    // Query of one partition (docs/DATA-MODEL.md, "Response cache"); never scans.
+    // Request path: single-item reads and conditional writes on the table; the response cache's batched
+    // reads and writes of an embeddings request's inputs, and the semantic cache's Query of one
+    // partition (docs/DATA-MODEL.md, "Response cache"); never scans.
     this.gateway.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
         resources: [this.table.tableArn],
       }),
     );

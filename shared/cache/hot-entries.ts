@@ -32,7 +32,7 @@ export class HotEntries {
     this.entries.delete(key);
   }
 
-  /** Drops the copies whose key starts with `prefix` (a namespace's, on flush). */
+  /** Drops the copies whose key matches (a namespace's, on flush). */
   deleteWhere(matches: (key: string) => boolean): void {
     for (const key of [...this.entries.keys()]) if (matches(key)) this.entries.delete(key);
   }

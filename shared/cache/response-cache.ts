@@ -71,7 +71,7 @@ export class ResponseCache {
       ctx.responseHeaders['x-litellm-cache-key'] = record.cacheKey;
     }
 
-    const found = controls.noCache ? addresses.map(() => undefined) : await Promise.all(addresses.map((address) => this.lookup(address, controls.maxAgeSeconds, ctx)));
+    const found = controls.noCache ? addresses.map(() => undefined) : await this.lookup(addresses, controls.maxAgeSeconds, ctx);
     let missing = found.flatMap((entry, index) => (entry ? [] : [index]));
     // Not found as it was asked: a prompt like it, in the same scope with the same other parameters, may do.
     const prompt = missing.length === 1 && addresses.length === 1 && !(controls.noCache && controls.noStore) ? await this.embedPrompt(answers, body, scope, ctx) : undefined;
@@ -120,7 +120,7 @@ export class ResponseCache {
 
   /** Checks DynamoDB can be read (/cache/ping). */
   async ping(): Promise<void> {
-    await this.entries.get({ namespace: '', hash: '0'.repeat(64) }, this.now());
+    await this.entries.get([{ namespace: '', hash: '0'.repeat(64) }], this.now());
   }
 
   /** Deletes the entries named by keys clients were given (`x-litellm-cache-key`); keys of no entry are ignored. */
@@ -136,20 +136,28 @@ export class ResponseCache {
     return (await this.entries.flush(namespace)) + ((await this.semantic?.entries.flush(namespace)) ?? 0);
   }
 
-  private async lookup(address: CacheAddress, maxAgeSeconds: number | undefined, ctx: RequestContext): Promise<CacheEntry | undefined> {
-    const key = cacheKeyOf(address);
-    let entry = this.hot.get(key);
-    if (!entry) {
+  /** The entries at `addresses` at most `maxAgeSeconds` old: from memory, else from the table (in one call). */
+  private async lookup(addresses: CacheAddress[], maxAgeSeconds: number | undefined, ctx: RequestContext): Promise<Array<CacheEntry | undefined>> {
+    const found = addresses.map((address) => this.hot.get(cacheKeyOf(address)));
+    const unread = addresses.filter((_, index) => !found[index]);
+    if (unread.length) {
+      let read: Array<CacheEntry | undefined>;
       try {
-        entry = await this.entries.get(address, this.now());
+        read = await this.entries.get(unread, this.now());
       } catch (error) {
         this.log.warn('response cache lookup failed; answering as a miss', { requestId: ctx.requestId, error: describe(error) });
-        return undefined;
+        read = [];
       }
-      if (entry) this.hot.set(key, entry);
+      let next = 0;
+      for (const [index, entry] of found.entries()) {
+        if (entry) continue;
+        const fromTable = read[next++];
+        if (fromTable) this.hot.set(cacheKeyOf(addresses[index]!), fromTable);
+        found[index] = fromTable;
+      }
     }
-    if (entry && maxAgeSeconds !== undefined && this.now() - entry.createdMs > maxAgeSeconds * 1000) return undefined;
-    return entry;
+    const oldest = maxAgeSeconds === undefined ? undefined : this.now() - maxAgeSeconds * 1000;
+    return found.map((entry) => (entry && (oldest === undefined || entry.createdMs >= oldest) ? entry : undefined));
   }
 
   /** The prompt's embedding and the partition of prompts it is compared with; undefined without a semantic cache or when the embedding fails. */
@@ -188,19 +196,15 @@ export class ResponseCache {
       const expiresMs = now + (controls.ttlSeconds ?? this.settings.ttlSeconds) * 1000;
       // What each part cost, for the savings its hits report.
       const cost = usd((record.cost?.charged ?? 0) / addresses.length);
-      const values = complete;
-      await Promise.all(
-        addresses.map(async (address, index) => {
-          const entry: CacheEntry = { value: values[index], createdMs: now, expiresMs, cost };
-          try {
-            if (await this.entries.put(address, entry)) this.hot.set(cacheKeyOf(address), entry);
-            else this.log.info('answer too large for the response cache; not stored', { requestId: ctx.requestId });
-            if (prompt && this.semantic) await this.semantic.entries.put(address.namespace, prompt.partition, address.hash, prompt.vector, entry);
-          } catch (error) {
-            this.log.warn('response cache write failed; answer not stored', { requestId: ctx.requestId, error: describe(error) });
-          }
-        }),
-      );
+      const entries = addresses.map((address, index) => ({ address, entry: { value: complete![index], createdMs: now, expiresMs, cost } }));
+      try {
+        const stored = await this.entries.put(entries);
+        for (const [index, { address, entry }] of entries.entries()) if (stored[index]) this.hot.set(cacheKeyOf(address), entry);
+        if (stored.includes(false)) this.log.info('answer too large for the response cache; not stored', { requestId: ctx.requestId });
+        if (prompt && this.semantic) await this.semantic.entries.put(entries[0]!.address.namespace, prompt.partition, entries[0]!.address.hash, prompt.vector, entries[0]!.entry);
+      } catch (error) {
+        this.log.warn('response cache write failed; answer not stored', { requestId: ctx.requestId, error: describe(error) });
+      }
     });
     return (values) => {
       complete = values;

@@ -4,7 +4,7 @@
 // without a scan. Entries carry the table's `ttl`; readers ignore expired ones themselves (DynamoDB
 // deletes late, dynalite never).
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keyFits } from './limits.ts';
 import type { Store } from './store.ts';
 import type { ItemKey } from './table.ts';
@@ -37,21 +37,41 @@ export interface CacheAddress {
 export class CacheEntries {
   constructor(private readonly store: Store) {}
 
-  /** The entry, unless absent or expired at `now`. */
-  async get(address: CacheAddress, now: number): Promise<CacheEntry | undefined> {
-    const key = itemKey(address);
-    if (!keyFits(key.pk)) return undefined;
-    const { Item } = await this.store.client.send(new GetCommand({ TableName: this.store.table, Key: key }));
-    return Item && readEntry(Item, now);
+  /** The entries, each unless absent or expired at `now`: one GetItem for one, BatchGetItem (100 a call) for more. */
+  async get(addresses: CacheAddress[], now: number): Promise<Array<CacheEntry | undefined>> {
+    const keys = addresses.map(itemKey);
+    if (keys.length === 1) {
+      if (!keyFits(keys[0]!.pk)) return [undefined];
+      const { Item } = await this.store.client.send(new GetCommand({ TableName: this.store.table, Key: keys[0] }));
+      return [Item && readEntry(Item, now)];
+    }
+    const items = new Map<string, Record<string, unknown>>();
+    const fitting = keys.filter((key) => keyFits(key.pk));
+    for (let i = 0; i < fitting.length; i += 100) {
+      let pending: Array<Record<string, unknown>> = fitting.slice(i, i + 100).map((key) => ({ ...key }));
+      while (pending.length) {
+        const result = await this.store.client.send(new BatchGetCommand({ RequestItems: { [this.store.table]: { Keys: pending } } }));
+        for (const item of result.Responses?.[this.store.table] ?? []) items.set(`${item['pk']}\n${item['sk']}`, item);
+        pending = result.UnprocessedKeys?.[this.store.table]?.Keys ?? [];
+      }
+    }
+    return keys.map((key) => {
+      const item = items.get(`${key.pk}\n${key.sk}`);
+      return item && readEntry(item, now);
+    });
   }
 
-  /** Stores `entry` unless its compressed answer is over MAX_CACHED_BYTES; returns whether it did. */
-  async put(address: CacheAddress, entry: CacheEntry): Promise<boolean> {
-    const key = itemKey(address);
-    const attributes = entryAttributes(entry);
-    if (attributes.value.byteLength > MAX_CACHED_BYTES || !keyFits(key.pk)) return false;
-    await this.store.client.send(new PutCommand({ TableName: this.store.table, Item: { ...key, ...attributes } }));
-    return true;
+  /**
+   * Stores the entries whose compressed answer is at most MAX_CACHED_BYTES (one PutItem for one,
+   * BatchWriteItem, 25 a call, for more); returns which were stored.
+   */
+  async put(entries: Array<{ address: CacheAddress; entry: CacheEntry }>): Promise<boolean[]> {
+    const items = entries.map(({ address, entry }) => ({ ...itemKey(address), ...entryAttributes(entry) }));
+    const stored = items.map((item) => item.value.byteLength <= MAX_CACHED_BYTES && keyFits(item.pk));
+    const writes = items.filter((_, index) => stored[index]);
+    if (writes.length === 1) await this.store.client.send(new PutCommand({ TableName: this.store.table, Item: writes[0] }));
+    else await this.writeBatches(writes.map((Item) => ({ PutRequest: { Item } })));
+    return stored;
   }
 
   /** Deletes the entries (absent ones are no error). */
@@ -61,7 +81,7 @@ export class CacheEntries {
 
   /** Deletes items by their keys, 25 a batch. */
   async deleteKeys(keys: ItemKey[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += 25) await this.deleteBatch(keys.slice(i, i + 25));
+    await this.writeBatches(keys.map((Key) => ({ DeleteRequest: { Key } })));
   }
 
   /** Deletes every entry of a namespace; returns how many there were. */
@@ -88,11 +108,14 @@ export class CacheEntries {
     return count;
   }
 
-  private async deleteBatch(keys: ItemKey[]): Promise<void> {
-    let requests: Array<{ DeleteRequest: { Key: ItemKey } }> = keys.map((Key) => ({ DeleteRequest: { Key } }));
-    while (requests.length) {
-      const result = await this.store.client.send(new BatchWriteCommand({ RequestItems: { [this.store.table]: requests } }));
-      requests = (result.UnprocessedItems?.[this.store.table] ?? []) as typeof requests;
+  /** BatchWriteItem, 25 requests a call, until DynamoDB has processed them all. */
+  private async writeBatches(requests: Array<Record<string, unknown>>): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending = requests.slice(i, i + 25);
+      while (pending.length) {
+        const result = await this.store.client.send(new BatchWriteCommand({ RequestItems: { [this.store.table]: pending } }));
+        pending = (result.UnprocessedItems?.[this.store.table] ?? []) as typeof pending;
+      }
     }
   }
 }

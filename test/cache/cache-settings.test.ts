@@ -66,7 +66,7 @@ describe('mode, call types and the admin routes', () => {
       .withResponse();
     return { cache: response.headers.get('x-tollgate-cache'), key: response.headers.get('x-litellm-cache-key'), cost: Number(response.headers.get('x-litellm-response-cost')) };
   };
-  const stored = () => new Promise((resolve) => setTimeout(resolve, 50));
+  const stored = () => new Promise((resolve) => setTimeout(resolve, 300));
 
   it('caches only requests that opt in when mode is default_off', async () => {
     expect(await ask('opt in?')).toMatchObject({ cache: null, key: null });

@@ -4,7 +4,8 @@
 // teams and keys, streams replayed and stored only whole, the 400 KB item limit, and hits in the ledger.
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MAX_CACHED_BYTES } from '../../shared/store/cache-entries.ts';
+import { addressOf } from '../../shared/cache/cache-key.ts';
+import { CacheEntries, MAX_CACHED_BYTES } from '../../shared/store/cache-entries.ts';
 import { eventually, outcome } from '../spend/support.ts';
 import { answerText, COST, cacheSuite, MASTER, USAGE } from './support.ts';
 
@@ -27,11 +28,24 @@ async function complete(extra: Record<string, unknown> = {}, key = MASTER, heade
     .client(key)
     .chat.completions.create(ask(extra) as any, { headers })
     .withResponse();
-  return { content: data.choices[0]!.message.content, data, cache: response.headers.get('x-tollgate-cache'), key: response.headers.get('x-litellm-cache-key'), headers: response.headers };
+  lastKey = response.headers.get('x-litellm-cache-key');
+  return { content: data.choices[0]!.message.content, data, cache: response.headers.get('x-tollgate-cache'), key: lastKey, headers: response.headers };
 }
 
-/** Waits for the miss's entry to be written (after its response). */
-const stored = () => new Promise((resolve) => setTimeout(resolve, 50));
+/** The cache key of the last answer. */
+let lastKey: string | null = null;
+
+/**
+ * Waits for the last answer's entry to be in the table (a miss is stored after its response), for 2 s
+ * at most: answers that are not stored (no-store, cut short) take that long, and no longer.
+ */
+async function stored(): Promise<void> {
+  const address = lastKey ? addressOf(lastKey) : undefined;
+  const entries = new CacheEntries(suite.gateway.store);
+  for (const until = Date.now() + 2000; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 20))) {
+    if (address && (await entries.get([address], suite.gateway.clock.now()))[0]) return;
+  }
+}
 
 describe('the exact cache on chat', () => {
   it('answers a repeated request from the cache without calling the upstream, and says so', async () => {
@@ -61,7 +75,11 @@ describe('the exact cache on chat', () => {
   });
 
   it('replays a cached answer to a streamed request as a stream with the live content, the usage chunk when asked', async () => {
-    const live = await suite.gateway.client().chat.completions.create({ ...ask(), stream: true, stream_options: { include_usage: true } });
+    const { data: live, response: liveResponse } = await suite.gateway
+      .client()
+      .chat.completions.create({ ...ask(), stream: true, stream_options: { include_usage: true } })
+      .withResponse();
+    lastKey = liveResponse.headers.get('x-litellm-cache-key');
     let liveText = '';
     for await (const chunk of live) liveText += chunk.choices[0]?.delta.content ?? '';
     expect(liveText).toBe(answerText(suite.upstream.chats()));
@@ -93,7 +111,11 @@ describe('the exact cache on chat', () => {
 
   it('never stores a stream cut short', async () => {
     suite.upstream.cutStreamsAfter(1);
-    const cut = await suite.gateway.client().chat.completions.create({ ...ask(), stream: true });
+    const { data: cut, response } = await suite.gateway
+      .client()
+      .chat.completions.create({ ...ask(), stream: true })
+      .withResponse();
+    lastKey = response.headers.get('x-litellm-cache-key');
     await expect(
       (async () => {
         for await (const _chunk of cut);

@@ -3,11 +3,12 @@
 // the 10; a batch seen whole is a hit charged nothing; the encoding is part of the key.
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../spend/support.ts';
-import { cacheSuite, INPUT_PRICE, vectorOf } from './support.ts';
+import { embeddingAnswers } from '../../shared/cache/embedding-answers.ts';
+import { cacheSuite, entriesStored, INPUT_PRICE, vectorOf } from './support.ts';
 
 const suite = cacheSuite('{ type: local }');
 
-const stored = () => new Promise((resolve) => setTimeout(resolve, 100));
+const stored = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 async function embed(input: string | string[], extra: Record<string, unknown> = {}, key?: string) {
   const { data, response } = await suite.gateway
@@ -24,7 +25,9 @@ describe('the embeddings cache', () => {
     const seen = texts.filter((_, i) => i % 10 !== 3);
     expect(seen).toHaveLength(90);
     await embed(seen, {}, generated.key);
-    await stored();
+    // The openai client asks for base64; the parts are keyed as the cache keys them, in the key's own scope.
+    const partsOf = (input: string[]) => embeddingAnswers.parts({ model: 'embedder', input, encoding_format: 'base64' });
+    await entriesStored(suite.gateway, `key:${generated.token}`, partsOf(seen));
     const before = suite.upstream.embedded().length;
     const batch = await embed(texts, {}, generated.key);
     expect(batch.cache).toBe('miss');
@@ -38,7 +41,7 @@ describe('the embeddings cache', () => {
     // Charged for the 10 inputs sent (the fake counts 2 tokens an input).
     expect(batch.data.usage).toEqual({ prompt_tokens: 20, total_tokens: 20 });
     expect(Number(batch.cost)).toBeCloseTo(20 * INPUT_PRICE, 12);
-    await stored();
+    await entriesStored(suite.gateway, `key:${generated.token}`, partsOf(texts));
 
     const again = await embed(texts, {}, generated.key);
     expect(again.cache).toBe('hit');

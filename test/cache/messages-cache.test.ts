@@ -30,7 +30,7 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-const stored = () => new Promise((resolve) => setTimeout(resolve, 50));
+const stored = () => new Promise((resolve) => setTimeout(resolve, 300));
 const weather = { name: 'get_weather', description: 'Weather in a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } };
 
 describe('the cache on /v1/messages', () => {

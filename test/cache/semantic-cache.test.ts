@@ -10,7 +10,7 @@ const THRESHOLD = 0.9;
 
 const suite = cacheSuite(`{ type: redis-semantic, similarity_threshold: ${THRESHOLD}, redis_semantic_cache_embedding_model: embedder, redis_url: redis://localhost:6379 }`);
 
-const stored = () => new Promise((resolve) => setTimeout(resolve, 50));
+const stored = () => new Promise((resolve) => setTimeout(resolve, 300));
 const similarity = (a: string, b: string) => cosine(Float32Array.from(vectorOf(`user: ${a}`)), Float32Array.from(vectorOf(`user: ${b}`)));
 
 async function ask(content: string, extra: Record<string, unknown> = {}, key = MASTER) {

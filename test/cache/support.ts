@@ -4,9 +4,11 @@
 // chat (whole or streamed, optionally cut short) and embeddings (a vector per input text).
 import type { ServerResponse } from 'node:http';
 import type OpenAI from 'openai';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
-import { MASTER, startSpendGateway, type SpendGateway } from '../spend/support.ts';
+import { hashOf } from '../../shared/cache/cache-key.ts';
+import { CacheEntries } from '../../shared/store/cache-entries.ts';
+import { eventually, MASTER, startSpendGateway, type SpendGateway } from '../spend/support.ts';
 import { sendJson, sendSse, startRecordingServer, type RecordedRequest, type RecordingServer } from '../helpers/recording-server.ts';
 
 export { MASTER };
@@ -65,6 +67,21 @@ export function cacheSuite(cacheParams: string): { gateway: CacheGateway; upstre
     await suite.dynamo?.close();
   });
   return suite;
+}
+
+/**
+ * Waits until the table holds an entry for each part of a request's answer (a miss is stored after
+ * its response): `parts` as the kind names them, hashed in `scope` as the cache does.
+ */
+export async function entriesStored(gateway: CacheGateway, scope: string, parts: unknown[], namespace = ''): Promise<void> {
+  const entries = new CacheEntries(gateway.store);
+  await eventually(async () => {
+    const found = await entries.get(
+      parts.map((part) => ({ namespace, hash: hashOf(scope, part) })),
+      gateway.clock.now(),
+    );
+    expect(found.every(Boolean)).toBe(true);
+  }, 10_000);
 }
 
 export function startDynamo(): Promise<EmbeddedDynamo> {

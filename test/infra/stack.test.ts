@@ -102,7 +102,7 @@ describe('TollgateStack', () => {
     dev.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
   });
 
-  it('grants the gateway only single-item table access (and one partition query, for the semantic cache), its secret, the topic and the configured Bedrock models', () => {
+  it('grants the gateway only single-item table access (and the response cache batches and partition query), its secret, the topic and the configured Bedrock models', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('Gateway'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
@@ -112,6 +112,8 @@ describe('TollgateStack', () => {
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
         'dynamodb:Query',
         'sns:Publish',
         'secretsmanager:GetSecretValue',
