@@ -93,9 +93,12 @@ const openaiModeration = z.looseObject({
   model: z.string().optional(),
 });
 
-export const GUARDRAIL_ENGINES = ['litellm_content_filter', 'bedrock', 'generic_guardrail_api', 'presidio', 'openai_moderation'] as const;
+/** LiteLLM's secret redaction (`hide-secrets`): every credential detector, masking. Its `detect_secrets_config` is not read. */
+const hideSecrets = z.looseObject({ ...common, guardrail: z.literal('hide-secrets') });
 
-export const guardrailParamsSchema = z.discriminatedUnion('guardrail', [contentFilter, bedrock, genericApi, presidio, openaiModeration], {
+export const GUARDRAIL_ENGINES = ['litellm_content_filter', 'hide-secrets', 'bedrock', 'generic_guardrail_api', 'presidio', 'openai_moderation'] as const;
+
+export const guardrailParamsSchema = z.discriminatedUnion('guardrail', [contentFilter, hideSecrets, bedrock, genericApi, presidio, openaiModeration], {
   error: `guardrail must be one Tollgate runs: ${GUARDRAIL_ENGINES.join(', ')}`,
 });
 export type GuardrailParams = z.output<typeof guardrailParamsSchema>;

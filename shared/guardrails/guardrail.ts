@@ -5,6 +5,7 @@ import type { GuardrailEngine } from './engine.ts';
 import { bedrockGuardrail } from './engines/bedrock.ts';
 import { contentFilter } from './engines/content-filter.ts';
 import { genericGuardrailApi } from './engines/generic-api.ts';
+import { hideSecrets } from './engines/hide-secrets.ts';
 import { openaiModeration } from './engines/openai-moderation.ts';
 import { presidio } from './engines/presidio.ts';
 
@@ -39,6 +40,8 @@ function engineOf({ guardrail_name: name, litellm_params: params }: GuardrailEnt
   switch (params.guardrail) {
     case 'litellm_content_filter':
       return contentFilter(params);
+    case 'hide-secrets':
+      return hideSecrets();
     case 'bedrock':
       return bedrockGuardrail(params);
     case 'generic_guardrail_api':

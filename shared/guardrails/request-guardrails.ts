@@ -120,13 +120,14 @@ export class RequestGuardrails<Body, Committed> {
       if (verdict.action === 'mask' && verdict.texts.length !== texts.length) throw new Error(`answered ${verdict.texts.length} texts for ${texts.length}`);
     } catch (error) {
       if (this.ctx.signal.aborted) throw error;
-      const reason = error instanceof GatewayError ? error.message : error instanceof Error ? error.message : String(error);
+      // The log has what went wrong; the client learns only whether the service was late or failed (not where it is).
+      const reason = error instanceof Error ? error.message : String(error);
       if (!guardrail.failOpen) {
-        throw new GatewayError(
-          'guardrail_unavailable',
-          `Guardrail "${guardrail.name}" could not check the ${direction} (${reason}), and fails closed. Retry, or ask the admin about the guardrail service.`,
-          { cause: error },
-        );
+        this.ctx.log.warn('guardrail failed closed', { requestId: this.ctx.requestId, guardrail: guardrail.name, mode, reason });
+        const what = signal.aborted ? `did not answer within ${guardrail.timeoutMs / 1000} s` : 'failed';
+        throw new GatewayError('guardrail_unavailable', `Guardrail "${guardrail.name}" ${what} checking the ${direction}, and fails closed. Retry, or ask the admin about the guardrail service.`, {
+          cause: error,
+        });
       }
       this.ctx.log.warn('guardrail failed open', { requestId: this.ctx.requestId, guardrail: guardrail.name, mode, reason });
       this.note({ guardrail_name: guardrail.name, guardrail_mode: mode, action: 'failed_open' });

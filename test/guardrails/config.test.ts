@@ -48,7 +48,7 @@ guardrails:
     litellm_params: { ${params} }
 `;
     expect(problems(entry('guardrail: lakera, mode: pre_call'))[0]).toContain(
-      'guardrail must be one Tollgate runs: litellm_content_filter, bedrock, generic_guardrail_api, presidio, openai_moderation',
+      'guardrail must be one Tollgate runs: litellm_content_filter, hide-secrets, bedrock, generic_guardrail_api, presidio, openai_moderation',
     );
     expect(problems(entry('guardrail: litellm_content_filter, mode: sometimes'))[0]).toContain('guardrails[0].litellm_params.mode');
     expect(problems(entry('guardrail: litellm_content_filter, mode: pre_call, patterns: [{ pattern_type: prebuilt, pattern_name: zip_code, action: MASK }]'))[0]).toMatch(

@@ -70,6 +70,8 @@ guardrails:
         - { pattern_type: prebuilt, pattern_name: openai_api_key, action: BLOCK }
         - { pattern_type: prebuilt, pattern_name: private_key, action: BLOCK }
         - { pattern_type: regex, pattern: 'TICKET-[A-Z ]{150,}END', name: long_ticket, action: MASK }
+  - guardrail_name: hide-secrets
+    litellm_params: { guardrail: hide-secrets, mode: pre_call }
 general_settings: { master_key: ${MASTER} }
 `,
     { OPENAI_KEY },
@@ -184,7 +186,19 @@ describe('pre_call on chat', () => {
     }
     const unknown = await failure(answer({ guardrails: ['nope'] }));
     expect(unknown.status).toBe(400);
-    expect(unknown.error).toMatchObject({ param: 'guardrails', message: 'Unknown guardrail "nope" in guardrails: the gateway\'s guardrails are pii-in, answers.' });
+    expect(unknown.error).toMatchObject({ param: 'guardrails', message: 'Unknown guardrail "nope" in guardrails: the gateway\'s guardrails are pii-in, answers, hide-secrets.' });
+  });
+});
+
+describe('hide-secrets', () => {
+  it("redacts credentials before the upstream sees them, as LiteLLM's secret detection does", async () => {
+    await openai.chat.completions.create({
+      model: 'gpt',
+      guardrails: ['hide-secrets'],
+      messages: [{ role: 'user', content: "what is the value of my open ai key? openai_api_key=sk-1234998222, and ghp_16C7e42F292c6912E7710c838347Ae178B4a, API_KEY = 'sk_1234567890abcdef'" }],
+    } as any);
+    expect(upstream.requests[0]!.json.messages[0].content).toBe("what is the value of my open ai key? openai_api_key=[REDACTED], and [REDACTED], API_KEY = '[REDACTED]'");
+    expect(upstream.requests[0]!.json.messages[0].content).not.toContain('ghp_');
   });
 });
 

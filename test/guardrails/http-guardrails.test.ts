@@ -188,15 +188,16 @@ describe('the Generic Guardrail API', () => {
     expect(args).toBe('{"q":"find [MASKED] now"}');
   });
 
-  it("takes guardrails in an Anthropic request's metadata, which does not reach Anthropic; checks its whole answer", async () => {
+  it("takes guardrails in an Anthropic request's metadata, which does not reach Anthropic; masks what is passed through, and its whole answer", async () => {
     const message = await anthropic.messages.create({
       model: 'claude',
       max_tokens: 100,
-      messages: [{ role: 'user', content: '[[say the out_value]]' }],
+      messages: [{ role: 'user', content: 'my pii_value: [[say the out_value]]' }],
       metadata: { user_id: 'u1', guardrails: ['in-house'] },
     } as any);
     expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: 'the [MASKED]' })]);
     expect(anthropicUpstream.requests[0]!.json.metadata).toEqual({ user_id: 'u1' });
+    expect(anthropicUpstream.requests[0]!.json.messages[0].content).toBe('my [MASKED]: [[say the out_value]]');
   });
 });
 

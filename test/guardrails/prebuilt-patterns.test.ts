@@ -29,6 +29,7 @@ const CASES: Array<[PrebuiltPatternName, string, string]> = [
   ['slack_token', 'xoxb-1234567890-abcdefghijABCDEF', '[SLACK_TOKEN_REDACTED]'],
   ['openai_api_key', 'keys sk-ant-api03-AbCdEfGhIjKlMnOpQrStUv and sk-proj-0123456789abcdefghijk', 'keys [OPENAI_API_KEY_REDACTED] and [OPENAI_API_KEY_REDACTED]'],
   ['generic_api_key', 'API_KEY="abcd1234efgh5678ijkl9012"', '[GENERIC_API_KEY_REDACTED]"'],
+  ['secret_keyword', 'openai_api_key=sk-1234998222, password: "hunter2hunter2" and token = abc', 'openai_api_key=[SECRET_KEYWORD_REDACTED], password: "[SECRET_KEYWORD_REDACTED]" and token = abc'],
   ['private_key', 'k: -----BEGIN PRIVATE KEY-----\nMIIEvQ\n-----END PRIVATE KEY----- done', 'k: [PRIVATE_KEY_REDACTED] done'],
 ];
 

@@ -38,6 +38,8 @@ const DETECTORS = {
   /** OpenAI's (`sk-`, `sk-proj-`), Anthropic's (`sk-ant-`) and LiteLLM virtual keys alike. */
   openai_api_key: { regex: /\bsk-(?:proj-|ant-(?:api|admin)\d\d-|svcacct-)?[A-Za-z0-9_-]{20,}\b/g },
   generic_api_key: { regex: /\bapi[-_]?key\b["']?\s*[:=]\s*["']?[A-Za-z0-9_-]{20,}/gi },
+  /** The value of `api_key=...`, `password: ...`, `secret = '...'` and the like (the name stays, as LiteLLM's hide-secrets leaves it). */
+  secret_keyword: { regex: /(?<=(?:api[-_]?key|secret|passw(?:or)?d|token)["']?\s*[:=]\s*["']?)[^\s"',;]{8,}/gi },
   /** The whole block when it is there; its first line alone is enough to tell, so a stream is stopped before the key itself. */
   private_key: { regex: /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----)?/g },
 } satisfies Record<string, Detector>;
