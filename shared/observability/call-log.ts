@@ -37,6 +37,8 @@ export interface CallLog {
   /** Only with message logging on. */
   readonly messages?: unknown;
   readonly output?: string;
+  /** About how much memory the messages and the output hold: what export queues are bounded by. */
+  readonly bytes: number;
 }
 
 export interface Budget {
@@ -56,6 +58,8 @@ export function callLogOf(ctx: RequestContext, record: CallRecord, settings: Pic
   const request = record.request;
   const metadata = typeof request['metadata'] === 'object' && request['metadata'] !== null ? (request['metadata'] as Record<string, unknown>) : {};
   const cost = record.cost?.charged ?? 0;
+  const messages = settings.messageLogging ? (request['messages'] ?? request['input'] ?? request['prompt']) : undefined;
+  const output = settings.messageLogging ? record.output : undefined;
   return {
     ledger: settings.redactKeyInfo ? redacted(ledger) : ledger,
     ok: !ctx.error && status < 400,
@@ -85,8 +89,9 @@ export function callLogOf(ctx: RequestContext, record: CallRecord, settings: Pic
       teamBudget: typeof key?.team?.['max_budget'] === 'number' ? { max: key.team['max_budget'], spent: key.team.spend + cost } : undefined,
     },
     metadata,
-    messages: settings.messageLogging ? (request['messages'] ?? request['input'] ?? request['prompt']) : undefined,
-    output: settings.messageLogging ? record.output : undefined,
+    messages,
+    output,
+    bytes: (messages === undefined ? 0 : (JSON.stringify(messages)?.length ?? 0)) + (output?.length ?? 0),
   };
 }
 

@@ -1,6 +1,7 @@
 // Where an exporter's items wait to be sent: a bounded queue, sent in batches when a batch is full, a
 // short while after the first item arrives, and whenever the gateway flushes (before a Lambda
-// invocation ends, at shutdown). A full queue drops new items and counts them rather than grow; a
+// invocation ends, at shutdown). A full queue (by items, or by the bytes of the prompts and answers
+// they hold) drops new items and counts them rather than grow; a
 // batch that fails to send is dropped and counted too, its failure logged at most once a minute, and
 // sending pauses (5 s, doubling up to a minute) before the next try: an unreachable collector costs
 // neither memory, nor a log line per request, nor a timeout per flush.
@@ -12,6 +13,8 @@ export interface ExportQueueOptions<T> {
   send(batch: T[]): Promise<void>;
   log: Log;
   maxItems?: number;
+  /** The most the queued items may weigh, by what `push` is told each weighs. */
+  maxBytes?: number;
   maxBatch?: number;
   /** How long the first queued item waits for others before its batch goes. */
   delayMs?: number;
@@ -25,7 +28,8 @@ const LONGEST_PAUSE_MS = 60_000;
 export class ExportQueue<T> {
   /** Items dropped: queue full, or their batch failed to send. */
   dropped = 0;
-  private items: T[] = [];
+  private items: Array<{ item: T; bytes: number }> = [];
+  private bytes = 0;
   private timer?: NodeJS.Timeout;
   private sending: Promise<void> = Promise.resolve();
   private lastFailureLog = -Infinity;
@@ -34,22 +38,25 @@ export class ExportQueue<T> {
   private pausedUntil = -Infinity;
   private pauseMs = 0;
   private readonly maxItems: number;
+  private readonly maxBytes: number;
   private readonly maxBatch: number;
   private readonly delayMs: number;
 
   constructor(private readonly options: ExportQueueOptions<T>) {
     this.maxItems = options.maxItems ?? 2048;
+    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.maxBatch = options.maxBatch ?? 256;
     this.delayMs = options.delayMs ?? 1000;
   }
 
-  /** Never waits, never throws. */
-  push(item: T): void {
-    if (this.items.length >= this.maxItems) {
+  /** Never waits, never throws. `bytes`: about what the item holds (its prompt and answer). */
+  push(item: T, bytes = 0): void {
+    if (this.items.length >= this.maxItems || this.bytes + bytes > this.maxBytes) {
       this.dropped++;
       return;
     }
-    this.items.push(item);
+    this.items.push({ item, bytes });
+    this.bytes += bytes;
     if (this.items.length >= this.maxBatch) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.delayMs).unref();
   }
@@ -67,7 +74,10 @@ export class ExportQueue<T> {
 
   private async drain(): Promise<void> {
     while (this.items.length && this.now() >= this.pausedUntil) {
-      const batch = this.items.splice(0, this.maxBatch);
+      const batch = this.items.splice(0, this.maxBatch).map(({ item, bytes }) => {
+        this.bytes -= bytes;
+        return item;
+      });
       try {
         await this.options.send(batch);
         this.pauseMs = 0;

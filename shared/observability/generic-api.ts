@@ -13,5 +13,5 @@ export function genericApiExporter(settings: GenericApiSettings, log: Log): Expo
     log,
     send: async (records) => void (await postJson(settings.endpoint, settings.headers, records)).body?.cancel(),
   });
-  return { record: (call) => queue.push(requestLogRecord(call)), flush: () => queue.flush() };
+  return { record: (call) => queue.push(requestLogRecord(call), call.bytes), flush: () => queue.flush() };
 }

@@ -33,7 +33,8 @@ export function langfuseExporter(settings: LangfuseSettings, log: Log): Exporter
   });
   return {
     record: (call) => {
-      for (const event of ingestionEvents(call)) queue.push(event);
+      // The trace and the generation each hold the prompt and the answer.
+      for (const event of ingestionEvents(call)) queue.push(event, call.bytes);
     },
     flush: () => queue.flush(),
   };

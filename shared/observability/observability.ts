@@ -60,21 +60,26 @@ export function observability(config: Pick<GatewayConfig, 'observability' | 'dep
       if (!record) return;
       const call = callLogOf(ctx, record, settings);
       for (const { outcomes, exporter } of exporters) {
-        if (call.ok ? outcomes.success : outcomes.failure) (await exporter())?.record(call);
+        if (call.ok ? outcomes.success : outcomes.failure) (await exporter.get())?.record(call);
       }
     },
+    // Only exporters already in use: a flush after requests that exported nothing loads nothing.
     async flush() {
-      await Promise.all(exporters.map(async ({ exporter }) => (await exporter())?.flush()));
+      await Promise.all(exporters.map(async ({ exporter }) => (await exporter.started())?.flush()));
     },
   };
 }
 
-/** The exporter, loaded once; one that cannot load is logged once and left out. */
-function loaded(name: ExporterName, load: () => Promise<Exporter>, log: Log): () => Promise<Exporter | undefined> {
+/** The exporter, loaded on first use, once; one that cannot load is logged once and left out. */
+function loaded(name: ExporterName, load: () => Promise<Exporter>, log: Log) {
   let exporter: Promise<Exporter | undefined> | undefined;
-  return () =>
-    (exporter ??= load().catch((error: unknown) => {
-      log.error(`the ${name} callback could not start; nothing is exported to it`, { error: error instanceof Error ? error.message : String(error) });
-      return undefined;
-    }));
+  return {
+    get: () =>
+      (exporter ??= load().catch((error: unknown) => {
+        log.error(`the ${name} callback could not start; nothing is exported to it`, { error: error instanceof Error ? error.message : String(error) });
+        return undefined;
+      })),
+    /** Undefined until first used. */
+    started: () => exporter,
+  };
 }

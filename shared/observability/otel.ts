@@ -73,7 +73,7 @@ export function otlpExporter(settings: OtlpSettings, name: string, log: Log): Ex
       );
     },
   });
-  return { record: (call) => queue.push(call), flush: () => queue.flush() };
+  return { record: (call) => queue.push(call, call.bytes), flush: () => queue.flush() };
 }
 
 function spansOf(call: CallLog, parent: Context, tracer: Tracer): void {

@@ -13,7 +13,7 @@ import type { Exporter } from './exporter.ts';
 
 export function s3LogExporter(settings: S3LogSettings, log: Log): Exporter {
   const queue = new ExportQueue<Record<string, unknown>>({ name: 's3', log, send: 'deliveryStream' in settings ? firehoseWriter(settings.deliveryStream) : objectWriter(settings) });
-  return { record: (call) => queue.push(requestLogRecord(call)), flush: () => queue.flush() };
+  return { record: (call) => queue.push(requestLogRecord(call), call.bytes), flush: () => queue.flush() };
 }
 
 function objectWriter(settings: S3LogSettings & { bucket: string }): (records: Record<string, unknown>[]) => Promise<void> {

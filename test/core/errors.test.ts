@@ -7,6 +7,7 @@ describe('error vocabulary', () => {
   it('docs/ERRORS.md lists exactly the kinds in the code, with the same status, type and code', () => {
     const rows = readFileSync('docs/ERRORS.md', 'utf8')
       .split('\n')
+      // Biome pads the table's columns.
       .filter((l) => /^\| [a-z_]+ +\| \d{3} +\|/.test(l));
     const documented = Object.fromEntries(
       rows.map((row) => {

@@ -2,7 +2,7 @@
 // (exports, hooks), which a test cannot await directly. Bounded: fails after `timeoutMs`.
 import { sleep } from './recording-server.ts';
 
-export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

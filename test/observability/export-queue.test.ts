@@ -30,6 +30,19 @@ describe('ExportQueue', () => {
     expect(sent.flat()).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('drops what would take the queue past its bytes, and counts it', async () => {
+    const sent: number[][] = [];
+    const q = new ExportQueue<number>({ name: 'test', send: async (batch) => void sent.push(batch), log: recordingLog(), maxBytes: 1000, delayMs: 60_000 });
+    q.push(1, 600);
+    q.push(2, 600); // 1,200 bytes: too many
+    q.push(3, 400);
+    expect(q.dropped).toBe(1);
+    await q.flush();
+    q.push(4, 900); // room again once sent
+    await q.flush();
+    expect(sent.flat()).toEqual([1, 3, 4]);
+  });
+
   it('pauses after a failed send, keeps items meanwhile, and logs the failure at most once a minute', async () => {
     let calls = 0;
     const { q, log, clock } = queue(async () => {
