@@ -22,9 +22,16 @@ export class MessageAssembler {
   private readonly blocks: Block[] = [];
   /** Tool input as it arrives, per block: JSON in pieces. */
   private readonly partialJson = new Map<number, string>();
+  /** An event that is not what Anthropic sends: the endpoint answers the upstream's error; nothing is assembled. */
+  private broken = false;
 
   add(event: SseEvent): void {
-    const data = JSON.parse(event.data) as EventData;
+    if (this.broken) return;
+    const data = parsed(event.data);
+    if (!data || typeof data !== 'object') {
+      this.broken = true;
+      return;
+    }
     const index = data.index ?? 0;
     switch (data.type) {
       case 'message_start':
@@ -39,7 +46,11 @@ export class MessageAssembler {
       case 'content_block_stop': {
         const json = this.partialJson.get(index);
         const block = this.blocks[index];
-        if (json !== undefined && block) block['input'] = json ? JSON.parse(json) : {};
+        if (json !== undefined && block) {
+          const input = json ? parsed(json) : {};
+          if (input === undefined) this.broken = true;
+          else block['input'] = input;
+        }
         break;
       }
       case 'message_delta':
@@ -53,6 +64,7 @@ export class MessageAssembler {
   }
 
   message(): AnthropicResponse | undefined {
+    if (this.broken) return undefined;
     return this.whole && { ...this.whole, content: this.blocks.filter(Boolean) as AnthropicResponse['content'] };
   }
 
@@ -96,4 +108,13 @@ function blockParts(block: Block): { start: Block; delta: Array<Record<string, u
     };
   }
   return { start: block, delta: [] };
+}
+
+/** The JSON of an event's data, or undefined when it is not JSON. */
+function parsed(text: string): EventData | undefined {
+  try {
+    return JSON.parse(text) as EventData;
+  } catch {
+    return undefined;
+  }
 }

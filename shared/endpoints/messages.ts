@@ -8,6 +8,7 @@ import { parseMessagesRequest, type MessagesRequest } from '../anthropic-format/
 import { toAnthropicEvents } from '../anthropic-format/stream-events.ts';
 import { toChatRequest } from '../anthropic-format/to-chat-request.ts';
 import { toAnthropicMessage } from '../anthropic-format/to-message.ts';
+import { GatewayError } from '../core/errors.ts';
 import type { Deployment } from '../config/types.ts';
 import { SSE_HEADERS, sseEvent } from '../core/sse.ts';
 import type { RequestContext, Route } from '../core/types.ts';
@@ -118,7 +119,7 @@ async function* forwardedEvents(events: AsyncIterable<SseEvent>, meter: UsageMet
     // The deltas' JSON as received: an estimate of the answer that errs high.
     if (event.event === 'content_block_delta') received.text += data;
     if (event.event === 'message_start' || event.event === 'message_delta') {
-      const parsed = JSON.parse(data) as { message?: { model?: string; usage?: ReportedUsage }; usage?: ReportedUsage; delta?: { stop_reason?: string | null } };
+      const parsed = eventJson(event.event, data) as { message?: { model?: string; usage?: ReportedUsage }; usage?: ReportedUsage; delta?: { stop_reason?: string | null } };
       mergeUsage(usage, parsed.message?.usage ?? parsed.usage);
       meter.finished(parsed.delta?.stop_reason);
       if (parsed.message) {
@@ -128,6 +129,15 @@ async function* forwardedEvents(events: AsyncIterable<SseEvent>, meter: UsageMet
     }
     if (event.event === 'message_stop') await meter.beforeLastEvent(reported(), received.text);
     yield sseEvent(event.event ?? 'message', data);
+  }
+}
+
+/** The JSON of an event the gateway reads; an empty or broken one is the upstream's error (the passthrough checks only events with data). */
+function eventJson(name: string, data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    throw new GatewayError('upstream_error', `${ANTHROPIC} sent a ${name} event that is not valid JSON.`);
   }
 }
 

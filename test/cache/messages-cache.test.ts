@@ -6,12 +6,14 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { startFakeAnthropic } from '../helpers/fake-anthropic.ts';
-import type { RecordingServer } from '../helpers/recording-server.ts';
+import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 import { answerText, cacheConfig, MASTER, startCacheGateway, startDynamo, startFakeUpstream, type CacheGateway, type FakeUpstream } from './support.ts';
 
 let dynamo: EmbeddedDynamo;
 let anthropic: RecordingServer;
 let openai: FakeUpstream;
+/** An Anthropic upstream that streams an event that is not JSON. */
+let broken: RecordingServer;
 let gateway: CacheGateway;
 let client: Anthropic;
 
@@ -19,13 +21,18 @@ beforeAll(async () => {
   dynamo = await startDynamo();
   anthropic = await startFakeAnthropic({ apiKey: 'sk-ant-upstream', models: { 'claude-sonnet-4-5': 64_000 } });
   openai = await startFakeUpstream();
-  const claude = `  - model_name: claude\n    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: ${anthropic.url}, api_key: sk-ant-upstream }\n`;
+  broken = await startRecordingServer();
+  broken.respond((_r, res) => void res.writeHead(200, { 'content-type': 'text/event-stream' }).end('event: message_start\ndata: \n\n'));
+  const claude =
+    `  - model_name: claude\n    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: ${anthropic.url}, api_key: sk-ant-upstream }\n` +
+    `  - model_name: claude-broken\n    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: ${broken.url}, api_key: sk-ant-upstream }\n`;
   gateway = await startCacheGateway(dynamo.endpoint, cacheConfig(openai.url, '{ type: redis }').replace('model_list:\n', `model_list:\n${claude}`));
   client = new Anthropic({ baseURL: gateway.url, apiKey: MASTER, maxRetries: 0 });
 });
 afterAll(async () => {
   await gateway.close();
   await anthropic.close();
+  await broken.close();
   await openai.close();
   await dynamo.close();
 });
@@ -34,6 +41,19 @@ const stored = () => new Promise((resolve) => setTimeout(resolve, 300));
 const weather = { name: 'get_weather', description: 'Weather in a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } };
 
 describe('the cache on /v1/messages', () => {
+  it("answers a streamed event that is not JSON as the upstream's error, and stores nothing (found by the adversarial suite)", async () => {
+    const body = { model: 'claude-broken', max_tokens: 5, messages: [{ role: 'user' as const, content: 'hi' }] };
+    for (let i = 0; i < 2; i++) {
+      const failure = await client.messages
+        .stream(body)
+        .finalMessage()
+        .catch((error: Error) => error);
+      expect((failure as Error).message).toContain('not valid JSON');
+      await stored();
+    }
+    expect(broken.requests.length).toBe(2);
+  });
+
   it('stores an anthropic/ stream whole, serves it to a whole request and replays it to a streamed one', async () => {
     const body = {
       model: 'claude',
