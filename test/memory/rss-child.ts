@@ -2,6 +2,7 @@
 // the load, and runs the dynalite at DYNAMODB_ENDPOINT): the real gateway with virtual keys on the
 // local node adapter. It tells its parent its URL, and answers each `measure` message with a
 // MemoryReading.
+import { getHeapSpaceStatistics } from 'node:v8';
 import { listen } from '../../local/node-adapter.ts';
 import { buildGateway } from '../../shared/app.ts';
 import { loadConfig } from '../../shared/config/yaml.ts';
@@ -17,6 +18,8 @@ export interface MemoryReading {
   rss: number;
   heapUsed: number;
   peak: number;
+  /** What V8's young generation holds (new space): capacity it sizes to the allocation rate, up to a fixed maximum. */
+  young: number;
 }
 
 if (import.meta.main) {
@@ -47,7 +50,8 @@ general_settings: { master_key: ${MEMORY_MASTER_KEY} }
     globalThis.gc?.();
     peak = 0;
     const { rss, heapUsed } = process.memoryUsage();
-    const reading: MemoryReading = { rss: mb(rss), heapUsed: mb(heapUsed), peak: highest };
+    const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.physical_space_size ?? 0;
+    const reading: MemoryReading = { rss: mb(rss), heapUsed: mb(heapUsed), peak: highest, young: mb(young) };
     process.send!(reading);
   });
   process.on('disconnect', () => void server.close().then(() => process.exit(0)));
