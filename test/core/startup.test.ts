@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { isLoopback, listenRefusal } from '../../local/startup.ts';
 import { DEV_MASTER_KEY } from '../../shared/config/types.ts';
+import { serverEnv } from '../helpers/server-env.ts';
 
 describe('where the local server may listen', () => {
   it('knows loopback addresses', () => {
@@ -18,14 +19,14 @@ describe('where the local server may listen', () => {
   });
 
   it('npm start exits non-zero instead of listening on 0.0.0.0 with the default config', () => {
-    const result = spawnSync('npx', ['tsx', 'local/server.ts'], { env: { ...process.env, HOST: '0.0.0.0', PORT: '0' }, encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync('npx', ['tsx', 'local/server.ts'], { env: serverEnv({ HOST: '0.0.0.0', PORT: '0' }), encoding: 'utf8', timeout: 60_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Refusing to listen on 0.0.0.0');
     // A cold start of the whole server under a loaded CI machine (every test file at once) can take tens of seconds.
   }, 90_000);
 
   it('npm start exits non-zero on an invalid config, naming the file and the path', () => {
-    const result = spawnSync('npx', ['tsx', 'local/server.ts'], { env: { ...process.env, GATEWAY_CONFIG: 'test/fixtures/config/invalid.yaml', PORT: '0' }, encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync('npx', ['tsx', 'local/server.ts'], { env: serverEnv({ GATEWAY_CONFIG: 'test/fixtures/config/invalid.yaml', PORT: '0' }), encoding: 'utf8', timeout: 60_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('test/fixtures/config/invalid.yaml');
     expect(result.stderr).toContain('model_list[0].litellm_params.model');

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serverEnv } from '../helpers/server-env.ts';
 
 let child: ChildProcess | undefined;
 afterEach(() => {
@@ -17,7 +18,7 @@ function npmStart(env: Record<string, string>): Promise<{ url: string; output: (
   let output = '';
   // Each start gets its own key store, away from the developer's .tollgate/.
   const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-npm-start-'));
-  child = spawn('npm', ['start', '--silent'], { env: { ...process.env, PORT: '0', TOLLGATE_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  child = spawn('npm', ['start', '--silent'], { env: serverEnv({ PORT: '0', TOLLGATE_DATA_DIR: dataDir, ...env }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   return new Promise((resolve, reject) => {
     const onData = (data: Buffer) => {
       output += data.toString();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, describe, expect, it } from 'vitest';
+import { serverEnv } from '../helpers/server-env.ts';
 
 const MASTER = 'sk-local-server-master';
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-local-'));
@@ -32,7 +33,7 @@ afterAll(async () => {
 /** Starts local/server.ts on a free port with the test's data folder and waits for its URL. */
 function start(): Promise<string> {
   server = spawn(process.execPath, ['--import', 'tsx', 'local/server.ts'], {
-    env: { ...process.env, PORT: '0', GATEWAY_CONFIG: configPath, TOLLGATE_DATA_DIR: dataDir },
+    env: serverEnv({ PORT: '0', GATEWAY_CONFIG: configPath, TOLLGATE_DATA_DIR: dataDir }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
