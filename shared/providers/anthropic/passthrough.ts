@@ -9,6 +9,7 @@ import { parseAnswer, parseEvent } from '../upstream-answer.ts';
 import { countTokensSchema, messageSchema, streamEvents, type MessageAnswer } from './answer-schema.ts';
 import { PROVIDER_NAME, streamError } from './errors.ts';
 import { messagesUrl, requestHeaders, upstreamErrorMapper } from './provider.ts';
+import { deploymentLimits } from '../deployment-limits.ts';
 
 export interface MessagesCall {
   /** The client's Messages body with `model` set to the upstream model. */
@@ -47,10 +48,7 @@ function upstreamRequest({ body, deployment, signal, beta }: MessagesCall, path:
     body: JSON.stringify(body),
     signal,
     stream: body['stream'] === true,
-    timeoutMs: deployment.timeoutMs,
-    maxResponseBytes: deployment.maxResponseBytes,
-    provider: deployment.provider,
-    streamTimeoutMs: deployment.streamTimeoutMs,
+    ...deploymentLimits(deployment),
   };
 }
 

@@ -12,6 +12,7 @@ import { PROVIDER_NAME } from './errors.ts';
 import { toAnthropicRequest } from './request.ts';
 import { toChatCompletion } from './response.ts';
 import { toChunks, type StreamOptions } from './stream.ts';
+import { deploymentLimits } from '../deployment-limits.ts';
 
 export const ANTHROPIC_DEFAULT_API_BASE = 'https://api.anthropic.com/v1';
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -57,10 +58,7 @@ export const anthropicProvider: Provider = {
       body: JSON.stringify(body),
       signal,
       stream: body.stream === true,
-      timeoutMs: deployment.timeoutMs,
-      maxResponseBytes: deployment.maxResponseBytes,
-      provider: deployment.provider,
-      streamTimeoutMs: deployment.streamTimeoutMs,
+      ...deploymentLimits(deployment),
     };
     const response = await callUpstream(upstream, upstreamErrorMapper(deployment));
     return readAnswer(response, upstream, { jsonTool, provider: PROVIDER_NAME, apiKey: deployment.apiKey });

@@ -13,6 +13,7 @@ import { batchEmbedContentsSchema } from './answer-schema.ts';
 import { googleHttpError } from './errors.ts';
 import type { GeminiTarget } from './generate.ts';
 import type { GeminiEmbedContentRequest } from './types.ts';
+import { deploymentLimits } from '../deployment-limits.ts';
 
 export async function batchEmbedContents({ request, deployment, signal }: EmbeddingCall, target: GeminiTarget): Promise<EmbeddingResponse> {
   const texts = embeddingTexts(request, target.provider);
@@ -31,9 +32,7 @@ export async function batchEmbedContents({ request, deployment, signal }: Embedd
     body: JSON.stringify({ requests }),
     signal,
     stream: false,
-    timeoutMs: deployment.timeoutMs,
-    maxResponseBytes: deployment.maxResponseBytes,
-    provider: deployment.provider,
+    ...deploymentLimits(deployment),
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
   const answer = parseAnswer(batchEmbedContentsSchema, await readJson(response, upstream), target.provider, 'a batchEmbedContents answer');

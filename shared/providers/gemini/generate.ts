@@ -9,6 +9,7 @@ import { googleHttpError, type GoogleErrorContext } from './errors.ts';
 import { toGenerateContentRequest } from './request.ts';
 import { toChatCompletion } from './response.ts';
 import { toChunks } from './stream.ts';
+import { deploymentLimits } from '../deployment-limits.ts';
 
 export interface GeminiTarget extends GoogleErrorContext {
   /** The model's resource URL, before `:generateContent`. */
@@ -24,10 +25,7 @@ export async function generateContent({ request, deployment, signal }: ChatCall,
     body: JSON.stringify(toGenerateContentRequest(request)),
     signal,
     stream,
-    timeoutMs: deployment.timeoutMs,
-    maxResponseBytes: deployment.maxResponseBytes,
-    provider: deployment.provider,
-    streamTimeoutMs: deployment.streamTimeoutMs,
+    ...deploymentLimits(deployment),
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
   if (!stream) {

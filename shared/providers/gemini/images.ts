@@ -12,6 +12,7 @@ import { parseAnswer } from '../upstream-answer.ts';
 import { generateContentSchema, imagenPredictSchema } from './answer-schema.ts';
 import { googleHttpError } from './errors.ts';
 import type { GeminiTarget } from './generate.ts';
+import { deploymentLimits } from '../deployment-limits.ts';
 
 const IMAGEN_ASPECT_RATIOS = ['1:1', '3:4', '4:3', '9:16', '16:9'] as const;
 
@@ -30,9 +31,7 @@ export async function generateImages({ request, deployment, signal }: UpstreamCa
     body: JSON.stringify(body),
     signal,
     stream: false,
-    timeoutMs: deployment.timeoutMs,
-    maxResponseBytes: deployment.maxResponseBytes,
-    provider: deployment.provider,
+    ...deploymentLimits(deployment),
   };
   const answer = await readJson(await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers)), upstream);
   return imagen ? imagenImages(answer, target.provider) : geminiImages(answer, target.provider);

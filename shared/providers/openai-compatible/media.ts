@@ -16,6 +16,7 @@ import { parseAnswer } from '../upstream-answer.ts';
 import { callRerank } from '../rerank/rerank-apis.ts';
 import { imagesSchema, moderationSchema, transcriptSchema } from './media-schema.ts';
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
+import { deploymentLimits } from '../deployment-limits.ts';
 
 type MediaApis = Pick<Provider, 'generateImage' | 'editImage' | 'transcribe' | 'translate' | 'speak' | 'rerank' | 'moderate'>;
 
@@ -120,8 +121,6 @@ function upstreamRequest(url: string, headers: Record<string, string>, body: str
     body,
     signal,
     stream: false,
-    timeoutMs: deployment.timeoutMs,
-    maxResponseBytes: deployment.maxResponseBytes,
-    provider: deployment.provider,
+    ...deploymentLimits(deployment),
   };
 }

@@ -9,6 +9,7 @@ import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstrea
 import { upstreamError } from '../upstream-errors.ts';
 import { OPENAI_COMPATIBLE_PRESETS, type NativeApi, type OpenAICompatiblePreset } from './presets.ts';
 import { endpointUrl, requestHeaders, upstreamErrorMapper } from './provider.ts';
+import { deploymentLimits } from '../deployment-limits.ts';
 
 export interface NativeCall {
   api: NativeApi;
@@ -32,10 +33,7 @@ export async function forwardNative(preset: OpenAICompatiblePreset, { api, body,
     body: JSON.stringify(body),
     signal,
     stream: body['stream'] === true,
-    timeoutMs: deployment.timeoutMs,
-    maxResponseBytes: deployment.maxResponseBytes,
-    provider: deployment.provider,
-    streamTimeoutMs: deployment.streamTimeoutMs,
+    ...deploymentLimits(deployment),
   };
   const response = await callUpstream(upstream, upstreamErrorMapper(preset, deployment));
   if (!upstream.stream) return { stream: false, answer: await readJson(response, upstream) };

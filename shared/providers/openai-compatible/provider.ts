@@ -16,6 +16,7 @@ import { chunkSchema, completionSchema, embeddingsSchema, inBandErrorSchema } fr
 import type { OpenAICompatiblePreset, OpenAIEndpoint } from './presets.ts';
 import { mediaApis } from './media.ts';
 import { forReasoningModel, isOpenAIReasoningModel } from './reasoning-models.ts';
+import { deploymentLimits } from '../deployment-limits.ts';
 
 /** How an OpenAI-format upstream's failure becomes a gateway error. */
 export const upstreamErrorMapper = (preset: OpenAICompatiblePreset, deployment: Deployment) => (status: number, text: string, headers: Record<string, string | string[] | undefined>) =>
@@ -41,10 +42,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
         body: JSON.stringify(upstreamBody(preset, request, deployment)),
         signal,
         stream: request.stream === true,
-        timeoutMs: deployment.timeoutMs,
-        maxResponseBytes: deployment.maxResponseBytes,
-        provider: deployment.provider,
-        streamTimeoutMs: deployment.streamTimeoutMs,
+        ...deploymentLimits(deployment),
       };
       const response = await callUpstream(upstream, mapError(deployment));
       if (!upstream.stream) {
@@ -65,9 +63,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
       body: JSON.stringify({ ...request, model: upstreamModel(preset, request.model) }),
       signal,
       stream: false,
-      timeoutMs: deployment.timeoutMs,
-      maxResponseBytes: deployment.maxResponseBytes,
-      provider: deployment.provider,
+      ...deploymentLimits(deployment),
     };
     const answer = parseAnswer(embeddingsSchema, await readJson(await callUpstream(upstream, mapError(deployment)), upstream), preset.name, 'an embeddings list');
     return toEmbeddingResponse(answer, request.model);

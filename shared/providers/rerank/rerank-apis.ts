@@ -9,6 +9,7 @@ import { documentTexts, type RerankRequest, type RerankResponse, type RerankResu
 import type { UpstreamCall } from '../types.ts';
 import { parseAnswer } from '../upstream-answer.ts';
 import { cohereRerankSchema, jinaRerankSchema, voyageRerankSchema } from './answer-schema.ts';
+import { deploymentLimits } from '../deployment-limits.ts';
 
 export type RerankShape = 'cohere' | 'jina' | 'voyage';
 
@@ -25,9 +26,7 @@ export async function callRerank(shape: RerankShape, endpoint: RerankEndpoint, {
     body: JSON.stringify(rerankBody(shape, request)),
     signal,
     stream: false,
-    timeoutMs: deployment.timeoutMs,
-    maxResponseBytes: deployment.maxResponseBytes,
-    provider: deployment.provider,
+    ...deploymentLimits(deployment),
   };
   const answer = await readJson(await callUpstream(upstream, endpoint.mapError), upstream);
   const ranking = readRanking(shape, answer, deployment.provider);

@@ -8,6 +8,7 @@ import { toAnthropicRequest } from '../anthropic/request.ts';
 import { googleHttpError } from '../gemini/errors.ts';
 import type { ChatCall, ChatResult } from '../types.ts';
 import type { VertexModel } from './location.ts';
+import { deploymentLimits } from '../deployment-limits.ts';
 
 export const VERTEX_ANTHROPIC_VERSION = 'vertex-2023-10-16';
 
@@ -23,10 +24,7 @@ export async function claudeOnVertex({ request, deployment, signal }: ChatCall, 
     body: JSON.stringify({ ...body, anthropic_version: VERTEX_ANTHROPIC_VERSION }),
     signal,
     stream,
-    timeoutMs: deployment.timeoutMs,
-    maxResponseBytes: deployment.maxResponseBytes,
-    provider: deployment.provider,
-    streamTimeoutMs: deployment.streamTimeoutMs,
+    ...deploymentLimits(deployment),
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
   return readAnswer(response, upstream, { jsonTool, provider: target.provider, apiKey: target.secrets[0] });

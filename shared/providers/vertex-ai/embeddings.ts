@@ -11,6 +11,7 @@ import type { EmbeddingCall } from '../types.ts';
 import { parseAnswer } from '../upstream-answer.ts';
 import { predictEmbeddingsSchema } from './answer-schema.ts';
 import type { VertexModel } from './location.ts';
+import { deploymentLimits } from '../deployment-limits.ts';
 
 export async function predictEmbeddings({ request, deployment, signal }: EmbeddingCall, target: VertexModel): Promise<EmbeddingResponse> {
   const texts = embeddingTexts(request, target.provider);
@@ -24,9 +25,7 @@ export async function predictEmbeddings({ request, deployment, signal }: Embeddi
     }),
     signal,
     stream: false,
-    timeoutMs: deployment.timeoutMs,
-    maxResponseBytes: deployment.maxResponseBytes,
-    provider: deployment.provider,
+    ...deploymentLimits(deployment),
   };
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
   const { predictions } = parseAnswer(predictEmbeddingsSchema, await readJson(response, upstream), target.provider, 'a predict answer');
