@@ -25,6 +25,7 @@ import { forwardNative, type NativeAnswer, nativePreset } from '../providers/ope
 import { withoutGatewayFields } from '../providers/params.ts';
 import { parseAnswer, parseEvent } from '../providers/upstream-answer.ts';
 import { routingOptions } from '../router/request-options.ts';
+import { completionsSurface } from '../guardrails/surfaces/completions.ts';
 import { type ChatDeps, chunkFrames } from './chat-completions.ts';
 
 interface TextCompletionCall {
@@ -33,7 +34,8 @@ interface TextCompletionCall {
   translated?: ChatCompletionRequest;
 }
 
-type Committed = { format: 'native'; answer: NativeAnswer; provider: string } | { format: 'chat'; chat: CommittedChat };
+export type CompletionsCommitted = { format: 'native'; answer: NativeAnswer; provider: string } | { format: 'chat'; chat: CommittedChat };
+type Committed = CompletionsCommitted;
 
 export function completionsEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps): Route[] {
   return [pipeline.route(['/v1/completions', '/completions'], textCompletions(deps))];
@@ -42,6 +44,7 @@ export function completionsEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps)
 function textCompletions(deps: ChatDeps): ModelCallKind<TextCompletionCall, Committed> {
   return {
     callType: 'atext_completion',
+    guard: completionsSurface,
     parse: (json) => ({ request: parseTextCompletionRequest(json) }),
     plan: ({ request }) => {
       const prompts = promptTexts(request);

@@ -7,6 +7,7 @@ import { parseImageEditRequest, parseImageRequest, type ImageEditRequest, type I
 import { estimateTextTokens } from '../openai/token-estimate.ts';
 import { imageEditSize, imagePixels, imageSize } from '../pipeline/media-size.ts';
 import type { UsageMeter } from '../pipeline/usage-meter.ts';
+import { imagesSurface } from '../guardrails/surfaces/images.ts';
 import type { ModelCallKind } from '../pipeline/model-call.ts';
 import type { ModelCallPipeline } from '../pipeline/pipeline.ts';
 import { attemptService } from '../pipeline/provider-call.ts';
@@ -24,6 +25,7 @@ function imageGeneration(providers: ProviderRegistry): ModelCallKind<ImageReques
   return {
     callType: 'aimage_generation',
     modes: ['image_generation'],
+    guard: imagesSurface,
     parse: parseImageRequest,
     plan: (body) => ({
       model: body.model,
@@ -42,6 +44,7 @@ function imageEdit(providers: ProviderRegistry): ModelCallKind<ImageEditRequest,
   return {
     callType: 'aimage_edit',
     modes: ['image_generation'],
+    guard: imagesSurface,
     multipart: IMAGE_FILE_LIMIT,
     parse: parseImageEditRequest,
     plan: (body) => ({

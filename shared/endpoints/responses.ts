@@ -33,10 +33,11 @@ import type { ResponseItem, ResponseObject } from '../responses-format/types.ts'
 import { toChatUsage } from '../responses-format/usage.ts';
 import { routingOptions } from '../router/request-options.ts';
 import type { ChatDeps } from './chat-completions.ts';
+import { responsesSurface } from '../guardrails/surfaces/responses.ts';
 import { withReasoningIfTaken } from './messages.ts';
 import type { Conversation, ResponseState } from './response-state.ts';
 
-interface ResponsesCall {
+export interface ResponsesCall {
   request: ResponsesRequest;
   /** This turn's input items, each with an id: what is stored, and what GET .../input_items lists. */
   input: ResponseItem[];
@@ -46,7 +47,8 @@ interface ResponsesCall {
   translated?: ChatCompletionRequest;
 }
 
-type Committed = { deployment: Deployment } & ({ format: 'native'; answer: NativeAnswer } | { format: 'chat'; chat: CommittedChat });
+export type ResponsesCommitted = { deployment: Deployment } & ({ format: 'native'; answer: NativeAnswer } | { format: 'chat'; chat: CommittedChat });
+type Committed = ResponsesCommitted;
 
 export function responsesEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps, state: ResponseState): Route[] {
   return [pipeline.route(['/v1/responses', '/responses'], responses(deps, state))];
@@ -55,6 +57,7 @@ export function responsesEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps, s
 function responses(deps: ChatDeps, state: ResponseState): ModelCallKind<ResponsesCall, Committed> {
   return {
     callType: 'aresponses',
+    guard: responsesSurface,
     async parse(json, _headers, ctx) {
       const parsed = parseResponsesRequest(json);
       const request = Array.isArray(parsed.input) ? { ...parsed, input: await state.withReferencesResolved(parsed.input, ctx.identity) } : parsed;

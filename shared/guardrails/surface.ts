@@ -1,6 +1,7 @@
 // Where a kind of model call keeps its text: what guardrails read and may rewrite. A kind of call
 // (shared/pipeline/model-call.ts) names its surface; the pipeline's guardrail step works through it,
 // the same way for chat, /v1/messages, embeddings and any later kind.
+import type { SseEvent } from '../http/sse-events.ts';
 import type { Usage } from '../openai/types.ts';
 
 /** One piece of text in a request or an answer (a message, a tool call's arguments, a streamed delta), read and replaced where it is. */
@@ -45,4 +46,27 @@ export function jsonSlot<T extends object>(key: string, holder: T, field: keyof 
       record[field] = JSON.parse(text);
     },
   };
+}
+
+/**
+ * The texts of a streamed event whose data is JSON, found by `slotsOf` in the parsed data; a change
+ * is written back into the event's data. Data that is not JSON (`[DONE]`) holds none.
+ */
+export function eventSlots(event: SseEvent, slotsOf: (data: Record<string, unknown>) => TextSlot[]): TextSlot[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(event.data);
+  } catch {
+    return [];
+  }
+  if (!data || typeof data !== 'object') return [];
+  const parsed = data as Record<string, unknown>;
+  return slotsOf(parsed).map((slot) => ({
+    key: slot.key,
+    get: slot.get,
+    set: (text) => {
+      slot.set(text);
+      event.data = JSON.stringify(parsed);
+    },
+  }));
 }

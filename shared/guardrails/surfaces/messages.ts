@@ -9,7 +9,7 @@ import type { CommittedChat } from '../../pipeline/chat-attempt.ts';
 import type { AnthropicContentBlock } from '../../providers/anthropic/internal/types.ts';
 import { toUsage } from '../../providers/anthropic/internal/usage.ts';
 import type { MessagesAnswer } from '../../providers/anthropic/passthrough.ts';
-import { type AnswerTexts, fieldSlot, type GuardrailSurface, jsonSlot, type TextSlot } from '../surface.ts';
+import { type AnswerTexts, eventSlots, fieldSlot, type GuardrailSurface, jsonSlot, type TextSlot } from '../surface.ts';
 import { chatAnswerTexts } from './chat.ts';
 
 type Committed = { format: 'anthropic'; answer: MessagesAnswer } | { format: 'openai'; chat: CommittedChat };
@@ -49,24 +49,15 @@ function answerTexts(committed: Committed): AnswerTexts<Committed> {
   if (!answer.stream) {
     return { whole: blockSlots(answer.message.content as AnthropicContentBlock[], 'c'), usage: toUsage(answer.message.usage) };
   }
-  return { stream: (check) => ({ format: 'anthropic', answer: { stream: true, events: check(answer.events, eventSlots) } }) };
+  return { stream: (check) => ({ format: 'anthropic', answer: { stream: true, events: check(answer.events, messageEventSlots) } }) };
 }
 
 /** A content_block_delta's text or partial tool input, rewritten into the event's data when changed. */
-function eventSlots(event: SseEvent): TextSlot[] {
+function messageEventSlots(event: SseEvent): TextSlot[] {
   if (event.event !== 'content_block_delta') return [];
-  const parsed = JSON.parse(event.data) as { index: number; delta: { type: string; text?: string; partial_json?: string } };
-  const field = parsed.delta.type === 'text_delta' ? 'text' : parsed.delta.type === 'input_json_delta' ? 'partial_json' : undefined;
-  if (!field) return [];
-  const inner = fieldSlot(`b${parsed.index}`, parsed.delta, field);
-  return [
-    {
-      key: inner.key,
-      get: inner.get,
-      set: (text) => {
-        inner.set(text);
-        event.data = JSON.stringify(parsed);
-      },
-    },
-  ];
+  return eventSlots(event, (data) => {
+    const delta = data['delta'] as { type: string; text?: string; partial_json?: string };
+    const field = delta.type === 'text_delta' ? 'text' : delta.type === 'input_json_delta' ? 'partial_json' : undefined;
+    return field ? [fieldSlot(`b${data['index']}`, delta, field)] : [];
+  });
 }
