@@ -30,6 +30,8 @@ export interface GuardrailOutcome {
 export class RequestGuardrails<Body, Committed> {
   private during?: Promise<void>;
   private readonly sessions = new Map<string, Map<string, string>>();
+  /** The request's texts pre_call changed, as the client sent them → as they went on. */
+  private readonly masked = new Map<string, string>();
 
   constructor(
     private readonly selected: Selected[],
@@ -39,11 +41,13 @@ export class RequestGuardrails<Body, Committed> {
     private readonly context: CheckContext,
   ) {
     ctx.responseHeaders[APPLIED_HEADER] = selected.map(({ guardrail }) => guardrail.name).join(',');
+    record.textsForLog = (texts) => this.forLog(texts);
   }
 
   /** pre_call (in config order, each on the request as the previous left it), then starts during_call. */
   async beforeCall(body: Body): Promise<void> {
     const slots = this.surface.request(body);
+    const sent = slots.map((slot) => slot.get());
     for (const selected of this.running('pre_call')) {
       const verdict = await this.check(
         selected,
@@ -53,6 +57,7 @@ export class RequestGuardrails<Body, Committed> {
       );
       if (verdict.action === 'mask') for (const [i, slot] of slots.entries()) slot.set(verdict.texts[i]!);
     }
+    for (const [i, slot] of slots.entries()) if (slot.get() !== sent[i]) this.masked.set(sent[i]!, slot.get());
     const during = this.running('during_call');
     if (!during.length) return;
     const texts = slots.map((slot) => slot.get());
@@ -100,6 +105,26 @@ export class RequestGuardrails<Body, Committed> {
         throw violation(selected.guardrail.name, 'post_call', 'a value to mask begins in text already streamed to the client');
       }
       current = verdict.texts;
+    }
+    return current;
+  }
+
+  /**
+   * Texts of the call (its logged request and answer) as exporters may see them: each as pre_call left
+   * it, then masked by the `logging_only` guardrails. Nothing is refused here: a text such a guardrail
+   * would block is logged as a note naming it, and one that fails is logged as a note too.
+   */
+  private async forLog(texts: string[]): Promise<string[]> {
+    let current = texts.map((text) => this.masked.get(text) ?? text);
+    for (const { guardrail, extraBody } of this.running('logging_only')) {
+      const note = `[withheld from logs by guardrail ${guardrail.name}]`;
+      try {
+        const verdict = await guardrail.engine.check({ texts: current, direction: 'request', context: this.context, extraBody, signal: AbortSignal.timeout(guardrail.timeoutMs), session: new Map() });
+        if (verdict.action === 'block') return current.map(() => note);
+        if (verdict.action === 'mask') current = verdict.texts;
+      } catch {
+        return current.map(() => note);
+      }
     }
     return current;
   }

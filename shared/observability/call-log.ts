@@ -104,3 +104,29 @@ export function requestLogRecord(call: CallLog): Record<string, unknown> {
 function redacted(ledger: SpendLog): SpendLog {
   return { ...ledger, api_key: null, key_alias: null, user: null, team_id: null, metadata: { cost_breakdown: ledger.metadata['cost_breakdown'] } };
 }
+
+/** The call with its logged texts (every string in the messages, and the answer) as `textsForLog` gives them. */
+export async function withTextsForLog(call: CallLog, textsForLog: (texts: string[]) => Promise<string[]>): Promise<CallLog> {
+  const texts: string[] = [];
+  collectStrings(call.messages, texts);
+  if (call.output !== undefined) texts.push(call.output);
+  if (!texts.length) return call;
+  const logged = await textsForLog(texts);
+  let next = 0;
+  const messages = replaceStrings(call.messages, () => logged[next++]!);
+  return { ...call, messages, ...(call.output !== undefined && { output: logged[next] }) };
+}
+
+function collectStrings(value: unknown, into: string[]): void {
+  if (typeof value === 'string') into.push(value);
+  else if (Array.isArray(value)) for (const item of value) collectStrings(item, into);
+  else if (value && typeof value === 'object') for (const item of Object.values(value)) collectStrings(item, into);
+}
+
+/** A copy of `value` with each string replaced by the next one given, in the order collectStrings reads them. */
+function replaceStrings(value: unknown, next: () => string): unknown {
+  if (typeof value === 'string') return next();
+  if (Array.isArray(value)) return value.map((item) => replaceStrings(item, next));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceStrings(item, next)]));
+  return value;
+}

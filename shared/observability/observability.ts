@@ -9,7 +9,7 @@ import type { GatewayConfig } from '../config/types.ts';
 import type { Log } from '../core/log.ts';
 import type { AfterResponseHook, Route } from '../core/types.ts';
 import { callRecordOf } from '../pricing/call-record.ts';
-import { callLogOf } from './call-log.ts';
+import { callLogOf, withTextsForLog } from './call-log.ts';
 import type { Exporter } from './exporter.ts';
 import type { PrometheusMetrics } from './prometheus.ts';
 
@@ -58,7 +58,8 @@ export function observability(config: Pick<GatewayConfig, 'observability' | 'dep
     async afterResponse(ctx) {
       const record = callRecordOf(ctx);
       if (!record) return;
-      const call = callLogOf(ctx, record, settings);
+      const logged = callLogOf(ctx, record, settings);
+      const call = record.textsForLog ? await withTextsForLog(logged, record.textsForLog) : logged;
       for (const { outcomes, exporter } of exporters) {
         if (call.ok ? outcomes.success : outcomes.failure) (await exporter.get())?.record(call);
       }

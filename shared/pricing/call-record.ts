@@ -45,6 +45,11 @@ export interface CallRecord {
   cacheHit?: { cost: RequestCost; saved: number };
   /** What each guardrail that ran did (shared/guardrails/), for the ledger and the metrics. */
   guardrails?: GuardrailOutcome[];
+  /**
+   * Set when guardrails ran: the texts of the call as exporters may log them (the request as masked
+   * before the upstream saw it, then masked by the `logging_only` guardrails).
+   */
+  textsForLog?: (texts: string[]) => Promise<string[]>;
   /** The answer's text as it went out, and why it ended (`stop`, `length`, `tool_calls`, ...). */
   output?: string;
   finishReasons?: string[];
