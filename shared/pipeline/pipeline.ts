@@ -72,11 +72,11 @@ export class ModelCallPipeline {
     access.checkEndUser(customer);
     // Fallbacks a client names are models it asks for, just like `model`; the config's are the operator's choice.
     for (const model of [plan.model, ...requestFallbackModels(plan.routing).map((fallback) => fallback.model)]) access.authorize(ctx.identity, model);
-    if (kind.modes) this.deps.modes?.check(plan.model, kind.modes);
+    // The team's and the key's aliases name the group the request goes to: its mode, budgets and prices apply.
+    const model = access.routedModel(ctx.identity, plan.model);
+    if (kind.modes) this.deps.modes?.check(model, kind.modes);
     const guard = this.deps.guardrails?.start(kind.guard, json, ctx, record, endUser);
 
-    // The team's and the key's aliases name the group the request goes to: its budgets and prices apply.
-    const model = access.routedModel(ctx.identity, plan.model);
     await spend?.admit(ctx, { callType: kind.callType, model, endUser, customer, tags, tagRecords, size: plan.size, routing: plan.routing, free: plan.free, record });
     // After admission, so that a refused request is in the ledger with the guardrail that refused it.
     await guard?.beforeCall(body);

@@ -197,4 +197,14 @@ general_settings: { master_key: ${MASTER} }
     // Still only what the key and team may use.
     await expect(client.chat.completions.create({ model: 'gpt-4.1', messages: hi })).rejects.toMatchObject({ status: 401 });
   });
+
+  it("checks the mode of the model a key's alias names, not of the alias", async () => {
+    const { body: key } = await gw.call('POST', '/key/generate', { models: ['gpt-4o', 'painter'], aliases: { painter: 'gpt-4o' } });
+    openaiB.requests.length = 0;
+    const error = await clientFor(key.key)
+      .images.generate({ model: 'painter', prompt: 'a fox' })
+      .catch((e: InstanceType<typeof OpenAI.APIError>) => e);
+    expect(error).toMatchObject({ status: 400, message: expect.stringContaining('Model "gpt-4o" is a chat model') });
+    expect(openaiB.requests).toHaveLength(0);
+  });
 });
