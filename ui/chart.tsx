@@ -21,8 +21,11 @@ export function DailyChart({ data, label }: { data: DailySeries; label: string }
         height: 220,
         title: label,
         scales: { x: { time: false } },
-        axes: [{ values: (_u, ticks) => ticks.map((tick) => data.days[tick] ?? '') }, { values: (_u, ticks) => ticks.map((tick) => `$${tick}`) }],
-        series: [{}, ...names.map((name, i) => ({ label: name, stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: true } }))],
+        axes: [
+          { splits: () => data.days.map((_, i) => i), values: (_u, ticks) => ticks.map((tick) => data.days[tick] ?? '') },
+          { size: 80, values: (_u, ticks) => ticks.map((tick) => `$${Number(tick.toPrecision(3))}`) },
+        ],
+        series: [{ label: 'Day', value: (_u, i) => data.days[i] ?? '—' }, ...names.map((name, i) => ({ label: name, stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: true } }))],
       },
       [data.days.map((_, i) => i), ...names.map((name) => data.series.get(name)!)],
       box.current,

@@ -32,6 +32,7 @@ export function OverviewPage() {
     <div>
       <h2>Overview</h2>
       <ErrorBox error={error} />
+      {!data && !error && <p class="muted">Loading…</p>}
       {data && (
         <>
           <div class="stats">
