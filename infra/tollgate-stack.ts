@@ -20,6 +20,7 @@ import { DEPLOYED_CONFIG_FILE } from '../functions/common/live-gateway.ts';
 import { bedrockGuardrailArns, bedrockModels, bedrockResourceArns } from './bedrock-access.ts';
 import { deployedConfig } from './deployed-config.ts';
 import { EXPORTERS_IMPORT, exportersBundleCommands } from './exporters-bundle.ts';
+import { uiBundleCommands } from './ui-bundle.ts';
 import { Observability } from './observability.ts';
 import { RequestLogs } from './request-logs.ts';
 import { PRODUCTION_STAGES, type TollgateSettings } from './settings.ts';
@@ -29,8 +30,11 @@ const ROOT = resolve(import.meta.dirname, '..');
 const STREAM_TIMEOUT = Duration.minutes(15);
 /** Key management answers small JSON quickly; API Gateway's default 29 s is plenty. */
 const ADMIN_TIMEOUT = Duration.seconds(29);
-/** Path prefixes of the admin API (LiteLLM's key management, spend reports, audit, the response cache's routes), served by the admin function. */
-export const ADMIN_PREFIXES = ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache'];
+/**
+ * Path prefixes of the admin API (LiteLLM's key management, spend reports, audit, the response cache's routes), served by the admin function;
+ * with the web UI (/ui) and the two other routes its pages call with the session cookie (/model/info, /health), which only the admin function reads.
+ */
+export const ADMIN_PREFIXES = ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache', 'ui', 'model', 'health'];
 export const METRICS_NAMESPACE = 'Tollgate';
 
 export interface TollgateStackProps extends StackProps {
@@ -105,10 +109,20 @@ export class TollgateStack extends Stack {
       },
       settings.reservedConcurrency,
     );
-    this.admin = this.nodeFunction('Admin', 'functions/admin/handler.ts', configJson, settings, ADMIN_TIMEOUT, {
-      ...environment,
-      POWERTOOLS_SERVICE_NAME: 'tollgate-admin',
-    });
+    this.admin = this.nodeFunction(
+      'Admin',
+      'functions/admin/handler.ts',
+      configJson,
+      settings,
+      ADMIN_TIMEOUT,
+      {
+        ...environment,
+        POWERTOOLS_SERVICE_NAME: 'tollgate-admin',
+      },
+      undefined,
+      // The web UI's files, built from ui/ beside the admin bundle only: the gateway's holds none of it.
+      uiBundleCommands,
+    );
     this.secret.grantRead(this.admin);
     // Admin: the same single-item operations plus deletes (batched for /cache/delete and /cache/flushall), and listings through the one index.
     this.admin.addToRolePolicy(
@@ -224,6 +238,7 @@ export class TollgateStack extends Stack {
     timeout: Duration,
     environment: Record<string, string>,
     reservedConcurrency?: number,
+    moreFiles: (outputDir: string) => string[] = () => [],
   ): NodejsFunction {
     return new NodejsFunction(this, id, {
       entry: resolve(ROOT, entry),
@@ -249,7 +264,7 @@ export class TollgateStack extends Stack {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_input: string, output: string) => [`cp "${configJson}" "${output}/${DEPLOYED_CONFIG_FILE}"`, ...exportersBundleCommands(output)],
+          afterBundling: (_input: string, output: string) => [`cp "${configJson}" "${output}/${DEPLOYED_CONFIG_FILE}"`, ...exportersBundleCommands(output), ...moreFiles(output)],
         },
       },
     });

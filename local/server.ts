@@ -4,6 +4,7 @@ import { ConfigError, type GatewayConfig } from '../shared/config/types.ts';
 import { readConfigYaml } from '../shared/config/yaml.ts';
 import { consoleLog } from '../shared/core/log.ts';
 import { virtualKeyOptions } from '../shared/keys/gateway-options.ts';
+import { buildUi } from '../ui/build.ts';
 import { openLocalStore } from './local-store.ts';
 import { listen } from './node-adapter.ts';
 import { isLoopback, listenRefusal } from './startup.ts';
@@ -35,9 +36,11 @@ if (config.masterKey === undefined && isLoopback(host)) {
 
 const identity = await openLocalStore((name) => process.env[name]).catch((error: Error) => fail(`cannot open the identity store: ${error.message}`));
 log.info(`Virtual keys, teams and users are stored in ${identity.location}`);
-const gateway = buildGateway({ config, log, ...virtualKeyOptions(identity.store), adminApi: true });
+// The web UI is built from ui/ at every start, in memory, so what it serves is always the source's.
+const uiFiles = await buildUi().catch((error: Error) => fail(`cannot build the web UI: ${error.message}`));
+const gateway = buildGateway({ config, log, ...virtualKeyOptions(identity.store), adminApi: true, ui: { files: uiFiles, env: (name) => process.env[name] } });
 const running = await listen(gateway, host, port).catch((error: Error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
-log.info(`Tollgate listening on ${running.url}`, { models: config.deployments.map((d) => d.modelName), config: configPath });
+log.info(`Tollgate listening on ${running.url} (web UI: ${running.url}/ui)`, { models: config.deployments.map((d) => d.modelName), config: configPath });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(

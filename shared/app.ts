@@ -17,6 +17,7 @@ import type { CacheSettings } from './config/cache-settings.ts';
 import { keysService } from './keys/service.ts';
 import { authorizeAdminRoute } from './keys/roles.ts';
 import { Identities } from './store/identities.ts';
+import { uiAuthenticators, uiRoutes, type UiOptions } from './ui/ui-routes.ts';
 import { audioEndpoints } from './endpoints/audio.ts';
 import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
 import { completionsEndpoint } from './endpoints/completions.ts';
@@ -74,6 +75,8 @@ export interface AppOptions {
   cacheClock?: () => number;
   /** GET /metrics (the `prometheus` callback) needs the master key whatever the config says: the Lambda is public. */
   metricsNeedMasterKey?: boolean;
+  /** Serve the web UI at /ui (with the admin API): the local server and the admin Lambda do. */
+  ui?: UiOptions;
 }
 
 export function buildGateway(options: AppOptions): Gateway {
@@ -88,6 +91,7 @@ export function buildGateway(options: AppOptions): Gateway {
     admit: options.store && (() => options.store!.load.check()),
     authenticators: options.authenticators ?? [],
     authorizeAdminRoute,
+    requestAuthenticators: uiAuthenticators(options.ui, options.config.masterKey),
     afterResponse: [...(options.afterResponse ?? []), ...(exports ? [exports.afterResponse] : [])],
     flush: exports?.flush,
   });
@@ -108,12 +112,13 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const pipeline = new ModelCallPipeline({ access, router, pricer, spend, cache, guardrails, modes });
   const chat = { providers, pricer, dropParams: config.dropParams };
   const responseState = new ResponseState(store && new StoredResponses(store), config.responsesRetentionMs);
+  const chatRoutes = chatCompletionsEndpoint(pipeline, chat);
   const routes = [
     ...healthEndpoint(config, store),
     ...healthCheckEndpoint(config.deployments, providers),
     ...modelsEndpoint(access, modes),
     ...modelInfoEndpoint(groups.listed(), access, pricer),
-    ...chatCompletionsEndpoint(pipeline, chat),
+    ...chatRoutes,
     ...embeddingsEndpoint(pipeline, providers),
     ...imagesEndpoint(pipeline, providers),
     ...audioEndpoints(pipeline, providers),
@@ -128,6 +133,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...spendEndpoint(spend),
     ...cacheEndpoint(cache),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
+    ...(options.ui && options.adminApi && store ? uiRoutes(options.ui, config.masterKey, new Identities(store), chatRoutes[0]!) : []),
     ...(options.extraRoutes ?? []),
   ];
   return [...routes, ...routeListEndpoint(routes)];

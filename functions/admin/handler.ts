@@ -5,15 +5,18 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { fileURLToPath } from 'node:url';
 import { buildGateway } from '../../shared/app.ts';
 import type { EnvLookup } from '../../shared/config/load.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
+import { readUiFiles } from '../../shared/ui/assets.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { toGatewayRequest } from '../common/apigw-event.ts';
 import { liveGateway } from '../common/live-gateway.ts';
 import { powertoolsLog } from '../common/powertools-log.ts';
 import { secretSourceFromEnv, type SecretSource } from '../common/secret-env.ts';
+import { UI_ASSETS_DIR } from './ui-assets.ts';
 
 export interface AdminHandlerOptions {
   configPath?: string;
@@ -22,18 +25,21 @@ export interface AdminHandlerOptions {
   /** Where `os.environ/NAME` values come from first; then `env`. */
   secrets?: SecretSource;
   store: Store;
+  /** The web UI's built files (beside the bundle, infra/ui-bundle.ts); without them no /ui. */
+  uiAssetsDir?: string;
 }
 
 export function createAdminHandler(options: AdminHandlerOptions) {
   const env = options.env ?? ((name: string) => process.env[name]);
   const logger = options.logger ?? new Logger({ serviceName: env('POWERTOOLS_SERVICE_NAME') ?? 'tollgate-admin' });
   const log = powertoolsLog(logger);
+  const uiFiles = options.uiAssetsDir ? readUiFiles(options.uiAssetsDir) : undefined;
   const gatewayNow = liveGateway({
     configPath: options.configPath,
     env,
     secrets: options.secrets,
     log,
-    build: (config) => buildGateway({ config, log, ...virtualKeyOptions(options.store), adminApi: true }),
+    build: (config) => buildGateway({ config, log, ...virtualKeyOptions(options.store), adminApi: true, ui: uiFiles && { files: uiFiles, env } }),
   });
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
@@ -49,4 +55,8 @@ export function createAdminHandler(options: AdminHandlerOptions) {
     });
 }
 
-export const handler = createAdminHandler({ secrets: secretSourceFromEnv((name) => process.env[name]), store: storeFromEnv() });
+export const handler = createAdminHandler({
+  secrets: secretSourceFromEnv((name) => process.env[name]),
+  store: storeFromEnv(),
+  uiAssetsDir: fileURLToPath(new URL(`./${UI_ASSETS_DIR}`, import.meta.url)),
+});

@@ -39,9 +39,18 @@ export interface AuthOptions {
    * roles: shared/keys/roles.ts). Without it only the master key may.
    */
   authorizeAdminRoute?: (identity: Identity, route: Pick<Route, 'method' | 'paths'>) => void;
+  /** Asked, in order, when a request presents no key (the web UI's session cookie). */
+  requestAuthenticators?: RequestAuthenticator[];
 }
 
-export type Authenticate = (request: Pick<GatewayRequest, 'headers' | 'path'>, ctx: RequestContext, route: Pick<Route, 'auth' | 'method' | 'paths' | 'group'>) => Promise<Identity | undefined>;
+/** Finds the caller from the request itself rather than a presented key; undefined when it is not theirs to judge; throws when refused. */
+export type RequestAuthenticator = (request: Pick<GatewayRequest, 'headers' | 'method' | 'path'>, route: Pick<Route, 'auth' | 'method' | 'paths' | 'group'>) => Promise<Identity | undefined>;
+
+export type Authenticate = (
+  request: Pick<GatewayRequest, 'headers' | 'method' | 'path'>,
+  ctx: RequestContext,
+  route: Pick<Route, 'auth' | 'method' | 'paths' | 'group'>,
+) => Promise<Identity | undefined>;
 
 /** The gateway's key check, built once per gateway. */
 export function createAuthenticate(options: AuthOptions): Authenticate {
@@ -51,6 +60,15 @@ export function createAuthenticate(options: AuthOptions): Authenticate {
     if (level === 'public') return undefined;
     if (!isMasterKey) return { kind: 'open' };
     const key = presentedKey(request.headers);
+    for (const authenticator of key ? [] : (options.requestAuthenticators ?? [])) {
+      const identity = await authenticator(request, route);
+      if (!identity) continue;
+      if (level === 'admin') {
+        if (!options.authorizeAdminRoute) throw new GatewayError('permission_denied', 'This route needs the master key (general_settings.master_key).');
+        options.authorizeAdminRoute(identity, route);
+      }
+      return identity;
+    }
     if (!key) {
       throw new GatewayError('missing_key', 'No API key. Send your gateway key as `Authorization: Bearer sk-...`.');
     }

@@ -8,7 +8,7 @@ import type { AuditRecord, Fields } from '../store/records.ts';
 
 /** Who makes a change, as audit records and `created_by` name them, and in which request. */
 export interface Actor {
-  /** `master`, `open`, or the alias (else the key name) of the virtual key making the change. */
+  /** `master`, `open`, the alias (else the key name) of the virtual key making the change, or `ui:` and who is signed in to the web UI. */
   name: string;
   /** The hash of that virtual key; null otherwise. */
   token: string | null;

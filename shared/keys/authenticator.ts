@@ -2,7 +2,7 @@
 // enforcement steps of every request: unknown → not ours (401 upstream of here), blocked or expired
 // → 401, a blocked or vanished team, a blocked user, a vanished organization → 401.
 import { GatewayError } from '../core/errors.ts';
-import type { Authenticator } from '../core/types.ts';
+import type { Authenticator, CalledRoute } from '../core/types.ts';
 import type { Identities } from '../store/identities.ts';
 import { inGracePeriod, isMoved, MOVED_TO } from '../store/moved-key.ts';
 import type { VirtualKeyIdentity } from './identity.ts';
@@ -14,8 +14,13 @@ import { checkRoute } from './route-access.ts';
 const MAX_GRACE_MOVES = 4;
 
 export function virtualKeyAuthenticator(identities: Identities, now: () => number = Date.now): Authenticator {
-  return async (key, _ctx, route) => {
-    let token = hashKey(key);
+  const identityOf = virtualKeyIdentity(identities, now);
+  return (key, _ctx, route) => identityOf(hashKey(key), route);
+}
+
+/** The identity of the key with hash `token`, checked as the authenticator checks a presented key (the UI's playground calls as a key it holds only the hash of). */
+export function virtualKeyIdentity(identities: Identities, now: () => number = Date.now): (token: string, route: CalledRoute) => Promise<VirtualKeyIdentity | undefined> {
+  return async (token, route) => {
     let record = await identities.keys.cached(token);
     // A key regenerated away is no key (its item only forwards the spend of requests in flight), except
     // during its grace period: then it is the new key, charged to the new key's budget and counters.

@@ -7,6 +7,7 @@ import type { Identity } from '../core/types.ts';
 import type { KeyRecord, TeamRecord } from '../store/records.ts';
 import { virtualKeyOf } from './identity.ts';
 import { roleOf, type UserRole } from './roles.ts';
+import { sessionOf } from './session-identity.ts';
 
 export class CallerScope {
   readonly role: UserRole | undefined;
@@ -19,7 +20,7 @@ export class CallerScope {
     const key = virtualKeyOf(identity);
     this.role = roleOf(identity);
     this.token = key?.token;
-    this.userId = key?.userId ?? null;
+    this.userId = key?.userId ?? sessionOf(identity)?.userId ?? null;
     this.teamId = key?.teamId ?? null;
   }
 

@@ -6,6 +6,7 @@
 import { GatewayError } from '../core/errors.ts';
 import type { Identity, Route } from '../core/types.ts';
 import { virtualKeyOf } from './identity.ts';
+import { sessionOf } from './session-identity.ts';
 
 export const USER_ROLES = ['proxy_admin', 'proxy_admin_viewer', 'internal_user', 'internal_user_viewer', 'customer'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -46,9 +47,11 @@ export const ROUTE_GRANTS: Readonly<Record<string, readonly Grant[]>> = {
   'GET /health': ['proxy_admin_viewer'],
 };
 
-/** The caller's LiteLLM role: the master key is the proxy admin; a virtual key has its user's role, if it has a user. */
+/** The caller's LiteLLM role: the master key is the proxy admin; a virtual key has its user's role, if it has a user; a UI session its own. */
 export function roleOf(identity: Identity | undefined): UserRole | undefined {
   if (identity?.kind === 'master' || identity?.kind === 'open') return 'proxy_admin';
+  const session = sessionOf(identity);
+  if (session) return session.role;
   const role = virtualKeyOf(identity)?.user?.user_role;
   return USER_ROLES.find((known) => known === role);
 }

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { gatewayRoutes } from '../../shared/app.ts';
+import { buildUi } from '../../ui/build.ts';
 import { silentLog } from '../../shared/core/log.ts';
 import type { Route } from '../../shared/core/types.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
@@ -144,8 +145,9 @@ guardrails:
 general_settings: { master_key: ${MASTER} }
 litellm_settings: { cache: true }
 `;
-  gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: true });
-  routes = gatewayRoutes({ config: testConfig(config), log: silentLog, store, adminApi: true });
+  const ui = { files: await buildUi(), env: () => undefined };
+  gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: true, ui });
+  routes = gatewayRoutes({ config: testConfig(config), log: silentLog, store, adminApi: true, ui });
   const made = await fetch(`${gateway.url}/key/generate`, {
     method: 'POST',
     headers: { authorization: `Bearer ${MASTER}` },
@@ -227,6 +229,10 @@ const responsesBody = {
   user: 'end-user-3',
 };
 const BASES: Record<string, Record<string, unknown>> = {
+  // The web UI's (the playground refuses every key: it is for sessions).
+  '/ui/api/sign-in': { master_key: MASTER },
+  '/ui/api/sign-out': {},
+  '/ui/api/playground/chat': { key: '0'.repeat(64), model: 'mock', messages: [{ role: 'user', content: 'hi' }] },
   '/v1/chat/completions': chat,
   '/chat/completions': { ...chat, model: 'mock', stream: true },
   '/v1/embeddings': { model: 'emb', input: ['hi', 'there'], encoding_format: 'float', user: 'end-user-1' },

@@ -43,9 +43,9 @@ describe('TollgateStack', () => {
 
   it('sends the admin API (keys, teams, users, customers, audit, spend) to the admin function, buffered', () => {
     const resources = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
-    for (const prefix of ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache']) expect(resources).toContain(prefix);
+    for (const prefix of ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache', 'ui', 'model', 'health']) expect(resources).toContain(prefix);
     const admin = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => JSON.stringify(m.Properties.Integration.Uri).includes('Admin'));
-    expect(admin).toHaveLength(18);
+    expect(admin).toHaveLength(24);
     for (const method of admin) expect(method.Properties.Integration.ResponseTransferMode ?? 'BUFFERED').toBe('BUFFERED');
     const adminStatements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('Admin'))
@@ -53,6 +53,15 @@ describe('TollgateStack', () => {
     expect(adminStatements.flatMap((s) => [s.Action].flat())).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'secretsmanager:GetSecretValue']));
     expect(JSON.stringify(adminStatements)).toContain('/index/by_entity');
     expect(JSON.stringify(adminStatements)).not.toContain('index/*');
+  });
+
+  it('serves the web UI (/ui and everything under it) from the admin function', () => {
+    const resources = template.findResources('AWS::ApiGateway::Resource');
+    const ui = Object.entries(resources).find(([, r]) => r.Properties.PathPart === 'ui')![0];
+    const under = Object.entries(resources).find(([, r]) => JSON.stringify(r.Properties.ParentId).includes(ui))![0];
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => [ui, under].some((id) => JSON.stringify(m.Properties.ResourceId).includes(id)));
+    expect(methods).toHaveLength(2);
+    for (const method of methods) expect(JSON.stringify(method.Properties.Integration.Uri)).toContain('Admin');
   });
 
   it('throttles the stage and logs access without paths or query strings', () => {

@@ -2,6 +2,7 @@
 import { GatewayError } from '../../core/errors.ts';
 import type { Actor } from '../../keys/audit-trail.ts';
 import { describeKey, virtualKeyOf } from '../../keys/identity.ts';
+import { sessionOf } from '../../keys/session-identity.ts';
 import type { GatewayRequest, RequestContext, Route, RouteAuth } from '../../core/types.ts';
 import { isCounterAttribute } from '../../spend/meter-plan.ts';
 
@@ -26,6 +27,8 @@ export function adminRoute(method: Route['method'], paths: string[], handle: Adm
 export function actorOf(ctx: RequestContext): Actor {
   const key = virtualKeyOf(ctx.identity);
   if (key) return { name: describeKey(key), token: key.token, requestId: ctx.requestId };
+  const session = sessionOf(ctx.identity);
+  if (session) return { name: session.name, token: null, requestId: ctx.requestId };
   return { name: ctx.identity?.kind === 'open' ? 'open' : 'master', token: null, requestId: ctx.requestId };
 }
 

@@ -1,0 +1,104 @@
+// The web UI at /ui, served by the admin side (the local server, the admin Lambda): its pages and
+// files, sign-in and sign-out, the session the pages ask for, and the playground. The pages talk to
+// the admin API itself with the session cookie (./session-authenticator.ts); nothing here holds or
+// sends a key.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { RequestAuthenticator } from '../core/auth.ts';
+import { GatewayError } from '../core/errors.ts';
+import type { GatewayRequest, Reply, Route } from '../core/types.ts';
+import { parseBody } from '../endpoints/admin/fields.ts';
+import { virtualKeyIdentity } from '../keys/authenticator.ts';
+import type { Identities } from '../store/identities.ts';
+import { UI_HEADERS, uiAssets } from './assets.ts';
+import { playgroundRoute } from './playground.ts';
+import { checkSameOrigin } from './same-origin.ts';
+import { SessionCookies, sessionSecret } from './session-cookies.ts';
+import { sessionAuthenticator } from './session-authenticator.ts';
+
+export interface UiOptions {
+  /** The built UI by file name: index.html, app.js, app.css (ui/build.ts). */
+  files: Map<string, string>;
+  /** Where the UI's settings are read: UI_SESSION_SECRET. */
+  env: (name: string) => string | undefined;
+  now?: () => number;
+}
+
+/** The session's signer: none without a master key (an open gateway lets everyone in without signing in). */
+function sessionCookies(ui: UiOptions | undefined, masterKey: string | undefined): SessionCookies | undefined {
+  return ui && masterKey !== undefined ? new SessionCookies(sessionSecret(ui.env, masterKey), ui.now) : undefined;
+}
+
+/** The session cookie as a caller, for the gateway's authenticate step. */
+export function uiAuthenticators(ui: UiOptions | undefined, masterKey: string | undefined): RequestAuthenticator[] {
+  const cookies = sessionCookies(ui, masterKey);
+  return cookies ? [sessionAuthenticator(cookies)] : [];
+}
+
+const signInSchema = z.strictObject({ master_key: z.string().min(1) });
+
+export function uiRoutes(ui: UiOptions, masterKey: string | undefined, identities: Identities, chat: Route): Route[] {
+  const assets = uiAssets(ui.files);
+  const cookies = sessionCookies(ui, masterKey);
+  const masterDigest = masterKey === undefined ? undefined : digest(masterKey);
+  const page = (): Reply => ({ headers: { ...UI_HEADERS, 'content-type': assets.get('index.html')!.contentType }, body: assets.get('index.html')!.body });
+  const json = (value: unknown, headers: Record<string, string> = {}): Reply => ({ headers: { ...UI_HEADERS, ...headers }, body: JSON.stringify(value) });
+  return [
+    // Every page is the one app; it shows the page the path names.
+    { method: 'GET', paths: ['/ui', '/ui/{page}'], auth: 'public', handle: async () => page() },
+    {
+      method: 'GET',
+      paths: ['/ui/assets/{file}'],
+      auth: 'public',
+      async handle(_request, _ctx, params) {
+        const asset = params['file'] === 'index.html' ? undefined : assets.get(params['file']!);
+        if (!asset) throw new GatewayError('not_found', `The UI has no file ${params['file']}.`);
+        return { headers: { ...UI_HEADERS, 'content-type': asset.contentType }, body: asset.body };
+      },
+    },
+    {
+      method: 'GET',
+      paths: ['/ui/api/session'],
+      auth: 'public',
+      async handle(request) {
+        if (!cookies) return json({ signed_in: true, open: true, user_id: null, user_role: 'proxy_admin', csrf_token: null });
+        const session = cookies.read(request.headers);
+        if (!session) return json({ signed_in: false, open: false });
+        return json({ signed_in: true, open: false, user_id: session.userId, user_role: session.role, csrf_token: session.csrf, expires: new Date(session.expires).toISOString() });
+      },
+    },
+    {
+      method: 'POST',
+      paths: ['/ui/api/sign-in'],
+      auth: 'public',
+      async handle(request) {
+        checkSameOrigin(request.headers, 'Sign-in');
+        if (!cookies || !masterDigest) throw new GatewayError('invalid_request', 'This gateway has no master key (general_settings.master_key): it is open, and the UI needs no sign-in.');
+        const { master_key } = parseBody(signInSchema, request.body, '/ui/api/sign-in');
+        if (!timingSafeEqual(digest(master_key), masterDigest)) throw new GatewayError('invalid_key', 'That is not the master key (general_settings.master_key).');
+        const { session, setCookie } = cookies.issue({ userId: null, role: 'proxy_admin' }, isSecure(request));
+        return json({ signed_in: true, user_id: null, user_role: session.role, csrf_token: session.csrf }, { 'set-cookie': setCookie });
+      },
+    },
+    {
+      method: 'POST',
+      paths: ['/ui/api/sign-out'],
+      auth: 'public',
+      async handle(request) {
+        checkSameOrigin(request.headers, 'Sign-out');
+        return json({ signed_in: false }, cookies ? { 'set-cookie': cookies.clear(isSecure(request)) } : {});
+      },
+    },
+    playgroundRoute(chat, identities, virtualKeyIdentity(identities, ui.now)),
+  ];
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** The cookie is `Secure` unless the browser reached us on loopback over plain HTTP (`npm start`). */
+function isSecure(request: GatewayRequest): boolean {
+  const host = (request.headers['host'] ?? '').replace(/:\d+$/, '');
+  return !['localhost', '127.0.0.1', '[::1]'].includes(host);
+}
