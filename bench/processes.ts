@@ -36,6 +36,8 @@ export interface ChildOptions {
   logFile: string;
   /** Polled until it answers (any status): the child is then ready. */
   readyUrl: string;
+  /** How long `stop()` waits after SIGTERM before SIGKILL (default 2 s; a profiled process writes its profile then). */
+  stopGraceMs?: number;
 }
 
 /** Starts `node <args>` (the same Node as this process) and waits until it answers on readyUrl. */
@@ -51,7 +53,7 @@ export async function startChild(options: ChildOptions): Promise<Child> {
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.stopGraceMs ?? 2000);
     await exited;
     clearTimeout(timer);
   };
@@ -65,7 +67,7 @@ export async function startChild(options: ChildOptions): Promise<Child> {
 }
 
 async function waitUntilAnswering(options: ChildOptions, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${options.name} exited with ${child.exitCode} before answering; see ${options.logFile}`);
     try {
@@ -73,7 +75,7 @@ async function waitUntilAnswering(options: ChildOptions, child: ChildProcess): P
       await body.dump();
       return;
     } catch {
-      if (Date.now() > deadline) throw new Error(`${options.name} did not answer ${options.readyUrl} within 20 s; see ${options.logFile}`);
+      if (Date.now() > deadline) throw new Error(`${options.name} did not answer ${options.readyUrl} within 60 s; see ${options.logFile}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

@@ -36,7 +36,7 @@ export function renderMarkdown(results: BenchResults): string {
   const s = meta.settings;
   const sections = [
     `Run ${meta.date} · Node ${meta.node} · ${meta.cores} × ${meta.cpu} · load average before the run ${meta.loadAverage.map((x) => x.toFixed(2)).join(' / ')}`,
-    `Fake upstream: ${s.upstreamLatencyMs} ms before answering; paced streams ${s.upstreamGapMs} ms between events. Load runs: every server warmed up under load first; then per scenario each target is measured ${s.seconds} s in ${s.rounds} turns taken in rotation.`,
+    `Fake upstream: ${s.upstreamLatencyMs} ms before answering; paced streams ${s.upstreamGapMs} ms between events. DynamoDB (dynalite): ${s.dbDelayMs ?? 0} ms added to every call. Load runs: every server warmed up under load first; then per scenario each target is measured ${s.seconds} s in ${s.rounds} turns taken in rotation.`,
     '### 1. Overhead per request (added = target minus direct in the same run; CPU = what the gateway process and the DynamoDB process used per request meanwhile, 10 ms resolution)',
     overheadTable(results),
     ...(meta.virtualKeyMissing ? [`Virtual-key rows pending: ${meta.virtualKeyMissing}`] : []),
@@ -53,6 +53,15 @@ export function renderMarkdown(results: BenchResults): string {
           table(
             ['requests', 'p50 µs', 'p99 µs', 'max µs'],
             [[String(results.guardrails.requests), count(results.guardrails.micros.p50), count(results.guardrails.micros.p99), count(results.guardrails.micros.max)]],
+          ),
+        ]
+      : []),
+    ...(results.ladder
+      ? [
+          '### 7. Virtual key (budget, rpm and tpm limits), open loop at rising rates, JSON: up to the first rate with errors or answers falling behind (latency from the scheduled start)',
+          table(
+            ['offered req/s', 'answered req/s', 'p50 ms', 'p99 ms', 'errors'],
+            results.ladder.map(({ rate, result }) => [count(rate), count(result.rps), ms(result.latency.p50), ms(result.latency.p99), String(result.errors)]),
           ),
         ]
       : []),

@@ -2,6 +2,7 @@
 import type { ColdStartResult } from './cold-start.ts';
 import type { CpuResult } from './cpu-worker.ts';
 import type { GuardrailOverhead } from './guardrail-overhead.ts';
+import type { LadderStep } from './rate-ladder.ts';
 import type { RunResult } from './load.ts';
 import type { ForwardingVerdict, Summary } from './stats.ts';
 import type { TargetName } from './targets.ts';
@@ -56,11 +57,15 @@ export interface BenchResults {
   cache?: CacheRun[];
   /** The content filter on a 2 KB prompt, in process (absent from runs made before it was measured). */
   guardrails?: GuardrailOverhead;
+  /** The virtual key in open loop at rising rates, up to the first errors (absent from runs made before it). */
+  ladder?: LadderStep[];
 }
 
 export interface BenchSettings {
   upstreamLatencyMs: number;
   upstreamGapMs: number;
+  /** How long the bench's dynalite holds every call, as DynamoDB's round trip in AWS (absent in runs from before the setting). */
+  dbDelayMs?: number;
   /** Measured seconds per target and scenario, split into `rounds` turns. */
   seconds: number;
   rounds: number;

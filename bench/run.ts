@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark of issue 8 in one bounded run on loopback, Tollgate beside the
 // Portkey gateway, written to bench/results/latest.json and latest.md and printed. docs/BENCHMARKS.md
-// explains the method. Settings (environment): BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP_SECONDS,
-// BENCH_LATENCY_MS, BENCH_GAP_MS, BENCH_RATE, BENCH_STREAM_REQUESTS, BENCH_CPU_REQUESTS, BENCH_COLD_RUNS.
+// explains the method. Settings (environment): BENCH_DB_DELAY_MS, BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP_SECONDS,
+// BENCH_LATENCY_MS, BENCH_GAP_MS, BENCH_RATE, BENCH_LADDER_FROM, BENCH_LADDER_TO, BENCH_STREAM_REQUESTS,
+// BENCH_CPU_REQUESTS, BENCH_COLD_RUNS.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { measureCpu } from './cpu-per-request.ts';
 import { measureGuardrailOverhead } from './guardrail-overhead.ts';
 import { closedLoop, LoadClient, openLoop, summarizeRun, type Measured, type Sample } from './load.ts';
 import { cpuSeconds } from './processes.ts';
+import { rateLadder } from './rate-ladder.ts';
 import { renderMarkdown } from './report.ts';
 import type { BenchResults, BenchSettings, LoadRun, StreamingRun } from './results.ts';
 import { forwarding, summarize } from './stats.ts';
@@ -31,6 +33,7 @@ function setting(name: string, fallback: number): number {
 const settings: BenchSettings = {
   upstreamLatencyMs: setting('BENCH_LATENCY_MS', 1),
   upstreamGapMs: setting('BENCH_GAP_MS', 10),
+  dbDelayMs: setting('BENCH_DB_DELAY_MS', 0),
   seconds: setting('BENCH_SECONDS', 3),
   rounds: setting('BENCH_ROUNDS', 3),
   warmupSeconds: setting('BENCH_WARMUP_SECONDS', 1),
@@ -40,6 +43,9 @@ const settings: BenchSettings = {
   cpuRequests: setting('BENCH_CPU_REQUESTS', 2000),
   coldStartRuns: setting('BENCH_COLD_RUNS', 5),
 };
+/** The virtual-key ladder's first and highest offered rate (req/s). */
+const LADDER_FROM = setting('BENCH_LADDER_FROM', 100);
+const LADDER_TO = setting('BENCH_LADDER_TO', 3200);
 
 const STREAM_WARMUP = 3;
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
@@ -148,16 +154,22 @@ async function main(): Promise<void> {
   progress(`guardrails: the content filter on a 2 KB prompt, ${settings.cpuRequests} requests in process`);
   const guardrails = await measureGuardrailOverhead(settings.cpuRequests);
   progress(`starting the fake upstream, Tollgate and Portkey on 127.0.0.1 (logs in ${WORK})`);
-  const targets = await startTargets(WORK, { latencyMs: settings.upstreamLatencyMs, gapMs: settings.upstreamGapMs });
+  const targets = await startTargets(WORK, { latencyMs: settings.upstreamLatencyMs, gapMs: settings.upstreamGapMs, dbDelayMs: settings.dbDelayMs ?? 0 });
   if (targets.virtualKeyMissing) progress(`no virtual-key rows: ${targets.virtualKeyMissing}`);
   let load: LoadRun[];
   let streaming: StreamingRun[];
   let cpu: BenchResults['cpu'];
   let cache: BenchResults['cache'];
+  let ladder: BenchResults['ladder'];
   try {
     await warmUp(targets);
     load = await loadRuns(targets);
     streaming = await streamingRuns(targets);
+    const virtualKey = targets.of('fast').find((target) => target.name === 'tollgate-vkey');
+    if (virtualKey) {
+      progress(`virtual key, open loop from ${LADDER_FROM} req/s doubling up to the first errors`);
+      ladder = await rateLadder(virtualKey, { from: LADDER_FROM, to: LADDER_TO, seconds: settings.seconds, warmupSeconds: settings.warmupSeconds / 4 });
+    }
     progress('response cache: not cached, misses and hits, c=1');
     cache = await cacheRuns(targets.of('fast').find((target) => target.name === 'tollgate')!, settings);
     progress(`CPU per request, in-process (${settings.cpuRequests} requests per case)`);
@@ -166,7 +178,7 @@ async function main(): Promise<void> {
     await targets.stop();
   }
 
-  const results: BenchResults = { meta: { ...meta, virtualKeyMissing: targets.virtualKeyMissing }, load, streaming, cpu, coldStart, cache, guardrails };
+  const results: BenchResults = { meta: { ...meta, virtualKeyMissing: targets.virtualKeyMissing }, load, streaming, cpu, coldStart, cache, guardrails, ladder };
   const markdown = renderMarkdown(results);
   writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(RESULTS, 'latest.md'), markdown);

@@ -42,7 +42,7 @@ export interface Targets {
   stop(): Promise<void>;
 }
 
-export async function startTargets(workDir: string, timing: { latencyMs: number; gapMs: number }): Promise<Targets> {
+export async function startTargets(workDir: string, timing: { latencyMs: number; gapMs: number; dbDelayMs?: number }): Promise<Targets> {
   const children: Child[] = [];
   const stop = () => Promise.all(children.map((child) => child.stop())).then(() => undefined);
   const start = async (options: ChildOptions) => {
@@ -75,7 +75,7 @@ export async function startTargets(workDir: string, timing: { latencyMs: number;
     const dynamo = await start({
       name: 'dynalite',
       args: [join(ROOT, 'bench/dynamodb-server.ts')],
-      env: { PORT: String(dynamoPort) },
+      env: { PORT: String(dynamoPort), DELAY_MS: String(timing.dbDelayMs ?? 0) },
       logFile: join(workDir, 'dynalite.log'),
       readyUrl: `http://127.0.0.1:${dynamoPort}`,
     });
@@ -155,7 +155,7 @@ export async function startTargets(workDir: string, timing: { latencyMs: number;
  * A virtual key as a LiteLLM user makes one (POST /key/generate with the master key), with a budget
  * and rate limits set high enough never to refuse a benchmark request.
  */
-async function createVirtualKey(tollgateUrl: string): Promise<{ key: string } | { missing: string }> {
+export async function createVirtualKey(tollgateUrl: string): Promise<{ key: string } | { missing: string }> {
   const { statusCode, body } = await request(`${tollgateUrl}/key/generate`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${MASTER_KEY}` },

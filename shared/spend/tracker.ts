@@ -198,7 +198,8 @@ export class SpendTracker {
     const log = spendLog(ctx, call, endUser);
     let created: boolean;
     try {
-      created = await this.ledger.create(log);
+      // No booking: recovery never writes this request's record, so it needs no condition and is batched.
+      created = await this.ledger.create(log, { uncontested: parts.length === 0 });
     } catch (error) {
       this.options.log.error('spend not recorded: DynamoDB write failed', { requestId: ctx.requestId, cost: log.spend, error: describe(error) });
       if (!isOutage(error)) throw asGatewayError(error);

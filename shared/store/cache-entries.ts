@@ -4,8 +4,9 @@
 // without a scan. Entries carry the table's `ttl`; readers ignore expired ones themselves (DynamoDB
 // deletes late, dynalite never).
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keyFits } from './limits.ts';
+import { putItems, writeBatches } from './batch-write.ts';
 import type { Store } from './store.ts';
 import type { ItemKey } from './table.ts';
 
@@ -69,8 +70,7 @@ export class CacheEntries {
     const items = entries.map(({ address, entry }) => ({ ...itemKey(address), ...entryAttributes(entry) }));
     const stored = items.map((item) => item.value.byteLength <= MAX_CACHED_BYTES && keyFits(item.pk));
     const writes = items.filter((_, index) => stored[index]);
-    if (writes.length === 1) await this.store.client.send(new PutCommand({ TableName: this.store.table, Item: writes[0] }));
-    else await this.writeBatches(writes.map((Item) => ({ PutRequest: { Item } })));
+    if (writes.length) await putItems(this.store, writes);
     return stored;
   }
 
@@ -81,7 +81,10 @@ export class CacheEntries {
 
   /** Deletes items by their keys, 25 a batch. */
   async deleteKeys(keys: ItemKey[]): Promise<void> {
-    await this.writeBatches(keys.map((Key) => ({ DeleteRequest: { Key } })));
+    await writeBatches(
+      this.store,
+      keys.map((Key) => ({ DeleteRequest: { Key } })),
+    );
   }
 
   /** Deletes every entry of a namespace; returns how many there were. */
@@ -106,17 +109,6 @@ export class CacheEntries {
       } while (start);
     }
     return count;
-  }
-
-  /** BatchWriteItem, 25 requests a call, until DynamoDB has processed them all. */
-  private async writeBatches(requests: Array<Record<string, unknown>>): Promise<void> {
-    for (let i = 0; i < requests.length; i += 25) {
-      let pending = requests.slice(i, i + 25);
-      while (pending.length) {
-        const result = await this.store.client.send(new BatchWriteCommand({ RequestItems: { [this.store.table]: pending } }));
-        pending = (result.UnprocessedItems?.[this.store.table] ?? []) as typeof pending;
-      }
-    }
   }
 }
 

@@ -1,11 +1,13 @@
 // The spend ledger's records: one per model request, in LiteLLM's SpendLogs field names, written once
-// (the request's commit point, shared/spend/tracker.ts) and never changed. Records sit in the one table
+// (the request's commit point, shared/spend/tracker.ts) and never changed. Records of requests that
+// booked no account are group-committed (group-commit.ts). Records sit in the one table
 // (docs/DATA-MODEL.md) under `SPEND#<request id>`, listed by day through the by_entity index (`entity` =
 // `spend_log#<UTC day>`, `created_at` = start time), and expire after the retention period through the
 // table's `ttl`.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ExpressionParts } from './expression-parts.ts';
+import { GroupCommit } from './group-commit.ts';
 import { keyFits } from './limits.ts';
 import type { Store } from './store.ts';
 import { ENTITY_INDEX, itemKeys } from './table.ts';
@@ -80,37 +82,47 @@ const EQUAL_FIELDS = ['api_key', 'team_id', 'user', 'end_user', 'status', 'model
 export type LedgerOrder = 'newest' | 'oldest';
 
 export class Ledger {
+  private readonly commits: GroupCommit;
+
   constructor(
     private readonly store: Store,
     private readonly retentionMs: number | undefined,
-  ) {}
+  ) {
+    this.commits = new GroupCommit(store);
+  }
 
   /**
    * Writes a request's record unless one exists: false when it does (recovery wrote the request off
    * as abandoned, recovery.ts). The record is the request's commit point: its cost is what every
-   * account is charged, by the request or by recovery.
+   * account is charged, by the request or by recovery. `uncontested`: the request booked no account,
+   * so recovery never writes its record and no condition is needed; such records are group-committed
+   * (group-commit.ts), one BatchWriteItem for those of the requests that finish together.
    */
-  async create(log: SpendLog): Promise<boolean> {
-    const start = Date.parse(log.startTime);
+  async create(log: SpendLog, { uncontested = false }: { uncontested?: boolean } = {}): Promise<boolean> {
+    const item = this.item(log);
+    if (uncontested) {
+      await this.commits.put(item);
+      return true;
+    }
     try {
-      await this.store.client.send(
-        new PutCommand({
-          TableName: this.store.table,
-          Item: {
-            ...log,
-            ...itemKeys.spendLog(log.request_id),
-            entity: dayEntity(start),
-            created_at: log.startTime,
-            ...(this.retentionMs !== undefined && { ttl: Math.ceil((start + this.retentionMs) / 1000) }),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.store.client.send(new PutCommand({ TableName: this.store.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /** The item that holds a record: its keys, its day in the by_entity index, its expiry. */
+  private item(log: SpendLog): Record<string, unknown> {
+    const start = Date.parse(log.startTime);
+    return {
+      ...log,
+      ...itemKeys.spendLog(log.request_id),
+      entity: dayEntity(start),
+      created_at: log.startTime,
+      ...(this.retentionMs !== undefined && { ttl: Math.ceil((start + this.retentionMs) / 1000) }),
+    };
   }
 
   /** What the request's record says it cost, strongly consistent (expired or not); undefined without one. */

@@ -134,4 +134,13 @@ describe('targets and report', () => {
     expect(markdown).toContain('| 2000 | 40 | 300 |');
     expect(markdown).toContain('| an in-process guardrail adds < 0.5 ms to a 2 KB prompt (p50) | 0.04 ms | yes |');
   });
+
+  it('reports the virtual-key ladder, rate by rate, when measured', () => {
+    expect(renderMarkdown(results())).not.toContain('rising rates');
+    const step = (rate: number, rps: number, errors: number) => ({ rate, result: { ...run(rps, 2, 9), errors } });
+    const markdown = renderMarkdown({ ...results(), ladder: [step(100, 100, 0), step(200, 150, 4)] });
+    expect(markdown).toContain('rising rates');
+    expect(markdown).toContain('| 100 | 100 | 2.00 | 9.00 | 0 |');
+    expect(markdown).toContain('| 200 | 150 | 2.00 | 9.00 | 4 |');
+  });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { itemKeys } from '../../shared/store/table.ts';
 import { sendJson, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
-import { answerWith, ask, completion, costOf, eventually, outcome, spendConfig, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
+import { answerWith, ask, completion, costOf, eventually, MASTER, outcome, spendConfig, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
 
 const USAGE = { prompt_tokens: 10, completion_tokens: 10 };
 
@@ -91,6 +91,53 @@ describe('DynamoDB round trips per request', () => {
     });
     await gateway.client(key).chat.completions.create(ask(50));
     expect(beforeUpstream).toEqual(['UpdateCommand', 'UpdateCommand']);
+  });
+
+  it('costs the master key one round trip, its ledger record, before the answer, and nothing before the upstream call', async () => {
+    answerWith(upstream, USAGE);
+    await gateway.client(MASTER).chat.completions.create(ask(50));
+    await settled();
+    const sent = countCommands(gateway);
+    let beforeUpstream: string[] = [];
+    upstream.respond((_request, res) => {
+      beforeUpstream = [...sent];
+      sendJson(res, 200, completion(USAGE));
+    });
+    await gateway.client(MASTER).chat.completions.create(ask(50));
+    expect(beforeUpstream).toEqual([]);
+    expect(sent).toEqual(['PutCommand']);
+    await settled();
+    expect(sent).toEqual(['PutCommand']);
+  });
+
+  it('shares one BatchWriteItem among master-key requests that finish together, every record written before its answer', async () => {
+    const TOGETHER = 20;
+    // The upstream answers once all of them have arrived, so that they finish together.
+    const held: Array<() => void> = [];
+    upstream.respond(
+      (_request, res) =>
+        new Promise<void>((done) => {
+          held.push(() => {
+            sendJson(res, 200, completion(USAGE));
+            done();
+          });
+          if (held.length === TOGETHER) for (const answer of held) answer();
+        }),
+    );
+    const sent = countCommands(gateway);
+    const ids = await Promise.all(
+      Array.from({ length: TOGETHER }, async () => {
+        const { response } = await gateway.client(MASTER).chat.completions.create(ask(50)).withResponse();
+        const id = response.headers.get('x-litellm-call-id')!;
+        // Answered: its record is there already.
+        expect(await gateway.store.get(itemKeys.spendLog(id))).toMatchObject({ request_id: id, api_key: 'master', status: 'success' });
+        return id;
+      }),
+    );
+    expect(new Set(ids).size).toBe(TOGETHER);
+    const writes = sent.filter((name) => name === 'PutCommand' || name === 'BatchWriteCommand');
+    expect(writes).toContain('BatchWriteCommand');
+    expect(writes.length).toBeLessThan(TOGETHER);
   });
 });
 

@@ -2,6 +2,7 @@
 // it mid-load, start a gateway again over the same table (its clock 61 s on, past every lease), and
 // the books must balance: every answer a client received has its ledger record, every key's spend is
 // the sum of its ledger records, and no key is left locked by the requests the dead process held.
+// And under master-key load, whose records are group-committed: every answered request has its record.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
@@ -145,6 +146,29 @@ describe('kill -9 under load, then a restart', () => {
       }
     } finally {
       await restarted.close();
+    }
+  });
+});
+
+describe('kill -9 under master-key load, whose ledger records are group-committed', () => {
+  it('loses the record of no answered request', async () => {
+    const url = await startServer();
+    const answered = new Set<string>();
+    let killed = false;
+    // Many at once, so that records are batched (shared/store/group-commit.ts) when the process dies.
+    const clients = Array.from({ length: KEYS * CLIENTS_PER_KEY }, async (_, i) => {
+      while (!killed) {
+        const id = await chat(url, MASTER, i % 2 === 1);
+        if (id && !killed) answered.add(id);
+      }
+    });
+    await eventually(async () => expect(answered.size).toBeGreaterThanOrEqual(ANSWERS_BEFORE_KILL), 15_000);
+    const answeredBeforeKill = new Set(answered);
+    server!.kill('SIGKILL');
+    killed = true;
+    await Promise.all(clients);
+    for (const id of answeredBeforeKill) {
+      expect(await table.get(itemKeys.spendLog(id)), `answered request ${id} has a ledger record`).toMatchObject({ status: 'success', api_key: 'master' });
     }
   });
 });
