@@ -54,9 +54,9 @@ function onlyReads(route: Pick<Route, 'method' | 'group'>): boolean {
   return route.method === 'GET' || route.group === 'info';
 }
 
-/** The caller's LiteLLM role: the master key is the proxy admin; a virtual key has its user's role, if it has a user. */
+/** The caller's LiteLLM role: the master key (and a JWT with the admin scope) is the proxy admin; a virtual key has its user's role, if it has a user. */
 export function roleOf(identity: Identity | undefined): UserRole | undefined {
-  if (identity?.kind === 'master' || identity?.kind === 'open') return 'proxy_admin';
+  if (identity?.kind === 'master' || identity?.kind === 'open' || virtualKeyOf(identity)?.jwt?.admin) return 'proxy_admin';
   const role = virtualKeyOf(identity)?.user?.user_role;
   return USER_ROLES.find((known) => known === role);
 }
