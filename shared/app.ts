@@ -16,6 +16,7 @@ import { promptEmbedder } from './cache/prompt-embedder.ts';
 import type { CacheSettings } from './config/cache-settings.ts';
 import { keysService } from './keys/service.ts';
 import { authorizeAdminRoute } from './keys/roles.ts';
+import { jwtAuthenticator } from './keys/jwt-authenticator.ts';
 import { Identities } from './store/identities.ts';
 import { uiAuthenticators, uiRoutes, type UiOptions } from './ui/ui-routes.ts';
 import { audioEndpoints } from './endpoints/audio.ts';
@@ -77,6 +78,8 @@ export interface AppOptions {
   metricsNeedMasterKey?: boolean;
   /** Serve the web UI at /ui (with the admin API): the local server and the admin Lambda do. */
   ui?: UiOptions;
+  /** The clock JWTs expire by and the identity provider's keys age by (tests). */
+  jwtClock?: () => number;
 }
 
 export function buildGateway(options: AppOptions): Gateway {
@@ -89,12 +92,19 @@ export function buildGateway(options: AppOptions): Gateway {
     maxRequestBytes: options.config.maxRequestBytes,
     // With a store, a request that needs it is shed while its calls are backed up (store-load.ts).
     admit: options.store && (() => options.store!.load.check()),
-    authenticators: options.authenticators ?? [],
+    // A caller's JWT is checked first: it is told from a virtual key without a store read.
+    authenticators: [...jwtAuthentication(options), ...(options.authenticators ?? [])],
     authorizeAdminRoute,
     requestAuthenticators: uiAuthenticators(options.ui, options.config.masterKey),
     afterResponse: [...(options.afterResponse ?? []), ...(exports ? [exports.afterResponse] : [])],
     flush: exports?.flush,
   });
+}
+
+/** LiteLLM's JWT auth (`enable_jwt_auth`), when on: the team and user a token names are read from the store. */
+function jwtAuthentication(options: AppOptions): Authenticator[] {
+  const settings = options.config.jwtAuth;
+  return settings && options.store ? [jwtAuthenticator(settings, new Identities(options.store), options.jwtClock)] : [];
 }
 
 /** Every route the gateway serves, its parts built from the config. */

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_REQUEST_BYTES } from '../core/request-body.ts';
 import { toCacheSettings } from './cache-settings.ts';
 import { toObservabilitySettings } from './callbacks.ts';
 import { durationMs } from './duration.ts';
+import { JWT_AUTH_KEYS, toJwtAuthSettings } from './jwt-auth.ts';
 import { toRouterSettings } from './router-settings.ts';
 import { configSchema, SUPPORTED_KEYS, type RawConfig } from './schema.ts';
 import { WildcardPattern } from './wildcard-pattern.ts';
@@ -87,6 +88,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
       timeZone: raw.litellm_settings?.timezone,
     },
     observability: toObservabilitySettings(raw.litellm_settings, env, source, warnings),
+    jwtAuth: toJwtAuthSettings(raw.general_settings?.enable_jwt_auth, raw.general_settings?.litellm_jwtauth, env, warnings),
     warnings,
     ignoredKeys: ignored,
   };
@@ -201,6 +203,7 @@ function unsupportedKeys(raw: RawConfig, providers: ProviderLookup): string[] {
     ),
     ...extra(raw.router_settings?.allowed_fails_policy, SUPPORTED_KEYS.allowed_fails_policy, 'router_settings.allowed_fails_policy'),
     ...extra(raw.litellm_settings, SUPPORTED_KEYS.litellm_settings, 'litellm_settings'),
+    ...extra(raw.general_settings?.litellm_jwtauth, JWT_AUTH_KEYS, 'general_settings.litellm_jwtauth'),
   ];
   raw.model_list.forEach((entry, i) => {
     found.push(...extra(entry, SUPPORTED_KEYS.entry, `model_list[${i}]`));

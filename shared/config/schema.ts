@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { cacheParamsSchema } from './cache-settings.ts';
 import { guardrailListSchema } from '../guardrails/config-schema.ts';
 import { DURATION_HINT, durationMs } from './duration.ts';
+import { jwtAuthSchema } from './jwt-auth.ts';
 import { LITELLM_ERROR_CLASSES, type RoutingStrategyName } from './types.ts';
 
 const positiveSeconds = z.number().positive();
@@ -94,6 +95,8 @@ export const configSchema = z.looseObject({
       max_request_size_mb: z.number().positive().optional(),
       max_response_size_mb: z.number().positive().optional(),
       responses_retention_days: z.number().positive().optional(),
+      enable_jwt_auth: z.boolean().optional(),
+      litellm_jwtauth: jwtAuthSchema.optional(),
     })
     .optional(),
   router_settings: routerSettingsSchema.optional(),
@@ -171,6 +174,8 @@ export const SUPPORTED_KEYS = {
     'max_request_size_mb',
     'max_response_size_mb',
     'responses_retention_days',
+    'enable_jwt_auth',
+    'litellm_jwtauth',
   ],
   router_settings: [
     'routing_strategy',

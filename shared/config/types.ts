@@ -3,6 +3,7 @@ import type { GuardrailEntry } from '../guardrails/config-schema.ts';
 import type { MarginConfig } from '../pricing/margin.ts';
 import type { CacheSettings } from './cache-settings.ts';
 import type { ObservabilitySettings } from './callbacks.ts';
+import type { JwtAuthSettings } from './jwt-auth.ts';
 
 /** One `model_list` entry, enabled, with every `os.environ/` value resolved. Holds a credential: never log it whole. */
 export interface Deployment {
@@ -69,6 +70,8 @@ export interface GatewayConfig {
   responsesRetentionMs: number;
   /** The keys of the file Tollgate does not act on, by path (`router_settings.redis_host`). */
   ignoredKeys: string[];
+  /** `general_settings.enable_jwt_auth` with `litellm_jwtauth`: callers may present a JWT; undefined when off. */
+  jwtAuth?: JwtAuthSettings;
 }
 
 export interface SpendSettings {

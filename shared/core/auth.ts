@@ -38,7 +38,7 @@ export interface AuthOptions {
    * Whether a caller an authenticator vouches for may call an `admin` route; throws when not (LiteLLM's
    * roles: shared/keys/roles.ts). Without it only the master key may.
    */
-  authorizeAdminRoute?: (identity: Identity, route: Pick<Route, 'method' | 'paths'>) => void;
+  authorizeAdminRoute?: (identity: Identity, route: Pick<Route, 'method' | 'paths' | 'group'>) => void;
   /** Asked, in order, when a request presents no key (the web UI's session cookie). */
   requestAuthenticators?: RequestAuthenticator[];
 }

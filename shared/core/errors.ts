@@ -41,6 +41,7 @@ export const ERROR_KINDS = {
   guardrail_unavailable: { status: 503, type: 'service_unavailable_error', code: '503' },
   overloaded: { status: 503, type: 'service_unavailable_error', code: '503' },
   cache_not_configured: { status: 503, type: 'service_unavailable_error', code: '503' },
+  jwks_unavailable: { status: 503, type: 'service_unavailable_error', code: '503' },
 } as const satisfies Record<string, { status: number; type: string; code: string }>;
 
 export type ErrorKind = keyof typeof ERROR_KINDS;

@@ -5,6 +5,7 @@
 import { GatewayError } from '../core/errors.ts';
 import type { GatewayRequest, RequestContext, Route } from '../core/types.ts';
 import { tokenOf } from '../keys/key-material.ts';
+import { CallerScope } from '../keys/caller-scope.ts';
 import { virtualKeyOf } from '../keys/identity.ts';
 import { matchesFilter, type LedgerOrder, type SpendLog, type SpendLogFilter } from '../store/ledger.ts';
 import type { SpendTracker } from '../spend/tracker.ts';
@@ -68,9 +69,12 @@ export function spendEndpoint(tracker: SpendTracker | undefined): Route[] {
       method: 'GET',
       paths: ['/spend/tags'],
       auth: 'admin',
-      async handle(request) {
+      async handle(request, ctx) {
         const spend = requireSpend(tracker);
-        return json(spendByTag(await spend.ledger.list(dateRange(request.query, spend.now()), spend.now())));
+        // Below the admins (internal users), the spend of their own user's requests only.
+        const scope = new CallerScope(ctx.identity);
+        const user = scope.readsAll ? undefined : (scope.userId ?? '');
+        return json(spendByTag(await spend.ledger.list({ ...dateRange(request.query, spend.now()), user }, spend.now())));
       },
     },
     {

@@ -1,13 +1,13 @@
 // Virtual keys as an Authenticator: the presented key's hash → its record (cached), and the first
 // enforcement steps of every request: unknown → not ours (401 upstream of here), blocked or expired
-// → 401, a blocked or vanished team, a blocked user, a vanished organization → 401.
+// → 401, a blocked or vanished team, a blocked user, a vanished organization → 401 (./key-holders.ts).
 import { GatewayError } from '../core/errors.ts';
 import type { Authenticator, CalledRoute } from '../core/types.ts';
 import type { Identities } from '../store/identities.ts';
 import { inGracePeriod, isMoved, MOVED_TO } from '../store/moved-key.ts';
 import type { VirtualKeyIdentity } from './identity.ts';
-import { withBudgetTable } from './budget-tables.ts';
 import { hashKey } from './key-material.ts';
+import { keyHolders } from './key-holders.ts';
 import { checkRoute } from './route-access.ts';
 
 /** Regenerations in a row a key in its grace period is followed through. */
@@ -37,30 +37,12 @@ export function virtualKeyIdentity(identities: Identities, now: () => number = D
     if (record.expires && Date.parse(record.expires) <= now()) {
       throw new GatewayError('key_expired', `Authentication Error - key ${name} expired at ${record.expires}. Ask an admin for a new key, or to extend it with POST /key/update {"duration": ...}.`);
     }
-    const team = record.team_id ? await identities.teams.cached(record.team_id) : undefined;
-    if (record.team_id && !team) {
-      throw new GatewayError('invalid_key', `Authentication Error - key ${name} belongs to team ${record.team_id}, which no longer exists.`);
-    }
-    if (team?.blocked) {
-      throw new GatewayError('blocked', `Authentication Error - team ${team.team_id} is blocked. An admin can unblock it with POST /team/unblock.`);
-    }
-    const user = record.user_id ? await identities.users.cached(record.user_id) : undefined;
-    if (user?.blocked) {
-      throw new GatewayError('blocked', `Authentication Error - user ${user.user_id} is blocked. An admin can unblock them with POST /user/update {"blocked": false}.`);
-    }
-    const organizationId = (team?.['organization_id'] ?? record['organization_id']) as string | null | undefined;
-    const organization = organizationId ? await identities.organizations.cached(organizationId) : undefined;
-    if (organizationId && !organization) {
-      throw new GatewayError('invalid_key', `Authentication Error - key ${name} belongs to organization ${organizationId}, which no longer exists.`);
-    }
-    // Each record's reusable budget, where its limits come from unless set on it.
-    const budgets = identities.budgets;
-    const [withKey, withTeam, withUser, withOrganization] = await Promise.all([
-      withBudgetTable(record, budgets),
-      team && withBudgetTable(team, budgets),
-      user && withBudgetTable(user, budgets),
-      organization && withBudgetTable(organization, budgets),
-    ]);
+    const { own, team, user, organization } = await keyHolders(
+      identities,
+      { teamId: record.team_id, userId: record.user_id, organizationId: record['organization_id'] as string | null | undefined },
+      `key ${name}`,
+      record,
+    );
     const identity: VirtualKeyIdentity = {
       kind: 'virtual_key',
       token,
@@ -69,10 +51,10 @@ export function virtualKeyIdentity(identities: Identities, now: () => number = D
       models: record.models,
       teamId: record.team_id,
       userId: record.user_id,
-      key: withKey,
-      team: withTeam,
-      user: withUser,
-      organization: withOrganization,
+      key: own,
+      team,
+      user,
+      organization,
     };
     return identity;
   };

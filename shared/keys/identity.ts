@@ -19,6 +19,22 @@ export interface VirtualKeyIdentity extends AuthenticatedIdentity {
   user?: UserRecord;
   /** The organization of its team (else its own `organization_id`): its models and budget hold the key too. */
   organization?: OrganizationRecord;
+  /**
+   * Set for a caller a JWT names (./jwt-authenticator.ts): a virtual key of the team and user the token
+   * names, with no key item of its own, so nothing is reserved or counted on one; `token` is a hash of
+   * the token's issuer and subject, never of the token.
+   */
+  jwt?: JwtCaller;
+}
+
+/** What a verified JWT says of its caller beside its team and user. */
+export interface JwtCaller {
+  issuer: string;
+  subject: string;
+  /** The token has the admin scope (`admin_jwt_scope`): it is the proxy admin. */
+  admin: boolean;
+  /** The end user (`end_user_id_jwt_field`) its model requests are for, unless they name one. */
+  endUser?: string;
 }
 
 /** How audit records and messages name a key without revealing it. */

@@ -65,7 +65,7 @@ export class ModelCallPipeline {
     const routing = controls.skipsRetries && plan.routing.numRetries === undefined ? { ...plan.routing, numRetries: 0 } : plan.routing;
     const record = startCallRecord(ctx, { model: plan.model, callType: kind.callType, request: json, headers });
 
-    const endUser = endUserOf(headers, plan.endUser);
+    const endUser = endUserOf(headers, plan.endUser, ctx.identity);
     record.endUser = endUser;
     const tags = requestTags(headers, json, ctx.identity);
     const [customer, tagRecords] = await Promise.all([access.customer(endUser), access.tagRecords(tags)]);

@@ -46,13 +46,15 @@ export function accountsOf(ctx: RequestContext, model: string, customer: Custome
   const accounts: Account[] = [];
   if (identity) {
     const name = `key ${identity.keyAlias ?? identity.keyName}`;
-    accounts.push({
-      kind: 'key',
-      id: identity.token,
-      item: itemKeys.key(identity.token),
-      record: identity.key,
-      meters: [{ prefix: '', label: name, limits: withTemporaryIncrease(limitsOf(identity.key), identity.key, now) }, ...modelMeters(identity.key, model, name), ...windowMeters(identity.key, name)],
-    });
+    // A JWT's caller has no key item: its team, user and organization hold it.
+    if (!identity.jwt)
+      accounts.push({
+        kind: 'key',
+        id: identity.token,
+        item: itemKeys.key(identity.token),
+        record: identity.key,
+        meters: [{ prefix: '', label: name, limits: withTemporaryIncrease(limitsOf(identity.key), identity.key, now) }, ...modelMeters(identity.key, model, name), ...windowMeters(identity.key, name)],
+      });
     const team = identity.team;
     if (team) {
       const named = `team ${team.team_id}`;

@@ -144,3 +144,30 @@ guardrails: []
     expect(config.disabled.length).toBeGreaterThan(0);
   });
 });
+
+describe("LiteLLM's JWT auth settings", () => {
+  const yaml = `
+general_settings:
+  master_key: sk-1
+  enable_jwt_auth: true
+  litellm_jwtauth: { team_id_jwt_field: client_id, user_id_upsert: true, public_key_ttl: 30 }
+`;
+
+  it('reads litellm_jwtauth with the JWKS URLs and audiences from the environment, and names the keys it does not act on', () => {
+    const config = load(yaml, { JWT_PUBLIC_KEY_URL: 'https://idp.test/a/jwks, https://idp.test/b/jwks', JWT_AUDIENCE: 'gw' });
+    expect(config.jwtAuth).toMatchObject({
+      jwksUrls: ['https://idp.test/a/jwks', 'https://idp.test/b/jwks'],
+      audiences: ['gw'],
+      publicKeyTtlMs: 30_000,
+      adminScope: 'litellm_proxy_admin',
+      fields: { team: 'client_id' },
+      allowedRoutes: ['openai_routes', 'info_routes'],
+    });
+    expect(config.ignoredKeys).toContain('general_settings.litellm_jwtauth.user_id_upsert');
+  });
+
+  it('says at start that every JWT is refused until JWT_PUBLIC_KEY_URL is set; off unless enable_jwt_auth', () => {
+    expect(load(yaml).warnings.join('\n')).toContain('JWT_PUBLIC_KEY_URL is not set');
+    expect(load('general_settings: { master_key: sk-1 }').jwtAuth).toBeUndefined();
+  });
+});

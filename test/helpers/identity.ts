@@ -1,6 +1,7 @@
 // A gateway with virtual keys for tests: the real store over an in-process dynalite (in memory, or on
 // disk under `dataDir`), and a small client for the admin API.
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import type { AppOptions } from '../../shared/app.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
 import type { Store } from '../../shared/store/store.ts';
@@ -39,10 +40,13 @@ export interface KeysGateway extends TestGateway {
   call(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; body: any }>;
 }
 
-/** `now`: the clock keys expire by, so a test can let one expire without waiting. */
-export async function startKeysGateway(endpoint: string, options: { cacheSeconds?: number; config?: string; env?: Record<string, string>; now?: () => number } = {}): Promise<KeysGateway> {
+/** `now`: the clock keys expire by, so a test can let one expire without waiting; `app`: further gateway options. */
+export async function startKeysGateway(
+  endpoint: string,
+  options: { cacheSeconds?: number; config?: string; env?: Record<string, string>; now?: () => number; app?: Partial<AppOptions> } = {},
+): Promise<KeysGateway> {
   const store = await openTestStore(endpoint, options.cacheSeconds);
-  const gateway = await startGateway(options.config ?? CONFIG, options.env, { ...virtualKeyOptions(store, options.now), adminApi: true });
+  const gateway = await startGateway(options.config ?? CONFIG, options.env, { ...virtualKeyOptions(store, options.now), adminApi: true, ...options.app });
   const call = async (method: string, path: string, body?: unknown, key = MASTER) => {
     const response = await fetch(`${gateway.url}${path}`, {
       method,

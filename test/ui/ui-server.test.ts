@@ -106,10 +106,14 @@ describe('sign-in', () => {
     // fetch sets Host from the URL; node:http sends the one a proxy in front would.
     const body = JSON.stringify({ master_key: MASTER });
     const setCookie = await new Promise<string | undefined>((resolve, reject) => {
-      const sent = request(`${gw.url}/ui/api/sign-in`, { method: 'POST', headers: { host: 'gateway.example.com', origin: 'https://gateway.example.com', 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.headers['set-cookie']?.[0]);
-      });
+      const sent = request(
+        `${gw.url}/ui/api/sign-in`,
+        { method: 'POST', headers: { host: 'gateway.example.com', origin: 'https://gateway.example.com', 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.headers['set-cookie']?.[0]);
+        },
+      );
       sent.on('error', reject);
       sent.end(body);
     });

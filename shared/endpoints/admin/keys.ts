@@ -7,6 +7,7 @@ import type { RequestContext, Route } from '../../core/types.ts';
 import { tokenOf } from '../../keys/key-material.ts';
 import type { KeyService } from '../../keys/key-service.ts';
 import type { TeamService } from '../../keys/team-service.ts';
+import type { KeyRecord } from '../../store/records.ts';
 import { windowsOf, type BudgetClock } from '../../spend/window-usage.ts';
 import { actorOf, adminRoute, pageParams, paginate } from './admin-route.ts';
 import { budgetLimits, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
@@ -76,13 +77,13 @@ const deleteSchema = z
   .partial()
   .refine((body) => body.keys || body.key_aliases, { message: 'names no keys: send `keys` (keys or their hashes) or `key_aliases`' });
 
-/** Which key an info request names: the `key` given, else the caller's own; a key sees only its own, and its user's. */
-async function keyInfo(keys: KeyService, clock: BudgetClock, ctx: RequestContext, given: string | undefined) {
+/** Which key an info request names: the `key` given, else the caller's own; a key sees only its own, its user's, and its admin teams'. */
+async function keyInfo(keys: KeyService, teams: TeamService, clock: BudgetClock, ctx: RequestContext, given: string | undefined) {
   const scope = new CallerScope(ctx.identity);
   const token = given ? tokenOf(given) : scope.token;
   if (!token) throw new GatewayError('invalid_request', 'Name the key: GET /key/info?key=sk-... or POST /key/info {"key": "sk-..."}.', { param: 'key' });
   const record = await keys.get(token);
-  scope.checkReads(record);
+  if (!scope.readsAll && !(await managesTeamOf(scope, teams, record))) scope.checkReads(record);
   // LiteLLM leaves the hash out of `info`.
   const { token: _token, ...info } = record;
   return { key: given ?? token, info: { ...info, ...windowsOf(info, clock) } };
@@ -95,16 +96,27 @@ async function checkNewKey(scope: CallerScope, teams: TeamService, input: { user
   if (input.team_id && !scope.isAdminOf(await teams.get(input.team_id))) throw scope.refusal(`may generate a key for team ${input.team_id} only as one of its admins.`);
 }
 
-/** The named keys, each the caller's to change. */
-async function checkChanges(scope: CallerScope, keys: KeyService, names: { keys: string[] } | { key_aliases: string[] }): Promise<void> {
+/** LiteLLM's team admins manage their team's keys, whoever's they are. */
+async function managesTeamOf(scope: CallerScope, teams: TeamService, key: KeyRecord): Promise<boolean> {
+  return Boolean(key.team_id) && scope.userId !== null && scope.isAdminOf(await teams.get(key.team_id!));
+}
+
+/** The named keys, each the caller's to change: its user's, or its admin teams'. */
+async function checkChanges(scope: CallerScope, keys: KeyService, teams: TeamService, names: { keys: string[] } | { key_aliases: string[] }): Promise<void> {
   if (scope.changesAll) return;
   if ('keys' in names) {
-    for (const name of names.keys) scope.checkChanges(await keys.get(name));
+    for (const name of names.keys) {
+      const key = await keys.get(name);
+      if (!(await managesTeamOf(scope, teams, key))) scope.checkChanges(key);
+    }
     return;
   }
-  const own = new Set((scope.userId ? await keys.list({ user_id: scope.userId }) : []).map((key) => key.key_alias));
-  const others = names.key_aliases.filter((alias) => !own.has(alias));
-  if (others.length) throw scope.refusal(`may delete only its user's keys; ${others.join(', ')} are not among them.`);
+  const others: string[] = [];
+  for (const alias of names.key_aliases) {
+    const [key] = await keys.list({ key_alias: alias });
+    if (key && !scope.owns(key) && !(await managesTeamOf(scope, teams, key))) others.push(alias);
+  }
+  if (others.length) throw scope.refusal(`may delete only its user's keys and its admin teams' keys; ${others.join(', ')} are not among them.`);
 }
 
 /** `clock`: the budget periods and time windows are reported in. */
@@ -122,21 +134,22 @@ export function keyRoutes(keys: KeyService, teams: TeamService, clock: BudgetClo
     adminRoute('POST', ['/key/update'], async (request, ctx) => {
       const input = parseBody(updateSchema, request.body, 'POST /key/update');
       const scope = new CallerScope(ctx.identity);
-      await checkChanges(scope, keys, { keys: [input.key] });
+      await checkChanges(scope, keys, teams, { keys: [input.key] });
       await checkNewKey(scope, teams, input);
       return withWarnings(await keys.update(input.key, input, actorOf(ctx)), input);
     }),
 
-    adminRoute('GET', ['/key/info'], (request, ctx) => keyInfo(keys, clock, ctx, request.query['key'])),
-    adminRoute('POST', ['/key/info'], (request, ctx) => keyInfo(keys, clock, ctx, parseBody(z.strictObject({ key: id.optional() }), request.body || '{}', 'POST /key/info').key)),
+    adminRoute('GET', ['/key/info'], (request, ctx) => keyInfo(keys, teams, clock, ctx, request.query['key'])),
+    adminRoute('POST', ['/key/info'], (request, ctx) => keyInfo(keys, teams, clock, ctx, parseBody(z.strictObject({ key: id.optional() }), request.body || '{}', 'POST /key/info').key)),
 
     adminRoute('GET', ['/key/list'], async (request, ctx) => {
       const { page, size } = pageParams(request.query, 'size', 10);
       const { team_id, key_alias } = request.query;
       const scope = new CallerScope(ctx.identity);
-      // Below the admins, a key lists its user's keys (or itself, without a user).
-      const user_id = scope.readsAll ? request.query['user_id'] : (scope.userId ?? undefined);
-      const found = (await keys.list({ user_id, team_id, key_alias })).filter((key) => scope.readsAll || scope.owns(key));
+      // Below the admins, a key lists its user's keys (or itself, without a user) and those of the teams its user is an admin of.
+      const adminOf = scope.readsAll || scope.userId === null ? [] : (await teams.list(scope.userId)).filter((team) => scope.isAdminOf(team)).map((team) => team.team_id);
+      const user_id = scope.readsAll || adminOf.length ? request.query['user_id'] : (scope.userId ?? undefined);
+      const found = (await keys.list({ user_id, team_id, key_alias })).filter((key) => scope.readsAll || scope.owns(key) || (Boolean(key.team_id) && adminOf.includes(key.team_id!)));
       const { slice, total, totalPages } = paginate(found, page, size);
       const full = request.query['return_full_object'] === 'true';
       return { keys: full ? slice : slice.map((k) => k.token), total_count: total, current_page: page, total_pages: totalPages };
@@ -145,7 +158,7 @@ export function keyRoutes(keys: KeyService, teams: TeamService, clock: BudgetClo
     adminRoute('POST', ['/key/delete'], async (request, ctx) => {
       const input = parseBody(deleteSchema, request.body, 'POST /key/delete');
       const names = input.keys ? { keys: input.keys } : { key_aliases: input.key_aliases! };
-      await checkChanges(new CallerScope(ctx.identity), keys, names);
+      await checkChanges(new CallerScope(ctx.identity), keys, teams, names);
       return { deleted_keys: await keys.delete(names, actorOf(ctx)) };
     }),
 
@@ -154,20 +167,20 @@ export function keyRoutes(keys: KeyService, teams: TeamService, clock: BudgetClo
       const named = params['key'] ?? input.key;
       if (!named) throw new GatewayError('invalid_request', 'Name the key to regenerate: POST /key/regenerate {"key": "sk-..."}.', { param: 'key' });
       const scope = new CallerScope(ctx.identity);
-      await checkChanges(scope, keys, { keys: [named] });
+      await checkChanges(scope, keys, teams, { keys: [named] });
       await checkNewKey(scope, teams, input);
       return withWarnings(await keys.regenerate(named, input, actorOf(ctx)), input);
     }),
 
     adminRoute('POST', ['/key/block'], async (request, ctx) => {
       const { key } = parseBody(keyOnlySchema, request.body, 'POST /key/block');
-      await checkChanges(new CallerScope(ctx.identity), keys, { keys: [key] });
+      await checkChanges(new CallerScope(ctx.identity), keys, teams, { keys: [key] });
       return keys.setBlocked(key, true, actorOf(ctx));
     }),
 
     adminRoute('POST', ['/key/unblock'], async (request, ctx) => {
       const { key } = parseBody(keyOnlySchema, request.body, 'POST /key/unblock');
-      await checkChanges(new CallerScope(ctx.identity), keys, { keys: [key] });
+      await checkChanges(new CallerScope(ctx.identity), keys, teams, { keys: [key] });
       return keys.setBlocked(key, false, actorOf(ctx));
     }),
   ];

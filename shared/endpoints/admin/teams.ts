@@ -68,6 +68,22 @@ const memberDeleteSchema = z
   .strictObject({ team_id: id, user_id: id.optional(), user_email: z.string().optional() })
   .refine((m) => m.user_id || m.user_email, { message: 'needs user_id or user_email' });
 
+/**
+ * What a team's own admins may change of it with /team/update: its name, labels and what each member
+ * gets within it; its own budget, limits, models and standing stay the proxy admin's.
+ */
+const TEAM_ADMIN_FIELDS = [
+  'team_alias',
+  'metadata',
+  'tags',
+  'team_member_budget',
+  'team_member_rpm_limit',
+  'team_member_tpm_limit',
+  'team_member_key_duration',
+  'team_member_budget_duration',
+  'team_member_permissions',
+];
+
 /** A team's members are managed by the proxy admin and the team's own admins. */
 async function checkTeamAdmin(scope: CallerScope, teams: TeamService, teamId: string): Promise<void> {
   if (!scope.isAdminOf(await teams.get(teamId))) throw scope.refusal(`may manage the members of team ${teamId} only as one of its admins.`);
@@ -94,6 +110,12 @@ export function teamRoutes(teams: TeamService, clock: BudgetClock): Route[] {
 
     adminRoute('POST', ['/team/update'], async (request, ctx) => {
       const { team_id, ...changes } = parseBody(updateSchema, request.body, 'POST /team/update');
+      const scope = new CallerScope(ctx.identity);
+      if (!scope.changesAll) {
+        await checkTeamAdmin(scope, teams, team_id);
+        const outside = Object.keys(changes).filter((field) => !TEAM_ADMIN_FIELDS.includes(field));
+        if (outside.length) throw scope.refusal(`may change only ${TEAM_ADMIN_FIELDS.join(', ')} of team ${team_id} as one of its admins, not ${outside.join(', ')}.`);
+      }
       return withWarnings(await teams.update(team_id, changes, actorOf(ctx)), { team_id, ...changes });
     }),
 

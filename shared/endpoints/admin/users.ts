@@ -64,7 +64,9 @@ export function userRoutes(users: UserService): Route[] {
       return { user_id: userId, user_info: user, keys: await users.keysOf(userId), teams: await users.teamsOf(user) };
     }),
 
-    adminRoute('GET', ['/user/list'], async (request) => {
+    adminRoute('GET', ['/user/list'], async (request, ctx) => {
+      const scope = new CallerScope(ctx.identity);
+      if (!scope.readsAll) throw scope.refusal('may not list users; GET /user/info shows its own.');
       const { page, size } = pageParams(request.query, 'page_size', 25);
       const found = await users.list({ role: request.query['role'], userIds: request.query['user_ids']?.split(',') });
       const { slice, total, totalPages } = paginate(found, page, size);
