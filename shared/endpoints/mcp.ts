@@ -28,7 +28,7 @@ export interface McpDeps {
 }
 
 /** The request headers the SDK's transport reads. */
-const TRANSPORT_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'];
+const TRANSPORT_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id'];
 const AGGREGATE = '/mcp';
 /** The statuses the SDK's transport refuses with, as the gateway's error kinds (406 and 415 are the client's request errors: 400). */
 const TRANSPORT_ERRORS: Record<number, ErrorKind> = { 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large' };
