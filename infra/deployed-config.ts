@@ -5,6 +5,7 @@ import type { ObservabilitySettings } from '../shared/config/callbacks.ts';
 import { loadConfigDocument } from '../shared/config/load.ts';
 import { DEV_MASTER_KEY } from '../shared/config/types.ts';
 import { readConfigYaml } from '../shared/config/yaml.ts';
+import { refuseStdio } from '../shared/mcp/servers.ts';
 import { defaultProviders } from '../shared/providers/registry.ts';
 
 /**
@@ -30,6 +31,7 @@ export function deployedConfig(configPath: string): DeployedConfig {
     () => RUN_TIME_VALUE,
     (prefix) => providers.get(prefix),
   );
+  refuseStdio(config.mcpServers, configPath);
   // The development master key is public knowledge: never deploy a config that holds it.
   if (config.masterKey === undefined || config.masterKey === DEV_MASTER_KEY) {
     throw new Error(

@@ -35,6 +35,11 @@ import { responsesEndpoint } from './endpoints/responses.ts';
 import { storedResponsesEndpoint } from './endpoints/stored-responses.ts';
 import { modelInfoEndpoint } from './endpoints/model-info.ts';
 import { modelsEndpoint } from './endpoints/models.ts';
+import { mcpEndpoints } from './endpoints/mcp.ts';
+import { McpAccess } from './keys/mcp-access.ts';
+import { SessionIds } from './mcp/session-id.ts';
+import { McpToolCalls } from './mcp/tool-calls.ts';
+import { StdioUpstreams } from './mcp/upstream.ts';
 import { moderationsEndpoint } from './endpoints/moderations.ts';
 import { rerankEndpoint } from './endpoints/rerank.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
@@ -142,6 +147,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...guardrailsEndpoint(config.guardrails),
     ...spendEndpoint(spend),
     ...cacheEndpoint(cache),
+    ...mcpEndpoints({ access: new McpAccess(config.mcpServers), sessions: new SessionIds(config.masterKey), toolCalls: new McpToolCalls(spend), stdio: new StdioUpstreams(), log }),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
     ...(options.ui && options.adminApi && store ? uiRoutes(options.ui, config.masterKey, new Identities(store), chatRoutes[0]!) : []),
     ...(options.extraRoutes ?? []),

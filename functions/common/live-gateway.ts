@@ -10,6 +10,7 @@ import type { EnvLookup } from '../../shared/config/load.ts';
 import { ConfigError, DEV_MASTER_KEY, type GatewayConfig } from '../../shared/config/types.ts';
 import type { Gateway } from '../../shared/core/gateway.ts';
 import type { Log } from '../../shared/core/log.ts';
+import { refuseStdio } from '../../shared/mcp/servers.ts';
 import type { ProviderRegistry } from '../../shared/providers/registry.ts';
 import type { SecretSource, SecretValues } from './secret-env.ts';
 
@@ -40,6 +41,7 @@ export function liveGateway(options: LiveGatewayOptions): () => Promise<Gateway>
         `${configPath}: a Lambda behind API Gateway is public, so general_settings.master_key must be set to a secret of your own (not ${DEV_MASTER_KEY}), e.g. os.environ/TOLLGATE_MASTER_KEY.`,
       );
     }
+    refuseStdio(config.mcpServers, configPath);
     for (const warning of config.warnings) log.warn(warning);
     return options.build(config);
   };

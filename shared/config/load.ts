@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type * as z from 'zod';
 import { issuePath } from '../core/invalid-request.ts';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../core/request-body.ts';
+import { toMcpServers } from '../mcp/servers.ts';
 import { toCacheSettings } from './cache-settings.ts';
 import { toObservabilitySettings } from './callbacks.ts';
 import { durationMs } from './duration.ts';
@@ -67,6 +68,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
   }
   const modelNames = new Set(raw.model_list.map((entry) => entry.model_name));
   const cache = toCacheSettings(raw.litellm_settings?.cache, raw.litellm_settings?.cache_params, modelNames, source, problems, warnings);
+  const mcpServers = toMcpServers(raw.mcp_servers, problems);
   if (problems.length) throw new ConfigError(source, problems);
 
   return {
@@ -79,6 +81,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
     responsesRetentionMs: (raw.general_settings?.responses_retention_days ?? DEFAULT_RESPONSES_RETENTION_DAYS) * 86_400_000,
     costMargins: raw.litellm_settings?.cost_margin_config,
     guardrails: [...(raw.guardrails ?? []), ...(raw.litellm_settings?.guardrails ?? [])],
+    mcpServers,
     router,
     cache,
     spend: {

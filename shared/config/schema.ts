@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { cacheParamsSchema } from './cache-settings.ts';
 import { guardrailListSchema } from '../guardrails/config-schema.ts';
+import { mcpServersSchema } from '../mcp/config-schema.ts';
 import { DURATION_HINT, durationMs } from './duration.ts';
 import { jwtAuthSchema } from './jwt-auth.ts';
 import { LITELLM_ERROR_CLASSES, type RoutingStrategyName } from './types.ts';
@@ -129,6 +130,7 @@ export const configSchema = z.looseObject({
     })
     .optional(),
   guardrails: guardrailListSchema.optional(),
+  mcp_servers: mcpServersSchema.optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -144,7 +146,7 @@ function knownTimeZone(zone: string): boolean {
 
 /** Keys Tollgate acts on today, per section. Everything else a LiteLLM file may hold is warned about. */
 export const SUPPORTED_KEYS = {
-  top: ['model_list', 'general_settings', 'router_settings', 'litellm_settings', 'guardrails'],
+  top: ['model_list', 'general_settings', 'router_settings', 'litellm_settings', 'guardrails', 'mcp_servers'],
   entry: ['model_name', 'litellm_params', 'model_info'],
   litellm_params: [
     'model',

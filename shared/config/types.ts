@@ -1,5 +1,6 @@
 // The gateway's configuration after loading: what the rest of the code reads, never the raw YAML.
 import type { GuardrailEntry } from '../guardrails/config-schema.ts';
+import type { McpServer } from '../mcp/servers.ts';
 import type { MarginConfig } from '../pricing/margin.ts';
 import type { CacheSettings } from './cache-settings.ts';
 import type { ObservabilitySettings } from './callbacks.ts';
@@ -62,6 +63,8 @@ export interface GatewayConfig {
   cache?: CacheSettings;
   /** `guardrails:` (top level, or under `litellm_settings` as LiteLLM also reads it), checked per engine. */
   guardrails: GuardrailEntry[];
+  /** `mcp_servers:`: the upstream MCP servers `/mcp` fronts. */
+  mcpServers: McpServer[];
   /** LiteLLM's logging callbacks: what is exported after each response, and where to. */
   observability: ObservabilitySettings;
   /** Once-at-start warnings: ignored keys, disabled deployments. */

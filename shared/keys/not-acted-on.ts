@@ -8,7 +8,6 @@ const NOT_ACTED_ON = new Set([
   'permissions',
   'enforced_params',
   'send_invite_email',
-  'object_permission',
   'prompts',
   'auto_rotate',
   'rotation_interval',

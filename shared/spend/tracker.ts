@@ -62,6 +62,8 @@ export interface ModelCall {
   routing: RoutingOptions;
   /** A request that costs nothing (count_tokens): held to rate limits and spent budgets, reserving nothing, with no ledger record. */
   free?: boolean;
+  /** A call of a set price (an MCP tool call): reserved as it is, rather than at its model's worst case. */
+  price?: number;
   /** The call's deployment, usage and cost as they become known: what settles and records it. */
   record: CallRecord;
 }
@@ -111,7 +113,7 @@ export class SpendTracker {
     const accounts = accountsOf(ctx, call.model, customer, call.tagRecords ?? [], this.now());
     const meters = accounts.map((account) => account.meters.map(bookedMeter));
     // Every booking carries it, holds or not: recovery tells by it a request that can cost nothing.
-    const worst = call.free || !accounts.length ? 0 : this.options.worstCase(call);
+    const worst = call.free || !accounts.length ? 0 : (call.price ?? this.options.worstCase(call));
     let parts = this.book(ctx, accounts, meters, worst);
     let refused = await this.refusalOf(ctx, parts);
     // Holds of requests whose instance died may be what fills the budget: recover them, then ask again.
@@ -365,7 +367,7 @@ export function spendLog(ctx: RequestContext, call: Pick<ModelCall, 'callType' |
     organization_id: key?.organization?.organization_id ?? null,
     request_tags: call.tags ?? [],
     end_user: endUser,
-    status: ctx.error || (ctx.status ?? 200) >= 400 ? 'failure' : 'success',
+    status: ctx.error || (ctx.status ?? 200) >= 400 || call.record.mcpToolCall?.status === 'failure' ? 'failure' : 'success',
     usage_estimated: call.record.usageEstimated === true,
     cache_hit: call.record.cacheHit !== undefined,
     cache_key: call.record.cacheKey ?? null,
@@ -378,6 +380,7 @@ export function spendLog(ctx: RequestContext, call: Pick<ModelCall, 'callType' |
       // Calls priced in other units: what was counted (images, seconds, characters, searches).
       ...(call.record.units && { priced_units: call.record.units }),
       ...(call.record.guardrails && { guardrail_information: call.record.guardrails }),
+      ...(call.record.mcpToolCall && { mcp_tool_call_metadata: call.record.mcpToolCall }),
     },
   };
 }

@@ -1,0 +1,86 @@
+// /mcp through the Lambda handler: the official MCP SDK client, its HTTP requests turned into API
+// Gateway REST proxy events for the middy streamify handler and its answers read back from the Lambda
+// response stream (prelude, NUL bytes, body), in front of a fake MCP server built with the same SDK.
+// Two handler instances play two Lambda instances: a session opened on one continues on the other.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { apiGatewayEvent, lambdaContext } from '../helpers/apigw-events.ts';
+import { startFakeMcpServer, type FakeMcpServer } from '../helpers/fake-mcp-server.ts';
+import { installLambdaShim, invokeStreaming } from '../helpers/lambda-stream-shim.ts';
+
+// middy calls awslambda.streamifyResponse when the handler module is imported: install first, import later.
+installLambdaShim();
+
+const MASTER_KEY = `sk-lambda-mcp-${randomUUID()}`;
+let dir: string;
+let alpha: FakeMcpServer;
+let instances: unknown[];
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  alpha = await startFakeMcpServer('alpha');
+  dir = mkdtempSync(join(tmpdir(), 'tollgate-lambda-mcp-'));
+  const configPath = join(dir, 'gateway.config.json');
+  writeFileSync(configPath, JSON.stringify({ general_settings: { master_key: MASTER_KEY }, mcp_servers: { alpha: { url: alpha.url, disallowed_tools: ['hidden'] } } }));
+  // The module builds its own handler at import, from GATEWAY_CONFIG.
+  process.env['GATEWAY_CONFIG'] = configPath;
+  // Powertools then prints through the global console, which the test keeps quiet.
+  process.env['POWERTOOLS_DEV'] = 'true';
+  for (const level of ['debug', 'info', 'warn', 'error', 'log'] as const) vi.spyOn(console, level).mockImplementation(() => {});
+  const mod = await import('../../functions/gateway/handler.ts');
+  instances = [mod.createHandler({ configPath, env: () => undefined }), mod.createHandler({ configPath, env: () => undefined })];
+});
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  vi.restoreAllMocks();
+  await alpha?.close();
+  rmSync(dir, { recursive: true, force: true });
+  delete process.env['GATEWAY_CONFIG'];
+  delete process.env['POWERTOOLS_DEV'];
+});
+
+/** fetch as API Gateway would carry it to the Lambda `handler` and back. */
+function throughLambda(handler: unknown): (url: string | URL, init?: RequestInit) => Promise<Response> {
+  return async (url, init) => {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of new Headers(init?.headers)) headers[name === 'accept' ? 'Accept' : name === 'content-type' ? 'Content-Type' : name] = value;
+    const event = apiGatewayEvent({ method: init?.method ?? 'GET', path: new URL(url).pathname, headers, body: typeof init?.body === 'string' ? init.body : undefined });
+    const { stream, result } = invokeStreaming(handler, event, lambdaContext());
+    await result;
+    const { statusCode, headers: answered } = stream.prelude!;
+    return new Response(statusCode === 202 || statusCode === 204 ? null : stream.body, { status: statusCode, headers: answered });
+  };
+}
+
+async function connect(instance: unknown, sessionId?: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const transport = new StreamableHTTPClientTransport(new URL('https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/mcp/alpha'), {
+    requestInit: { headers: { authorization: `Bearer ${MASTER_KEY}` } },
+    fetch: throughLambda(instance),
+    sessionId,
+  });
+  const client = new Client({ name: 'lambda-test-client', version: '1.0.0' });
+  clients.push(client);
+  await client.connect(transport);
+  return { client, transport };
+}
+
+describe('Lambda handler: /mcp', () => {
+  it('serves the MCP SDK client through the stream shim, and another instance continues its session', async () => {
+    const { client, transport } = await connect(instances[0]);
+    expect((await client.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['add', 'echo', 'fails', 'slow']);
+    const seen: number[] = [];
+    const slow = await client.callTool({ name: 'slow', arguments: {} }, undefined, { onprogress: (progress) => void seen.push(progress.progress) });
+    expect(slow).toMatchObject({ content: [{ type: 'text', text: 'done' }] });
+    expect(seen).toEqual([1, 2, 3]);
+
+    const initializes = alpha.initializes;
+    const { client: resumed } = await connect(instances[1], transport.sessionId);
+    expect(await resumed.callTool({ name: 'echo', arguments: { text: 'from the other instance' } })).toMatchObject({ content: [{ text: 'alpha echoes from the other instance' }] });
+    expect(alpha.initializes).toBe(initializes);
+  });
+});
