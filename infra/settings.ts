@@ -1,6 +1,7 @@
 // What a deployment can choose, from CDK context (`-c name=value` or cdk.json), with defaults and checks.
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import type { Node } from 'constructs';
+import { defaultLambdaMemoryMb } from './cost/model.ts';
 
 export interface TollgateSettings {
   /** The gateway config bundled with the functions. */
@@ -12,6 +13,7 @@ export interface TollgateSettings {
   /** An address that gets budget alerts by e-mail (SNS subscription); none when unset. */
   alertEmail?: string;
   logRetentionDays: number;
+  /** Lambda memory in MB; default: the cost model's choice (docs/COST.md, "Lambda memory"). */
   memorySize: number;
   architecture: Architecture;
   /** Reserved concurrency of the gateway function; unreserved when unset. */
@@ -52,7 +54,7 @@ export function readSettings(node: Node): TollgateSettings {
     secretName: text('secretName') ?? `tollgate/${stage}`,
     alertEmail: text('alertEmail'),
     logRetentionDays: number('logRetentionDays', 30)!,
-    memorySize: number('memorySize', 1024)!,
+    memorySize: number('memorySize', defaultLambdaMemoryMb())!,
     architecture: architecture === 'arm64' ? Architecture.ARM_64 : Architecture.X86_64,
     reservedConcurrency: number('reservedConcurrency'),
     throttleRate: number('throttleRate', 100)!,
