@@ -1,9 +1,13 @@
 // What a deployment can choose, from CDK context (`-c name=value` or cdk.json), with defaults and checks.
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import type { Node } from 'constructs';
-import { defaultLambdaMemoryMb } from './cost/model.ts';
+import { defaultLambdaMemoryMb, FARGATE_TASK } from './cost/model.ts';
+
+/** Where the gateway runs: Lambda behind API Gateway (scale to zero), or the local server on Fargate behind an ALB (steady volume). */
+export type DeploymentMode = 'lambda' | 'fargate';
 
 export interface TollgateSettings {
+  mode: DeploymentMode;
   /** The gateway config bundled with the functions. */
   configPath: string;
   /** API Gateway stage, also part of resource names: `dev`, `prod`, ... */
@@ -24,6 +28,13 @@ export interface TollgateSettings {
   /** Custom domain (both or neither): the name and an ACM certificate ARN in the stack's region. */
   domainName?: string;
   certificateArn?: string;
+  /** Fargate mode: task size (CPU units, 1024 = 1 vCPU; memory MiB) and the autoscaling range. */
+  fargateCpu: number;
+  fargateMemory: number;
+  minTasks: number;
+  maxTasks: number;
+  /** Fargate mode: ALB requests per task per minute that autoscaling aims at (besides 50% CPU). */
+  requestsPerTask: number;
 }
 
 /** Stages whose data must survive a `cdk destroy`: tables are retained and deletion-protected. */
@@ -45,10 +56,16 @@ export function readSettings(node: Node): TollgateSettings {
   if (!/^[a-z][a-z0-9-]{0,20}$/.test(stage)) throw new Error(`context stage must be lower-case letters, digits and dashes, not "${stage}"`);
   const architecture = text('architecture') ?? 'arm64';
   if (architecture !== 'arm64' && architecture !== 'x86_64') throw new Error(`context architecture must be arm64 or x86_64, not "${architecture}"`);
+  const mode = text('mode') ?? 'lambda';
+  if (mode !== 'lambda' && mode !== 'fargate') throw new Error(`context mode must be lambda or fargate, not "${mode}"`);
   const domainName = text('domainName');
   const certificateArn = text('certificateArn');
   if (Boolean(domainName) !== Boolean(certificateArn)) throw new Error('context domainName and certificateArn go together');
+  const minTasks = number('minTasks', FARGATE_TASK.minTasks)!;
+  const maxTasks = number('maxTasks', 10)!;
+  if (maxTasks < minTasks) throw new Error(`context maxTasks (${maxTasks}) must be at least minTasks (${minTasks})`);
   return {
+    mode,
     configPath: text('config') ?? 'deploy.config.yaml',
     stage,
     secretName: text('secretName') ?? `tollgate/${stage}`,
@@ -61,5 +78,10 @@ export function readSettings(node: Node): TollgateSettings {
     throttleBurst: number('throttleBurst', 200)!,
     domainName,
     certificateArn,
+    fargateCpu: number('fargateCpu', FARGATE_TASK.vcpu * 1024)!,
+    fargateMemory: number('fargateMemory', FARGATE_TASK.memoryGb * 1024)!,
+    minTasks,
+    maxTasks,
+    requestsPerTask: number('requestsPerTask', 6000)!,
   };
 }
