@@ -1,6 +1,7 @@
 // cdk-nag AwsSolutions findings that are the design, each with its reason. Anything not listed here
 // fails synthesis.
 import { Validations } from 'aws-cdk-lib';
+import type { TollgateService } from './fargate-service.ts';
 import type { TollgateStack } from './tollgate-stack.ts';
 
 const MANAGED = (policy: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${policy}]`;
@@ -33,6 +34,7 @@ export const NAG_ACKNOWLEDGEMENTS: Array<{ id: string; reason: string }> = [
 
 export function acknowledgeNagFindings(stack: TollgateStack): void {
   for (const acknowledgement of NAG_ACKNOWLEDGEMENTS) Validations.of(stack).acknowledge(acknowledgement);
+  if (stack.service) acknowledgeFargateFindings(stack.service);
   // A cross-region inference profile may serve its model from any of its regions: the one wildcard left.
   for (const arn of stack.bedrockArns.filter((a) => a.includes(':bedrock:*:'))) {
     Validations.of(stack).acknowledge({
@@ -40,4 +42,21 @@ export function acknowledgeNagFindings(stack: TollgateStack): void {
       reason: 'A cross-region inference profile routes to this model in any region of its geography; the model itself is exact.',
     });
   }
+}
+
+/** The Fargate mode's findings that are the design, each on the one construct it concerns. */
+function acknowledgeFargateFindings(service: TollgateService): void {
+  Validations.of(service.service.taskDefinition).acknowledge({
+    id: 'AwsSolutions-ECS2',
+    reason:
+      "The container's environment holds names only (the table, the secret's ARN, the topic's ARN, the metrics namespace); the secret's values are read from Secrets Manager by the server at start and never enter the task definition.",
+  });
+  Validations.of(service.service.taskDefinition.obtainExecutionRole()).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: "ecr:GetAuthorizationToken, which CDK grants the execution role to pull the image asset, takes no resource; the pull itself is scoped to the asset's repository.",
+  });
+  Validations.of(service.albSecurityGroup).acknowledge({
+    id: 'AwsSolutions-EC23',
+    reason: 'The load balancer is the public API endpoint that OpenAI clients anywhere call, as API Gateway is in the Lambda mode; the tasks accept connections from it alone.',
+  });
 }

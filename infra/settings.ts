@@ -1,8 +1,13 @@
 // What a deployment can choose, from CDK context (`-c name=value` or cdk.json), with defaults and checks.
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import type { Node } from 'constructs';
+import { defaultLambdaMemoryMb, FARGATE_TASK } from './cost/model.ts';
+
+/** Where the gateway runs: Lambda behind API Gateway (scale to zero), or the local server on Fargate behind an ALB (steady volume). */
+export type DeploymentMode = 'lambda' | 'fargate';
 
 export interface TollgateSettings {
+  mode: DeploymentMode;
   /** The gateway config bundled with the functions. */
   configPath: string;
   /** API Gateway stage, also part of resource names: `dev`, `prod`, ... */
@@ -12,6 +17,7 @@ export interface TollgateSettings {
   /** An address that gets budget alerts by e-mail (SNS subscription); none when unset. */
   alertEmail?: string;
   logRetentionDays: number;
+  /** Lambda memory in MB; default: the cost model's choice (docs/COST.md, "Lambda memory"). */
   memorySize: number;
   architecture: Architecture;
   /** Reserved concurrency of the gateway function; unreserved when unset. */
@@ -22,6 +28,13 @@ export interface TollgateSettings {
   /** Custom domain (both or neither): the name and an ACM certificate ARN in the stack's region. */
   domainName?: string;
   certificateArn?: string;
+  /** Fargate mode: task size (CPU units, 1024 = 1 vCPU; memory MiB) and the autoscaling range. */
+  fargateCpu: number;
+  fargateMemory: number;
+  minTasks: number;
+  maxTasks: number;
+  /** Fargate mode: ALB requests per task per minute that autoscaling aims at (besides 50% CPU). */
+  requestsPerTask: number;
 }
 
 /** Stages whose data must survive a `cdk destroy`: tables are retained and deletion-protected. */
@@ -43,21 +56,32 @@ export function readSettings(node: Node): TollgateSettings {
   if (!/^[a-z][a-z0-9-]{0,20}$/.test(stage)) throw new Error(`context stage must be lower-case letters, digits and dashes, not "${stage}"`);
   const architecture = text('architecture') ?? 'arm64';
   if (architecture !== 'arm64' && architecture !== 'x86_64') throw new Error(`context architecture must be arm64 or x86_64, not "${architecture}"`);
+  const mode = text('mode') ?? 'lambda';
+  if (mode !== 'lambda' && mode !== 'fargate') throw new Error(`context mode must be lambda or fargate, not "${mode}"`);
   const domainName = text('domainName');
   const certificateArn = text('certificateArn');
   if (Boolean(domainName) !== Boolean(certificateArn)) throw new Error('context domainName and certificateArn go together');
+  const minTasks = number('minTasks', FARGATE_TASK.minTasks)!;
+  const maxTasks = number('maxTasks', 10)!;
+  if (maxTasks < minTasks) throw new Error(`context maxTasks (${maxTasks}) must be at least minTasks (${minTasks})`);
   return {
+    mode,
     configPath: text('config') ?? 'deploy.config.yaml',
     stage,
     secretName: text('secretName') ?? `tollgate/${stage}`,
     alertEmail: text('alertEmail'),
     logRetentionDays: number('logRetentionDays', 30)!,
-    memorySize: number('memorySize', 1024)!,
+    memorySize: number('memorySize', defaultLambdaMemoryMb())!,
     architecture: architecture === 'arm64' ? Architecture.ARM_64 : Architecture.X86_64,
     reservedConcurrency: number('reservedConcurrency'),
     throttleRate: number('throttleRate', 100)!,
     throttleBurst: number('throttleBurst', 200)!,
     domainName,
     certificateArn,
+    fargateCpu: number('fargateCpu', FARGATE_TASK.vcpu * 1024)!,
+    fargateMemory: number('fargateMemory', FARGATE_TASK.memoryGb * 1024)!,
+    minTasks,
+    maxTasks,
+    requestsPerTask: number('requestsPerTask', 6000)!,
   };
 }

@@ -1,10 +1,11 @@
 // TollgateStack: everything a deployment needs, in the team's own AWS account:
-// API Gateway (REST, regional, response streaming) → gateway Lambda; DynamoDB for keys and spend;
+// API Gateway (REST, regional, response streaming) → gateway Lambda (`mode=lambda`, the default), or the
+// local server on Fargate behind an ALB (`mode=fargate`, infra/fargate-service.ts); DynamoDB for keys and spend;
 // one Secrets Manager secret for provider keys and the master key; SNS for budget alerts;
 // CloudWatch logs, metrics (EMF from the functions), a dashboard and alarms.
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Stage, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Stage, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, ResponseTransferMode, RestApi, SecurityPolicy } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -21,7 +22,8 @@ import { bedrockGuardrailArns, bedrockModels, bedrockResourceArns } from './bedr
 import { deployedConfig } from './deployed-config.ts';
 import { EXPORTERS_IMPORT, exportersBundleCommands } from './exporters-bundle.ts';
 import { uiBundleCommands } from './ui-bundle.ts';
-import { Observability } from './observability.ts';
+import { TollgateService } from './fargate-service.ts';
+import { apiMetrics, loadBalancerMetrics, Observability } from './observability.ts';
 import { RequestLogs } from './request-logs.ts';
 import { PRODUCTION_STAGES, type TollgateSettings } from './settings.ts';
 
@@ -42,9 +44,12 @@ export interface TollgateStackProps extends StackProps {
 }
 
 export class TollgateStack extends Stack {
-  readonly api: RestApi;
-  readonly gateway: NodejsFunction;
-  readonly admin: NodejsFunction;
+  /** Lambda mode: the API and the two functions. */
+  readonly api?: RestApi;
+  readonly gateway?: NodejsFunction;
+  readonly admin?: NodejsFunction;
+  /** Fargate mode: the service behind its load balancer. */
+  readonly service?: TollgateService;
   readonly table: TableV2;
   readonly secret: Secret;
   readonly alerts: Topic;
@@ -88,7 +93,7 @@ export class TollgateStack extends Stack {
     this.alerts = new Topic(this, 'BudgetAlerts', { displayName: 'Tollgate budget alerts', enforceSSL: true });
     if (settings.alertEmail) this.alerts.addSubscription(new EmailSubscription(settings.alertEmail));
 
-    const environment = {
+    const environment: Record<string, string> = {
       TOLLGATE_TABLE: this.table.tableName,
       TOLLGATE_SECRET_ID: this.secret.secretArn,
       TOLLGATE_ALERT_TOPIC_ARN: this.alerts.topicArn,
@@ -96,8 +101,85 @@ export class TollgateStack extends Stack {
       // No NODE_OPTIONS=--enable-source-maps: it costs up to 50 ms per cold start (docs/BENCHMARKS.md).
       // The bundle still ships its .map file, for decoding a stack trace by hand.
     };
+    // Request path: single-item reads and conditional writes on the table; the response cache's batched
+    // reads and writes of an embeddings request's inputs, and the semantic cache's Query of one
+    // partition (docs/DATA-MODEL.md, "Response cache"); never scans.
+    const requestPathTable = new PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
+      resources: [this.table.tableArn],
+    });
+    // Admin: the same single-item operations plus deletes (batched for /cache/delete and /cache/flushall), and listings through the one index.
+    const adminTable = new PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
+      resources: [this.table.tableArn, `${this.table.tableArn}/index/by_entity`],
+    });
+    const bedrock = bedrockResourceArns(bedrockModels(config.document));
+    this.bedrockArns = bedrock;
+    const modelCalls: PolicyStatement[] = [];
+    if (bedrock.length) {
+      modelCalls.push(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+          resources: bedrock.map((arn) => this.resolveArn(arn)),
+        }),
+      );
+    }
+    // Bedrock Guardrails: ApplyGuardrail on exactly the guardrails the config names.
+    const guardrails = bedrockGuardrailArns(config.document);
+    if (guardrails.length) {
+      modelCalls.push(new PolicyStatement({ effect: Effect.ALLOW, actions: ['bedrock:ApplyGuardrail'], resources: guardrails.map((arn) => this.resolveArn(arn)) }));
+    }
+    // The `s3` callback's request logs: through Firehose to a bucket of the stack's, partitioned by day.
+    const s3Logs = config.observability.exporters.s3 && config.observability.s3;
+    const requestLogs = s3Logs ? new RequestLogs(this, 'RequestLogs', { path: s3Logs.path, retain: production, writers: [] }) : undefined;
+    if (requestLogs) {
+      environment['TOLLGATE_REQUEST_LOG_STREAM'] = requestLogs.deliveryStream.deliveryStreamName;
+      new CfnOutput(this, 'RequestLogBucket', { value: requestLogs.bucket.bucketName, description: 'Request logs (the s3 callback), one folder per day' });
+    }
 
-    this.gateway = this.nodeFunction(
+    if (settings.mode === 'fargate') {
+      // One process serves the model calls and the admin API, with both functions' rights.
+      const service = new TollgateService(this, 'Fargate', {
+        settings,
+        environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'tollgate-gateway' },
+        statements: [requestPathTable, adminTable, ...modelCalls],
+        logRetention: retention(settings.logRetentionDays),
+        retain: production,
+      });
+      this.service = service;
+      const taskRole = service.service.taskDefinition.taskRole;
+      this.secret.grantRead(taskRole);
+      this.alerts.grantPublish(taskRole);
+      requestLogs?.deliveryStream.grantPutRecords(taskRole);
+      new Observability(this, 'Observability', { ...loadBalancerMetrics(service), namespace: METRICS_NAMESPACE, alarmTopic: this.alerts });
+      new CfnOutput(this, 'BaseUrl', { value: `${service.url}/v1`, description: 'base_url for OpenAI clients' });
+      new CfnOutput(this, 'AdminUrl', { value: `${service.url}/`, description: 'Key management API (/key/generate, ...) and the rest, on the same service' });
+    } else {
+      const { api, gateway, admin } = this.lambdaMode(settings, configJson, environment);
+      this.api = api;
+      this.gateway = gateway;
+      this.admin = admin;
+      admin.addToRolePolicy(adminTable);
+      gateway.addToRolePolicy(requestPathTable);
+      for (const statement of modelCalls) gateway.addToRolePolicy(statement);
+      this.secret.grantRead(admin);
+      this.secret.grantRead(gateway);
+      this.alerts.grantPublish(gateway);
+      requestLogs?.deliveryStream.grantPutRecords(gateway);
+      new Observability(this, 'Observability', { ...apiMetrics(api, [gateway, admin]), namespace: METRICS_NAMESPACE, alarmTopic: this.alerts });
+      new CfnOutput(this, 'BaseUrl', { value: `${api.url}v1`, description: 'base_url for OpenAI clients' });
+      new CfnOutput(this, 'AdminUrl', { value: api.url, description: 'Key management API (/key/generate, ...), master key only' });
+    }
+
+    new CfnOutput(this, 'SecretName', { value: settings.secretName, description: 'Provider keys and the master key (JSON)' });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topicArn, description: 'Budget alerts' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  /** The Lambda mode: the streaming gateway function and the admin function behind a regional REST API. */
+  private lambdaMode(settings: TollgateSettings, configJson: string, environment: Record<string, string>): { api: RestApi; gateway: NodejsFunction; admin: NodejsFunction } {
+    const gateway = this.nodeFunction(
       'Gateway',
       'functions/gateway/handler.ts',
       configJson,
@@ -109,7 +191,7 @@ export class TollgateStack extends Stack {
       },
       settings.reservedConcurrency,
     );
-    this.admin = this.nodeFunction(
+    const admin = this.nodeFunction(
       'Admin',
       'functions/admin/handler.ts',
       configJson,
@@ -123,44 +205,8 @@ export class TollgateStack extends Stack {
       // The web UI's files, built from ui/ beside the admin bundle only: the gateway's holds none of it.
       uiBundleCommands,
     );
-    this.secret.grantRead(this.admin);
-    // Admin: the same single-item operations plus deletes (batched for /cache/delete and /cache/flushall), and listings through the one index.
-    this.admin.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
-        resources: [this.table.tableArn, `${this.table.tableArn}/index/by_entity`],
-      }),
-    );
-    this.secret.grantRead(this.gateway);
-    this.alerts.grantPublish(this.gateway);
-    // Request path: single-item reads and conditional writes on the table; the response cache's batched
-    // reads and writes of an embeddings request's inputs, and the semantic cache's Query of one
-    // partition (docs/DATA-MODEL.md, "Response cache"); never scans.
-    this.gateway.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
-        resources: [this.table.tableArn],
-      }),
-    );
-    const bedrock = bedrockResourceArns(bedrockModels(config.document));
-    this.bedrockArns = bedrock;
-    if (bedrock.length) {
-      this.gateway.addToRolePolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-          resources: bedrock.map((arn) => this.resolveArn(arn)),
-        }),
-      );
-    }
-    // Bedrock Guardrails: ApplyGuardrail on exactly the guardrails the config names.
-    const guardrails = bedrockGuardrailArns(config.document);
-    if (guardrails.length) {
-      this.gateway.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['bedrock:ApplyGuardrail'], resources: guardrails.map((arn) => this.resolveArn(arn)) }));
-    }
-
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: retention(settings.logRetentionDays), removalPolicy: RemovalPolicy.DESTROY });
-    this.api = new RestApi(this, 'Api', {
+    const api = new RestApi(this, 'Api', {
       restApiName: `tollgate-${settings.stage}`,
       description: 'Tollgate: OpenAI-compatible LLM gateway',
       // EDGE (CDK's default) idles streams out after 30 s; REGIONAL allows 5 minutes between chunks.
@@ -193,19 +239,19 @@ export class TollgateStack extends Stack {
         }),
       },
     });
-    const streaming = new LambdaIntegration(this.gateway, { responseTransferMode: ResponseTransferMode.STREAM, timeout: STREAM_TIMEOUT });
-    this.api.root.addMethod('ANY', streaming);
-    this.api.root.addProxy({ defaultIntegration: streaming, anyMethod: true });
+    const streaming = new LambdaIntegration(gateway, { responseTransferMode: ResponseTransferMode.STREAM, timeout: STREAM_TIMEOUT });
+    api.root.addMethod('ANY', streaming);
+    api.root.addProxy({ defaultIntegration: streaming, anyMethod: true });
     // More specific resources win over /{proxy+}: the admin paths go to the admin function.
-    const admin = new LambdaIntegration(this.admin, { timeout: ADMIN_TIMEOUT });
+    const adminIntegration = new LambdaIntegration(admin, { timeout: ADMIN_TIMEOUT });
     for (const prefix of ADMIN_PREFIXES) {
-      const resource = this.api.root.addResource(prefix);
-      resource.addMethod('ANY', admin);
-      resource.addProxy({ defaultIntegration: admin, anyMethod: true });
+      const resource = api.root.addResource(prefix);
+      resource.addMethod('ANY', adminIntegration);
+      resource.addProxy({ defaultIntegration: adminIntegration, anyMethod: true });
     }
 
     if (settings.domainName && settings.certificateArn) {
-      this.api.addDomainName('Domain', {
+      api.addDomainName('Domain', {
         domainName: settings.domainName,
         certificate: Certificate.fromCertificateArn(this, 'Certificate', settings.certificateArn),
         endpointType: EndpointType.REGIONAL,
@@ -213,21 +259,7 @@ export class TollgateStack extends Stack {
       });
     }
 
-    // The `s3` callback's request logs: through Firehose to a bucket of the stack's, partitioned by day.
-    const s3Logs = config.observability.exporters.s3 && config.observability.s3;
-    if (s3Logs) {
-      const requestLogs = new RequestLogs(this, 'RequestLogs', { path: s3Logs.path, retain: production, writers: [this.gateway] });
-      this.gateway.addEnvironment('TOLLGATE_REQUEST_LOG_STREAM', requestLogs.deliveryStream.deliveryStreamName);
-      new CfnOutput(this, 'RequestLogBucket', { value: requestLogs.bucket.bucketName, description: 'Request logs (the s3 callback), one folder per day' });
-    }
-
-    new Observability(this, 'Observability', { api: this.api, functions: [this.gateway, this.admin], namespace: METRICS_NAMESPACE, alarmTopic: this.alerts });
-
-    new CfnOutput(this, 'BaseUrl', { value: `${this.api.url}v1`, description: 'base_url for OpenAI clients' });
-    new CfnOutput(this, 'AdminUrl', { value: this.api.url, description: 'Key management API (/key/generate, ...), master key only' });
-    new CfnOutput(this, 'SecretName', { value: settings.secretName, description: 'Provider keys and the master key (JSON)' });
-    new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topicArn, description: 'Budget alerts' });
-    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    return { api, gateway, admin };
   }
 
   private nodeFunction(
@@ -268,6 +300,14 @@ export class TollgateStack extends Stack {
         },
       },
     });
+  }
+
+  /**
+   * Two zones of the stack's region, resolved by CloudFormation at deploy time: CDK would otherwise look
+   * them up in the account at synth (a context lookup), which `npm run synth` must not need.
+   */
+  override get availabilityZones(): string[] {
+    return [Fn.select(0, Fn.getAzs()), Fn.select(1, Fn.getAzs())];
   }
 
   /** Turns `${AWS::Partition}`-style placeholders into this stack's values. */

@@ -9,13 +9,23 @@ import type { GatewayResponse, IncomingRequest } from '../shared/core/types.ts';
 export interface RunningServer {
   url: string;
   server: Server;
+  /** Closes every connection at once, streams in flight included; waits for their after-response hooks. */
   close(): Promise<void>;
+  /**
+   * Graceful shutdown (SIGTERM): stops taking connections, answers the requests in flight to the end
+   * (streams included) and runs their after-response hooks (spend records), for at most `graceMs`;
+   * then closes what is left as `close()` does.
+   */
+  drain(graceMs: number): Promise<void>;
 }
 
 export async function listen(gateway: Gateway, host: string, port: number): Promise<RunningServer> {
   // Requests still running their after-response hooks (spend records): close() waits for them.
   const inFlight = new Set<Promise<void>>();
+  let draining = false;
   const server = createServer((req, res) => {
+    // A request arriving on a kept-alive connection while draining is answered, then its connection closed.
+    if (draining) res.setHeader('connection', 'close');
     const serving = serve(gateway, req, res).finally(() => inFlight.delete(serving));
     inFlight.add(serving);
   });
@@ -27,14 +37,25 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
   });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const close = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+    await Promise.allSettled(inFlight);
+  };
   return {
     url: `http://${shownHost}:${address.port}`,
     server,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-      await Promise.allSettled(inFlight);
+    close,
+    drain: async (graceMs) => {
+      draining = true;
+      server.close();
+      const deadline = Date.now() + graceMs;
+      while (inFlight.size > 0 && Date.now() < deadline) {
+        server.closeIdleConnections();
+        await Promise.race([Promise.allSettled(inFlight), new Promise((resolve) => setTimeout(resolve, Math.min(100, deadline - Date.now())))]);
+      }
+      await close();
     },
   };
 }

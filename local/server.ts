@@ -1,4 +1,11 @@
 // `npm start`: the gateway on 127.0.0.1:4000 (HOST, PORT), config from GATEWAY_CONFIG or gateway.config.yaml.
+// The same server is the Fargate mode's container (infra/fargate/Dockerfile), where the stack sets
+// TOLLGATE_SECRET_ID (`os.environ/` values from that Secrets Manager secret, read at start),
+// TOLLGATE_STORE=dynamodb (the stack's table) and POWERTOOLS_METRICS_NAMESPACE (the Lambda's EMF metrics).
+// SIGTERM drains: requests in flight are answered to the end and their spend recorded before it exits.
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { secretSourceFromEnv, type SecretValues } from '../functions/common/secret-env.ts';
+import { requestMetrics } from '../functions/gateway/metrics.ts';
 import { buildGateway, gatewayConfig } from '../shared/app.ts';
 import { ConfigError, type GatewayConfig } from '../shared/config/types.ts';
 import { readConfigYaml } from '../shared/config/yaml.ts';
@@ -13,15 +20,20 @@ const log = consoleLog((process.env['LOG_LEVEL'] as 'debug' | 'info' | 'warn' | 
 const configPath = process.env['GATEWAY_CONFIG'] ?? 'gateway.config.yaml';
 const host = process.env['HOST'] ?? '127.0.0.1';
 const port = Number(process.env['PORT'] ?? 4000);
+/** How long SIGTERM waits for requests in flight (ECS gives a task at most 120 s before SIGKILL). */
+const shutdownGraceMs = Number(process.env['TOLLGATE_SHUTDOWN_GRACE_SECONDS'] ?? 30) * 1000;
 
 function fail(message: string): never {
   process.stderr.write(`tollgate: ${message}\n`);
   process.exit(1);
 }
 
+const secrets = secretSourceFromEnv((name) => process.env[name]);
+const secretValues: SecretValues = secrets ? await secrets.values().catch((error: Error) => fail(`cannot read the secret: ${error.message}`)) : {};
+
 let config: GatewayConfig;
 try {
-  config = gatewayConfig(readConfigYaml(configPath), configPath, (name) => process.env[name]);
+  config = gatewayConfig(readConfigYaml(configPath), configPath, (name) => secretValues[name] ?? process.env[name]);
 } catch (error) {
   fail(error instanceof ConfigError ? error.message : `cannot load ${configPath}: ${(error as Error).message}`);
 }
@@ -38,18 +50,19 @@ const identity = await openLocalStore((name) => process.env[name]).catch((error:
 log.info(`Virtual keys, teams and users are stored in ${identity.location}`);
 // The web UI is built from ui/ at every start, in memory, so what it serves is always the source's.
 const uiFiles = await buildUi().catch((error: Error) => fail(`cannot build the web UI: ${error.message}`));
-const gateway = buildGateway({ config, log, ...virtualKeyOptions(identity.store), adminApi: true, ui: { files: uiFiles, env: (name) => process.env[name] } });
+const namespace = process.env['POWERTOOLS_METRICS_NAMESPACE'];
+const metrics = namespace ? [requestMetrics(new Metrics({ namespace }), new Set(config.deployments.map((d) => d.modelName)))] : [];
+const gateway = buildGateway({ config, log, ...virtualKeyOptions(identity.store), adminApi: true, afterResponse: metrics, ui: { files: uiFiles, env: (name) => process.env[name] } });
 const running = await listen(gateway, host, port).catch((error: Error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
 log.info(`Tollgate listening on ${running.url} (web UI: ${running.url}/ui)`, { models: config.deployments.map((d) => d.modelName), config: configPath });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(
-    signal,
-    () =>
-      void running
-        .close()
-        .then(() => gateway.flush())
-        .then(identity.close)
-        .then(() => process.exit(0)),
-  );
+  process.once(signal, () => {
+    log.info(`${signal}: answering the requests in flight (${shutdownGraceMs / 1000} s at most), then stopping`);
+    void running
+      .drain(shutdownGraceMs)
+      .then(() => gateway.flush())
+      .then(identity.close)
+      .then(() => process.exit(0));
+  });
 }

@@ -1,4 +1,4 @@
-// The admin CLI: `tollgate config check FILE` (./config-check.ts), and
+// The admin CLI: `tollgate config check FILE` (./config-check.ts), `tollgate cost ...` (./cost.ts), and
 // `tollgate <keys|teams|users> <action> [args] [--flags]` against any Tollgate URL
 // (--url or TOLLGATE_URL, default http://127.0.0.1:4000) with the master key (--master-key or TOLLGATE_MASTER_KEY).
 // Prints the answer as JSON; exits 1 with the gateway's message when it refuses.
@@ -13,6 +13,7 @@ function usage(): string {
     'usage: tollgate <group> <action> [args] [--flags] [--url URL] [--master-key KEY]',
     '',
     '  tollgate config check FILE   what a LiteLLM config serves, disables and ignores, read with this environment',
+    '  tollgate cost --requests 10M --avg-upstream 5s   what a month costs on Lambda, on Fargate and with LiteLLM (docs/COST.md)',
     '',
   ];
   for (const [group, actions] of Object.entries(COMMANDS)) {
@@ -126,6 +127,12 @@ async function main(argv: string[]): Promise<number> {
     const { text, ok } = checkConfig(rest[0], (name) => process.env[name]);
     process.stdout.write(text);
     return ok ? 0 : 1;
+  }
+  if (group === 'cost') {
+    const { costCommand } = await import('./cost.ts');
+    const { text, ok } = costCommand(parsed.flags);
+    (ok ? process.stdout : process.stderr).write(text);
+    return ok ? 0 : 2;
   }
   const command = group && action ? COMMANDS[group]?.[action] : undefined;
   if (!command) {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { readConfigYaml } from '../../shared/config/yaml.ts';
 import { bedrockGuardrailArns, bedrockModels, bedrockResourceArns } from '../../infra/bedrock-access.ts';
 import { deployedConfig } from '../../infra/deployed-config.ts';
+import { defaultLambdaMemoryMb } from '../../infra/cost/model.ts';
 import { acknowledgeNagFindings } from '../../infra/nag.ts';
 import { readSettings } from '../../infra/settings.ts';
 import { TollgateStack } from '../../infra/tollgate-stack.ts';
@@ -78,7 +79,7 @@ describe('TollgateStack', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      MemorySize: 1024,
+      MemorySize: defaultLambdaMemoryMb(),
       ReservedConcurrentExecutions: 50,
       Environment: {
         Variables: Match.objectLike({
@@ -166,6 +167,13 @@ describe('TollgateStack', () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>);
     expect(statements.flatMap((s) => [s.Action].flat())).toContain('firehose:PutRecordBatch');
     template.hasOutput('RequestLogBucket', {});
+  });
+
+  it("sizes the functions at the cost model's default memory (docs/COST.md), or at memorySize", () => {
+    expect(defaultLambdaMemoryMb()).toBe(1024);
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) expect(fn.Properties.MemorySize).toBe(1024);
+    const sized = Template.fromStack(synth({ memorySize: 1536 }).stack);
+    for (const fn of Object.values(sized.findResources('AWS::Lambda::Function'))) expect(fn.Properties.MemorySize).toBe(1536);
   });
 
   it('outputs the base URL, the admin URL, the secret name and the topic ARN', () => {
