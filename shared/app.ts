@@ -41,10 +41,11 @@ import { ModelAccess } from './keys/model-access.ts';
 import { observability } from './observability/observability.ts';
 import { ModelModes } from './pipeline/model-modes.ts';
 import { ModelCallPipeline } from './pipeline/pipeline.ts';
-import { listedModels } from './pricing/price-table.ts';
+import { listedModels, listingProvider } from './pricing/price-table.ts';
 import { Pricer } from './pricing/pricer.ts';
 import { defaultProviders, type ProviderRegistry } from './providers/registry.ts';
 import { ModelGroups } from './router/model-groups.ts';
+import { providerInference } from './router/provider-inference.ts';
 import { Router } from './router/router.ts';
 import type { RouterRuntime } from './router/runtime.ts';
 import { spendTracker, type SpendOverrides } from './spend/from-config.ts';
@@ -98,7 +99,12 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const { config, log, store } = options;
   const providers = options.providers ?? defaultProviders();
   const pricer = new Pricer(log, providers, config.costMargins);
-  const groups = new ModelGroups(config.deployments, config.router.modelGroupAlias, listedModels(providers));
+  const groups = new ModelGroups(
+    config.deployments,
+    config.router.modelGroupAlias,
+    listedModels(providers),
+    providerInference((prefix) => providers.has(prefix), listingProvider(providers)),
+  );
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime, store && new DeploymentStates(store));
   const access = new ModelAccess(groups, store && new Identities(store));
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
