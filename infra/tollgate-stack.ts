@@ -8,6 +8,8 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Stage, type StackProps } fro
 import { AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, ResponseTransferMode, RestApi, SecurityPolicy } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -130,14 +132,27 @@ export class TollgateStack extends Stack {
     );
     const bedrock = bedrockResourceArns(bedrockModels(config.document));
     this.bedrockArns = bedrock;
+    // The scheduled health check calls every deployment from the admin function.
+    const modelCallers = config.healthChecks.background ? [this.gateway, this.admin] : [this.gateway];
     if (bedrock.length) {
-      this.gateway.addToRolePolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-          resources: bedrock.map((arn) => this.resolveArn(arn)),
-        }),
-      );
+      for (const caller of modelCallers) {
+        caller.addToRolePolicy(
+          new PolicyStatement({
+            effect: Effect.ALLOW,
+            actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+            resources: bedrock.map((arn) => this.resolveArn(arn)),
+          }),
+        );
+      }
+    }
+    // `background_health_checks`: the admin function checks every deployment on a schedule (EventBridge
+    // allows whole minutes, at least one), and the results steer every gateway instance's routing.
+    if (config.healthChecks.background) {
+      new Rule(this, 'HealthChecks', {
+        description: 'Tollgate: background_health_checks (every health_check_interval)',
+        schedule: Schedule.rate(Duration.minutes(Math.max(1, Math.ceil(config.healthChecks.intervalMs / 60_000)))),
+        targets: [new LambdaFunction(this.admin, { retryAttempts: 0 })],
+      });
     }
     // Bedrock Guardrails: ApplyGuardrail on exactly the guardrails the config names.
     const guardrails = bedrockGuardrailArns(config.document);

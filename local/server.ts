@@ -4,6 +4,7 @@ import { ConfigError, type GatewayConfig } from '../shared/config/types.ts';
 import { readConfigYaml } from '../shared/config/yaml.ts';
 import { consoleLog } from '../shared/core/log.ts';
 import { virtualKeyOptions } from '../shared/keys/gateway-options.ts';
+import { startBackgroundHealthChecks } from './background-health-checks.ts';
 import { openLocalStore } from './local-store.ts';
 import { listen } from './node-adapter.ts';
 import { isLoopback, listenRefusal } from './startup.ts';
@@ -38,6 +39,7 @@ log.info(`Virtual keys, teams and users are stored in ${identity.location}`);
 const gateway = buildGateway({ config, log, ...virtualKeyOptions(identity.store), adminApi: true });
 const running = await listen(gateway, host, port).catch((error: Error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
 log.info(`Tollgate listening on ${running.url}`, { models: config.deployments.map((d) => d.modelName), config: configPath });
+const stopHealthChecks = startBackgroundHealthChecks(config, identity.store, log);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(
@@ -45,6 +47,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     () =>
       void running
         .close()
+        .then(stopHealthChecks)
         .then(() => gateway.flush())
         .then(identity.close)
         .then(() => process.exit(0)),

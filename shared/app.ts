@@ -39,6 +39,7 @@ import { spendEndpoint } from './endpoints/spend.ts';
 import { GuardrailStep } from './guardrails/guardrail-step.ts';
 import { ModelAccess } from './keys/model-access.ts';
 import { observability } from './observability/observability.ts';
+import { scheduledHealthCheck } from './pipeline/health-checks.ts';
 import { ModelModes } from './pipeline/model-modes.ts';
 import { ModelCallPipeline } from './pipeline/pipeline.ts';
 import { listedModels, listingProvider } from './pricing/price-table.ts';
@@ -105,7 +106,9 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     listedModels(providers),
     providerInference((prefix) => providers.has(prefix), listingProvider(providers)),
   );
-  const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime, store && new DeploymentStates(store));
+  const states = store && new DeploymentStates(store);
+  const healthRouting = states && config.healthChecks.routing ? { records: states, stalenessMs: config.healthChecks.stalenessMs } : undefined;
+  const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime, states, healthRouting);
   const access = new ModelAccess(groups, store && new Identities(store));
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
   const cache = store && config.cache && responseCache(config.cache, store, router, providers, log, options.cacheClock);
@@ -116,9 +119,9 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const responseState = new ResponseState(store && new StoredResponses(store), config.responsesRetentionMs);
   const routes = [
     ...healthEndpoint(config, store),
-    ...healthCheckEndpoint(config.deployments, providers),
+    ...healthCheckEndpoint(config.deployments, providers, states, config.healthChecks, log),
     ...modelsEndpoint(access, modes),
-    ...modelInfoEndpoint(groups.listed(), access, pricer),
+    ...modelInfoEndpoint(groups.listed(), access, pricer, { router, health: states }),
     ...chatCompletionsEndpoint(pipeline, chat),
     ...embeddingsEndpoint(pipeline, providers),
     ...imagesEndpoint(pipeline, providers),
@@ -137,6 +140,16 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...(options.extraRoutes ?? []),
   ];
   return [...routes, ...routeListEndpoint(routes)];
+}
+
+/** The scheduled health check (`background_health_checks`) of the config's deployments, its results kept in the table for every instance's router. */
+export function scheduledHealthChecks(
+  config: GatewayConfig,
+  store: Store,
+  log: Log,
+  providers: ProviderRegistry = defaultProviders(),
+): (signal: AbortSignal) => Promise<{ healthy: number; unhealthy: number }> {
+  return scheduledHealthCheck(config.deployments, providers, new DeploymentStates(store), config.healthChecks, log);
 }
 
 /** The response cache on the table; a semantic one embeds prompts with the config's embedding model, through the router. */

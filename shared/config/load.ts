@@ -8,6 +8,7 @@ import { DEFAULT_MAX_REQUEST_BYTES } from '../core/request-body.ts';
 import { toCacheSettings } from './cache-settings.ts';
 import { toObservabilitySettings } from './callbacks.ts';
 import { durationMs } from './duration.ts';
+import { toHealthCheckSettings } from './health-check-settings.ts';
 import { toRouterSettings } from './router-settings.ts';
 import { configSchema, SUPPORTED_KEYS, type RawConfig } from './schema.ts';
 import { WildcardPattern } from './wildcard-pattern.ts';
@@ -87,6 +88,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
       timeZone: raw.litellm_settings?.timezone,
     },
     observability: toObservabilitySettings(raw.litellm_settings, env, source, warnings),
+    healthChecks: toHealthCheckSettings(raw),
     warnings,
     ignoredKeys: ignored,
   };

@@ -3,6 +3,7 @@ import type { GuardrailEntry } from '../guardrails/config-schema.ts';
 import type { MarginConfig } from '../pricing/margin.ts';
 import type { CacheSettings } from './cache-settings.ts';
 import type { ObservabilitySettings } from './callbacks.ts';
+import type { HealthCheckSettings } from './health-check-settings.ts';
 
 /** The `provider` of a `model: "*"` deployment: each request's model name says which provider serves it (shared/router/provider-inference.ts). */
 export const ANY_PROVIDER = '*';
@@ -71,6 +72,8 @@ export interface GatewayConfig {
   guardrails: GuardrailEntry[];
   /** LiteLLM's logging callbacks: what is exported after each response, and where to. */
   observability: ObservabilitySettings;
+  /** Background health checks and routing by their results. */
+  healthChecks: HealthCheckSettings;
   /** Once-at-start warnings: ignored keys, disabled deployments. */
   warnings: string[];
   /** `general_settings.responses_retention_days` in ms: how long stored Responses API answers are kept. */
