@@ -2,6 +2,7 @@
 // each bundle, so a bad config fails `npm run synth` and the bundles carry no YAML parser. `os.environ/NAME`
 // values are kept as they are: the functions resolve them at run time, from the deployment's secret.
 import type { ObservabilitySettings } from '../shared/config/callbacks.ts';
+import type { HealthCheckSettings } from '../shared/config/health-check-settings.ts';
 import { loadConfigDocument } from '../shared/config/load.ts';
 import { DEV_MASTER_KEY } from '../shared/config/types.ts';
 import { readConfigYaml } from '../shared/config/yaml.ts';
@@ -20,6 +21,8 @@ export interface DeployedConfig {
   json: string;
   /** The logging callbacks as the functions will run them (the stack makes what `s3` writes to). */
   observability: ObservabilitySettings;
+  /** `background_health_checks` and their interval (the stack schedules them). */
+  healthChecks: HealthCheckSettings;
 }
 
 export function deployedConfig(configPath: string): DeployedConfig {
@@ -38,5 +41,5 @@ export function deployedConfig(configPath: string): DeployedConfig {
       `${configPath}: general_settings.master_key must be set, and not to the development key ${DEV_MASTER_KEY}, before deploying. Use os.environ/TOLLGATE_MASTER_KEY (the stack's secret holds a generated one).`,
     );
   }
-  return { document, json: `${JSON.stringify(document, null, 2)}\n`, observability: config.observability };
+  return { document, json: `${JSON.stringify(document, null, 2)}\n`, observability: config.observability, healthChecks: config.healthChecks };
 }

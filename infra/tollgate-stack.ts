@@ -9,6 +9,8 @@ import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Stage, type StackProps }
 import { AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, ResponseTransferMode, RestApi, SecurityPolicy } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -163,6 +165,17 @@ export class TollgateStack extends Stack {
       admin.addToRolePolicy(adminTable);
       gateway.addToRolePolicy(requestPathTable);
       for (const statement of modelCalls) gateway.addToRolePolicy(statement);
+      // `background_health_checks`: the admin function checks every deployment on a schedule (EventBridge
+      // allows whole minutes, at least one), and the results steer every gateway instance's routing. (The
+      // Fargate mode's server runs them itself, every health_check_interval.)
+      if (config.healthChecks.background) {
+        for (const statement of modelCalls) admin.addToRolePolicy(statement);
+        new Rule(this, 'HealthChecks', {
+          description: 'Tollgate: background_health_checks (every health_check_interval)',
+          schedule: Schedule.rate(Duration.minutes(Math.max(1, Math.ceil(config.healthChecks.intervalMs / 60_000)))),
+          targets: [new LambdaFunction(admin, { retryAttempts: 0 })],
+        });
+      }
       this.secret.grantRead(admin);
       this.secret.grantRead(gateway);
       this.alerts.grantPublish(gateway);

@@ -12,6 +12,7 @@ import { readConfigYaml } from '../shared/config/yaml.ts';
 import { consoleLog } from '../shared/core/log.ts';
 import { virtualKeyOptions } from '../shared/keys/gateway-options.ts';
 import { buildUi } from '../ui/build.ts';
+import { startBackgroundHealthChecks } from './background-health-checks.ts';
 import { openLocalStore } from './local-store.ts';
 import { listen } from './node-adapter.ts';
 import { isLoopback, listenRefusal } from './startup.ts';
@@ -55,12 +56,14 @@ const metrics = namespace ? [requestMetrics(new Metrics({ namespace }), new Set(
 const gateway = buildGateway({ config, log, ...virtualKeyOptions(identity.store), adminApi: true, afterResponse: metrics, ui: { files: uiFiles, env: (name) => process.env[name] } });
 const running = await listen(gateway, host, port).catch((error: Error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
 log.info(`Tollgate listening on ${running.url} (web UI: ${running.url}/ui)`, { models: config.deployments.map((d) => d.modelName), config: configPath });
+const stopHealthChecks = startBackgroundHealthChecks(config, identity.store, log);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info(`${signal}: answering the requests in flight (${shutdownGraceMs / 1000} s at most), then stopping`);
     void running
       .drain(shutdownGraceMs)
+      .then(stopHealthChecks)
       .then(() => gateway.flush())
       .then(identity.close)
       .then(() => process.exit(0));

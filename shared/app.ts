@@ -46,12 +46,14 @@ import { spendEndpoint } from './endpoints/spend.ts';
 import { GuardrailStep } from './guardrails/guardrail-step.ts';
 import { ModelAccess } from './keys/model-access.ts';
 import { observability } from './observability/observability.ts';
+import { scheduledHealthCheck } from './pipeline/health-checks.ts';
 import { ModelModes } from './pipeline/model-modes.ts';
 import { ModelCallPipeline } from './pipeline/pipeline.ts';
-import { listedModels } from './pricing/price-table.ts';
+import { listedModels, listingProvider } from './pricing/price-table.ts';
 import { Pricer } from './pricing/pricer.ts';
 import { defaultProviders, type ProviderRegistry } from './providers/registry.ts';
 import { ModelGroups } from './router/model-groups.ts';
+import { providerInference } from './router/provider-inference.ts';
 import { Router } from './router/router.ts';
 import type { RouterRuntime } from './router/runtime.ts';
 import { spendTracker, type SpendOverrides } from './spend/from-config.ts';
@@ -117,8 +119,15 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const { config, log, store } = options;
   const providers = options.providers ?? defaultProviders();
   const pricer = new Pricer(log, providers, config.costMargins);
-  const groups = new ModelGroups(config.deployments, config.router.modelGroupAlias, listedModels(providers));
-  const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime, store && new DeploymentStates(store));
+  const groups = new ModelGroups(
+    config.deployments,
+    config.router.modelGroupAlias,
+    listedModels(providers),
+    providerInference((prefix) => providers.has(prefix), listingProvider(providers)),
+  );
+  const states = store && new DeploymentStates(store);
+  const healthRouting = states && config.healthChecks.routing ? { records: states, stalenessMs: config.healthChecks.stalenessMs } : undefined;
+  const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime, states, healthRouting);
   const access = new ModelAccess(groups, store && new Identities(store));
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
   const cache = store && config.cache && responseCache(config.cache, store, router, providers, log, options.cacheClock);
@@ -130,9 +139,9 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const chatRoutes = chatCompletionsEndpoint(pipeline, chat);
   const routes = [
     ...healthEndpoint(config, store),
-    ...healthCheckEndpoint(config.deployments, providers),
+    ...healthCheckEndpoint(config.deployments, providers, states, config.healthChecks, log),
     ...modelsEndpoint(access, modes),
-    ...modelInfoEndpoint(groups.listed(), access, pricer),
+    ...modelInfoEndpoint(groups.listed(), access, pricer, { router, health: states }),
     ...chatRoutes,
     ...embeddingsEndpoint(pipeline, providers),
     ...imagesEndpoint(pipeline, providers),
@@ -153,6 +162,16 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...(options.extraRoutes ?? []),
   ];
   return [...routes, ...routeListEndpoint(routes)];
+}
+
+/** The scheduled health check (`background_health_checks`) of the config's deployments, its results kept in the table for every instance's router. */
+export function scheduledHealthChecks(
+  config: GatewayConfig,
+  store: Store,
+  log: Log,
+  providers: ProviderRegistry = defaultProviders(),
+): (signal: AbortSignal) => Promise<{ healthy: number; unhealthy: number }> {
+  return scheduledHealthCheck(config.deployments, providers, new DeploymentStates(store), config.healthChecks, log);
 }
 
 /** The response cache on the table; a semantic one embeds prompts with the config's embedding model, through the router. */

@@ -1,12 +1,14 @@
 // The admin API on AWS Lambda (LiteLLM's /key, /team, /user, /customer paths and /audit), behind the
 // same API Gateway as the gateway Lambda. Answers are small JSON, so this is a plain (non-streaming)
 // middy handler. Its gateway comes from functions/common/live-gateway.ts, as the gateway Lambda's does.
+// With `background_health_checks`, the stack's EventBridge rule invokes it on a schedule too: that event
+// runs the deployments' health checks, whose results every gateway instance routes by.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, ScheduledEvent } from 'aws-lambda';
 import { fileURLToPath } from 'node:url';
-import { buildGateway } from '../../shared/app.ts';
+import { buildGateway, scheduledHealthChecks } from '../../shared/app.ts';
 import type { EnvLookup } from '../../shared/config/load.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
@@ -34,18 +36,22 @@ export function createAdminHandler(options: AdminHandlerOptions) {
   const logger = options.logger ?? new Logger({ serviceName: env('POWERTOOLS_SERVICE_NAME') ?? 'tollgate-admin' });
   const log = powertoolsLog(logger);
   const uiFiles = options.uiAssetsDir ? readUiFiles(options.uiAssetsDir) : undefined;
-  const gatewayNow = liveGateway({
+  const functionNow = liveGateway({
     configPath: options.configPath,
     env,
     secrets: options.secrets,
     log,
-    build: (config) => buildGateway({ config, log, ...virtualKeyOptions(options.store), adminApi: true, ui: uiFiles && { files: uiFiles, env } }),
+    build: (config) => ({
+      gateway: buildGateway({ config, log, ...virtualKeyOptions(options.store), adminApi: true, ui: uiFiles && { files: uiFiles, env } }),
+      healthChecks: scheduledHealthChecks(config, options.store, log),
+    }),
   });
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  return middy<APIGatewayProxyEvent | ScheduledEvent, APIGatewayProxyResult | HealthCheckRun>()
     .use(injectLambdaContext(logger, { logEvent: false }))
-    .handler(async (event) => {
-      const gateway = await gatewayNow();
+    .handler(async (event, context) => {
+      const { gateway, healthChecks } = await functionNow();
+      if (isScheduled(event)) return runHealthChecks(healthChecks, context, log);
       const response = await gateway.handle(toGatewayRequest(event, new AbortController().signal));
       let body = '';
       if (typeof response.body === 'string') body = response.body;
@@ -53,6 +59,25 @@ export function createAdminHandler(options: AdminHandlerOptions) {
       await response.done();
       return { statusCode: response.status, headers: response.headers, body };
     });
+}
+
+interface HealthCheckRun {
+  healthy: number;
+  unhealthy: number;
+}
+
+/** Leaves this long of the invocation for recording the last results. */
+const RECORDING_MARGIN_MS = 2_000;
+
+async function runHealthChecks(run: (signal: AbortSignal) => Promise<HealthCheckRun>, context: Context, log: ReturnType<typeof powertoolsLog>): Promise<HealthCheckRun> {
+  const result = await run(AbortSignal.timeout(Math.max(1_000, context.getRemainingTimeInMillis() - RECORDING_MARGIN_MS)));
+  log.info('scheduled health check', { ...result });
+  return result;
+}
+
+/** The stack's EventBridge rule's event (its default, a "Scheduled Event"), not an API Gateway request. */
+function isScheduled(event: APIGatewayProxyEvent | ScheduledEvent): event is ScheduledEvent {
+  return 'detail-type' in event && event['detail-type'] === 'Scheduled Event';
 }
 
 export const handler = createAdminHandler({

@@ -17,7 +17,7 @@ import type { SecretSource, SecretValues } from './secret-env.ts';
 /** The name the stack gives the config beside each bundle. */
 export const DEPLOYED_CONFIG_FILE = 'gateway.config.json';
 
-export interface LiveGatewayOptions {
+export interface LiveGatewayOptions<T = Gateway> {
   /** Default: GATEWAY_CONFIG, else gateway.config.json beside the bundle, else in the cwd. */
   configPath?: string;
   env: EnvLookup;
@@ -25,16 +25,16 @@ export interface LiveGatewayOptions {
   secrets?: SecretSource;
   providers?: ProviderRegistry;
   log: Log;
-  /** The function's gateway for a loaded config. */
-  build(config: GatewayConfig): Gateway;
+  /** The function's gateway for a loaded config (with whatever else the function makes of the config). */
+  build(config: GatewayConfig): T;
 }
 
 /** Returns the current gateway; throws at once, without a secret, when the config cannot be used. */
-export function liveGateway(options: LiveGatewayOptions): () => Promise<Gateway> {
+export function liveGateway<T = Gateway>(options: LiveGatewayOptions<T>): () => Promise<T> {
   const { env, secrets, log } = options;
   const configPath = options.configPath ?? env('GATEWAY_CONFIG') ?? deployedConfigPath();
 
-  const build = (values?: SecretValues): Gateway => {
+  const build = (values?: SecretValues): T => {
     const config = gatewayConfig(readConfigJson(configPath), configPath, (name) => values?.[name] ?? env(name), options.providers);
     if (config.masterKey === undefined || config.masterKey === DEV_MASTER_KEY) {
       throw new Error(
@@ -46,7 +46,7 @@ export function liveGateway(options: LiveGatewayOptions): () => Promise<Gateway>
     return options.build(config);
   };
 
-  let current: { values?: SecretValues; gateway: Gateway } | undefined = secrets ? undefined : { gateway: build() };
+  let current: { values?: SecretValues; gateway: T } | undefined = secrets ? undefined : { gateway: build() };
   return async () => {
     if (!secrets) return current!.gateway;
     const values = await secrets.values();

@@ -10,10 +10,11 @@ import { toCacheSettings } from './cache-settings.ts';
 import { toObservabilitySettings } from './callbacks.ts';
 import { durationMs } from './duration.ts';
 import { JWT_AUTH_KEYS, toJwtAuthSettings } from './jwt-auth.ts';
+import { toHealthCheckSettings } from './health-check-settings.ts';
 import { toRouterSettings } from './router-settings.ts';
 import { configSchema, SUPPORTED_KEYS, type RawConfig } from './schema.ts';
 import { WildcardPattern } from './wildcard-pattern.ts';
-import { ConfigError, type Deployment, type GatewayConfig, type ProviderRequirements } from './types.ts';
+import { ANY_PROVIDER, ConfigError, type Deployment, type GatewayConfig, type ProviderRequirements } from './types.ts';
 
 /** OpenAI keeps stored responses 30 days; so does the gateway unless told otherwise. */
 const DEFAULT_RESPONSES_RETENTION_DAYS = 30;
@@ -92,6 +93,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
     },
     observability: toObservabilitySettings(raw.litellm_settings, env, source, warnings),
     jwtAuth: toJwtAuthSettings(raw.general_settings?.enable_jwt_auth, raw.general_settings?.litellm_jwtauth, env, warnings),
+    healthChecks: toHealthCheckSettings(raw),
     warnings,
     ignoredKeys: ignored,
   };
@@ -103,13 +105,18 @@ type DeploymentResult = { deployment: Deployment; missingCredential?: string } |
 function toDeployment(entry: RawConfig['model_list'][number], index: number, env: EnvLookup, providers: ProviderLookup, raw: RawConfig): DeploymentResult {
   const router = raw.router_settings;
   const params = entry.litellm_params;
+  // LiteLLM's "route any model": `model: "*"` takes each request's provider from its model name.
+  const anyProvider = params.model === ANY_PROVIDER;
+  if (anyProvider && !WildcardPattern.isPattern(entry.model_name)) {
+    return { problem: `"*" sends each request to the provider its model name names, so model_name must be a pattern too, e.g. "*" (it is "${entry.model_name}")` };
+  }
   const slash = params.model.indexOf('/');
-  if (slash <= 0) return { problem: `"${params.model}" has no provider prefix; write it as "<provider>/<model>", e.g. "openai/${params.model}"` };
-  const provider = params.model.slice(0, slash);
-  const requirements = providers(provider);
+  if (!anyProvider && slash <= 0) return { problem: `"${params.model}" has no provider prefix; write it as "<provider>/<model>", e.g. "openai/${params.model}"` };
+  const provider = anyProvider ? ANY_PROVIDER : params.model.slice(0, slash);
+  const requirements = anyProvider ? { requiresApiKey: false, requiresApiBase: false } : providers(provider);
   if (!requirements) return { problem: `unknown provider "${provider}" in "${params.model}"` };
 
-  const apiKey = params.api_key ?? (requirements.apiKeyEnv ? env(requirements.apiKeyEnv) : undefined);
+  const apiKey = params.api_key ?? envKey(requirements.apiKeyEnv, env);
   let missingCredential: string | undefined;
   if (requirements.requiresApiKey && !apiKey) {
     missingCredential = `no api_key${requirements.apiKeyEnv ? ` and ${requirements.apiKeyEnv} is not set` : ''}`;
@@ -117,7 +124,7 @@ function toDeployment(entry: RawConfig['model_list'][number], index: number, env
     return { problem: `provider "${provider}" needs litellm_params.api_base` };
   }
   const modelInfo = entry.model_info ?? {};
-  const upstreamModel = params.model.slice(slash + 1);
+  const upstreamModel = anyProvider ? ANY_PROVIDER : params.model.slice(slash + 1);
   const id =
     typeof modelInfo['id'] === 'string'
       ? modelInfo['id']
@@ -148,10 +155,15 @@ function toDeployment(entry: RawConfig['model_list'][number], index: number, env
       maxInputTokens: modelInfo.max_input_tokens,
       order: params.order,
       tags: params.tags,
+      apiKeyOf: anyProvider ? (name) => params.api_key ?? envKey(providers(name)?.apiKeyEnv, env) : undefined,
       params,
       modelInfo,
     },
   };
+}
+
+function envKey(name: string | undefined, env: EnvLookup): string | undefined {
+  return name === undefined ? undefined : env(name) || undefined;
 }
 
 /** Whether a request for a name lands on some entry of the file: its `model_name`, a wildcard `model_name` matching it, or an alias of one. */

@@ -5,6 +5,10 @@ import type { MarginConfig } from '../pricing/margin.ts';
 import type { CacheSettings } from './cache-settings.ts';
 import type { ObservabilitySettings } from './callbacks.ts';
 import type { JwtAuthSettings } from './jwt-auth.ts';
+import type { HealthCheckSettings } from './health-check-settings.ts';
+
+/** The `provider` of a `model: "*"` deployment: each request's model name says which provider serves it (shared/router/provider-inference.ts). */
+export const ANY_PROVIDER = '*';
 
 /** One `model_list` entry, enabled, with every `os.environ/` value resolved. Holds a credential: never log it whole. */
 export interface Deployment {
@@ -39,6 +43,11 @@ export interface Deployment {
   order?: number;
   /** `litellm_params.tags`: which tagged requests it serves when `enable_tag_filtering` is on. */
   tags?: string[];
+  /**
+   * `model: "*"` only (its `provider` is `ANY_PROVIDER` until a request names a model): the API key
+   * for the provider a request lands on, `api_key` or that provider's environment variable.
+   */
+  apiKeyOf?: (provider: string) => string | undefined;
   /** All of `litellm_params`, resolved, for provider-specific keys. */
   params: Record<string, unknown>;
   modelInfo: Record<string, unknown>;
@@ -67,6 +76,8 @@ export interface GatewayConfig {
   mcpServers: McpServer[];
   /** LiteLLM's logging callbacks: what is exported after each response, and where to. */
   observability: ObservabilitySettings;
+  /** Background health checks and routing by their results. */
+  healthChecks: HealthCheckSettings;
   /** Once-at-start warnings: ignored keys, disabled deployments. */
   warnings: string[];
   /** `general_settings.responses_retention_days` in ms: how long stored Responses API answers are kept. */

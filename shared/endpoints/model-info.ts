@@ -2,10 +2,15 @@
 // {"data": [{"model_name", "litellm_params", "model_info"}]}. `?litellm_model_id=` narrows it to one.
 // Nothing secret leaves: litellm_params pass through an allowlist (no api_key, no cloud credentials,
 // no extra_headers, which may carry auth), and model_info keys that look like credentials are dropped.
+// Each deployment's routing state is shown beside its settings: `cooldown_until` (as this instance and
+// the shared state know it) and its last health check (`health_status`, `health_checked_at`,
+// `health_error`), as recorded by the scheduled check or GET /health.
 import type { Deployment } from '../config/types.ts';
-import type { Route } from '../core/types.ts';
+import type { RequestContext, Route } from '../core/types.ts';
 import type { ModelAccess } from '../keys/model-access.ts';
 import type { Pricer } from '../pricing/pricer.ts';
+import type { HealthCheckResult, HealthRecords } from '../router/deployment-health.ts';
+import type { Router } from '../router/router.ts';
 
 const PUBLIC_PARAMS = new Set([
   'model',
@@ -31,7 +36,13 @@ const PUBLIC_PARAMS = new Set([
 ]);
 const SECRET_LOOKING = /key|secret|token|credential|password|auth/i;
 
-export function modelInfoEndpoint(deployments: Deployment[], access: ModelAccess, pricer: Pricer): Route[] {
+/** Where the deployments' routing state is read: the router (cooldowns) and the health check records, when kept. */
+export interface RoutingStateSources {
+  router: Pick<Router, 'cooldownEnds'>;
+  health?: HealthRecords;
+}
+
+export function modelInfoEndpoint(deployments: Deployment[], access: ModelAccess, pricer: Pricer, state: RoutingStateSources): Route[] {
   return [
     {
       method: 'GET',
@@ -41,13 +52,41 @@ export function modelInfoEndpoint(deployments: Deployment[], access: ModelAccess
         const id = request.query['litellm_model_id'];
         const allowed = new Set(access.allowed(ctx.identity));
         const shown = deployments.filter((d) => (id === undefined || d.id === id) && allowed.has(d.modelName));
-        return { body: JSON.stringify({ data: shown.map((d) => publicInfo(d, pricer)) }) };
+        const routing = await routingState(shown, state, ctx);
+        return { body: JSON.stringify({ data: shown.map((d) => publicInfo(d, pricer, routing(d.id))) }) };
       },
     },
   ];
 }
 
-function publicInfo(deployment: Deployment, pricer: Pricer) {
+async function routingState(deployments: Deployment[], { router, health }: RoutingStateSources, ctx: RequestContext) {
+  const unique = [...new Map(deployments.map((d) => [d.id, d])).values()];
+  const [cooldowns, checks] = await Promise.all([router.cooldownEnds(unique, ctx), healthOf(health, unique, ctx)]);
+  const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
+  return (id: string) => {
+    const until = cooldowns.get(id) ?? 0;
+    const check: HealthCheckResult | undefined = checks.get(id);
+    return {
+      cooldown_until: until > Date.now() ? iso(until) : null,
+      health_status: check === undefined ? 'unknown' : check.healthy ? 'healthy' : 'unhealthy',
+      health_checked_at: iso(check?.checkedAt),
+      health_error: check?.error ?? null,
+    };
+  };
+}
+
+/** The recorded health checks; none when they are not kept or cannot be read (the listing goes on without them). */
+async function healthOf(records: HealthRecords | undefined, deployments: Deployment[], ctx: RequestContext): Promise<Map<string, HealthCheckResult>> {
+  if (!records) return new Map();
+  try {
+    return await records.healthOf(deployments.map((d) => d.id));
+  } catch (failure) {
+    ctx.log.warn('could not read health check results for /model/info', { requestId: ctx.requestId, error: String(failure) });
+    return new Map();
+  }
+}
+
+function publicInfo(deployment: Deployment, pricer: Pricer, routing: Record<string, unknown>) {
   const price = pricer.priceOf(deployment);
   const litellmParams = publicParams(deployment);
   const configuredInfo = Object.fromEntries(Object.entries(deployment.modelInfo).filter(([key]) => !SECRET_LOOKING.test(key) || isTokenLimit(key)));
@@ -68,6 +107,7 @@ function publicInfo(deployment: Deployment, pricer: Pricer) {
       mode: pricer.modeOf(deployment) ?? null,
       // No price in config or table: its requests cost 0 and are not held to budgets.
       unpriced: price === undefined,
+      ...routing,
     },
   };
 }

@@ -51,6 +51,25 @@ export function listedModels(providers: PriceListings): (provider: string) => st
   };
 }
 
+/**
+ * The provider the table lists a bare model id under (its `litellm_provider`, when that provider
+ * lists the id there itself): where a `model: "*"` deployment sends `gpt-4o` or `claude-sonnet-4-5`.
+ */
+export function listingProvider(providers: PriceListings): (model: string) => string | undefined {
+  let byModel: Map<string, string> | undefined;
+  return (model) => {
+    if (!byModel) {
+      byModel = new Map();
+      for (const [key, price] of Object.entries(PRICES)) {
+        const name = price.litellm_provider ?? key.slice(0, key.indexOf('/'));
+        const id = key.slice(key.indexOf('/') + 1);
+        if (!byModel.has(id) && providers.get(name)?.priceKeys(id).includes(key)) byModel.set(id, name);
+      }
+    }
+    return byModel.get(model);
+  };
+}
+
 function configuredPrice(source: Record<string, unknown>): ModelPrice | undefined {
   if (!PRICE_FIELDS.some((field) => typeof source[field] === 'number')) return undefined;
   const price: Record<string, number> = {};

@@ -9,6 +9,8 @@ export interface ModelPrice {
   mode?: ModelMode;
   /** The model takes reasoning_effort (OpenAI) or thinking (Claude, Gemini). */
   supports_reasoning?: boolean;
+  /** The provider LiteLLM lists the model under: where `model: "*"` sends a bare model id. */
+  litellm_provider?: string;
   /** Rates for calls priced in other units (./units.ts). */
   output_cost_per_image?: number;
   input_cost_per_pixel?: number;

@@ -29,6 +29,11 @@ export class Cooldowns {
     return longest;
   }
 
+  /** Until when (epoch ms) the deployment cools down; 0 when it never did. */
+  endOf(id: string): number {
+    return this.until.get(id) ?? 0;
+  }
+
   isCoolingDown(id: string): boolean {
     return (this.until.get(id) ?? 0) > this.now();
   }

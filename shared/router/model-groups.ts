@@ -2,11 +2,13 @@
 // name lands on, in LiteLLM's order: a `router_settings.model_group_alias` first, then an exact
 // `model_name`, then the wildcard deployments (`model_name: "openai/*"`, `"*"`, `"anthropic/claude-*"`),
 // most specific pattern first (shared/config/wildcard-pattern.ts). A wildcard match is the deployment with each `*`
-// of its `litellm_params.model` replaced by what the request's name put in the pattern's `*`s.
-import type { Deployment, ModelGroupAlias } from '../config/types.ts';
+// of its `litellm_params.model` replaced by what the request's name put in the pattern's `*`s; a
+// `model: "*"` deployment takes the provider the name names (./provider-inference.ts).
+import { ANY_PROVIDER, type Deployment, type ModelGroupAlias } from '../config/types.ts';
 import { GatewayError } from '../core/errors.ts';
 import { nameList } from '../core/name-list.ts';
 import { WildcardPattern } from '../config/wildcard-pattern.ts';
+import { providerNotProvided, type ProviderInference } from './provider-inference.ts';
 
 /** The upstream model ids a provider is known to serve (the price table's), for listing wildcard groups. */
 export type KnownModels = (provider: string) => readonly string[];
@@ -26,6 +28,7 @@ export class ModelGroups {
     deployments: Deployment[],
     private readonly aliases: ReadonlyMap<string, ModelGroupAlias> = new Map(),
     private readonly knownModels: KnownModels = () => [],
+    private readonly inferProvider: ProviderInference = () => undefined,
   ) {
     const byPattern = new Map<string, Deployment[]>();
     for (const deployment of deployments) {
@@ -72,6 +75,8 @@ export class ModelGroups {
     if (!group) {
       throw new GatewayError('unknown_model', `Unknown model "${model}". This gateway serves: ${nameList(this.names(), '(no models configured)')}.`, { param: 'model' });
     }
+    // Only a `model: "*"` group comes out empty: no provider could be told from the name.
+    if (!group.length) throw providerNotProvided(model);
     return group;
   }
 
@@ -91,9 +96,17 @@ export class ModelGroups {
     if (exact) return exact;
     for (const { pattern, deployments } of this.patterns) {
       const segments = pattern.match(name);
-      if (segments) return deployments.map((deployment) => concrete(deployment, name, segments));
+      if (segments) return deployments.flatMap((deployment) => (deployment.provider === ANY_PROVIDER ? this.inferred(deployment, name) : [concrete(deployment, name, segments)]));
     }
     return undefined;
+  }
+
+  /** A `model: "*"` deployment made concrete for the provider `name` names, with that provider's key; none when it names none. */
+  private inferred(deployment: Deployment, name: string): Deployment[] {
+    const found = this.inferProvider(name);
+    if (!found) return [];
+    const { provider, model } = found;
+    return [{ ...deployment, modelName: name, provider, upstreamModel: model, apiKey: deployment.apiKeyOf?.(provider), params: { ...deployment.params, model: `${provider}/${model}` } }];
   }
 
   /** The public names a wildcard deployment serves among its provider's known models. */

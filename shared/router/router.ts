@@ -3,13 +3,16 @@
 // picks with the configured strategy among the healthy deployments of the first priority tier, retries
 // transient failures (on another deployment when there is one, else after a backoff), cools failing
 // deployments down, and then walks the fallback groups. Cooldowns are shared with the other instances
-// through the table when there is one (./shared-cooldowns.ts); latencies and usage are each instance's own.
+// through the table when there is one (./shared-cooldowns.ts); with health check routing, deployments
+// whose last health check failed are skipped (./deployment-health.ts); latencies and usage are each
+// instance's own.
 import type { Deployment, RouterSettings } from '../config/types.ts';
 import { asGatewayError, GatewayError } from '../core/errors.ts';
 import { nameList } from '../core/name-list.ts';
 import type { RequestContext } from '../core/types.ts';
 import { retryDelayMs } from './backoff.ts';
 import { cooldownAfter, Cooldowns } from './cooldowns.ts';
+import { countsAsUnhealthy, type HealthCheckResult, type HealthRouting } from './deployment-health.ts';
 import { byTags, firstTier } from './deployment-filters.ts';
 import { DeploymentStats } from './deployment-stats.ts';
 import { failureAction, isDeploymentFailure, retriesAllowed } from './failure-policy.ts';
@@ -65,6 +68,8 @@ export class Router {
     private readonly runtime: RouterRuntime = systemRuntime,
     /** Cooldowns shared with the other instances (the table); without it, each instance knows its own. */
     private readonly shared?: SharedCooldowns,
+    /** `enable_health_check_routing`: where the health checks' results are, and how long one counts. */
+    private readonly health?: HealthRouting,
   ) {
     this.stats = new DeploymentStats(runtime.now);
     this.cooldowns = new Cooldowns(runtime.now);
@@ -121,7 +126,7 @@ export class Router {
         { param: 'messages' },
       );
     }
-    const candidates = this.settings.enableTagFiltering ? byTags(fitting, request.tags ?? [], model) : fitting;
+    const candidates = await this.withoutUnhealthy(this.settings.enableTagFiltering ? byTags(fitting, request.tags ?? [], model) : fitting, ctx);
     await this.learnCooldowns(candidates, ctx);
     const attemptsOn = new Map<string, number>();
     const failedHere = new Set<string>();
@@ -206,6 +211,27 @@ export class Router {
     } catch (failure) {
       ctx.log.warn('could not share a cooldown; other instances learn of it from their own failures', { requestId: ctx.requestId, deployment: deployment.id, error: String(failure) });
     }
+  }
+
+  /** Until when each of these deployments cools down (epoch ms, 0 when it does not), as this instance and the others know it. */
+  async cooldownEnds(deployments: Deployment[], ctx: RequestContext): Promise<Map<string, number>> {
+    await this.learnCooldowns(deployments, ctx);
+    return new Map(deployments.map((d) => [d.id, this.cooldowns.endOf(d.id)]));
+  }
+
+  /** With health check routing, the deployments whose last check did not fail; all of them when every one failed (LiteLLM's safety net). */
+  private async withoutUnhealthy(deployments: Deployment[], ctx: RequestContext): Promise<Deployment[]> {
+    if (!this.health) return deployments;
+    let results: Map<string, HealthCheckResult>;
+    try {
+      results = await this.health.records.healthOf([...new Set(deployments.map((d) => d.id))]);
+    } catch (failure) {
+      ctx.log.warn('could not read health check results; routing without them', { requestId: ctx.requestId, error: String(failure) });
+      return deployments;
+    }
+    const now = this.runtime.now();
+    const healthy = deployments.filter((d) => !countsAsUnhealthy(results.get(d.id), now, this.health!.stalenessMs));
+    return healthy.length ? healthy : deployments;
   }
 
   /** What the other instances found: their cooldowns of these deployments. */

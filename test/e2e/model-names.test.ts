@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { startFakeAnthropic } from '../helpers/fake-anthropic.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
-import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startGateway, testConfig, type TestGateway } from '../helpers/gateway.ts';
 import { MASTER, startDynamo, startKeysGateway, type KeysGateway } from '../helpers/identity.ts';
 import type { RecordingServer } from '../helpers/recording-server.ts';
 
@@ -206,5 +206,68 @@ general_settings: { master_key: ${MASTER} }
       .catch((e: InstanceType<typeof OpenAI.APIError>) => e);
     expect(error).toMatchObject({ status: 400, message: expect.stringContaining('Model "gpt-4o" is a chat model') });
     expect(openaiB.requests).toHaveLength(0);
+  });
+});
+
+describe('model: "*" (route any model: the provider from the name)', () => {
+  // LiteLLM's "route any model" sample, with api_base pointing at a fake; each provider's key comes from its variable.
+  const anyModel = (apiBase: string) => `
+model_list:
+  - model_name: "*"
+    litellm_params: { model: "*", api_base: "${apiBase}" }
+general_settings: { master_key: ${MASTER} }
+`;
+  const env = { OPENAI_API_KEY: 'sk-upstream-a', GROQ_API_KEY: 'gsk-groq', ANTHROPIC_API_KEY: 'sk-ant-upstream' };
+
+  it('sends a model the price table lists to its provider, and a provider prefix to that provider, each with its own key', async () => {
+    const gateway = await startGateway(anyModel(`${openaiA.url}/v1`), env);
+    try {
+      expect(gateway.log.text()).not.toContain('does not support');
+      const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: MASTER, maxRetries: 0 });
+      const answer = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: hi });
+      expect(answer.model).toBe('gpt-4o-mini');
+      expect(openaiA.requests.at(-1)).toMatchObject({ url: '/v1/chat/completions', json: { model: 'gpt-4o-mini' }, headers: { authorization: 'Bearer sk-upstream-a' } });
+      // `groq/...`: Groq's key, the prefix taken off (this fake knows only OpenAI's key, so it refuses).
+      await expect(client.chat.completions.create({ model: 'groq/llama-3.3-70b-versatile', messages: hi })).rejects.toMatchObject({ status: 401 });
+      expect(openaiA.requests.at(-1)).toMatchObject({ json: { model: 'llama-3.3-70b-versatile' }, headers: { authorization: 'Bearer gsk-groq' } });
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("speaks the inferred provider's API: a Claude model goes to Anthropic's Messages API", async () => {
+    const gateway = await startGateway(anyModel(anthropic.url), env);
+    try {
+      const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: MASTER, maxRetries: 0 });
+      const { data: answer, response } = await client.chat.completions.create({ model: 'claude-sonnet-4-20250514', messages: hi, max_tokens: 50 }).withResponse();
+      expect(answer.choices[0]!.message.content).toEqual(expect.any(String));
+      expect(anthropic.requests.at(-1)).toMatchObject({ url: '/v1/messages', json: { model: 'claude-sonnet-4-20250514' }, headers: { 'x-api-key': 'sk-ant-upstream' } });
+      // Priced as the model it landed on.
+      expect(Number(response.headers.get('x-litellm-response-cost'))).toBeGreaterThan(0);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("answers a name that says no provider with LiteLLM's 400", async () => {
+    const gateway = await startGateway(anyModel(`${openaiA.url}/v1`), env);
+    try {
+      const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: MASTER, maxRetries: 0 });
+      const sent = openaiA.requests.length;
+      const error = await client.chat.completions.create({ model: 'no-such-model', messages: hi }).catch((e: InstanceType<typeof OpenAI.APIError>) => e);
+      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(error).toMatchObject({
+        status: 400,
+        param: 'model',
+        message: expect.stringContaining('LLM Provider NOT provided. Pass in the LLM provider you are trying to call. You passed model=no-such-model'),
+      });
+      expect(openaiA.requests.length).toBe(sent);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('refuses model: "*" under an exact model_name', () => {
+    expect(() => testConfig('model_list:\n  - model_name: everything\n    litellm_params: { model: "*" }\n')).toThrow(/model_name must be a pattern too/);
   });
 });

@@ -4,7 +4,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readConfigYaml } from '../../shared/config/yaml.ts';
@@ -208,6 +208,32 @@ describe('TollgateStack', () => {
     expect(() => synth({ config: 'gateway.config.yaml' })).toThrow(/development key sk-tollgate-dev/);
     expect(() => synth({ architecture: 'sparc' })).toThrow(/arm64 or x86_64/);
     expect(() => synth({ domainName: 'llm.example.com' })).toThrow(/go together/);
+  });
+});
+
+describe('scheduled health checks', () => {
+  it('invokes the admin function every health_check_interval (in whole minutes) when background_health_checks is on, and lets it call the models', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-health-'));
+    const config = join(dir, 'health.yaml');
+    writeFileSync(
+      config,
+      `${readFileSync(CONFIG, 'utf8').replace('general_settings:\n', 'general_settings:\n  background_health_checks: true\n  health_check_interval: 90\n  enable_health_check_routing: true\n')}`,
+    );
+    const scheduled = Template.fromStack(synth({ config }).stack);
+    const rules = Object.values(scheduled.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties).toMatchObject({ ScheduleExpression: 'rate(2 minutes)', State: 'ENABLED' });
+    expect(JSON.stringify(rules[0]!.Properties.Targets)).toContain('Admin');
+    scheduled.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' });
+    const adminActions = Object.values(scheduled.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('Admin'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => [st.Action].flat()));
+    expect(adminActions).toContain('bedrock:InvokeModel');
+    // Without the setting, no rule, and the admin function calls no model.
+    const plain = Template.fromStack(synth().stack);
+    plain.resourceCountIs('AWS::Events::Rule', 0);
+    const plainAdmin = JSON.stringify(Object.values(plain.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes('Admin')));
+    expect(plainAdmin).not.toContain('bedrock:InvokeModel');
   });
 });
 

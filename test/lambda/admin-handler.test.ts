@@ -1,12 +1,13 @@
-// The admin Lambda end to end: API Gateway REST proxy events → middy → the admin API → dynalite.
+// The admin Lambda end to end: API Gateway REST proxy events → middy → the admin API → dynalite; and
+// the scheduled health check its EventBridge rule runs.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyResult, ScheduledEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { createAdminHandler } from '../../functions/admin/handler.ts';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { sha256Hex } from '../../shared/core/auth.ts';
+import { DeploymentStates } from '../../shared/store/deployment-states.ts';
 import { apiGatewayEvent, lambdaContext, type EventInput } from '../helpers/apigw-events.ts';
 import { openTestStore, startDynamo } from '../helpers/identity.ts';
 
@@ -14,6 +15,7 @@ const MASTER = 'sk-admin-lambda-master';
 let dynamo: EmbeddedDynamo;
 let dir: string;
 let handler: ReturnType<typeof createAdminHandler>;
+let createAdminHandler: typeof import('../../functions/admin/handler.ts').createAdminHandler;
 
 beforeAll(async () => {
   dynamo = await startDynamo();
@@ -25,7 +27,7 @@ beforeAll(async () => {
   // Importing the module builds its default handler too (no secret outside AWS): give that one the config and a key.
   process.env['GATEWAY_CONFIG'] = configPath;
   process.env['TOLLGATE_MASTER_KEY'] = 'sk-default-admin-handler';
-  const { createAdminHandler } = await import('../../functions/admin/handler.ts');
+  ({ createAdminHandler } = await import('../../functions/admin/handler.ts'));
   delete process.env['GATEWAY_CONFIG'];
   delete process.env['TOLLGATE_MASTER_KEY'];
   handler = createAdminHandler({ configPath, env: () => undefined, secrets, store: await openTestStore(dynamo.endpoint) });
@@ -63,5 +65,39 @@ describe('admin Lambda', () => {
     const bad = await invoke({ path: '/key/generate', headers: master, body: { duration: 'soon' } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.param).toBe('duration');
+  });
+});
+
+describe("scheduled health check (the stack's EventBridge rule)", () => {
+  it('checks every deployment and records the results in the table for the gateway instances', async () => {
+    const configPath = join(dir, 'health.config.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        model_list: [
+          { model_name: 'mock', litellm_params: { model: 'mock/echo' }, model_info: { id: 'scheduled-ok' } },
+          // Nothing listens on port 9: the check fails to connect.
+          { model_name: 'gone', litellm_params: { model: 'openai/gpt-4o', api_base: 'http://127.0.0.1:9/v1', api_key: 'sk-x' }, model_info: { id: 'scheduled-gone' } },
+        ],
+        general_settings: { master_key: 'os.environ/TOLLGATE_MASTER_KEY', background_health_checks: true },
+      }),
+    );
+    const store = await openTestStore(dynamo.endpoint);
+    const scheduled = createAdminHandler({ configPath, env: () => undefined, secrets: { values: async () => ({ TOLLGATE_MASTER_KEY: MASTER }) }, store });
+    const event: ScheduledEvent = {
+      version: '0',
+      id: 'e1',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '123456789012',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: [],
+      detail: {},
+    };
+    expect(await scheduled(event, lambdaContext(30_000))).toEqual({ healthy: 1, unhealthy: 1 });
+    const recorded = await new DeploymentStates(store).healthOf(['scheduled-ok', 'scheduled-gone']);
+    expect(recorded.get('scheduled-ok')).toMatchObject({ healthy: true });
+    expect(recorded.get('scheduled-gone')).toMatchObject({ healthy: false, error: expect.any(String) });
   });
 });

@@ -8,8 +8,11 @@ export interface OpenAICompatiblePreset {
   defaultApiBase?: string;
   /** Appended to an `api_base` given without it (`http://host:port` → `http://host:port/v1`). */
   versionPath: string;
-  /** How the key travels: `Authorization: Bearer`, or Azure's `api-key` header. */
-  auth: 'bearer' | 'api-key';
+  /**
+   * How the key travels: `Authorization: Bearer`, Azure's `api-key` header, or (Azure AI Foundry, as
+   * LiteLLM sends it) `api-key` to `*.services.ai.azure.com` and `*.openai.azure.com` hosts, Bearer elsewhere.
+   */
+  auth: 'bearer' | 'api-key' | 'api-key-on-azure-hosts';
   apiKeyEnv?: string;
   requiresApiKey: boolean;
   requiresApiBase: boolean;
@@ -107,6 +110,24 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
       if (endpoint === 'responses') return `${root}/openai/responses?api-version=${encodeURIComponent(deployment.apiVersion ?? AZURE_RESPONSES_API_VERSION)}`;
       const version = deployment.apiVersion ?? AZURE_DEFAULT_API_VERSION;
       return `${root}/openai/deployments/${encodeURIComponent(deployment.upstreamModel)}/${endpoint}?api-version=${encodeURIComponent(version)}`;
+    },
+  },
+  {
+    // Azure AI Foundry's model inference API: https://{resource}.services.ai.azure.com/models/chat/completions,
+    // or a serverless endpoint's own base; `api_version` as a query parameter when set.
+    name: 'azure_ai',
+    versionPath: '',
+    auth: 'api-key-on-azure-hosts',
+    apiKeyEnv: 'AZURE_AI_API_KEY',
+    requiresApiKey: true,
+    requiresApiBase: true,
+    endpointUrl: (base, deployment, endpoint) => {
+      const url = new URL(base);
+      const path = url.pathname.replace(/\/+$/, '');
+      const models = url.hostname.endsWith('.services.ai.azure.com') && !path.endsWith('/models') ? '/models' : '';
+      url.pathname = `${path}${models}/${endpoint}`;
+      if (deployment.apiVersion && !url.searchParams.has('api-version')) url.searchParams.set('api-version', deployment.apiVersion);
+      return url.toString();
     },
   },
   { name: 'ollama', defaultApiBase: 'http://localhost:11434/v1', versionPath: '/v1', auth: 'bearer', apiKeyEnv: 'OLLAMA_API_KEY', requiresApiKey: false, requiresApiBase: false },

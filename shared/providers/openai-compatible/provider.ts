@@ -90,10 +90,18 @@ function upstreamModel(preset: OpenAICompatiblePreset, model: string): string {
 export function requestHeaders(preset: OpenAICompatiblePreset, deployment: Deployment): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
   if (deployment.apiKey) {
-    if (preset.auth === 'api-key') headers['api-key'] = deployment.apiKey;
+    if (sendsApiKeyHeader(preset, deployment)) headers['api-key'] = deployment.apiKey;
     else headers['authorization'] = `Bearer ${deployment.apiKey}`;
   }
   return { ...headers, ...deployment.extraHeaders };
+}
+
+const AZURE_HOSTS = /\.(services\.ai|openai)\.azure\.com$/;
+
+function sendsApiKeyHeader(preset: OpenAICompatiblePreset, deployment: Deployment): boolean {
+  if (preset.auth !== 'api-key-on-azure-hosts') return preset.auth === 'api-key';
+  const base = deployment.apiBase ?? preset.defaultApiBase;
+  return base !== undefined && AZURE_HOSTS.test(new URL(base).hostname);
 }
 
 function upstreamBody(preset: OpenAICompatiblePreset, request: ChatCompletionRequest, deployment: Deployment): Record<string, unknown> {

@@ -1,6 +1,7 @@
 // Providers Tollgate calls for rerank only, by their `litellm_params.model` prefix as LiteLLM names
-// them: Cohere (its v2 API), Jina AI and Voyage AI. Chat on them is a 400 saying so; OpenAI-compatible
-// servers that also rerank (Together, vLLM) get it through their preset.
+// them: Jina AI and Voyage AI. Chat on them is a 400 saying so; Cohere reranks beside its chat and
+// embeddings (../cohere/provider.ts), and OpenAI-compatible servers that also rerank (Together, vLLM)
+// get it through their preset.
 import type { Deployment } from '../../config/types.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { withVersionPath } from '../api-base.ts';
@@ -19,7 +20,6 @@ interface RerankService {
 }
 
 const SERVICES: RerankService[] = [
-  { name: 'cohere', shape: 'cohere', defaultApiBase: 'https://api.cohere.com', versionPath: '', path: '/v2/rerank', apiKeyEnv: 'COHERE_API_KEY' },
   { name: 'jina_ai', shape: 'jina', defaultApiBase: 'https://api.jina.ai/v1', versionPath: '/v1', path: '/rerank', apiKeyEnv: 'JINA_AI_API_KEY' },
   { name: 'voyage', shape: 'voyage', defaultApiBase: 'https://api.voyageai.com/v1', versionPath: '/v1', path: '/rerank', apiKeyEnv: 'VOYAGE_API_KEY' },
 ];

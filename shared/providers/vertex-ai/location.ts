@@ -19,6 +19,17 @@ export interface VertexModel {
 }
 
 export async function vertexModel(deployment: Deployment, publisher: 'google' | 'anthropic', model: string, environment: NodeJS.ProcessEnv = process.env): Promise<VertexModel> {
+  const { locationUrl, token } = await vertexLocation(deployment, environment);
+  return {
+    provider: PROVIDER_NAME,
+    modelUrl: `${locationUrl}/publishers/${publisher}/models/${model}`,
+    headers: { authorization: `Bearer ${token}` },
+    secrets: [token],
+  };
+}
+
+/** The deployment's project and region as a URL (`.../v1/projects/{project}/locations/{region}`), with a fresh access token for it. */
+export async function vertexLocation(deployment: Deployment, environment: NodeJS.ProcessEnv = process.env): Promise<{ locationUrl: string; token: string }> {
   const params = deployment.params;
   const credentials = loadCredentials(params['vertex_credentials'] ?? params['vertex_ai_credentials'], environment);
   const project =
@@ -32,18 +43,17 @@ export async function vertexModel(deployment: Deployment, publisher: 'google' | 
   if (!/^[a-z0-9-]+$/.test(location)) throw new GatewayError('upstream_not_found', `vertex_location "${location}" is not a Vertex AI region (e.g. us-central1, europe-west4, global).`);
   const host = location === 'global' ? 'https://aiplatform.googleapis.com' : `https://${location}-aiplatform.googleapis.com`;
   const base = withVersionPath(deployment.apiBase ?? host, '/v1');
-  const token = await accessToken(credentials);
-  return {
-    provider: PROVIDER_NAME,
-    modelUrl: `${base}/projects/${encodeURIComponent(project)}/locations/${location}/publishers/${publisher}/models/${model}`,
-    headers: { authorization: `Bearer ${token}` },
-    secrets: [token],
-  };
+  return { locationUrl: `${base}/projects/${encodeURIComponent(project)}/locations/${location}`, token: await accessToken(credentials) };
 }
 
 /** Claude models on Vertex are served by Anthropic's publisher; every other model id is Google's. */
 export function publisherOf(model: string): 'google' | 'anthropic' {
   return /^claude-/i.test(model) ? 'anthropic' : 'google';
+}
+
+/** Partner models on Vertex's Model-as-a-Service are named with their publisher (`meta/llama-3.3-70b-instruct-maas`). */
+export function isPartnerModel(model: string): boolean {
+  return model.includes('/');
 }
 
 function stringParam(value: unknown): string | undefined {

@@ -1,6 +1,7 @@
 // The Vertex AI provider (`vertex_ai/<model>`): Gemini models through the Gemini translation
-// (generateContent on Vertex's URL), Claude models through the Anthropic one (rawPredict), and
-// text-embedding models through `:predict`, all with an access token from service-account credentials.
+// (generateContent on Vertex's URL), Claude models through the Anthropic one (rawPredict), partner
+// models (`meta/...`, `mistralai/...`) on Vertex's OpenAI-compatible endpoint, and text-embedding
+// models through `:predict`, all with an access token from service-account credentials.
 import { ANTHROPIC_UNSUPPORTED_PARAMS } from '../anthropic/provider.ts';
 import { generateContent } from '../gemini/generate.ts';
 import { generateImages } from '../gemini/images.ts';
@@ -8,7 +9,8 @@ import { GEMINI_UNSUPPORTED_PARAMS } from '../gemini/provider.ts';
 import type { Provider } from '../types.ts';
 import { claudeOnVertex } from './claude.ts';
 import { predictEmbeddings } from './embeddings.ts';
-import { PROVIDER_NAME, publisherOf, vertexModel } from './location.ts';
+import { isPartnerModel, PROVIDER_NAME, publisherOf, vertexModel } from './location.ts';
+import { partnerModelOnVertex } from './partner-models.ts';
 
 export const vertexAIProvider: Provider = {
   name: PROVIDER_NAME,
@@ -21,6 +23,7 @@ export const vertexAIProvider: Provider = {
   priceKeys: (model) => [`${publisherOf(model) === 'anthropic' ? 'anthropic' : 'gemini'}/${model.replace('@', '-')}`],
 
   async chat(call) {
+    if (isPartnerModel(call.request.model)) return partnerModelOnVertex(call);
     const publisher = publisherOf(call.request.model);
     const target = await vertexModel(call.deployment, publisher, call.request.model);
     return publisher === 'anthropic' ? claudeOnVertex(call, target) : generateContent(call, target);

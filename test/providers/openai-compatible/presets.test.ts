@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../../shared/config/types.ts';
 import { OPENAI_COMPATIBLE_PRESETS } from '../../../shared/providers/openai-compatible/presets.ts';
-import { chatUrl, openAICompatibleProvider } from '../../../shared/providers/openai-compatible/provider.ts';
+import { chatUrl, openAICompatibleProvider, requestHeaders } from '../../../shared/providers/openai-compatible/provider.ts';
 import { prepareParams } from '../../../shared/providers/params.ts';
 import { sendJson, sleep, startRecordingServer, type RecordingServer } from '../../helpers/recording-server.ts';
 
@@ -94,7 +94,7 @@ describe('OpenAI-compatible providers', () => {
   it('covers every preset', () => {
     expect(
       OPENAI_COMPATIBLE_PRESETS.map((p) => p.name)
-        .filter((n) => n !== 'azure')
+        .filter((n) => n !== 'azure' && n !== 'azure_ai')
         .sort(),
     ).toEqual(Object.keys(SHAPES).sort());
   });
@@ -118,6 +118,20 @@ describe('OpenAI-compatible providers', () => {
     expect(sent.headers['authorization']).toBeUndefined();
     const defaulted = await call('azure', { apiBase: `${upstream.url}/openai/`, upstreamModel: 'dep' });
     expect(defaulted.url).toBe('/openai/deployments/dep/chat/completions?api-version=2024-10-21');
+  });
+
+  it('azure_ai (Azure AI Foundry): /models/chat/completions and the api-key header on services.ai.azure.com, Bearer and the base as given elsewhere', async () => {
+    const foundry = deployment('azure_ai', { apiBase: 'https://my-hub.services.ai.azure.com', apiVersion: '2024-05-01-preview' });
+    expect(chatUrl(preset('azure_ai'), foundry)).toBe('https://my-hub.services.ai.azure.com/models/chat/completions?api-version=2024-05-01-preview');
+    expect(chatUrl(preset('azure_ai'), deployment('azure_ai', { apiBase: 'https://my-hub.services.ai.azure.com/models/' }))).toBe('https://my-hub.services.ai.azure.com/models/chat/completions');
+    expect(requestHeaders(preset('azure_ai'), foundry)).toMatchObject({ 'api-key': 'secret-key-123' });
+    expect(requestHeaders(preset('azure_ai'), foundry)).not.toHaveProperty('authorization');
+    // A serverless endpoint elsewhere (here the fake): its base as given, the key as Bearer.
+    const sent = await call('azure_ai', { apiBase: `${upstream.url}/v1`, apiVersion: '2024-05-01-preview' });
+    expect(sent.url).toBe('/v1/chat/completions?api-version=2024-05-01-preview');
+    expect(sent.headers['authorization']).toBe('Bearer secret-key-123');
+    expect(sent.headers['api-key']).toBeUndefined();
+    expect(sent.json).toMatchObject({ model: 'some-model', messages: [{ role: 'user', content: 'hi' }] });
   });
 
   it('sends no Authorization header to a keyless local server', async () => {

@@ -1,6 +1,7 @@
 // The vertex_ai provider against a fake token endpoint and a fake Vertex AI on 127.0.0.1: service
 // account JWTs exchanged for cached access tokens, Gemini models through generateContent, Claude
-// models through rawPredict, text embeddings through :predict.
+// models through rawPredict, partner models through the OpenAI-compatible endpoint, text embeddings
+// through :predict.
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -188,6 +189,34 @@ describe('vertex_ai Claude models', () => {
   it('maps an Anthropic-format error from Vertex', async () => {
     vertex.respond((_r, res) => sendJson(res, 400, json('vertex-ai', 'error-claude-prompt-too-long.json')));
     await expect(chat('claude-sonnet-4-5@20250929')).rejects.toMatchObject({ kind: 'context_length_exceeded' });
+  });
+});
+
+describe('vertex_ai partner models (Model-as-a-Service)', () => {
+  it("sends an OpenAI chat body with the publisher's model id to Vertex's OpenAI-compatible endpoint, the access token as Bearer", async () => {
+    vertex.respond((request, res) =>
+      sendJson(res, 200, {
+        id: 'chatcmpl-maas',
+        object: 'chat.completion',
+        created: 1,
+        model: request.json.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: 'Hello from Llama' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 },
+      }),
+    );
+    const result = await chat('meta/llama-3.3-70b-instruct-maas', { max_tokens: 20 });
+    const sent = vertex.requests.at(-1)!;
+    expect(sent.url).toBe('/v1/projects/my-project/locations/us-central1/endpoints/openapi/chat/completions');
+    expect(sent.headers['authorization']).toBe(`Bearer ${tokens.issued.at(-1)}`);
+    expect(sent.json).toMatchObject({ model: 'meta/llama-3.3-70b-instruct-maas', max_tokens: 20, messages: [{ role: 'user', content: 'Hi' }] });
+    expect(result).toMatchObject({ stream: false, completion: { choices: [{ message: { content: 'Hello from Llama' } }], usage: { prompt_tokens: 5, completion_tokens: 4 } } });
+  });
+
+  it('maps an error from the endpoint without revealing the access token', async () => {
+    vertex.respond((_r, res) => sendJson(res, 404, { error: { code: 404, message: 'Publisher model not found', status: 'NOT_FOUND' } }));
+    const error = await chat('mistralai/mistral-large-2411').catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'upstream_not_found' });
+    expect(JSON.stringify(error)).not.toContain(tokens.issued.at(-1)!);
   });
 });
 
