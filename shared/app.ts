@@ -32,6 +32,12 @@ import { ResponseState } from './endpoints/response-state.ts';
 import { responsesEndpoint } from './endpoints/responses.ts';
 import { storedResponsesEndpoint } from './endpoints/stored-responses.ts';
 import { modelInfoEndpoint } from './endpoints/model-info.ts';
+import { modelGroupInfoEndpoint } from './endpoints/model-group-info.ts';
+import { modelRoutes } from './endpoints/admin/models.ts';
+import { deploymentOfEntry, type ModelEntry } from './config/model-entry.ts';
+import { ModelService } from './keys/model-service.ts';
+import { ModelCatalog } from './router/model-catalog.ts';
+import { StoredModels } from './store/stored-models.ts';
 import { modelsEndpoint } from './endpoints/models.ts';
 import { moderationsEndpoint } from './endpoints/moderations.ts';
 import { rerankEndpoint } from './endpoints/rerank.ts';
@@ -99,6 +105,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const providers = options.providers ?? defaultProviders();
   const pricer = new Pricer(log, providers, config.costMargins);
   const groups = new ModelGroups(config.deployments, config.router.modelGroupAlias, listedModels(providers));
+  const models = store && storedModels(store, config, providers, groups, log);
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime, store && new DeploymentStates(store));
   const access = new ModelAccess(groups, store && new Identities(store));
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
@@ -112,7 +119,8 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...healthEndpoint(config, store),
     ...healthCheckEndpoint(config.deployments, providers),
     ...modelsEndpoint(access, modes),
-    ...modelInfoEndpoint(groups.listed(), access, pricer),
+    ...modelInfoEndpoint(() => groups.listed(), access, pricer),
+    ...modelGroupInfoEndpoint(() => groups.listed(), access, pricer),
     ...chatCompletionsEndpoint(pipeline, chat),
     ...embeddingsEndpoint(pipeline, providers),
     ...imagesEndpoint(pipeline, providers),
@@ -128,9 +136,11 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...spendEndpoint(spend),
     ...cacheEndpoint(cache),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
+    ...(options.adminApi && models ? modelRoutes(models.service) : []),
     ...(options.extraRoutes ?? []),
   ];
-  return [...routes, ...routeListEndpoint(routes)];
+  const served = models ? routes.map((route) => models.catalog.serving(route)) : routes;
+  return [...served, ...routeListEndpoint(served)];
 }
 
 /** The response cache on the table; a semantic one embeds prompts with the config's embedding model, through the router. */
@@ -138,6 +148,20 @@ function responseCache(settings: CacheSettings, store: Store, router: Router, pr
   const entries = new CacheEntries(store);
   const semantic = settings.semantic && { entries: new SemanticEntries(store, entries), embedder: promptEmbedder(router, providers, settings.semantic.embeddingModel) };
   return new ResponseCache(settings, entries, log, now, semantic);
+}
+
+/** Models added with /model/new: kept in the table, listed again by every instance after the store's cache time. */
+function storedModels(store: Store, config: GatewayConfig, providers: ProviderRegistry, groups: ModelGroups, log: Log): { service: ModelService; catalog: ModelCatalog } {
+  const entryDeployment = (entry: ModelEntry) =>
+    deploymentOfEntry(
+      entry,
+      `model "${entry.model_name}"`,
+      (name) => process.env[name],
+      (prefix) => providers.get(prefix),
+    );
+  const service: ModelService = new ModelService(new StoredModels(store), config.deployments, entryDeployment, log, () => catalog.reload());
+  const catalog = new ModelCatalog(groups, () => service.deployments(), log, store.cacheTtlMs);
+  return { service, catalog };
 }
 
 /** A parsed config (YAML read by `npm start`, or the JSON bundled with the Lambdas) with the providers the gateway knows. */

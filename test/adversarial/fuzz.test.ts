@@ -316,6 +316,9 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/tag/update': { name: 'fuzz-tag', max_budget: 6, rpm_limit: 3 },
   '/tag/info': { names: ['fuzz-tag'] },
   '/tag/delete': { name: 'fuzz-tag-gone' },
+  '/model/new': { model_name: 'fuzz-model', litellm_params: { model: 'mock/echo', rpm: 5 }, model_info: { id: 'fuzz-model', description: 'd' } },
+  '/model/update': { model_name: 'fuzz-model-2', litellm_params: { rpm: 6 }, model_info: { id: 'fuzz-model' } },
+  '/model/delete': { id: 'fuzz-model-gone' },
   '/cache/delete': { keys: ['0'.repeat(64), 'ns:0'] },
   '/cache/flushall': { namespace: 'fuzz' },
 };

@@ -43,9 +43,9 @@ describe('TollgateStack', () => {
 
   it('sends the admin API (keys, teams, users, customers, audit, spend) to the admin function, buffered', () => {
     const resources = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
-    for (const prefix of ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache']) expect(resources).toContain(prefix);
+    for (const prefix of ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache', 'model']) expect(resources).toContain(prefix);
     const admin = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => JSON.stringify(m.Properties.Integration.Uri).includes('Admin'));
-    expect(admin).toHaveLength(18);
+    expect(admin).toHaveLength(20);
     for (const method of admin) expect(method.Properties.Integration.ResponseTransferMode ?? 'BUFFERED').toBe('BUFFERED');
     const adminStatements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('Admin'))
