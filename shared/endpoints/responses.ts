@@ -49,7 +49,7 @@ interface ResponsesCall {
 type Committed = { deployment: Deployment } & ({ format: 'native'; answer: NativeAnswer } | { format: 'chat'; chat: CommittedChat });
 
 export function responsesEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps, state: ResponseState): Route[] {
-  return [pipeline.route(['/v1/responses', '/responses'], responses(deps, state))];
+  return [pipeline.route(['/v1/responses', '/responses', '/openai/v1/responses'], responses(deps, state))];
 }
 
 function responses(deps: ChatDeps, state: ResponseState): ModelCallKind<ResponsesCall, Committed> {
