@@ -28,6 +28,7 @@ import { imagesEndpoint } from './endpoints/images.ts';
 import { healthCheckEndpoint } from './endpoints/health-check.ts';
 import { routeListEndpoint } from './endpoints/route-list.ts';
 import { messagesEndpoint } from './endpoints/messages.ts';
+import { bedrockInvokeEndpoint } from './endpoints/bedrock-invoke.ts';
 import { ResponseState } from './endpoints/response-state.ts';
 import { responsesEndpoint } from './endpoints/responses.ts';
 import { storedResponsesEndpoint } from './endpoints/stored-responses.ts';
@@ -128,6 +129,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...rerankEndpoint(pipeline, providers),
     ...moderationsEndpoint(pipeline, providers),
     ...messagesEndpoint(pipeline, chat),
+    ...bedrockInvokeEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
     ...responsesEndpoint(pipeline, chat, responseState),
     ...storedResponsesEndpoint(responseState),

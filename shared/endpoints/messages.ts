@@ -38,7 +38,7 @@ export function messagesEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps): R
   return [pipeline.route(['/v1/messages', '/messages', '/anthropic/v1/messages'], messages(deps))];
 }
 
-function messages(deps: ChatDeps): ModelCallKind<MessagesCall, Committed> {
+export function messages(deps: ChatDeps): ModelCallKind<MessagesCall, Committed> {
   return {
     callType: 'anthropic_messages',
     modes: CHAT_MODES,

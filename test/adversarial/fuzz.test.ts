@@ -319,6 +319,13 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/model/new': { model_name: 'fuzz-model', litellm_params: { model: 'mock/echo', rpm: 5 }, model_info: { id: 'fuzz-model', description: 'd' } },
   '/model/update': { model_name: 'fuzz-model-2', litellm_params: { rpm: 6 }, model_info: { id: 'fuzz-model' } },
   '/model/delete': { id: 'fuzz-model-gone' },
+  '/anthropic/v1/messages': { ...messages, stream: true },
+  '/anthropic/v1/messages/count_tokens': { model: 'claude', messages: messages.messages },
+  '/openai/v1/chat/completions': { ...chat, stream: true },
+  '/openai/v1/embeddings': { model: 'emb', input: 'hi' },
+  '/openai/v1/responses': responsesBody,
+  '/bedrock/model/{model}/invoke': { anthropic_version: 'bedrock-2023-05-31', max_tokens: 5, messages: messages.messages },
+  '/bedrock/model/{model}/invoke-with-response-stream': { anthropic_version: 'bedrock-2023-05-31', max_tokens: 5, messages: messages.messages },
   '/cache/delete': { keys: ['0'.repeat(64), 'ns:0'] },
   '/cache/flushall': { namespace: 'fuzz' },
 };

@@ -77,7 +77,11 @@ describe('/anthropic pass-through', () => {
     const ask = () => client.messages.create({ model: CLAUDE, max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] });
     await ask();
     await expect(ask()).rejects.toMatchObject({ status: 429 });
-    const anonymous = await fetch(`${gateway.url}/anthropic/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: CLAUDE, max_tokens: 16, messages: [] }) });
+    const anonymous = await fetch(`${gateway.url}/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: CLAUDE, max_tokens: 16, messages: [] }),
+    });
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
   });
@@ -97,6 +101,8 @@ describe('/openai pass-through', () => {
     await eventually(async () => ((await spendOf(key)) > 0 ? true : undefined));
     // A model the key may not call is refused here as on /v1.
     const narrow = (await gateway.call('POST', '/key/generate', { models: [CLAUDE] })).body.key;
-    await expect(new OpenAI({ baseURL: `${gateway.url}/openai/v1`, apiKey: narrow, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toMatchObject({ status: 401 });
+    await expect(
+      new OpenAI({ baseURL: `${gateway.url}/openai/v1`, apiKey: narrow, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] }),
+    ).rejects.toMatchObject({ status: 401 });
   });
 });
