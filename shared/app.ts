@@ -24,6 +24,8 @@ import { countTokensEndpoint } from './endpoints/count-tokens.ts';
 import { embeddingsEndpoint } from './endpoints/embeddings.ts';
 import { guardrailsEndpoint } from './endpoints/guardrails.ts';
 import { healthEndpoint } from './endpoints/health.ts';
+import { activeCallbacksEndpoint } from './endpoints/active-callbacks.ts';
+import { configUpdateEndpoint } from './endpoints/config-update.ts';
 import { imagesEndpoint } from './endpoints/images.ts';
 import { healthCheckEndpoint } from './endpoints/health-check.ts';
 import { routeListEndpoint } from './endpoints/route-list.ts';
@@ -139,6 +141,8 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...cacheEndpoint(cache),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
     ...(options.adminApi && models ? modelRoutes(models.service) : []),
+    ...activeCallbacksEndpoint(config, store !== undefined),
+    ...configUpdateEndpoint(),
     ...(options.extraRoutes ?? []),
   ];
   const served = models ? routes.map((route) => models.catalog.serving(route)) : routes;
@@ -152,6 +156,9 @@ function responseCache(settings: CacheSettings, store: Store, router: Router, pr
   return new ResponseCache(settings, entries, log, now, semantic);
 }
 
+/** The shortest time an instance serves its list of stored models before listing them again. */
+const MIN_MODEL_LISTING_MS = 1000;
+
 /** Models added with /model/new: kept in the table, listed again by every instance after the store's cache time. */
 function storedModels(store: Store, config: GatewayConfig, providers: ProviderRegistry, groups: ModelGroups, log: Log): { service: ModelService; catalog: ModelCatalog } {
   const entryDeployment = (entry: ModelEntry) =>
@@ -162,7 +169,8 @@ function storedModels(store: Store, config: GatewayConfig, providers: ProviderRe
       (prefix) => providers.get(prefix),
     );
   const service: ModelService = new ModelService(new StoredModels(store), config.deployments, entryDeployment, log, () => catalog.reload());
-  const catalog = new ModelCatalog(groups, () => service.deployments(), log, store.cacheTtlMs);
+  // At least a second: with the key cache off (TOLLGATE_KEY_CACHE_SECONDS=0) a listing per request would double the table's reads.
+  const catalog = new ModelCatalog(groups, () => service.deployments(), log, Math.max(store.cacheTtlMs, MIN_MODEL_LISTING_MS));
   return { service, catalog };
 }
 

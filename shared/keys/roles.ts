@@ -42,6 +42,8 @@ export const ROUTE_GRANTS: Readonly<Record<string, readonly Grant[]>> = {
   'GET /customer/list': ['proxy_admin_viewer'],
   'GET /audit': ['proxy_admin_viewer'],
   'GET /global/spend/report': ['proxy_admin_viewer'],
+  'GET /active/callbacks': ['proxy_admin_viewer'],
+  'GET /settings': ['proxy_admin_viewer'],
   // Real calls to every deployment: not for every key, though LiteLLM lets any key make them.
   'GET /health': ['proxy_admin_viewer'],
 };

@@ -1,7 +1,7 @@
 // The models the gateway serves when some live in the table (LiteLLM's `store_model_in_db`): the config
-// file's, read-only, plus the stored ones, listed again once their copy is older than the store's cache
-// time. Every Lambda instance so sees a model added, changed or deleted through /model/* within seconds,
-// with no redeploy; the instance that made the change sees it at once.
+// file's, read-only, plus the stored ones, listed again (beside a request, which does not wait) once their
+// copy is older than the store's cache time. Every Lambda instance so sees a model added, changed or
+// deleted through /model/* within seconds, with no redeploy; the instance that made the change at once.
 import type { Deployment } from '../config/types.ts';
 import type { Log } from '../core/log.ts';
 import type { Route } from '../core/types.ts';
@@ -13,6 +13,8 @@ export type StoredDeployments = () => Promise<Deployment[]>;
 export class ModelCatalog {
   private freshUntil = 0;
   private listing?: Promise<void>;
+  /** Whether a listing has ended: until then requests wait for the first one. */
+  private listed = false;
 
   constructor(
     private readonly groups: ModelGroups,
@@ -22,20 +24,26 @@ export class ModelCatalog {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Resolves once the groups hold the stored models as of at most `ttlMs` ago; concurrent callers share one listing. */
+  /**
+   * Starts listing the stored models when the copy is older than `ttlMs` (one listing at a time). Only
+   * the first listing is waited for, so that a new instance serves the stored models from its first
+   * request; after it, requests go on with the copy they find and never wait for the table.
+   */
   fresh(): Promise<void> {
-    if (this.now() < this.freshUntil) return Promise.resolve();
-    this.listing ??= this.list().finally(() => {
-      this.listing = undefined;
-    });
-    return this.listing;
+    if (this.now() >= this.freshUntil) {
+      this.listing ??= this.list().finally(() => {
+        this.listing = undefined;
+      });
+    }
+    return this.listed ? Promise.resolve() : (this.listing ?? Promise.resolve());
   }
 
-  /** Lists the stored models now: after this instance changed one (a listing already under way may predate the change). */
+  /** Lists the stored models now and waits for it: after this instance changed one (a listing already under way may predate the change). */
   async reload(): Promise<void> {
     await this.listing;
     this.freshUntil = 0;
-    await this.fresh();
+    this.fresh();
+    await this.listing;
   }
 
   /** The route, answering with the models fresh; a public route (health probes) reads none, so it is left as it is. */
@@ -57,6 +65,7 @@ export class ModelCatalog {
       // The models already known keep being served; the listing is tried again after the cache time.
       this.log.warn('Could not list the models stored with /model/new; serving the ones known before', { error: (error as Error).name });
     }
+    this.listed = true;
     this.freshUntil = this.now() + this.ttlMs;
   }
 }

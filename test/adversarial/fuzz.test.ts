@@ -326,6 +326,7 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/openai/v1/responses': responsesBody,
   '/bedrock/model/{model}/invoke': { anthropic_version: 'bedrock-2023-05-31', max_tokens: 5, messages: messages.messages },
   '/bedrock/model/{model}/invoke-with-response-stream': { anthropic_version: 'bedrock-2023-05-31', max_tokens: 5, messages: messages.messages },
+  '/config/update': { router_settings: { routing_strategy: 'latency-based-routing' }, general_settings: { alert_types: ['llm_exceptions'] } },
   '/cache/delete': { keys: ['0'.repeat(64), 'ns:0'] },
   '/cache/flushall': { namespace: 'fuzz' },
 };
