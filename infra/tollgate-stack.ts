@@ -35,8 +35,8 @@ const STREAM_TIMEOUT = Duration.minutes(15);
 /** Key management answers small JSON quickly; API Gateway's default 29 s is plenty. */
 const ADMIN_TIMEOUT = Duration.seconds(29);
 /**
- * Path prefixes of the admin API (LiteLLM's key management, spend reports, audit, the response cache's routes), served by the admin function;
- * with the web UI (/ui) and the two other routes its pages call with the session cookie (/model/info, /health), which only the admin function reads.
+ * Path prefixes of the admin API (LiteLLM's key management, spend reports, audit, the response cache's routes, model management), served by the admin function;
+ * with the web UI (/ui) and the other route its pages call with the session cookie (/health), which only the admin function reads.
  */
 export const ADMIN_PREFIXES = ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache', 'ui', 'model', 'health'];
 export const METRICS_NAMESPACE = 'Tollgate';

@@ -26,14 +26,23 @@ import { countTokensEndpoint } from './endpoints/count-tokens.ts';
 import { embeddingsEndpoint } from './endpoints/embeddings.ts';
 import { guardrailsEndpoint } from './endpoints/guardrails.ts';
 import { healthEndpoint } from './endpoints/health.ts';
+import { activeCallbacksEndpoint } from './endpoints/active-callbacks.ts';
+import { configUpdateEndpoint } from './endpoints/config-update.ts';
 import { imagesEndpoint } from './endpoints/images.ts';
 import { healthCheckEndpoint } from './endpoints/health-check.ts';
 import { routeListEndpoint } from './endpoints/route-list.ts';
 import { messagesEndpoint } from './endpoints/messages.ts';
+import { bedrockInvokeEndpoint } from './endpoints/bedrock-invoke.ts';
 import { ResponseState } from './endpoints/response-state.ts';
 import { responsesEndpoint } from './endpoints/responses.ts';
 import { storedResponsesEndpoint } from './endpoints/stored-responses.ts';
 import { modelInfoEndpoint } from './endpoints/model-info.ts';
+import { modelGroupInfoEndpoint } from './endpoints/model-group-info.ts';
+import { modelRoutes } from './endpoints/admin/models.ts';
+import { deploymentOfEntry, type ModelEntry } from './config/model-entry.ts';
+import { ModelService } from './keys/model-service.ts';
+import { ModelCatalog } from './router/model-catalog.ts';
+import { StoredModels } from './store/stored-models.ts';
 import { modelsEndpoint } from './endpoints/models.ts';
 import { mcpEndpoints } from './endpoints/mcp.ts';
 import { McpAccess } from './keys/mcp-access.ts';
@@ -125,6 +134,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     listedModels(providers),
     providerInference((prefix) => providers.has(prefix), listingProvider(providers)),
   );
+  const models = store && storedModels(store, config, providers, groups, log);
   const states = store && new DeploymentStates(store);
   const healthRouting = states && config.healthChecks.routing ? { records: states, stalenessMs: config.healthChecks.stalenessMs } : undefined;
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime, states, healthRouting);
@@ -141,7 +151,8 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...healthEndpoint(config, store),
     ...healthCheckEndpoint(config.deployments, providers, states, config.healthChecks, log),
     ...modelsEndpoint(access, modes),
-    ...modelInfoEndpoint(groups.listed(), access, pricer, { router, health: states }),
+    ...modelInfoEndpoint(() => groups.listed(), access, pricer, { router, health: states }),
+    ...modelGroupInfoEndpoint(() => groups.listed(), access, pricer),
     ...chatRoutes,
     ...embeddingsEndpoint(pipeline, providers),
     ...imagesEndpoint(pipeline, providers),
@@ -149,6 +160,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...rerankEndpoint(pipeline, providers),
     ...moderationsEndpoint(pipeline, providers),
     ...messagesEndpoint(pipeline, chat),
+    ...bedrockInvokeEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
     ...responsesEndpoint(pipeline, chat, responseState),
     ...storedResponsesEndpoint(responseState),
@@ -159,9 +171,13 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...mcpEndpoints({ access: new McpAccess(config.mcpServers), sessions: new SessionIds(config.masterKey), toolCalls: new McpToolCalls(spend), stdio: new StdioUpstreams(), log }),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
     ...(options.ui && options.adminApi && store ? uiRoutes(options.ui, config.masterKey, new Identities(store), chatRoutes[0]!) : []),
+    ...(options.adminApi && models ? modelRoutes(models.service) : []),
+    ...activeCallbacksEndpoint(config, store !== undefined),
+    ...configUpdateEndpoint(),
     ...(options.extraRoutes ?? []),
   ];
-  return [...routes, ...routeListEndpoint(routes)];
+  const served = models ? routes.map((route) => models.catalog.serving(route)) : routes;
+  return [...served, ...routeListEndpoint(served)];
 }
 
 /** The scheduled health check (`background_health_checks`) of the config's deployments, its results kept in the table for every instance's router. */
@@ -179,6 +195,24 @@ function responseCache(settings: CacheSettings, store: Store, router: Router, pr
   const entries = new CacheEntries(store);
   const semantic = settings.semantic && { entries: new SemanticEntries(store, entries), embedder: promptEmbedder(router, providers, settings.semantic.embeddingModel) };
   return new ResponseCache(settings, entries, log, now, semantic);
+}
+
+/** The shortest time an instance serves its list of stored models before listing them again. */
+const MIN_MODEL_LISTING_MS = 1000;
+
+/** Models added with /model/new: kept in the table, listed again by every instance after the store's cache time. */
+function storedModels(store: Store, config: GatewayConfig, providers: ProviderRegistry, groups: ModelGroups, log: Log): { service: ModelService; catalog: ModelCatalog } {
+  const entryDeployment = (entry: ModelEntry) =>
+    deploymentOfEntry(
+      entry,
+      `model "${entry.model_name}"`,
+      (name) => process.env[name],
+      (prefix) => providers.get(prefix),
+    );
+  const service: ModelService = new ModelService(new StoredModels(store), config.deployments, entryDeployment, log, () => catalog.reload());
+  // At least a second: with the key cache off (TOLLGATE_KEY_CACHE_SECONDS=0) a listing per request would double the table's reads.
+  const catalog = new ModelCatalog(groups, () => service.deployments(), log, Math.max(store.cacheTtlMs, MIN_MODEL_LISTING_MS));
+  return { service, catalog };
 }
 
 /** A parsed config (YAML read by `npm start`, or the JSON bundled with the Lambdas) with the providers the gateway knows. */

@@ -173,6 +173,7 @@ export const SUPPORTED_KEYS = {
     'output_cost_per_token',
     'cache_read_input_token_cost',
     'cache_creation_input_token_cost',
+    'region_name',
   ],
   general_settings: [
     'master_key',

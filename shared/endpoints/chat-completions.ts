@@ -28,7 +28,12 @@ export interface ChatDeps {
 }
 
 export function chatCompletionsEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps): Route[] {
-  return [pipeline.route(['/v1/chat/completions', '/chat/completions', '/openai/deployments/{model}/chat/completions', '/engines/{model}/chat/completions'], chatCompletion(deps))];
+  return [
+    pipeline.route(
+      ['/v1/chat/completions', '/chat/completions', '/openai/v1/chat/completions', '/openai/deployments/{model}/chat/completions', '/engines/{model}/chat/completions'],
+      chatCompletion(deps),
+    ),
+  ];
 }
 
 function chatCompletion(deps: ChatDeps): ModelCallKind<ChatCompletionRequest, CommittedChat> {

@@ -19,7 +19,7 @@ interface Count {
 }
 
 export function countTokensEndpoint(pipeline: ModelCallPipeline): Route[] {
-  return [pipeline.route(['/v1/messages/count_tokens', '/messages/count_tokens'], countTokens)];
+  return [pipeline.route(['/v1/messages/count_tokens', '/messages/count_tokens', '/anthropic/v1/messages/count_tokens'], countTokens)];
 }
 
 const countTokens: ModelCallKind<MessagesCall, Count> = {

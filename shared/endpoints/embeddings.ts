@@ -14,7 +14,7 @@ import { estimatePromptTokens } from '../openai/token-estimate.ts';
 import { routingOptions } from '../router/request-options.ts';
 
 export function embeddingsEndpoint(pipeline: ModelCallPipeline, providers: ProviderRegistry): Route[] {
-  return [pipeline.route(['/v1/embeddings', '/embeddings', '/openai/deployments/{model}/embeddings', '/engines/{model}/embeddings'], embedding(providers))];
+  return [pipeline.route(['/v1/embeddings', '/embeddings', '/openai/v1/embeddings', '/openai/deployments/{model}/embeddings', '/engines/{model}/embeddings'], embedding(providers))];
 }
 
 function embedding(providers: ProviderRegistry): ModelCallKind<EmbeddingRequest, EmbeddingResponse> {

@@ -35,10 +35,10 @@ import { messagesAnswers } from './messages-cache.ts';
 import { CHAT_MODES } from '../pipeline/model-modes.ts';
 
 export function messagesEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps): Route[] {
-  return [pipeline.route(['/v1/messages', '/messages'], messages(deps))];
+  return [pipeline.route(['/v1/messages', '/messages', '/anthropic/v1/messages'], messages(deps))];
 }
 
-function messages(deps: ChatDeps): ModelCallKind<MessagesCall, Committed> {
+export function messages(deps: ChatDeps): ModelCallKind<MessagesCall, Committed> {
   return {
     callType: 'anthropic_messages',
     modes: CHAT_MODES,

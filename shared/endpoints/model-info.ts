@@ -35,6 +35,7 @@ const PUBLIC_PARAMS = new Set([
   'max_output_tokens',
 ]);
 const SECRET_LOOKING = /key|secret|token|credential|password|auth/i;
+const MASK = '********';
 
 /** Where the deployments' routing state is read: the router (cooldowns) and the health check records, when kept. */
 export interface RoutingStateSources {
@@ -42,7 +43,8 @@ export interface RoutingStateSources {
   health?: HealthRecords;
 }
 
-export function modelInfoEndpoint(deployments: Deployment[], access: ModelAccess, pricer: Pricer, state: RoutingStateSources): Route[] {
+/** `deployments`: every deployment as listed now (models stored with /model/new come and go). */
+export function modelInfoEndpoint(deployments: () => Deployment[], access: ModelAccess, pricer: Pricer, state: RoutingStateSources): Route[] {
   return [
     {
       method: 'GET',
@@ -51,7 +53,7 @@ export function modelInfoEndpoint(deployments: Deployment[], access: ModelAccess
       async handle(request, ctx) {
         const id = request.query['litellm_model_id'];
         const allowed = new Set(access.allowed(ctx.identity));
-        const shown = deployments.filter((d) => (id === undefined || d.id === id) && allowed.has(d.modelName));
+        const shown = deployments().filter((d) => (id === undefined || d.id === id) && allowed.has(d.modelName));
         const routing = await routingState(shown, state, ctx);
         return { body: JSON.stringify({ data: shown.map((d) => publicInfo(d, pricer, routing(d.id))) }) };
       },
@@ -96,7 +98,7 @@ function publicInfo(deployment: Deployment, pricer: Pricer, routing: Record<stri
     model_info: {
       ...configuredInfo,
       id: deployment.id,
-      db_model: false,
+      db_model: deployment.modelInfo['db_model'] === true,
       litellm_provider: deployment.provider,
       max_input_tokens: deployment.maxInputTokens ?? null,
       input_cost_per_token: price?.input_cost_per_token ?? null,
@@ -115,6 +117,14 @@ function publicInfo(deployment: Deployment, pricer: Pricer, routing: Record<stri
 /** The deployment's `litellm_params` that may be shown: no key, no cloud credentials, no headers. */
 export function publicParams(deployment: Deployment): Record<string, unknown> {
   return Object.fromEntries(Object.entries(deployment.params).filter(([key]) => PUBLIC_PARAMS.has(key)));
+}
+
+/**
+ * `litellm_params` as a stored model's answers show them: public settings as they are, a value whose
+ * name looks like a credential (and any headers, which may carry one) masked.
+ */
+export function maskedParams(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, PUBLIC_PARAMS.has(key) || !(SECRET_LOOKING.test(key) || /headers/i.test(key)) ? value : MASK]));
 }
 
 /** `max_tokens`, `max_input_tokens`, `*_cost_per_token`: public numbers whose names contain "token". */

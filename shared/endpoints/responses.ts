@@ -51,7 +51,7 @@ export type ResponsesCommitted = { deployment: Deployment } & ({ format: 'native
 type Committed = ResponsesCommitted;
 
 export function responsesEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps, state: ResponseState): Route[] {
-  return [pipeline.route(['/v1/responses', '/responses'], responses(deps, state))];
+  return [pipeline.route(['/v1/responses', '/responses', '/openai/v1/responses'], responses(deps, state))];
 }
 
 function responses(deps: ChatDeps, state: ResponseState): ModelCallKind<ResponsesCall, Committed> {

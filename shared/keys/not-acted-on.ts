@@ -21,7 +21,6 @@ const NOT_ACTED_ON = new Set([
   'secret_manager_settings',
   'sso_user_id',
   'organizations',
-  'allowed_model_region',
   'default_model',
   'password',
   'agent_id',

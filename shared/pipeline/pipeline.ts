@@ -18,6 +18,7 @@ import { recordAttempt, startCallRecord } from '../pricing/call-record.ts';
 import type { Pricer } from '../pricing/pricer.ts';
 import { requestFallbackModels } from '../router/request-options.ts';
 import type { Router } from '../router/router.ts';
+import type { AllowedRegion } from '../router/model-region.ts';
 import type { SpendTracker } from '../spend/tracker.ts';
 import type { ModelCallKind } from './model-call.ts';
 import { RequestControls } from './request-controls.ts';
@@ -90,6 +91,7 @@ export class ModelCallPipeline {
           measured: !plan.free,
           usedTokens: () => record.usage?.total_tokens,
           tags,
+          region: allowedRegion(customer),
         },
         ctx,
         (deployment) => recordAttempt(ctx, record, deployment, () => kind.attempt(sent, controls.apply(deployment, plan.model, ctx), ctx)),
@@ -106,4 +108,10 @@ export class ModelCallPipeline {
 /** Azure's SDKs name the deployment in the path (`/openai/deployments/{model}/...`): it is the model, over the body's, as LiteLLM takes it. */
 function withPathModel(json: Record<string, unknown>, params: Record<string, string>): Record<string, unknown> {
   return params['model'] === undefined ? json : { ...json, model: params['model'] };
+}
+
+/** The end user's `allowed_model_region`, when its customer record sets one LiteLLM knows. */
+function allowedRegion(customer: Record<string, unknown> | undefined): AllowedRegion | undefined {
+  const region = customer?.['allowed_model_region'];
+  return region === 'eu' || region === 'us' ? region : undefined;
 }

@@ -19,17 +19,29 @@ interface PatternGroup {
 }
 
 export class ModelGroups {
-  private readonly groups = new Map<string, Deployment[]>();
-  private readonly patterns: PatternGroup[] = [];
-  /** `listed()`, made once: the known models do not change while the gateway runs. */
+  private groups = new Map<string, Deployment[]>();
+  private patterns: PatternGroup[] = [];
+  /** `listed()`, made once per set of deployments: the known models do not change while the gateway runs. */
   private listing?: Deployment[];
 
   constructor(
-    deployments: Deployment[],
+    private readonly configured: Deployment[],
     private readonly aliases: ReadonlyMap<string, ModelGroupAlias> = new Map(),
     private readonly knownModels: KnownModels = () => [],
     private readonly inferProvider: ProviderInference = () => undefined,
   ) {
+    this.index(configured);
+  }
+
+  /** Serves the config file's deployments and these (the models stored with /model/new), in place of the stored ones before. */
+  setStored(stored: Deployment[]): void {
+    this.index([...this.configured, ...stored]);
+  }
+
+  private index(deployments: Deployment[]): void {
+    this.groups = new Map();
+    this.patterns = [];
+    this.listing = undefined;
     const byPattern = new Map<string, Deployment[]>();
     for (const deployment of deployments) {
       const target = WildcardPattern.isPattern(deployment.modelName) ? byPattern : this.groups;

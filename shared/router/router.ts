@@ -14,6 +14,7 @@ import { retryDelayMs } from './backoff.ts';
 import { cooldownAfter, Cooldowns } from './cooldowns.ts';
 import { countsAsUnhealthy, type HealthCheckResult, type HealthRouting } from './deployment-health.ts';
 import { byTags, firstTier } from './deployment-filters.ts';
+import { byRegion, regionOf, type AllowedRegion } from './model-region.ts';
 import { DeploymentStats } from './deployment-stats.ts';
 import { failureAction, isDeploymentFailure, retriesAllowed } from './failure-policy.ts';
 import { fallbackChain } from './fallbacks.ts';
@@ -37,6 +38,8 @@ export interface RouteRequest {
   usedTokens?: () => number | undefined;
   /** The request's tags, for tag routing (read by the pipeline: shared/keys/request-tags.ts). */
   tags?: readonly string[];
+  /** The end user's `allowed_model_region`: only deployments there may serve it (./model-region.ts). */
+  region?: AllowedRegion;
 }
 
 export interface Routed<T> {
@@ -126,7 +129,8 @@ export class Router {
         { param: 'messages' },
       );
     }
-    const candidates = await this.withoutUnhealthy(this.settings.enableTagFiltering ? byTags(fitting, request.tags ?? [], model) : fitting, ctx);
+    const tagged = this.settings.enableTagFiltering ? byTags(fitting, request.tags ?? [], model) : fitting;
+    const candidates = await this.withoutUnhealthy(request.region ? byRegion(tagged, request.region, model) : tagged, ctx);
     await this.learnCooldowns(candidates, ctx);
     const attemptsOn = new Map<string, number>();
     const failedHere = new Set<string>();
@@ -146,6 +150,8 @@ export class Router {
       attemptsOn.set(deployment.id, (attemptsOn.get(deployment.id) ?? 0) + 1);
       try {
         const value = request.measured === false ? await attempt(deployment) : await this.attemptOn(deployment, request, ctx, attempt);
+        const region = regionOf(deployment);
+        if (region) ctx.responseHeaders['x-litellm-model-region'] = region;
         return { value, deployment, retries: tally.retries, fallbacks: tally.fallbacks };
       } catch (thrown) {
         const error = asGatewayError(thrown);

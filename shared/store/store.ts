@@ -58,6 +58,11 @@ export class Store {
     this.load.watch(client);
   }
 
+  /** How long a request-path read is reused (TOLLGATE_KEY_CACHE_SECONDS); other per-instance copies of the table's items follow it. */
+  get cacheTtlMs(): number {
+    return this.options.cacheTtlMs;
+  }
+
   /** Local use only (embedded server, tests); in AWS the CDK stack owns the table. */
   createTableIfMissing(): Promise<void> {
     return ensureTable(this.client, this.table);

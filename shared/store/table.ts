@@ -36,7 +36,7 @@ export function tableDefinition(name: string): CreateTableCommandInput {
   };
 }
 
-export type Entity = 'key' | 'team' | 'user' | 'customer' | 'audit' | 'organization' | 'budget' | 'tag';
+export type Entity = 'key' | 'team' | 'user' | 'customer' | 'audit' | 'organization' | 'budget' | 'tag' | 'model';
 
 /** The primary key of an item: one item per thing, `sk` names its kind. */
 export interface ItemKey {
@@ -56,4 +56,5 @@ export const itemKeys = {
   tag: (name: string): ItemKey => ({ pk: `TAG#${name}`, sk: 'TAG' }),
   spendLog: (requestId: string): ItemKey => ({ pk: `SPEND#${requestId}`, sk: 'SPEND' }),
   deployment: (id: string): ItemKey => ({ pk: `DEPLOYMENT#${id}`, sk: 'STATE' }),
+  model: (id: string): ItemKey => ({ pk: `MODEL#${id}`, sk: 'MODEL' }),
 };

@@ -112,7 +112,7 @@ describe('users', () => {
 
 describe('customers (end users)', () => {
   it('new, update, info, block, unblock, delete, also under /end_user', async () => {
-    const made = await gw.call('POST', '/customer/new', { user_id: 'cust-1', alias: 'Acme', max_budget: 5, allowed_model_region: 'eu' });
+    const made = await gw.call('POST', '/customer/new', { user_id: 'cust-1', alias: 'Acme', max_budget: 5 });
     expect(made.body).toMatchObject({ user_id: 'cust-1', alias: 'Acme', blocked: false, max_budget: 5 });
     expect((await gw.call('POST', '/customer/new', { user_id: 'cust-1' })).status).toBe(400);
     expect((await gw.call('POST', '/customer/update', { user_id: 'cust-1', alias: 'Acme Inc' })).body.alias).toBe('Acme Inc');
