@@ -36,6 +36,7 @@ import { modelsEndpoint } from './endpoints/models.ts';
 import { moderationsEndpoint } from './endpoints/moderations.ts';
 import { rerankEndpoint } from './endpoints/rerank.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
+import { dailyActivityEndpoint } from './endpoints/daily-activity.ts';
 import { GuardrailStep } from './guardrails/guardrail-step.ts';
 import { ModelAccess } from './keys/model-access.ts';
 import { observability } from './observability/observability.ts';
@@ -126,6 +127,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...completionsEndpoint(pipeline, chat),
     ...guardrailsEndpoint(config.guardrails),
     ...spendEndpoint(spend),
+    ...dailyActivityEndpoint(spend, store && new Identities(store).teams),
     ...cacheEndpoint(cache),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
     ...(options.extraRoutes ?? []),

@@ -33,6 +33,10 @@ export const ROUTE_GRANTS: Readonly<Record<string, readonly Grant[]>> = {
   'GET /team/info': ['any_key'],
   'GET /team/list': ['any_key'],
   'GET /user/info': ['any_key'],
+  // Daily activity: a user's own, a team admin's teams' (shared/endpoints/daily-activity.ts narrows them).
+  'GET /user/daily/activity': ['any_key'],
+  'GET /team/daily/activity': ['any_key'],
+  'GET /tag/daily/activity': ['proxy_admin_viewer'],
   // LiteLLM's self-managed routes: a team's admins manage its members.
   'POST /team/member_add': ['any_key'],
   'POST /team/member_delete': ['any_key'],

@@ -13,6 +13,7 @@ import type { CallRecord } from '../pricing/call-record.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
 import type { RoutingOptions } from '../router/request-options.ts';
 import type { CounterItems } from '../store/counter-items.ts';
+import type { DailySpend } from '../store/daily-spend.ts';
 import type { Ledger, SpendLog } from '../store/ledger.ts';
 import type { CustomerRecord, Fields, TagRecord } from '../store/records.ts';
 import type { StoreLoad } from '../store/store-load.ts';
@@ -32,6 +33,8 @@ export interface SpendOptions {
   /** The accounts' items: their counters and bookings. */
   counterItems: CounterItems;
   ledger: Ledger;
+  /** The daily rollups each recorded request adds to (/user|team|tag/daily/activity). */
+  dailySpend: DailySpend;
   /** The store's load: a request is shed while it is behind. */
   load: StoreLoad;
   log: Log;
@@ -78,6 +81,7 @@ interface Part {
 
 export class SpendTracker {
   readonly ledger: Ledger;
+  readonly dailySpend: DailySpend;
   readonly now: () => number;
   private readonly counters: Counters;
   private readonly calendar: BudgetCalendar;
@@ -88,6 +92,7 @@ export class SpendTracker {
     this.calendar = new BudgetCalendar(options.timeZone);
     this.counters = new Counters(options.counterItems, this.calendar);
     this.ledger = options.ledger;
+    this.dailySpend = options.dailySpend;
     this.now = options.now ?? Date.now;
     this.recovery = new Recovery(this.counters, this.ledger, this.now, options.log);
     this.leases = new Leases(this.now, options.leaseCheckMs ?? 1000);
@@ -209,7 +214,14 @@ export class SpendTracker {
         { cause: error },
       );
     }
-    if (created) return log.spend;
+    if (created) {
+      // Started beside the answer's last bytes, awaited after the response: no round trip before the answer.
+      const rolledUp = this.options.dailySpend
+        .add(log)
+        .catch((error: unknown) => this.options.log.error('daily activity not rolled up: DynamoDB write failed', { requestId: ctx.requestId, error: describe(error) }));
+      ctx.onFinish(() => rolledUp);
+      return log.spend;
+    }
     this.options.log.error('request written off as abandoned while it ran: this instance stopped renewing its reservation for over 40 s', { requestId: ctx.requestId });
     throw new GatewayError(
       'db_unavailable',
