@@ -30,7 +30,7 @@ const STREAM_TIMEOUT = Duration.minutes(15);
 /** Key management answers small JSON quickly; API Gateway's default 29 s is plenty. */
 const ADMIN_TIMEOUT = Duration.seconds(29);
 /** Path prefixes of the admin API (LiteLLM's key management, spend reports, audit, the response cache's routes), served by the admin function. */
-export const ADMIN_PREFIXES = ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache'];
+export const ADMIN_PREFIXES = ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache', 'organization', 'budget', 'tag'];
 export const METRICS_NAMESPACE = 'Tollgate';
 
 export interface TollgateStackProps extends StackProps {

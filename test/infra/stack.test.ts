@@ -12,7 +12,10 @@ import { bedrockGuardrailArns, bedrockModels, bedrockResourceArns } from '../../
 import { deployedConfig } from '../../infra/deployed-config.ts';
 import { acknowledgeNagFindings } from '../../infra/nag.ts';
 import { readSettings } from '../../infra/settings.ts';
-import { TollgateStack } from '../../infra/tollgate-stack.ts';
+import { ADMIN_PREFIXES, TollgateStack } from '../../infra/tollgate-stack.ts';
+import { gatewayRoutes } from '../../shared/app.ts';
+import { storeFromEnv } from '../../shared/store/open.ts';
+import { recordingLog, testConfig } from '../helpers/gateway.ts';
 
 const CONFIG = 'test/fixtures/config/deployable.yaml';
 
@@ -44,8 +47,13 @@ describe('TollgateStack', () => {
   it('sends the admin API (keys, teams, users, customers, audit, spend) to the admin function, buffered', () => {
     const resources = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
     for (const prefix of ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache']) expect(resources).toContain(prefix);
+    // Every route only the admin function serves (adminApi) is under one of its prefixes.
+    const served = (adminApi: boolean) =>
+      gatewayRoutes({ config: testConfig(''), log: recordingLog(), store: storeFromEnv({ endpoint: 'http://127.0.0.1:9', env: () => undefined }), adminApi }).flatMap((route) => route.paths);
+    const gatewayPaths = new Set(served(false));
+    for (const path of served(true).filter((p) => !gatewayPaths.has(p))) expect(ADMIN_PREFIXES, path).toContain(path.split('/')[1]);
     const admin = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => JSON.stringify(m.Properties.Integration.Uri).includes('Admin'));
-    expect(admin).toHaveLength(18);
+    expect(admin).toHaveLength(2 * ADMIN_PREFIXES.length);
     for (const method of admin) expect(method.Properties.Integration.ResponseTransferMode ?? 'BUFFERED').toBe('BUFFERED');
     const adminStatements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('Admin'))
