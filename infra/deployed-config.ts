@@ -3,7 +3,7 @@
 // values are kept as they are: the functions resolve them at run time, from the deployment's secret.
 import type { ObservabilitySettings } from '../shared/config/callbacks.ts';
 import { loadConfigDocument } from '../shared/config/load.ts';
-import { DEV_MASTER_KEY } from '../shared/config/types.ts';
+import { DEV_MASTER_KEY, type GatewayConfig } from '../shared/config/types.ts';
 import { readConfigYaml } from '../shared/config/yaml.ts';
 import { defaultProviders } from '../shared/providers/registry.ts';
 
@@ -19,6 +19,8 @@ export interface DeployedConfig {
   json: string;
   /** The logging callbacks as the functions will run them (the stack makes what `s3` writes to). */
   observability: ObservabilitySettings;
+  /** Where rotated keys are stored (`key_management_settings.store_virtual_keys`): the admin function may write secrets under the prefix. */
+  storedVirtualKeys: GatewayConfig['storedVirtualKeys'];
 }
 
 export function deployedConfig(configPath: string): DeployedConfig {
@@ -36,5 +38,5 @@ export function deployedConfig(configPath: string): DeployedConfig {
       `${configPath}: general_settings.master_key must be set, and not to the development key ${DEV_MASTER_KEY}, before deploying. Use os.environ/TOLLGATE_MASTER_KEY (the stack's secret holds a generated one).`,
     );
   }
-  return { document, json: `${JSON.stringify(document, null, 2)}\n`, observability: config.observability };
+  return { document, json: `${JSON.stringify(document, null, 2)}\n`, observability: config.observability, storedVirtualKeys: config.storedVirtualKeys };
 }

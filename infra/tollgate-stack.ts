@@ -8,6 +8,8 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Stage, type StackProps } fro
 import { AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, ResponseTransferMode, RestApi, SecurityPolicy } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -117,6 +119,23 @@ export class TollgateStack extends Stack {
         resources: [this.table.tableArn, `${this.table.tableArn}/index/by_entity`],
       }),
     );
+    // Keys with auto_rotate: the admin function rotates those due every hour (shared/keys/key-rotation.ts),
+    // publishes each new key's id to the alert topic and, with store_virtual_keys, writes the key to its
+    // secret under the configured prefix.
+    new Rule(this, 'KeyRotation', {
+      description: 'Tollgate: rotate virtual keys whose auto_rotate time has come',
+      schedule: Schedule.rate(Duration.hours(1)),
+      targets: [new LambdaFunction(this.admin)],
+    });
+    this.alerts.grantPublish(this.admin);
+    if (config.storedVirtualKeys) {
+      this.admin.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
+          resources: [`arn:${this.partition}:secretsmanager:${this.region}:${this.account}:secret:${config.storedVirtualKeys.prefix}*`],
+        }),
+      );
+    }
     this.secret.grantRead(this.gateway);
     this.alerts.grantPublish(this.gateway);
     // Request path: single-item reads and conditional writes on the table; the response cache's batched

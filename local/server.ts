@@ -4,6 +4,7 @@ import { ConfigError, type GatewayConfig } from '../shared/config/types.ts';
 import { readConfigYaml } from '../shared/config/yaml.ts';
 import { consoleLog } from '../shared/core/log.ts';
 import { virtualKeyOptions } from '../shared/keys/gateway-options.ts';
+import { keyRotation } from '../shared/keys/rotation-from-config.ts';
 import { openLocalStore } from './local-store.ts';
 import { listen } from './node-adapter.ts';
 import { isLoopback, listenRefusal } from './startup.ts';
@@ -36,6 +37,9 @@ if (config.masterKey === undefined && isLoopback(host)) {
 const identity = await openLocalStore((name) => process.env[name]).catch((error: Error) => fail(`cannot open the identity store: ${error.message}`));
 log.info(`Virtual keys, teams and users are stored in ${identity.location}`);
 const gateway = buildGateway({ config, log, ...virtualKeyOptions(identity.store), adminApi: true });
+// Keys with auto_rotate are rotated once due, looked for every minute (in AWS: a scheduled rule, infra/tollgate-stack.ts).
+const rotation = keyRotation(config, identity.store, log, (name) => process.env[name]);
+setInterval(() => void rotation.rotateDue(), Number(process.env['TOLLGATE_KEY_ROTATION_CHECK_SECONDS'] ?? 60) * 1000).unref();
 const running = await listen(gateway, host, port).catch((error: Error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
 log.info(`Tollgate listening on ${running.url}`, { models: config.deployments.map((d) => d.modelName), config: configPath });
 

@@ -94,6 +94,8 @@ export const configSchema = z.looseObject({
       max_request_size_mb: z.number().positive().optional(),
       max_response_size_mb: z.number().positive().optional(),
       responses_retention_days: z.number().positive().optional(),
+      key_management_system: z.string().optional(),
+      key_management_settings: z.looseObject({ store_virtual_keys: z.boolean().optional(), prefix_for_stored_virtual_keys: z.string().optional() }).optional(),
     })
     .optional(),
   router_settings: routerSettingsSchema.optional(),
@@ -171,6 +173,8 @@ export const SUPPORTED_KEYS = {
     'max_request_size_mb',
     'max_response_size_mb',
     'responses_retention_days',
+    'key_management_system',
+    'key_management_settings',
   ],
   router_settings: [
     'routing_strategy',

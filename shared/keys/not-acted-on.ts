@@ -10,8 +10,6 @@ const NOT_ACTED_ON = new Set([
   'send_invite_email',
   'object_permission',
   'prompts',
-  'auto_rotate',
-  'rotation_interval',
   'rpm_limit_type',
   'tpm_limit_type',
   'allowed_vector_store_indexes',

@@ -48,7 +48,7 @@ export function spendTracker(
 }
 
 /** The SNS client, built (and its SDK imported) when the first alert is sent; see alerts.ts. */
-function lazySnsClient(): SnsSender {
+export function lazySnsClient(): SnsSender {
   let client: Promise<SNSClient> | undefined;
   return {
     async send(command) {

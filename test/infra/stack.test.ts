@@ -249,6 +249,49 @@ general_settings: { master_key: os.environ/K }
   });
 });
 
+describe('scheduled key rotation', () => {
+  const adminStatements = (template: Template) =>
+    Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('Admin'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+
+  it('invokes the admin function every hour, which may publish to the alert topic', () => {
+    const template = Template.fromStack(synth().stack);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Admin'), 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Admin'), 'Arn'] },
+    });
+    const statements = adminStatements(template);
+    expect(statements.flatMap((s) => [s.Action].flat())).toContain('sns:Publish');
+    // Without store_virtual_keys the function writes no secret.
+    expect(statements.flatMap((s) => [s.Action].flat())).not.toContain('secretsmanager:PutSecretValue');
+  });
+
+  it("with store_virtual_keys, lets it write secrets under the config's prefix only", () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tollgate-synth-')), 'rotating.yaml');
+    writeFileSync(
+      path,
+      `model_list:
+  - model_name: a
+    litellm_params: { model: openai/gpt-4o-mini, api_key: os.environ/OPENAI_API_KEY }
+general_settings:
+  master_key: os.environ/K
+  key_management_system: aws_secret_manager
+  key_management_settings: { store_virtual_keys: true, prefix_for_stored_virtual_keys: team-keys/ }
+`,
+    );
+    const write = adminStatements(Template.fromStack(synth({ config: path }).stack)).find((s) => [s.Action].flat().includes('secretsmanager:PutSecretValue'))!;
+    expect([write.Action].flat().sort()).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue']);
+    expect(JSON.stringify(write.Resource)).toContain(':secret:team-keys/*');
+  });
+});
+
 describe('the config the functions read', () => {
   it('is the YAML as JSON, with os.environ/ values left for the functions to resolve from the secret', () => {
     const { document, json } = deployedConfig(CONFIG);
