@@ -302,7 +302,12 @@ export class SpendTracker {
   private alert(account: Account, meter: Meter, threshold: Parameters<typeof budgetAlert>[2], spend: number, ctx: RequestContext): BudgetAlert {
     const identity = virtualKeyOf(ctx.identity);
     const resetAt = this.calendar.period(meter.limits.budgetDuration, this.now()).resetAt;
-    return budgetAlert(account, meter, threshold, spend, resetAt, { keyAlias: identity?.keyAlias ?? null, userId: identity?.userId ?? null, teamId: identity?.teamId ?? null });
+    return budgetAlert(account, meter, threshold, spend, resetAt, {
+      keyAlias: identity?.keyAlias ?? null,
+      userId: identity?.userId ?? null,
+      teamId: identity?.teamId ?? null,
+      organizationId: identity?.organization?.organization_id ?? null,
+    });
   }
 
   /** LiteLLM's limit headers (limit-headers.ts): the key's as last read when its reservation was not awaited. */
