@@ -4,7 +4,7 @@
 import type { ObservabilitySettings } from '../shared/config/callbacks.ts';
 import type { HealthCheckSettings } from '../shared/config/health-check-settings.ts';
 import { loadConfigDocument } from '../shared/config/load.ts';
-import { DEV_MASTER_KEY } from '../shared/config/types.ts';
+import { DEV_MASTER_KEY, type GatewayConfig } from '../shared/config/types.ts';
 import { readConfigYaml } from '../shared/config/yaml.ts';
 import { refuseStdio } from '../shared/mcp/servers.ts';
 import { defaultProviders } from '../shared/providers/registry.ts';
@@ -23,6 +23,8 @@ export interface DeployedConfig {
   observability: ObservabilitySettings;
   /** `background_health_checks` and their interval (the stack schedules them). */
   healthChecks: HealthCheckSettings;
+  /** Where rotated keys are stored (`key_management_settings.store_virtual_keys`): the admin function may write secrets under the prefix. */
+  storedVirtualKeys: GatewayConfig['storedVirtualKeys'];
 }
 
 export function deployedConfig(configPath: string): DeployedConfig {
@@ -41,5 +43,5 @@ export function deployedConfig(configPath: string): DeployedConfig {
       `${configPath}: general_settings.master_key must be set, and not to the development key ${DEV_MASTER_KEY}, before deploying. Use os.environ/TOLLGATE_MASTER_KEY (the stack's secret holds a generated one).`,
     );
   }
-  return { document, json: `${JSON.stringify(document, null, 2)}\n`, observability: config.observability, healthChecks: config.healthChecks };
+  return { document, json: `${JSON.stringify(document, null, 2)}\n`, observability: config.observability, healthChecks: config.healthChecks, storedVirtualKeys: config.storedVirtualKeys };
 }

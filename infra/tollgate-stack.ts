@@ -9,7 +9,7 @@ import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Stage, type StackProps }
 import { AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, ResponseTransferMode, RestApi, SecurityPolicy } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -35,10 +35,10 @@ const STREAM_TIMEOUT = Duration.minutes(15);
 /** Key management answers small JSON quickly; API Gateway's default 29 s is plenty. */
 const ADMIN_TIMEOUT = Duration.seconds(29);
 /**
- * Path prefixes of the admin API (LiteLLM's key management, spend reports, audit, the response cache's routes, model management), served by the admin function;
+ * Path prefixes of the admin API (LiteLLM's key management, organizations, budgets, tags, spend reports, audit, the response cache's routes, model management), served by the admin function;
  * with the web UI (/ui) and the other route its pages call with the session cookie (/health), which only the admin function reads.
  */
-export const ADMIN_PREFIXES = ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache', 'ui', 'model', 'health'];
+export const ADMIN_PREFIXES = ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache', 'ui', 'model', 'health', 'organization', 'budget', 'tag'];
 export const METRICS_NAMESPACE = 'Tollgate';
 
 export interface TollgateStackProps extends StackProps {
@@ -132,6 +132,13 @@ export class TollgateStack extends Stack {
     if (guardrails.length) {
       modelCalls.push(new PolicyStatement({ effect: Effect.ALLOW, actions: ['bedrock:ApplyGuardrail'], resources: guardrails.map((arn) => this.resolveArn(arn)) }));
     }
+    // key_management_settings.store_virtual_keys: rotated keys are written to secrets under the configured prefix.
+    const storeKeys =
+      config.storedVirtualKeys &&
+      new PolicyStatement({
+        actions: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
+        resources: [`arn:${this.partition}:secretsmanager:${this.region}:${this.account}:secret:${config.storedVirtualKeys.prefix}*`],
+      });
     // The `s3` callback's request logs: through Firehose to a bucket of the stack's, partitioned by day.
     const s3Logs = config.observability.exporters.s3 && config.observability.s3;
     const requestLogs = s3Logs ? new RequestLogs(this, 'RequestLogs', { path: s3Logs.path, retain: production, writers: [] }) : undefined;
@@ -145,7 +152,7 @@ export class TollgateStack extends Stack {
       const service = new TollgateService(this, 'Fargate', {
         settings,
         environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'tollgate-gateway' },
-        statements: [requestPathTable, adminTable, ...modelCalls],
+        statements: [requestPathTable, adminTable, ...modelCalls, ...(storeKeys ? [storeKeys] : [])],
         logRetention: retention(settings.logRetentionDays),
         retain: production,
       });
@@ -173,9 +180,19 @@ export class TollgateStack extends Stack {
         new Rule(this, 'HealthChecks', {
           description: 'Tollgate: background_health_checks (every health_check_interval)',
           schedule: Schedule.rate(Duration.minutes(Math.max(1, Math.ceil(config.healthChecks.intervalMs / 60_000)))),
-          targets: [new LambdaFunction(admin, { retryAttempts: 0 })],
+          targets: [new LambdaFunction(admin, { retryAttempts: 0, event: scheduledJob('health-checks') })],
         });
       }
+      // Keys with auto_rotate: the admin function rotates those due every hour (shared/keys/key-rotation.ts),
+      // publishes each new key's id to the alert topic and, with store_virtual_keys, writes the key to its
+      // secret under the configured prefix. (The Fargate mode's server looks for due keys every minute.)
+      new Rule(this, 'KeyRotation', {
+        description: 'Tollgate: rotate virtual keys whose auto_rotate time has come',
+        schedule: Schedule.rate(Duration.hours(1)),
+        targets: [new LambdaFunction(admin, { event: scheduledJob('key-rotation') })],
+      });
+      this.alerts.grantPublish(admin);
+      if (storeKeys) admin.addToRolePolicy(storeKeys);
       this.secret.grantRead(admin);
       this.secret.grantRead(gateway);
       this.alerts.grantPublish(gateway);
@@ -336,4 +353,9 @@ function retention(days: number): RetentionDays {
   const match = allowed.find((d) => d >= days);
   if (match === undefined) throw new Error(`logRetentionDays ${days} is longer than CloudWatch allows`);
   return match as RetentionDays;
+}
+
+/** A scheduled rule's event for the admin function: EventBridge's Scheduled Event shape, naming the job (functions/admin/handler.ts). */
+function scheduledJob(job: 'key-rotation' | 'health-checks'): RuleTargetInput {
+  return RuleTargetInput.fromObject({ 'detail-type': 'Scheduled Event', source: 'aws.events', job });
 }

@@ -13,6 +13,7 @@ import { consoleLog } from '../shared/core/log.ts';
 import { virtualKeyOptions } from '../shared/keys/gateway-options.ts';
 import { buildUi } from '../ui/build.ts';
 import { startBackgroundHealthChecks } from './background-health-checks.ts';
+import { keyRotation } from '../shared/keys/rotation-from-config.ts';
 import { openLocalStore } from './local-store.ts';
 import { listen } from './node-adapter.ts';
 import { isLoopback, listenRefusal } from './startup.ts';
@@ -54,6 +55,9 @@ const uiFiles = await buildUi().catch((error: Error) => fail(`cannot build the w
 const namespace = process.env['POWERTOOLS_METRICS_NAMESPACE'];
 const metrics = namespace ? [requestMetrics(new Metrics({ namespace }), new Set(config.deployments.map((d) => d.modelName)))] : [];
 const gateway = buildGateway({ config, log, ...virtualKeyOptions(identity.store), adminApi: true, afterResponse: metrics, ui: { files: uiFiles, env: (name) => process.env[name] } });
+// Keys with auto_rotate are rotated once due, looked for every minute (in AWS: a scheduled rule, infra/tollgate-stack.ts).
+const rotation = keyRotation(config, identity.store, log, (name) => process.env[name]);
+setInterval(() => void rotation.rotateDue(), Number(process.env['TOLLGATE_KEY_ROTATION_CHECK_SECONDS'] ?? 60) * 1000).unref();
 const running = await listen(gateway, host, port).catch((error: Error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
 log.info(`Tollgate listening on ${running.url} (web UI: ${running.url}/ui)`, { models: config.deployments.map((d) => d.modelName), config: configPath });
 const stopHealthChecks = startBackgroundHealthChecks(config, identity.store, log);

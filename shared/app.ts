@@ -52,6 +52,7 @@ import { StdioUpstreams } from './mcp/upstream.ts';
 import { moderationsEndpoint } from './endpoints/moderations.ts';
 import { rerankEndpoint } from './endpoints/rerank.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
+import { dailyActivityEndpoint } from './endpoints/daily-activity.ts';
 import { GuardrailStep } from './guardrails/guardrail-step.ts';
 import { ModelAccess } from './keys/model-access.ts';
 import { observability } from './observability/observability.ts';
@@ -167,6 +168,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...completionsEndpoint(pipeline, chat),
     ...guardrailsEndpoint(config.guardrails),
     ...spendEndpoint(spend),
+    ...dailyActivityEndpoint(spend, store && new Identities(store).teams),
     ...cacheEndpoint(cache),
     ...mcpEndpoints({ access: new McpAccess(config.mcpServers), sessions: new SessionIds(config.masterKey), toolCalls: new McpToolCalls(spend), stdio: new StdioUpstreams(), log }),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),

@@ -1,8 +1,9 @@
 // The admin API on AWS Lambda (LiteLLM's /key, /team, /user, /customer paths and /audit), behind the
 // same API Gateway as the gateway Lambda. Answers are small JSON, so this is a plain (non-streaming)
 // middy handler. Its gateway comes from functions/common/live-gateway.ts, as the gateway Lambda's does.
-// With `background_health_checks`, the stack's EventBridge rule invokes it on a schedule too: that event
-// runs the deployments' health checks, whose results every gateway instance routes by.
+// The stack's scheduled EventBridge rules invoke it too, each naming its job: `key-rotation` rotates the
+// keys that are due (shared/keys/key-rotation.ts); `health-checks` (with `background_health_checks`) runs
+// the deployments' health checks, whose results every gateway instance routes by.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -12,6 +13,7 @@ import { buildGateway, scheduledHealthChecks } from '../../shared/app.ts';
 import type { EnvLookup } from '../../shared/config/load.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
+import { keyRotation, type RotationOverrides } from '../../shared/keys/rotation-from-config.ts';
 import { readUiFiles } from '../../shared/ui/assets.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { toGatewayRequest } from '../common/apigw-event.ts';
@@ -29,6 +31,8 @@ export interface AdminHandlerOptions {
   store: Store;
   /** The web UI's built files (beside the bundle, infra/ui-bundle.ts); without them no /ui. */
   uiAssetsDir?: string;
+  /** The rotation job's Secrets Manager client, SNS channel and clock (tests). */
+  rotation?: RotationOverrides;
 }
 
 export function createAdminHandler(options: AdminHandlerOptions) {
@@ -44,14 +48,25 @@ export function createAdminHandler(options: AdminHandlerOptions) {
     build: (config) => ({
       gateway: buildGateway({ config, log, ...virtualKeyOptions(options.store), adminApi: true, ui: uiFiles && { files: uiFiles, env } }),
       healthChecks: scheduledHealthChecks(config, options.store, log),
+      config,
     }),
   });
 
-  return middy<APIGatewayProxyEvent | ScheduledEvent, APIGatewayProxyResult | HealthCheckRun>()
+  return middy<APIGatewayProxyEvent | ScheduledEvent, APIGatewayProxyResult | ScheduledRun>()
     .use(injectLambdaContext(logger, { logEvent: false }))
     .handler(async (event, context) => {
-      const { gateway, healthChecks } = await functionNow();
-      if (isScheduled(event)) return runHealthChecks(healthChecks, context, log);
+      const { gateway, healthChecks, config } = await functionNow();
+      if (isScheduled(event)) {
+        const job = jobOf(event);
+        const run: ScheduledRun = {};
+        if (job !== 'health-checks') {
+          // The new keys' ids only: the keys themselves go to Secrets Manager, never into a result or a log.
+          const rotated = await keyRotation(config, options.store, log, env, options.rotation).rotateDue();
+          run.rotated = rotated.map((r) => r.token_id);
+        }
+        if (job === 'health-checks' || (job === undefined && config.healthChecks.background)) Object.assign(run, await runHealthChecks(healthChecks, context, log));
+        return run;
+      }
       const response = await gateway.handle(toGatewayRequest(event, new AbortController().signal));
       let body = '';
       if (typeof response.body === 'string') body = response.body;
@@ -64,6 +79,15 @@ export function createAdminHandler(options: AdminHandlerOptions) {
 interface HealthCheckRun {
   healthy: number;
   unhealthy: number;
+}
+
+/** What a scheduled invocation did: the keys it rotated (their ids), the deployments it checked. */
+type ScheduledRun = { rotated?: string[] } & Partial<HealthCheckRun>;
+
+/** The job the stack's rule names in its event (infra/tollgate-stack.ts); a plain Scheduled Event runs every job configured. */
+function jobOf(event: ScheduledEvent): 'key-rotation' | 'health-checks' | undefined {
+  const job = (event as ScheduledEvent & { job?: unknown }).job;
+  return job === 'key-rotation' || job === 'health-checks' ? job : undefined;
 }
 
 /** Leaves this long of the invocation for recording the last results. */

@@ -123,11 +123,11 @@ export class ResponseCache {
     await this.entries.get([{ namespace: '', hash: '0'.repeat(64) }], this.now());
   }
 
-  /** Deletes the entries named by keys clients were given (`x-litellm-cache-key`); keys of no entry are ignored. */
+  /** Deletes the entries named by keys clients were given (`x-litellm-cache-key`), semantic ones too; keys of no entry are ignored. */
   async delete(keys: string[]): Promise<void> {
     const addresses = keys.map(addressOf).filter((address) => address !== undefined);
     for (const address of addresses) this.hot.delete(cacheKeyOf(address));
-    await this.entries.delete(addresses);
+    await Promise.all([this.entries.delete(addresses), this.semantic?.entries.delete(addresses)]);
   }
 
   /** Deletes every entry of a namespace (the config's when none is named), semantic ones too; returns how many. */

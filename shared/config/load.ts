@@ -94,6 +94,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
     observability: toObservabilitySettings(raw.litellm_settings, env, source, warnings),
     jwtAuth: toJwtAuthSettings(raw.general_settings?.enable_jwt_auth, raw.general_settings?.litellm_jwtauth, env, warnings),
     healthChecks: toHealthCheckSettings(raw),
+    storedVirtualKeys: storedVirtualKeys(raw.general_settings, warnings, source),
     warnings,
     ignoredKeys: ignored,
   };
@@ -230,4 +231,14 @@ function unsupportedKeys(raw: RawConfig, providers: ProviderLookup): string[] {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   return `${issuePath(issue) || '(top level)'}: ${issue.message}`;
+}
+
+/** LiteLLM's `store_virtual_keys`: served with AWS Secrets Manager only (the one secret manager a Tollgate deployment has). */
+function storedVirtualKeys(general: RawConfig['general_settings'], warnings: string[], source: string): GatewayConfig['storedVirtualKeys'] {
+  if (general?.key_management_settings?.store_virtual_keys !== true) return undefined;
+  if (general.key_management_system !== 'aws_secret_manager') {
+    warnings.push(`${source}: key_management_settings.store_virtual_keys needs key_management_system: aws_secret_manager (Tollgate stores keys only there); rotated keys are not stored.`);
+    return undefined;
+  }
+  return { prefix: general.key_management_settings.prefix_for_stored_virtual_keys ?? 'litellm/' };
 }

@@ -104,6 +104,8 @@ export const configSchema = z.looseObject({
       enable_health_check_routing: z.boolean().optional(),
       health_check_staleness_threshold: z.number().positive().optional(),
       health_check_ignore_transient_errors: z.boolean().optional(),
+      key_management_system: z.string().optional(),
+      key_management_settings: z.looseObject({ store_virtual_keys: z.boolean().optional(), prefix_for_stored_virtual_keys: z.string().optional() }).optional(),
     })
     .optional(),
   router_settings: routerSettingsSchema.optional(),
@@ -190,6 +192,8 @@ export const SUPPORTED_KEYS = {
     'enable_health_check_routing',
     'health_check_staleness_threshold',
     'health_check_ignore_transient_errors',
+    'key_management_system',
+    'key_management_settings',
   ],
   router_settings: [
     'routing_strategy',

@@ -82,6 +82,8 @@ export interface GatewayConfig {
   warnings: string[];
   /** `general_settings.responses_retention_days` in ms: how long stored Responses API answers are kept. */
   responsesRetentionMs: number;
+  /** `key_management_settings.store_virtual_keys` with `key_management_system: aws_secret_manager`: rotated keys are written to AWS Secrets Manager under `prefix` (LiteLLM's default `litellm/`). */
+  storedVirtualKeys?: { prefix: string };
   /** The keys of the file Tollgate does not act on, by path (`router_settings.redis_host`). */
   ignoredKeys: string[];
   /** `general_settings.enable_jwt_auth` with `litellm_jwtauth`: callers may present a JWT; undefined when off. */

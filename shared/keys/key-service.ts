@@ -212,6 +212,7 @@ export class KeyService {
       allowed_cache_controls: [],
       spend: 0,
       ...fields,
+      ...this.rotationAt(input),
       token: hashKey(key),
       key_name: keyName(key),
       expires: this.expiresAt(input.duration),
@@ -225,9 +226,16 @@ export class KeyService {
   /** The fields an update or regenerate sets: what was sent, with `duration` turned into `expires`. */
   private changesFrom(input: KeySettings, by: Actor): Fields {
     const fields = Object.fromEntries(Object.entries(input).filter(([field]) => !NOT_STORED.includes(field)));
-    const changes: Fields = { ...fields, updated_at: this.iso(), updated_by: by.name };
+    const changes: Fields = { ...fields, ...this.rotationAt(input), updated_at: this.iso(), updated_by: by.name };
     if ('duration' in input) changes['expires'] = this.expiresAt(input.duration);
     return changes;
+  }
+
+  /** LiteLLM's `key_rotation_at`: when a key with `auto_rotate` is rotated next (./key-rotation.ts); none once it is turned off. */
+  private rotationAt(input: KeySettings): Fields {
+    if (input['auto_rotate'] === false) return { key_rotation_at: null };
+    const interval = typeof input['rotation_interval'] === 'string' ? durationMs(input['rotation_interval']) : undefined;
+    return input['auto_rotate'] === true && interval !== undefined ? { key_rotation_at: new Date(this.now() + interval).toISOString() } : {};
   }
 
   private expiresAt(duration: string | null | undefined): string | null {

@@ -9,8 +9,6 @@ const NOT_ACTED_ON = new Set([
   'enforced_params',
   'send_invite_email',
   'prompts',
-  'auto_rotate',
-  'rotation_interval',
   'rpm_limit_type',
   'tpm_limit_type',
   'allowed_vector_store_indexes',

@@ -181,6 +181,26 @@ export class OrganizationService {
     return this.change(organizationId, { members: organization.members.filter((m) => !leaving(m)) }, by);
   }
 
+  /**
+   * Changes a member's role and budget within the organization (LiteLLM's /organization/member_update):
+   * the membership as it now is; a 404 when the organization has no such member.
+   */
+  async updateMember(
+    organizationId: string,
+    who: { user_id?: string; user_email?: string },
+    changes: { role?: OrganizationMember['user_role']; maxBudget?: number | null },
+    by: Actor,
+  ): Promise<OrganizationMember> {
+    const organization = await this.get(organizationId);
+    const index = organization.members.findIndex((m) => m.user_id === who.user_id || (who.user_email !== undefined && m.user_email === who.user_email));
+    if (index < 0) throw new GatewayError('not_found', `${who.user_id ?? who.user_email} is not a member of organization "${organizationId}". Add them with POST /organization/member_add.`);
+    const before = organization.members[index]!;
+    const budget = changes.maxBudget === undefined ? before.litellm_budget_table : changes.maxBudget === null ? null : { ...before.litellm_budget_table, max_budget: changes.maxBudget };
+    const updated: OrganizationMember = { ...before, user_role: changes.role ?? before.user_role, litellm_budget_table: budget, updated_at: this.iso() };
+    await this.change(organizationId, { members: organization.members.map((m, i) => (i === index ? updated : m)) }, by);
+    return updated;
+  }
+
   private async userIdByEmail(email: string): Promise<string | undefined> {
     return (await this.identities.users.list({ user_email: email }))[0]?.user_id;
   }

@@ -36,6 +36,10 @@ export const ROUTE_GRANTS: Readonly<Record<string, readonly Grant[]>> = {
   'GET /team/info': ['any_key'],
   'GET /team/list': ['any_key'],
   'GET /user/info': ['any_key'],
+  // Daily activity: a user's own, a team admin's teams' (shared/endpoints/daily-activity.ts narrows them).
+  'GET /user/daily/activity': ['any_key'],
+  'GET /team/daily/activity': ['any_key'],
+  'GET /tag/daily/activity': ['proxy_admin_viewer'],
   // LiteLLM's self-managed routes: a team's admins manage its members; the route refuses anyone else
   // (/user/list: everyone below the admins) with a 403.
   'POST /team/member_add': ['any_key'],

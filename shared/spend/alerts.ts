@@ -27,6 +27,9 @@ export interface BudgetAlert {
   user_id: string | null;
   team_id: string | null;
   customer_id: string | null;
+  /** The organization charged (its own alert, or the key's), and the tag whose budget it is. */
+  organization_id: string | null;
+  tag: string | null;
 }
 
 /** Thresholds below 100% that spend moved across, from `before` (exclusive) to `after` (inclusive). */
@@ -50,7 +53,7 @@ export function budgetAlert(
   threshold: Threshold,
   spend: number,
   resetAt: string | null,
-  owners: { keyAlias: string | null; userId: string | null; teamId: string | null },
+  owners: { keyAlias: string | null; userId: string | null; teamId: string | null; organizationId: string | null },
 ): BudgetAlert {
   const { maxBudget, softBudget, budgetDuration } = meter.limits;
   const event = threshold === 'soft_budget' ? 'soft_budget_crossed' : threshold === '100%' ? 'budget_crossed' : 'threshold_crossed';
@@ -77,6 +80,8 @@ export function budgetAlert(
     user_id: account.kind === 'user' ? account.id : owners.userId,
     team_id: account.kind === 'team' ? account.id : owners.teamId,
     customer_id: account.kind === 'end_user' ? account.id : null,
+    organization_id: account.kind === 'organization' ? account.id : owners.organizationId,
+    tag: account.kind === 'tag' ? account.id : null,
   };
 }
 

@@ -4,6 +4,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { GatewayConfig } from '../config/types.ts';
 import type { Log } from '../core/log.ts';
 import { CounterItems } from '../store/counter-items.ts';
+import { DailySpend } from '../store/daily-spend.ts';
 import { Ledger } from '../store/ledger.ts';
 import type { Store } from '../store/store.ts';
 import type { AlertChannels, SnsSender } from './alerts.ts';
@@ -29,6 +30,7 @@ export function spendTracker(
   return new SpendTracker({
     counterItems: new CounterItems(store),
     ledger: new Ledger(store, config.spend.spendLogsRetentionMs),
+    dailySpend: new DailySpend(store),
     load: store.load,
     log,
     alerts: {
@@ -46,7 +48,7 @@ export function spendTracker(
 }
 
 /** The SNS client, built (and its SDK imported) when the first alert is sent; see alerts.ts. */
-function lazySnsClient(): SnsSender {
+export function lazySnsClient(): SnsSender {
   let client: Promise<SNSClient> | undefined;
   return {
     async send(command) {

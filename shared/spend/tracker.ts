@@ -13,6 +13,7 @@ import type { CallRecord } from '../pricing/call-record.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
 import type { RoutingOptions } from '../router/request-options.ts';
 import type { CounterItems } from '../store/counter-items.ts';
+import type { DailySpend } from '../store/daily-spend.ts';
 import type { Ledger, SpendLog } from '../store/ledger.ts';
 import type { CustomerRecord, Fields, TagRecord } from '../store/records.ts';
 import type { StoreLoad } from '../store/store-load.ts';
@@ -32,6 +33,8 @@ export interface SpendOptions {
   /** The accounts' items: their counters and bookings. */
   counterItems: CounterItems;
   ledger: Ledger;
+  /** The daily rollups each recorded request adds to (/user|team|tag/daily/activity). */
+  dailySpend: DailySpend;
   /** The store's load: a request is shed while it is behind. */
   load: StoreLoad;
   log: Log;
@@ -80,6 +83,7 @@ interface Part {
 
 export class SpendTracker {
   readonly ledger: Ledger;
+  readonly dailySpend: DailySpend;
   readonly now: () => number;
   private readonly counters: Counters;
   private readonly calendar: BudgetCalendar;
@@ -90,6 +94,7 @@ export class SpendTracker {
     this.calendar = new BudgetCalendar(options.timeZone);
     this.counters = new Counters(options.counterItems, this.calendar);
     this.ledger = options.ledger;
+    this.dailySpend = options.dailySpend;
     this.now = options.now ?? Date.now;
     this.recovery = new Recovery(this.counters, this.ledger, this.now, options.log);
     this.leases = new Leases(this.now, options.leaseCheckMs ?? 1000);
@@ -212,7 +217,14 @@ export class SpendTracker {
         { cause: error },
       );
     }
-    if (created) return log.spend;
+    if (created) {
+      // Started beside the answer's last bytes, awaited after the response: no round trip before the answer.
+      const rolledUp = this.options.dailySpend
+        .add(log)
+        .catch((error: unknown) => this.options.log.error('daily activity not rolled up: DynamoDB write failed', { requestId: ctx.requestId, error: describe(error) }));
+      ctx.onFinish(() => rolledUp);
+      return log.spend;
+    }
     this.options.log.error('request written off as abandoned while it ran: this instance stopped renewing its reservation for over 40 s', { requestId: ctx.requestId });
     throw new GatewayError(
       'db_unavailable',
@@ -293,7 +305,12 @@ export class SpendTracker {
   private alert(account: Account, meter: Meter, threshold: Parameters<typeof budgetAlert>[2], spend: number, ctx: RequestContext): BudgetAlert {
     const identity = virtualKeyOf(ctx.identity);
     const resetAt = this.calendar.period(meter.limits.budgetDuration, this.now()).resetAt;
-    return budgetAlert(account, meter, threshold, spend, resetAt, { keyAlias: identity?.keyAlias ?? null, userId: identity?.userId ?? null, teamId: identity?.teamId ?? null });
+    return budgetAlert(account, meter, threshold, spend, resetAt, {
+      keyAlias: identity?.keyAlias ?? null,
+      userId: identity?.userId ?? null,
+      teamId: identity?.teamId ?? null,
+      organizationId: identity?.organization?.organization_id ?? null,
+    });
   }
 
   /** LiteLLM's limit headers (limit-headers.ts): the key's as last read when its reservation was not awaited. */

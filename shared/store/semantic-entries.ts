@@ -63,10 +63,28 @@ export class SemanticEntries {
     await this.store.client.send(
       new PutCommand({
         TableName: this.store.table,
-        Item: { pk: partitionKey(namespace, partition), sk: hash, entity: entityOf(namespace), created_at: new Date(entry.createdMs).toISOString(), vector: vectorBytes, ...attributes },
+        // by_entity's sort key is the hash: /cache/delete finds the entry by it without knowing its partition.
+        Item: { pk: partitionKey(namespace, partition), sk: hash, entity: entityOf(namespace), created_at: hash, vector: vectorBytes, ...attributes },
       }),
     );
     return true;
+  }
+
+  /** Deletes the semantic entries of these exact hashes (the exact entries' twins): one `Query` of `by_entity` each. */
+  async delete(addresses: Array<{ namespace: string; hash: string }>): Promise<void> {
+    for (const { namespace, hash } of addresses) {
+      const page = await this.store.client.send(
+        new QueryCommand({
+          TableName: this.store.table,
+          IndexName: ENTITY_INDEX,
+          KeyConditionExpression: '#entity = :entity AND #hash = :hash',
+          ExpressionAttributeNames: { '#entity': 'entity', '#hash': 'created_at' },
+          ExpressionAttributeValues: { ':entity': entityOf(namespace), ':hash': hash },
+          ProjectionExpression: 'pk, sk',
+        }),
+      );
+      await this.exact.deleteKeys((page.Items ?? []) as ItemKey[]);
+    }
   }
 
   /** Deletes every semantic entry of a namespace; returns how many. */

@@ -314,6 +314,7 @@ const BASES: Record<string, Record<string, unknown>> = {
   '/organization/info': { organizations: ['fuzz-org'] },
   '/organization/member_add': { organization_id: 'fuzz-org', member: { role: 'internal_user', user_id: 'fuzz-user-3' }, max_budget_in_organization: 1 },
   '/organization/member_delete': { organization_id: 'fuzz-org', user_id: 'fuzz-user-3' },
+  '/organization/member_update': { organization_id: 'fuzz-org', user_id: 'fuzz-user-3', role: 'org_admin', max_budget_in_organization: 2 },
   '/budget/new': { budget_id: 'fuzz-budget', max_budget: 5, budget_duration: '1d', rpm_limit: 5, model_max_budget: { mock: { max_budget: 1 } } },
   '/budget/update': { budget_id: 'fuzz-budget', max_budget: 6, tpm_limit: 10 },
   '/budget/info': { budgets: ['fuzz-budget'] },

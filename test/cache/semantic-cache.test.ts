@@ -18,7 +18,12 @@ async function ask(content: string, extra: Record<string, unknown> = {}, key = M
     .client(key)
     .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content }], ...extra } as any)
     .withResponse();
-  return { content: data.choices[0]!.message.content, cache: response.headers.get('x-tollgate-cache'), similarity: response.headers.get('x-tollgate-cache-similarity') };
+  return {
+    content: data.choices[0]!.message.content,
+    cache: response.headers.get('x-tollgate-cache'),
+    similarity: response.headers.get('x-tollgate-cache-similarity'),
+    key: response.headers.get('x-litellm-cache-key'),
+  };
 }
 
 describe('the semantic cache', () => {
@@ -69,5 +74,14 @@ describe('the semantic cache', () => {
     expect((await ask(`Name three famous painters from Spain please`)).cache).toBe('hit');
     expect((await suite.gateway.admin('POST', '/cache/flushall', {})).status).toBe(200);
     expect((await ask(`Name three famous painters from Spain please`)).cache).toBe('miss');
+  });
+
+  it('forgets an answer deleted by its key (/cache/delete), for similar prompts too', async () => {
+    const prompt = 'Name three famous composers from Austria';
+    const first = await ask(prompt);
+    await stored();
+    expect((await ask(`${prompt} please`)).cache).toBe('hit');
+    expect((await suite.gateway.admin('POST', '/cache/delete', { keys: [first.key] })).status).toBe(200);
+    expect((await ask(`${prompt} please`)).cache).toBe('miss');
   });
 });

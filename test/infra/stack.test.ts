@@ -13,7 +13,10 @@ import { deployedConfig } from '../../infra/deployed-config.ts';
 import { defaultLambdaMemoryMb } from '../../infra/cost/model.ts';
 import { acknowledgeNagFindings } from '../../infra/nag.ts';
 import { readSettings } from '../../infra/settings.ts';
-import { TollgateStack } from '../../infra/tollgate-stack.ts';
+import { ADMIN_PREFIXES, TollgateStack } from '../../infra/tollgate-stack.ts';
+import { gatewayRoutes } from '../../shared/app.ts';
+import { storeFromEnv } from '../../shared/store/open.ts';
+import { recordingLog, testConfig } from '../helpers/gateway.ts';
 
 const CONFIG = 'test/fixtures/config/deployable.yaml';
 
@@ -44,9 +47,15 @@ describe('TollgateStack', () => {
 
   it('sends the admin API (keys, teams, users, customers, audit, spend) to the admin function, buffered', () => {
     const resources = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
-    for (const prefix of ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache', 'ui', 'model', 'health']) expect(resources).toContain(prefix);
+    for (const prefix of ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache', 'ui', 'model', 'health', 'organization', 'budget', 'tag'])
+      expect(resources).toContain(prefix);
+    // Every route only the admin function serves (adminApi) is under one of its prefixes.
+    const served = (adminApi: boolean) =>
+      gatewayRoutes({ config: testConfig(''), log: recordingLog(), store: storeFromEnv({ endpoint: 'http://127.0.0.1:9', env: () => undefined }), adminApi }).flatMap((route) => route.paths);
+    const gatewayPaths = new Set(served(false));
+    for (const path of served(true).filter((p) => !gatewayPaths.has(p))) expect(ADMIN_PREFIXES, path).toContain(path.split('/')[1]);
     const admin = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => JSON.stringify(m.Properties.Integration.Uri).includes('Admin'));
-    expect(admin).toHaveLength(24);
+    expect(admin).toHaveLength(2 * ADMIN_PREFIXES.length);
     for (const method of admin) expect(method.Properties.Integration.ResponseTransferMode ?? 'BUFFERED').toBe('BUFFERED');
     const adminStatements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('Admin'))
@@ -281,6 +290,49 @@ general_settings: { master_key: os.environ/K }
     expect(JSON.stringify(apply.Resource)).toContain('guardrail/gr-abc123');
     expect(JSON.stringify(apply.Resource)).toContain('arn:aws:bedrock:us-east-1:123456789012:guardrail/gr-xyz');
     expect(JSON.stringify(apply.Resource)).not.toContain('guardrail/*');
+  });
+});
+
+describe('scheduled key rotation', () => {
+  const adminStatements = (template: Template) =>
+    Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('Admin'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+
+  it('invokes the admin function every hour, which may publish to the alert topic', () => {
+    const template = Template.fromStack(synth().stack);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Admin'), 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Admin'), 'Arn'] },
+    });
+    const statements = adminStatements(template);
+    expect(statements.flatMap((s) => [s.Action].flat())).toContain('sns:Publish');
+    // Without store_virtual_keys the function writes no secret.
+    expect(statements.flatMap((s) => [s.Action].flat())).not.toContain('secretsmanager:PutSecretValue');
+  });
+
+  it("with store_virtual_keys, lets it write secrets under the config's prefix only", () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tollgate-synth-')), 'rotating.yaml');
+    writeFileSync(
+      path,
+      `model_list:
+  - model_name: a
+    litellm_params: { model: openai/gpt-4o-mini, api_key: os.environ/OPENAI_API_KEY }
+general_settings:
+  master_key: os.environ/K
+  key_management_system: aws_secret_manager
+  key_management_settings: { store_virtual_keys: true, prefix_for_stored_virtual_keys: team-keys/ }
+`,
+    );
+    const write = adminStatements(Template.fromStack(synth({ config: path }).stack)).find((s) => [s.Action].flat().includes('secretsmanager:PutSecretValue'))!;
+    expect([write.Action].flat().sort()).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue']);
+    expect(JSON.stringify(write.Resource)).toContain(':secret:team-keys/*');
   });
 });
 

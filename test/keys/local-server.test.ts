@@ -33,7 +33,7 @@ afterAll(async () => {
 /** Starts local/server.ts on a free port with the test's data folder and waits for its URL. */
 function start(): Promise<string> {
   server = spawn(process.execPath, ['--import', 'tsx', 'local/server.ts'], {
-    env: serverEnv({ PORT: '0', GATEWAY_CONFIG: configPath, TOLLGATE_DATA_DIR: dataDir }),
+    env: serverEnv({ PORT: '0', GATEWAY_CONFIG: configPath, TOLLGATE_DATA_DIR: dataDir, TOLLGATE_KEY_ROTATION_CHECK_SECONDS: '1' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -96,4 +96,27 @@ describe('virtual keys through the local server', () => {
     if (waitForExpiry > 0) await new Promise((resolve) => setTimeout(resolve, waitForExpiry));
     await expect(ask(url, shortLived.key, 'mock')).rejects.toThrow(/expired/);
   });
+});
+
+describe('scheduled key rotation in the local server', () => {
+  it('rotates a key with auto_rotate once its rotation_interval has passed', async () => {
+    await stop();
+    const url = await start();
+    const admin = (path: string, body: unknown) =>
+      fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
+    const made = await admin('/key/generate', { key_alias: 'rotates-locally', auto_rotate: true, rotation_interval: '1s' });
+    expect((await ask(url, made.key, 'mock')).choices).toHaveLength(1);
+    const deadline = Date.now() + 20_000;
+    let info: any;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      info = await admin('/key/info', { key: made.key });
+    } while (!info.error && Date.now() < deadline);
+    // The old key is gone: regenerated into a new one under the same alias.
+    await expect(ask(url, made.key, 'mock')).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    const listed = await fetch(`${url}/key/list?key_alias=rotates-locally`, { headers: { authorization: `Bearer ${MASTER}` } }).then((r) => r.json() as Promise<{ keys: string[] }>);
+    expect(listed.keys).toHaveLength(1);
+    expect(listed.keys[0]).not.toBe(made.token);
+    await stop();
+  }, 60_000);
 });

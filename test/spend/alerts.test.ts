@@ -107,3 +107,49 @@ describe('budget alerts', () => {
     fakeSns(sns);
   });
 });
+
+describe('alerts of organizations, tags, budget windows and members', () => {
+  it('announces each of their thresholds once, naming the account, through the same channels', async () => {
+    await a.admin('POST', '/organization/new', { organization_id: 'alerted-org', organization_alias: 'Alerted', max_budget: COST * 4, soft_budget: COST * 1.5 });
+    await a.admin('POST', '/team/new', { team_id: 'alerted-team', organization_id: 'alerted-org' });
+    await a.admin('POST', '/organization/member_add', { organization_id: 'alerted-org', member: { role: 'internal_user', user_id: 'alerted-member' }, max_budget_in_organization: COST * 3 });
+    await a.admin('POST', '/tag/new', { name: 'alerted-tag', max_budget: COST * 4 });
+    const { key } = (
+      await a.admin('POST', '/key/generate', { key_alias: 'alerted-window', team_id: 'alerted-team', user_id: 'alerted-member', budget_limits: [{ budget_duration: '1d', max_budget: COST * 2 }] })
+    ).body;
+    const before = published().length;
+    const send = () => outcome(a.client(key).chat.completions.create(ask(MAX_TOKENS), { headers: { 'x-litellm-tags': 'alerted-tag' } }));
+    // The day's window fits two requests; the third is refused by it.
+    expect([(await send()).status, (await send()).status, (await send()).status]).toEqual([200, 200, 400]);
+
+    // Window: 50%, 80%, 100%; organization: soft budget, 50%; the member within it: 50%; the tag: 50%.
+    const alerts = await eventually(async () => {
+      const alerts = published()
+        .slice(before)
+        .map((m) => JSON.parse(m['Message']!));
+      expect(alerts).toHaveLength(7);
+      return alerts;
+    });
+    const by = (part: string) =>
+      alerts
+        .filter((alert) => alert.event_message.includes(part))
+        .map((alert) => alert.threshold)
+        .sort();
+    expect(by('key alerted-window, 1d budget window')).toEqual(['100%', '50%', '80%']);
+    expect(by('organization alerted-org has')).toEqual(['50%', 'soft_budget']);
+    expect(by('organization alerted-org, member alerted-member')).toEqual(['50%']);
+    expect(by('tag alerted-tag')).toEqual(['50%']);
+    const organization = alerts.find((alert) => alert.threshold === 'soft_budget');
+    expect(organization).toMatchObject({
+      event: 'soft_budget_crossed',
+      event_group: 'organization',
+      organization_id: 'alerted-org',
+      team_id: 'alerted-team',
+      user_id: 'alerted-member',
+      soft_budget: COST * 1.5,
+    });
+    expect(alerts.find((alert) => alert.event_group === 'tag')).toMatchObject({ tag: 'alerted-tag', organization_id: 'alerted-org', max_budget: COST * 4 });
+    expect(alerts.find((alert) => alert.threshold === '100%')).toMatchObject({ event: 'budget_crossed', event_group: 'key', budget_duration: '1d', max_budget: COST * 2 });
+    await eventually(async () => expect(webhook.requests.filter((request) => String(request.json.event_message).includes('alerted-'))).toHaveLength(7));
+  });
+});

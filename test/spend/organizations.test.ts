@@ -126,5 +126,16 @@ describe('organization budgets under concurrency, on two instances', () => {
     // Another user's key in the same team is not held by Bob's budget.
     const other = await keyFor({ team_id: 'roomy-team' });
     expect((await outcome(a.client(other.key).chat.completions.create(ask(MAX_TOKENS)))).status).toBe(200);
+
+    // LiteLLM's /organization/member_update: a raised budget within the organization lets one more through.
+    const updated = await a.admin('PATCH', '/organization/member_update', { organization_id: 'roomy', user_id: 'roomy-bob', role: 'org_admin', max_budget_in_organization: budgetFor(3) });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ user_id: 'roomy-bob', organization_id: 'roomy', user_role: 'org_admin', litellm_budget_table: { max_budget: budgetFor(3) } });
+    const more = await Promise.all(Array.from({ length: 4 }, () => outcome(a.client(key).chat.completions.create(ask(MAX_TOKENS)))));
+    expect(more.filter((r) => r.status === 200)).toHaveLength(1);
+    const info = await a.admin('GET', '/organization/info?organization_id=roomy');
+    expect(info.body.members.find((m: { user_id: string }) => m.user_id === 'roomy-bob')).toMatchObject({ user_role: 'org_admin', litellm_budget_table: { max_budget: budgetFor(3) } });
+    expect((await a.admin('PATCH', '/organization/member_update', { organization_id: 'roomy', user_id: 'nobody' })).status).toBe(404);
+    expect((await a.admin('PATCH', '/organization/member_update', { organization_id: 'roomy', role: 'org_admin' })).status).toBe(400);
   });
 });

@@ -1,4 +1,4 @@
-// LiteLLM's organization API: /organization/new, update, delete, info, list, member_add, member_delete,
+// LiteLLM's organization API: /organization/new, update, delete, info, list, member_add, member_update, member_delete,
 // over the keys service (shared/keys/organization-service.ts). An organization's limits are LiteLLM's
 // budget fields; answers show them as LiteLLM does, in `litellm_budget_table`, and info and list add
 // the organization's members and teams.
@@ -25,10 +25,20 @@ const newSchema = z
 const updateSchema = z.strictObject(organizationFields).partial().extend({ organization_id: id });
 const deleteSchema = z.strictObject({ organization_ids: z.array(id).min(1) });
 const infoSchema = z.strictObject({ organizations: z.array(id).min(1) });
+const memberRole = z.enum(['org_admin', 'internal_user', 'internal_user_viewer']);
 const member = z
-  .strictObject({ role: z.enum(['org_admin', 'internal_user', 'internal_user_viewer']), user_id: id.nullable().optional(), user_email: z.string().nullable().optional() })
+  .strictObject({ role: memberRole, user_id: id.nullable().optional(), user_email: z.string().nullable().optional() })
   .refine((m) => m.user_id || m.user_email, { message: 'needs user_id or user_email' });
 const memberAddSchema = z.strictObject({ organization_id: id, member: z.union([member, z.array(member).min(1)]), max_budget_in_organization: money.nullable().optional() });
+const memberUpdateSchema = z
+  .strictObject({
+    organization_id: id,
+    user_id: id.optional(),
+    user_email: z.string().optional(),
+    role: memberRole.optional(),
+    max_budget_in_organization: money.nullable().optional(),
+  })
+  .refine((m) => m.user_id || m.user_email, { message: 'needs user_id or user_email' });
 const memberDeleteSchema = z
   .strictObject({ organization_id: id, user_id: id.optional(), user_email: z.string().optional() })
   .refine((m) => m.user_id || m.user_email, { message: 'needs user_id or user_email' });
@@ -78,6 +88,12 @@ export function organizationRoutes(organizations: OrganizationService): Route[] 
       const members = Array.isArray(input.member) ? input.member : [input.member];
       const { users, members: added } = await organizations.addMembers(input.organization_id, members, input.max_budget_in_organization ?? undefined, actorOf(ctx));
       return { organization_id: input.organization_id, updated_users: users, updated_organization_memberships: added };
+    }),
+
+    // LiteLLM's OrganizationMemberUpdateRequest; answers the membership (LiteLLM_OrganizationMembershipTable).
+    adminRoute('PATCH', ['/organization/member_update'], async (request, ctx) => {
+      const { organization_id, user_id, user_email, role, max_budget_in_organization } = parseBody(memberUpdateSchema, request.body, 'PATCH /organization/member_update');
+      return organizations.updateMember(organization_id, { user_id, user_email }, { role, maxBudget: max_budget_in_organization }, actorOf(ctx));
     }),
 
     adminRoute('DELETE', ['/organization/member_delete'], async (request, ctx) => {

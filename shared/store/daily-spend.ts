@@ -1,0 +1,188 @@
+// Daily spend rollups (docs/DATA-MODEL.md, "Daily activity"): LiteLLM's LiteLLM_Daily{User,Team,Tag}Spend
+// rows, one item per account, UTC day, key, model, model group and provider, whose counters each
+// recorded request ADDs to (one UpdateItem per rollup, no condition: concurrent requests add up). The
+// /…/daily/activity routes read these instead of the ledger: a day of a user is a handful of items, not
+// one per request.
+import { createHash } from 'node:crypto';
+import { QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ExpressionParts } from './expression-parts.ts';
+import type { SpendLog } from './ledger.ts';
+import { keyFits } from './limits.ts';
+import type { Store } from './store.ts';
+import { ENTITY_INDEX } from './table.ts';
+
+/** Whose activity a rollup counts: LiteLLM's daily tables by user, team and tag. */
+export type RollupKind = 'user' | 'team' | 'tag';
+
+/** The counters of a rollup, LiteLLM's DailySpend columns (each request adds to them). */
+export const ROLLUP_COUNTERS = [
+  'spend',
+  'prompt_tokens',
+  'completion_tokens',
+  'cache_read_input_tokens',
+  'cache_creation_input_tokens',
+  'api_requests',
+  'successful_requests',
+  'failed_requests',
+  'total_response_time_ms',
+  'timed_requests',
+] as const;
+
+export type RollupCounters = Record<(typeof ROLLUP_COUNTERS)[number], number>;
+
+export interface DailyRollup extends RollupCounters {
+  /** `<date>#<dimensions hash>`: unique within the account, in date order. */
+  id: string;
+  /** The UTC day, YYYY-MM-DD. */
+  date: string;
+  /** The user id, team id or tag the rollup counts ('' for requests of keys without a user). */
+  entity_id: string;
+  /** The key's hash (`master` for the master key, `none` on an open gateway), and what the ledger says of it. */
+  api_key: string;
+  key_alias: string | null;
+  user_id: string | null;
+  team_id: string | null;
+  model: string | null;
+  model_group: string | null;
+  custom_llm_provider: string | null;
+}
+
+export interface RollupQuery {
+  /** Inclusive UTC days, YYYY-MM-DD. */
+  from: string;
+  to: string;
+  /** The accounts to read; all of the kind when absent. */
+  entityIds?: string[];
+  model?: string;
+  api_key?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+export class DailySpend {
+  constructor(private readonly store: Store) {}
+
+  /**
+   * Adds a recorded request to the day's rollups of its user (every request: '' when its key has
+   * none), its team and each of its tags, in parallel.
+   */
+  async add(log: SpendLog): Promise<void> {
+    const accounts: Array<[RollupKind, string]> = [
+      ['user', log.user ?? ''],
+      ...(log.team_id ? [['team', log.team_id] as [RollupKind, string]] : []),
+      ...(log.request_tags ?? []).map((tag) => ['tag', tag] as [RollupKind, string]),
+    ];
+    await Promise.all(accounts.filter(([kind, id]) => keyFits(partitionKey(kind, id))).map(([kind, id]) => this.addTo(kind, id, log)));
+  }
+
+  private async addTo(kind: RollupKind, entityId: string, log: SpendLog): Promise<void> {
+    const date = log.startTime.slice(0, 10);
+    const dimensions = { api_key: log.api_key ?? 'none', model: log.model, model_group: log.model_group, custom_llm_provider: log.custom_llm_provider };
+    const id = `${date}#${createHash('sha256').update(JSON.stringify(dimensions)).digest('hex').slice(0, 32)}`;
+    const failed = log.status === 'failure';
+    const added: RollupCounters = {
+      spend: log.spend,
+      prompt_tokens: log.prompt_tokens,
+      completion_tokens: log.completion_tokens,
+      cache_read_input_tokens: log.cached_tokens,
+      cache_creation_input_tokens: log.cache_creation_input_tokens,
+      api_requests: 1,
+      successful_requests: failed ? 0 : 1,
+      failed_requests: failed ? 1 : 0,
+      total_response_time_ms: log.request_duration_ms,
+      timed_requests: 1,
+    };
+    const described = { entity: dayEntity(kind, date), created_at: date, date, entity_id: entityId, ...dimensions, key_alias: log.key_alias, user_id: log.user, team_id: log.team_id };
+    const expression = new ExpressionParts();
+    const set = Object.entries(described).map(([name, value]) => `${expression.name(name)} = ${expression.value(value)}`);
+    const add = ROLLUP_COUNTERS.map((name) => `${expression.name(name)} ${expression.value(added[name])}`);
+    await this.store.client.send(
+      new UpdateCommand({
+        TableName: this.store.table,
+        Key: { pk: partitionKey(kind, entityId), sk: id },
+        UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}`,
+        ExpressionAttributeNames: expression.attributeNames(),
+        ExpressionAttributeValues: expression.attributeValues(),
+      }),
+    );
+  }
+
+  /**
+   * The rollups of the range matching the query, newest day first and in id order within a day: one
+   * Query per account (its partition, by `sk` range), or per day of the range through `by_entity` for
+   * every account of the kind.
+   */
+  async list(kind: RollupKind, query: RollupQuery): Promise<DailyRollup[]> {
+    const inputs = query.entityIds
+      ? query.entityIds.filter((id) => keyFits(partitionKey(kind, id))).map((id) => this.accountQuery(kind, id, query))
+      : days(query.from, query.to).map((day) => this.dayQuery(kind, day, query));
+    const rows: DailyRollup[] = [];
+    for (const input of inputs) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.store.client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+        for (const item of page.Items ?? []) rows.push(toRollup(item));
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    return rows.sort((a, b) => b.date.localeCompare(a.date) || a.id.localeCompare(b.id) || a.entity_id.localeCompare(b.entity_id));
+  }
+
+  private accountQuery(kind: RollupKind, entityId: string, query: RollupQuery): QueryCommandInput {
+    const expression = new ExpressionParts();
+    // Ids are `<date>#<hex>`: every id of the last day sorts below `<date>#~`.
+    const key = `${expression.name('pk')} = ${expression.value(partitionKey(kind, entityId))} AND ${expression.name('sk')} BETWEEN ${expression.value(`${query.from}#`)} AND ${expression.value(`${query.to}#~`)}`;
+    return this.input(expression, key, query, undefined);
+  }
+
+  private dayQuery(kind: RollupKind, day: string, query: RollupQuery): QueryCommandInput {
+    const expression = new ExpressionParts();
+    return this.input(expression, `${expression.name('entity')} = ${expression.value(dayEntity(kind, day))}`, query, ENTITY_INDEX);
+  }
+
+  private input(expression: ExpressionParts, keyCondition: string, query: RollupQuery, index: string | undefined): QueryCommandInput {
+    if (query.model !== undefined) expression.when(`${expression.name('model')} = ${expression.value(query.model)}`);
+    if (query.api_key !== undefined) expression.when(`${expression.name('api_key')} = ${expression.value(query.api_key)}`);
+    return {
+      TableName: this.store.table,
+      IndexName: index,
+      KeyConditionExpression: keyCondition,
+      FilterExpression: expression.condition(),
+      ExpressionAttributeNames: expression.attributeNames(),
+      ExpressionAttributeValues: expression.attributeValues(),
+    };
+  }
+}
+
+function partitionKey(kind: RollupKind, entityId: string): string {
+  return `DAILY#${kind}#${entityId}`;
+}
+
+function dayEntity(kind: RollupKind, date: string): string {
+  return `daily_${kind}_spend#${date}`;
+}
+
+/** Each UTC day of the inclusive range, YYYY-MM-DD. */
+function days(from: string, to: string): string[] {
+  const first = Date.parse(`${from}T00:00:00Z`);
+  const last = Date.parse(`${to}T00:00:00Z`);
+  return Array.from({ length: Math.floor((last - first) / DAY_MS) + 1 }, (_, i) => new Date(first + i * DAY_MS).toISOString().slice(0, 10));
+}
+
+function toRollup(item: Record<string, unknown>): DailyRollup {
+  const counters = Object.fromEntries(ROLLUP_COUNTERS.map((name) => [name, typeof item[name] === 'number' ? item[name] : 0])) as RollupCounters;
+  const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : null);
+  return {
+    ...counters,
+    id: String(item['sk']),
+    date: String(item['date']),
+    entity_id: String(item['entity_id'] ?? ''),
+    api_key: String(item['api_key'] ?? 'none'),
+    key_alias: text('key_alias'),
+    user_id: text('user_id'),
+    team_id: text('team_id'),
+    model: text('model'),
+    model_group: text('model_group'),
+    custom_llm_provider: text('custom_llm_provider'),
+  };
+}
