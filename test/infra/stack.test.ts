@@ -229,10 +229,13 @@ describe('scheduled health checks', () => {
       `${readFileSync(CONFIG, 'utf8').replace('general_settings:\n', 'general_settings:\n  background_health_checks: true\n  health_check_interval: 90\n  enable_health_check_routing: true\n')}`,
     );
     const scheduled = Template.fromStack(synth({ config }).stack);
-    const rules = Object.values(scheduled.findResources('AWS::Events::Rule'));
+    const healthRules = (template: Template) => Object.values(template.findResources('AWS::Events::Rule')).filter((rule) => rule.Properties.Description.includes('background_health_checks'));
+    const rules = healthRules(scheduled);
     expect(rules).toHaveLength(1);
     expect(rules[0]!.Properties).toMatchObject({ ScheduleExpression: 'rate(2 minutes)', State: 'ENABLED' });
     expect(JSON.stringify(rules[0]!.Properties.Targets)).toContain('Admin');
+    // The event names the job, so that the admin function runs the health checks and not the key rotation.
+    expect(JSON.parse(rules[0]!.Properties.Targets[0].Input)).toMatchObject({ 'detail-type': 'Scheduled Event', job: 'health-checks' });
     scheduled.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' });
     const adminActions = Object.values(scheduled.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('Admin'))
@@ -240,7 +243,7 @@ describe('scheduled health checks', () => {
     expect(adminActions).toContain('bedrock:InvokeModel');
     // Without the setting, no rule, and the admin function calls no model.
     const plain = Template.fromStack(synth().stack);
-    plain.resourceCountIs('AWS::Events::Rule', 0);
+    expect(healthRules(plain)).toHaveLength(0);
     const plainAdmin = JSON.stringify(Object.values(plain.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes('Admin')));
     expect(plainAdmin).not.toContain('bedrock:InvokeModel');
   });

@@ -95,7 +95,8 @@ describe("scheduled health check (the stack's EventBridge rule)", () => {
       resources: [],
       detail: {},
     };
-    expect(await scheduled(event, lambdaContext(30_000))).toEqual({ healthy: 1, unhealthy: 1 });
+    // The stack's rule names the job (infra/tollgate-stack.ts#scheduledJob): the health checks only, no key rotation.
+    expect(await scheduled({ ...event, job: 'health-checks' } as ScheduledEvent, lambdaContext(30_000))).toEqual({ healthy: 1, unhealthy: 1 });
     const recorded = await new DeploymentStates(store).healthOf(['scheduled-ok', 'scheduled-gone']);
     expect(recorded.get('scheduled-ok')).toMatchObject({ healthy: true });
     expect(recorded.get('scheduled-gone')).toMatchObject({ healthy: false, error: expect.any(String) });

@@ -109,7 +109,8 @@ async function scheduledRun(): Promise<string[]> {
     region: 'us-east-1',
     resources: ['arn:aws:events:us-east-1:123456789012:rule/KeyRotation'],
     detail: {},
-  };
+    job: 'key-rotation',
+  } as ScheduledEvent;
   return ((await handler(event as never, lambdaContext())) as unknown as { rotated: string[] }).rotated;
 }
 
