@@ -22,6 +22,10 @@ export interface TollgateSettings {
   /** Custom domain (both or neither): the name and an ACM certificate ARN in the stack's region. */
   domainName?: string;
   certificateArn?: string;
+  /** A Cognito user pool whose tokens API Gateway checks before the model routes (infra/caller-authorizer.ts); none when unset. */
+  callerUserPoolArn?: string;
+  /** With it: the OAuth scopes an access token must have (else ID tokens are taken). */
+  callerScopes?: string[];
 }
 
 /** Stages whose data must survive a `cdk destroy`: tables are retained and deletion-protected. */
@@ -46,6 +50,10 @@ export function readSettings(node: Node): TollgateSettings {
   const domainName = text('domainName');
   const certificateArn = text('certificateArn');
   if (Boolean(domainName) !== Boolean(certificateArn)) throw new Error('context domainName and certificateArn go together');
+  const callerUserPoolArn = text('callerUserPoolArn');
+  if (callerUserPoolArn && !/^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/[\w-]+$/.test(callerUserPoolArn)) {
+    throw new Error(`context callerUserPoolArn must be a Cognito user pool ARN (arn:aws:cognito-idp:<region>:<account>:userpool/<id>), not "${callerUserPoolArn}"`);
+  }
   return {
     configPath: text('config') ?? 'deploy.config.yaml',
     stage,
@@ -59,5 +67,10 @@ export function readSettings(node: Node): TollgateSettings {
     throttleBurst: number('throttleBurst', 200)!,
     domainName,
     certificateArn,
+    callerUserPoolArn,
+    callerScopes: text('callerScopes')
+      ?.split(',')
+      .map((scope) => scope.trim())
+      .filter(Boolean),
   };
 }
