@@ -35,6 +35,10 @@ export interface TollgateSettings {
   maxTasks: number;
   /** Fargate mode: ALB requests per task per minute that autoscaling aims at (besides 50% CPU). */
   requestsPerTask: number;
+  /** A Cognito user pool whose tokens API Gateway checks before the model routes (infra/caller-authorizer.ts); none when unset. */
+  callerUserPoolArn?: string;
+  /** With it: the OAuth scopes an access token must have (else ID tokens are taken). */
+  callerScopes?: string[];
 }
 
 /** Stages whose data must survive a `cdk destroy`: tables are retained and deletion-protected. */
@@ -64,6 +68,10 @@ export function readSettings(node: Node): TollgateSettings {
   const minTasks = number('minTasks', FARGATE_TASK.minTasks)!;
   const maxTasks = number('maxTasks', 10)!;
   if (maxTasks < minTasks) throw new Error(`context maxTasks (${maxTasks}) must be at least minTasks (${minTasks})`);
+  const callerUserPoolArn = text('callerUserPoolArn');
+  if (callerUserPoolArn && !/^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/[\w-]+$/.test(callerUserPoolArn)) {
+    throw new Error(`context callerUserPoolArn must be a Cognito user pool ARN (arn:aws:cognito-idp:<region>:<account>:userpool/<id>), not "${callerUserPoolArn}"`);
+  }
   return {
     mode,
     configPath: text('config') ?? 'deploy.config.yaml',
@@ -83,5 +91,10 @@ export function readSettings(node: Node): TollgateSettings {
     minTasks,
     maxTasks,
     requestsPerTask: number('requestsPerTask', 6000)!,
+    callerUserPoolArn,
+    callerScopes: text('callerScopes')
+      ?.split(',')
+      .map((scope) => scope.trim())
+      .filter(Boolean),
   };
 }

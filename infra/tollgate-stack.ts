@@ -21,6 +21,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { DEPLOYED_CONFIG_FILE } from '../functions/common/live-gateway.ts';
 import { bedrockGuardrailArns, bedrockModels, bedrockResourceArns } from './bedrock-access.ts';
+import { callerAuthorizer } from './caller-authorizer.ts';
 import { deployedConfig } from './deployed-config.ts';
 import { EXPORTERS_IMPORT, exportersBundleCommands } from './exporters-bundle.ts';
 import { uiBundleCommands } from './ui-bundle.ts';
@@ -270,8 +271,11 @@ export class TollgateStack extends Stack {
       },
     });
     const streaming = new LambdaIntegration(gateway, { responseTransferMode: ResponseTransferMode.STREAM, timeout: STREAM_TIMEOUT });
-    api.root.addMethod('ANY', streaming);
-    api.root.addProxy({ defaultIntegration: streaming, anyMethod: true });
+    // Optionally, API Gateway checks the callers' Cognito tokens first (the function checks them again).
+    const callers = callerAuthorizer(this, settings);
+    for (const fn of callers ? [gateway, admin] : []) fn.addEnvironment('JWT_PUBLIC_KEY_URL', callers!.jwksUrl);
+    api.root.addMethod('ANY', streaming, callers?.methods);
+    api.root.addProxy({ defaultIntegration: streaming, defaultMethodOptions: callers?.methods, anyMethod: true });
     // More specific resources win over /{proxy+}: the admin paths go to the admin function.
     const adminIntegration = new LambdaIntegration(admin, { timeout: ADMIN_TIMEOUT });
     for (const prefix of ADMIN_PREFIXES) {

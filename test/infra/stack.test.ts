@@ -339,6 +339,40 @@ general_settings:
   });
 });
 
+describe('the optional Cognito authorizer (context callerUserPoolArn)', () => {
+  const POOL = 'arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123';
+  const methodsOf = (template: Template, fn: string) =>
+    Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => JSON.stringify(m.Properties.Integration?.Uri ?? '').includes(fn)) as Array<{
+      Properties: { AuthorizationType: string; AuthorizationScopes?: string[] };
+    }>;
+
+  it("checks the pool's tokens before the model routes, gives both functions the pool's keys, and leaves the admin routes to their keys", () => {
+    const template = Template.fromStack(synth({ callerUserPoolArn: POOL, callerScopes: 'tollgate/invoke' }).stack);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS', ProviderARNs: [POOL], IdentitySource: 'method.request.header.Authorization' });
+    const gateway = methodsOf(template, 'Gateway');
+    expect(gateway).toHaveLength(2);
+    for (const method of gateway) expect(method.Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizationScopes: ['tollgate/invoke'] });
+    for (const method of methodsOf(template, 'Admin')) expect(method.Properties.AuthorizationType).toBe('NONE');
+    const jwks = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/jwks.json';
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME);
+    expect(functions.map((f) => f.Properties.Environment.Variables.JWT_PUBLIC_KEY_URL)).toEqual([jwks, jwks]);
+  });
+
+  it('passes cdk-nag with it on', () => {
+    const { app, stack: nagged } = synth({ callerUserPoolArn: POOL });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    acknowledgeNagFindings(nagged);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('is absent unless asked for, and refuses an ARN that is not a user pool', () => {
+    const template = Template.fromStack(synth().stack);
+    expect(template.findResources('AWS::ApiGateway::Authorizer')).toEqual({});
+    for (const method of methodsOf(template, 'Gateway')) expect(method.Properties.AuthorizationType).toBe('NONE');
+    expect(() => synth({ callerUserPoolArn: 'arn:aws:iam::123456789012:role/x' })).toThrow(/callerUserPoolArn must be a Cognito user pool ARN/);
+  });
+});
+
 describe('the config the functions read', () => {
   it('is the YAML as JSON, with os.environ/ values left for the functions to resolve from the secret', () => {
     const { document, json } = deployedConfig(CONFIG);

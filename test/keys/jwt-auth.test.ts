@@ -12,7 +12,7 @@ import { REFETCH_COOLDOWN_MS } from '../../shared/keys/jwks.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { MASTER, startDynamo, startKeysGateway, type KeysGateway } from '../helpers/identity.ts';
-import { sendJson, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
+import { type RecordingServer, type Responder, sendJson, startRecordingServer } from '../helpers/recording-server.ts';
 
 const ISSUER = 'https://idp.example.test/realms/tollgate';
 const AUDIENCE = 'tollgate-gateway';
@@ -61,6 +61,8 @@ async function refusalOf(token: string): Promise<{ status: number; message: stri
   expect(error).toBeInstanceOf(OpenAI.APIError);
   return { status: error.status ?? 0, message: (error.error as { message: string }).message };
 }
+/** The identity provider's JWKS endpoint: the keys it publishes now. */
+const serveKeys: Responder = (request, res) => sendJson(res, request.url === '/jwks' ? 200 : 404, { keys: published.map((key) => key.jwk) });
 const jwksFetches = () => idp.requests.filter((request) => request.url === '/jwks').length;
 
 beforeAll(async () => {
@@ -68,7 +70,7 @@ beforeAll(async () => {
   first = await signingKey('key-1');
   published = [first];
   active = first;
-  idp = await startRecordingServer((request, res) => sendJson(res, request.url === '/jwks' ? 200 : 404, { keys: published.map((key) => key.jwk) }));
+  idp = await startRecordingServer(serveKeys);
   upstream = await startFakeOpenAI({ apiKey: OPENAI_KEY, models: { 'gpt-4o-mini': { maxOutputTokens: 16384, reasoning: false } } });
   const config = `
 model_list:
@@ -174,6 +176,18 @@ describe('key rotation', () => {
     expect(jwksFetches()).toBe(before + 2);
     await ask(await sign(second, { groups: 'research' }));
     active = second;
+  });
+});
+
+describe('the identity provider out of reach', () => {
+  it("answers 503 jwks_unavailable while the provider's keys cannot be fetched, and recovers", async () => {
+    now += TTL_SECONDS * 1000;
+    idp.respond((_request, res) => sendJson(res, 502, { message: 'bad gateway' }));
+    const refused = await refusalOf(await sign(active, { groups: 'research' }));
+    expect(refused.status).toBe(503);
+    expect(refused.message).toContain("The identity provider's JWKS at 127.0.0.1");
+    idp.respond(serveKeys);
+    await ask(await sign(active, { groups: 'research' }));
   });
 });
 
