@@ -144,6 +144,28 @@ const CASES: Record<string, Case> = {
   // Real calls to every deployment: the admins' only (LiteLLM lets any key make them).
   'GET /health': { call: async () => ({ path: '/health' }), expect: adminRead },
 
+  // Daily activity: a user's own (everyone's, for the admins), a team admin's teams', the admins' tags.
+  'GET /user/daily/activity': { call: async () => ({ path: `/user/daily/activity?${DAYS}` }), expect: everyone },
+  'GET /team/daily/activity': { call: async () => ({ path: `/team/daily/activity?team_ids=${TEAM}&${DAYS}` }), expect: { ...teamAdminChange, proxy_admin_viewer: 200 } },
+  'GET /tag/daily/activity': { call: async () => ({ path: `/tag/daily/activity?${DAYS}` }), expect: adminRead },
+  'PATCH /organization/member_update': {
+    call: async () => {
+      const organization_id = await organization();
+      const user_id = fresh('org-member');
+      await master('POST', '/organization/member_add', { organization_id, member: { user_id, role: 'internal_user' } });
+      return { path: '/organization/member_update', body: { organization_id, user_id, role: 'internal_user_viewer' } };
+    },
+    expect: adminChange,
+  },
+
+  // Models managed through the API: the proxy admin's.
+  'POST /model/new': { call: async () => ({ path: '/model/new', body: newModel() }), expect: adminChange },
+  'POST /model/update': { call: async () => ({ path: '/model/update', body: { model_info: { id: await storedModel() }, litellm_params: { rpm: 10 } } }), expect: adminChange },
+  'POST /model/delete': { call: async () => ({ path: '/model/delete', body: { id: await storedModel() } }), expect: adminChange },
+  'GET /active/callbacks': { call: async () => ({ path: '/active/callbacks' }), expect: adminRead },
+  // Refused for everyone (the config is part of the deployment): the proxy admin learns why with a 400.
+  'POST /config/update': { call: async () => ({ path: '/config/update', body: { general_settings: {} } }), expect: { ...adminChange, proxy_admin: 400 } },
+
   'GET /cache/ping': { call: async () => ({ path: '/cache/ping' }), expect: adminRead },
   'POST /cache/delete': { call: async () => ({ path: '/cache/delete', body: { keys: ['no-such-entry'] } }), expect: adminChange },
   'POST /cache/flushall': { call: async () => ({ path: '/cache/flushall', body: {} }), expect: adminChange },
@@ -152,6 +174,10 @@ const CASES: Record<string, Case> = {
 const customer = async (): Promise<string> => (await master('POST', '/customer/new', { user_id: fresh('customer') })).user_id;
 const organization = async (): Promise<string> => (await master('POST', '/organization/new', { organization_alias: fresh('org') })).organization_id;
 const budget = async (): Promise<string> => (await master('POST', '/budget/new', { budget_id: fresh('budget'), max_budget: 1 })).budget_id;
+/** The days a daily-activity call asks for. */
+const DAYS = 'start_date=2026-01-01&end_date=2026-01-31';
+const newModel = () => ({ model_name: fresh('model'), litellm_params: { model: 'openai/gpt-4o-mini', api_key: 'sk-stored-model-key' } });
+const storedModel = async (): Promise<string> => (await master('POST', '/model/new', newModel())).model_id;
 const tag = async (): Promise<string> => (await master('POST', '/tag/new', { name: fresh('tag') })).tag.name;
 
 // The response cache on, so that its routes answer rather than say it is off.
