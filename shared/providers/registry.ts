@@ -6,6 +6,7 @@ import { geminiProvider } from './gemini/provider.ts';
 import { mockProvider } from './mock/provider.ts';
 import { OPENAI_COMPATIBLE_PRESETS } from './openai-compatible/presets.ts';
 import { RERANK_PROVIDERS } from './rerank/provider.ts';
+import { sageMakerChatProvider, sageMakerProvider } from './sagemaker/provider.ts';
 import { openAICompatibleProvider } from './openai-compatible/provider.ts';
 import { vertexAIProvider } from './vertex-ai/provider.ts';
 import type { Provider } from './types.ts';
@@ -21,6 +22,8 @@ export function defaultProviders(): ProviderRegistry {
     geminiProvider,
     vertexAIProvider,
     mockProvider,
+    sageMakerProvider,
+    sageMakerChatProvider,
     ...RERANK_PROVIDERS,
   ];
   return new Map(providers.map((p) => [p.name, p]));
