@@ -5,6 +5,7 @@ import { cohereProvider } from './cohere/provider.ts';
 import { geminiProvider } from './gemini/provider.ts';
 import { mockProvider } from './mock/provider.ts';
 import { OPENAI_COMPATIBLE_PRESETS } from './openai-compatible/presets.ts';
+import { pollyProvider } from './polly/provider.ts';
 import { RERANK_PROVIDERS } from './rerank/provider.ts';
 import { sageMakerChatProvider, sageMakerProvider } from './sagemaker/provider.ts';
 import { openAICompatibleProvider } from './openai-compatible/provider.ts';
@@ -24,6 +25,7 @@ export function defaultProviders(): ProviderRegistry {
     mockProvider,
     sageMakerProvider,
     sageMakerChatProvider,
+    pollyProvider,
     ...RERANK_PROVIDERS,
   ];
   return new Map(providers.map((p) => [p.name, p]));
