@@ -9,7 +9,7 @@ import { GatewayError } from '../../core/errors.ts';
 import { withDocuments } from '../rerank/rerank-apis.ts';
 import type { UpstreamCall } from '../types.ts';
 import { CallSignal } from './call.ts';
-import { bedrockTarget, targetSecrets, type BedrockTarget } from './client.ts';
+import { bedrockTarget, clientFor, targetSecrets, type BedrockTarget } from './client.ts';
 import { bedrockError, PROVIDER_NAME } from './errors.ts';
 
 type AgentRuntimeSdk = typeof import('@aws-sdk/client-bedrock-agent-runtime');
@@ -18,12 +18,7 @@ const clients = new Map<string, BedrockAgentRuntimeClient>();
 
 async function agentRuntime(target: BedrockTarget): Promise<{ client: BedrockAgentRuntimeClient; sdk: AgentRuntimeSdk }> {
   const loaded = await (sdk ??= import('@aws-sdk/client-bedrock-agent-runtime'));
-  const key = JSON.stringify([target.region, target.endpoint ?? '', target.credentials ?? null]);
-  let client = clients.get(key);
-  if (!client) {
-    client = new loaded.BedrockAgentRuntimeClient({ region: target.region, endpoint: target.endpoint, credentials: target.credentials, maxAttempts: 1 });
-    clients.set(key, client);
-  }
+  const client = clientFor(clients, target, () => new loaded.BedrockAgentRuntimeClient({ region: target.region, endpoint: target.endpoint, credentials: target.credentials, maxAttempts: 1 }));
   return { client, sdk: loaded };
 }
 

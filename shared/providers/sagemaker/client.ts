@@ -2,7 +2,7 @@
 // (../bedrock/client.ts, whose `aws_*` params and api_base it reads the same way); the SDK is
 // imported when a SageMaker deployment is first called, so no other gateway pays for it at cold start.
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import type { BedrockTarget } from '../bedrock/client.ts';
+import { clientFor, type BedrockTarget } from '../bedrock/client.ts';
 
 export type SageMakerSdk = typeof import('@aws-sdk/client-sagemaker-runtime');
 let sdk: Promise<SageMakerSdk> | undefined;
@@ -15,14 +15,8 @@ const clients = new Map<string, SageMakerRuntimeClient>();
 
 export async function sageMakerClient(target: BedrockTarget): Promise<SageMakerRuntimeClient> {
   const { SageMakerRuntimeClient } = await sageMakerSdk();
-  const key = JSON.stringify([target.region, target.endpoint ?? '', target.credentials ?? null]);
-  let client = clients.get(key);
-  if (!client) {
-    // The router retries and falls back; SDK retries would hide throttling from it.
-    client = new SageMakerRuntimeClient({ region: target.region, endpoint: target.endpoint, credentials: target.credentials, maxAttempts: 1 });
-    clients.set(key, client);
-  }
-  return client;
+  // The router retries and falls back; SDK retries would hide throttling from it.
+  return clientFor(clients, target, () => new SageMakerRuntimeClient({ region: target.region, endpoint: target.endpoint, credentials: target.credentials, maxAttempts: 1 }));
 }
 
 /** Where a target's requests go, for messages. */
