@@ -41,6 +41,8 @@ model_list:
     litellm_params: { model: together_ai/Salesforce/Llama-Rank-V1, api_base: ${upstream.url}/together/v1, api_key: together-key }
   - model_name: vllm-rerank
     litellm_params: { model: hosted_vllm/BAAI/bge-reranker-v2-m3, api_base: ${upstream.url}/vllm }
+  - model_name: infinity-rerank
+    litellm_params: { model: infinity/mixedbread-ai/mxbai-rerank-xsmall-v1, api_base: ${upstream.url}/infinity, api_key: inf-key }
   - model_name: gpt
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${upstream.url}, api_key: sk-openai }
   - model_name: openai-new
@@ -92,7 +94,7 @@ describe('rerank through the cohere-ai clients', () => {
     expect(upstream.requests[0]!.json.documents).toEqual([DOCUMENTS[0], DOCUMENTS[1]]);
   });
 
-  it("speaks Jina's shape to Jina, Together and vLLM, priced per token from their usage", async () => {
+  it("speaks Jina's shape to Jina, Together, vLLM and Infinity, priced per token from their usage", async () => {
     const { rawResponse } = await v2.rerank({ model: 'jina-rerank', query: 'capital', documents: DOCUMENTS }).withRawResponse();
     expect(upstream.requests[0]!.url).toBe('/jina/v1/rerank');
     expect(upstream.requests[0]!.headers['authorization']).toBe('Bearer jina-key');
@@ -103,6 +105,10 @@ describe('rerank through the cohere-ai clients', () => {
     const vllm = await v2.rerank({ model: 'vllm-rerank', query: 'capital', documents: DOCUMENTS });
     expect(upstream.requests[2]!.url).toBe('/vllm/v1/rerank');
     expect(vllm.results[0]).toEqual({ index: 1, relevanceScore: 0.9 });
+    // infinity/: an Infinity server's /rerank, at the api_base as given.
+    const infinity = await v2.rerank({ model: 'infinity-rerank', query: 'capital', documents: DOCUMENTS, topN: 2 });
+    expect(upstream.requests[3]).toMatchObject({ url: '/infinity/rerank', headers: { authorization: 'Bearer inf-key' }, json: { model: 'mixedbread-ai/mxbai-rerank-xsmall-v1', top_n: 2 } });
+    expect(infinity.results.map((r) => r.index)).toEqual([1, 0]);
   });
 
   it("speaks Voyage's shape (top_k, data) to Voyage", async () => {

@@ -8,7 +8,7 @@ import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { sleep } from './recording-server.ts';
 
 export interface BedrockRequest {
-  /** `converse`, `converse-stream`, `invoke` or `apply-guardrail`. */
+  /** `converse`, `converse-stream`, `invoke`, `apply-guardrail` or `rerank` (the Agent Runtime's). */
   operation: string;
   /** Decoded from the path, e.g. `us.anthropic.claude-sonnet-4-5-20250929-v1:0` (for apply-guardrail, the guardrail's id). */
   modelId: string;
@@ -43,7 +43,8 @@ export async function startFakeBedrock(responder: BedrockResponder = (_r, res) =
     for await (const chunk of req) parts.push(chunk as Buffer);
     const body = Buffer.concat(parts).toString('utf8');
     // ApplyGuardrail's path names the guardrail where the others name the model.
-    const match = /^\/(?:model|guardrail)\/([^/]+)\/(converse-stream|converse|invoke|version\/[^/]+\/apply)$/.exec(req.url ?? '');
+    // The Agent Runtime's Rerank is one path of its own.
+    const match = req.url === '/rerank' ? ['/rerank', '', 'rerank'] : /^\/(?:model|guardrail)\/([^/]+)\/(converse-stream|converse|invoke|version\/[^/]+\/apply)$/.exec(req.url ?? '');
     let json: unknown;
     try {
       json = body ? JSON.parse(body) : undefined;

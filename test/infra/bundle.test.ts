@@ -74,8 +74,8 @@ describe('bundled Lambda handlers', () => {
     const sdkImports = (kind: string) => [...new Set(bundle.imports.filter((i) => i.kind === kind && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
     // The key and spend table (TOLLGATE_TABLE) and the secret (TOLLGATE_SECRET_ID) are read on the first request.
     expect(sdkImports('import-statement')).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-secrets-manager', '@aws-sdk/lib-dynamodb']);
-    // Bedrock when a Bedrock deployment is first called; SNS when the first budget alert is sent.
-    expect(sdkImports('dynamic-import')).toEqual(['@aws-sdk/client-bedrock-runtime', '@aws-sdk/client-sns']);
+    // Bedrock (its Agent Runtime for rerank) and SageMaker when such a deployment is first called; SNS when the first budget alert is sent.
+    expect(sdkImports('dynamic-import')).toEqual(['@aws-sdk/client-bedrock-agent-runtime', '@aws-sdk/client-bedrock-runtime', '@aws-sdk/client-sagemaker-runtime', '@aws-sdk/client-sns']);
   });
 
   it('leaves the exporters out, imported only when a callback is first used', () => {

@@ -57,23 +57,33 @@ export function bedrockSdk(): Promise<BedrockSdk> {
 
 const clients = new Map<string, BedrockRuntimeClient>();
 
-export async function bedrockClient(target: BedrockTarget): Promise<BedrockRuntimeClient> {
-  const { BedrockRuntimeClient } = await bedrockSdk();
+/** The client `clients` holds for the target, made by `make` the first time (AWS SDK clients of any service). */
+export function clientFor<C>(clients: Map<string, C>, target: BedrockTarget, make: () => C): C {
   const key = JSON.stringify([target.region, target.endpoint ?? '', target.credentials ?? null]);
   let client = clients.get(key);
   if (!client) {
-    client = new BedrockRuntimeClient({
-      region: target.region,
-      endpoint: target.endpoint,
-      credentials: target.credentials,
-      // The router retries and falls back; SDK retries would hide throttling from it and add latency.
-      maxAttempts: 1,
-      // The SDK's default (disableConcurrentStreams: true) opens a new HTTP/2 connection, with its TLS
-      // handshake, for every call; with it off, calls share a pooled connection. ConverseStream still
-      // gets a connection of its own per call: the SDK isolates every event-stream operation.
-      requestHandler: { disableConcurrentStreams: false },
-    });
+    client = make();
     clients.set(key, client);
   }
   return client;
+}
+
+export async function bedrockClient(target: BedrockTarget): Promise<BedrockRuntimeClient> {
+  const { BedrockRuntimeClient } = await bedrockSdk();
+  return clientFor(
+    clients,
+    target,
+    () =>
+      new BedrockRuntimeClient({
+        region: target.region,
+        endpoint: target.endpoint,
+        credentials: target.credentials,
+        // The router retries and falls back; SDK retries would hide throttling from it and add latency.
+        maxAttempts: 1,
+        // The SDK's default (disableConcurrentStreams: true) opens a new HTTP/2 connection, with its TLS
+        // handshake, for every call; with it off, calls share a pooled connection. ConverseStream still
+        // gets a connection of its own per call: the SDK isolates every event-stream operation.
+        requestHandler: { disableConcurrentStreams: false },
+      }),
+  );
 }

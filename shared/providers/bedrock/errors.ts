@@ -1,4 +1,4 @@
-// What the Bedrock SDK throws → the gateway's error vocabulary. Bedrock's exceptions (answered as a
+// What the Bedrock SDK (and SageMaker Runtime's) throws → the gateway's error vocabulary. Bedrock's exceptions (answered as a
 // status, or arriving mid-stream after a 200) get the status that classifies them as LiteLLM does,
 // and go through upstream-errors.ts like every provider's; anything else is transport trouble.
 import type { BedrockRuntimeServiceException } from '@aws-sdk/client-bedrock-runtime';
@@ -29,6 +29,13 @@ const STATUS_BY_EXCEPTION: Record<string, number> = {
   ModelStreamErrorException: 502,
   ServiceUnavailableException: 503,
   ModelNotReadyException: 503,
+  // SageMaker Runtime's (../sagemaker/): a container's own failure is the upstream's, not the client's.
+  ValidationError: 400,
+  ModelError: 502,
+  InternalFailure: 502,
+  InternalStreamFailure: 502,
+  ModelStreamError: 502,
+  ServiceUnavailable: 503,
 };
 
 export interface FailureContext {
@@ -40,13 +47,15 @@ export interface FailureContext {
   deadline: AbortSignal;
   /** Configured credentials, masked out of messages. */
   secrets: string[];
+  /** Who answered, for messages: `bedrock` unless said (SageMaker's providers share this mapping). */
+  provider?: string;
 }
 
 export function bedrockError(error: unknown, context: FailureContext): GatewayError {
   if (error instanceof GatewayError) return error;
   if (isServiceException(error)) {
     const status = STATUS_BY_EXCEPTION[error.name] ?? error.$metadata?.httpStatusCode ?? (error.$fault === 'server' ? 500 : 400);
-    return upstreamError({ provider: PROVIDER_NAME, status, message: `${error.name}: ${error.message}`, code: error.name, secrets: context.secrets });
+    return upstreamError({ provider: context.provider ?? PROVIDER_NAME, status, message: `${error.name}: ${error.message}`, code: error.name, secrets: context.secrets });
   }
   // Timeouts, client aborts, refused connections: the same judgement as for HTTP upstreams. The
   // SDK's own HTTP/2 timeout (a session silent for five minutes) counts as the deadline passing.

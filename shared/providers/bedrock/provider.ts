@@ -10,6 +10,7 @@ import type { ChatCompletionChunk, EmbeddingResponse } from '../../openai/types.
 import type { ChatCall, ChatResult, EmbeddingCall, Provider } from '../types.ts';
 import { parseAnswer } from '../upstream-answer.ts';
 import { CallSignal } from './call.ts';
+import { bedrockRerank } from './rerank.ts';
 import { BEDROCK_PARAMS, bedrockClient, bedrockSdk, bedrockTarget, targetSecrets, targetUrl, type BedrockSdk } from './client.ts';
 import { converseSchema } from './answer-schema.ts';
 import { embeddingBatches, type EmbeddingBatch } from './embeddings.ts';
@@ -104,6 +105,8 @@ export const bedrockProvider: Provider = {
       read.reduce((sum, r) => sum + r.tokens, 0),
     );
   },
+
+  rerank: bedrockRerank,
 
   async generateImage({ request, deployment, signal }) {
     const model = modelId(request.model);

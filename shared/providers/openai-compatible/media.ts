@@ -98,7 +98,7 @@ function formRequest(parts: OpenAIRequestParts, endpoint: OpenAIEndpoint, reques
 }
 
 /** The audio's bytes as they arrive; a connection lost midway is the upstream's failure, a consumer that stops frees it. */
-async function* audioBytes(response: UpstreamResponse, upstream: UpstreamRequest): AsyncGenerator<Buffer> {
+export async function* audioBytes(response: UpstreamResponse, upstream: UpstreamRequest): AsyncGenerator<Buffer> {
   let finished = false;
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) yield chunk;

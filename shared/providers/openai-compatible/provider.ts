@@ -119,8 +119,8 @@ function upstreamBody(preset: OpenAICompatiblePreset, request: ChatCompletionReq
   return body;
 }
 
-/** OpenAI's own SSE: chunks as they are, an in-band error event raised as a gateway error. */
-async function* openAIChunks(events: AsyncIterable<SseEvent>, provider: string, model: string, deployment: Deployment): AsyncGenerator<ChatCompletionChunk> {
+/** OpenAI's own SSE: chunks as they are, an in-band error event raised as a gateway error (also read from SageMaker's Messages API containers). */
+export async function* openAIChunks(events: AsyncIterable<SseEvent>, provider: string, model: string, deployment: Deployment): AsyncGenerator<ChatCompletionChunk> {
   const stream = { id: completionId(), created: createdNow(), model };
   let sawDone = false;
   // Read on past [DONE] to the body's end, so the keep-alive connection can be reused.

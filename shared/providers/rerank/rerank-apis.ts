@@ -64,7 +64,7 @@ function result({ index, relevance_score, document }: { index: number; relevance
 }
 
 /** Cohere answers `document` only when asked (`return_documents`): as the client sent it, a string as `{text}`. */
-function withDocuments(response: RerankResponse, request: RerankRequest): RerankResponse {
+export function withDocuments(response: RerankResponse, request: RerankRequest): RerankResponse {
   const results = response.results.map(({ document, ...rest }) => {
     if (!request.return_documents) return rest;
     const sent = request.documents[rest.index];

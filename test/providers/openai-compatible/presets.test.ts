@@ -55,6 +55,7 @@ const SHAPES: Record<string, { versionPath: string; defaultUrl?: string; auth: '
   ollama: { versionPath: '/v1', defaultUrl: 'http://localhost:11434/v1/chat/completions', auth: 'bearer' },
   ollama_chat: { versionPath: '/v1', defaultUrl: 'http://localhost:11434/v1/chat/completions', auth: 'bearer' },
   hosted_vllm: { versionPath: '/v1', auth: 'bearer' },
+  infinity: { versionPath: '', auth: 'bearer' },
   lm_studio: { versionPath: '/v1', defaultUrl: 'http://localhost:1234/v1/chat/completions', auth: 'bearer' },
   groq: { versionPath: '/openai/v1', defaultUrl: 'https://api.groq.com/openai/v1/chat/completions', auth: 'bearer' },
   mistral: { versionPath: '/v1', defaultUrl: 'https://api.mistral.ai/v1/chat/completions', auth: 'bearer' },
