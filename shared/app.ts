@@ -133,7 +133,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...spendEndpoint(spend),
     ...cacheEndpoint(cache),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
-    ...(options.ui && options.adminApi && store ? uiRoutes(options.ui, config.masterKey, new Identities(store), chatRoutes[0]!) : []),
+    ...(options.ui && options.adminApi && store ? uiRoutes(options.ui, config.masterKey, { identities: new Identities(store), users: keysService(store, log).users, chat: chatRoutes[0]! }) : []),
     ...(options.extraRoutes ?? []),
   ];
   return [...routes, ...routeListEndpoint(routes)];
