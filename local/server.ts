@@ -4,7 +4,6 @@ import { ConfigError, type GatewayConfig } from '../shared/config/types.ts';
 import { readConfigYaml } from '../shared/config/yaml.ts';
 import { consoleLog } from '../shared/core/log.ts';
 import { virtualKeyOptions } from '../shared/keys/gateway-options.ts';
-import { buildUi } from '../ui/build.ts';
 import { openLocalStore } from './local-store.ts';
 import { listen } from './node-adapter.ts';
 import { isLoopback, listenRefusal } from './startup.ts';
@@ -36,9 +35,19 @@ if (config.masterKey === undefined && isLoopback(host)) {
 
 const identity = await openLocalStore((name) => process.env[name]).catch((error: Error) => fail(`cannot open the identity store: ${error.message}`));
 log.info(`Virtual keys, teams and users are stored in ${identity.location}`);
-// The web UI is built from ui/ at every start, in memory, so what it serves is always the source's.
-const uiFiles = await buildUi().catch((error: Error) => fail(`cannot build the web UI: ${error.message}`));
-const gateway = buildGateway({ config, log, ...virtualKeyOptions(identity.store), adminApi: true, ui: { files: uiFiles, env: (name) => process.env[name] } });
+// The web UI is built from ui/, in memory, when it is first asked for: what it serves is always the source's.
+let gateway: ReturnType<typeof buildGateway>;
+try {
+  gateway = buildGateway({
+    config,
+    log,
+    ...virtualKeyOptions(identity.store),
+    adminApi: true,
+    ui: { files: async () => (await import('../ui/build.ts')).buildUi(), env: (name) => process.env[name] },
+  });
+} catch (error) {
+  fail((error as Error).message);
+}
 const running = await listen(gateway, host, port).catch((error: Error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
 log.info(`Tollgate listening on ${running.url} (web UI: ${running.url}/ui)`, { models: config.deployments.map((d) => d.modelName), config: configPath });
 

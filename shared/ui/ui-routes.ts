@@ -11,7 +11,7 @@ import { parseBody } from '../endpoints/admin/fields.ts';
 import { virtualKeyIdentity } from '../keys/authenticator.ts';
 import type { UserService } from '../keys/user-service.ts';
 import type { Identities } from '../store/identities.ts';
-import { UI_HEADERS, uiAssets } from './assets.ts';
+import { UI_HEADERS, type UiAsset, uiAssets } from './assets.ts';
 import { playgroundRoute } from './playground.ts';
 import { checkSameOrigin } from './same-origin.ts';
 import { ssoRoutes } from './sso.ts';
@@ -20,8 +20,8 @@ import { SessionCookies, sessionSecret } from './session-cookies.ts';
 import { sessionAuthenticator } from './session-authenticator.ts';
 
 export interface UiOptions {
-  /** The built UI by file name: index.html, app.js, app.css (ui/build.ts). */
-  files: Map<string, string>;
+  /** The built UI by file name: index.html, app.js, app.css (ui/build.ts); asked once, when a page or file is first asked for. */
+  files: () => Promise<Map<string, string>>;
   /** Where the UI's settings are read: UI_SESSION_SECRET, and single sign-on's (shared/ui/sso-settings.ts). */
   env: (name: string) => string | undefined;
   now?: () => number;
@@ -49,21 +49,26 @@ export interface UiParts {
 
 export function uiRoutes(ui: UiOptions, masterKey: string | undefined, parts: UiParts): Route[] {
   const { identities, chat } = parts;
-  const assets = uiAssets(ui.files);
+  let built: Promise<Map<string, UiAsset>> | undefined;
+  // A build that failed is tried again at the next request.
+  const assets = () => (built ??= ui.files().then(uiAssets, (error) => ((built = undefined), Promise.reject(error))));
   const cookies = sessionCookies(ui, masterKey);
   const sso = ssoSettings(ui.env);
   const masterDigest = masterKey === undefined ? undefined : digest(masterKey);
-  const page = (): Reply => ({ headers: { ...UI_HEADERS, 'content-type': assets.get('index.html')!.contentType }, body: assets.get('index.html')!.body });
+  const page = async (): Promise<Reply> => {
+    const index = (await assets()).get('index.html')!;
+    return { headers: { ...UI_HEADERS, 'content-type': index.contentType }, body: index.body };
+  };
   const json = (value: unknown, headers: Record<string, string> = {}): Reply => ({ headers: { ...UI_HEADERS, ...headers }, body: JSON.stringify(value) });
   return [
     // Every page is the one app; it shows the page the path names.
-    { method: 'GET', paths: ['/ui', '/ui/{page}'], auth: 'public', handle: async () => page() },
+    { method: 'GET', paths: ['/ui', '/ui/{page}'], auth: 'public', handle: page },
     {
       method: 'GET',
       paths: ['/ui/assets/{file}'],
       auth: 'public',
       async handle(_request, _ctx, params) {
-        const asset = params['file'] === 'index.html' ? undefined : assets.get(params['file']!);
+        const asset = params['file'] === 'index.html' ? undefined : (await assets()).get(params['file']!);
         if (!asset) throw new GatewayError('not_found', `The UI has no file ${params['file']}.`);
         return { headers: { ...UI_HEADERS, 'content-type': asset.contentType }, body: asset.body };
       },

@@ -20,7 +20,7 @@ const now = () => Date.now() + clockOffset;
 beforeAll(async () => {
   dynamo = await startDynamo();
   const store = await openTestStore(dynamo.endpoint);
-  gw = await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), adminApi: true, ui: { files: await buildUi(), env: () => undefined, now } });
+  gw = await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), adminApi: true, ui: { files: buildUi, env: () => undefined, now } });
 }, 60_000);
 afterAll(async () => {
   await gw?.close();
@@ -241,7 +241,7 @@ describe('single sign-on', () => {
       GENERIC_AUTHORIZATION_ENDPOINT: 'http://127.0.0.1:9/authorize',
       GENERIC_TOKEN_ENDPOINT: 'http://127.0.0.1:9/token',
     };
-    sso = await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), adminApi: true, ui: { files: await buildUi(), env: (name) => env[name] } });
+    sso = await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), adminApi: true, ui: { files: buildUi, env: (name) => env[name] } });
   }, 60_000);
   afterAll(async () => {
     await sso?.close();
