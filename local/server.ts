@@ -11,7 +11,6 @@ import { ConfigError, type GatewayConfig } from '../shared/config/types.ts';
 import { readConfigYaml } from '../shared/config/yaml.ts';
 import { consoleLog } from '../shared/core/log.ts';
 import { virtualKeyOptions } from '../shared/keys/gateway-options.ts';
-import { buildUi } from '../ui/build.ts';
 import { startBackgroundHealthChecks } from './background-health-checks.ts';
 import { keyRotation } from '../shared/keys/rotation-from-config.ts';
 import { openLocalStore } from './local-store.ts';
@@ -50,11 +49,22 @@ if (config.masterKey === undefined && isLoopback(host)) {
 
 const identity = await openLocalStore((name) => process.env[name]).catch((error: Error) => fail(`cannot open the identity store: ${error.message}`));
 log.info(`Virtual keys, teams and users are stored in ${identity.location}`);
-// The web UI is built from ui/ at every start, in memory, so what it serves is always the source's.
-const uiFiles = await buildUi().catch((error: Error) => fail(`cannot build the web UI: ${error.message}`));
 const namespace = process.env['POWERTOOLS_METRICS_NAMESPACE'];
 const metrics = namespace ? [requestMetrics(new Metrics({ namespace }), new Set(config.deployments.map((d) => d.modelName)))] : [];
-const gateway = buildGateway({ config, log, ...virtualKeyOptions(identity.store), adminApi: true, afterResponse: metrics, ui: { files: uiFiles, env: (name) => process.env[name] } });
+// The web UI is built from ui/, in memory, when it is first asked for: what it serves is always the source's.
+let gateway: ReturnType<typeof buildGateway>;
+try {
+  gateway = buildGateway({
+    config,
+    log,
+    ...virtualKeyOptions(identity.store),
+    adminApi: true,
+    afterResponse: metrics,
+    ui: { files: async () => (await import('../ui/build.ts')).buildUi(), env: (name) => process.env[name] },
+  });
+} catch (error) {
+  fail((error as Error).message);
+}
 // Keys with auto_rotate are rotated once due, looked for every minute (in AWS: a scheduled rule, infra/tollgate-stack.ts).
 const rotation = keyRotation(config, identity.store, log, (name) => process.env[name]);
 setInterval(() => void rotation.rotateDue(), Number(process.env['TOLLGATE_KEY_ROTATION_CHECK_SECONDS'] ?? 60) * 1000).unref();

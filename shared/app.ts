@@ -172,7 +172,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...cacheEndpoint(cache),
     ...mcpEndpoints({ access: new McpAccess(config.mcpServers), sessions: new SessionIds(config.masterKey), toolCalls: new McpToolCalls(spend), stdio: new StdioUpstreams(), log }),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
-    ...(options.ui && options.adminApi && store ? uiRoutes(options.ui, config.masterKey, new Identities(store), chatRoutes[0]!) : []),
+    ...(options.ui && options.adminApi && store ? uiRoutes(options.ui, config.masterKey, { identities: new Identities(store), users: keysService(store, log).users, chat: chatRoutes[0]! }) : []),
     ...(options.adminApi && models ? modelRoutes(models.service) : []),
     ...activeCallbacksEndpoint(config, store !== undefined),
     ...configUpdateEndpoint(),

@@ -49,7 +49,7 @@ function App() {
   }, []);
   if (!session) return <p class="muted">Loading…</p>;
   setSessionToken(session);
-  if (!session.signed_in) return <SignIn onSignedIn={setSession} />;
+  if (!session.signed_in) return <SignIn sso={session.sso === true} onSignedIn={setSession} />;
   const go = (page: string, model?: string) => {
     history.pushState(null, '', `/ui/${page}${model ? `?model=${encodeURIComponent(model)}` : ''}`);
     setRoute({ page, query: model });
@@ -92,7 +92,7 @@ function App() {
 function Page({ page, model, session, go }: { page: string; model: string | undefined; session: SessionInfo; go: (page: string, model?: string) => void }) {
   if (page === 'overview') return <OverviewPage />;
   if (page === 'models') return <ModelsPage go={go} />;
-  if (page === 'keys') return <KeysPage />;
+  if (page === 'keys') return <KeysPage focus={new URLSearchParams(location.search).get('key') ?? undefined} />;
   if (page in ENTITIES) return <EntityPage kind={page} />;
   if (page === 'spend') return <SpendPage />;
   if (page === 'audit') return <AuditPage />;
@@ -101,7 +101,7 @@ function Page({ page, model, session, go }: { page: string; model: string | unde
   return <p>No page {page}.</p>;
 }
 
-function SignIn({ onSignedIn }: { onSignedIn: (session: SessionInfo) => void }) {
+function SignIn({ sso, onSignedIn }: { sso: boolean; onSignedIn: (session: SessionInfo) => void }) {
   const [masterKey, setMasterKey] = useState('');
   const action = useAction();
   const signIn = () =>
@@ -112,6 +112,13 @@ function SignIn({ onSignedIn }: { onSignedIn: (session: SessionInfo) => void }) 
   return (
     <div class="sign-in">
       <h1>Tollgate</h1>
+      {sso && (
+        <p>
+          <a class="button" href="/ui/api/sso/start">
+            Sign in with single sign-on
+          </a>
+        </p>
+      )}
       <form
         onSubmit={(event) => {
           event.preventDefault();

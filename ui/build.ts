@@ -1,6 +1,6 @@
 // Builds the web UI (ui/app.tsx, Preact and uPlot) into index.html, app.js and app.css, minified. `npm
-// start` builds it in memory at every start, the tests do too, and the stack writes it beside the
-// admin Lambda's bundle at synth time (infra/ui-bundle.ts). Nothing built is committed.
+// start`'s server builds it in memory when it is first asked for, the tests do too, and the stack
+// writes it beside the admin Lambda's bundle at synth time (infra/ui-bundle.ts). Nothing built is committed.
 //   npx tsx ui/build.ts OUTDIR
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';

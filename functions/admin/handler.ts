@@ -39,14 +39,13 @@ export function createAdminHandler(options: AdminHandlerOptions) {
   const env = options.env ?? ((name: string) => process.env[name]);
   const logger = options.logger ?? new Logger({ serviceName: env('POWERTOOLS_SERVICE_NAME') ?? 'tollgate-admin' });
   const log = powertoolsLog(logger);
-  const uiFiles = options.uiAssetsDir ? readUiFiles(options.uiAssetsDir) : undefined;
   const functionNow = liveGateway({
     configPath: options.configPath,
     env,
     secrets: options.secrets,
     log,
     build: (config) => ({
-      gateway: buildGateway({ config, log, ...virtualKeyOptions(options.store), adminApi: true, ui: uiFiles && { files: uiFiles, env } }),
+      gateway: buildGateway({ config, log, ...virtualKeyOptions(options.store), adminApi: true, ui: options.uiAssetsDir ? { files: async () => readUiFiles(options.uiAssetsDir!), env } : undefined }),
       healthChecks: scheduledHealthChecks(config, options.store, log),
       config,
     }),

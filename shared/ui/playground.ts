@@ -3,7 +3,7 @@
 // it (or is a proxy admin), becomes that key (checked as the authenticator checks a presented key:
 // blocked, expired, its routes), and hands the request to the chat completions route, so the
 // model-call pipeline does everything else (model access, budgets, routing, spend) as for the key.
-import { z } from 'zod';
+import * as z from 'zod';
 import { GatewayError } from '../core/errors.ts';
 import type { CalledRoute, Route } from '../core/types.ts';
 import { parseBody } from '../endpoints/admin/fields.ts';

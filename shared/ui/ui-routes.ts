@@ -3,23 +3,26 @@
 // the admin API itself with the session cookie (./session-authenticator.ts); nothing here holds or
 // sends a key.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RequestAuthenticator } from '../core/auth.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { GatewayRequest, Reply, Route } from '../core/types.ts';
 import { parseBody } from '../endpoints/admin/fields.ts';
 import { virtualKeyIdentity } from '../keys/authenticator.ts';
+import type { UserService } from '../keys/user-service.ts';
 import type { Identities } from '../store/identities.ts';
-import { UI_HEADERS, uiAssets } from './assets.ts';
+import { UI_HEADERS, type UiAsset, uiAssets } from './assets.ts';
 import { playgroundRoute } from './playground.ts';
 import { checkSameOrigin } from './same-origin.ts';
+import { ssoRoutes } from './sso.ts';
+import { ssoSettings } from './sso-settings.ts';
 import { SessionCookies, sessionSecret } from './session-cookies.ts';
 import { sessionAuthenticator } from './session-authenticator.ts';
 
 export interface UiOptions {
-  /** The built UI by file name: index.html, app.js, app.css (ui/build.ts). */
-  files: Map<string, string>;
-  /** Where the UI's settings are read: UI_SESSION_SECRET. */
+  /** The built UI by file name: index.html, app.js, app.css (ui/build.ts); asked once, when a page or file is first asked for. */
+  files: () => Promise<Map<string, string>>;
+  /** Where the UI's settings are read: UI_SESSION_SECRET, and single sign-on's (shared/ui/sso-settings.ts). */
   env: (name: string) => string | undefined;
   now?: () => number;
 }
@@ -37,21 +40,40 @@ export function uiAuthenticators(ui: UiOptions | undefined, masterKey: string | 
 
 const signInSchema = z.strictObject({ master_key: z.string().min(1) });
 
-export function uiRoutes(ui: UiOptions, masterKey: string | undefined, identities: Identities, chat: Route): Route[] {
-  const assets = uiAssets(ui.files);
+/** What the UI's routes use of the gateway: the identity records, the users service (SSO makes users), the chat route (the playground). */
+export interface UiParts {
+  identities: Identities;
+  users: UserService;
+  chat: Route;
+}
+
+export function uiRoutes(ui: UiOptions, masterKey: string | undefined, parts: UiParts): Route[] {
+  const { identities, chat } = parts;
+  let built: Promise<Map<string, UiAsset>> | undefined;
+  // A build that failed is tried again at the next request.
+  const assets = () =>
+    (built ??= ui.files().then(uiAssets, (error) => {
+      // A failed build is tried again on the next request.
+      built = undefined;
+      throw error;
+    }));
   const cookies = sessionCookies(ui, masterKey);
+  const sso = ssoSettings(ui.env);
   const masterDigest = masterKey === undefined ? undefined : digest(masterKey);
-  const page = (): Reply => ({ headers: { ...UI_HEADERS, 'content-type': assets.get('index.html')!.contentType }, body: assets.get('index.html')!.body });
+  const page = async (): Promise<Reply> => {
+    const index = (await assets()).get('index.html')!;
+    return { headers: { ...UI_HEADERS, 'content-type': index.contentType }, body: index.body };
+  };
   const json = (value: unknown, headers: Record<string, string> = {}): Reply => ({ headers: { ...UI_HEADERS, ...headers }, body: JSON.stringify(value) });
   return [
     // Every page is the one app; it shows the page the path names.
-    { method: 'GET', paths: ['/ui', '/ui/{page}'], auth: 'public', handle: async () => page() },
+    { method: 'GET', paths: ['/ui', '/ui/{page}'], auth: 'public', handle: page },
     {
       method: 'GET',
       paths: ['/ui/assets/{file}'],
       auth: 'public',
       async handle(_request, _ctx, params) {
-        const asset = params['file'] === 'index.html' ? undefined : assets.get(params['file']!);
+        const asset = params['file'] === 'index.html' ? undefined : (await assets()).get(params['file']!);
         if (!asset) throw new GatewayError('not_found', `The UI has no file ${params['file']}.`);
         return { headers: { ...UI_HEADERS, 'content-type': asset.contentType }, body: asset.body };
       },
@@ -63,7 +85,7 @@ export function uiRoutes(ui: UiOptions, masterKey: string | undefined, identitie
       async handle(request) {
         if (!cookies) return json({ signed_in: true, open: true, user_id: null, user_role: 'proxy_admin', csrf_token: null });
         const session = cookies.read(request.headers);
-        if (!session) return json({ signed_in: false, open: false });
+        if (!session) return json({ signed_in: false, open: false, sso: sso !== undefined });
         return json({ signed_in: true, open: false, user_id: session.userId, user_role: session.role, csrf_token: session.csrf, expires: new Date(session.expires).toISOString() });
       },
     },
@@ -90,6 +112,7 @@ export function uiRoutes(ui: UiOptions, masterKey: string | undefined, identitie
       },
     },
     playgroundRoute(chat, identities, virtualKeyIdentity(identities, ui.now)),
+    ...(sso && cookies ? ssoRoutes({ settings: sso, cookies, identities, users: parts.users, isSecure }) : []),
   ];
 }
 

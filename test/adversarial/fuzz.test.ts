@@ -145,7 +145,7 @@ guardrails:
 general_settings: { master_key: ${MASTER} }
 litellm_settings: { cache: true }
 `;
-  const ui = { files: await buildUi(), env: () => undefined };
+  const ui = { files: buildUi, env: () => undefined };
   gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: true, ui });
   routes = gatewayRoutes({ config: testConfig(config), log: silentLog, store, adminApi: true, ui });
   const made = await fetch(`${gateway.url}/key/generate`, {

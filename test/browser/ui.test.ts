@@ -13,7 +13,7 @@ import { type LocalServer, startLocalServer } from './local-server.ts';
 
 const MASTER = 'sk-browser-master-key-7f3a';
 const PROVIDER_KEY = 'sk-provider-secret-91bd';
-export const SCREENSHOTS = join(import.meta.dirname, '../../test-output/ui');
+const SCREENSHOTS = join(import.meta.dirname, '../../test-output/ui');
 
 let upstream: RecordingServer;
 let server: LocalServer;
@@ -21,7 +21,7 @@ let browser: Browser;
 let page: Page;
 /** Every response the browser received: its URL and body. */
 const received: Array<Promise<{ url: string; body: string }>> = [];
-/** Uncaught errors in the page and console errors (a 4xx the UI shows is one, and expected where a test provokes it). */
+/** Uncaught errors in the page, and what the Content-Security-Policy blocked. */
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
@@ -36,6 +36,10 @@ general_settings: { master_key: ${MASTER} }
   browser = await launchBrowser();
   page = await browser.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
+  // A script or style the Content-Security-Policy blocked is reported on the console.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) pageErrors.push(message.text());
+  });
   page.on('response', (response) => {
     received.push(
       response.body().then(
@@ -145,7 +149,7 @@ describe('the web UI', () => {
       .waitFor();
   });
 
-  it('threw no error in the page', () => {
+  it('threw no error in the page, and the Content-Security-Policy blocked nothing', () => {
     expect(pageErrors).toEqual([]);
   });
 

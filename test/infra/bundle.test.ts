@@ -126,6 +126,13 @@ describe('bundled Lambda handlers', () => {
     expect(zod.filter((path) => path.includes('/locales/') && !path.endsWith('/en.js'))).toEqual([]);
   });
 
+  it("carries none of the web UI's browser code (Preact, uPlot): it is built into files beside the admin bundle", () => {
+    for (const [name, output] of bundles) {
+      expect(packagesIn(output).has('preact'), name).toBe(false);
+      expect(packagesIn(output).has('uplot'), name).toBe(false);
+    }
+  });
+
   it('carries no YAML parser: the stack hands the functions their config as JSON', () => {
     for (const [name, output] of bundles) {
       expect(packagesIn(output).has('yaml'), name).toBe(false);

@@ -1,5 +1,6 @@
-// The admin Lambda end to end: API Gateway REST proxy events → middy → the admin API → dynalite; and
-// the scheduled health check its EventBridge rule runs.
+// The admin Lambda end to end: API Gateway REST proxy events → middy → the admin API → dynalite; the
+// scheduled health check its EventBridge rule runs; the web UI it serves.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,4 +102,24 @@ describe("scheduled health check (the stack's EventBridge rule)", () => {
     expect(recorded.get('scheduled-ok')).toMatchObject({ healthy: true });
     expect(recorded.get('scheduled-gone')).toMatchObject({ healthy: false, error: expect.any(String) });
   });
+});
+
+describe('admin Lambda: the web UI', () => {
+  it('serves the UI from the files built beside its bundle, and signs in with the master key from the secret', async () => {
+    // What the stack's bundling writes (infra/ui-bundle.ts): ui/build.ts into ui/ beside the handler.
+    const uiDir = join(dir, 'ui');
+    execFileSync(process.execPath, ['--import', 'tsx', 'ui/build.ts', uiDir]);
+    const secrets = { values: async () => ({ TOLLGATE_MASTER_KEY: MASTER }) };
+    const { createAdminHandler } = await import('../../functions/admin/handler.ts');
+    const withUi = createAdminHandler({ configPath: join(dir, 'gateway.config.json'), env: () => undefined, secrets, store: await openTestStore(dynamo.endpoint), uiAssetsDir: uiDir });
+    const call = async (input: EventInput) => (await withUi(apiGatewayEvent(input), lambdaContext())) as APIGatewayProxyResult;
+    const page = await call({ method: 'GET', path: '/ui' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers?.['content-security-policy']).toContain("script-src 'self'");
+    expect((await call({ method: 'GET', path: '/ui/assets/app.js' })).statusCode).toBe(200);
+    const signIn = await call({ path: '/ui/api/sign-in', body: { master_key: MASTER } });
+    expect(signIn.statusCode).toBe(200);
+    // Behind API Gateway the browser is never on loopback: the cookie is Secure.
+    expect(signIn.headers?.['set-cookie']).toMatch(/HttpOnly; SameSite=Lax; Secure$/);
+  }, 60_000);
 });

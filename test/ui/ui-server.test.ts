@@ -20,7 +20,7 @@ const now = () => Date.now() + clockOffset;
 beforeAll(async () => {
   dynamo = await startDynamo();
   const store = await openTestStore(dynamo.endpoint);
-  gw = await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), adminApi: true, ui: { files: await buildUi(), env: () => undefined, now } });
+  gw = await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), adminApi: true, ui: { files: buildUi, env: () => undefined, now } });
 }, 60_000);
 afterAll(async () => {
   await gw?.close();
@@ -228,5 +228,45 @@ describe('playground', () => {
   it('is not for keys: a key calls /v1/chat/completions itself', async () => {
     const answer = await call('POST', '/ui/api/playground/chat', { headers: { authorization: `Bearer ${MASTER}` }, body: chatBody('0'.repeat(64)) });
     expect(answer.status).toBe(403);
+  });
+});
+
+describe('single sign-on', () => {
+  let sso: TestGateway;
+
+  beforeAll(async () => {
+    const store = await openTestStore(dynamo.endpoint);
+    const env: Record<string, string> = {
+      GENERIC_CLIENT_ID: 'tollgate',
+      GENERIC_AUTHORIZATION_ENDPOINT: 'http://127.0.0.1:9/authorize',
+      GENERIC_TOKEN_ENDPOINT: 'http://127.0.0.1:9/token',
+    };
+    sso = await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), adminApi: true, ui: { files: buildUi, env: (name) => env[name] } });
+  }, 60_000);
+  afterAll(async () => {
+    await sso?.close();
+  });
+
+  it('sends the browser to the provider with PKCE (S256), a state and a nonce, kept in a signed cookie', async () => {
+    expect(((await (await fetch(`${sso.url}/ui/api/session`)).json()) as { sso: boolean }).sso).toBe(true);
+    const answer = await fetch(`${sso.url}/ui/api/sso/start`, { redirect: 'manual' });
+    expect(answer.status).toBe(302);
+    const to = new URL(answer.headers.get('location')!);
+    expect(to.origin + to.pathname).toBe('http://127.0.0.1:9/authorize');
+    expect(Object.fromEntries(to.searchParams)).toMatchObject({ response_type: 'code', client_id: 'tollgate', redirect_uri: `${sso.url}/ui/api/sso/callback`, code_challenge_method: 'S256' });
+    for (const name of ['state', 'nonce', 'code_challenge']) expect(to.searchParams.get(name)).toMatch(/^[\w-]{32,}$/);
+    expect(answer.headers.get('set-cookie')).toMatch(/^tollgate_sso=.*HttpOnly; SameSite=Lax/);
+  });
+
+  it('refuses an answer that is not for a sign-in it started (no cookie, or another state)', async () => {
+    const started = await fetch(`${sso.url}/ui/api/sso/start`, { redirect: 'manual' });
+    const cookie = started.headers.get('set-cookie')!.split(';')[0]!;
+    const state = new URL(started.headers.get('location')!).searchParams.get('state');
+    const noCookie = await fetch(`${sso.url}/ui/api/sso/callback?code=c&state=${state}`, { redirect: 'manual' });
+    expect(noCookie.status).toBe(403);
+    const otherState = await fetch(`${sso.url}/ui/api/sso/callback?code=c&state=forged`, { redirect: 'manual', headers: { cookie } });
+    expect(otherState.status).toBe(403);
+    expect(((await otherState.json()) as { error: { message: string } }).error.message).toContain('state does not match');
+    expect(otherState.headers.get('set-cookie')).toBeNull();
   });
 });

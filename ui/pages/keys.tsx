@@ -38,7 +38,8 @@ function NewKey({ value, onDone }: { value: string; onDone: () => void }) {
   );
 }
 
-export function KeysPage() {
+/** `focus`: a key named by its hash (a link from elsewhere, `/ui/keys?key=<hash>`), to act on whether or not it is listed. */
+export function KeysPage({ focus }: { focus?: string }) {
   const keys = useLoad(listKeys);
   const [search, setSearch] = useState('');
   const [form, setForm] = useState({ alias: '', models: '', budget: '', user: '', team: '' });
@@ -90,6 +91,18 @@ export function KeysPage() {
         </form>
       </Card>
       <ErrorBox error={action.error ?? keys.error} />
+      {focus && (
+        <Card title={`Key ${focus.slice(0, 12)}…`}>
+          <span class="actions">
+            <button type="button" onClick={() => change('/key/block', { key: focus })}>
+              Block
+            </button>
+            <button type="button" onClick={() => change('/key/unblock', { key: focus })}>
+              Unblock
+            </button>
+          </span>
+        </Card>
+      )}
       {editing && <EditKey record={editing} onSave={(body) => change('/key/update', body).then(() => setEditing(undefined))} onCancel={() => setEditing(undefined)} />}
       <Field label="Search keys" value={search} onInput={setSearch} placeholder="alias, user, team" />
       <Table
