@@ -24,7 +24,8 @@ export function modelsEndpoint(access: ModelAccess, modes: ModelModes): Route[] 
       auth: 'caller',
       group: 'llm_api',
       async handle(request, ctx) {
-        const ids = access.allowed(ctx.identity);
+        // LiteLLM's `only_model_access_groups`: the access groups the caller's models belong to, listed as models.
+        const ids = /^true$/i.test(request.query['only_model_access_groups'] ?? '') ? access.allowedAccessGroups(ctx.identity) : access.allowed(ctx.identity);
         if (!inAnthropicShape(request)) return { body: JSON.stringify({ object: 'list', data: ids.map(openaiModel) }) };
         // One page holds every model: Anthropic's cursors (before_id, after_id, limit) have nothing to page through.
         return { body: JSON.stringify({ data: ids.map(anthropicModel), has_more: false, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null }) };

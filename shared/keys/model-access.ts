@@ -115,6 +115,11 @@ export class ModelAccess {
     }
   }
 
+  /** The access groups (`model_info.access_groups`) of the models this caller may call: `/models?only_model_access_groups=true`. */
+  allowedAccessGroups(identity: Identity | undefined): string[] {
+    return [...new Set(this.allowed(identity).flatMap((name) => [...this.served.accessGroupsOf(name)]))];
+  }
+
   /** The models this caller may call, for the model lists. */
   allowed(identity: Identity | undefined): string[] {
     const names = this.served.names();

@@ -480,9 +480,21 @@ async function check(request: FuzzRequest): Promise<void> {
     fail('an error that is not JSON');
   }
   // A request too large for the HTTP parser (431) never reaches a route, so it cannot know the route's format.
-  const anthropicShape = (request.path.startsWith('/v1/messages') || request.path.startsWith('/messages')) && response.status !== 431;
-  const ok = anthropicShape ? isAnthropicError(error) : isOpenAIError(error);
-  if (!ok) fail(`an error not in ${anthropicShape ? "Anthropic's" : "OpenAI's"} format`);
+  const anthropicShape = (request.path.startsWith('/v1/messages') || request.path.startsWith('/messages') || request.path.startsWith('/anthropic/')) && response.status !== 431;
+  // Bedrock's pass-through answers Bedrock's errors: `{"message"}`; a path that does not reach it (undecodable, `..`) gets the gateway's.
+  const bedrockShape = reachesBedrockRoute(request.path) && response.status !== 431;
+  const ok = anthropicShape ? isAnthropicError(error) : bedrockShape ? typeof (error as { message?: unknown } | null)?.message === 'string' : isOpenAIError(error);
+  if (!ok) fail(`an error not in ${anthropicShape ? "Anthropic's" : bedrockShape ? "Bedrock's" : "OpenAI's"} format`);
+}
+
+function reachesBedrockRoute(path: string): boolean {
+  const model = /^\/bedrock\/model\/([^/]+)\/invoke(-with-response-stream)?$/.exec(path.split('?')[0]!)?.[1];
+  if (model === undefined) return false;
+  try {
+    return !['.', '..'].includes(decodeURIComponent(model));
+  } catch {
+    return false;
+  }
 }
 
 function isOpenAIError(body: unknown): boolean {

@@ -161,6 +161,11 @@ general_settings: { master_key: ${MASTER} }
     expect((await client.models.list()).data.map((m) => m.id).sort()).toEqual(['gpt-4.1', 'gpt-4o']);
     const info = await gw.call('GET', '/model/info', undefined, body.key);
     expect(info.body.data.map((d: any) => d.model_name).sort()).toEqual(['gpt-4.1', 'gpt-4o']);
+    // LiteLLM's ?only_model_access_groups=True lists the groups themselves.
+    const groups = await gw.call('GET', '/models?only_model_access_groups=True', undefined, body.key);
+    expect(groups.body.data.map((m: any) => m.id).sort()).toEqual(['beta-models', 'new-models']);
+    const narrow = (await gw.call('POST', '/key/generate', { models: ['gpt-4o-mini'] })).body.key;
+    expect((await gw.call('GET', '/models?only_model_access_groups=true', undefined, narrow)).body.data).toEqual([]);
   });
 
   it('names only the first 20 of the many models a wildcard serves in an unknown-model error', async () => {
