@@ -39,18 +39,21 @@ log.info(`Virtual keys, teams and users are stored in ${identity.location}`);
 const gateway = buildGateway({ config, log, ...virtualKeyOptions(identity.store), adminApi: true });
 // Keys with auto_rotate are rotated once due, looked for every minute (in AWS: a scheduled rule, infra/tollgate-stack.ts).
 const rotation = keyRotation(config, identity.store, log, (name) => process.env[name]);
-setInterval(() => void rotation.rotateDue(), Number(process.env['TOLLGATE_KEY_ROTATION_CHECK_SECONDS'] ?? 60) * 1000).unref();
+const rotating = setInterval(
+  () => void rotation.rotateDue().catch((error: Error) => log.error('scheduled key rotation could not list the keys; retried on the next run', { error: error.message })),
+  Number(process.env['TOLLGATE_KEY_ROTATION_CHECK_SECONDS'] ?? 60) * 1000,
+);
+rotating.unref();
 const running = await listen(gateway, host, port).catch((error: Error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
 log.info(`Tollgate listening on ${running.url}`, { models: config.deployments.map((d) => d.modelName), config: configPath });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(
-    signal,
-    () =>
-      void running
-        .close()
-        .then(() => gateway.flush())
-        .then(identity.close)
-        .then(() => process.exit(0)),
-  );
+  process.once(signal, () => {
+    clearInterval(rotating);
+    void running
+      .close()
+      .then(() => gateway.flush())
+      .then(identity.close)
+      .then(() => process.exit(0));
+  });
 }
