@@ -67,7 +67,11 @@ try {
 }
 // Keys with auto_rotate are rotated once due, looked for every minute (in AWS: a scheduled rule, infra/tollgate-stack.ts).
 const rotation = keyRotation(config, identity.store, log, (name) => process.env[name]);
-setInterval(() => void rotation.rotateDue(), Number(process.env['TOLLGATE_KEY_ROTATION_CHECK_SECONDS'] ?? 60) * 1000).unref();
+const rotating = setInterval(
+  () => void rotation.rotateDue().catch((error: Error) => log.error('scheduled key rotation could not list the keys; retried on the next run', { error: error.message })),
+  Number(process.env['TOLLGATE_KEY_ROTATION_CHECK_SECONDS'] ?? 60) * 1000,
+);
+rotating.unref();
 const running = await listen(gateway, host, port).catch((error: Error) => fail(`cannot listen on ${host}:${port}: ${error.message}`));
 log.info(`Tollgate listening on ${running.url} (web UI: ${running.url}/ui)`, { models: config.deployments.map((d) => d.modelName), config: configPath });
 const stopHealthChecks = startBackgroundHealthChecks(config, identity.store, log);
@@ -75,6 +79,7 @@ const stopHealthChecks = startBackgroundHealthChecks(config, identity.store, log
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info(`${signal}: answering the requests in flight (${shutdownGraceMs / 1000} s at most), then stopping`);
+    clearInterval(rotating);
     void running
       .drain(shutdownGraceMs)
       .then(stopHealthChecks)

@@ -31,9 +31,9 @@ afterAll(async () => {
 });
 
 /** Starts local/server.ts on a free port with the test's data folder and waits for its URL. */
-function start(): Promise<string> {
+function start(env: Record<string, string> = {}): Promise<string> {
   server = spawn(process.execPath, ['--import', 'tsx', 'local/server.ts'], {
-    env: serverEnv({ PORT: '0', GATEWAY_CONFIG: configPath, TOLLGATE_DATA_DIR: dataDir, TOLLGATE_KEY_ROTATION_CHECK_SECONDS: '1' }),
+    env: serverEnv({ PORT: '0', GATEWAY_CONFIG: configPath, TOLLGATE_DATA_DIR: dataDir, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -101,7 +101,7 @@ describe('virtual keys through the local server', () => {
 describe('scheduled key rotation in the local server', () => {
   it('rotates a key with auto_rotate once its rotation_interval has passed', async () => {
     await stop();
-    const url = await start();
+    const url = await start({ TOLLGATE_KEY_ROTATION_CHECK_SECONDS: '1' });
     const admin = (path: string, body: unknown) =>
       fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
     const made = await admin('/key/generate', { key_alias: 'rotates-locally', auto_rotate: true, rotation_interval: '1s' });

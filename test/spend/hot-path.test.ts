@@ -1,5 +1,6 @@
 // The hot path's DynamoDB budget: a warm key with a budget and limits costs one round trip before the
-// upstream call, the ledger record before the answer's last byte and one settlement after it; and when
+// upstream call, the ledger record before the answer's last byte (the day's activity rollup written
+// beside it, awaited after the answer) and one settlement after it; and when
 // DynamoDB is down, model requests fail closed with 503 unless allow_requests_on_db_unavailable lets
 // them pass.
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
@@ -25,17 +26,28 @@ afterAll(async () => {
 const settled = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 /**
- * Every command the gateway's DynamoDB client sends, by name; but the listing of the models stored with
- * /model/new, made once a cache time beside whichever request comes, which no request waits for.
+ * Every command the gateway's DynamoDB client sends from now on, by name, once the writes after the
+ * previous response (its settlement and daily rollups, which the client does not wait for) are done;
+ * but the listing of the models stored with /model/new, made once a cache time beside whichever
+ * request comes, which no request waits for.
  */
-function countCommands(gateway: SpendGateway): string[] {
+async function countCommands(gateway: SpendGateway): Promise<string[]> {
   const sent: string[] = [];
+  let inFlight = 0;
   const client = gateway.store.client;
   const send = client.send.bind(client) as (...args: unknown[]) => Promise<unknown>;
   (client as { send: unknown }).send = (command: { constructor: { name: string }; input?: { ExpressionAttributeValues?: Record<string, unknown> } }, ...rest: unknown[]) => {
     if (command.input?.ExpressionAttributeValues?.[':entity'] !== 'model') sent.push(command.constructor.name);
-    return send(command, ...rest);
+    inFlight++;
+    return send(command, ...rest).finally(() => inFlight--);
   };
+  // Quiet: nothing in flight, and nothing sent for a while.
+  await eventually(async () => {
+    const before = sent.length;
+    await settled();
+    expect([inFlight, sent.length]).toEqual([0, before]);
+  });
+  sent.length = 0;
   return sent;
 }
 
@@ -51,7 +63,7 @@ describe('DynamoDB round trips per request', () => {
     await dynamo.close();
   });
 
-  it('is one conditional write before the upstream call for a warm key with budget, budget windows and limits, two after (the ledger record, the settlement)', async () => {
+  it('is one conditional write before the upstream call for a warm key with budget, budget windows and limits, three after (the ledger record, its daily rollup, the settlement)', async () => {
     const { key } = (
       await gateway.admin('POST', '/key/generate', {
         max_budget: 10,
@@ -68,8 +80,7 @@ describe('DynamoDB round trips per request', () => {
     ).body;
     answerWith(upstream, USAGE);
     await gateway.client(key).chat.completions.create(ask(50)); // warms the key cache
-    await settled();
-    const sent = countCommands(gateway);
+    const sent = await countCommands(gateway);
     let beforeUpstream: string[] = [];
     upstream.respond((_request, res) => {
       beforeUpstream = [...sent];
@@ -77,7 +88,7 @@ describe('DynamoDB round trips per request', () => {
     });
     await gateway.client(key).chat.completions.create(ask(50));
     expect(beforeUpstream).toEqual(['UpdateCommand']);
-    await eventually(async () => expect([...sent].sort()).toEqual(['PutCommand', 'UpdateCommand', 'UpdateCommand']));
+    await eventually(async () => expect([...sent].sort()).toEqual(['PutCommand', 'UpdateCommand', 'UpdateCommand', 'UpdateCommand']));
   });
 
   it('adds one round trip for a team with limits of its own', async () => {
@@ -85,8 +96,7 @@ describe('DynamoDB round trips per request', () => {
     const { key } = (await gateway.admin('POST', '/key/generate', { team_id: 'limited', rpm_limit: 100 })).body;
     answerWith(upstream, USAGE);
     await gateway.client(key).chat.completions.create(ask(50));
-    await settled();
-    const sent = countCommands(gateway);
+    const sent = await countCommands(gateway);
     let beforeUpstream: string[] = [];
     upstream.respond((_request, res) => {
       beforeUpstream = [...sent];
