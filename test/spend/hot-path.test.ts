@@ -110,7 +110,7 @@ describe('DynamoDB round trips per request', () => {
     answerWith(upstream, USAGE);
     await gateway.client(MASTER).chat.completions.create(ask(50));
     await settled();
-    const sent = countCommands(gateway);
+    const sent = await countCommands(gateway);
     let beforeUpstream: string[] = [];
     upstream.respond((_request, res) => {
       beforeUpstream = [...sent];
@@ -137,7 +137,7 @@ describe('DynamoDB round trips per request', () => {
           if (held.length === TOGETHER) for (const answer of held) answer();
         }),
     );
-    const sent = countCommands(gateway);
+    const sent = await countCommands(gateway);
     const ids = await Promise.all(
       Array.from({ length: TOGETHER }, async () => {
         const { response } = await gateway.client(MASTER).chat.completions.create(ask(50)).withResponse();
