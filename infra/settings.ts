@@ -8,6 +8,8 @@ export type DeploymentMode = 'lambda' | 'fargate';
 
 export interface TollgateSettings {
   mode: DeploymentMode;
+  /** One region's stack: its region (`-c region`); unset, the Lambda mode's template fits any region. */
+  region?: string;
   /** The gateway config bundled with the functions. */
   configPath: string;
   /** API Gateway stage, also part of resource names: `dev`, `prod`, ... */
@@ -85,8 +87,11 @@ export function readSettings(node: Node): TollgateSettings {
   const minTasks = number('minTasks', FARGATE_TASK.minTasks)!;
   const maxTasks = number('maxTasks', 10)!;
   if (maxTasks < minTasks) throw new Error(`context maxTasks (${maxTasks}) must be at least minTasks (${minTasks})`);
+  const region = text('region');
+  if (region !== undefined && !REGION.test(region)) throw new Error(`context region must be an AWS region name, not "${region}"`);
   return {
     mode,
+    region,
     configPath: text('config') ?? 'deploy.config.yaml',
     stage,
     secretName: text('secretName') ?? `tollgate/${stage}`,
