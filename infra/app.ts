@@ -1,14 +1,13 @@
 // The CDK app: `npx cdk synth` / `npx cdk deploy`, settings from context (see infra/settings.ts and the
-// README's "Deploy to AWS"). cdk-nag's AwsSolutions rules run on every synth and fail it on findings.
+// README's "Deploy to AWS" and "Deployment modes"): one stack, or one per region (infra/stacks.ts). cdk-nag's AwsSolutions rules run on every synth and fail it on findings.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { acknowledgeNagFindings } from './nag.ts';
 import { readSettings } from './settings.ts';
-import { TollgateStack } from './tollgate-stack.ts';
+import { tollgateStacks } from './stacks.ts';
 
 const app = new App();
-const settings = readSettings(app.node);
-const stack = new TollgateStack(app, `Tollgate-${settings.stage}`, { settings, description: 'Tollgate LLM gateway' });
+const stacks = tollgateStacks(app, readSettings(app.node));
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-acknowledgeNagFindings(stack);
+for (const stack of stacks) acknowledgeNagFindings(stack);
 app.synth();

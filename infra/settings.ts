@@ -8,6 +8,8 @@ export type DeploymentMode = 'lambda' | 'fargate';
 
 export interface TollgateSettings {
   mode: DeploymentMode;
+  /** One region's stack: its region (`-c region`); unset, the Lambda mode's template fits any region. */
+  region?: string;
   /** The gateway config bundled with the functions. */
   configPath: string;
   /** API Gateway stage, also part of resource names: `dev`, `prod`, ... */
@@ -39,6 +41,26 @@ export interface TollgateSettings {
   callerUserPoolArn?: string;
   /** With it: the OAuth scopes an access token must have (else ID tokens are taken). */
   callerScopes?: string[];
+  /** Two or more regions: a stack in each, one global table, Route 53 in front (infra/multi-region.ts). */
+  multiRegion?: MultiRegionSettings;
+}
+
+export interface MultiRegionSettings {
+  /** Every region with a stack; the first is the home region unless `homeRegion` names another. */
+  regions: string[];
+  /** The region whose stack owns the global table and the secret (the others hold replicas). */
+  homeRegion: string;
+  /**
+   * Where every instance reads and writes the table, so each budget's conditional writes are decided in
+   * one place (docs/MULTI-REGION.md); the home region unless a runbook step moved it.
+   */
+  tableRegion: string;
+  routing: 'latency' | 'failover';
+  /** The Route 53 hosted zone of `domainName`, given, never looked up. */
+  hostedZoneId: string;
+  zoneName: string;
+  /** An ACM certificate for `domainName` in each region, in the order of `regions`. */
+  certificateArns: string[];
 }
 
 /** Stages whose data must survive a `cdk destroy`: tables are retained and deletion-protected. */
@@ -64,7 +86,8 @@ export function readSettings(node: Node): TollgateSettings {
   if (mode !== 'lambda' && mode !== 'fargate') throw new Error(`context mode must be lambda or fargate, not "${mode}"`);
   const domainName = text('domainName');
   const certificateArn = text('certificateArn');
-  if (Boolean(domainName) !== Boolean(certificateArn)) throw new Error('context domainName and certificateArn go together');
+  if (Boolean(domainName) !== Boolean(certificateArn) && !text('regions')?.includes(',')) throw new Error('context domainName and certificateArn go together');
+  const multiRegion = readMultiRegion(text, domainName);
   const minTasks = number('minTasks', FARGATE_TASK.minTasks)!;
   const maxTasks = number('maxTasks', 10)!;
   if (maxTasks < minTasks) throw new Error(`context maxTasks (${maxTasks}) must be at least minTasks (${minTasks})`);
@@ -72,8 +95,11 @@ export function readSettings(node: Node): TollgateSettings {
   if (callerUserPoolArn && !/^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/[\w-]+$/.test(callerUserPoolArn)) {
     throw new Error(`context callerUserPoolArn must be a Cognito user pool ARN (arn:aws:cognito-idp:<region>:<account>:userpool/<id>), not "${callerUserPoolArn}"`);
   }
+  const region = text('region');
+  if (region !== undefined && !REGION.test(region)) throw new Error(`context region must be an AWS region name, not "${region}"`);
   return {
     mode,
+    region,
     configPath: text('config') ?? 'deploy.config.yaml',
     stage,
     secretName: text('secretName') ?? `tollgate/${stage}`,
@@ -96,5 +122,33 @@ export function readSettings(node: Node): TollgateSettings {
       ?.split(',')
       .map((scope) => scope.trim())
       .filter(Boolean),
+    multiRegion,
   };
+}
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+function readMultiRegion(text: (name: string) => string | undefined, domainName: string | undefined): MultiRegionSettings | undefined {
+  const list = (name: string) =>
+    (text(name) ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
+  const regions = list('regions');
+  if (regions.length < 2) return undefined;
+  for (const region of regions) if (!REGION.test(region)) throw new Error(`context regions must be AWS region names, not "${region}"`);
+  if (new Set(regions).size !== regions.length) throw new Error('context regions names a region twice');
+  const homeRegion = text('homeRegion') ?? regions[0]!;
+  if (!regions.includes(homeRegion)) throw new Error(`context homeRegion ${homeRegion} must be one of regions (${regions.join(', ')})`);
+  const tableRegion = text('tableRegion') ?? homeRegion;
+  if (!regions.includes(tableRegion)) throw new Error(`context tableRegion ${tableRegion} must be one of regions (${regions.join(', ')})`);
+  const routing = text('routing') ?? 'latency';
+  if (routing !== 'latency' && routing !== 'failover') throw new Error(`context routing must be latency or failover, not "${routing}"`);
+  if (routing === 'failover' && regions.length !== 2) throw new Error('failover routing takes exactly two regions: the home region (primary) and one other (secondary)');
+  const hostedZoneId = text('hostedZoneId');
+  const zoneName = text('zoneName');
+  const certificateArns = list('certificateArns');
+  if (!domainName || !hostedZoneId || !zoneName) throw new Error('several regions need domainName, hostedZoneId and zoneName: Route 53 routes that name between them');
+  if (certificateArns.length !== regions.length) throw new Error(`context certificateArns must list one ACM certificate for ${domainName} per region, in the order of regions`);
+  return { regions, homeRegion, tableRegion, routing, hostedZoneId, zoneName, certificateArns };
 }

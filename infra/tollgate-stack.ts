@@ -15,9 +15,10 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { ApiGatewayDomain, LoadBalancerTarget } from 'aws-cdk-lib/aws-route53-targets';
 import type { Construct } from 'constructs';
 import { DEPLOYED_CONFIG_FILE } from '../functions/common/live-gateway.ts';
 import { bedrockGuardrailArns, bedrockModels, bedrockResourceArns } from './bedrock-access.ts';
@@ -26,6 +27,7 @@ import { deployedConfig } from './deployed-config.ts';
 import { EXPORTERS_IMPORT, exportersBundleCommands } from './exporters-bundle.ts';
 import { uiBundleCommands } from './ui-bundle.ts';
 import { TollgateService } from './fargate-service.ts';
+import { RegionalRecord } from './regional-record.ts';
 import { apiMetrics, loadBalancerMetrics, Observability } from './observability.ts';
 import { RequestLogs } from './request-logs.ts';
 import { PRODUCTION_STAGES, type TollgateSettings } from './settings.ts';
@@ -53,8 +55,9 @@ export class TollgateStack extends Stack {
   readonly admin?: NodejsFunction;
   /** Fargate mode: the service behind its load balancer. */
   readonly service?: TollgateService;
-  readonly table: TableV2;
-  readonly secret: Secret;
+  /** In the home region only (every region, unless several are deployed). */
+  readonly table?: TableV2;
+  readonly secret: ISecret;
   readonly alerts: Topic;
   /** Bedrock model ARNs the gateway may invoke (templates with `${AWS::...}` placeholders). */
   readonly bedrockArns: string[];
@@ -68,37 +71,54 @@ export class TollgateStack extends Stack {
     writeFileSync(configJson, config.json);
     const production = PRODUCTION_STAGES.includes(settings.stage);
 
-    this.table = new TableV2(this, 'Table', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
-      globalSecondaryIndexes: [{ indexName: 'by_entity', partitionKey: { name: 'entity', type: AttributeType.STRING }, sortKey: { name: 'created_at', type: AttributeType.STRING } }],
-      timeToLiveAttribute: 'ttl',
-      billing: Billing.onDemand(),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryptionV2.awsManagedKey(),
-      deletionProtection: production,
-      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
+    // Several regions (infra/stacks.ts): the home region's stack owns the global table (a replica in
+    // every other region) and the secret (replicated likewise); the others name them.
+    const multi = settings.multiRegion;
+    const home = !multi || multi.homeRegion === this.region;
+    const tableName = multi ? `tollgate-${settings.stage}` : undefined;
+    if (home) {
+      this.table = new TableV2(this, 'Table', {
+        tableName,
+        partitionKey: { name: 'pk', type: AttributeType.STRING },
+        sortKey: { name: 'sk', type: AttributeType.STRING },
+        globalSecondaryIndexes: [{ indexName: 'by_entity', partitionKey: { name: 'entity', type: AttributeType.STRING }, sortKey: { name: 'created_at', type: AttributeType.STRING } }],
+        timeToLiveAttribute: 'ttl',
+        billing: Billing.onDemand(),
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: TableEncryptionV2.awsManagedKey(),
+        deletionProtection: production,
+        removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        replicas: multi?.regions.filter((r) => r !== multi.homeRegion).map((region) => ({ region, deletionProtection: production })),
+      });
+    }
+    // Every region reads and writes one replica (the table region): one place decides each conditional
+    // write. The instances may use every replica, so moving the table region is a setting, not a grant.
+    const replicaArn = (region: string) => this.formatArn({ service: 'dynamodb', region, resource: 'table', resourceName: tableName });
+    const table = multi ? { name: tableName!, arns: multi.regions.map(replicaArn) } : { name: this.table!.tableName, arns: [this.table!.tableArn] };
 
     // Provider keys and the master key, as one JSON object read by `os.environ/NAME` in the config.
     // The master key is generated at deploy time; provider keys are added by the operator (README).
-    this.secret = new Secret(this, 'Secret', {
-      secretName: settings.secretName,
-      description: 'Tollgate: provider credentials and the master key, as JSON {"NAME": "value"}',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({}),
-        generateStringKey: 'TOLLGATE_MASTER_KEY',
-        excludePunctuation: true,
-        passwordLength: 48,
-      },
-    });
+    this.secret = home
+      ? new Secret(this, 'Secret', {
+          secretName: settings.secretName,
+          description: 'Tollgate: provider credentials and the master key, as JSON {"NAME": "value"}',
+          generateSecretString: {
+            secretStringTemplate: JSON.stringify({}),
+            generateStringKey: 'TOLLGATE_MASTER_KEY',
+            excludePunctuation: true,
+            passwordLength: 48,
+          },
+          replicaRegions: multi?.regions.filter((r) => r !== multi.homeRegion).map((region) => ({ region })),
+        })
+      : Secret.fromSecretNameV2(this, 'Secret', settings.secretName);
 
     this.alerts = new Topic(this, 'BudgetAlerts', { displayName: 'Tollgate budget alerts', enforceSSL: true });
     if (settings.alertEmail) this.alerts.addSubscription(new EmailSubscription(settings.alertEmail));
 
     const environment: Record<string, string> = {
-      TOLLGATE_TABLE: this.table.tableName,
-      TOLLGATE_SECRET_ID: this.secret.secretArn,
+      TOLLGATE_TABLE: table.name,
+      TOLLGATE_SECRET_ID: home ? this.secret.secretArn : settings.secretName,
+      ...(multi && { TOLLGATE_TABLE_REGION: multi.tableRegion }),
       TOLLGATE_ALERT_TOPIC_ARN: this.alerts.topicArn,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       // No NODE_OPTIONS=--enable-source-maps: it costs up to 50 ms per cold start (docs/BENCHMARKS.md).
@@ -109,12 +129,12 @@ export class TollgateStack extends Stack {
     // partition (docs/DATA-MODEL.md, "Response cache"); never scans.
     const requestPathTable = new PolicyStatement({
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
-      resources: [this.table.tableArn],
+      resources: table.arns,
     });
     // Admin: the same single-item operations plus deletes (batched for /cache/delete and /cache/flushall), and listings through the one index.
     const adminTable = new PolicyStatement({
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
-      resources: [this.table.tableArn, `${this.table.tableArn}/index/by_entity`],
+      resources: table.arns.flatMap((arn) => [arn, `${arn}/index/by_entity`]),
     });
     const bedrock = bedrockResourceArns(bedrockModels(config.document));
     this.bedrockArns = bedrock;
@@ -203,9 +223,21 @@ export class TollgateStack extends Stack {
       new CfnOutput(this, 'AdminUrl', { value: api.url, description: 'Key management API (/key/generate, ...), master key only' });
     }
 
+    if (multi) {
+      new RegionalRecord(this, 'Dns', {
+        settings: multi,
+        domainName: settings.domainName!,
+        home,
+        target: this.service ? new LoadBalancerTarget(this.service.loadBalancer) : new ApiGatewayDomain(this.api!.domainName!),
+        health: this.service
+          ? { host: this.service.loadBalancer.loadBalancerDnsName, path: '/health/readiness' }
+          : { host: `${this.api!.restApiId}.execute-api.${this.region}.${this.urlSuffix}`, path: `/${settings.stage}/health/readiness` },
+      });
+    }
+
     new CfnOutput(this, 'SecretName', { value: settings.secretName, description: 'Provider keys and the master key (JSON)' });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topicArn, description: 'Budget alerts' });
-    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'TableName', { value: table.name });
   }
 
   /** The Lambda mode: the streaming gateway function and the admin function behind a regional REST API. */

@@ -3,9 +3,6 @@
 // TOLLGATE_SECRET_ID (`os.environ/` values from that Secrets Manager secret, read at start),
 // TOLLGATE_STORE=dynamodb (the stack's table) and POWERTOOLS_METRICS_NAMESPACE (the Lambda's EMF metrics).
 // SIGTERM drains: requests in flight are answered to the end and their spend recorded before it exits.
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { secretSourceFromEnv, type SecretValues } from '../functions/common/secret-env.ts';
-import { requestMetrics } from '../functions/gateway/metrics.ts';
 import { buildGateway, gatewayConfig } from '../shared/app.ts';
 import { ConfigError, type GatewayConfig } from '../shared/config/types.ts';
 import { readConfigYaml } from '../shared/config/yaml.ts';
@@ -29,8 +26,12 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-const secrets = secretSourceFromEnv((name) => process.env[name]);
-const secretValues: SecretValues = secrets ? await secrets.values().catch((error: Error) => fail(`cannot read the secret: ${error.message}`)) : {};
+// The AWS pieces are imported only when asked for: `npm start` starts without loading them.
+const secretValues: Readonly<Record<string, string>> = process.env['TOLLGATE_SECRET_ID']
+  ? await import('../functions/common/secret-env.ts')
+      .then(({ secretSourceFromEnv }) => secretSourceFromEnv((name) => process.env[name])!.values())
+      .catch((error: Error) => fail(`cannot read the secret: ${error.message}`))
+  : {};
 
 let config: GatewayConfig;
 try {
@@ -50,7 +51,11 @@ if (config.masterKey === undefined && isLoopback(host)) {
 const identity = await openLocalStore((name) => process.env[name]).catch((error: Error) => fail(`cannot open the identity store: ${error.message}`));
 log.info(`Virtual keys, teams and users are stored in ${identity.location}`);
 const namespace = process.env['POWERTOOLS_METRICS_NAMESPACE'];
-const metrics = namespace ? [requestMetrics(new Metrics({ namespace }), new Set(config.deployments.map((d) => d.modelName)))] : [];
+const metrics = namespace
+  ? await Promise.all([import('@aws-lambda-powertools/metrics'), import('../functions/gateway/metrics.ts')]).then(([{ Metrics }, { requestMetrics }]) => [
+      requestMetrics(new Metrics({ namespace }), new Set(config.deployments.map((d) => d.modelName))),
+    ])
+  : [];
 // The web UI is built from ui/, in memory, when it is first asked for: what it serves is always the source's.
 let gateway: ReturnType<typeof buildGateway>;
 try {

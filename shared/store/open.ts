@@ -16,7 +16,10 @@ export interface StoreFromEnvOptions {
 
 export function storeFromEnv(options: StoreFromEnvOptions = {}): Store {
   const env = options.env ?? ((name: string) => process.env[name]);
-  const client = createDocumentClient({ endpoint: options.endpoint ?? (env('DYNAMODB_ENDPOINT') || undefined), region: env('AWS_REGION') });
+  // TOLLGATE_TABLE_REGION: a multi-region deployment sends every instance's reads and writes to the home
+  // region's replica, so each conditional write (budgets, limits) is decided in one place (README, "Multi-region").
+  const region = env('TOLLGATE_TABLE_REGION') || env('AWS_REGION');
+  const client = createDocumentClient({ endpoint: options.endpoint ?? (env('DYNAMODB_ENDPOINT') || undefined), region });
   return new Store(client, tableNameFromEnv(env), {
     cacheTtlMs: cacheSeconds(env) * 1000,
     load: {

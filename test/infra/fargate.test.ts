@@ -10,9 +10,10 @@ import { join, resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { acknowledgeNagFindings } from '../../infra/nag.ts';
 import { readSettings } from '../../infra/settings.ts';
+import { tollgateStacks } from '../../infra/stacks.ts';
 import { TollgateStack } from '../../infra/tollgate-stack.ts';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager.ts';
@@ -152,6 +153,19 @@ describe('the Fargate mode', () => {
     expect(() => synth({ config: outside })).toThrow(/must be inside the repository/);
     expect(() => synth({ mode: 'ec2' })).toThrow(/lambda or fargate/);
     expect(() => synth({ minTasks: 4, maxTasks: 3 })).toThrow(/maxTasks/);
+  });
+
+  it('takes its region from -c region (the ALB logs to that region), and asks for one when none is known', () => {
+    vi.stubEnv('CDK_DEFAULT_REGION', '');
+    try {
+      const app = (context: Record<string, unknown>) => new App({ context: { 'aws:cdk:bundling-stacks': [], mode: 'fargate', ...context } });
+      const regionless = app({});
+      expect(() => tollgateStacks(regionless, readSettings(regionless.node))).toThrow(/needs its region/);
+      const placed = app({ region: 'eu-west-1' });
+      expect(tollgateStacks(placed, readSettings(placed.node)).map((s) => s.region)).toEqual(['eu-west-1']);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
 
