@@ -38,6 +38,7 @@ import { McpAccess } from './keys/mcp-access.ts';
 import { SessionIds } from './mcp/session-id.ts';
 import { McpToolCalls } from './mcp/tool-calls.ts';
 import { StdioUpstreams } from './mcp/upstream.ts';
+import { Loopback, withMcpTools } from './mcp/chat-tools.ts';
 import { moderationsEndpoint } from './endpoints/moderations.ts';
 import { rerankEndpoint } from './endpoints/rerank.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
@@ -84,8 +85,10 @@ export interface AppOptions {
 export function buildGateway(options: AppOptions): Gateway {
   // LiteLLM's logging callbacks: nothing at all when none is configured.
   const exports = observability(options.config, options.log, { metricsNeedMasterKey: options.metricsNeedMasterKey });
-  return createGateway({
-    routes: new RouteTable().add(...gatewayRoutes(options), ...(exports?.routes ?? [])),
+  // MCP tools in chat requests are run through the gateway's own routes (shared/mcp/chat-tools.ts).
+  const loopback = new Loopback();
+  const gateway = createGateway({
+    routes: new RouteTable().add(...gatewayRoutes(options, loopback), ...(exports?.routes ?? [])),
     log: options.log,
     masterKey: options.config.masterKey,
     maxRequestBytes: options.config.maxRequestBytes,
@@ -96,10 +99,12 @@ export function buildGateway(options: AppOptions): Gateway {
     afterResponse: [...(options.afterResponse ?? []), ...(exports ? [exports.afterResponse] : [])],
     flush: exports?.flush,
   });
+  loopback.target = gateway;
+  return gateway;
 }
 
-/** Every route the gateway serves, its parts built from the config. */
-export function gatewayRoutes(options: AppOptions): Route[] {
+/** Every route the gateway serves, its parts built from the config; `loopback` (the gateway itself) runs MCP tools in chat requests. */
+export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[] {
   const { config, log, store } = options;
   const providers = options.providers ?? defaultProviders();
   const pricer = new Pricer(log, providers, config.costMargins);
@@ -118,7 +123,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...healthCheckEndpoint(config.deployments, providers),
     ...modelsEndpoint(access, modes),
     ...modelInfoEndpoint(groups.listed(), access, pricer),
-    ...chatCompletionsEndpoint(pipeline, chat),
+    ...chatCompletionsEndpoint(pipeline, chat).map((route) => (loopback ? withMcpTools(route, loopback) : route)),
     ...embeddingsEndpoint(pipeline, providers),
     ...imagesEndpoint(pipeline, providers),
     ...audioEndpoints(pipeline, providers),
