@@ -38,7 +38,7 @@ import { McpAccess } from './keys/mcp-access.ts';
 import { SessionIds } from './mcp/session-id.ts';
 import { McpToolCalls } from './mcp/tool-calls.ts';
 import { StdioUpstreams } from './mcp/upstream.ts';
-import { Loopback, withMcpTools } from './mcp/chat-tools.ts';
+import { CHAT_TOOL_LOOP, Loopback, RESPONSES_TOOL_LOOP, withMcpTools } from './mcp/chat-tools.ts';
 import { moderationsEndpoint } from './endpoints/moderations.ts';
 import { rerankEndpoint } from './endpoints/rerank.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
@@ -123,7 +123,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...healthCheckEndpoint(config.deployments, providers),
     ...modelsEndpoint(access, modes),
     ...modelInfoEndpoint(groups.listed(), access, pricer),
-    ...chatCompletionsEndpoint(pipeline, chat).map((route) => (loopback ? withMcpTools(route, loopback) : route)),
+    ...chatCompletionsEndpoint(pipeline, chat).map((route) => (loopback ? withMcpTools(route, loopback, CHAT_TOOL_LOOP) : route)),
     ...embeddingsEndpoint(pipeline, providers),
     ...imagesEndpoint(pipeline, providers),
     ...audioEndpoints(pipeline, providers),
@@ -131,7 +131,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...moderationsEndpoint(pipeline, providers),
     ...messagesEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
-    ...responsesEndpoint(pipeline, chat, responseState),
+    ...responsesEndpoint(pipeline, chat, responseState).map((route) => (loopback ? withMcpTools(route, loopback, RESPONSES_TOOL_LOOP) : route)),
     ...storedResponsesEndpoint(responseState),
     ...completionsEndpoint(pipeline, chat),
     ...guardrailsEndpoint(config.guardrails),

@@ -1,10 +1,12 @@
-// MCP tools in chat requests, as LiteLLM takes them: `tools: [{type: "mcp", server_url:
+// MCP tools in chat and Responses requests, as LiteLLM takes them: `tools: [{type: "mcp", server_url:
 // "litellm_proxy/mcp/<server>", require_approval: "never"}]`. The gateway lists the server's tools to
 // the model as function tools (`{server}-{tool}`), runs the calls the model makes and feeds the results
 // back, for any provider, up to MAX_ROUNDS model calls. It does so as the caller's own client would:
-// each model round is a request to the gateway's own /v1/chat/completions and each tool call goes
-// through its own /mcp/{server} (with the official MCP SDK client), in process and with the caller's
-// headers, so each is authorized, limited, priced, recorded and exported like any other.
+// each model round is a request to the gateway's own route (the one the client called) and each tool
+// call goes through its own /mcp/{server} (with the official MCP SDK client), in process and with the
+// caller's headers, so each is authorized, limited, priced, recorded and exported like any other.
+// What differs between chat and Responses (how a function is offered, called and answered) is a
+// ToolLoopFormat.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { GatewayError } from '../core/errors.ts';
@@ -38,13 +40,53 @@ interface McpTool {
   allowed_tools?: unknown;
 }
 
-interface ToolCall {
+/** A function call the model made: its id, the function's name and its JSON arguments. */
+interface FunctionCall {
   id: string;
-  function: { name: string; arguments: string };
+  name: string;
+  arguments: string;
 }
 
-/** `route` (chat completions), with requests that name MCP tools served by the loop, the others as before. */
-export function withMcpTools(route: Route, loopback: Loopback): Route {
+/** How one API offers functions, reads the calls an answer makes, and sends their results back. */
+export interface ToolLoopFormat {
+  functionTool(name: string, description: string, parameters: unknown): unknown;
+  /** The function calls an answer makes (none: it is final). */
+  calls(answer: Record<string, unknown>): FunctionCall[];
+  /** The next request's body: the conversation so far, the answer's turn, and the calls' results. */
+  next(body: Record<string, unknown>, answer: Record<string, unknown>, results: Array<{ id: string; output: string }>): Record<string, unknown>;
+}
+
+type ChatAnswer = { choices?: Array<{ message?: { tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }> } }> };
+
+/** /v1/chat/completions: `function` tools, `tool_calls` on the message, `tool` messages back. */
+export const CHAT_TOOL_LOOP: ToolLoopFormat = {
+  functionTool: (name, description, parameters) => ({ type: 'function', function: { name, description, parameters } }),
+  calls: (answer) => ((answer as ChatAnswer).choices?.[0]?.message?.tool_calls ?? []).map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments })),
+  next: (body, answer, results) => ({
+    ...body,
+    messages: [...(body['messages'] as unknown[]), (answer as ChatAnswer).choices![0]!.message, ...results.map((result) => ({ role: 'tool', tool_call_id: result.id, content: result.output }))],
+  }),
+};
+
+type ResponsesAnswer = { output?: Array<{ type: string; call_id?: string; name?: string; arguments?: string }> };
+
+/** /v1/responses: flat `function` tools, `function_call` output items, `function_call_output` items back. */
+export const RESPONSES_TOOL_LOOP: ToolLoopFormat = {
+  functionTool: (name, description, parameters) => ({ type: 'function', name, description, parameters }),
+  calls: (answer) =>
+    ((answer as ResponsesAnswer).output ?? []).filter((item) => item.type === 'function_call').map((item) => ({ id: item.call_id!, name: item.name!, arguments: item.arguments ?? '' })),
+  next: (body, answer, results) => ({
+    ...body,
+    input: [
+      ...(typeof body['input'] === 'string' ? [{ role: 'user', content: body['input'] }] : ((body['input'] as unknown[] | undefined) ?? [])),
+      ...((answer as ResponsesAnswer).output ?? []),
+      ...results.map((result) => ({ type: 'function_call_output', call_id: result.id, output: result.output })),
+    ],
+  }),
+};
+
+/** `route` (chat completions or Responses), with requests that name MCP tools served by the loop, the others as before. */
+export function withMcpTools(route: Route, loopback: Loopback, format: ToolLoopFormat): Route {
   return {
     ...route,
     handle: (request, ctx, params) => {
@@ -52,12 +94,12 @@ export function withMcpTools(route: Route, loopback: Loopback): Route {
       const tools = Array.isArray(body['tools']) ? (body['tools'] as unknown[]) : [];
       const mcp = tools.filter((tool): tool is McpTool => (tool as { type?: unknown } | null)?.type === 'mcp');
       if (!mcp.length) return route.handle(request, ctx, params);
-      return runToolLoop(request, body, tools, mcp, ctx, loopback);
+      return runToolLoop(request, body, tools, mcp, ctx, loopback, format);
     },
   };
 }
 
-async function runToolLoop(request: GatewayRequest, body: Record<string, unknown>, tools: unknown[], mcp: McpTool[], ctx: RequestContext, loopback: Loopback): Promise<Reply> {
+async function runToolLoop(request: GatewayRequest, body: Record<string, unknown>, tools: unknown[], mcp: McpTool[], ctx: RequestContext, loopback: Loopback, format: ToolLoopFormat): Promise<Reply> {
   if (body['stream'] === true) {
     throw new GatewayError(
       'unsupported_params',
@@ -69,20 +111,18 @@ async function runToolLoop(request: GatewayRequest, body: Record<string, unknown
   const servers = await Promise.all(mcp.map((tool, i) => connectServer(tool, i, forwarded, ctx, loopback)));
   try {
     const functions = servers.flatMap((server) => server.functions);
-    const own = tools.filter((tool) => (tool as { type?: unknown }).type !== 'mcp');
-    const messages = [...((body['messages'] as unknown[]) ?? [])];
+    const offered = [...tools.filter((tool) => (tool as { type?: unknown }).type !== 'mcp'), ...functions.map((f) => format.functionTool(f.name, f.description, f.parameters))];
+    let sent: Record<string, unknown> = { ...body, tools: offered };
     for (let round = 1; ; round++) {
-      const answer = await loopback.call({ ...request, headers: forwarded, body: JSON.stringify({ ...body, messages, tools: [...own, ...functions.map((f) => f.definition)] }), signal: ctx.signal });
-      const message = answer.status === 200 ? (JSON.parse(answer.text) as { choices?: Array<{ message?: { tool_calls?: ToolCall[] } }> }).choices?.[0]?.message : undefined;
-      const calls = message?.tool_calls ?? [];
-      const runnable = calls.length > 0 && calls.every((call) => functions.some((f) => f.name === call.function.name));
+      const answer = await loopback.call({ ...request, headers: forwarded, body: JSON.stringify(sent), signal: ctx.signal });
+      const parsed = answer.status === 200 ? (JSON.parse(answer.text) as Record<string, unknown>) : undefined;
+      const calls = parsed ? format.calls(parsed) : [];
+      const runnable = calls.length > 0 && calls.every((call) => functions.some((f) => f.name === call.name));
       // An error, a final answer, a call of the client's own functions, or the last round: the client's to read.
-      if (!runnable || round === MAX_ROUNDS) return { status: answer.status, headers: answer.headers, body: answer.text };
-      messages.push(message);
-      for (const call of calls) {
-        const target = functions.find((f) => f.name === call.function.name)!;
-        messages.push({ role: 'tool', tool_call_id: call.id, content: await target.run(call.function.arguments) });
-      }
+      if (!parsed || !runnable || round === MAX_ROUNDS) return { status: answer.status, headers: answer.headers, body: answer.text };
+      const results = [];
+      for (const call of calls) results.push({ id: call.id, output: await functions.find((f) => f.name === call.name)!.run(call.arguments) });
+      sent = format.next(sent, parsed, results);
     }
   } finally {
     await Promise.all(servers.map((server) => server.client.close()));
@@ -91,7 +131,7 @@ async function runToolLoop(request: GatewayRequest, body: Record<string, unknown
 
 interface ConnectedServer {
   client: Client;
-  functions: Array<{ name: string; definition: unknown; run(args: string): Promise<string> }>;
+  functions: Array<{ name: string; description: string; parameters: unknown; run(args: string): Promise<string> }>;
 }
 
 /** An MCP tool entry's server, through the gateway's own /mcp/{server}, its tools as chat functions. */
@@ -113,14 +153,7 @@ async function connectServer(tool: McpTool, index: number, headers: Record<strin
       client,
       functions: tools
         .filter((t) => !allowed || allowed.includes(t.name))
-        .map((t) => {
-          const name = `${server}${TOOL_PREFIX_SEPARATOR}${t.name}`;
-          return {
-            name,
-            definition: { type: 'function', function: { name, description: t.description ?? '', parameters: t.inputSchema } },
-            run: (args: string) => runTool(client, t.name, args),
-          };
-        }),
+        .map((t) => ({ name: `${server}${TOOL_PREFIX_SEPARATOR}${t.name}`, description: t.description ?? '', parameters: t.inputSchema, run: (args: string) => runTool(client, t.name, args) })),
     };
   } catch (error) {
     await client.close();

@@ -82,6 +82,28 @@ describe('MCP tools in /v1/chat/completions', () => {
     expect(completion.choices[0]!.message.tool_calls?.[0]).toMatchObject({ function: { name: 'get_weather' } });
   });
 
+  it('runs them in a Responses API request too', async () => {
+    const before = upstream.requests.length;
+    const response = await new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 }).responses.create({
+      model: 'gpt',
+      input: 'Echo it. [[call alpha-echo {"text": "via responses"}]]',
+      tools: [MCP_TOOL],
+    } as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming);
+    expect(response.output_text).toBe('tool said: alpha echoes via responses');
+    expect(alpha.calls.at(-1)).toMatchObject({ tool: 'echo', args: { text: 'via responses' } });
+    expect(upstream.requests.slice(before)).toHaveLength(2);
+  });
+
+  it('refuses a streamed request, for now, saying what to send instead', async () => {
+    const stream = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 }).chat.completions.create({
+      model: 'gpt',
+      messages: [{ role: 'user', content: 'hi' }],
+      tools: [MCP_TOOL],
+      stream: true,
+    } as never);
+    await expect(stream).rejects.toMatchObject({ status: 400, param: 'stream' });
+  });
+
   it('refuses a server the key may not use, and a server that is not the gateway', async () => {
     const key = (await gw.call('POST', '/key/generate', {})).body.key as string;
     await expect(ask(key, 'hi')).rejects.toThrow(/tools\[0\]: MCP server "alpha" cannot be used[\s\S]*may not use MCP server/);
