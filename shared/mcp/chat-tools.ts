@@ -90,6 +90,8 @@ export function withMcpTools(route: Route, loopback: Loopback, format: ToolLoopF
   return {
     ...route,
     handle: (request, ctx, params) => {
+      // Most requests name no MCP tool: a scan of the text spares them a second parse of the body.
+      if (!request.body.includes('"mcp"')) return route.handle(request, ctx, params);
       const body = parseJsonObject(request.body);
       const tools = Array.isArray(body['tools']) ? (body['tools'] as unknown[]) : [];
       const mcp = tools.filter((tool): tool is McpTool => (tool as { type?: unknown } | null)?.type === 'mcp');
