@@ -49,6 +49,7 @@ import { McpAccess } from './keys/mcp-access.ts';
 import { SessionIds } from './mcp/session-id.ts';
 import { McpToolCalls } from './mcp/tool-calls.ts';
 import { StdioUpstreams } from './mcp/upstream.ts';
+import { CHAT_TOOL_LOOP, Loopback, RESPONSES_TOOL_LOOP, withMcpTools } from './mcp/chat-tools.ts';
 import { moderationsEndpoint } from './endpoints/moderations.ts';
 import { rerankEndpoint } from './endpoints/rerank.ts';
 import { spendEndpoint } from './endpoints/spend.ts';
@@ -102,8 +103,10 @@ export interface AppOptions {
 export function buildGateway(options: AppOptions): Gateway {
   // LiteLLM's logging callbacks: nothing at all when none is configured.
   const exports = observability(options.config, options.log, { metricsNeedMasterKey: options.metricsNeedMasterKey });
-  return createGateway({
-    routes: new RouteTable().add(...gatewayRoutes(options), ...(exports?.routes ?? [])),
+  // MCP tools in chat requests are run through the gateway's own routes (shared/mcp/chat-tools.ts).
+  const loopback = new Loopback();
+  const gateway = createGateway({
+    routes: new RouteTable().add(...gatewayRoutes(options, loopback), ...(exports?.routes ?? [])),
     log: options.log,
     masterKey: options.config.masterKey,
     maxRequestBytes: options.config.maxRequestBytes,
@@ -116,6 +119,8 @@ export function buildGateway(options: AppOptions): Gateway {
     afterResponse: [...(options.afterResponse ?? []), ...(exports ? [exports.afterResponse] : [])],
     flush: exports?.flush,
   });
+  loopback.target = gateway;
+  return gateway;
 }
 
 /** LiteLLM's JWT auth (`enable_jwt_auth`), when on: the team and user a token names are read from the store. */
@@ -124,8 +129,8 @@ function jwtAuthentication(options: AppOptions): Authenticator[] {
   return settings && options.store ? [jwtAuthenticator(settings, new Identities(options.store), options.jwtClock)] : [];
 }
 
-/** Every route the gateway serves, its parts built from the config. */
-export function gatewayRoutes(options: AppOptions): Route[] {
+/** Every route the gateway serves, its parts built from the config; `loopback` (the gateway itself) runs MCP tools in chat requests. */
+export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[] {
   const { config, log, store } = options;
   const providers = options.providers ?? defaultProviders();
   const pricer = new Pricer(log, providers, config.costMargins);
@@ -147,7 +152,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
   const pipeline = new ModelCallPipeline({ access, router, pricer, spend, cache, guardrails, modes });
   const chat = { providers, pricer, dropParams: config.dropParams };
   const responseState = new ResponseState(store && new StoredResponses(store), config.responsesRetentionMs);
-  const chatRoutes = chatCompletionsEndpoint(pipeline, chat);
+  const chatRoutes = chatCompletionsEndpoint(pipeline, chat).map((route) => (loopback ? withMcpTools(route, loopback, CHAT_TOOL_LOOP) : route));
   const routes = [
     ...healthEndpoint(config, store),
     ...healthCheckEndpoint(config.deployments, providers, states, config.healthChecks, log),
@@ -163,7 +168,7 @@ export function gatewayRoutes(options: AppOptions): Route[] {
     ...messagesEndpoint(pipeline, chat),
     ...bedrockInvokeEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
-    ...responsesEndpoint(pipeline, chat, responseState),
+    ...responsesEndpoint(pipeline, chat, responseState).map((route) => (loopback ? withMcpTools(route, loopback, RESPONSES_TOOL_LOOP) : route)),
     ...storedResponsesEndpoint(responseState),
     ...completionsEndpoint(pipeline, chat),
     ...guardrailsEndpoint(config.guardrails),

@@ -1,4 +1,4 @@
-// POST /mcp and /mcp/{server}: the MCP gateway over Streamable HTTP (shared/mcp/). The core has
+// POST /mcp and /mcp/{server} (also /{server}/mcp): the MCP gateway over Streamable HTTP (shared/mcp/). The core has
 // authenticated the caller; here the servers they may use are picked (shared/keys/mcp-access.ts), the
 // session is opened from its sealed `Mcp-Session-Id` (or made, on `initialize`: the upstreams are
 // initialized then and their session ids sealed into it), and the SDK's web-standard transport answers
@@ -34,14 +34,15 @@ const AGGREGATE = '/mcp';
 const TRANSPORT_ERRORS: Record<number, ErrorKind> = { 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large' };
 
 export function mcpEndpoints(deps: McpDeps): Route[] {
-  const route = (path: string): Route => ({
+  const route = (...paths: string[]): Route => ({
     method: 'POST',
-    paths: [path],
+    paths,
     auth: 'caller',
     group: 'llm_api',
     handle: (request, ctx, params) => serve(deps, parseJsonObject(request.body), request.headers, request.path, ctx, params['server']),
   });
-  return [route('/mcp'), route('/mcp/{server}')];
+  // LiteLLM serves one server at both.
+  return [route('/mcp'), route('/mcp/{server}', '/{server}/mcp')];
 }
 
 async function serve(deps: McpDeps, message: Record<string, unknown>, headers: Record<string, string>, path: string, ctx: RequestContext, serverName: string | undefined): Promise<Reply> {

@@ -340,6 +340,7 @@ const BASES: Record<string, Record<string, unknown>> = {
 for (const action of ['new', 'update', 'delete', 'block', 'unblock']) BASES[`/end_user/${action}`] = BASES[`/customer/${action}`]!;
 BASES['/mcp'] = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'fuzz', version: '1.0.0' } } };
 BASES['/mcp/{server}'] = BASES['/mcp'];
+BASES['/{server}/mcp'] = BASES['/mcp'];
 const EXTRA_FIELDS = [
   'model',
   'messages',

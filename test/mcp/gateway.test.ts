@@ -26,6 +26,7 @@ model_list:
   - model_name: mock
     litellm_params: { model: mock/echo }
 general_settings: { master_key: ${MASTER} }
+litellm_settings: { callbacks: ["prometheus"] }
 mcp_servers:
   alpha:
     url: "${alpha.url}"
@@ -100,6 +101,11 @@ describe('/mcp/{server}', () => {
     expect(tools.map((tool) => tool.name).sort()).toEqual(['add', 'echo', 'fails', 'slow']);
     expect(textOf(await client.callTool({ name: 'echo', arguments: { text: 'hi' } }))).toBe('alpha echoes hi');
     expect(alpha.calls.at(-1)).toMatchObject({ tool: 'echo', args: { text: 'hi' } });
+  });
+
+  it("answers at LiteLLM's other path for a server, /{server}/mcp, too", async () => {
+    const { client } = await connect('/beta/mcp');
+    expect(textOf(await client.callTool({ name: 'echo', arguments: { text: 'other path' } }))).toBe('beta echoes other path');
   });
 
   it('refuses a tool the config filters out, without calling it', async () => {
@@ -283,6 +289,13 @@ describe('accounting', () => {
     expect(logs[0]!['metadata']['mcp_tool_call_metadata']['duration_ms']).toBeGreaterThanOrEqual(0);
     // Settled after the response: the key's spend is the tool's price.
     await eventually(async () => ((await gw.call('GET', `/key/info?key=${key}`)).body.info.spend === 0.25 ? true : undefined));
+
+    // Exported like a model call: the key's spend in the metrics holds the tool's price.
+    const token = (logs[0]!['api_key'] as string).slice(0, 12);
+    await eventually(async () => {
+      const metrics = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${MASTER}` } })).text();
+      return metrics.split('\n').find((line) => line.startsWith('litellm_spend_metric_total{') && line.includes(token) && line.endsWith(' 0.25'));
+    });
 
     const calls = alpha.calls.length;
     await expect(client.callTool({ name: 'add', arguments: { a: 1, b: 2 } })).rejects.toThrow(/ExceededBudget/);

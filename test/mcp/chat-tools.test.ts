@@ -1,0 +1,113 @@
+// MCP tools in a chat request: the official openai client asks a model (a fake OpenAI upstream whose
+// scripted model calls the tool it is told to) with `tools: [{type: "mcp", server_url:
+// "litellm_proxy/mcp/alpha", require_approval: "never"}]`; the gateway lists alpha's tools to the model,
+// runs the call it makes against a fake MCP server built with the official SDK, and feeds the result
+// back. Each model round and each tool call is its own ledger record, charged to the key.
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { startFakeMcpServer, type FakeMcpServer } from '../helpers/fake-mcp-server.ts';
+import { startFakeOpenAI } from '../helpers/fake-openai.ts';
+import { MASTER, startDynamo, startKeysGateway, type KeysGateway } from '../helpers/identity.ts';
+import type { RecordingServer } from '../helpers/recording-server.ts';
+
+const OPENAI_KEY = 'sk-fake-openai-chat-tools';
+let dynamo: EmbeddedDynamo;
+let alpha: FakeMcpServer;
+let upstream: RecordingServer;
+let gw: KeysGateway;
+
+beforeAll(async () => {
+  [dynamo, alpha, upstream] = await Promise.all([
+    startDynamo(),
+    startFakeMcpServer('alpha'),
+    startFakeOpenAI({ apiKey: OPENAI_KEY, models: { 'gpt-4o-mini': { maxOutputTokens: 16384, reasoning: false } } }),
+  ]);
+  gw = await startKeysGateway(dynamo.endpoint, {
+    env: { OPENAI_KEY },
+    config: `
+model_list:
+  - model_name: gpt
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${upstream.url}/v1, api_key: os.environ/OPENAI_KEY }
+general_settings: { master_key: ${MASTER} }
+mcp_servers:
+  alpha:
+    url: "${alpha.url}"
+    disallowed_tools: ["hidden"]
+    mcp_info: { mcp_server_cost_info: { default_cost_per_query: 0.5 } }
+`,
+  });
+});
+afterAll(async () => {
+  await gw?.close();
+  await Promise.all([alpha?.close(), upstream?.close(), dynamo?.close()]);
+});
+
+const MCP_TOOL = { type: 'mcp', server_label: 'alpha', server_url: 'litellm_proxy/mcp/alpha', require_approval: 'never' };
+const ask = (key: string, content: string, tools: unknown[] = [MCP_TOOL]) =>
+  new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({
+    model: 'gpt',
+    messages: [{ role: 'user', content }],
+    tools,
+  } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+
+describe('MCP tools in /v1/chat/completions', () => {
+  it("lists the server's tools to the model, runs the call it makes, and answers with what the model made of the result", async () => {
+    const key = (await gw.call('POST', '/key/generate', { object_permission: { mcp_servers: ['alpha'] } })).body.key as string;
+    const before = upstream.requests.length;
+    const completion = await ask(key, 'Add them. [[call alpha-add {"a": 20, "b": 22}]]');
+    expect(completion.choices[0]!.message.content).toBe('tool said: 42');
+    expect(alpha.calls.at(-1)).toMatchObject({ tool: 'add', args: { a: 20, b: 22 } });
+
+    const rounds = upstream.requests.slice(before).map((request) => request.json);
+    expect(rounds).toHaveLength(2);
+    const offered = rounds[0].tools.map((tool: { function: { name: string } }) => tool.function.name).sort();
+    expect(offered).toEqual(['alpha-add', 'alpha-echo', 'alpha-fails', 'alpha-slow']);
+    expect(rounds[0].tools.find((tool: { function: { name: string } }) => tool.function.name === 'alpha-add').function.parameters).toMatchObject({ properties: { a: { type: 'number' } } });
+    expect(rounds[1].messages.at(-1)).toMatchObject({ role: 'tool', content: '42' });
+
+    // Two model calls and one tool call, each in the ledger and charged to the key.
+    const logs = await eventually(async () => {
+      const body = (await gw.call('GET', `/spend/logs?api_key=${key}`)).body as Array<{ call_type: string; spend: number }>;
+      return body.length === 3 ? body : undefined;
+    });
+    expect(logs.map((log) => log.call_type).sort()).toEqual(['acompletion', 'acompletion', 'call_mcp_tool']);
+    expect(logs.find((log) => log.call_type === 'call_mcp_tool')!.spend).toBe(0.5);
+  });
+
+  it("passes the model's call of the client's own function back to the client", async () => {
+    const weather = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
+    const completion = await ask(MASTER, 'Weather? [[call get_weather {"city": "Oslo"}]]', [MCP_TOOL, weather]);
+    expect(completion.choices[0]!.message.tool_calls?.[0]).toMatchObject({ function: { name: 'get_weather' } });
+  });
+
+  it('runs them in a Responses API request too', async () => {
+    const before = upstream.requests.length;
+    const response = await new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 }).responses.create({
+      model: 'gpt',
+      input: 'Echo it. [[call alpha-echo {"text": "via responses"}]]',
+      tools: [MCP_TOOL],
+    } as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming);
+    expect(response.output_text).toBe('tool said: alpha echoes via responses');
+    expect(alpha.calls.at(-1)).toMatchObject({ tool: 'echo', args: { text: 'via responses' } });
+    expect(upstream.requests.slice(before)).toHaveLength(2);
+  });
+
+  it('refuses a streamed request, for now, saying what to send instead', async () => {
+    const stream = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 }).chat.completions.create({
+      model: 'gpt',
+      messages: [{ role: 'user', content: 'hi' }],
+      tools: [MCP_TOOL],
+      stream: true,
+    } as never);
+    await expect(stream).rejects.toMatchObject({ status: 400, param: 'stream' });
+  });
+
+  it('refuses a server the key may not use, and a server that is not the gateway', async () => {
+    const key = (await gw.call('POST', '/key/generate', {})).body.key as string;
+    await expect(ask(key, 'hi')).rejects.toThrow(/tools\[0\]: MCP server "alpha" cannot be used[\s\S]*may not use MCP server/);
+    await expect(ask(MASTER, 'hi', [{ ...MCP_TOOL, server_url: 'https://elsewhere.example.com/mcp' }])).rejects.toMatchObject({ status: 400, param: 'tools[0].server_url' });
+    await expect(ask(MASTER, 'hi', [{ ...MCP_TOOL, require_approval: 'always' }])).rejects.toMatchObject({ status: 400, param: 'tools[0].require_approval' });
+  });
+});
