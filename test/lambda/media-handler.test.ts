@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiGatewayEvent, lambdaContext, type EventInput } from '../helpers/apigw-events.ts';
 import { installLambdaShim, invokeStreaming } from '../helpers/lambda-stream-shim.ts';
 import { readForm, wavFile } from '../helpers/audio.ts';
+import { sendBedrockJson, sigV4Scope, startFakeBedrock, type FakeBedrock } from '../helpers/fake-bedrock.ts';
 import { sendJson, sleep, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 
 installLambdaShim();
@@ -21,6 +22,8 @@ const WAV = wavFile(0.5);
 const AUDIO = [Buffer.from([0xff, 0xf3, 0x00, 0x80]), Buffer.from([0x00, 0xfe, 0x7f]), Buffer.from([0xc3, 0x28, 0xa0])];
 
 let upstream: RecordingServer;
+/** Bedrock's Agent Runtime (Rerank). */
+let bedrock: FakeBedrock;
 let dir: string;
 let handler: unknown;
 let configPath: string;
@@ -38,6 +41,15 @@ beforeAll(async () => {
     }
     if (request.url === '/v1/moderations') return sendJson(res, 200, { id: 'modr-1', model: 'omni-moderation-latest', results: [{ flagged: false }] });
     if (request.url === '/v2/rerank') return sendJson(res, 200, { id: 'r-1', results: [{ index: 1, relevance_score: 0.8 }], meta: { billed_units: { search_units: 1 } } });
+    // Amazon Polly's SynthesizeSpeech: the audio as the body.
+    if (request.url === '/v1/speech') {
+      res.writeHead(200, { 'content-type': 'audio/mpeg' });
+      for (const piece of AUDIO) {
+        res.write(piece);
+        await sleep(60);
+      }
+      return void res.end();
+    }
     if (request.url === '/v1/audio/speech') {
       res.writeHead(200, { 'content-type': 'audio/mpeg' });
       for (const piece of AUDIO) {
@@ -48,6 +60,7 @@ beforeAll(async () => {
     }
     sendJson(res, 404, { error: { message: 'no such route', type: 'invalid_request_error' } });
   });
+  bedrock = await startFakeBedrock((_request, res) => sendBedrockJson(res, { results: [{ index: 1, relevanceScore: 0.9 }] }));
   dir = mkdtempSync(join(tmpdir(), 'tollgate-lambda-media-'));
   configPath = join(dir, 'gateway.config.json');
   writeFileSync(
@@ -59,6 +72,14 @@ beforeAll(async () => {
         { model_name: 'tts', litellm_params: { model: 'openai/tts-1', api_base: upstream.url, api_key: 'sk-upstream' } },
         { model_name: 'moderation', litellm_params: { model: 'openai/omni-moderation-latest', api_base: upstream.url, api_key: 'sk-upstream' } },
         { model_name: 'reranker', litellm_params: { model: 'cohere/rerank-v3.5', api_base: upstream.url, api_key: 'co-upstream' } },
+        {
+          model_name: 'polly',
+          litellm_params: { model: 'aws_polly/neural', api_base: upstream.url, aws_region_name: 'eu-central-1', aws_access_key_id: 'AKIDFAKE', aws_secret_access_key: 'fake-secret-key' },
+        },
+        {
+          model_name: 'bedrock-rerank',
+          litellm_params: { model: 'bedrock/cohere.rerank-v3-5:0', api_base: bedrock.url, aws_region_name: 'us-west-2', aws_access_key_id: 'AKIDFAKE', aws_secret_access_key: 'fake-secret-key' },
+        },
       ],
       general_settings: { master_key: MASTER },
     }),
@@ -72,7 +93,7 @@ beforeAll(async () => {
   createHandlerFor = (metrics) => createHandler({ configPath, env: () => undefined, logger, metrics });
 });
 afterAll(async () => {
-  await upstream.close();
+  await Promise.all([upstream.close(), bedrock.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -139,6 +160,23 @@ describe('media calls through the Lambda handler', () => {
     expect(prelude.headers['content-type']).toBe('audio/mpeg');
     expect(Buffer.concat(stream.chunks.map((chunk) => chunk.bytes))).toEqual(Buffer.concat(AUDIO));
     expect(stream.chunks.length).toBeGreaterThan(1);
+  });
+
+  it('speaks through Amazon Polly, its audio streamed through the response stream as binary', async () => {
+    const { prelude, stream } = await invoke({ path: '/v1/audio/speech', body: { model: 'polly', input: 'Hello', voice: 'alloy' } });
+    expect(prelude.statusCode).toBe(200);
+    expect(prelude.headers['content-type']).toBe('audio/mpeg');
+    expect(Buffer.concat(stream.chunks.map((chunk) => chunk.bytes))).toEqual(Buffer.concat(AUDIO));
+    const sent = upstream.requests.at(-1)!;
+    expect(sent.url).toBe('/v1/speech');
+    expect(sigV4Scope(sent.headers['authorization'])).toEqual({ region: 'eu-central-1', service: 'polly' });
+  });
+
+  it("reranks through Bedrock's Rerank API, priced per query", async () => {
+    const { prelude, stream } = await invoke({ path: '/v1/rerank', body: { model: 'bedrock-rerank', query: 'capital', documents: ['a', 'b'] } });
+    expect(prelude.statusCode).toBe(200);
+    expect(JSON.parse(stream.body).results).toEqual([{ index: 1, relevance_score: 0.9 }]);
+    expect(Number(prelude.headers['x-litellm-response-cost'])).toBeCloseTo(0.002, 10);
   });
 
   it('publishes the units counted in its EMF record: images, audio seconds, characters, search units', async () => {
