@@ -197,6 +197,7 @@ export class Counters {
     if (!written) return Promise.allSettled(group.map(alone));
     return group.map((_, i) => ({ status: 'fulfilled', value: spendBefore(written, group.slice(i + 1)) }));
   }
+
   /**
    * Releases lapsed holds that no lapsed booking on the item stands behind (holds made before
    * bookings existed, or left by a bug): what a meter's lapsed holds are is what its lapsed bookings hold.
