@@ -11,6 +11,7 @@ import type { CpuCase, CpuJob, CpuResult } from './cpu-worker.ts';
 /** Every provider shape Tollgate has a bench model for (see benchConfig). */
 export const CPU_CASES: CpuCase[] = [false, true].flatMap((stream) => [
   { name: 'core only (mock provider, no upstream)', model: 'bench-mock', stream },
+  { name: 'Responses API, core only (mock provider, no upstream)', model: 'bench-mock', stream, api: 'responses' as const },
   { name: 'OpenAI passthrough', model: 'bench-fast', stream },
   { name: 'Anthropic translation', model: 'bench-anthropic-fast', stream },
   { name: 'Gemini translation', model: 'bench-gemini-fast', stream },

@@ -12,6 +12,8 @@ export interface CpuCase {
   name: string;
   model: string;
   stream: boolean;
+  /** Which API the request calls: chat completions unless said (the Responses API: POST /v1/responses). */
+  api?: 'chat' | 'responses';
 }
 
 export interface CpuResult extends CpuCase {
@@ -40,10 +42,10 @@ async function run(job: CpuJob): Promise<CpuResult[]> {
   // The access log line is part of a request's cost; stdout is discarded by the parent.
   const gateway = buildGateway({ config, log: consoleLog('info'), providers });
 
-  const once = async (body: string): Promise<boolean> => {
+  const once = async (cpuCase: CpuCase, body: string): Promise<boolean> => {
     const response = await gateway.handle({
       method: 'POST',
-      path: '/v1/chat/completions',
+      path: cpuCase.api === 'responses' ? '/v1/responses' : '/v1/chat/completions',
       query: {},
       headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
       body,
@@ -53,17 +55,18 @@ async function run(job: CpuJob): Promise<CpuResult[]> {
     if (typeof response.body === 'string') last = response.body;
     else for await (const chunk of response.body) last = String(chunk);
     await response.done();
+    if (cpuCase.api === 'responses') return response.status === 200 && (cpuCase.stream ? last.startsWith('event: response.completed') : last.includes('"object":"response"'));
     return response.status === 200 && (last.includes('chat.completion') || last === 'data: [DONE]\n\n');
   };
 
   const results: CpuResult[] = [];
   for (const cpuCase of job.cases) {
-    const body = chatBody(cpuCase.model, cpuCase.stream);
-    for (let i = 0; i < job.warmup; i++) await once(body);
+    const body = cpuCase.api === 'responses' ? JSON.stringify({ model: cpuCase.model, input: 'Say hello.', stream: cpuCase.stream }) : chatBody(cpuCase.model, cpuCase.stream);
+    for (let i = 0; i < job.warmup; i++) await once(cpuCase, body);
     let errors = 0;
     const cpu = process.cpuUsage();
     const wall = process.hrtime.bigint();
-    for (let i = 0; i < job.requests; i++) if (!(await once(body))) errors++;
+    for (let i = 0; i < job.requests; i++) if (!(await once(cpuCase, body))) errors++;
     const wallMicros = Number(process.hrtime.bigint() - wall) / 1000;
     const used = process.cpuUsage(cpu);
     results.push({

@@ -4,20 +4,44 @@
 // read with the same rules: a limit that really is reached refuses the request; anything else (a new
 // minute, period or hold window, counters moved by other instances, a key regenerated away) is
 // retried from the fresh item.
+import { usd } from '../pricing/usd.ts';
 import type { CounterItems, WriteAnswer } from '../store/counter-items.ts';
+import { GroupCommit } from '../store/group-commit.ts';
 import { ItemChange } from '../store/item-change.ts';
 import type { Fields } from '../store/records.ts';
 import type { Account } from './accounts.ts';
 import { bookingAttribute, bookingsOn, encodeBooking, type Booking } from './booking.ts';
-import { bookingWindow, planLapsedRepair, planRenewal, planReservation, planSettlement, storedWindow, type Refusal } from './meter-plan.ts';
+import { bookingWindow, counter, planLapsedRepair, planRenewal, planReservation, planSettlement, storedWindow, type Refusal } from './meter-plan.ts';
 import type { BudgetCalendar } from './periods.ts';
 
+/** Settlements in one write at most: each adds a condition and a removal to its expressions, which DynamoDB caps at 4 KB. */
+const MAX_SETTLED_TOGETHER = 16;
 /** Attempts before giving up on an item that keeps changing under us (in practice one or two). */
 const MAX_ATTEMPTS = 8;
 /** Bound on remembered items: past it the oldest go first. */
 const MAX_SEEN = 10_000;
 
 export type ReserveResult = { ok: true; state: Fields; placed: boolean } | { ok: false; refusal: Refusal; state: Fields };
+
+/** One request's settlement on one account. */
+interface Settlement {
+  account: Account;
+  booking: Booking;
+  cost: number;
+  tokens: number;
+}
+
+/** The item as it was before `later` settlements: their costs taken back out of the spend they settled to. */
+function spendBefore(item: Fields, later: Settlement[]): Fields {
+  const before = { ...item };
+  for (const { booking, cost } of later) {
+    for (const { prefix } of booking.meters) {
+      const spend = counter(prefix, 'spend');
+      if (typeof before[spend] === 'number') before[spend] = usd((before[spend] as number) - cost);
+    }
+  }
+  return before;
+}
 
 export class ContendedItem extends Error {
   constructor() {
@@ -28,6 +52,8 @@ export class ContendedItem extends Error {
 export class Counters {
   /** The item as it was after our last write or read: the next write's first guess. */
   private readonly seen = new Map<string, Fields>();
+  /** Settlements under way, by item. */
+  private readonly settlements = new Map<string, GroupCommit<Settlement, Fields | undefined>>();
 
   constructor(
     private readonly items: CounterItems,
@@ -98,7 +124,9 @@ export class Counters {
    * that it is there (`recovering`: that it still says the window recovery read, so a request that
    * renewed meanwhile is not taken for dead). `placed` false: the booking never reached the item, and
    * the cost is added as it is; undefined: unknown (its write failed), so as the item shows. Returns
-   * the item after, or undefined when the booking was settled already or the item is gone.
+   * the item after, or undefined when the booking was settled already or the item is gone. A placed
+   * booking's settlement goes by group commit: those of requests on the same item that finish while
+   * one is being written are made together, in one write (settleTogether).
    */
   async settle(
     account: Account,
@@ -107,6 +135,11 @@ export class Counters {
     tokens: number,
     { placed, recovering = false }: { placed?: boolean; recovering?: boolean } = { placed: true },
   ): Promise<Fields | undefined> {
+    if (placed === true && !recovering) return this.settling(account).add({ account, booking, cost, tokens });
+    return this.settleAlone(account, booking, cost, tokens, { placed, recovering });
+  }
+
+  private async settleAlone(account: Account, booking: Booking, cost: number, tokens: number, { placed, recovering }: { placed?: boolean; recovering: boolean }): Promise<Fields | undefined> {
     const attribute = bookingAttribute(booking.requestId);
     let state = this.guess(account);
     let booked = placed !== false;
@@ -130,6 +163,39 @@ export class Counters {
       state = read;
     }
     throw new ContendedItem();
+  }
+
+  /** The group commit of settlements on the account's item. */
+  private settling(account: Account): GroupCommit<Settlement, Fields | undefined> {
+    let commits = this.settlements.get(account.item.pk);
+    if (!commits) {
+      if (this.settlements.size >= MAX_SEEN) this.settlements.delete(this.settlements.keys().next().value!);
+      commits = new GroupCommit((group) => this.settleTogether(group), MAX_SETTLED_TOGETHER);
+      this.settlements.set(account.item.pk, commits);
+    }
+    return commits;
+  }
+
+  /**
+   * Settles placed bookings of one item in one write: every booking's change, on every booking's
+   * conditions. Should any fail (a booking recovered, the item moved or gone), each is settled on its
+   * own instead, as if alone. Each answer is the item as that request's own settlement left it, as if
+   * they had been made one after another in this order (so each budget alert is sent once).
+   */
+  private async settleTogether(group: Settlement[]): Promise<Array<PromiseSettledResult<Fields | undefined>>> {
+    const alone = (s: Settlement) => this.settleAlone(s.account, s.booking, s.cost, s.tokens, { placed: true, recovering: false });
+    if (group.length === 1) return Promise.allSettled([alone(group[0]!)]);
+    const account = group[0]!.account;
+    const state = this.guess(account);
+    const update = new ItemChange();
+    for (const { booking, cost, tokens } of group) {
+      const attribute = bookingAttribute(booking.requestId);
+      update.whenPresent(attribute).remove(attribute);
+      for (const meter of booking.meters) planSettlement(meter, state, booking.window, booking.worst, cost, tokens, update);
+    }
+    const written = await this.write(account, update);
+    if (!written) return Promise.allSettled(group.map(alone));
+    return group.map((_, i) => ({ status: 'fulfilled', value: spendBefore(written, group.slice(i + 1)) }));
   }
 
   /**

@@ -7,7 +7,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ExpressionParts } from './expression-parts.ts';
-import { GroupCommit } from './group-commit.ts';
+import { itemCommits, type GroupCommit } from './group-commit.ts';
 import { keyFits } from './limits.ts';
 import type { Store } from './store.ts';
 import { ENTITY_INDEX, itemKeys } from './table.ts';
@@ -82,13 +82,13 @@ const EQUAL_FIELDS = ['api_key', 'team_id', 'user', 'end_user', 'status', 'model
 export type LedgerOrder = 'newest' | 'oldest';
 
 export class Ledger {
-  private readonly commits: GroupCommit;
+  private readonly commits: GroupCommit<Record<string, unknown>, void>;
 
   constructor(
     private readonly store: Store,
     private readonly retentionMs: number | undefined,
   ) {
-    this.commits = new GroupCommit(store);
+    this.commits = itemCommits(store);
   }
 
   /**
@@ -101,7 +101,7 @@ export class Ledger {
   async create(log: SpendLog, { uncontested = false }: { uncontested?: boolean } = {}): Promise<boolean> {
     const item = this.item(log);
     if (uncontested) {
-      await this.commits.put(item);
+      await this.commits.add(item);
       return true;
     }
     try {

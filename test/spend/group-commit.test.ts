@@ -4,7 +4,7 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
-import { GroupCommit } from '../../shared/store/group-commit.ts';
+import { itemCommits } from '../../shared/store/group-commit.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { isOutage } from '../../shared/store/unavailable.ts';
 import { openTestStore } from '../helpers/identity.ts';
@@ -51,9 +51,9 @@ describe('group commit', () => {
       return { ...result, UnprocessedItems: { [store.table]: unprocessed } };
     });
     try {
-      const commits = new GroupCommit(store);
+      const commits = itemCommits(store);
       const ids = Array.from({ length: 6 }, (_, i) => `unprocessed-${i}`);
-      await Promise.all(ids.map((id) => commits.put(item(id))));
+      await Promise.all(ids.map((id) => commits.add(item(id))));
       expect(leftOver).toBe(false);
       for (const id of ids) expect(await stored(id)).toBe(id);
     } finally {
@@ -68,14 +68,14 @@ describe('group commit', () => {
       return send(command, ...rest);
     });
     try {
-      const commits = new GroupCommit(store);
-      const results = await Promise.allSettled(['a', 'b', 'c'].map((id) => commits.put(item(`failed-${id}`))));
+      const commits = itemCommits(store);
+      const results = await Promise.allSettled(['a', 'b', 'c'].map((id) => commits.add(item(`failed-${id}`))));
       for (const result of results) {
         expect(result.status).toBe('rejected');
         expect(isOutage((result as PromiseRejectedResult).reason)).toBe(true);
       }
       failing = false;
-      await commits.put(item('after'));
+      await commits.add(item('after'));
       expect(await stored('after')).toBe('after');
     } finally {
       restore();
