@@ -76,15 +76,15 @@ export interface RequestKind {
 }
 
 export const DYNAMODB_PER_REQUEST: RequestKind[] = [
-  { key: 'master', name: 'master key', commands: ['PutCommand'], beforeUpstream: 0, roundTrips: 1, readUnits: 0, writeUnits: 2 },
+  { key: 'master', name: 'master key', commands: ['PutCommand', 'UpdateCommand'], beforeUpstream: 0, roundTrips: 2, readUnits: 0, writeUnits: 4 },
   {
     key: 'virtual',
     name: 'virtual key with a budget and rate limits',
-    commands: ['UpdateCommand', 'PutCommand', 'UpdateCommand'],
+    commands: ['UpdateCommand', 'PutCommand', 'UpdateCommand', 'UpdateCommand'],
     beforeUpstream: 1,
     roundTrips: 2,
     readUnits: 0,
-    writeUnits: 6,
+    writeUnits: 8,
   },
 ];
 

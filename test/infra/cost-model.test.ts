@@ -16,6 +16,7 @@ import {
   MEMORY_SIZES,
   memoryTable,
 } from '../../infra/cost/model.ts';
+import { DYNAMODB_PER_REQUEST } from '../../infra/cost/measured.ts';
 import { costDocBlocks, fillCostDoc } from '../../infra/cost/report.ts';
 import { costCommand, parseDuration, parseRequests } from '../../local/cli/cost.ts';
 import { serverEnv } from '../helpers/server-env.ts';
@@ -61,7 +62,8 @@ describe('tollgate cost', () => {
     const text = costCommand(flags({ requests: '2M', 'avg-upstream': '800ms', key: 'master', memory: '1536' })).text;
     expect(text).toContain('Lambda 1536 MB');
     expect(text).toContain('the master key');
-    expect(text).toContain('2 write, 0 read units');
+    const master = DYNAMODB_PER_REQUEST.find((kind) => kind.key === 'master')!;
+    expect(text).toContain(`${master.writeUnits} write, ${master.readUnits} read units`);
   });
 });
 

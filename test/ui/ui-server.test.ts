@@ -175,7 +175,7 @@ describe('the admin API with a session', () => {
     for (const user_id of ['ui-alice', 'ui-bob']) await call('POST', '/user/new', { cookie, csrf, body: { user_id, user_role: 'internal_user' } });
     const bobs = await call('POST', '/key/generate', { cookie, csrf, body: { user_id: 'ui-bob', key_alias: 'bobs' } });
     const alice = userSession('ui-alice', 'internal_user');
-    expect((await call('GET', '/user/list', { cookie: alice.cookie })).status).toBe(401);
+    expect((await call('GET', '/user/list', { cookie: alice.cookie })).status).toBe(403);
     const own = await call('POST', '/key/generate', { cookie: alice.cookie, csrf: alice.csrf, body: { key_alias: 'alices' } });
     expect(own.status).toBe(200);
     expect(own.body.user_id).toBe('ui-alice');
