@@ -103,7 +103,8 @@ async function* nativeChunks(events: AsyncIterable<SseEvent>, provider: string):
     if (event.data === '[DONE]') continue;
     const raw = JSON.parse(event.data) as TextCompletion;
     const parsed = parseEvent(textCompletionSchema, raw, provider, 'a text_completion chunk');
-    yield { ...raw, usage: parsed.usage };
+    // A chunk without choices (a usage chunk may leave them out) goes on with none.
+    yield { ...raw, choices: raw.choices ?? [], usage: parsed.usage };
   }
 }
 
