@@ -17,6 +17,8 @@ export interface RunningServer {
    * then closes what is left as `close()` does.
    */
   drain(graceMs: number): Promise<void>;
+  /** Resolves once the requests in flight now have answered and run their after-response hooks. */
+  idle(): Promise<void>;
 }
 
 export async function listen(gateway: Gateway, host: string, port: number): Promise<RunningServer> {
@@ -47,6 +49,9 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
     url: `http://${shownHost}:${address.port}`,
     server,
     close,
+    idle: async () => {
+      await Promise.allSettled(inFlight);
+    },
     drain: async (graceMs) => {
       draining = true;
       server.close();

@@ -65,7 +65,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         // Once the route is known, its errors (authentication's too) are written in its format.
         reply = errorReply(ctx, asGatewayError(error), route?.errorBody);
       }
-      return respond(request, ctx, reply, abort, [...hooks, ...(options.afterResponse ?? [])]);
+      return respond(request, ctx, reply, abort, hooks, options.afterResponse ?? []);
     },
   };
 }
@@ -117,7 +117,11 @@ export function errorReply(ctx: RequestContext, error: GatewayError, body: NonNu
   return { status: error.status, headers, body: JSON.stringify(body(error)) };
 }
 
-function respond(request: IncomingRequest, ctx: RequestContext, reply: Reply, abort: () => void, hooks: AfterResponseHook[]): GatewayResponse {
+/**
+ * `own`: the request's `onFinish` hooks, the list itself rather than a copy, so that a hook added while the
+ * answer streams (the spend record's follow-up writes) runs too. `after`: the gateway's, run after them.
+ */
+function respond(request: IncomingRequest, ctx: RequestContext, reply: Reply, abort: () => void, own: AfterResponseHook[], after: readonly AfterResponseHook[]): GatewayResponse {
   const status = reply.status ?? 200;
   ctx.status ??= status;
   const headers = { ...ctx.responseHeaders, ...reply.headers };
@@ -125,7 +129,7 @@ function respond(request: IncomingRequest, ctx: RequestContext, reply: Reply, ab
   const body = request.method === 'HEAD' ? headBody(reply.body, abort) : typeof reply.body === 'string' ? reply.body : abortWhenAbandoned(reply.body, abort);
 
   let finished: Promise<void> | undefined;
-  const done = () => (finished ??= runHooks(request, ctx, hooks));
+  const done = () => (finished ??= runHooks(request, ctx, own, after));
   return { status, headers, body, done };
 }
 
@@ -146,11 +150,12 @@ async function* abortWhenAbandoned<T>(body: AsyncIterable<T>, abort: () => void)
   }
 }
 
-async function runHooks(request: IncomingRequest, ctx: RequestContext, hooks: AfterResponseHook[]): Promise<void> {
+async function runHooks(request: IncomingRequest, ctx: RequestContext, own: AfterResponseHook[], after: readonly AfterResponseHook[]): Promise<void> {
   ctx.timings.end ??= Date.now();
   // Errors, refusals and streams the client left: nothing waited for these before the answer.
   await ctx.answerReady().catch((error: unknown) => ctx.log.error('before-answer hook failed', { requestId: ctx.requestId, error: String(error) }));
-  for (const hook of hooks) {
+  // The request's hooks as they are once its answer is out (those added while it streamed included), then the gateway's.
+  for (const hook of [...own, ...after]) {
     try {
       await hook(ctx);
     } catch (error) {

@@ -54,11 +54,12 @@ async function claude({ backend, model }: Case, prompt: string, where = workspac
 }
 
 /** The run succeeded, every request it made was answered with a 2xx, and it reached nothing else. */
-function expectCleanRun(result: ClaudeResult, { model }: Case): void {
-  const refused = stack.answered().filter((line) => line.status >= 400);
+async function expectCleanRun(result: ClaudeResult, { model }: Case): Promise<void> {
+  const answered = await stack.answered();
+  const refused = answered.filter((line) => line.status >= 400);
   expect(refused, `requests the gateway refused; the CLI said: ${result.result}`).toEqual([]);
   expect(result).toMatchObject({ type: 'result', subtype: 'success', is_error: false });
-  expect(stack.answered().some((line) => line.path === '/v1/messages' && line.model === model)).toBe(true);
+  expect(answered.some((line) => line.path === '/v1/messages' && line.model === model)).toBe(true);
   expect(trap.attempts).toEqual([]);
 }
 
@@ -67,7 +68,7 @@ describe.each(CASES)('Claude Code on $title', (testCase) => {
   it('answers a prompt', async () => {
     const word = `pong-${randomUUID()}`;
     const result = await claude(testCase, `Reply with the word I give you. [[say ${word}]]`);
-    expectCleanRun(result, testCase);
+    await expectCleanRun(result, testCase);
     expect(result.result).toBe(word);
     expect(result.num_turns).toBe(1);
   });
@@ -78,7 +79,7 @@ describe.each(CASES)('Claude Code on $title', (testCase) => {
     const file = join(where.cwd, 'notes.txt');
     writeFileSync(file, `The code word is ${secret}.\n`);
     const result = await claude(testCase, `What is the code word in notes.txt? [[call Read ${JSON.stringify({ file_path: file })}]]`, where);
-    expectCleanRun(result, testCase);
+    await expectCleanRun(result, testCase);
     // The prompt names only the file: the code word reached the model because the CLI read it and
     // sent the result, and reached the user because the model's next answer quoted it.
     expect(stack.upstreamBodies(backend).filter((body) => JSON.stringify(body).includes(secret))).toHaveLength(1);

@@ -29,11 +29,12 @@ afterAll(async () => {
 beforeEach(() => stack.reset());
 
 /** The run finished its turn, every request it made was answered with a 2xx, and it reached nothing else. */
-function expectCleanRun(events: CodexEvent[], code: number, stderr: string): void {
-  expect(stack.answered().filter((line) => line.status >= 400)).toEqual([]);
+async function expectCleanRun(events: CodexEvent[], code: number, stderr: string): Promise<void> {
+  const answered = await stack.answered();
+  expect(answered.filter((line) => line.status >= 400)).toEqual([]);
   expect(code, stderr).toBe(0);
   expect(events.map((event) => event.type)).toContain('turn.completed');
-  expect(stack.answered().some((line) => line.path === '/v1/responses')).toBe(true);
+  expect(answered.some((line) => line.path === '/v1/responses')).toBe(true);
   expect(trap.attempts).toEqual([]);
 }
 
@@ -45,7 +46,7 @@ describe.each(BACKENDS)('codex exec on the %s model', (backend) => {
   it('answers a prompt', async () => {
     const word = `pong-${randomUUID()}`;
     const { events, code, stderr } = await run(`Reply with the word I give you. [[say ${word}]]`);
-    expectCleanRun(events, code, stderr);
+    await expectCleanRun(events, code, stderr);
     expect(messages(events)).toEqual([word]);
   });
 
@@ -54,7 +55,7 @@ describe.each(BACKENDS)('codex exec on the %s model', (backend) => {
     const secret = `code-word-${randomUUID()}`;
     writeFileSync(join(where.cwd, 'notes.txt'), `The code word is ${secret}.\n`);
     const { events, code, stderr } = await run(`What is the code word in notes.txt? [[call exec_command {"cmd":"cat notes.txt"}]]`, where);
-    expectCleanRun(events, code, stderr);
+    await expectCleanRun(events, code, stderr);
     const command = events.find((event) => event.type === 'item.completed' && event.item?.type === 'command_execution')!.item!;
     expect(command).toMatchObject({ exit_code: 0, aggregated_output: `The code word is ${secret}.\n` });
     // The prompt names only the file: the code word reached the model because the CLI ran the command and sent its output.

@@ -33,7 +33,7 @@ describe.each(BACKENDS)('the Agents SDK on the %s model', (backend) => {
     const result = await run(agent(), `What is the weather? [[call get_weather ${JSON.stringify({ city })}]]`);
     expect(result.finalOutput).toBe(`tool said: sunny and 21 degrees in ${city}`);
     expect(result.newItems.map((item) => item.type)).toEqual(['message_output_item', 'tool_call_item', 'tool_call_output_item', 'message_output_item']);
-    const answered = stack.answered();
+    const answered = await stack.answered();
     expect(answered.filter((line) => line.path === '/v1/responses').map((line) => line.status)).toEqual([200, 200]);
     expect(stack.upstreamBodies(backend)).toHaveLength(2);
   });

@@ -84,6 +84,29 @@ describe('gateway', () => {
     expect(response.headers['x-tollgate-request-id']).toBe(seen[0]!.requestId);
   });
 
+  it('runs, in done(), the hooks a streamed answer adds while it streams, before the gateway-wide ones', async () => {
+    const order: string[] = [];
+    const route: Route = {
+      method: 'GET',
+      paths: ['/x'],
+      auth: 'public',
+      handle: async (_r, ctx) => ({
+        body: (async function* () {
+          yield 'a';
+          // As the spend record does before the last byte: work that must finish before the invocation ends.
+          ctx.onFinish(() => void order.push('added while streaming'));
+          yield 'b';
+        })(),
+      }),
+    };
+    const response = await gatewayWith([route], 'k', [() => void order.push('gateway-wide')]).handle(request());
+    let body = '';
+    for await (const chunk of response.body as AsyncIterable<string>) body += chunk;
+    await response.done();
+    expect(body).toBe('ab');
+    expect(order).toEqual(['added while streaming', 'gateway-wide']);
+  });
+
   it('aborts the request signal when a consumer abandons a streamed body', async () => {
     let signal: AbortSignal | undefined;
     const route: Route = {

@@ -47,10 +47,10 @@ export interface ClientStack {
   bedrock: FakeBedrock;
   /** The request bodies each backend's upstream received, oldest first. */
   upstreamBodies(backend: Backend): any[];
-  /** Each request the gateway answered: method, path, status, model. */
-  answered(): Array<{ method: string; path: string; status: number; model?: string }>;
-  /** Forgets what was recorded so far. */
-  reset(): void;
+  /** Each request the gateway answered (once those in flight have finished their after-response work): method, path, status, model. */
+  answered(): Promise<Array<{ method: string; path: string; status: number; model?: string }>>;
+  /** Forgets what was recorded so far (once the requests in flight have finished). */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,8 +90,13 @@ router_settings: { num_retries: 0 }
     openai,
     bedrock,
     upstreamBodies: (backend) => (({ anthropic, openai, bedrock })[backend].requests as Array<{ json: unknown }>).map((r) => r.json),
-    answered: () => gateway.log.lines.filter((line) => line.message === 'request').map((line) => line.fields as any),
-    reset() {
+    // A request's access-log line is written after its after-response work (spend settlement, rollups).
+    answered: async () => {
+      await gateway.idle();
+      return gateway.log.lines.filter((line) => line.message === 'request').map((line) => line.fields as any);
+    },
+    async reset() {
+      await gateway.idle();
       gateway.log.lines.length = 0;
       anthropic.requests.length = 0;
       openai.requests.length = 0;
