@@ -4,11 +4,12 @@
 // without a scan. Entries carry the table's `ttl`; readers ignore expired ones themselves (DynamoDB
 // deletes late, dynalite never).
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { keyFits } from './limits.ts';
 import { putItems, writeBatches } from './batch-write.ts';
 import type { Store } from './store.ts';
 import type { ItemKey } from './table.ts';
+import { queryPages } from './query-pages.ts';
 
 /**
  * The most a compressed answer may hold to be cached: the 400 KB item limit less room for the key and
@@ -91,22 +92,17 @@ export class CacheEntries {
   async flush(namespace: string): Promise<number> {
     let count = 0;
     for (const shard of SHARDS) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.store.client.send(
-          new QueryCommand({
-            TableName: this.store.table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': partition(namespace, shard) },
-            ProjectionExpression: 'pk, sk',
-            ExclusiveStartKey: start,
-          }),
-        );
+      const pages = queryPages(this.store.client, {
+        TableName: this.store.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition(namespace, shard) },
+        ProjectionExpression: 'pk, sk',
+      });
+      for await (const page of pages) {
         const keys = (page.Items ?? []) as ItemKey[];
         await this.deleteKeys(keys);
         count += keys.length;
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
     }
     return count;
   }

@@ -4,12 +4,13 @@
 // /…/daily/activity routes read these instead of the ledger: a day of a user is a handful of items, not
 // one per request.
 import { createHash } from 'node:crypto';
-import { QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ExpressionParts } from './expression-parts.ts';
 import type { SpendLog } from './ledger.ts';
 import { keyFits } from './limits.ts';
 import type { Store } from './store.ts';
 import { ENTITY_INDEX } from './table.ts';
+import { queryPages } from './query-pages.ts';
 
 /** Whose activity a rollup counts: LiteLLM's daily tables by user, team and tag. */
 export type RollupKind = 'user' | 'team' | 'tag';
@@ -118,12 +119,7 @@ export class DailySpend {
       : days(query.from, query.to).map((day) => this.dayQuery(kind, day, query));
     const rows: DailyRollup[] = [];
     for (const input of inputs) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.store.client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-        for (const item of page.Items ?? []) rows.push(toRollup(item));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      for await (const page of queryPages(this.store.client, input)) for (const item of page.Items ?? []) rows.push(toRollup(item));
     }
     return rows.sort((a, b) => b.date.localeCompare(a.date) || a.id.localeCompare(b.id) || a.entity_id.localeCompare(b.entity_id));
   }

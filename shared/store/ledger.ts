@@ -5,12 +5,13 @@
 // `spend_log#<UTC day>`, `created_at` = start time), and expire after the retention period through the
 // table's `ttl`.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ExpressionParts } from './expression-parts.ts';
 import { itemCommits, type GroupCommit } from './group-commit.ts';
 import { keyFits } from './limits.ts';
 import type { Store } from './store.ts';
 import { ENTITY_INDEX, itemKeys } from './table.ts';
+import { queryPages } from './query-pages.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -161,12 +162,7 @@ export class Ledger {
   async count(filter: SpendLogFilter, now: number): Promise<number> {
     let total = 0;
     for (const day of days(filter, 'newest')) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.store.client.send(new QueryCommand({ ...this.dayQuery(filter, day, now, 'newest'), Select: 'COUNT', ExclusiveStartKey: start }));
-        total += page.Count ?? 0;
-        start = page.LastEvaluatedKey;
-      } while (start);
+      for await (const page of queryPages(this.store.client, { ...this.dayQuery(filter, day, now, 'newest'), Select: 'COUNT' })) total += page.Count ?? 0;
     }
     return total;
   }
@@ -174,12 +170,7 @@ export class Ledger {
   /** The matching records one at a time, one query per UTC day of the range, in `order` of start time. */
   private async *records(filter: SpendLogFilter, now: number, order: LedgerOrder): AsyncGenerator<SpendLog> {
     for (const day of days(filter, order)) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.store.client.send(new QueryCommand({ ...this.dayQuery(filter, day, now, order), ExclusiveStartKey: start }));
-        for (const item of page.Items ?? []) yield toLog(item);
-        start = page.LastEvaluatedKey;
-      } while (start);
+      for await (const page of queryPages(this.store.client, this.dayQuery(filter, day, now, order))) for (const item of page.Items ?? []) yield toLog(item);
     }
   }
 

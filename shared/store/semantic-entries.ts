@@ -8,6 +8,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { entryAttributes, MAX_CACHED_BYTES, readEntry, type CacheEntries, type CacheEntry } from './cache-entries.ts';
 import type { Store } from './store.ts';
 import { ENTITY_INDEX, type ItemKey } from './table.ts';
+import { queryPages } from './query-pages.ts';
 
 /** The most entries a lookup compares: the newest are not preferred, so a partition should stay below it (ttl). */
 export const MAX_SCANNED = 1000;
@@ -90,24 +91,19 @@ export class SemanticEntries {
   /** Deletes every semantic entry of a namespace; returns how many. */
   async flush(namespace: string): Promise<number> {
     let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.store.client.send(
-        new QueryCommand({
-          TableName: this.store.table,
-          IndexName: ENTITY_INDEX,
-          KeyConditionExpression: '#entity = :entity',
-          ExpressionAttributeNames: { '#entity': 'entity' },
-          ExpressionAttributeValues: { ':entity': entityOf(namespace) },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = queryPages(this.store.client, {
+      TableName: this.store.table,
+      IndexName: ENTITY_INDEX,
+      KeyConditionExpression: '#entity = :entity',
+      ExpressionAttributeNames: { '#entity': 'entity' },
+      ExpressionAttributeValues: { ':entity': entityOf(namespace) },
+      ProjectionExpression: 'pk, sk',
+    });
+    for await (const page of pages) {
       const keys = (page.Items ?? []) as ItemKey[];
       await this.exact.deleteKeys(keys);
       count += keys.length;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return count;
   }
 }

@@ -5,7 +5,7 @@
 // the response cache's entries (cache-entries.ts); no module outside shared/store/ sends a DynamoDB command.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GatewayError } from '../core/errors.ts';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from './ensure-table.ts';
 import { isItemTooLarge, ItemTooLarge } from './item-too-large.ts';
 import { keyFits } from './limits.ts';
@@ -13,6 +13,7 @@ import { StoreLoad, type StoreLoadLimits } from './store-load.ts';
 import { storeFailure } from './unavailable.ts';
 import type { Fields } from './records.ts';
 import { ENTITY_INDEX, type Entity, type ItemKey } from './table.ts';
+import { queryPages } from './query-pages.ts';
 
 /** An id or alias too long for a DynamoDB key: the caller's 400, before anything is written. */
 export class KeyTooLong extends GatewayError {
@@ -192,23 +193,16 @@ export class Store {
   async list<T>(entity: Entity, filters: Record<string, string | undefined> = {}): Promise<T[]> {
     const condition = equalities(Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)), 'f');
     const items: T[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: ENTITY_INDEX,
-          KeyConditionExpression: '#entity = :entity',
-          FilterExpression: condition.expression || undefined,
-          ExpressionAttributeNames: { '#entity': 'entity', ...condition.names },
-          ExpressionAttributeValues: { ':entity': entity, ...condition.values },
-          ScanIndexForward: false,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) items.push(withoutKeys(item) as T);
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = queryPages(this.client, {
+      TableName: this.table,
+      IndexName: ENTITY_INDEX,
+      KeyConditionExpression: '#entity = :entity',
+      FilterExpression: condition.expression || undefined,
+      ExpressionAttributeNames: { '#entity': 'entity', ...condition.names },
+      ExpressionAttributeValues: { ':entity': entity, ...condition.values },
+      ScanIndexForward: false,
+    });
+    for await (const page of pages) for (const item of page.Items ?? []) items.push(withoutKeys(item) as T);
     return items;
   }
 

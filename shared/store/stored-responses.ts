@@ -9,9 +9,10 @@
 // `RESPONSE_ITEM#<item id>` / `ITEM`, for requests that name an earlier item by reference. Records expire through the table's `ttl`; reads filter on it,
 // since the local engine never deletes expired items.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keyFits } from './limits.ts';
 import type { Store } from './store.ts';
+import { queryPages } from './query-pages.ts';
 
 /** Well under DynamoDB's 400 KB item limit, with room for the keys. */
 const PART_BYTES = 350_000;
@@ -117,21 +118,14 @@ export class StoredResponses {
   /** Every item of a response's partition, strongly consistent. */
   private async items(pk: string, projection?: string): Promise<Array<Record<string, unknown>>> {
     const items: Array<Record<string, unknown>> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.store.client.send(
-        new QueryCommand({
-          TableName: this.store.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ProjectionExpression: projection,
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = queryPages(this.store.client, {
+      TableName: this.store.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: projection,
+      ConsistentRead: true,
+    });
+    for await (const page of pages) items.push(...(page.Items ?? []));
     return items;
   }
 }
