@@ -1,7 +1,8 @@
 // MCP tools in chat and Responses requests, as LiteLLM takes them: `tools: [{type: "mcp", server_url:
 // "litellm_proxy/mcp/<server>", require_approval: "never"}]`. The gateway lists the server's tools to
 // the model as function tools (`{server}-{tool}`), runs the calls the model makes and feeds the results
-// back, for any provider, up to MAX_ROUNDS model calls. It does so as the caller's own client would:
+// back, for any provider, up to MAX_ROUNDS model calls (streamed too: shared/mcp/streamed-tool-loop.ts).
+// It does so as the caller's own client would:
 // each model round is a request to the gateway's own route (the one the client called) and each tool
 // call goes through its own /mcp/{server} (with the official MCP SDK client), in process and with the
 // caller's headers, so each is authorized, limited, priced, recorded and exported like any other.
@@ -12,10 +13,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { GatewayError } from '../core/errors.ts';
 import { parseJsonObject } from '../core/json-body.ts';
 import type { GatewayRequest, GatewayResponse, IncomingRequest, Reply, RequestContext, Route } from '../core/types.ts';
+import { CHAT_STREAM, RESPONSES_STREAM, streamedToolLoop } from './streamed-tool-loop.ts';
+import { MAX_ROUNDS, modelInput, textOf, type McpFunction, type ToolLoop, type ToolLoopFormat, type ToolResult } from './tool-loop.ts';
 import { TOOL_PREFIX_SEPARATOR } from './tool-calls.ts';
 
-/** The most model calls one request makes: a model that keeps calling tools gets its last answer sent as it is. */
-export const MAX_ROUNDS = 10;
 /** How LiteLLM names its own MCP servers in `server_url`. */
 const PROXY_URL_PREFIX = 'litellm_proxy/mcp/';
 
@@ -23,8 +24,13 @@ const PROXY_URL_PREFIX = 'litellm_proxy/mcp/';
 export class Loopback {
   target?: { handle(request: IncomingRequest): Promise<GatewayResponse> };
 
+  /** The gateway's answer, its body not read: the caller reads it and calls `done()`. */
+  open(request: IncomingRequest): Promise<GatewayResponse> {
+    return this.target!.handle(request);
+  }
+
   async call(request: IncomingRequest): Promise<{ status: number; headers: Record<string, string>; text: string }> {
-    const response = await this.target!.handle(request);
+    const response = await this.open(request);
     try {
       return { status: response.status, headers: response.headers, text: await textOf(response.body) };
     } finally {
@@ -35,25 +41,10 @@ export class Loopback {
 
 interface McpTool {
   type: 'mcp';
+  server_label?: unknown;
   server_url?: unknown;
   require_approval?: unknown;
   allowed_tools?: unknown;
-}
-
-/** A function call the model made: its id, the function's name and its JSON arguments. */
-interface FunctionCall {
-  id: string;
-  name: string;
-  arguments: string;
-}
-
-/** How one API offers functions, reads the calls an answer makes, and sends their results back. */
-export interface ToolLoopFormat {
-  functionTool(name: string, description: string, parameters: unknown): unknown;
-  /** The function calls an answer makes (none: it is final). */
-  calls(answer: Record<string, unknown>): FunctionCall[];
-  /** The next request's body: the conversation so far, the answer's turn, and the calls' results. */
-  next(body: Record<string, unknown>, answer: Record<string, unknown>, results: Array<{ id: string; output: string }>): Record<string, unknown>;
 }
 
 type ChatAnswer = { choices?: Array<{ message?: { tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }> } }> };
@@ -66,6 +57,7 @@ export const CHAT_TOOL_LOOP: ToolLoopFormat = {
     ...body,
     messages: [...(body['messages'] as unknown[]), (answer as ChatAnswer).choices![0]!.message, ...results.map((result) => ({ role: 'tool', tool_call_id: result.id, content: result.output }))],
   }),
+  stream: CHAT_STREAM,
 };
 
 type ResponsesAnswer = { output?: Array<{ type: string; call_id?: string; name?: string; arguments?: string }> };
@@ -83,6 +75,7 @@ export const RESPONSES_TOOL_LOOP: ToolLoopFormat = {
       ...results.map((result) => ({ type: 'function_call_output', call_id: result.id, output: result.output })),
     ],
   }),
+  stream: RESPONSES_STREAM,
 };
 
 /** `route` (chat completions or Responses), with requests that name MCP tools served by the loop, the others as before. */
@@ -102,38 +95,37 @@ export function withMcpTools(route: Route, loopback: Loopback, format: ToolLoopF
 }
 
 async function runToolLoop(request: GatewayRequest, body: Record<string, unknown>, tools: unknown[], mcp: McpTool[], ctx: RequestContext, loopback: Loopback, format: ToolLoopFormat): Promise<Reply> {
-  if (body['stream'] === true) {
-    throw new GatewayError(
-      'unsupported_params',
-      'MCP tools (tools[].type "mcp") are run by the gateway for non-streamed requests only: send stream: false, or list the tools as functions and run them yourself.',
-      { param: 'stream' },
-    );
-  }
   const forwarded = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'content-length'));
   const servers = await Promise.all(mcp.map((tool, i) => connectServer(tool, i, forwarded, ctx, loopback)));
-  try {
-    const functions = servers.flatMap((server) => server.functions);
-    const offered = [...tools.filter((tool) => (tool as { type?: unknown }).type !== 'mcp'), ...functions.map((f) => format.functionTool(f.name, f.description, f.parameters))];
-    let sent: Record<string, unknown> = { ...body, tools: offered };
-    for (let round = 1; ; round++) {
-      const answer = await loopback.call({ ...request, headers: forwarded, body: JSON.stringify(sent), signal: ctx.signal });
-      const parsed = answer.status === 200 ? (JSON.parse(answer.text) as Record<string, unknown>) : undefined;
-      const calls = parsed ? format.calls(parsed) : [];
-      const runnable = calls.length > 0 && calls.every((call) => functions.some((f) => f.name === call.name));
-      // An error, a final answer, a call of the client's own functions, or the last round: the client's to read.
-      if (!parsed || !runnable || round === MAX_ROUNDS) return { status: answer.status, headers: answer.headers, body: answer.text };
-      const results = [];
-      for (const call of calls) results.push({ id: call.id, output: await functions.find((f) => f.name === call.name)!.run(call.arguments) });
-      sent = format.next(sent, parsed, results);
-    }
-  } finally {
-    await Promise.all(servers.map((server) => server.client.close()));
+  // Closed once the answer is out: a streamed answer still calls tools after this returns.
+  ctx.onFinish(() => Promise.all(servers.map((server) => server.client.close())).then(() => undefined));
+  const functions = servers.flatMap((server) => server.functions);
+  const loop: ToolLoop = {
+    signal: ctx.signal,
+    first: { ...body, tools: [...tools.filter((tool) => (tool as { type?: unknown }).type !== 'mcp'), ...functions.map((f) => format.functionTool(f.name, f.description, f.parameters))] },
+    round: (sent) => loopback.open({ ...request, headers: forwarded, body: JSON.stringify(sent), signal: ctx.signal }),
+    toRun: (calls) => {
+      const planned = calls.map((call) => ({ call, fn: functions.find((f) => f.name === call.name)! }));
+      return planned.length > 0 && planned.every(({ fn }) => fn) ? planned : [];
+    },
+  };
+  if (body['stream'] === true) return streamedToolLoop(loop, format);
+  let sent = loop.first;
+  for (let round = 1; ; round++) {
+    const answer = await loopback.call({ ...request, headers: forwarded, body: JSON.stringify(sent), signal: ctx.signal });
+    const parsed = answer.status === 200 ? (JSON.parse(answer.text) as Record<string, unknown>) : undefined;
+    const toRun = parsed ? loop.toRun(format.calls(parsed)) : [];
+    // An error, a final answer, a call of the client's own functions, or the last round: the client's to read.
+    if (!parsed || !toRun.length || round === MAX_ROUNDS) return { status: answer.status, headers: answer.headers, body: answer.text };
+    const results = [];
+    for (const { call, fn } of toRun) results.push({ id: call.id, output: modelInput(await fn.run(call.arguments)) });
+    sent = format.next(sent, parsed, results);
   }
 }
 
 interface ConnectedServer {
   client: Client;
-  functions: Array<{ name: string; description: string; parameters: unknown; run(args: string): Promise<string> }>;
+  functions: McpFunction[];
 }
 
 /** An MCP tool entry's server, through the gateway's own /mcp/{server}, its tools as chat functions. */
@@ -147,6 +139,7 @@ async function connectServer(tool: McpTool, index: number, headers: Record<strin
   }
   const allowed = Array.isArray(tool.allowed_tools) ? tool.allowed_tools.filter((name): name is string => typeof name === 'string') : undefined;
   const server = tool.server_url.slice(PROXY_URL_PREFIX.length);
+  const label = typeof tool.server_label === 'string' ? tool.server_label : server;
   const client = new Client({ name: 'tollgate-chat', version: '1.0.0' });
   try {
     await client.connect(new StreamableHTTPClientTransport(new URL(`http://tollgate/mcp/${encodeURIComponent(server)}`), { fetch: loopbackFetch(headers, ctx, loopback) }));
@@ -155,7 +148,14 @@ async function connectServer(tool: McpTool, index: number, headers: Record<strin
       client,
       functions: tools
         .filter((t) => !allowed || allowed.includes(t.name))
-        .map((t) => ({ name: `${server}${TOOL_PREFIX_SEPARATOR}${t.name}`, description: t.description ?? '', parameters: t.inputSchema, run: (args: string) => runTool(client, t.name, args) })),
+        .map((t) => ({
+          name: `${server}${TOOL_PREFIX_SEPARATOR}${t.name}`,
+          description: t.description ?? '',
+          parameters: t.inputSchema,
+          label,
+          tool: t.name,
+          run: (args: string) => runTool(client, t.name, args),
+        })),
     };
   } catch (error) {
     await client.close();
@@ -163,17 +163,17 @@ async function connectServer(tool: McpTool, index: number, headers: Record<strin
   }
 }
 
-/** A tool call's result as the tool message's content: its text, or what went wrong (the model reads either). */
-async function runTool(client: Client, tool: string, args: string): Promise<string> {
+/** A tool call's result: its text, or what went wrong. */
+async function runTool(client: Client, tool: string, args: string): Promise<ToolResult> {
   try {
     const result = (await client.callTool({ name: tool, arguments: args ? (JSON.parse(args) as Record<string, unknown>) : {} })) as {
       content?: Array<{ type: string; text?: string }>;
       isError?: boolean;
     };
     const text = (result.content ?? []).map((part) => (part.type === 'text' ? part.text : JSON.stringify(part))).join('\n');
-    return result.isError ? `Error: ${text}` : text;
+    return { text, failed: result.isError === true };
   } catch (error) {
-    return `Error: ${(error as Error).message}`;
+    return { text: (error as Error).message, failed: true };
   }
 }
 
@@ -191,12 +191,4 @@ function loopbackFetch(headers: Record<string, string>, ctx: RequestContext, loo
     });
     return new Response(answer.status === 202 || answer.status === 204 ? null : answer.text, { status: answer.status, headers: answer.headers });
   };
-}
-
-async function textOf(body: GatewayResponse['body']): Promise<string> {
-  if (typeof body === 'string') return body;
-  const decoder = new TextDecoder();
-  let text = '';
-  for await (const chunk of body) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
 }

@@ -1,8 +1,8 @@
 // Ids of what the gateway makes on the Responses API, in OpenAI's form: a prefix per kind
-// (`resp_`, `msg_`, `fc_`, `rs_`) and random hex.
+// (`resp_`, `msg_`, `fc_`, `rs_`, `mcp_`) and random hex.
 import { randomBytes } from 'node:crypto';
 
-export type ItemPrefix = 'resp' | 'msg' | 'fc' | 'rs';
+export type ItemPrefix = 'resp' | 'msg' | 'fc' | 'rs' | 'mcp';
 
 export function itemId(prefix: ItemPrefix): string {
   return `${prefix}_${randomBytes(24).toString('hex')}`;

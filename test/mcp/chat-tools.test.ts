@@ -94,14 +94,93 @@ describe('MCP tools in /v1/chat/completions', () => {
     expect(upstream.requests.slice(before)).toHaveLength(2);
   });
 
-  it('refuses a streamed request, for now, saying what to send instead', async () => {
-    const stream = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 }).chat.completions.create({
+  it('streams every round to the client, runs the call between them, and records each round', async () => {
+    const key = (await gw.call('POST', '/key/generate', { object_permission: { mcp_servers: ['alpha'] } })).body.key as string;
+    const before = upstream.requests.length;
+    const stream = await new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({
       model: 'gpt',
-      messages: [{ role: 'user', content: 'hi' }],
+      messages: [{ role: 'user', content: 'Add them. [[call alpha-add {"a": 40, "b": 2}]]' }],
       tools: [MCP_TOOL],
       stream: true,
     } as never);
-    await expect(stream).rejects.toMatchObject({ status: 400, param: 'stream' });
+    const chunks: OpenAI.ChatCompletionChunk[] = [];
+    for await (const chunk of stream as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>) chunks.push(chunk);
+    const deltas = chunks.map((chunk) => chunk.choices[0]?.delta).filter((delta) => delta !== undefined);
+    // Round 1 as it came (the model's call of the MCP tool), then round 2 (what it made of the result): one stream, one [DONE].
+    expect(deltas.flatMap((delta) => delta.tool_calls ?? []).find((call) => call.function?.name)?.function?.name).toBe('alpha-add');
+    expect(chunks.map((chunk) => chunk.choices[0]?.finish_reason).filter(Boolean)).toEqual(['tool_calls', 'stop']);
+    expect(deltas.map((delta) => delta.content ?? '').join('')).toBe('Let me use alpha-add.tool said: 42');
+    expect(alpha.calls.at(-1)).toMatchObject({ tool: 'add', args: { a: 40, b: 2 } });
+    const rounds = upstream.requests.slice(before).map((request) => request.json);
+    expect(rounds.map((round) => round.stream)).toEqual([true, true]);
+    expect(rounds[1].messages.at(-2).tool_calls[0]).toMatchObject({ type: 'function', function: { name: 'alpha-add', arguments: '{"a":40,"b":2}' } });
+    expect(rounds[1].messages.at(-1)).toMatchObject({ role: 'tool', content: '42' });
+
+    const logs = await eventually(async () => {
+      const body = (await gw.call('GET', `/spend/logs?api_key=${key}`)).body as Array<{ call_type: string; spend: number }>;
+      return body.length === 3 ? body : undefined;
+    });
+    expect(logs.map((log) => log.call_type).sort()).toEqual(['acompletion', 'acompletion', 'call_mcp_tool']);
+  });
+
+  it('records every round of a stream the client leaves', async () => {
+    const key = (await gw.call('POST', '/key/generate', { object_permission: { mcp_servers: ['alpha'] } })).body.key as string;
+    const controller = new AbortController();
+    const stream = await new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create(
+      { model: 'gpt', messages: [{ role: 'user', content: 'Echo. [[call alpha-echo {"text": "bye"}]]' }], tools: [MCP_TOOL], stream: true } as never,
+      { signal: controller.signal },
+    );
+    // The client leaves at round 2's first words.
+    for await (const chunk of stream as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>) {
+      if (chunk.choices[0]?.delta.content?.startsWith('tool said')) {
+        controller.abort();
+        break;
+      }
+    }
+    const logs = await eventually(async () => {
+      const body = (await gw.call('GET', `/spend/logs?api_key=${key}`)).body as Array<{ call_type: string }>;
+      return body.length === 3 ? body : undefined;
+    });
+    expect(logs.map((log) => log.call_type).sort()).toEqual(['acompletion', 'acompletion', 'call_mcp_tool']);
+  });
+
+  it('streams a Responses request as one response, the call the gateway ran as an mcp_call item', async () => {
+    const before = upstream.requests.length;
+    const stream = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 }).responses.stream({
+      model: 'gpt',
+      input: 'Echo it. [[call alpha-echo {"text": "streamed"}]]',
+      tools: [MCP_TOOL],
+    } as never);
+    const events: Array<{ type: string; sequence_number: number; item?: { type: string } }> = [];
+    for await (const event of stream) events.push(event as never);
+    const response = await stream.finalResponse();
+
+    const types = events.map((event) => event.type);
+    expect(types.filter((type) => type === 'response.created')).toHaveLength(1);
+    expect(types.filter((type) => type === 'response.completed')).toHaveLength(1);
+    expect(types.at(-1)).toBe('response.completed');
+    expect(types.filter((type) => type.startsWith('response.mcp_call'))).toEqual(['response.mcp_call.in_progress', 'response.mcp_call_arguments.done', 'response.mcp_call.completed']);
+    expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, i) => i));
+    // The SDK put the response together from the events: every round's items, in order, the call's among them.
+    expect(response.output.map((item) => item.type)).toEqual(['message', 'function_call', 'mcp_call', 'message']);
+    expect(response.output[2]).toMatchObject({ type: 'mcp_call', server_label: 'alpha', name: 'echo', arguments: '{"text":"streamed"}', output: 'alpha echoes streamed', status: 'completed' });
+    expect(response.output_text).toContain('tool said: alpha echoes streamed');
+    expect(upstream.requests.slice(before).map((request) => request.json.stream)).toEqual([true, true]);
+  });
+
+  it("sends a later round's refusal in-band, after what was streamed", async () => {
+    // A key with one request a minute: the tool call and the second round are refused after the first round was streamed.
+    const key = (await gw.call('POST', '/key/generate', { rpm_limit: 1, object_permission: { mcp_servers: ['alpha'] } })).body.key as string;
+    const response = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt', messages: [{ role: 'user', content: 'Echo. [[call alpha-echo {"text": "x"}]]' }], tools: [MCP_TOOL], stream: true }),
+    });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toContain('"finish_reason":"tool_calls"');
+    expect(text.trimEnd().split('\n\n').at(-1)).toMatch(/^data: \{"error":\{"message":"Rate limit exceeded/);
+    expect(text).not.toContain('[DONE]');
   });
 
   it('refuses a server the key may not use, and a server that is not the gateway', async () => {
