@@ -13,6 +13,8 @@ export interface FakeOpenAIOptions {
   apiKey: string;
   /** The models served: maximum output tokens (from OpenAI's model pages), and whether it is a reasoning model. */
   models: Record<string, { maxOutputTokens: number; reasoning: boolean }>;
+  /** A pause between streamed chat chunks: a slow model, for clients that leave mid-stream. */
+  streamGapMs?: number;
 }
 
 /** The APIs served, by path: Chat Completions here, the Responses API in fake-openai-responses.ts. */
@@ -56,7 +58,7 @@ function answer(request: RecordedRequest, res: ServerResponse, options: FakeOpen
   const usage = { prompt_tokens: tokenCount(JSON.stringify(body.messages)), completion_tokens: replyTokens(reply) };
   const usageBody = { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens };
   if (!body.stream) return sendJson(res, 200, completion(body.model, reply, usageBody));
-  return sendSse(res, chunks(body.model, reply, body.stream_options?.include_usage ? usageBody : undefined));
+  return sendSse(res, chunks(body.model, reply, body.stream_options?.include_usage ? usageBody : undefined), options.streamGapMs);
 }
 
 function sendError(res: ServerResponse, status: number, message: string, param: string | null, code: string | null, type = 'invalid_request_error'): void {

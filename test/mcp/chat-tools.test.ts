@@ -16,13 +16,17 @@ const OPENAI_KEY = 'sk-fake-openai-chat-tools';
 let dynamo: EmbeddedDynamo;
 let alpha: FakeMcpServer;
 let upstream: RecordingServer;
+/** The same model, slow to stream: a client can leave in the middle of an answer. */
+let slow: RecordingServer;
 let gw: KeysGateway;
 
 beforeAll(async () => {
-  [dynamo, alpha, upstream] = await Promise.all([
+  const models = { 'gpt-4o-mini': { maxOutputTokens: 16384, reasoning: false } };
+  [dynamo, alpha, upstream, slow] = await Promise.all([
     startDynamo(),
     startFakeMcpServer('alpha'),
-    startFakeOpenAI({ apiKey: OPENAI_KEY, models: { 'gpt-4o-mini': { maxOutputTokens: 16384, reasoning: false } } }),
+    startFakeOpenAI({ apiKey: OPENAI_KEY, models }),
+    startFakeOpenAI({ apiKey: OPENAI_KEY, models, streamGapMs: 100 }),
   ]);
   gw = await startKeysGateway(dynamo.endpoint, {
     env: { OPENAI_KEY },
@@ -30,6 +34,8 @@ beforeAll(async () => {
 model_list:
   - model_name: gpt
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${upstream.url}/v1, api_key: os.environ/OPENAI_KEY }
+  - model_name: slow-gpt
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${slow.url}/v1, api_key: os.environ/OPENAI_KEY }
 general_settings: { master_key: ${MASTER} }
 mcp_servers:
   alpha:
@@ -41,7 +47,7 @@ mcp_servers:
 });
 afterAll(async () => {
   await gw?.close();
-  await Promise.all([alpha?.close(), upstream?.close(), dynamo?.close()]);
+  await Promise.all([alpha?.close(), upstream?.close(), slow?.close(), dynamo?.close()]);
 });
 
 const MCP_TOOL = { type: 'mcp', server_label: 'alpha', server_url: 'litellm_proxy/mcp/alpha', require_approval: 'never' };
@@ -127,10 +133,10 @@ describe('MCP tools in /v1/chat/completions', () => {
     const key = (await gw.call('POST', '/key/generate', { object_permission: { mcp_servers: ['alpha'] } })).body.key as string;
     const controller = new AbortController();
     const stream = await new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create(
-      { model: 'gpt', messages: [{ role: 'user', content: 'Echo. [[call alpha-echo {"text": "bye"}]]' }], tools: [MCP_TOOL], stream: true } as never,
+      { model: 'slow-gpt', messages: [{ role: 'user', content: 'Echo. [[call alpha-echo {"text": "bye"}]]' }], tools: [MCP_TOOL], stream: true } as never,
       { signal: controller.signal },
     );
-    // The client leaves at round 2's first words.
+    // The client leaves at round 2's first words, while the model is still answering.
     for await (const chunk of stream as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>) {
       if (chunk.choices[0]?.delta.content?.startsWith('tool said')) {
         controller.abort();
@@ -142,6 +148,7 @@ describe('MCP tools in /v1/chat/completions', () => {
       return body.length === 3 ? body : undefined;
     });
     expect(logs.map((log) => log.call_type).sort()).toEqual(['acompletion', 'acompletion', 'call_mcp_tool']);
+    expect(slow.requests).toHaveLength(2);
   });
 
   it('streams a Responses request as one response, the call the gateway ran as an mcp_call item', async () => {
