@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { McpServer } from './servers.ts';
 import type { UpstreamSession } from './session-id.ts';
 
@@ -42,7 +43,8 @@ export class StdioUpstreams {
     if (!client) {
       const { command, args, env } = server.process!;
       const connecting = new Client(CLIENT_INFO);
-      client = connecting.connect(new StdioClientTransport({ command, args, env: { ...inheritedEnv(), ...env }, stderr: 'ignore' })).then(() => connecting);
+      const transport = new StdioClientTransport({ command, args, env: { ...inheritedEnv(), ...env }, stderr: 'ignore' });
+      client = connecting.connect(transport).then(() => inArrivalOrder(transport, connecting));
       // A process that failed to start is tried again by the next request.
       client.catch(() => this.clients.delete(server.name));
       connecting.onclose = () => this.clients.delete(server.name);
@@ -73,16 +75,35 @@ export async function connectUpstream(server: McpServer, previous: UpstreamSessi
   const url = new URL(server.url!);
   const client = new Client(CLIENT_INFO);
   if (server.transport === 'sse') {
-    await client.connect(new SSEClientTransport(url, { requestInit, eventSourceInit: { fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...requestInit.headers } }) } }));
+    const transport = new SSEClientTransport(url, { requestInit, eventSourceInit: { fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...requestInit.headers } }) } });
+    await client.connect(transport);
+    inArrivalOrder(transport, client);
     return { server, client, session: () => ({}), close: () => client.close() };
   }
   const transport = new StreamableHTTPClientTransport(url, { requestInit, sessionId: previous?.sessionId });
   if (previous?.sessionId && previous.protocolVersion) transport.setProtocolVersion(previous.protocolVersion);
   await client.connect(transport);
+  inArrivalOrder(transport, client);
   return {
     server,
     client,
     session: () => ({ sessionId: transport.sessionId, protocolVersion: transport.protocolVersion }),
     close: () => client.close(),
   };
+}
+
+/**
+ * Hands the client each message once those before it are handled. The SDK (1.x) handles a response
+ * at once but a notification a microtask later, so a tool's last progress notifications, arriving in
+ * one read with its result (as over SSE), found their request gone and were dropped
+ * (modelcontextprotocol/typescript-sdk#2580): the gateway passed no progress on from such a server.
+ */
+function inArrivalOrder(transport: Transport, client: Client): Client {
+  const deliver = transport.onmessage!;
+  let handled = Promise.resolve();
+  transport.onmessage = (message, extra) => {
+    // A message that fails to be handled must not hold up the ones after it.
+    handled = handled.then(() => deliver(message, extra)).catch((error: unknown) => client.onerror?.(error as Error));
+  };
+  return client;
 }

@@ -193,6 +193,16 @@ describe('/mcp', () => {
     expect(prompts.map((p) => p.name).sort()).toEqual(['alpha-greet', 'beta-greet', 'legacy-greet']);
     expect((await client.getPrompt({ name: 'beta-greet', arguments: { who: 'Bo' } })).messages[0]!.content).toMatchObject({ text: 'Hello Bo from beta' });
   });
+
+  it("passes a tool's progress on, as /mcp/{server} does, from Streamable HTTP and SSE servers alike", async () => {
+    const { client } = await connect('/mcp');
+    for (const tool of ['beta-slow', 'legacy-slow']) {
+      const seen: Array<{ progress: number; total?: number; message?: string }> = [];
+      const result = await client.callTool({ name: tool, arguments: {} }, undefined, { onprogress: (progress) => void seen.push(progress) });
+      expect(textOf(result)).toBe('done');
+      expect(seen, tool).toEqual([1, 2, 3].map((step) => ({ progress: step, total: 3, message: `step ${step}` })));
+    }
+  });
 });
 
 describe('sessions', () => {
