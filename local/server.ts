@@ -65,6 +65,8 @@ try {
     ...virtualKeyOptions(identity.store),
     adminApi: true,
     afterResponse: metrics,
+    // One process holds each stream of MCP's older SSE transport: here it can.
+    mcpSse: {},
     ui: { files: async () => (await import('../ui/build.ts')).buildUi(), env: (name) => process.env[name] },
   });
 } catch (error) {

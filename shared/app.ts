@@ -44,9 +44,11 @@ import { ModelService } from './keys/model-service.ts';
 import { ModelCatalog } from './router/model-catalog.ts';
 import { StoredModels } from './store/stored-models.ts';
 import { modelsEndpoint } from './endpoints/models.ts';
-import { mcpEndpoints } from './endpoints/mcp.ts';
+import { mcpEndpoints, type McpDeps } from './endpoints/mcp.ts';
+import { mcpSseEndpoints } from './endpoints/mcp-sse.ts';
 import { McpAccess } from './keys/mcp-access.ts';
 import { SessionIds } from './mcp/session-id.ts';
+import { SseStreams } from './mcp/sse-streams.ts';
 import { McpToolCalls } from './mcp/tool-calls.ts';
 import { StdioUpstreams } from './mcp/upstream.ts';
 import { CHAT_TOOL_LOOP, Loopback, RESPONSES_TOOL_LOOP, withMcpTools } from './mcp/chat-tools.ts';
@@ -98,6 +100,8 @@ export interface AppOptions {
   ui?: UiOptions;
   /** The clock JWTs expire by and the identity provider's keys age by (tests). */
   jwtClock?: () => number;
+  /** Serve MCP's older SSE transport (GET /mcp/sse): the local server does, which holds its streams (tests shorten the keep-alive). */
+  mcpSse?: { keepAliveMs?: number };
 }
 
 export function buildGateway(options: AppOptions): Gateway {
@@ -152,6 +156,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
   const pipeline = new ModelCallPipeline({ access, router, pricer, spend, cache, guardrails, modes });
   const chat = { providers, pricer, dropParams: config.dropParams };
   const responseState = new ResponseState(store && new StoredResponses(store), config.responsesRetentionMs);
+  const mcp: McpDeps = { access: new McpAccess(config.mcpServers), sessions: new SessionIds(config.masterKey), toolCalls: new McpToolCalls(spend), stdio: new StdioUpstreams(), log };
   const chatRoutes = chatCompletionsEndpoint(pipeline, chat).map((route) => (loopback ? withMcpTools(route, loopback, CHAT_TOOL_LOOP) : route));
   const routes = [
     ...healthEndpoint(config, store),
@@ -175,7 +180,8 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...spendEndpoint(spend),
     ...dailyActivityEndpoint(spend, store && new Identities(store).teams),
     ...cacheEndpoint(cache),
-    ...mcpEndpoints({ access: new McpAccess(config.mcpServers), sessions: new SessionIds(config.masterKey), toolCalls: new McpToolCalls(spend), stdio: new StdioUpstreams(), log }),
+    ...mcpEndpoints(mcp),
+    ...mcpSseEndpoints(mcp, options.mcpSse && new SseStreams(options.mcpSse.keepAliveMs)),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
     ...(options.ui && options.adminApi && store ? uiRoutes(options.ui, config.masterKey, { identities: new Identities(store), users: keysService(store, log).users, chat: chatRoutes[0]! }) : []),
     ...(options.adminApi && models ? modelRoutes(models.service) : []),

@@ -1,4 +1,5 @@
-// POST /mcp and /mcp/{server} (also /{server}/mcp): the MCP gateway over Streamable HTTP (shared/mcp/). The core has
+// POST /mcp and /mcp/{server} (also /{server}/mcp, and /mcp/sse for /mcp as LiteLLM serves it): the MCP
+// gateway over Streamable HTTP (shared/mcp/); the older SSE transport is ./mcp-sse.ts over serve(). The core has
 // authenticated the caller; here the servers they may use are picked (shared/keys/mcp-access.ts), the
 // session is opened from its sealed `Mcp-Session-Id` (or made, on `initialize`: the upstreams are
 // initialized then and their session ids sealed into it), and the SDK's web-standard transport answers
@@ -41,11 +42,11 @@ export function mcpEndpoints(deps: McpDeps): Route[] {
     group: 'llm_api',
     handle: (request, ctx, params) => serve(deps, parseJsonObject(request.body), request.headers, request.path, ctx, params['server']),
   });
-  // LiteLLM serves one server at both.
-  return [route('/mcp'), route('/mcp/{server}', '/{server}/mcp')];
+  // LiteLLM serves one server at both, and every server at /mcp/sse too (Streamable HTTP there as well).
+  return [route('/mcp', '/mcp/sse'), route('/mcp/{server}', '/{server}/mcp')];
 }
 
-async function serve(deps: McpDeps, message: Record<string, unknown>, headers: Record<string, string>, path: string, ctx: RequestContext, serverName: string | undefined): Promise<Reply> {
+export async function serve(deps: McpDeps, message: Record<string, unknown>, headers: Record<string, string>, path: string, ctx: RequestContext, serverName: string | undefined): Promise<Reply> {
   const now = deps.now ?? Date.now;
   const scope = serverName ?? AGGREGATE;
   const permitted = permittedServers(deps.access, ctx.identity, serverName);
@@ -121,7 +122,7 @@ async function admitToolCall(deps: McpDeps, message: Record<string, unknown>, vi
 }
 
 /** The servers behind the path the caller may use: on `/mcp/{server}` that one, refused when unknown or not theirs. */
-function permittedServers(access: McpAccess, identity: Identity | undefined, name: string | undefined): McpServer[] {
+export function permittedServers(access: McpAccess, identity: Identity | undefined, name: string | undefined): McpServer[] {
   const permitted = access.servers(identity);
   if (name === undefined) return permitted;
   if (!access.server(name)) {
@@ -164,7 +165,7 @@ async function closeAll(connections: Map<string, Promise<Upstream>>): Promise<vo
 }
 
 /** A caller as a session names it: a virtual key by its hash, never the key. */
-function callerOf(identity: Identity | undefined): string {
+export function callerOf(identity: Identity | undefined): string {
   return virtualKeyOf(identity)?.token ?? identity?.kind ?? 'open';
 }
 

@@ -341,6 +341,8 @@ for (const action of ['new', 'update', 'delete', 'block', 'unblock']) BASES[`/en
 BASES['/mcp'] = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'fuzz', version: '1.0.0' } } };
 BASES['/mcp/{server}'] = BASES['/mcp'];
 BASES['/{server}/mcp'] = BASES['/mcp'];
+BASES['/mcp/sse'] = BASES['/mcp'];
+BASES['/mcp/sse/messages'] = BASES['/mcp'];
 const EXTRA_FIELDS = [
   'model',
   'messages',

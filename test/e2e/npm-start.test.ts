@@ -54,6 +54,12 @@ describe('npm start', () => {
     expect(((await models.json()) as any).data.map((m: { id: string }) => m.id)).toContain('mock');
     const bare = await fetch(`${url}/chat/completions`, { method: 'POST', headers: curl.headers, body: curl.body });
     expect(bare.status).toBe(200);
+    // MCP's older SSE transport is served here: this process holds the stream.
+    const sse = await fetch(`${url}/mcp/sse`, { headers: curl.headers });
+    expect(sse.status).toBe(200);
+    const reader = sse.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/^event: endpoint\ndata: \/mcp\/sse\/messages\?sessionId=/);
+    await reader.cancel();
   });
 
   it('says loudly that a config without a master key leaves the gateway open', async () => {

@@ -83,4 +83,10 @@ describe('Lambda handler: /mcp', () => {
     expect(await resumed.callTool({ name: 'echo', arguments: { text: 'from the other instance' } })).toMatchObject({ content: [{ text: 'alpha echoes from the other instance' }] });
     expect(alpha.initializes).toBe(initializes);
   });
+
+  it("refuses MCP's older SSE transport, which needs a connection a Lambda cannot hold, naming Streamable HTTP", async () => {
+    const response = await throughLambda(instances[0])('https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/mcp/sse', { headers: { authorization: `Bearer ${MASTER_KEY}` } });
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('Connect with Streamable HTTP instead');
+  });
 });
