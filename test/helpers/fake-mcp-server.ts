@@ -1,12 +1,12 @@
 // A fake upstream MCP server on 127.0.0.1, built with the official SDK (McpServer over its Node
 // Streamable HTTP transport, with sessions, as most remote MCP servers run): tools `echo`, `add`,
-// `slow` (sends progress) and `hidden`, a resource and a prompt. It records what reached it: each
+// `slow` (sends progress) and `hidden`, a resource, a resource template (`note://{name}/{id}`) and a prompt. It records what reached it: each
 // request's headers and session, each initialize, each tool call. The older SSE transport is served
 // too (GET /sse, POST /messages), as servers that predate Streamable HTTP still run.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -58,6 +58,9 @@ export async function startFakeMcpServer(name: string): Promise<FakeMcpServer> {
       return { ...text('it broke'), isError: true };
     });
     server.registerResource('readme', `file:///${name}/readme.md`, { mimeType: 'text/markdown' }, async (uri) => ({ contents: [{ uri: uri.href, text: `# ${name} readme` }] }));
+    server.registerResource('note', new ResourceTemplate(`note://${name}/{id}`, { list: undefined }), { mimeType: 'text/plain' }, async (uri, { id }) => ({
+      contents: [{ uri: uri.href, text: `note ${id} on ${name}` }],
+    }));
     server.registerPrompt('greet', { description: 'A greeting', argsSchema: { who: z.string() } }, ({ who }) => ({
       messages: [{ role: 'user', content: { type: 'text', text: `Hello ${who} from ${name}` } }],
     }));

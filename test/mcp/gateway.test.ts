@@ -124,6 +124,8 @@ describe('/mcp/{server}', () => {
     expect(resources.map((r) => r.uri)).toEqual(['file:///alpha/readme.md']);
     const read = await client.readResource({ uri: 'file:///alpha/readme.md' });
     expect(read.contents[0]).toMatchObject({ text: '# alpha readme' });
+    expect((await client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate)).toEqual(['note://alpha/{id}']);
+    expect((await client.readResource({ uri: 'note://alpha/42' })).contents[0]).toMatchObject({ text: 'note 42 on alpha' });
     const { prompts } = await client.listPrompts();
     expect(prompts.map((p) => p.name)).toEqual(['greet']);
     const prompt = await client.getPrompt({ name: 'greet', arguments: { who: 'Ada' } });
@@ -192,6 +194,18 @@ describe('/mcp', () => {
     const { prompts } = await client.listPrompts();
     expect(prompts.map((p) => p.name).sort()).toEqual(['alpha-greet', 'beta-greet', 'legacy-greet']);
     expect((await client.getPrompt({ name: 'beta-greet', arguments: { who: 'Bo' } })).messages[0]!.content).toMatchObject({ text: 'Hello Bo from beta' });
+  });
+
+  it("lists every server's resources and templates, and reads a resource from the server that has it", async () => {
+    const { client } = await connect('/mcp');
+    const { resources } = await client.listResources();
+    // legacy is alpha over SSE: its resources are alpha's.
+    expect(resources.map((r) => r.uri).sort()).toEqual(['file:///alpha/readme.md', 'file:///alpha/readme.md', 'file:///beta/readme.md']);
+    const { resourceTemplates } = await client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual(['note://alpha/{id}', 'note://alpha/{id}', 'note://beta/{id}']);
+    expect((await client.readResource({ uri: 'file:///beta/readme.md' })).contents[0]).toMatchObject({ text: '# beta readme' });
+    expect((await client.readResource({ uri: 'note://beta/7' })).contents[0]).toMatchObject({ text: 'note 7 on beta' });
+    await expect(client.readResource({ uri: 'file:///nowhere.md' })).rejects.toThrow(/not found/i);
   });
 
   it("passes a tool's progress on, as /mcp/{server} does, from Streamable HTTP and SSE servers alike", async () => {
