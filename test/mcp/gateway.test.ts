@@ -163,6 +163,15 @@ describe('/mcp/{server}', () => {
     expect(await noSession.json()).toMatchObject({ error: { param: 'mcp-session-id', message: expect.stringContaining('send initialize first') } });
   });
 
+  it('answers GET (a stream for server-initiated messages) with 405, which clients take as "none"', async () => {
+    const { transport } = await connect('/mcp/alpha');
+    for (const path of ['/mcp/alpha', '/mcp']) {
+      const response = await fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${MASTER}`, accept: 'text/event-stream', 'mcp-session-id': transport.sessionId! } });
+      expect(response.status).toBe(405);
+      expect(await response.json()).toMatchObject({ error: { code: '405' } });
+    }
+  });
+
   it('answers 404 for a server that is not configured', async () => {
     const error = await connect('/mcp/nowhere').then(
       () => ({ code: 0, message: 'connected' }),
