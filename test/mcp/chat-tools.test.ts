@@ -8,32 +8,39 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { startFakeMcpServer, type FakeMcpServer } from '../helpers/fake-mcp-server.ts';
+import { startFakeAnthropic } from '../helpers/fake-anthropic.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { MASTER, startDynamo, startKeysGateway, type KeysGateway } from '../helpers/identity.ts';
 import type { RecordingServer } from '../helpers/recording-server.ts';
 
 const OPENAI_KEY = 'sk-fake-openai-chat-tools';
+const ANTHROPIC_KEY = 'sk-ant-fake-chat-tools';
 let dynamo: EmbeddedDynamo;
 let alpha: FakeMcpServer;
 let upstream: RecordingServer;
 /** The same model, slow to stream: a client can leave in the middle of an answer. */
 let slow: RecordingServer;
+/** A provider whose Responses the gateway translates from chat. */
+let anthropic: RecordingServer;
 let gw: KeysGateway;
 
 beforeAll(async () => {
   const models = { 'gpt-4o-mini': { maxOutputTokens: 16384, reasoning: false } };
-  [dynamo, alpha, upstream, slow] = await Promise.all([
+  [dynamo, alpha, upstream, slow, anthropic] = await Promise.all([
     startDynamo(),
     startFakeMcpServer('alpha'),
     startFakeOpenAI({ apiKey: OPENAI_KEY, models }),
     startFakeOpenAI({ apiKey: OPENAI_KEY, models, streamGapMs: 100 }),
+    startFakeAnthropic({ apiKey: ANTHROPIC_KEY, models: { 'claude-sonnet-4-5': 64_000 } }),
   ]);
   gw = await startKeysGateway(dynamo.endpoint, {
-    env: { OPENAI_KEY },
+    env: { OPENAI_KEY, ANTHROPIC_KEY },
     config: `
 model_list:
   - model_name: gpt
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${upstream.url}/v1, api_key: os.environ/OPENAI_KEY }
+  - model_name: claude
+    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: ${anthropic.url}, api_key: os.environ/ANTHROPIC_KEY }
   - model_name: slow-gpt
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${slow.url}/v1, api_key: os.environ/OPENAI_KEY }
 general_settings: { master_key: ${MASTER} }
@@ -47,7 +54,7 @@ mcp_servers:
 });
 afterAll(async () => {
   await gw?.close();
-  await Promise.all([alpha?.close(), upstream?.close(), slow?.close(), dynamo?.close()]);
+  await Promise.all([alpha?.close(), upstream?.close(), slow?.close(), anthropic?.close(), dynamo?.close()]);
 });
 
 const MCP_TOOL = { type: 'mcp', server_label: 'alpha', server_url: 'litellm_proxy/mcp/alpha', require_approval: 'never' };
@@ -173,6 +180,18 @@ describe('MCP tools in /v1/chat/completions', () => {
     expect(response.output[2]).toMatchObject({ type: 'mcp_call', server_label: 'alpha', name: 'echo', arguments: '{"text":"streamed"}', output: 'alpha echoes streamed', status: 'completed' });
     expect(response.output_text).toContain('tool said: alpha echoes streamed');
     expect(upstream.requests.slice(before).map((request) => request.json.stream)).toEqual([true, true]);
+  });
+
+  it('streams a Responses request on a provider whose Responses the gateway translates from chat', async () => {
+    const stream = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: MASTER, maxRetries: 0 }).responses.stream({
+      model: 'claude',
+      input: 'Echo it. [[call alpha-echo {"text": "via claude"}]]',
+      tools: [MCP_TOOL],
+    } as never);
+    const response = await stream.finalResponse();
+    expect(response.output.map((item) => item.type)).toEqual(['message', 'function_call', 'mcp_call', 'message']);
+    expect(response.output[2]).toMatchObject({ type: 'mcp_call', name: 'echo', output: 'alpha echoes via claude' });
+    expect(response.output_text).toContain('tool said: alpha echoes via claude');
   });
 
   it("sends a later round's refusal in-band, after what was streamed", async () => {
