@@ -28,6 +28,7 @@ import { guardrailsEndpoint } from './endpoints/guardrails.ts';
 import { healthEndpoint } from './endpoints/health.ts';
 import { activeCallbacksEndpoint } from './endpoints/active-callbacks.ts';
 import { configUpdateEndpoint } from './endpoints/config-update.ts';
+import { configYamlEndpoint } from './endpoints/config-yaml.ts';
 import { imagesEndpoint } from './endpoints/images.ts';
 import { healthCheckEndpoint } from './endpoints/health-check.ts';
 import { routeListEndpoint } from './endpoints/route-list.ts';
@@ -181,6 +182,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...(options.adminApi && models ? modelRoutes(models.service) : []),
     ...activeCallbacksEndpoint(config, store !== undefined),
     ...configUpdateEndpoint(),
+    ...configYamlEndpoint(config),
     ...(options.extraRoutes ?? []),
   ];
   const served = models ? routes.map((route) => models.catalog.serving(route)) : routes;

@@ -97,6 +97,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
     storedVirtualKeys: storedVirtualKeys(raw.general_settings, warnings, source),
     warnings,
     ignoredKeys: ignored,
+    document: top as Record<string, unknown>,
   };
 }
 
