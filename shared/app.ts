@@ -29,6 +29,7 @@ import { healthEndpoint } from './endpoints/health.ts';
 import { activeCallbacksEndpoint } from './endpoints/active-callbacks.ts';
 import { configUpdateEndpoint } from './endpoints/config-update.ts';
 import { configYamlEndpoint } from './endpoints/config-yaml.ts';
+import { routerSettingsEndpoint } from './endpoints/router-settings.ts';
 import { imagesEndpoint } from './endpoints/images.ts';
 import { healthCheckEndpoint } from './endpoints/health-check.ts';
 import { routeListEndpoint } from './endpoints/route-list.ts';
@@ -183,6 +184,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...activeCallbacksEndpoint(config, store !== undefined),
     ...configUpdateEndpoint(),
     ...configYamlEndpoint(config),
+    ...routerSettingsEndpoint(config),
     ...(options.extraRoutes ?? []),
   ];
   const served = models ? routes.map((route) => models.catalog.serving(route)) : routes;

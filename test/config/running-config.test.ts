@@ -1,6 +1,7 @@
-// GET /config/yaml over HTTP: the running config with every secret masked. A config holding each kind of
-// secret, inline and through `os.environ/`: no secret's value is anywhere in the answer, each reference
-// is shown as written, and the settings that are not secrets are shown as they are.
+// The running config over HTTP: GET /config/yaml (the file with every secret masked) and GET
+// /router/settings (the router's values, in LiteLLM's shape). A config holding each kind of secret,
+// inline and through `os.environ/`: no secret's value is anywhere in either answer, each reference is
+// shown as written, and the settings that are not secrets are shown as they are.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASK } from '../../shared/config/masked-config.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
@@ -23,6 +24,7 @@ const SECRETS = {
   clientSecret: 'oidc-client-secret-d7c3',
   urlKey: 'url-query-key-a5b6',
   envVar: 'environment-variable-value-0c9d',
+  routerRedis: 'router-redis-password-71fa',
 };
 
 const CONFIG = `
@@ -40,7 +42,7 @@ model_list:
       aws_region_name: us-east-1
   - model_name: gemini
     litellm_params: { model: gemini/gemini-2.0-flash, api_key: os.environ/CONFIG_TEST_OPENAI_KEY, api_base: "https://generativelanguage.example.com/v1?key=${SECRETS.urlKey}" }
-router_settings: { routing_strategy: least-busy, num_retries: 2 }
+router_settings: { routing_strategy: least-busy, num_retries: 2, redis_password: ${SECRETS.routerRedis} }
 litellm_settings:
   success_callback: [langfuse]
   langfuse_secret: ${SECRETS.langfuseSecret}
@@ -63,13 +65,25 @@ environment_variables: { SOME_SETTING: ${SECRETS.envVar} }
 `;
 
 let gw: TestGateway;
-let answer: { status: number; text: string; body: any };
+let answer: Answer;
+let routerSettings: Answer;
+
+interface Answer {
+  status: number;
+  text: string;
+  body: any;
+}
+
+async function get(path: string): Promise<Answer> {
+  const response = await fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${MASTER}` } });
+  const text = await response.text();
+  return { status: response.status, text, body: JSON.parse(text) };
+}
 
 beforeAll(async () => {
   gw = await startGateway(CONFIG, { CONFIG_TEST_OPENAI_KEY: SECRETS.envProviderKey });
-  const response = await fetch(`${gw.url}/config/yaml`, { headers: { authorization: `Bearer ${MASTER}` } });
-  const text = await response.text();
-  answer = { status: response.status, text, body: JSON.parse(text) };
+  answer = await get('/config/yaml');
+  routerSettings = await get('/router/settings');
 });
 afterAll(() => gw?.close());
 
@@ -94,7 +108,7 @@ describe('GET /config/yaml', () => {
     expect(models[0].litellm_params).toMatchObject({ model: 'openai/gpt-4o-mini', api_base: 'https://llm.example.com/v1', max_tokens: 512 });
     expect(models[3].litellm_params.api_base).toBe(`https://generativelanguage.example.com/v1?key=${MASK}`);
     expect(models[2].litellm_params.aws_region_name).toBe('us-east-1');
-    expect(answer.body.config.router_settings).toEqual({ routing_strategy: 'least-busy', num_retries: 2 });
+    expect(answer.body.config.router_settings).toEqual({ routing_strategy: 'least-busy', num_retries: 2, redis_password: MASK });
     expect(answer.body.config.mcp_servers.tools.url).toBe('https://mcp.example.com/mcp');
     expect(answer.body.ignored_keys).toContain('general_settings.database_url');
   });
@@ -102,5 +116,35 @@ describe('GET /config/yaml', () => {
   it('is an admin route: a caller without the master key is refused', async () => {
     const response = await fetch(`${gw.url}/config/yaml`);
     expect(response.status).toBe(401);
+  });
+});
+
+describe('GET /router/settings', () => {
+  it("answers in LiteLLM's shape with the values the router runs with, the file's secrets masked", () => {
+    expect(routerSettings.status).toBe(200);
+    for (const [name, secret] of Object.entries(SECRETS)) expect(routerSettings.text, name).not.toContain(secret);
+    expect(routerSettings.body.current_values).toMatchObject({ routing_strategy: 'least-busy', num_retries: 2, max_fallbacks: 5, cooldown_time: 5, redis_password: MASK });
+    const strategy = routerSettings.body.fields.find((field: { field_name: string }) => field.field_name === 'routing_strategy');
+    expect(strategy).toMatchObject({ field_type: 'String', field_value: 'least-busy', field_default: 'simple-shuffle' });
+    const allowedFails = routerSettings.body.fields.find((field: { field_name: string }) => field.field_name === 'allowed_fails');
+    expect(allowedFails).toMatchObject({ field_type: 'Integer', field_value: null });
+    expect(strategy.options).toContain('latency-based-routing');
+    expect(Object.keys(routerSettings.body.routing_strategy_descriptions)).toContain('least-busy');
+  });
+
+  it('shows the strategy that runs: one Tollgate lacks runs as simple-shuffle', async () => {
+    const other = await startGateway(`
+model_list:
+  - model_name: mock
+    litellm_params: { model: mock/echo }
+router_settings: { routing_strategy: provider-budget-routing }
+general_settings: { master_key: ${MASTER} }
+`);
+    try {
+      const response = await fetch(`${other.url}/router/settings`, { headers: { authorization: `Bearer ${MASTER}` } });
+      expect(((await response.json()) as { current_values: { routing_strategy: string } }).current_values.routing_strategy).toBe('simple-shuffle');
+    } finally {
+      await other.close();
+    }
   });
 });
