@@ -19,6 +19,7 @@ import { authorizeAdminRoute } from './keys/roles.ts';
 import { jwtAuthenticator } from './keys/jwt-authenticator.ts';
 import { Identities } from './store/identities.ts';
 import { uiAuthenticators, uiRoutes, type UiOptions } from './ui/ui-routes.ts';
+import { newUserDefaults } from './ui/new-user-defaults.ts';
 import { audioEndpoints } from './endpoints/audio.ts';
 import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
 import { completionsEndpoint } from './endpoints/completions.ts';
@@ -179,7 +180,9 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...cacheEndpoint(cache),
     ...mcpEndpoints({ access: new McpAccess(config.mcpServers), sessions: new SessionIds(config.masterKey), toolCalls: new McpToolCalls(spend), stdio: new StdioUpstreams(), log }),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
-    ...(options.ui && options.adminApi && store ? uiRoutes(options.ui, config.masterKey, { identities: new Identities(store), users: keysService(store, log).users, chat: chatRoutes[0]! }) : []),
+    ...(options.ui && options.adminApi && store
+      ? uiRoutes(options.ui, config.masterKey, { identities: new Identities(store), ...keysService(store, log), newUser: newUserDefaults(config), chat: chatRoutes[0]! })
+      : []),
     ...(options.adminApi && models ? modelRoutes(models.service) : []),
     ...activeCallbacksEndpoint(config, store !== undefined),
     ...configUpdateEndpoint(),

@@ -98,6 +98,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
     warnings,
     ignoredKeys: ignored,
     document: top as Record<string, unknown>,
+    defaultInternalUserParams: raw.litellm_settings?.default_internal_user_params,
   };
 }
 

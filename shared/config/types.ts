@@ -90,6 +90,8 @@ export interface GatewayConfig {
   document: Record<string, unknown>;
   /** `general_settings.enable_jwt_auth` with `litellm_jwtauth`: callers may present a JWT; undefined when off. */
   jwtAuth?: JwtAuthSettings;
+  /** `litellm_settings.default_internal_user_params`: what a user made on first single sign-on gets, as /user/new takes it (shared/ui/new-user-defaults.ts). */
+  defaultInternalUserParams?: Record<string, unknown>;
 }
 
 export interface SpendSettings {

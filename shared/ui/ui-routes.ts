@@ -9,11 +9,13 @@ import { GatewayError } from '../core/errors.ts';
 import type { GatewayRequest, Reply, Route } from '../core/types.ts';
 import { parseBody } from '../endpoints/admin/fields.ts';
 import { virtualKeyIdentity } from '../keys/authenticator.ts';
+import type { TeamService } from '../keys/team-service.ts';
 import type { UserService } from '../keys/user-service.ts';
 import type { Identities } from '../store/identities.ts';
 import { UI_HEADERS, type UiAsset, uiAssets } from './assets.ts';
 import { playgroundRoute } from './playground.ts';
 import { checkSameOrigin } from './same-origin.ts';
+import type { NewUserDefaults } from './new-user-defaults.ts';
 import { ssoRoutes } from './sso.ts';
 import { ssoSettings } from './sso-settings.ts';
 import { SessionCookies, sessionSecret } from './session-cookies.ts';
@@ -40,10 +42,12 @@ export function uiAuthenticators(ui: UiOptions | undefined, masterKey: string | 
 
 const signInSchema = z.strictObject({ master_key: z.string().min(1) });
 
-/** What the UI's routes use of the gateway: the identity records, the users service (SSO makes users), the chat route (the playground). */
+/** What the UI's routes use of the gateway: the identity records, the users and teams services (SSO makes users, with their defaults), the chat route (the playground). */
 export interface UiParts {
   identities: Identities;
   users: UserService;
+  teams: TeamService;
+  newUser: NewUserDefaults;
   chat: Route;
 }
 
@@ -112,7 +116,7 @@ export function uiRoutes(ui: UiOptions, masterKey: string | undefined, parts: Ui
       },
     },
     playgroundRoute(chat, identities, virtualKeyIdentity(identities, ui.now)),
-    ...(sso && cookies ? ssoRoutes({ settings: sso, cookies, identities, users: parts.users, isSecure }) : []),
+    ...(sso && cookies ? ssoRoutes({ settings: sso, cookies, identities, users: parts.users, teams: parts.teams, newUser: parts.newUser, isSecure }) : []),
   ];
 }
 
