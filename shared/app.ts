@@ -97,7 +97,7 @@ export interface AppOptions {
   cacheClock?: () => number;
   /** GET /metrics (the `prometheus` callback) needs the master key whatever the config says: the Lambda is public. */
   metricsNeedMasterKey?: boolean;
-  /** Serve the web UI at /ui (with the admin API): the local server and the admin Lambda do. */
+  /** Serve the web UI at /ui (with the admin API): the local server and the admin Lambda do; without its files, only the playground's chat (the gateway Lambda). */
   ui?: UiOptions;
   /** The clock JWTs expire by and the identity provider's keys age by (tests). */
   jwtClock?: () => number;
@@ -180,9 +180,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...cacheEndpoint(cache),
     ...mcpEndpoints({ access: new McpAccess(config.mcpServers), sessions: new SessionIds(config.masterKey), toolCalls: new McpToolCalls(spend), stdio: new StdioUpstreams(), log }),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
-    ...(options.ui && options.adminApi && store
-      ? uiRoutes(options.ui, config.masterKey, { identities: new Identities(store), ...keysService(store, log), newUser: newUserDefaults(config), chat: chatRoutes[0]! })
-      : []),
+    ...(options.ui && store ? uiRoutes(options.ui, config.masterKey, { identities: new Identities(store), ...keysService(store, log), newUser: newUserDefaults(config), chat: chatRoutes[0]! }) : []),
     ...(options.adminApi && models ? modelRoutes(models.service) : []),
     ...activeCallbacksEndpoint(config, store !== undefined),
     ...configUpdateEndpoint(),

@@ -22,8 +22,12 @@ import { SessionCookies, sessionSecret } from './session-cookies.ts';
 import { sessionAuthenticator } from './session-authenticator.ts';
 
 export interface UiOptions {
-  /** The built UI by file name: index.html, app.js, app.css (ui/build.ts); asked once, when a page or file is first asked for. */
-  files: () => Promise<Map<string, string>>;
+  /**
+   * The built UI by file name: index.html, app.js, app.css (ui/build.ts); asked once, when a page or file
+   * is first asked for. Absent: only the playground's chat is served, for the sessions the other side
+   * signed in (the gateway Lambda, which streams it where the admin Lambda answers whole).
+   */
+  files?: () => Promise<Map<string, string>>;
   /** Where the UI's settings are read: UI_SESSION_SECRET, and single sign-on's (shared/ui/sso-settings.ts). */
   env: (name: string) => string | undefined;
   now?: () => number;
@@ -53,10 +57,13 @@ export interface UiParts {
 
 export function uiRoutes(ui: UiOptions, masterKey: string | undefined, parts: UiParts): Route[] {
   const { identities, chat } = parts;
+  const playground = playgroundRoute(chat, identities, virtualKeyIdentity(identities, ui.now));
+  const files = ui.files;
+  if (!files) return [playground];
   let built: Promise<Map<string, UiAsset>> | undefined;
   // A build that failed is tried again at the next request.
   const assets = () =>
-    (built ??= ui.files().then(uiAssets, (error) => {
+    (built ??= files().then(uiAssets, (error) => {
       // A failed build is tried again on the next request.
       built = undefined;
       throw error;
@@ -115,7 +122,7 @@ export function uiRoutes(ui: UiOptions, masterKey: string | undefined, parts: Ui
         return json({ signed_in: false }, cookies ? { 'set-cookie': cookies.clear(isSecure(request)) } : {});
       },
     },
-    playgroundRoute(chat, identities, virtualKeyIdentity(identities, ui.now)),
+    playground,
     ...(sso && cookies ? ssoRoutes({ settings: sso, cookies, identities, users: parts.users, teams: parts.teams, newUser: parts.newUser, isSecure }) : []),
   ];
 }
