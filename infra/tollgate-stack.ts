@@ -25,6 +25,7 @@ import { bedrockGuardrailArns, bedrockModels, bedrockResourceArns } from './bedr
 import { callerAuthorizer } from './caller-authorizer.ts';
 import { deployedConfig } from './deployed-config.ts';
 import { EXPORTERS_IMPORT, exportersBundleCommands } from './exporters-bundle.ts';
+import { PLAYGROUND_PATH } from '../shared/ui/playground.ts';
 import { uiBundleCommands } from './ui-bundle.ts';
 import { TollgateService } from './fargate-service.ts';
 import { RegionalRecord } from './regional-record.ts';
@@ -39,9 +40,10 @@ const STREAM_TIMEOUT = Duration.minutes(15);
 const ADMIN_TIMEOUT = Duration.seconds(29);
 /**
  * Path prefixes of the admin API (LiteLLM's key management, organizations, budgets, tags, spend reports, audit, the response cache's routes, model management), served by the admin function;
- * with the web UI (/ui) and the other route its pages call with the session cookie (/health), which only the admin function reads.
+ * with the web UI (/ui) and the other routes its pages call with the session cookie (/health, /config/yaml, /router/settings), which only the admin function reads.
+ * The one exception is the playground's chat, streamed by the gateway function (PLAYGROUND_PATH below).
  */
-export const ADMIN_PREFIXES = ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache', 'ui', 'model', 'health', 'organization', 'budget', 'tag'];
+export const ADMIN_PREFIXES = ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache', 'ui', 'model', 'health', 'organization', 'budget', 'tag', 'config', 'router'];
 export const METRICS_NAMESPACE = 'Tollgate';
 
 export interface TollgateStackProps extends StackProps {
@@ -315,6 +317,12 @@ export class TollgateStack extends Stack {
       resource.addMethod('ANY', adminIntegration);
       resource.addProxy({ defaultIntegration: adminIntegration, anyMethod: true });
     }
+    // The UI's playground chat streams: the gateway function serves it, not the admin function, which answers whole. No caller
+    // authorizer: its caller is the UI's session cookie, which the function checks.
+    const playground = PLAYGROUND_PATH.split('/')
+      .slice(2)
+      .reduce((parent, part) => parent.getResource(part) ?? parent.addResource(part), api.root.getResource('ui')!);
+    playground.addMethod('POST', streaming);
 
     if (settings.domainName && settings.certificateArn) {
       api.addDomainName('Domain', {

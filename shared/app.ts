@@ -19,6 +19,7 @@ import { authorizeAdminRoute } from './keys/roles.ts';
 import { jwtAuthenticator } from './keys/jwt-authenticator.ts';
 import { Identities } from './store/identities.ts';
 import { uiAuthenticators, uiRoutes, type UiOptions } from './ui/ui-routes.ts';
+import { newUserDefaults } from './ui/new-user-defaults.ts';
 import { audioEndpoints } from './endpoints/audio.ts';
 import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
 import { completionsEndpoint } from './endpoints/completions.ts';
@@ -28,6 +29,8 @@ import { guardrailsEndpoint } from './endpoints/guardrails.ts';
 import { healthEndpoint } from './endpoints/health.ts';
 import { activeCallbacksEndpoint } from './endpoints/active-callbacks.ts';
 import { configUpdateEndpoint } from './endpoints/config-update.ts';
+import { configYamlEndpoint } from './endpoints/config-yaml.ts';
+import { routerSettingsEndpoint } from './endpoints/router-settings.ts';
 import { imagesEndpoint } from './endpoints/images.ts';
 import { healthCheckEndpoint } from './endpoints/health-check.ts';
 import { routeListEndpoint } from './endpoints/route-list.ts';
@@ -96,7 +99,7 @@ export interface AppOptions {
   cacheClock?: () => number;
   /** GET /metrics (the `prometheus` callback) needs the master key whatever the config says: the Lambda is public. */
   metricsNeedMasterKey?: boolean;
-  /** Serve the web UI at /ui (with the admin API): the local server and the admin Lambda do. */
+  /** Serve the web UI at /ui (with the admin API): the local server and the admin Lambda do; without its files, only the playground's chat (the gateway Lambda). */
   ui?: UiOptions;
   /** The clock JWTs expire by and the identity provider's keys age by (tests). */
   jwtClock?: () => number;
@@ -183,10 +186,12 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...mcpEndpoints(mcp),
     ...mcpSseEndpoints(mcp, options.mcpSse && new SseStreams(options.mcpSse.keepAliveMs)),
     ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
-    ...(options.ui && options.adminApi && store ? uiRoutes(options.ui, config.masterKey, { identities: new Identities(store), users: keysService(store, log).users, chat: chatRoutes[0]! }) : []),
+    ...(options.ui && store ? uiRoutes(options.ui, config.masterKey, { identities: new Identities(store), ...keysService(store, log), newUser: newUserDefaults(config), chat: chatRoutes[0]! }) : []),
     ...(options.adminApi && models ? modelRoutes(models.service) : []),
     ...activeCallbacksEndpoint(config, store !== undefined),
     ...configUpdateEndpoint(),
+    ...configYamlEndpoint(config),
+    ...routerSettingsEndpoint(config),
     ...(options.extraRoutes ?? []),
   ];
   const served = models ? routes.map((route) => models.catalog.serving(route)) : routes;

@@ -3,7 +3,8 @@
 // from the deployment's secret). Each invocation turns the proxy event into a GatewayRequest and returns
 // the response for middy 7 to pipe into the Lambda response stream: a string whole, an SSE (or binary
 // audio) body chunk by chunk. `response.done()` is awaited in middy's requestEnd hook, after the last
-// byte or a torn-down stream.
+// byte or a torn-down stream. With the table it also serves the web UI's playground chat (the UI's
+// session cookie as its caller), so that the playground streams here too.
 import { Readable } from 'node:stream';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -157,7 +158,11 @@ function awsDefaults(): HandlerOptions {
     secrets: secretSourceFromEnv((name) => process.env[name]),
     metrics: process.env['POWERTOOLS_METRICS_NAMESPACE'] ? new Metrics({ serviceName: 'gateway' }) : undefined,
     // Virtual keys: the admin Lambda (functions/admin) changes them; this one only reads them.
-    ...(process.env['TOLLGATE_TABLE'] && virtualKeyOptions(storeFromEnv())),
+    ...(process.env['TOLLGATE_TABLE'] && {
+      ...virtualKeyOptions(storeFromEnv()),
+      // The UI's playground chat comes here to be streamed (infra/tollgate-stack.ts): the sessions the admin Lambda signs in, read with the same secret.
+      ui: { env: (name: string) => process.env[name] },
+    }),
   };
 }
 

@@ -97,6 +97,8 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
     storedVirtualKeys: storedVirtualKeys(raw.general_settings, warnings, source),
     warnings,
     ignoredKeys: ignored,
+    document: top as Record<string, unknown>,
+    defaultInternalUserParams: raw.litellm_settings?.default_internal_user_params,
   };
 }
 

@@ -125,6 +125,8 @@ export const configSchema = z.looseObject({
       turn_off_message_logging: z.boolean().optional(),
       redact_user_api_key_info: z.boolean().optional(),
       require_auth_for_metrics_endpoint: z.boolean().optional(),
+      // Checked as /user/new's body where users are made on first sign-in (shared/ui/new-user-defaults.ts).
+      default_internal_user_params: z.record(z.string(), z.unknown()).optional(),
       s3_callback_params: z
         .looseObject({
           s3_bucket_name: z.string().min(1).optional(),
@@ -235,6 +237,7 @@ export const SUPPORTED_KEYS = {
     'redact_user_api_key_info',
     'require_auth_for_metrics_endpoint',
     's3_callback_params',
+    'default_internal_user_params',
   ],
 } as const;
 

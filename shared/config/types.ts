@@ -86,8 +86,12 @@ export interface GatewayConfig {
   storedVirtualKeys?: { prefix: string };
   /** The keys of the file Tollgate does not act on, by path (`router_settings.redis_host`). */
   ignoredKeys: string[];
+  /** The config as written, `os.environ/` references unresolved: shown, its secrets masked, by GET /config/yaml (shared/config/masked-config.ts). */
+  document: Record<string, unknown>;
   /** `general_settings.enable_jwt_auth` with `litellm_jwtauth`: callers may present a JWT; undefined when off. */
   jwtAuth?: JwtAuthSettings;
+  /** `litellm_settings.default_internal_user_params`: what a user made on first single sign-on gets, as /user/new takes it (shared/ui/new-user-defaults.ts). */
+  defaultInternalUserParams?: Record<string, unknown>;
 }
 
 export interface SpendSettings {

@@ -3,15 +3,17 @@
 // to GET /ui/api/sso/callback with a code. The gateway trades the code for tokens, verifies the ID
 // token (signature from the provider's JWKS when it publishes one, issuer, audience, nonce), reads the
 // user's claims (userinfo when the provider has it), makes the user on first sign-in (LiteLLM's
-// internal_user) and starts a session with their role: proxy_admin for PROXY_ADMIN_ID's users and
+// internal_user, or what `default_internal_user_params` says: ./new-user-defaults.ts) and starts a session with their role: proxy_admin for PROXY_ADMIN_ID's users and
 // for a role claim holding it, else the role the claim names, else the user's stored role.
 import { createHash, randomUUID } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, type JWTPayload, jwtVerify } from 'jose';
 import { GatewayError } from '../core/errors.ts';
 import type { GatewayRequest, Reply, Route } from '../core/types.ts';
 import { USER_ROLES, type UserRole } from '../keys/roles.ts';
+import type { TeamService } from '../keys/team-service.ts';
 import type { UserService } from '../keys/user-service.ts';
 import type { Identities } from '../store/identities.ts';
+import type { NewUserDefaults } from './new-user-defaults.ts';
 import type { SessionCookies } from './session-cookies.ts';
 import { providerEndpoints, type ProviderEndpoints, type SsoSettings } from './sso-settings.ts';
 
@@ -24,6 +26,9 @@ export interface SsoDeps {
   cookies: SessionCookies;
   identities: Identities;
   users: UserService;
+  teams: TeamService;
+  /** What a user made on first sign-in gets (`default_internal_user_params`). */
+  newUser: NewUserDefaults;
   /** Whether the browser reached us other than on loopback (the cookies are then Secure). */
   isSecure: (request: GatewayRequest) => boolean;
 }
@@ -96,8 +101,16 @@ async function signedInRole(deps: SsoDeps, userId: string, claims: JWTPayload, r
   const by = { name: 'sso', token: null, requestId: request.headers['x-request-id'] ?? randomUUID() };
   const stored = await deps.identities.users.get(userId);
   if (!stored) {
-    const role = asserted ?? DEFAULT_ROLE;
-    await deps.users.create({ user_id: userId, user_email: stringClaim(claims, deps.settings.emailClaim) ?? null, user_role: role, auto_create_key: false }, by);
+    const { user: defaults, teams } = deps.newUser;
+    const role = asserted ?? USER_ROLES.find((known) => known === defaults['user_role']) ?? DEFAULT_ROLE;
+    // The teams first: a sign-in that cannot join them makes no user, so the next one tries again.
+    for (const team of teams) {
+      if (!(await deps.identities.teams.get(team.team_id))) {
+        throw new GatewayError('invalid_request', `Single sign-on: default_internal_user_params names team "${team.team_id}", which does not exist. An admin creates it with POST /team/new.`);
+      }
+    }
+    await deps.users.create({ ...defaults, user_id: userId, user_email: stringClaim(claims, deps.settings.emailClaim) ?? null, user_role: role, auto_create_key: false }, by);
+    for (const team of teams) await deps.teams.addMembers(team.team_id, [{ user_id: userId, role: team.role }], team.maxBudgetInTeam, by);
     return role;
   }
   if (asserted && asserted !== stored.user_role) await deps.users.update(userId, { user_role: asserted }, by);

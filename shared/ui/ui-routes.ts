@@ -9,19 +9,25 @@ import { GatewayError } from '../core/errors.ts';
 import type { GatewayRequest, Reply, Route } from '../core/types.ts';
 import { parseBody } from '../endpoints/admin/fields.ts';
 import { virtualKeyIdentity } from '../keys/authenticator.ts';
+import type { TeamService } from '../keys/team-service.ts';
 import type { UserService } from '../keys/user-service.ts';
 import type { Identities } from '../store/identities.ts';
 import { UI_HEADERS, type UiAsset, uiAssets } from './assets.ts';
 import { playgroundRoute } from './playground.ts';
 import { checkSameOrigin } from './same-origin.ts';
+import type { NewUserDefaults } from './new-user-defaults.ts';
 import { ssoRoutes } from './sso.ts';
 import { ssoSettings } from './sso-settings.ts';
 import { SessionCookies, sessionSecret } from './session-cookies.ts';
 import { sessionAuthenticator } from './session-authenticator.ts';
 
 export interface UiOptions {
-  /** The built UI by file name: index.html, app.js, app.css (ui/build.ts); asked once, when a page or file is first asked for. */
-  files: () => Promise<Map<string, string>>;
+  /**
+   * The built UI by file name: index.html, app.js, app.css (ui/build.ts); asked once, when a page or file
+   * is first asked for. Absent: only the playground's chat is served, for the sessions the other side
+   * signed in (the gateway Lambda, which streams it where the admin Lambda answers whole).
+   */
+  files?: () => Promise<Map<string, string>>;
   /** Where the UI's settings are read: UI_SESSION_SECRET, and single sign-on's (shared/ui/sso-settings.ts). */
   env: (name: string) => string | undefined;
   now?: () => number;
@@ -40,19 +46,24 @@ export function uiAuthenticators(ui: UiOptions | undefined, masterKey: string | 
 
 const signInSchema = z.strictObject({ master_key: z.string().min(1) });
 
-/** What the UI's routes use of the gateway: the identity records, the users service (SSO makes users), the chat route (the playground). */
+/** What the UI's routes use of the gateway: the identity records, the users and teams services (SSO makes users, with their defaults), the chat route (the playground). */
 export interface UiParts {
   identities: Identities;
   users: UserService;
+  teams: TeamService;
+  newUser: NewUserDefaults;
   chat: Route;
 }
 
 export function uiRoutes(ui: UiOptions, masterKey: string | undefined, parts: UiParts): Route[] {
   const { identities, chat } = parts;
+  const playground = playgroundRoute(chat, identities, virtualKeyIdentity(identities, ui.now));
+  const files = ui.files;
+  if (!files) return [playground];
   let built: Promise<Map<string, UiAsset>> | undefined;
   // A build that failed is tried again at the next request.
   const assets = () =>
-    (built ??= ui.files().then(uiAssets, (error) => {
+    (built ??= files().then(uiAssets, (error) => {
       // A failed build is tried again on the next request.
       built = undefined;
       throw error;
@@ -111,8 +122,8 @@ export function uiRoutes(ui: UiOptions, masterKey: string | undefined, parts: Ui
         return json({ signed_in: false }, cookies ? { 'set-cookie': cookies.clear(isSecure(request)) } : {});
       },
     },
-    playgroundRoute(chat, identities, virtualKeyIdentity(identities, ui.now)),
-    ...(sso && cookies ? ssoRoutes({ settings: sso, cookies, identities, users: parts.users, isSecure }) : []),
+    playground,
+    ...(sso && cookies ? ssoRoutes({ settings: sso, cookies, identities, users: parts.users, teams: parts.teams, newUser: parts.newUser, isSecure }) : []),
   ];
 }
 

@@ -1,6 +1,6 @@
 // The web UI in a real browser against `npm start`'s server (dynalite) and a fake OpenAI upstream: sign
-// in with the master key, create a key, chat with it in the playground (streamed), see its spend, block
-// it; every page screenshotted (test-output/ui/). Every response the browser received is read
+// in with the master key, create a key, chat with it in the playground (streamed), see its spend, see
+// each deployment's health and cooldown and try one, block the key; every page screenshotted (test-output/ui/). Every response the browser received is read
 // afterwards: no master key, no provider key, and the raw virtual key only in the answer that made it.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +31,12 @@ beforeAll(async () => {
 model_list:
   - model_name: gpt-4o-mini
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${upstream.url}/v1, api_key: ${PROVIDER_KEY} }
+  # Two deployments of one group: one is cooled down by a failed call, the other serves.
+  - model_name: pool
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${upstream.url}/v1, api_key: ${PROVIDER_KEY} }
+  - model_name: pool
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${upstream.url}/v1, api_key: ${PROVIDER_KEY} }
+router_settings: { routing_strategy: least-busy, cooldown_time: 600 }
 general_settings: { master_key: ${MASTER} }
 `);
   browser = await launchBrowser();
@@ -113,6 +119,34 @@ describe('the web UI', () => {
     await screenshot('spend');
   });
 
+  it("shows each deployment's health and cooldown and the routing strategy, and checks and tries a model", async () => {
+    // A rate limit on the first deployment tried cools it down (for cooldown_time); the retry lands on the other.
+    const call = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'pool', messages: [{ role: 'user', content: 'hi' }], mock_testing_rate_limit_error: true }),
+    });
+    expect(call.status).toBe(200);
+    await open('Models');
+    await page.getByTestId('routing-strategy').filter({ hasText: 'least-busy' }).waitFor();
+    const pool = page.getByRole('row').filter({ hasText: 'pool' });
+    await pool.filter({ hasText: 'until' }).waitFor();
+    await expect(pool.count()).resolves.toBe(2);
+    await expect(pool.filter({ hasText: 'until' }).count()).resolves.toBe(1);
+    const row = page.getByRole('row').filter({ hasText: 'gpt-4o-mini' }).filter({ hasNotText: 'pool' });
+    await row.getByRole('cell', { name: 'unknown' }).waitFor();
+    await row.getByRole('button', { name: 'Check health' }).click();
+    await row.getByRole('cell', { name: /^healthy \(/ }).waitFor();
+    await screenshot('models');
+    // Tried from its row: the playground opens on that model.
+    await pool.first().getByRole('button', { name: 'Try' }).click();
+    await page.getByLabel('Model').locator('option', { hasText: 'pool' }).waitFor({ state: 'attached' });
+    await expect(page.getByLabel('Model').inputValue()).resolves.toBe('pool');
+    await page.getByLabel('Message').fill('[[say Hello from the pool]]');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.message.assistant').filter({ hasText: 'Hello from the pool' }).waitFor();
+  });
+
   it('blocks the key', async () => {
     await open('Keys');
     const row = page.getByRole('row').filter({ hasText: 'browser-key' });
@@ -128,7 +162,6 @@ describe('the web UI', () => {
   it('shows every other page', async () => {
     for (const [link, name] of [
       ['Overview', 'overview'],
-      ['Models', 'models'],
       ['Teams', 'teams'],
       ['Users', 'users'],
       ['Customers', 'customers'],
@@ -142,11 +175,11 @@ describe('the web UI', () => {
     }
     await open('Audit log');
     await page.getByRole('cell', { name: 'ui:master_key' }).first().waitFor();
+    // The running config, its provider key and master key masked (the last test reads every response for them).
     await open('Settings');
-    await page
-      .getByTestId('settings')
-      .filter({ hasText: `${upstream.url}/v1` })
-      .waitFor();
+    const settings = page.getByTestId('settings');
+    await settings.filter({ hasText: `${upstream.url}/v1` }).waitFor();
+    await expect(settings.textContent()).resolves.toContain('"api_key": "****"');
   });
 
   it('threw no error in the page, and the Content-Security-Policy blocked nothing', () => {

@@ -4,7 +4,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readConfigYaml } from '../../shared/config/yaml.ts';
@@ -14,6 +14,7 @@ import { defaultLambdaMemoryMb } from '../../infra/cost/model.ts';
 import { acknowledgeNagFindings } from '../../infra/nag.ts';
 import { readSettings } from '../../infra/settings.ts';
 import { ADMIN_PREFIXES, TollgateStack } from '../../infra/tollgate-stack.ts';
+import { PLAYGROUND_PATH } from '../../shared/ui/playground.ts';
 import { gatewayRoutes } from '../../shared/app.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
 import { recordingLog, testConfig } from '../helpers/gateway.ts';
@@ -65,13 +66,36 @@ describe('TollgateStack', () => {
     expect(JSON.stringify(adminStatements)).not.toContain('index/*');
   });
 
-  it('serves the web UI (/ui and everything under it) from the admin function', () => {
+  it('serves the web UI (/ui and everything under it) from the admin function, but its playground chat streamed from the gateway function', () => {
     const resources = template.findResources('AWS::ApiGateway::Resource');
     const ui = Object.entries(resources).find(([, r]) => r.Properties.PathPart === 'ui')![0];
-    const under = Object.entries(resources).find(([, r]) => JSON.stringify(r.Properties.ParentId).includes(ui))![0];
+    const under = Object.entries(resources).find(([, r]) => JSON.stringify(r.Properties.ParentId).includes(ui) && r.Properties.PathPart === '{proxy+}')![0];
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => [ui, under].some((id) => JSON.stringify(m.Properties.ResourceId).includes(id)));
     expect(methods).toHaveLength(2);
     for (const method of methods) expect(JSON.stringify(method.Properties.Integration.Uri)).toContain('Admin');
+    // /ui/api/playground/chat: its own resources, the last with a POST into the gateway function's stream.
+    const pathOf = (id: string): string => {
+      const parent = resources[id]?.Properties.ParentId as { Ref?: string } | undefined;
+      return parent?.Ref && resources[parent.Ref] ? `${pathOf(parent.Ref)}/${resources[id]!.Properties.PathPart}` : `/${resources[id]!.Properties.PathPart}`;
+    };
+    const chat = Object.keys(resources).find((id) => pathOf(id) === PLAYGROUND_PATH)!;
+    expect(chat).toBeDefined();
+    const playground = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => JSON.stringify(m.Properties.ResourceId).includes(chat));
+    expect(playground).toHaveLength(1);
+    expect(playground[0]!.Properties).toMatchObject({ HttpMethod: 'POST', Integration: { ResponseTransferMode: 'STREAM', TimeoutInMillis: 900_000 } });
+    expect(JSON.stringify(playground[0]!.Properties.Integration.Uri)).toContain('Gateway');
+  });
+
+  it('sends every path the UI calls with its session cookie to the admin function, the playground chat to the gateway function', () => {
+    // The paths the pages call (ui/api.ts's get, post, del, postStream), from the pages' source.
+    const calls = readdirSync('ui/pages')
+      .map((file) => readFileSync(join('ui/pages', file), 'utf8'))
+      .join('\n')
+      .matchAll(/\b(?:get|post|del|postStream)(?:<[^>]*>)?\(\s*['`](\/[^'`?$]*)/g);
+    const paths = [...new Set([...calls].map((m) => m[1]!))];
+    expect(paths).toContain('/config/yaml');
+    expect(paths).toContain(PLAYGROUND_PATH);
+    for (const path of paths) if (path !== PLAYGROUND_PATH) expect(ADMIN_PREFIXES, path).toContain(path.split('/')[1]);
   });
 
   it('throttles the stage and logs access without paths or query strings', () => {
@@ -343,15 +367,18 @@ describe('the optional Cognito authorizer (context callerUserPoolArn)', () => {
   const POOL = 'arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123';
   const methodsOf = (template: Template, fn: string) =>
     Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => JSON.stringify(m.Properties.Integration?.Uri ?? '').includes(fn)) as Array<{
-      Properties: { AuthorizationType: string; AuthorizationScopes?: string[] };
+      Properties: { HttpMethod: string; AuthorizationType: string; AuthorizationScopes?: string[] };
     }>;
 
   it("checks the pool's tokens before the model routes, gives both functions the pool's keys, and leaves the admin routes to their keys", () => {
     const template = Template.fromStack(synth({ callerUserPoolArn: POOL, callerScopes: 'tollgate/invoke' }).stack);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS', ProviderARNs: [POOL], IdentitySource: 'method.request.header.Authorization' });
     const gateway = methodsOf(template, 'Gateway');
-    expect(gateway).toHaveLength(2);
-    for (const method of gateway) expect(method.Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizationScopes: ['tollgate/invoke'] });
+    const models = gateway.filter((method) => method.Properties.HttpMethod === 'ANY');
+    expect(models).toHaveLength(2);
+    for (const method of models) expect(method.Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizationScopes: ['tollgate/invoke'] });
+    // The UI's playground chat is the gateway function's too, but its caller is the UI's session cookie.
+    expect(gateway.filter((method) => method.Properties.HttpMethod !== 'ANY').map((method) => method.Properties.AuthorizationType)).toEqual(['NONE']);
     for (const method of methodsOf(template, 'Admin')) expect(method.Properties.AuthorizationType).toBe('NONE');
     const jwks = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/jwks.json';
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME);

@@ -32,7 +32,7 @@ const userFields = {
   password: z.string(),
 };
 // The key fields /user/new passes on to the key it makes.
-const newSchema = z.strictObject({ ...userFields, user_id: id, auto_create_key: z.boolean(), key_alias: id, duration: duration.nullable(), team_id: id }).partial();
+export const newSchema = z.strictObject({ ...userFields, user_id: id, auto_create_key: z.boolean(), key_alias: id, duration: duration.nullable(), team_id: id }).partial();
 const updateSchema = z.strictObject(userFields).partial().extend({ user_id: id });
 const idsSchema = z.strictObject({ user_ids: z.array(id).min(1) });
 
