@@ -7,24 +7,14 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { EXPORTERS_IMPORT } from '../../infra/exporters-bundle.ts';
 import { litellmPrices, tollgateKey } from '../../scripts/build-prices.ts';
-import type { Deployment } from '../../shared/config/types.ts';
 import { providerCost } from '../../shared/pricing/cost.ts';
 import { priceLookup, priceTable } from '../../shared/pricing/price-table.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
+import { testDeployment } from '../helpers/fixtures.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const priceOf = priceLookup(defaultProviders());
-const deployment = (provider: string, upstreamModel: string): Deployment => ({
-  id: `${provider}/${upstreamModel}`,
-  modelName: 'm',
-  provider,
-  upstreamModel,
-  timeoutMs: 1000,
-  maxResponseBytes: 1024 * 1024,
-  extraHeaders: {},
-  params: {},
-  modelInfo: {},
-});
+const deployment = (provider: string, upstreamModel: string) => testDeployment({ id: `${provider}/${upstreamModel}`, modelName: 'm', provider, upstreamModel });
 
 describe('the price table from LiteLLM', () => {
   it('holds more than 2,000 models, each with a price', () => {
