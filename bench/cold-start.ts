@@ -5,12 +5,13 @@
 // answer one event.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { EXPORTERS_IMPORT } from '../infra/exporters-bundle.ts';
+import { PRICE_FILE } from '../shared/pricing/price-table.ts';
 import { summarize, type Summary } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -56,6 +57,8 @@ export async function measureColdStart(workDir: string, runs: number): Promise<C
   const outDir = join(workDir, 'cold-start');
   mkdirSync(outDir, { recursive: true });
   const bundle = await bundleGateway(outDir);
+  // The price table beside the bundle, as the stack puts it (read on first use).
+  copyFileSync(join(ROOT, 'shared/pricing', PRICE_FILE), join(outDir, PRICE_FILE));
   // As the stack bundles it: JSON, written from the YAML at synth time (infra/deployed-config.ts).
   const configPath = join(outDir, 'gateway.config.json');
   writeFileSync(configPath, JSON.stringify({ model_list: [{ model_name: 'mock', litellm_params: { model: 'mock/tollgate-mock' } }], general_settings: { master_key: MASTER_KEY } }));

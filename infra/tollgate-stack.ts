@@ -32,6 +32,7 @@ import { RegionalRecord } from './regional-record.ts';
 import { apiMetrics, loadBalancerMetrics, Observability } from './observability.ts';
 import { RequestLogs } from './request-logs.ts';
 import { PRODUCTION_STAGES, type TollgateSettings } from './settings.ts';
+import { PRICE_FILE } from '../shared/pricing/price-table.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** API Gateway streams may last 15 minutes; long generations need more than the 29 s default. */
@@ -370,7 +371,13 @@ export class TollgateStack extends Stack {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_input: string, output: string) => [`cp "${configJson}" "${output}/${DEPLOYED_CONFIG_FILE}"`, ...exportersBundleCommands(output), ...moreFiles(output)],
+          // The price table beside the bundle, read on first use (shared/pricing/price-table.ts), not parsed at cold start.
+          afterBundling: (_input: string, output: string) => [
+            `cp "${configJson}" "${output}/${DEPLOYED_CONFIG_FILE}"`,
+            `cp "${resolve(ROOT, 'shared/pricing', PRICE_FILE)}" "${output}/${PRICE_FILE}"`,
+            ...exportersBundleCommands(output),
+            ...moreFiles(output),
+          ],
         },
       },
     });

@@ -30,8 +30,9 @@ export class Pricer {
    * call's own entry where the table prices one by its options (`hd/1024-x-1024` for an image).
    */
   priceOf(deployment: Deployment, variant?: string): ModelPrice | undefined {
-    // A wildcard deployment keeps its id for every model it serves: each has its own price.
-    const model = `${deployment.id}\u0000${deployment.upstreamModel}`;
+    // A wildcard deployment keeps its id for every model it serves: each has its own price, and a
+    // `model: "*"` one serves the same id from several providers (`azure/command-r-plus`, `cohere/command-r-plus`).
+    const model = `${deployment.id}\u0000${deployment.provider}\u0000${deployment.upstreamModel}`;
     const key = variant === undefined ? model : `${model}\n${variant}`;
     if (!this.prices.has(key)) this.prices.set(key, this.lookup(deployment, variant));
     return this.prices.get(key);

@@ -11,12 +11,20 @@ export interface ModelPrice {
   supports_reasoning?: boolean;
   /** The provider LiteLLM lists the model under: where `model: "*"` sends a bare model id. */
   litellm_provider?: string;
+  /** Tokens of these kinds, where the model prices them apart from text (./cost.ts): reasoning, audio and image tokens. */
+  output_cost_per_reasoning_token?: number;
+  input_cost_per_audio_token?: number;
+  output_cost_per_audio_token?: number;
+  input_cost_per_image_token?: number;
+  output_cost_per_image_token?: number;
   /** Rates for calls priced in other units (./units.ts). */
   output_cost_per_image?: number;
   input_cost_per_pixel?: number;
   input_cost_per_second?: number;
   input_cost_per_character?: number;
   input_cost_per_query?: number;
+  /** The rates for prompts of more than N thousand tokens (`input_cost_per_token_above_200k_tokens`): the whole call is priced at them. */
+  [above: `${string}_above_${number}k_tokens`]: number | undefined;
 }
 
 /** What a model does, as LiteLLM's `mode`: which endpoints serve it. */

@@ -72,7 +72,10 @@ export class ModelGroups {
     if (this.listing) return this.listing;
     const listed = [...this.groups.values()].flat();
     for (const { pattern, deployments } of this.patterns) {
-      for (const deployment of deployments) for (const name of this.expand(pattern, deployment)) listed.push(concrete(deployment, name, pattern.match(name)!));
+      for (const deployment of deployments) {
+        for (const name of this.expand(pattern, deployment))
+          listed.push(...(deployment.provider === ANY_PROVIDER ? this.inferred(deployment, name) : [concrete(deployment, name, pattern.match(name)!)]));
+      }
     }
     this.listing = listed;
     return listed;

@@ -174,7 +174,7 @@ general_settings: { master_key: ${MASTER} }
       const error = await clientFor(key)
         .chat.completions.create({ model: 'mystery', messages: hi })
         .catch((e: InstanceType<typeof OpenAI.APIError>) => e);
-      expect(error).toMatchObject({ status: 400, message: expect.stringMatching(/Unknown model "mystery".*openai\/gpt-4o-mini.* and \d+ more \(GET \/v1\/models lists them all\)/) });
+      expect(error).toMatchObject({ status: 400, message: expect.stringMatching(/Unknown model "mystery".*openai\/[^*]+ and \d+ more \(GET \/v1\/models lists them all\)/) });
     }
   });
 
@@ -267,6 +267,39 @@ general_settings: { master_key: ${MASTER} }
         message: expect.stringContaining('LLM Provider NOT provided. Pass in the LLM provider you are trying to call. You passed model=no-such-model'),
       });
       expect(openaiA.requests.length).toBe(sent);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('lists every model the price table prices, each priced in /model/info and routed to its provider', async () => {
+    const gateway = await startGateway(anyModel(`${openaiA.url}/v1`), env);
+    try {
+      const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: MASTER, maxRetries: 0 });
+      const ids = (await client.models.list()).data.map((m) => m.id);
+      expect(ids.length).toBeGreaterThanOrEqual(2000);
+      expect(ids).toEqual(
+        expect.arrayContaining([
+          'openai/gpt-4o-mini',
+          'anthropic/claude-sonnet-4-20250514',
+          'cohere/command-r-plus',
+          'vertex_ai/meta/llama-3.1-405b-instruct-maas',
+          'sagemaker/meta-textgeneration-llama-2-7b-f',
+        ]),
+      );
+      expect(ids.some((id) => id.includes('*'))).toBe(false);
+      const info = ((await (await fetch(`${gateway.url}/model/info`, { headers: { authorization: `Bearer ${MASTER}` } })).json()) as { data: unknown }).data as {
+        model_name: string;
+        litellm_params: { model: string };
+        model_info: Record<string, unknown>;
+      }[];
+      const priced = info.filter((d) => typeof d.model_info['input_cost_per_token'] === 'number');
+      expect(priced.length).toBeGreaterThanOrEqual(2000);
+      expect(info.find((d) => d.model_name === 'openai/gpt-4o-mini')).toMatchObject({
+        litellm_params: { model: 'openai/gpt-4o-mini' },
+        model_info: { input_cost_per_token: 1.5e-7, max_output_tokens: 16384, mode: 'chat' },
+      });
+      expect(info.find((d) => d.model_name === 'cohere/command-r-plus')?.model_info).toMatchObject({ input_cost_per_token: 2.5e-6, output_cost_per_token: 1e-5, mode: 'chat' });
     } finally {
       await gateway.close();
     }

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPORTERS_IMPORT, exportersBundleCommands } from '../../infra/exporters-bundle.ts';
+import { PRICE_FILE } from '../../shared/pricing/price-table.ts';
 import { apiGatewayEvent, lambdaContext } from '../helpers/apigw-events.ts';
 import { installLambdaShim, invokeStreaming } from '../helpers/lambda-stream-shim.ts';
 
@@ -35,8 +36,9 @@ describe('bundled Lambda handlers', () => {
     });
     const output = (name: string) => metafile.outputs[join(OUT, name).slice(process.cwd().length + 1)]!;
     bundle = output('index.mjs');
-    // As the stack ships them: the exporters' file and its package.json beside the bundles, before anything loads.
+    // As the stack ships them: the exporters' file and its package.json, and the price table, beside the bundles, before anything loads.
     for (const command of exportersBundleCommands(OUT)) execSync(command, { stdio: 'inherit' });
+    copyFileSync(join('shared/pricing', PRICE_FILE), join(OUT, PRICE_FILE));
     bundles = [
       ['gateway', bundle],
       ['admin', output('admin.mjs')],

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OUTPUT, renderPrices, SOURCE } from '../../scripts/build-prices.ts';
+import { LITELLM, OUTPUT, renderPrices, SOURCE } from '../../scripts/build-prices.ts';
 import type { Deployment } from '../../shared/config/types.ts';
 import { providerCost } from '../../shared/pricing/cost.ts';
 import { chargedCost } from '../../shared/pricing/margin.ts';
@@ -25,8 +25,8 @@ const deployment = (provider: string, upstreamModel: string, overrides: Partial<
 });
 
 describe('price table', () => {
-  it('prices.json is what npm run prices makes from the source file', () => {
-    expect(readFileSync(OUTPUT, 'utf8')).toBe(renderPrices(readFileSync(SOURCE, 'utf8')));
+  it('prices.json is what npm run prices makes from the source file and the LiteLLM copy', () => {
+    expect(readFileSync(OUTPUT, 'utf8')).toBe(renderPrices(readFileSync(SOURCE, 'utf8'), readFileSync(LITELLM, 'utf8')));
   });
 
   it('finds a model by provider and id, alias, Bedrock profile and Vertex spelling', () => {

@@ -26,7 +26,7 @@ export interface OpenAICompatiblePreset {
   modelPrefix?: string;
   /** An endpoint's URL when it is not `<base>/<endpoint>` (Azure's deployment URLs). */
   endpointUrl?: (base: string, deployment: Deployment, endpoint: OpenAIEndpoint) => string;
-  /** The price table's section for the provider's models (shared/pricing/prices.json); none: priced by config alone. */
+  /** Where the price table lists the provider's models, tried before the provider's own name (LiteLLM's `litellm_provider`): Azure's `gpt-4o` priced as OpenAI's, `azure/gpt-35-turbo` as Azure's. */
   priceSection?: string;
   /** `false` for providers with no embeddings API: their models answer POST /v1/embeddings with a 400. */
   embeddings?: false;
@@ -146,7 +146,6 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     requiresApiBase: false,
     embeddings: false,
     transcriptions: true,
-    priceSection: 'groq',
     unsupportedParams: ['logit_bias', 'logprobs', 'top_logprobs'],
   },
   {
@@ -157,7 +156,6 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     apiKeyEnv: 'MISTRAL_API_KEY',
     requiresApiKey: true,
     requiresApiBase: false,
-    priceSection: 'mistral',
     unsupportedParams: ['logit_bias', 'logprobs', 'top_logprobs'],
     renamedParams: { seed: 'random_seed' },
   },
@@ -170,7 +168,6 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     requiresApiKey: true,
     requiresApiBase: false,
     embeddings: false,
-    priceSection: 'deepseek',
   },
   {
     name: 'xai',
@@ -181,7 +178,6 @@ export const OPENAI_COMPATIBLE_PRESETS: OpenAICompatiblePreset[] = [
     requiresApiKey: true,
     requiresApiBase: false,
     embeddings: false,
-    priceSection: 'xai',
   },
   { name: 'openrouter', defaultApiBase: 'https://openrouter.ai/api/v1', versionPath: '/api/v1', auth: 'bearer', apiKeyEnv: 'OPENROUTER_API_KEY', requiresApiKey: true, requiresApiBase: false },
   {

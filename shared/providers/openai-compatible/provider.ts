@@ -31,7 +31,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): Provid
     requiresApiKey: preset.requiresApiKey,
     requiresApiBase: preset.requiresApiBase,
     unsupportedParams: new Set(preset.unsupportedParams ?? []),
-    priceKeys: (model) => (preset.priceSection ? [`${preset.priceSection}/${model}`] : []),
+    priceKeys: (model) => [...new Set([`${preset.priceSection ?? preset.name}/${model}`, `${preset.name}/${model}`])],
 
     async chat(call: ChatCall): Promise<ChatResult> {
       const { request, deployment, signal } = call;

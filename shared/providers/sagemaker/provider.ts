@@ -50,8 +50,8 @@ function sageMaker(name: string, format: ContainerFormat): Provider {
     requiresApiBase: false,
     extraParams: AWS_PARAMS,
     unsupportedParams: new Set(name === 'sagemaker' ? ['n', 'tools', 'tool_choice', 'response_format', 'logit_bias', 'logprobs', 'top_logprobs'] : []),
-    // Endpoints are the team's own: priced by their config entry.
-    priceKeys: () => [],
+    // Endpoints are the team's own, priced by their config entry; LiteLLM's table lists JumpStart's Llama 2 ones (`sagemaker/meta-textgeneration-llama-2-7b`).
+    priceKeys: (model) => [`sagemaker/${model}`],
 
     async chat({ request, deployment, signal }) {
       const target = targetOf(deployment.params, deployment.apiBase);

@@ -19,8 +19,9 @@ export const vertexAIProvider: Provider = {
   extraParams: ['vertex_project', 'vertex_location', 'vertex_credentials', 'vertex_ai_project', 'vertex_ai_location', 'vertex_ai_credentials'],
   // One set serves both model families, so it holds what either cannot take (drop_params drops them).
   unsupportedParams: new Set([...GEMINI_UNSUPPORTED_PARAMS, ...ANTHROPIC_UNSUPPORTED_PARAMS]),
-  // Priced as on their makers' own APIs; Vertex names Claude versions with `@` where Anthropic uses `-`.
-  priceKeys: (model) => [`${publisherOf(model) === 'anthropic' ? 'anthropic' : 'gemini'}/${model.replace('@', '-')}`],
+  // Priced as on their makers' own APIs (Vertex names Claude versions with `@` where Anthropic uses `-`),
+  // else as LiteLLM lists Vertex's own (`vertex_ai/meta/llama-3.1-405b-instruct-maas`, `vertex_ai/mistral-large@2407`).
+  priceKeys: (model) => [`${publisherOf(model) === 'anthropic' ? 'anthropic' : 'gemini'}/${model.replace('@', '-')}`, `vertex_ai/${model}`],
 
   async chat(call) {
     if (isPartnerModel(call.request.model)) return partnerModelOnVertex(call);
