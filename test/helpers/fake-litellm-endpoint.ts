@@ -1,0 +1,51 @@
+// The stand-in for the fake upstream LiteLLM's own sample config and e2e tests call
+// (exampleopenaiendpoint-production.up.railway.app): an OpenAI-shaped API on 127.0.0.1 that answers any
+// model with any key, on OpenAI's paths and Azure's (`/openai/deployments/{deployment}/...`), so every
+// deployment of LiteLLM's proxy_server_config.yaml can point at it. Chat answers come from the scripted
+// model (fake-openai.ts's shapes); embeddings, images and legacy completions are answered in OpenAI's
+// shapes with fixed values.
+import type { ServerResponse } from 'node:http';
+import { chunks, completion, conversation } from './fake-openai.ts';
+import { sendJson, sendSse, startRecordingServer, type RecordedRequest, type RecordingServer } from './recording-server.ts';
+import { replyTokens, scriptedReply, tokenCount } from './scripted-model.ts';
+
+export function startFakeLiteLLMEndpoint(): Promise<RecordingServer> {
+  return startRecordingServer((request, res) => answer(request, res));
+}
+
+function answer(request: RecordedRequest, res: ServerResponse): void | Promise<void> {
+  const path = request.url.split('?')[0]!;
+  const azure = /^\/openai\/deployments\/([^/]+)\//.exec(path);
+  const body = request.json ?? {};
+  const model: string = azure ? decodeURIComponent(azure[1]!) : body.model;
+  if (request.method !== 'POST' || typeof model !== 'string')
+    return sendJson(res, 404, { error: { message: `Invalid URL (${request.method} ${path})`, type: 'invalid_request_error', param: null, code: null } });
+  if (path.endsWith('/chat/completions')) {
+    const reply = scriptedReply(conversation(body));
+    const prompt = tokenCount(JSON.stringify(body.messages ?? []));
+    const usage = { prompt_tokens: prompt, completion_tokens: replyTokens(reply), total_tokens: prompt + replyTokens(reply) };
+    if (!body.stream) return sendJson(res, 200, completion(model, reply, usage));
+    return sendSse(res, chunks(model, reply, body.stream_options?.include_usage ? usage : undefined));
+  }
+  if (path.endsWith('/embeddings')) {
+    const inputs: unknown[] = Array.isArray(body.input) ? body.input : [body.input];
+    const data = inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.5, 0.25, 0.125] }));
+    return sendJson(res, 200, { object: 'list', data, model, usage: { prompt_tokens: inputs.length, total_tokens: inputs.length } });
+  }
+  if (path.endsWith('/images/generations')) {
+    const image = body.response_format === 'b64_json' ? { b64_json: Buffer.from('fake image').toString('base64') } : { url: 'https://example.com/fake-image.png' };
+    return sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: Array.from({ length: body.n ?? 1 }, () => image) });
+  }
+  if (path.endsWith('/completions')) {
+    const text = scriptedReply({ userText: String(body.prompt ?? ''), toolResults: [], tools: [], wantsJson: false }).text ?? '';
+    return sendJson(res, 200, {
+      id: 'cmpl-fake',
+      object: 'text_completion',
+      created: Math.floor(Date.now() / 1000),
+      model,
+      choices: [{ text, index: 0, logprobs: null, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 1, completion_tokens: tokenCount(text), total_tokens: 1 + tokenCount(text) },
+    });
+  }
+  return sendJson(res, 404, { error: { message: `Invalid URL (POST ${path})`, type: 'invalid_request_error', param: null, code: null } });
+}
