@@ -1,13 +1,14 @@
 // The stand-in for the fake upstream LiteLLM's own sample config and e2e tests call
 // (exampleopenaiendpoint-production.up.railway.app): an OpenAI-shaped API on 127.0.0.1 that answers any
-// model with any key, on OpenAI's paths and Azure's (`/openai/deployments/{deployment}/...`), so every
-// deployment of LiteLLM's proxy_server_config.yaml can point at it. Chat answers come from the scripted
-// model (fake-openai.ts's shapes); embeddings, images and legacy completions are answered in OpenAI's
-// shapes with fixed values.
+// model with any key, on OpenAI's paths, Azure's (`/openai/deployments/{deployment}/...`) and Anthropic's
+// `/v1/messages`, so every deployment of LiteLLM's proxy_server_config.yaml can point at it. Chat and
+// message answers come from the scripted model (fake-openai.ts's and fake-anthropic.ts's shapes);
+// embeddings, images and legacy completions are answered in OpenAI's shapes with fixed values.
 import type { ServerResponse } from 'node:http';
+import { conversation as anthropicConversation, message, streamEvents } from './fake-anthropic.ts';
 import { chunks, completion, conversation } from './fake-openai.ts';
 import { sendJson, sendSse, startRecordingServer, type RecordedRequest, type RecordingServer } from './recording-server.ts';
-import { replyTokens, scriptedReply, tokenCount } from './scripted-model.ts';
+import { pieces, replyTokens, scriptedReply, tokenCount } from './scripted-model.ts';
 
 export function startFakeLiteLLMEndpoint(): Promise<RecordingServer> {
   return startRecordingServer((request, res) => answer(request, res));
@@ -20,6 +21,11 @@ function answer(request: RecordedRequest, res: ServerResponse): void | Promise<v
   const model: string = azure ? decodeURIComponent(azure[1]!) : body.model;
   if (request.method !== 'POST' || typeof model !== 'string')
     return sendJson(res, 404, { error: { message: `Invalid URL (${request.method} ${path})`, type: 'invalid_request_error', param: null, code: null } });
+  if (path === '/v1/messages') {
+    const reply = scriptedReply(anthropicConversation(body));
+    const inputTokens = tokenCount(JSON.stringify(body.messages ?? []));
+    return body.stream ? sendSse(res, streamEvents(model, reply, inputTokens, false)) : sendJson(res, 200, message(model, reply, inputTokens, false));
+  }
   if (path.endsWith('/chat/completions')) {
     const reply = scriptedReply(conversation(body));
     const prompt = tokenCount(JSON.stringify(body.messages ?? []));
@@ -38,14 +44,19 @@ function answer(request: RecordedRequest, res: ServerResponse): void | Promise<v
   }
   if (path.endsWith('/completions')) {
     const text = scriptedReply({ userText: String(body.prompt ?? ''), toolResults: [], tools: [], wantsJson: false }).text ?? '';
-    return sendJson(res, 200, {
+    const usage = { prompt_tokens: tokenCount(String(body.prompt ?? '')), completion_tokens: tokenCount(text), total_tokens: tokenCount(String(body.prompt ?? '')) + tokenCount(text) };
+    const created = Math.floor(Date.now() / 1000);
+    const answer = (piece: string, finish: string | null) => ({
       id: 'cmpl-fake',
       object: 'text_completion',
-      created: Math.floor(Date.now() / 1000),
+      created,
       model,
-      choices: [{ text, index: 0, logprobs: null, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 1, completion_tokens: tokenCount(text), total_tokens: 1 + tokenCount(text) },
+      choices: [{ text: piece, index: 0, logprobs: null, finish_reason: finish }],
     });
+    if (!body.stream) return sendJson(res, 200, { ...answer(text, 'stop'), usage });
+    const events = [...pieces(text).map((piece) => `data: ${JSON.stringify(answer(piece, null))}`), `data: ${JSON.stringify(answer('', 'stop'))}`];
+    if (body.stream_options?.include_usage) events.push(`data: ${JSON.stringify({ ...answer('', null), choices: [], usage })}`);
+    return sendSse(res, [...events, 'data: [DONE]']);
   }
   return sendJson(res, 404, { error: { message: `Invalid URL (POST ${path})`, type: 'invalid_request_error', param: null, code: null } });
 }
