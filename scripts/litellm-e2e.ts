@@ -28,7 +28,8 @@ const { yaml, env: fakeEnv } = litellmProxyConfig(fake.url);
 const config = join(dir, 'config.yaml');
 writeFileSync(config, yaml);
 const data = mkdtempSync(join(tmpdir(), 'tollgate-litellm-e2e-'));
-const env = { ...process.env, ...fakeEnv, GATEWAY_CONFIG: config, PORT: port, TOLLGATE_DATA_DIR: data, AWS_EC2_METADATA_DISABLED: 'true' };
+// The embedded table is slow on a busy machine: a wider wait before shedding load keeps the run about the API, not the machine.
+const env = { ...process.env, ...fakeEnv, GATEWAY_CONFIG: config, PORT: port, TOLLGATE_DATA_DIR: data, TOLLGATE_MAX_DB_WAIT_MS: '30000', AWS_EC2_METADATA_DISABLED: 'true' };
 const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'local/server.ts')], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
 let code = 1;
 try {

@@ -28,6 +28,8 @@ describe('teams', () => {
     expect(made.body.warnings).toBeUndefined(); // a team's max_budget is enforced
     const updated = await gw.call('POST', '/team/update', { team_id: teamId, models: ['mock', 'mock-b'] });
     expect(updated.body).toMatchObject({ team_alias: 'Search', models: ['mock', 'mock-b'] });
+    // LiteLLM's shape: {team_id, data: the team}.
+    expect(updated.body).toMatchObject({ team_id: teamId, data: { team_id: teamId, team_alias: 'Search', models: ['mock', 'mock-b'] } });
     const { body: key } = await gw.call('POST', '/key/generate', { team_id: teamId });
     const info = await gw.call('GET', `/team/info?team_id=${teamId}`);
     expect(info.body).toMatchObject({ team_id: teamId, team_info: { team_alias: 'Search' }, keys: [expect.objectContaining({ token: key.token })] });

@@ -120,7 +120,9 @@ export function teamRoutes(teams: TeamService, clock: BudgetClock): Route[] {
         const outside = Object.keys(changes).filter((field) => !TEAM_ADMIN_FIELDS.includes(field));
         if (outside.length) throw scope.refusal(`may change only ${TEAM_ADMIN_FIELDS.join(', ')} of team ${team_id} as one of its admins, not ${outside.join(', ')}.`);
       }
-      return withWarnings(await teams.update(team_id, changes, actorOf(ctx)), { team_id, ...changes });
+      const team = await teams.update(team_id, changes, actorOf(ctx));
+      // LiteLLM answers {team_id, data: team}; the team's fields stay at the top too, as Tollgate's clients read them.
+      return withWarnings({ ...team, data: team }, { team_id, ...changes });
     }),
 
     adminRoute('POST', ['/team/block'], async (request, ctx) => {
