@@ -60,6 +60,12 @@ describe("LiteLLM's proxy_server_config.yaml", () => {
     expect(upstream.requests.at(-1)!.url).toContain('/openai/deployments/azure-embedding-model/embeddings');
   });
 
+  it('moderates through its "*" wildcard, with the default model when the request names none', async () => {
+    const answer = await client.moderations.create({ input: 'hi' } as OpenAI.ModerationCreateParams);
+    expect(answer.results[0]!.flagged).toBe(false);
+    expect(upstream.requests.at(-1)!.json.model).toBe('omni-moderation-latest');
+  });
+
   it('names each key it does not act on, and the README lists each with why', () => {
     const { yaml, env } = litellmProxyConfig(upstream.url);
     const ignored = testConfig(yaml, env).ignoredKeys;

@@ -3,7 +3,7 @@
 // model with any key, on OpenAI's paths, Azure's (`/openai/deployments/{deployment}/...`) and Anthropic's
 // `/v1/messages`, so every deployment of LiteLLM's proxy_server_config.yaml can point at it. Chat and
 // message answers come from the scripted model (fake-openai.ts's and fake-anthropic.ts's shapes);
-// embeddings, images and legacy completions are answered in OpenAI's shapes with fixed values.
+// embeddings, moderations, images and legacy completions are answered in OpenAI's shapes with fixed values.
 import type { ServerResponse } from 'node:http';
 import { conversation as anthropicConversation, message, streamEvents } from './fake-anthropic.ts';
 import { chunks, completion, conversation } from './fake-openai.ts';
@@ -37,6 +37,10 @@ function answer(request: RecordedRequest, res: ServerResponse): void | Promise<v
     const inputs: unknown[] = Array.isArray(body.input) ? body.input : [body.input];
     const data = inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.5, 0.25, 0.125] }));
     return sendJson(res, 200, { object: 'list', data, model, usage: { prompt_tokens: inputs.length, total_tokens: inputs.length } });
+  }
+  if (path.endsWith('/moderations')) {
+    const inputs: unknown[] = Array.isArray(body.input) ? body.input : [body.input];
+    return sendJson(res, 200, { id: 'modr-fake', model, results: inputs.map(() => ({ flagged: false, categories: { violence: false }, category_scores: { violence: 0.01 } })) });
   }
   if (path.endsWith('/images/generations')) {
     const image = body.response_format === 'b64_json' ? { b64_json: Buffer.from('fake image').toString('base64') } : { url: 'https://example.com/fake-image.png' };
