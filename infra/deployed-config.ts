@@ -7,6 +7,7 @@ import { loadConfigDocument } from '../shared/config/load.ts';
 import { DEV_MASTER_KEY, type GatewayConfig } from '../shared/config/types.ts';
 import { readConfigYaml } from '../shared/config/yaml.ts';
 import { refuseStdio } from '../shared/mcp/servers.ts';
+import { listingProvider } from '../shared/pricing/price-table.ts';
 import { defaultProviders } from '../shared/providers/registry.ts';
 
 /**
@@ -35,6 +36,7 @@ export function deployedConfig(configPath: string): DeployedConfig {
     configPath,
     () => RUN_TIME_VALUE,
     (prefix) => providers.get(prefix),
+    listingProvider(providers),
   );
   refuseStdio(config.mcpServers, configPath);
   // The development master key is public knowledge: never deploy a config that holds it.

@@ -1,15 +1,20 @@
 // Runs LiteLLM's own end-to-end test files (tests/test_*.py of BerriAI/litellm, which drive a proxy on
 // 0.0.0.0:4000 over HTTP) against `npm start`: copies of them are kept by hand in the gitignored
 // .litellm-e2e/tests/ (LiteLLM's code is never committed here, and this script fetches nothing). It
-// starts a fake OpenAI on 127.0.0.1, writes .litellm-e2e/config.yaml pointing LiteLLM's model names at
-// it, starts the gateway on PORT (default 4000) with a fresh table, runs pytest on the files, and stops
-// everything. Needs python3 with pytest, pytest-asyncio, aiohttp, openai and python-dotenv.
+// starts a local stand-in for LiteLLM's fake OpenAI endpoint, writes .litellm-e2e/config.yaml: LiteLLM's
+// own proxy_server_config.yaml (test/fixtures/litellm/) with its api_bases pointed at the stand-in,
+// starts the gateway on PORT (default 4000) with a fresh table and the file's variables set to fake
+// values, runs pytest on the files, and stops everything. The tests import the `litellm` package, which
+// cannot be installed here: scripts/litellm-stand-in/ lets them import it, and a test that uses its code
+// fails with NeedsLiteLLM. Needs python3 with pytest, pytest-asyncio, aiohttp, openai, requests, fastapi
+// and python-dotenv.
 //   npx tsx scripts/litellm-e2e.ts [pytest arguments, e.g. tests/test_models.py -k group]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startFakeOpenAI } from '../test/helpers/fake-openai.ts';
+import { startFakeLiteLLMEndpoint } from '../test/helpers/fake-litellm-endpoint.ts';
+import { litellmProxyConfig } from '../test/helpers/litellm-proxy-config.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = join(root, '.litellm-e2e');
@@ -18,29 +23,20 @@ if (!existsSync(join(dir, 'tests'))) {
   process.exit(2);
 }
 const port = process.env['PORT'] ?? '4000';
-const upstreamKey = 'sk-fake-upstream';
-const model = { maxOutputTokens: 16384, reasoning: false };
-const fake = await startFakeOpenAI({ apiKey: upstreamKey, models: { 'gpt-4o': model, 'gpt-4o-mini': model, 'gpt-4.1-nano': model } });
+const fake = await startFakeLiteLLMEndpoint();
+const { yaml, env: fakeEnv } = litellmProxyConfig(fake.url);
 const config = join(dir, 'config.yaml');
-writeFileSync(
-  config,
-  `model_list:
-  - model_name: gpt-4
-    litellm_params: { model: openai/gpt-4o, api_base: "${fake.url}/v1", api_key: ${upstreamKey} }
-  - model_name: gpt-3.5-turbo
-    litellm_params: { model: openai/gpt-4o-mini, api_base: "${fake.url}/v1", api_key: ${upstreamKey} }
-  - model_name: "anthropic/*"
-    litellm_params: { model: "anthropic/*", api_key: sk-fake-anthropic }
-general_settings: { master_key: sk-1234 }
-`,
-);
+writeFileSync(config, yaml);
 const data = mkdtempSync(join(tmpdir(), 'tollgate-litellm-e2e-'));
-const env = { ...process.env, GATEWAY_CONFIG: config, PORT: port, TOLLGATE_DATA_DIR: data, OPENAI_API_KEY: upstreamKey, AWS_EC2_METADATA_DISABLED: 'true' };
+// The embedded table is slow on a busy machine: a wider wait before shedding load keeps the run about the API, not the machine.
+const env = { ...process.env, ...fakeEnv, GATEWAY_CONFIG: config, PORT: port, TOLLGATE_DATA_DIR: data, TOLLGATE_MAX_DB_WAIT_MS: '30000', AWS_EC2_METADATA_DISABLED: 'true' };
 const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'local/server.ts')], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
 let code = 1;
 try {
   await ready(`http://127.0.0.1:${port}/health/liveliness`, server);
-  const pytest = spawn('python3', ['-m', 'pytest', '-p', 'no:cacheprovider', ...(process.argv.length > 2 ? process.argv.slice(2) : ['tests'])], { cwd: dir, stdio: 'inherit' });
+  const pytestEnv = { ...process.env, PYTHONPATH: join(root, 'scripts/litellm-stand-in') };
+  const args = ['-m', 'pytest', '-p', 'no:cacheprovider', '-rfE', '--continue-on-collection-errors', ...(process.argv.length > 2 ? process.argv.slice(2) : ['tests'])];
+  const pytest = spawn('python3', args, { cwd: dir, stdio: 'inherit', env: pytestEnv });
   code = await new Promise<number>((done) => pytest.on('exit', (exit) => done(exit ?? 1)));
 } finally {
   server.kill();

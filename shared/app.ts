@@ -226,6 +226,7 @@ function storedModels(store: Store, config: GatewayConfig, providers: ProviderRe
       `model "${entry.model_name}"`,
       (name) => process.env[name],
       (prefix) => providers.get(prefix),
+      listingProvider(providers),
     );
   const service: ModelService = new ModelService(new StoredModels(store), config.deployments, entryDeployment, log, () => catalog.reload());
   // At least a second: with the key cache off (TOLLGATE_KEY_CACHE_SECONDS=0) a listing per request would double the table's reads.
@@ -235,5 +236,5 @@ function storedModels(store: Store, config: GatewayConfig, providers: ProviderRe
 
 /** A parsed config (YAML read by `npm start`, or the JSON bundled with the Lambdas) with the providers the gateway knows. */
 export function gatewayConfig(document: unknown, source: string, env: EnvLookup, providers: ProviderRegistry = defaultProviders()): GatewayConfig {
-  return loadConfigDocument(document, source, env, (prefix) => providers.get(prefix));
+  return loadConfigDocument(document, source, env, (prefix) => providers.get(prefix), listingProvider(providers));
 }

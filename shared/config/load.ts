@@ -21,6 +21,8 @@ const DEFAULT_RESPONSES_RETENTION_DAYS = 30;
 
 export type EnvLookup = (name: string) => string | undefined;
 export type ProviderLookup = (prefix: string) => ProviderRequirements | undefined;
+/** The provider the price table lists a bare model id under (`gpt-3.5-turbo` → openai), as LiteLLM infers it. */
+export type BareModelLookup = (model: string) => string | undefined;
 
 const ENV_PREFIX = 'os.environ/';
 const DEFAULT_TIMEOUT_SECONDS = 600;
@@ -28,7 +30,7 @@ const MB = 1024 * 1024;
 /** LiteLLM has no answer size limit by default; 64 MB holds 2048 embeddings of 1536 floats as OpenAI writes them (README: "Limits"). */
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * MB;
 
-export function loadConfigDocument(document: unknown, source: string, env: EnvLookup, providers: ProviderLookup): GatewayConfig {
+export function loadConfigDocument(document: unknown, source: string, env: EnvLookup, providers: ProviderLookup, bareModels: BareModelLookup = () => undefined): GatewayConfig {
   const top = document ?? {};
   if (typeof top !== 'object' || Array.isArray(top)) throw new ConfigError(source, ['the top level must be a mapping (model_list:, general_settings:, ...)']);
 
@@ -53,7 +55,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
   const disabled: GatewayConfig['disabled'] = [];
   for (const [index, entry] of raw.model_list.entries()) {
     const at = `model_list[${index}]`;
-    const result = toDeployment(entry, index, env, providers, raw);
+    const result = toDeployment(entry, index, env, providers, bareModels, raw);
     if ('problem' in result) {
       problems.push(`${at}.litellm_params.model: ${result.problem}`);
       continue;
@@ -105,7 +107,7 @@ export function loadConfigDocument(document: unknown, source: string, env: EnvLo
 type DeploymentResult = { deployment: Deployment; missingCredential?: string } | { problem: string };
 
 /** `raw` gives the router-wide timeouts a deployment without its own uses, and the answer size cap. */
-function toDeployment(entry: RawConfig['model_list'][number], index: number, env: EnvLookup, providers: ProviderLookup, raw: RawConfig): DeploymentResult {
+function toDeployment(entry: RawConfig['model_list'][number], index: number, env: EnvLookup, providers: ProviderLookup, bareModels: BareModelLookup, raw: RawConfig): DeploymentResult {
   const router = raw.router_settings;
   const params = entry.litellm_params;
   // LiteLLM's "route any model": `model: "*"` takes each request's provider from its model name.
@@ -114,8 +116,10 @@ function toDeployment(entry: RawConfig['model_list'][number], index: number, env
     return { problem: `"*" sends each request to the provider its model name names, so model_name must be a pattern too, e.g. "*" (it is "${entry.model_name}")` };
   }
   const slash = params.model.indexOf('/');
-  if (!anyProvider && slash <= 0) return { problem: `"${params.model}" has no provider prefix; write it as "<provider>/<model>", e.g. "openai/${params.model}"` };
-  const provider = anyProvider ? ANY_PROVIDER : params.model.slice(0, slash);
+  // A bare name (LiteLLM's own sample config has `model: gpt-3.5-turbo`) goes to the provider the price table lists it under.
+  const bareProvider = anyProvider || slash > 0 ? undefined : bareModels(params.model);
+  if (!anyProvider && slash <= 0 && !bareProvider) return { problem: `"${params.model}" has no provider prefix; write it as "<provider>/<model>", e.g. "openai/${params.model}"` };
+  const provider = anyProvider ? ANY_PROVIDER : (bareProvider ?? params.model.slice(0, slash));
   const requirements = anyProvider ? { requiresApiKey: false, requiresApiBase: false } : providers(provider);
   if (!requirements) return { problem: `unknown provider "${provider}" in "${params.model}"` };
 
@@ -127,7 +131,7 @@ function toDeployment(entry: RawConfig['model_list'][number], index: number, env
     return { problem: `provider "${provider}" needs litellm_params.api_base` };
   }
   const modelInfo = entry.model_info ?? {};
-  const upstreamModel = anyProvider ? ANY_PROVIDER : params.model.slice(slash + 1);
+  const upstreamModel = anyProvider ? ANY_PROVIDER : bareProvider ? params.model : params.model.slice(slash + 1);
   const id =
     typeof modelInfo['id'] === 'string'
       ? modelInfo['id']
@@ -146,7 +150,8 @@ function toDeployment(entry: RawConfig['model_list'][number], index: number, env
       apiBase: params.api_base,
       apiKey,
       apiVersion: params.api_version,
-      timeoutMs: (params.timeout ?? router?.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      // LiteLLM's request_timeout is every call's timeout where neither the deployment nor the router sets one.
+      timeoutMs: (params.timeout ?? router?.timeout ?? raw.litellm_settings?.request_timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
       maxResponseBytes: megabytes(raw.general_settings?.max_response_size_mb) ?? DEFAULT_MAX_RESPONSE_BYTES,
       streamTimeoutMs: secondsToMs(params.stream_timeout ?? router?.stream_timeout),
       extraHeaders: params.extra_headers ?? {},

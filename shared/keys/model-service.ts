@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { ModelEntry } from '../config/model-entry.ts';
 import { ConfigError, type Deployment } from '../config/types.ts';
 import { GatewayError } from '../core/errors.ts';
+import { withoutNulls } from '../core/json-body.ts';
 import type { Log } from '../core/log.ts';
 import { ConditionFailed } from '../store/store.ts';
 import type { StoredModelRow, StoredModels } from '../store/stored-models.ts';
@@ -34,16 +35,18 @@ export class ModelService {
     this.configuredIds = new Set(configured.map((deployment) => deployment.id));
   }
 
+  /** LiteLLM's /model/new; a null in `litellm_params` or `model_info` is absent (LiteLLM's tests send `api_key: None`). */
   async create(entry: ModelEntry, by: Actor): Promise<StoredModelRow> {
     const id = typeof entry.model_info['id'] === 'string' && entry.model_info['id'] ? entry.model_info['id'] : randomUUID();
     if (this.configuredIds.has(id)) throw new GatewayError('invalid_request', `Model with id=${id} is in the config file. Pick another model_info.id.`, { param: 'model_info.id' });
-    const model_info = { ...entry.model_info, id };
-    this.check({ ...entry, model_info });
+    const litellm_params = withoutNulls(entry.litellm_params);
+    const model_info = { ...withoutNulls(entry.model_info), id };
+    this.check({ ...entry, litellm_params, model_info });
     const at = new Date(this.now()).toISOString();
     const row: StoredModelRow = {
       model_id: id,
       model_name: entry.model_name,
-      litellm_params: entry.litellm_params,
+      litellm_params,
       model_info,
       created_at: at,
       created_by: by.name,
@@ -118,8 +121,4 @@ export class ModelService {
       throw new GatewayError('invalid_request', `Model "${entry.model_name}" cannot be stored: ${problems.join('; ')}.`, { param: 'litellm_params' });
     }
   }
-}
-
-function withoutNulls(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null));
 }

@@ -42,8 +42,11 @@ export class TeamService {
     private readonly now: () => number,
   ) {}
 
-  /** A new team (LiteLLM's defaults, then what was sent); its members join it. */
-  async create(input: TeamSettings, by: Actor): Promise<TeamRecord> {
+  /**
+   * A new team (LiteLLM's defaults, then what was sent); its members join it. `creator` (the calling
+   * user, LiteLLM's `default_user_id` for the master key) becomes an admin of it unless already a member.
+   */
+  async create(input: TeamSettings, by: Actor, creator: string | null): Promise<TeamRecord> {
     await checkBudget(this.identities, input['budget_id']);
     await checkOrganization(this.identities, input['organization_id'] as string | null | undefined, input['models'] as string[] | undefined);
     const now = new Date(this.now()).toISOString();
@@ -59,10 +62,11 @@ export class TeamService {
       tpm_limit: null,
       ...input,
       team_id: input.team_id ?? randomUUID(),
-      members_with_roles: (input.members_with_roles ?? []).map(toMember),
+      members_with_roles: await this.resolve((input.members_with_roles ?? []).map(toMember)),
       created_at: now,
       updated_at: now,
     };
+    if (creator && !team.members_with_roles.some((m) => m.user_id === creator)) team.members_with_roles.push({ role: 'admin', user_id: creator, user_email: null });
     try {
       await this.identities.teams.create(team.team_id, team);
     } catch (error) {
@@ -131,9 +135,11 @@ export class TeamService {
    */
   async addMembers(teamId: string, members: MemberInput[], maxBudgetInTeam: number | undefined, by: Actor): Promise<{ team: TeamRecord; added: TeamMember[]; memberships: TeamMembership[] }> {
     const team = await this.get(teamId);
-    const added = members.map(toMember);
-    const kept = team.members_with_roles.filter((m) => !added.some((a) => sameMember(a, m)));
-    const changes: Fields = { members_with_roles: [...kept, ...added] };
+    const added = await this.resolve(members.map(toMember));
+    const present = added.find((a) => team.members_with_roles.some((m) => sameMember(a, m)));
+    // LiteLLM refuses a member who is already in the team (400), rather than adding them twice.
+    if (present) throw new GatewayError('invalid_request', `${present.user_id ?? present.user_email} is already a member of team "${teamId}".`, { param: 'member' });
+    const changes: Fields = { members_with_roles: [...team.members_with_roles, ...added] };
     const memberships = added.filter((m) => m.user_id).map((m) => membership(teamId, m.user_id!, maxBudgetInTeam === undefined ? null : { max_budget: maxBudgetInTeam }));
     if (maxBudgetInTeam !== undefined) changes['team_memberships'] = [...(team.team_memberships ?? []).filter((t) => !memberships.some((n) => n.user_id === t.user_id)), ...memberships];
     const after = await this.change(teamId, changes, 'updated', by);
@@ -171,12 +177,12 @@ export class TeamService {
     return { member: changed, membership: updated };
   }
 
-  /** Removes the member with this user id or email; a 404 when the team has none. */
+  /** Removes the member with this user id or email; a 400 when the team has none, as LiteLLM answers. */
   async removeMember(teamId: string, gone: { user_id?: string; user_email?: string }, by: Actor): Promise<TeamRecord> {
     const team = await this.get(teamId);
     const named: TeamMember = { user_id: gone.user_id ?? null, user_email: gone.user_email ?? null, role: 'user' };
     const leaving = team.members_with_roles.filter((m) => sameMember(named, m));
-    if (!leaving.length) throw new GatewayError('not_found', `${gone.user_id ?? gone.user_email} is not a member of team "${teamId}".`);
+    if (!leaving.length) throw new GatewayError('invalid_request', `User not found in team: ${gone.user_id ?? gone.user_email} is not a member of team "${teamId}".`, { param: 'user_id' });
     const leavers = new Set(leaving.map((m) => m.user_id));
     const after = await this.change(
       teamId,
@@ -196,6 +202,16 @@ export class TeamService {
   }
 
   /** Adds the team to a member's user item, creating the user as LiteLLM does when it is new. */
+  /**
+   * Members named by email only get a user id, as LiteLLM gives them: the user with that email, else a
+   * new one (made when the member joins). A user's `teams` can then list the team.
+   */
+  private async resolve(members: TeamMember[]): Promise<TeamMember[]> {
+    if (!members.some((m) => m.user_id === null)) return members;
+    const users = await this.identities.users.list();
+    return members.map((m) => (m.user_id !== null ? m : { ...m, user_id: users.find((u) => u.user_email === m.user_email)?.user_id ?? randomUUID() }));
+  }
+
   private async join(userId: string, teamId: string, email: string | null, by: Actor): Promise<void> {
     const { user, created } = await memberUser(this.identities, this.audit, by, { userId, email, teams: [teamId] }, this.now());
     if (!created && !user.teams.includes(teamId)) await this.identities.users.update(userId, { teams: [...user.teams, teamId], updated_at: new Date(this.now()).toISOString() });

@@ -59,10 +59,15 @@ export class UserService {
     return { user, key };
   }
 
+  /** Updates the user, or makes it (with no key) when there is none, as LiteLLM's /user/update upserts. */
   async update(userId: string, changes: Fields, by: Actor): Promise<UserRecord> {
     await checkBudget(this.identities, changes['budget_id']);
     const result = await this.identities.users.update(userId, { ...changes, updated_at: new Date(this.now()).toISOString() });
-    if (!result) throw new GatewayError('not_found', `No user "${userId}". Create it with POST /user/new.`);
+    if (!result) {
+      const user = await this.createUser({ ...changes, user_id: userId });
+      await this.audit.record(by, { action: 'created', table_name: 'user', object_id: userId, after: user });
+      return user;
+    }
     await this.audit.record(by, { action: 'updated', table_name: 'user', object_id: userId, before: result.before, after: result.after });
     return result.after;
   }

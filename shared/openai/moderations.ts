@@ -10,8 +10,11 @@ const part = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('image_url'), image_url: z.looseObject({ url: z.string().min(1) }) }),
 ]);
 
+/** OpenAI's API moderates with this model when the request names none, and so does LiteLLM's proxy. */
+const DEFAULT_MODERATION_MODEL = 'omni-moderation-latest';
+
 const moderationRequestSchema = z.looseObject({
-  model: z.string({ error: 'model is required: one of the names GET /v1/models lists (a moderation model, e.g. omni-moderation-latest)' }).min(1),
+  model: z.string({ error: 'model must be one of the names GET /v1/models lists (a moderation model, e.g. omni-moderation-latest)' }).min(1).default(DEFAULT_MODERATION_MODEL),
   input: z.union([z.string(), z.array(z.string()).min(1, INPUT_HINT), z.array(part).min(1, INPUT_HINT)], { error: INPUT_HINT }),
 });
 

@@ -66,16 +66,20 @@ export class ModelGroups {
 
   /**
    * Every deployment as the model lists show it: each exact one, and each wildcard deployment once
-   * per name it serves among its provider's known models, made concrete for that name.
+   * per name it serves among its provider's known models, made concrete for that name. A name is
+   * listed where a request for it goes: not under a pattern when an exact `model_name` or an earlier
+   * (more specific) pattern takes it.
    */
   listed(): Deployment[] {
     if (this.listing) return this.listing;
     const listed = [...this.groups.values()].flat();
+    const taken = new Set(this.groups.keys());
     for (const { pattern, deployments } of this.patterns) {
-      for (const deployment of deployments) {
-        for (const name of this.expand(pattern, deployment))
+      const names = deployments.map((deployment) => ({ deployment, names: this.expand(pattern, deployment).filter((name) => !taken.has(name)) }));
+      for (const { deployment, names: served } of names)
+        for (const name of served)
           listed.push(...(deployment.provider === ANY_PROVIDER ? this.inferred(deployment, name) : [concrete(deployment, name, pattern.match(name)!)]));
-      }
+      for (const { names: served } of names) for (const name of served) taken.add(name);
     }
     this.listing = listed;
     return listed;

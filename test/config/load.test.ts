@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gatewayConfig } from '../../shared/app.ts';
-import { loadConfig, readConfigYaml } from '../../shared/config/yaml.ts';
+import { parseConfigYaml, readConfigYaml } from '../../shared/config/yaml.ts';
 import { ConfigError } from '../../shared/config/types.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
 
 const providers = defaultProviders();
-const load = (yaml: string, env: Record<string, string> = {}) =>
-  loadConfig(
-    yaml,
-    'my.yaml',
-    (n) => env[n],
-    (p) => providers.get(p),
-  );
+const load = (yaml: string, env: Record<string, string> = {}) => gatewayConfig(parseConfigYaml(yaml, 'my.yaml'), 'my.yaml', (n) => env[n], providers);
 const problemsOf = (yaml: string, env: Record<string, string> = {}) => {
   try {
     load(yaml, env);
@@ -119,10 +113,41 @@ guardrails: []
     expect(config.warnings[1]).toContain('provider-budget-routing');
   });
 
+  it('sends a bare model name to the provider the price table lists it under, as LiteLLM infers it', () => {
+    const config = load(
+      `
+model_list:
+  - model_name: gpt-3.5-turbo
+    litellm_params: { model: gpt-3.5-turbo }
+  - model_name: claude
+    litellm_params: { model: claude-sonnet-4-5, api_key: sk-ant }
+`,
+      { OPENAI_API_KEY: 'sk-openai' },
+    );
+    expect(config.deployments.map((d) => [d.provider, d.upstreamModel, d.apiKey])).toEqual([
+      ['openai', 'gpt-3.5-turbo', 'sk-openai'],
+      ['anthropic', 'claude-sonnet-4-5', 'sk-ant'],
+    ]);
+  });
+
+  it("takes litellm_settings.request_timeout as every call's timeout where neither the entry nor router_settings sets one", () => {
+    const config = load(`
+model_list:
+  - { model_name: a, litellm_params: { model: mock/x } }
+  - { model_name: b, litellm_params: { model: mock/x, timeout: 5 } }
+litellm_settings: { request_timeout: 42 }
+`);
+    expect(config.deployments.map((d) => d.timeoutMs)).toEqual([42_000, 5_000]);
+    expect(
+      load(`${'model_list:\n  - { model_name: a, litellm_params: { model: mock/x } }\n'}router_settings: { timeout: 7 }\nlitellm_settings: { request_timeout: 42 }\n`).deployments[0]!.timeoutMs,
+    ).toBe(7_000);
+    expect(config.ignoredKeys).toEqual([]);
+  });
+
   it('rejects an invalid file with the file, the path in it and the problem', () => {
     expect(problemsOf('model_list:\n  - model_name: m\n    litellm_params: { model: 42 }\n')).toMatch(/my\.yaml[\s\S]*model_list\[0\]\.litellm_params\.model: /);
     expect(problemsOf('model_list:\n  - model_name: m\n    litellm_params: { model: nowhere/x }\n')).toContain('model_list[0].litellm_params.model: unknown provider "nowhere"');
-    expect(problemsOf('model_list:\n  - model_name: m\n    litellm_params: { model: gpt-4o }\n')).toContain('no provider prefix');
+    expect(problemsOf('model_list:\n  - model_name: m\n    litellm_params: { model: my-finetune }\n')).toContain('no provider prefix');
     expect(problemsOf('model_list:\n  - model_name: m\n    litellm_params: { model: mock/x, timeout: -1 }\n')).toContain('model_list[0].litellm_params.timeout');
     expect(problemsOf('model_list:\n  - model_name: m\n    litellm_params: { model: hosted_vllm/x }\n')).toContain('needs litellm_params.api_base');
     expect(problemsOf('model_list: [\n')).toContain('not valid YAML');

@@ -3,7 +3,7 @@
 // gateways on one table (dynalite), as two Lambda instances are, both serve them within the store's
 // cache time, with no restart. The config file's models stay read-only; credentials never come back.
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
@@ -107,6 +107,26 @@ describe('model management', () => {
     const before = configured.requests.length;
     expect(await status(first, 'gpt-4o')).toBe(200);
     expect(configured.requests.length).toBe(before + 1);
+  });
+
+  it('takes a bare model name and nulls as LiteLLM does: the provider the price table lists, null as absent', async () => {
+    vi.stubEnv('OPENAI_API_KEY', UPSTREAM_KEY);
+    try {
+      // LiteLLM's e2e tests send `api_key: os.getenv(...)`, null when unset: the provider's variable is read instead.
+      const created = await first.call('POST', '/model/new', {
+        model_name: 'bare-model',
+        litellm_params: { model: 'gpt-4o-mini', api_base: `${added.url}/v1`, api_key: null },
+        model_info: { id: 'db-bare', description: null },
+      });
+      expect(created.status).toBe(200);
+      expect(created.body.model_info).toEqual({ id: 'db-bare' });
+      await client(first).chat.completions.create({ model: 'bare-model', messages: hi });
+      expect(added.requests.at(-1)?.json.model).toBe('gpt-4o-mini');
+      expect(added.requests.at(-1)?.headers['authorization']).toBe(`Bearer ${UPSTREAM_KEY}`);
+    } finally {
+      vi.unstubAllEnvs();
+      await first.call('POST', '/model/delete', { id: 'db-bare' });
+    }
   });
 
   it('refuses what the config file would refuse, storing nothing', async () => {

@@ -92,6 +92,11 @@ general_settings: { master_key: ${MASTER} }
     const mini = info.data.find((d) => d.model_name === 'openai/gpt-4o-mini');
     expect(mini).toMatchObject({ litellm_params: { model: 'openai/gpt-4o-mini' }, model_info: { input_cost_per_token: expect.any(Number) } });
     expect(info.data.some((d) => d.model_name.includes('*'))).toBe(false);
+    // A name with an exact entry is listed once, as that entry: requests for it never reach the pattern.
+    const exact = info.data.filter((d) => d.model_name === 'openai/gpt-4o');
+    expect(exact).toHaveLength(1);
+    expect(exact[0].litellm_params.api_base).toBe(`${openaiB.url}/v1`);
+    expect(ids.filter((id) => id === 'openai/gpt-4o')).toHaveLength(1);
   });
 });
 

@@ -43,6 +43,8 @@ beforeAll(async () => {
 model_list:
   - model_name: moderation
     litellm_params: { model: openai/omni-moderation-latest, api_base: ${openai.url}, api_key: sk-openai-upstream }
+  - model_name: omni-moderation-latest
+    litellm_params: { model: openai/omni-moderation-latest, api_base: ${openai.url}, api_key: sk-openai-upstream }
   - model_name: azure-chat
     litellm_params: { model: azure/gpt-4o, api_base: ${openai.url}, api_key: azure-key }
     model_info: { base_model: azure/gpt-4o }
@@ -69,6 +71,17 @@ describe('moderations through the openai client', () => {
     const sent = openai.requests[0]!;
     expect(sent.url).toBe('/v1/moderations');
     expect(sent.json).toEqual({ model: 'omni-moderation-latest', input: ['I like pie', 'I will use a knife'] });
+  });
+
+  it("takes OpenAI's default model, omni-moderation-latest, when the request names none (LiteLLM's e2e tests send none)", async () => {
+    const result = await fetch(`${gateway.url}/moderations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ input: 'I like pie' }),
+    });
+    expect(result.status).toBe(200);
+    expect(((await result.json()) as { model: string }).model).toBe('omni-moderation-latest');
+    expect(openai.requests[0]!.json).toEqual({ model: 'omni-moderation-latest', input: 'I like pie' });
   });
 
   it('passes image inputs on to the omni models', async () => {

@@ -82,7 +82,7 @@ function invalidMessages(messages: unknown): string | undefined {
   return undefined;
 }
 
-function conversation(body: any): Conversation {
+export function conversation(body: any): Conversation {
   const lastUser = [...body.messages].reverse().find((m: any) => m.role === 'user');
   const blocks: any[] = typeof lastUser?.content === 'string' ? [{ type: 'text', text: lastUser.content }] : (lastUser?.content ?? []);
   const tools: string[] = (body.tools ?? []).map((tool: any) => tool.name).filter(Boolean);
@@ -110,7 +110,7 @@ function contentBlocks(reply: Reply, omitThinking: boolean): any[] {
   return blocks;
 }
 
-function message(model: string, reply: Reply, inputTokens: number, omitThinking: boolean) {
+export function message(model: string, reply: Reply, inputTokens: number, omitThinking: boolean) {
   return {
     id: fakeId('msg_'),
     type: 'message',
@@ -124,7 +124,7 @@ function message(model: string, reply: Reply, inputTokens: number, omitThinking:
 }
 
 /** The documented event sequence: message_start, each block's start/deltas/stop, message_delta, message_stop. */
-function streamEvents(model: string, reply: Reply, inputTokens: number, omitThinking: boolean): string[] {
+export function streamEvents(model: string, reply: Reply, inputTokens: number, omitThinking: boolean): string[] {
   const event = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
   const whole = message(model, reply, inputTokens, omitThinking);
   const events = [event('message_start', { message: { ...whole, content: [], stop_reason: null, usage: { ...whole.usage, output_tokens: 1 } } })];

@@ -94,7 +94,7 @@ function invalidMessages(messages: unknown): { message: string; param: string } 
   return undefined;
 }
 
-function conversation(body: any): Conversation {
+export function conversation(body: any): Conversation {
   const messages: any[] = body.messages;
   const toolResults: string[] = [];
   for (let index = messages.length - 1; messages[index]?.role === 'tool'; index--) toolResults.unshift(contentText(messages[index].content));
@@ -121,7 +121,7 @@ function toolCalls(reply: Reply) {
   return [{ id: fakeId('call_'), type: 'function', function: { name: reply.toolCall.name, arguments: JSON.stringify(reply.toolCall.input) } }];
 }
 
-function completion(model: string, reply: Reply, usage: object) {
+export function completion(model: string, reply: Reply, usage: object) {
   const calls = toolCalls(reply);
   return {
     id: fakeId('chatcmpl-'),
@@ -143,7 +143,7 @@ function completion(model: string, reply: Reply, usage: object) {
 }
 
 /** Chunks as OpenAI streams them: the role, content pieces, the tool call's name then its arguments, the finish, the usage. */
-function chunks(model: string, reply: Reply, usage: object | undefined): string[] {
+export function chunks(model: string, reply: Reply, usage: object | undefined): string[] {
   const id = fakeId('chatcmpl-');
   const created = Math.floor(Date.now() / 1000);
   const chunk = (delta: object, finish_reason: string | null = null) =>

@@ -1,6 +1,6 @@
 // Starts the real gateway (config text → core → local node adapter) on 127.0.0.1 for a test.
-import { buildGateway, type AppOptions } from '../../shared/app.ts';
-import { loadConfig } from '../../shared/config/yaml.ts';
+import { buildGateway, gatewayConfig, type AppOptions } from '../../shared/app.ts';
+import { parseConfigYaml } from '../../shared/config/yaml.ts';
 import type { GatewayConfig } from '../../shared/config/types.ts';
 import type { Log } from '../../shared/core/log.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
@@ -28,14 +28,9 @@ export interface TestGateway extends RunningServer {
   flush(): Promise<void>;
 }
 
-/** A config from its YAML text, with `env` as the environment. */
+/** A config from its YAML text, with `env` as the environment, loaded as `npm start` loads it. */
 export function testConfig(yaml: string, env: Record<string, string> = {}, providers = defaultProviders()): GatewayConfig {
-  return loadConfig(
-    yaml,
-    'test.config.yaml',
-    (name) => env[name],
-    (prefix) => providers.get(prefix),
-  );
+  return gatewayConfig(parseConfigYaml(yaml, 'test.config.yaml'), 'test.config.yaml', (name) => env[name], providers);
 }
 
 export async function startGateway(yaml: string, env: Record<string, string> = {}, options: Partial<AppOptions> = {}): Promise<TestGateway> {

@@ -83,7 +83,10 @@ describe('npx tollgate', () => {
     const user = JSON.parse((await tollgate(['users', 'create', '--user-id', 'cli-user', '--user-email', 'u@example.com'])).out);
     expect(user).toMatchObject({ user_id: 'cli-user', user_email: 'u@example.com' });
     expect(user.key).toMatch(/^sk-/);
-    expect(JSON.parse((await tollgate(['teams', 'add-member', 'cli-team', 'cli-user', '--role', 'admin'])).out).members_with_roles).toEqual([{ role: 'admin', user_id: 'cli-user', user_email: null }]);
+    expect(JSON.parse((await tollgate(['teams', 'add-member', 'cli-team', 'cli-user', '--role', 'admin'])).out).members_with_roles).toEqual([
+      { role: 'admin', user_id: 'default_user_id', user_email: null },
+      { role: 'admin', user_id: 'cli-user', user_email: null },
+    ]);
     expect(JSON.parse((await tollgate(['teams', 'info', 'cli-team'])).out).team_info.team_id).toBe('cli-team');
     expect(JSON.parse((await tollgate(['users', 'block', 'cli-user'])).out).blocked).toBe(true);
     expect((await gw.call('POST', '/v1/chat/completions', { model: 'mock', messages: [{ role: 'user', content: 'x' }] }, user.key)).status).toBe(401);

@@ -22,10 +22,14 @@ describe('teams', () => {
     expect(made.status).toBe(200);
     const teamId = made.body.team_id;
     expect(teamId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(made.body).toMatchObject({ team_alias: 'Search', models: ['mock'], max_budget: 20, blocked: false, members_with_roles: [], spend: 0 });
+    expect(made.body).toMatchObject({ team_alias: 'Search', models: ['mock'], max_budget: 20, blocked: false, spend: 0 });
+    // As in LiteLLM, the master key's user (`default_user_id`) is an admin of the teams it creates.
+    expect(made.body.members_with_roles).toEqual([{ role: 'admin', user_id: 'default_user_id', user_email: null }]);
     expect(made.body.warnings).toBeUndefined(); // a team's max_budget is enforced
     const updated = await gw.call('POST', '/team/update', { team_id: teamId, models: ['mock', 'mock-b'] });
     expect(updated.body).toMatchObject({ team_alias: 'Search', models: ['mock', 'mock-b'] });
+    // LiteLLM's shape: {team_id, data: the team}.
+    expect(updated.body).toMatchObject({ team_id: teamId, data: { team_id: teamId, team_alias: 'Search', models: ['mock', 'mock-b'] } });
     const { body: key } = await gw.call('POST', '/key/generate', { team_id: teamId });
     const info = await gw.call('GET', `/team/info?team_id=${teamId}`);
     expect(info.body).toMatchObject({ team_id: teamId, team_info: { team_alias: 'Search' }, keys: [expect.objectContaining({ token: key.token })] });
@@ -49,15 +53,34 @@ describe('teams', () => {
     });
     expect(added.status).toBe(200);
     expect(added.body.members_with_roles).toEqual([
+      { role: 'admin', user_id: 'default_user_id', user_email: null },
       { role: 'admin', user_id: 'u-1', user_email: null },
       { role: 'user', user_id: 'u-2', user_email: 'u2@example.com' },
     ]);
     expect((await gw.call('GET', '/user/info?user_id=u-2')).body.user_info.teams).toEqual(['members']);
     expect((await gw.call('GET', '/team/list?user_id=u-1')).body.map((t: any) => t.team_id)).toEqual(['members']);
     const removed = await gw.call('POST', '/team/member_delete', { team_id: 'members', user_id: 'u-2' });
-    expect(removed.body.members_with_roles).toEqual([{ role: 'admin', user_id: 'u-1', user_email: null }]);
+    expect(removed.body.members_with_roles).toEqual([
+      { role: 'admin', user_id: 'default_user_id', user_email: null },
+      { role: 'admin', user_id: 'u-1', user_email: null },
+    ]);
     expect((await gw.call('GET', '/user/info?user_id=u-2')).body.user_info.teams).toEqual([]);
-    expect((await gw.call('POST', '/team/member_delete', { team_id: 'members', user_id: 'u-9' })).status).toBe(404);
+    // LiteLLM's answers: 400 for removing a non-member, and for adding a member twice.
+    const notMember = await gw.call('POST', '/team/member_delete', { team_id: 'members', user_id: 'u-9' });
+    expect(notMember.status).toBe(400);
+    expect(notMember.body.error.message).toContain('User not found in team');
+    const twice = await gw.call('POST', '/team/member_add', { team_id: 'members', member: [{ role: 'user', user_id: 'u-1' }] });
+    expect(twice.status).toBe(400);
+    expect(twice.body.error.message).toContain('u-1 is already a member');
+    // A member named by email is the user with that email: the user's teams list the team.
+    const { body: erin } = await gw.call('POST', '/user/new', { user_email: 'erin@example.com', auto_create_key: false });
+    const byEmail = await gw.call('POST', '/team/member_add', { team_id: 'members', member: { role: 'user', user_email: 'erin@example.com' } });
+    expect(byEmail.body.members_with_roles).toContainEqual({ role: 'user', user_id: erin.user_id, user_email: 'erin@example.com' });
+    expect((await gw.call('GET', `/user/info?user_id=${erin.user_id}`)).body.user_info.teams).toEqual(['members']);
+    // An email no user has makes a user with it, as LiteLLM does.
+    const fresh = await gw.call('POST', '/team/member_add', { team_id: 'members', member: { role: 'user', user_email: 'new@example.com' } });
+    const newcomer = fresh.body.members_with_roles.find((m: any) => m.user_email === 'new@example.com');
+    expect((await gw.call('GET', `/user/info?user_id=${newcomer.user_id}`)).body.user_info).toMatchObject({ user_email: 'new@example.com', teams: ['members'] });
     expect((await gw.call('POST', '/team/member_add', { team_id: 'members', member: { role: 'owner', user_id: 'x' } })).body.error.param).toBe('member.role');
   });
 
@@ -97,7 +120,10 @@ describe('users', () => {
   it("update, list (paginated) and delete (with the user's keys)", async () => {
     await gw.call('POST', '/user/new', { user_id: 'carol' });
     expect((await gw.call('POST', '/user/update', { user_id: 'carol', user_alias: 'C' })).body.user_alias).toBe('C');
-    expect((await gw.call('POST', '/user/update', { user_id: 'nobody', user_alias: 'C' })).status).toBe(404);
+    // LiteLLM's /user/update makes a user it does not find (its e2e tests reset `litellm-proxy-budget` so).
+    const made = await gw.call('POST', '/user/update', { user_id: 'nobody-yet', user_alias: 'N', spend: 0 });
+    expect(made.status).toBe(200);
+    expect((await gw.call('GET', '/user/info?user_id=nobody-yet')).body.user_info).toMatchObject({ user_id: 'nobody-yet', user_alias: 'N', spend: 0, user_role: 'internal_user' });
     const page = await gw.call('GET', '/user/list?page=1&page_size=1');
     expect(page.body).toMatchObject({ page: 1, page_size: 1 });
     expect(page.body.users).toHaveLength(1);

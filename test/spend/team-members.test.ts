@@ -51,7 +51,10 @@ describe('a member’s budget within the team', () => {
     const updated = await a.admin('POST', '/team/member_update', { team_id: 'updated-team', user_id: 'carol', role: 'admin', rpm_limit: 1 });
     expect(updated.status).toBe(200);
     expect(updated.body).toEqual({ team_id: 'updated-team', user_id: 'carol', user_email: null, role: 'admin', max_budget_in_team: null, rpm_limit: 1, tpm_limit: null });
-    expect((await a.admin('GET', '/team/info?team_id=updated-team')).body.team_info.members_with_roles).toEqual([{ role: 'admin', user_id: 'carol', user_email: null }]);
+    expect((await a.admin('GET', '/team/info?team_id=updated-team')).body.team_info.members_with_roles).toEqual([
+      { role: 'admin', user_id: 'carol', user_email: null },
+      { role: 'admin', user_id: 'default_user_id', user_email: null },
+    ]);
     expect((await call(key)).status).toBe(200);
     const limited = await call(key);
     expect(limited.status).toBe(429);
@@ -61,7 +64,8 @@ describe('a member’s budget within the team', () => {
     expect((await call(key)).status).toBe(200);
     expect((await a.admin('POST', '/team/member_update', { team_id: 'updated-team', user_id: 'nobody', rpm_limit: 1 })).status).toBe(404);
     await a.admin('POST', '/team/member_delete', { team_id: 'updated-team', user_id: 'carol' });
-    expect((await a.admin('GET', '/team/info?team_id=updated-team')).body.team_memberships).toEqual([]);
+    // The master key's user, admin since it made the team, is the one left.
+    expect((await a.admin('GET', '/team/info?team_id=updated-team')).body.team_memberships.map((m: any) => m.user_id)).toEqual(['default_user_id']);
   });
 
   it("applies the team's team_member_budget to every member without one of their own", async () => {

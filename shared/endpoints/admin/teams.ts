@@ -12,6 +12,9 @@ import type { TeamRecord } from '../../store/records.ts';
 import { actorOf, adminRoute } from './admin-route.ts';
 import { budgetLimits, count, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
 
+/** The user LiteLLM's master key acts as (its `litellm_proxy_admin_name`): made an admin of the teams it creates. */
+const MASTER_KEY_USER_ID = 'default_user_id';
+
 const member = z
   .strictObject({ role: z.enum(['admin', 'user']).default('user'), user_id: id.nullable().optional(), user_email: z.string().nullable().optional() })
   .refine((m) => m.user_id || m.user_email, { message: 'needs user_id or user_email' });
@@ -105,7 +108,8 @@ export function teamRoutes(teams: TeamService, clock: BudgetClock): Route[] {
   return [
     adminRoute('POST', ['/team/new'], async (request, ctx) => {
       const input = parseBody(newSchema, request.body, 'POST /team/new');
-      return withWarnings(await teams.create(input, actorOf(ctx)), input);
+      const creator = ctx.identity?.kind === 'master' ? MASTER_KEY_USER_ID : new CallerScope(ctx.identity).userId;
+      return withWarnings(await teams.create(input, actorOf(ctx), creator), input);
     }),
 
     adminRoute('POST', ['/team/update'], async (request, ctx) => {
@@ -116,7 +120,9 @@ export function teamRoutes(teams: TeamService, clock: BudgetClock): Route[] {
         const outside = Object.keys(changes).filter((field) => !TEAM_ADMIN_FIELDS.includes(field));
         if (outside.length) throw scope.refusal(`may change only ${TEAM_ADMIN_FIELDS.join(', ')} of team ${team_id} as one of its admins, not ${outside.join(', ')}.`);
       }
-      return withWarnings(await teams.update(team_id, changes, actorOf(ctx)), { team_id, ...changes });
+      const team = await teams.update(team_id, changes, actorOf(ctx));
+      // LiteLLM answers {team_id, data: team}; the team's fields stay at the top too, as Tollgate's clients read them.
+      return withWarnings({ ...team, data: team }, { team_id, ...changes });
     }),
 
     adminRoute('POST', ['/team/block'], async (request, ctx) => {
