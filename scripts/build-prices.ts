@@ -155,6 +155,7 @@ export function litellmPrices(litellmText: string): Record<string, Entry> {
     const { section, key: tollgate, profile } = tollgateKey(key, entry['litellm_provider']);
     const trimmed = trimmedEntry(entry, section);
     if (!trimmed) continue;
+    if (!key.includes('/')) trimmed['bare_id'] = true;
     if (tollgate in out && (profile || !fromProfile.has(tollgate))) continue;
     out[tollgate] = trimmed;
     if (profile) fromProfile.add(tollgate);
@@ -174,7 +175,8 @@ export function buildPrices(sourceText: string, litellmText: string): Record<str
     const variant = OPTION_VARIANT.exec(key);
     if (variant && `${variant[1]}/${variant[2]}` in handKept) delete litellm[key];
   }
-  const out = { ...litellm, ...handKept };
+  const out = { ...litellm };
+  for (const [key, entry] of Object.entries(handKept)) out[key] = litellm[key]?.['bare_id'] ? { ...entry, bare_id: true } : entry;
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 

@@ -82,13 +82,19 @@ export function listingProvider(providers: PriceListings): (model: string) => st
   return (model) => {
     if (!byModel) {
       byModel = new Map();
+      const bare = new Set<string>();
       const rank = new Map([...providers.keys()].map((name, index) => [name, index]));
       for (const [key, price] of Object.entries(priceTable())) {
         const name = price.litellm_provider ?? key.slice(0, key.indexOf('/'));
         const id = key.slice(key.indexOf('/') + 1);
         const listedFirst = byModel.get(id);
-        if (listedFirst !== undefined && (rank.get(listedFirst) ?? Infinity) <= (rank.get(name) ?? Infinity)) continue;
-        if (providers.get(name)?.priceKeys(id).includes(key)) byModel.set(id, name);
+        // LiteLLM sends a bare id to the provider its table lists under that bare id; otherwise the provider registered first.
+        const before = listedFirst !== undefined && (bare.has(id) ? true : price.bare_id ? false : (rank.get(listedFirst) ?? Infinity) <= (rank.get(name) ?? Infinity));
+        if (before) continue;
+        if (providers.get(name)?.priceKeys(id).includes(key)) {
+          byModel.set(id, name);
+          if (price.bare_id) bare.add(id);
+        }
       }
     }
     return byModel.get(model);

@@ -11,6 +11,8 @@ export interface ModelPrice {
   supports_reasoning?: boolean;
   /** The provider LiteLLM lists the model under: where `model: "*"` sends a bare model id. */
   litellm_provider?: string;
+  /** LiteLLM's table lists the model under its bare id (`claude-sonnet-4-5`, not `azure_ai/claude-sonnet-4-5`): a bare name goes to this provider first. */
+  bare_id?: true;
   /** Tokens of these kinds, where the model prices them apart from text (./cost.ts): reasoning, audio and image tokens. */
   output_cost_per_reasoning_token?: number;
   input_cost_per_audio_token?: number;
