@@ -65,6 +65,8 @@ try {
     ...virtualKeyOptions(identity.store),
     adminApi: true,
     afterResponse: metrics,
+    // One daily rollup write a second per rollup item, whatever the rate; a kill -9 loses at most that second's adds.
+    spend: { rollupGatherMs: 1000 },
     ui: { files: async () => (await import('../ui/build.ts')).buildUi(), env: (name) => process.env[name] },
   });
 } catch (error) {

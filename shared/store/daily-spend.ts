@@ -4,8 +4,9 @@
 // adds go by group commit (group-commit.ts): those of requests that finish while a rollup write is under
 // way on this instance are summed per item and made as one UpdateItem per item, so a busy instance
 // writes each of its few rollup items once per write instead of once per request; alone (as on Lambda)
-// a request's adds are written at once, as before. The /…/daily/activity routes read these instead of
-// the ledger: a day of a user is a handful of items, not one per request.
+// a request's adds are written at once, as before. A long-running server also gathers them for a moment
+// before each write (`gatherMs`), so that requests one at a time share writes too. The /…/daily/activity
+// routes read these instead of the ledger: a day of a user is a handful of items, not one per request.
 import { createHash } from 'node:crypto';
 import { UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { usd } from '../pricing/usd.ts';
@@ -76,9 +77,15 @@ interface RollupAdd {
 }
 
 export class DailySpend {
-  private readonly adds = new GroupCommit<RollupAdd, void>((group) => this.addTogether(group), MAX_ADDS_TOGETHER);
+  private readonly adds: GroupCommit<RollupAdd, void>;
 
-  constructor(private readonly store: Store) {}
+  /** `gatherMs`: how long each rollup write waits for more requests' adds (0: only those finishing together). */
+  constructor(
+    private readonly store: Store,
+    gatherMs = 0,
+  ) {
+    this.adds = new GroupCommit((group) => this.addTogether(group), MAX_ADDS_TOGETHER, gatherMs);
+  }
 
   /**
    * Adds a recorded request to the day's rollups of its user (every request: '' when its key has

@@ -217,6 +217,28 @@ describe('settlements of requests on one key that finish together', () => {
   });
 });
 
+describe("the daily rollups on a long-running server, which gathers each write's adds for a while", () => {
+  it('writes the adds of requests one at a time together, every request counted', async () => {
+    const dynamo = await startDynamo();
+    const gateway = await startSpendGateway(dynamo.endpoint, spendConfig(upstream.url), { rollupGatherMs: 3000 }, 5);
+    try {
+      const ONE_BY_ONE = 5;
+      answerWith(upstream, USAGE);
+      const sent = await countCommands(gateway);
+      const counted = await masterKeyRollup(gateway);
+      for (let i = 0; i < ONE_BY_ONE; i++) await gateway.client(MASTER).chat.completions.create(ask(50));
+      await eventually(async () => expect(await masterKeyRollup(gateway)).toBe(counted + ONE_BY_ONE), 10_000);
+      // One write per gathering time (two if this machine took over 3 s for the five), not one per request.
+      const rollups = sent.filter((name) => name === ROLLUP).length;
+      expect(rollups).toBeGreaterThan(0);
+      expect(rollups).toBeLessThanOrEqual(2);
+    } finally {
+      await gateway.close();
+      await dynamo.close();
+    }
+  });
+});
+
 describe('when DynamoDB cannot be reached', () => {
   for (const allow of [false, true]) {
     it(allow ? 'lets requests through with allow_requests_on_db_unavailable, logging the missed accounting' : 'fails model requests closed with 503 saying so', async () => {
