@@ -2,7 +2,7 @@
 import { checkTargets, findLoadRun, findRun, type BenchResults, type CacheRun } from './results.ts';
 import type { TargetName } from './targets.ts';
 
-const TARGETS: TargetName[] = ['direct', 'bare-proxy', 'tollgate', 'tollgate-vkey', 'portkey'];
+const TARGETS: TargetName[] = ['direct', 'bare-proxy', 'tollgate', 'tollgate-vkey', 'portkey', 'litellm'];
 
 function label(target: TargetName, results: BenchResults): string {
   const labels: Record<TargetName, string> = {
@@ -11,6 +11,7 @@ function label(target: TargetName, results: BenchResults): string {
     tollgate: '**Tollgate**, master key',
     'tollgate-vkey': '**Tollgate**, virtual key',
     portkey: `Portkey ${results.meta.portkeyVersion}`,
+    litellm: `LiteLLM ${results.meta.litellm && 'version' in results.meta.litellm ? results.meta.litellm.version : ''} (CPU not measured)`,
   };
   return labels[target];
 }
@@ -40,6 +41,7 @@ export function renderMarkdown(results: BenchResults): string {
     '### 1. Overhead per request (added = target minus direct in the same run; CPU = what the gateway process and the DynamoDB process used per request meanwhile, 10 ms resolution)',
     overheadTable(results),
     ...(meta.virtualKeyMissing ? [`Virtual-key rows pending: ${meta.virtualKeyMissing}`] : []),
+    ...(meta.litellm && 'missing' in meta.litellm ? [`No LiteLLM rows: ${meta.litellm.missing}.`] : []),
     `### 2. Streaming: time to first token and chunk forwarding (paced upstream, one request at a time, ${s.streamRequests} per target taken in turns)`,
     streamingTable(results),
     '### 3. CPU per request, core handler in-process (no client socket; fake upstream in another process)',

@@ -48,6 +48,8 @@ export interface BenchResults {
     settings: BenchSettings;
     /** Why the virtual-key rows are absent, when they are. */
     virtualKeyMissing?: string;
+    /** The LiteLLM proxy's version, or why it is not in the run (absent from runs made before it was looked for). */
+    litellm?: { version: string } | { missing: string };
   };
   load: LoadRun[];
   streaming: StreamingRun[];

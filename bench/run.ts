@@ -156,6 +156,7 @@ async function main(): Promise<void> {
   progress(`starting the fake upstream, Tollgate and Portkey on 127.0.0.1 (logs in ${WORK})`);
   const targets = await startTargets(WORK, { latencyMs: settings.upstreamLatencyMs, gapMs: settings.upstreamGapMs, dbDelayMs: settings.dbDelayMs ?? 0 });
   if (targets.virtualKeyMissing) progress(`no virtual-key rows: ${targets.virtualKeyMissing}`);
+  progress('peer' in targets.litellm ? `LiteLLM ${targets.litellm.peer.version} at ${targets.litellm.peer.url}` : `no LiteLLM rows: ${targets.litellm.missing}`);
   let load: LoadRun[];
   let streaming: StreamingRun[];
   let cpu: BenchResults['cpu'];
@@ -178,7 +179,8 @@ async function main(): Promise<void> {
     await targets.stop();
   }
 
-  const results: BenchResults = { meta: { ...meta, virtualKeyMissing: targets.virtualKeyMissing }, load, streaming, cpu, coldStart, cache, guardrails, ladder };
+  const litellm = 'peer' in targets.litellm ? { version: targets.litellm.peer.version } : targets.litellm;
+  const results: BenchResults = { meta: { ...meta, virtualKeyMissing: targets.virtualKeyMissing, litellm }, load, streaming, cpu, coldStart, cache, guardrails, ladder };
   const markdown = renderMarkdown(results);
   writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(RESULTS, 'latest.md'), markdown);

@@ -2,15 +2,17 @@
 // a bare Node proxy (the floor: one more HTTP hop and nothing else), through Tollgate's local server
 // (`local/server.ts` as `npm start` runs it, with a bench config via GATEWAY_CONFIG and its identity
 // table in a dynalite process) with the master key and with a virtual key that has a budget and rate
-// limits, and through the Portkey gateway (its published Node build).
+// limits, through the Portkey gateway (its published Node build), and through LiteLLM's proxy when one
+// is running (peer/litellm.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { benchConfig, MASTER_KEY, UPSTREAM_API_KEY, UPSTREAM_MODEL } from './bench-config.ts';
+import { findLiteLLM, LITELLM_UPSTREAM_PORT, litellmConfig, type LiteLLMPeer } from './peer/litellm.ts';
 import { freePort, startChild, type Child, type ChildOptions } from './processes.ts';
 
-export type TargetName = 'direct' | 'bare-proxy' | 'tollgate' | 'tollgate-vkey' | 'portkey';
+export type TargetName = 'direct' | 'bare-proxy' | 'tollgate' | 'tollgate-vkey' | 'portkey' | 'litellm';
 /** Which of the fake upstream's behaviours a request asks for (see fake-upstream.ts). */
 export type Profile = 'fast' | 'paced';
 
@@ -38,6 +40,8 @@ export interface Targets {
   dynamoPid: number;
   /** Why there is no virtual-key target, when there is none. */
   virtualKeyMissing?: string;
+  /** The LiteLLM proxy benched, or why there is none. */
+  litellm: { peer: LiteLLMPeer } | { missing: string };
   of(profile: Profile): Target[];
   stop(): Promise<void>;
 }
@@ -51,8 +55,11 @@ export async function startTargets(workDir: string, timing: { latencyMs: number;
     return child;
   };
   try {
-    const upstreamPort = await freePort();
+    // A LiteLLM proxy was started before the bench, with the upstream's address in its config.
+    const upstreamPort = process.env['LITELLM_PROXY_URL'] ? LITELLM_UPSTREAM_PORT : await freePort();
     const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+    const litellmConfigPath = join(workDir, 'litellm.config.yaml');
+    writeFileSync(litellmConfigPath, litellmConfig(`http://127.0.0.1:${LITELLM_UPSTREAM_PORT}`));
     await start({
       name: 'fake upstream',
       args: [join(ROOT, 'bench/fake-upstream.ts')],
@@ -114,11 +121,14 @@ export async function startTargets(workDir: string, timing: { latencyMs: number;
       readyUrl: portkeyUrl,
     });
 
+    const litellm = await findLiteLLM(process.env, litellmConfigPath);
+
     const json = { 'content-type': 'application/json' };
     return {
       upstreamUrl,
       dynamoPid: dynamo.pid,
       virtualKeyMissing: 'missing' in virtualKey ? virtualKey.missing : undefined,
+      litellm,
       of: (profile) => [
         { name: 'direct', url: `${upstreamUrl}/${profile}/v1/chat/completions`, model: UPSTREAM_MODEL, headers: { ...json, authorization: `Bearer ${UPSTREAM_API_KEY}` } },
         { name: 'bare-proxy', pid: bare.pid, url: `${bareUrl}/${profile}/v1/chat/completions`, model: UPSTREAM_MODEL, headers: { ...json, authorization: `Bearer ${UPSTREAM_API_KEY}` } },
@@ -142,6 +152,10 @@ export async function startTargets(workDir: string, timing: { latencyMs: number;
           // Portkey's documented header form: provider, the upstream base (it appends /chat/completions) and the upstream key.
           headers: { ...json, authorization: `Bearer ${UPSTREAM_API_KEY}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstreamUrl}/${profile}/v1` },
         },
+        // Another process, not started here: no pid, so no CPU column.
+        ...('peer' in litellm
+          ? [{ name: 'litellm' as const, url: `${litellm.peer.url}/v1/chat/completions`, model: `bench-${profile}`, headers: { ...json, authorization: `Bearer ${MASTER_KEY}` } }]
+          : []),
       ],
       stop,
     };

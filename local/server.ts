@@ -67,6 +67,9 @@ try {
     afterResponse: metrics,
     // One process holds each stream of MCP's older SSE transport: here it can.
     mcpSse: {},
+    // At most four daily rollup writes a second per rollup item, whatever the rate; a kill -9 loses at most
+    // the last quarter second's adds, and SIGTERM's drain waits that long at most for them.
+    spend: { rollupGatherMs: 250 },
     ui: { files: async () => (await import('../ui/build.ts')).buildUi(), env: (name) => process.env[name] },
   });
 } catch (error) {

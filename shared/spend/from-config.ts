@@ -15,6 +15,11 @@ export interface SpendOverrides {
   now?: () => number;
   alerts?: Partial<AlertChannels>;
   leaseCheckMs?: number;
+  /**
+   * How long the daily rollups' writes gather requests' adds (shared/store/daily-spend.ts): the local
+   * server's, whose instance serves request after request; 0 (Lambda, tests) writes each at once.
+   */
+  rollupGatherMs?: number;
 }
 
 /** `worstCase` prices a call's reservation (./worst-case.ts). */
@@ -30,7 +35,7 @@ export function spendTracker(
   return new SpendTracker({
     counterItems: new CounterItems(store),
     ledger: new Ledger(store, config.spend.spendLogsRetentionMs),
-    dailySpend: new DailySpend(store),
+    dailySpend: new DailySpend(store, overrides.rollupGatherMs),
     load: store.load,
     log,
     alerts: {

@@ -1,11 +1,17 @@
 // Daily spend rollups (docs/DATA-MODEL.md, "Daily activity"): LiteLLM's LiteLLM_Daily{User,Team,Tag}Spend
 // rows, one item per account, UTC day, key, model, model group and provider, whose counters each
-// recorded request ADDs to (one UpdateItem per rollup, no condition: concurrent requests add up). The
-// /…/daily/activity routes read these instead of the ledger: a day of a user is a handful of items, not
-// one per request.
+// recorded request ADDs to (an UpdateItem per rollup, no condition: concurrent writers add up). The
+// adds go by group commit (group-commit.ts): those of requests that finish while a rollup write is under
+// way on this instance are summed per item and made as one UpdateItem per item, so a busy instance
+// writes each of its few rollup items once per write instead of once per request; alone (as on Lambda)
+// a request's adds are written at once, as before. A long-running server also gathers them for a moment
+// before each write (`gatherMs`), so that requests one at a time share writes too. The /…/daily/activity
+// routes read these instead of the ledger: a day of a user is a handful of items, not one per request.
 import { createHash } from 'node:crypto';
 import { UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { usd } from '../pricing/usd.ts';
 import { ExpressionParts } from './expression-parts.ts';
+import { GroupCommit } from './group-commit.ts';
 import type { SpendLog } from './ledger.ts';
 import { keyFits } from './limits.ts';
 import type { Store } from './store.ts';
@@ -60,12 +66,30 @@ export interface RollupQuery {
 
 const DAY_MS = 86_400_000;
 
+/** Adds waiting for one flush: requests finishing together on a busy instance, every rollup item of theirs. */
+const MAX_ADDS_TOGETHER = 1000;
+
+/** One request's add to one rollup item. */
+interface RollupAdd {
+  key: { pk: string; sk: string };
+  described: Record<string, unknown>;
+  added: RollupCounters;
+}
+
 export class DailySpend {
-  constructor(private readonly store: Store) {}
+  private readonly adds: GroupCommit<RollupAdd, void>;
+
+  /** `gatherMs`: how long each rollup write waits for more requests' adds (0: only those finishing together). */
+  constructor(
+    private readonly store: Store,
+    gatherMs = 0,
+  ) {
+    this.adds = new GroupCommit((group) => this.addTogether(group), MAX_ADDS_TOGETHER, gatherMs);
+  }
 
   /**
    * Adds a recorded request to the day's rollups of its user (every request: '' when its key has
-   * none), its team and each of its tags, in parallel.
+   * none), its team and each of its tags; resolves once they are written.
    */
   async add(log: SpendLog): Promise<void> {
     const accounts: Array<[RollupKind, string]> = [
@@ -73,34 +97,35 @@ export class DailySpend {
       ...(log.team_id ? [['team', log.team_id] as [RollupKind, string]] : []),
       ...(log.request_tags ?? []).map((tag) => ['tag', tag] as [RollupKind, string]),
     ];
-    await Promise.all(accounts.filter(([kind, id]) => keyFits(partitionKey(kind, id))).map(([kind, id]) => this.addTo(kind, id, log)));
+    await Promise.all(accounts.filter(([kind, id]) => keyFits(partitionKey(kind, id))).map(([kind, id]) => this.adds.add(rollupAdd(kind, id, log))));
   }
 
-  private async addTo(kind: RollupKind, entityId: string, log: SpendLog): Promise<void> {
-    const date = log.startTime.slice(0, 10);
-    const dimensions = { api_key: log.api_key ?? 'none', model: log.model, model_group: log.model_group, custom_llm_provider: log.custom_llm_provider };
-    const id = `${date}#${createHash('sha256').update(JSON.stringify(dimensions)).digest('hex').slice(0, 32)}`;
-    const failed = log.status === 'failure';
-    const added: RollupCounters = {
-      spend: log.spend,
-      prompt_tokens: log.prompt_tokens,
-      completion_tokens: log.completion_tokens,
-      cache_read_input_tokens: log.cached_tokens,
-      cache_creation_input_tokens: log.cache_creation_input_tokens,
-      api_requests: 1,
-      successful_requests: failed ? 0 : 1,
-      failed_requests: failed ? 1 : 0,
-      total_response_time_ms: log.request_duration_ms,
-      timed_requests: 1,
-    };
-    const described = { entity: dayEntity(kind, date), created_at: date, date, entity_id: entityId, ...dimensions, key_alias: log.key_alias, user_id: log.user, team_id: log.team_id };
+  /**
+   * One flush: the adds to each item summed into one UpdateItem, the items written in parallel. An add
+   * fails with its item's write only (a failed rollup is logged, not retried: tracker.ts).
+   */
+  private async addTogether(group: RollupAdd[]): Promise<Array<PromiseSettledResult<void>>> {
+    const byItem = new Map<string, RollupAdd>();
+    for (const add of group) {
+      const id = `${add.key.pk}\n${add.key.sk}`;
+      const summed = byItem.get(id);
+      // The labels are the later request's, as its own write would have left them.
+      byItem.set(id, summed ? { ...add, added: sumCounters(summed.added, add.added) } : add);
+    }
+    const written = new Map([...byItem].map(([id, add]) => [id, this.write(add)] as const));
+    const outcomes = await Promise.allSettled(written.values());
+    const outcomeOf = new Map([...written.keys()].map((id, i) => [id, outcomes[i]!]));
+    return group.map((add) => outcomeOf.get(`${add.key.pk}\n${add.key.sk}`)!);
+  }
+
+  private async write({ key, described, added }: RollupAdd): Promise<void> {
     const expression = new ExpressionParts();
     const set = Object.entries(described).map(([name, value]) => `${expression.name(name)} = ${expression.value(value)}`);
     const add = ROLLUP_COUNTERS.map((name) => `${expression.name(name)} ${expression.value(added[name])}`);
     await this.store.client.send(
       new UpdateCommand({
         TableName: this.store.table,
-        Key: { pk: partitionKey(kind, entityId), sk: id },
+        Key: key,
         UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}`,
         ExpressionAttributeNames: expression.attributeNames(),
         ExpressionAttributeValues: expression.attributeValues(),
@@ -148,6 +173,35 @@ export class DailySpend {
       ExpressionAttributeValues: expression.attributeValues(),
     };
   }
+}
+
+/** What a recorded request adds to the day's rollup of one account: its item, its labels, its counters. */
+function rollupAdd(kind: RollupKind, entityId: string, log: SpendLog): RollupAdd {
+  const date = log.startTime.slice(0, 10);
+  const dimensions = { api_key: log.api_key ?? 'none', model: log.model, model_group: log.model_group, custom_llm_provider: log.custom_llm_provider };
+  const id = `${date}#${createHash('sha256').update(JSON.stringify(dimensions)).digest('hex').slice(0, 32)}`;
+  const failed = log.status === 'failure';
+  const added: RollupCounters = {
+    spend: log.spend,
+    prompt_tokens: log.prompt_tokens,
+    completion_tokens: log.completion_tokens,
+    cache_read_input_tokens: log.cached_tokens,
+    cache_creation_input_tokens: log.cache_creation_input_tokens,
+    api_requests: 1,
+    successful_requests: failed ? 0 : 1,
+    failed_requests: failed ? 1 : 0,
+    total_response_time_ms: log.request_duration_ms,
+    timed_requests: 1,
+  };
+  const described = { entity: dayEntity(kind, date), created_at: date, date, entity_id: entityId, ...dimensions, key_alias: log.key_alias, user_id: log.user, team_id: log.team_id };
+  return { key: { pk: partitionKey(kind, entityId), sk: id }, described, added };
+}
+
+/** Two adds as one; spend rounded to the nano-dollar, as costs are (no float residue in the ADD). */
+function sumCounters(a: RollupCounters, b: RollupCounters): RollupCounters {
+  const sum = Object.fromEntries(ROLLUP_COUNTERS.map((name) => [name, a[name] + b[name]])) as RollupCounters;
+  sum.spend = usd(sum.spend);
+  return sum;
 }
 
 function partitionKey(kind: RollupKind, entityId: string): string {

@@ -4,6 +4,8 @@
 export class ExpressionParts {
   private readonly names = new Map<string, string>();
   private readonly values: Record<string, unknown> = {};
+  /** How many values there are: counting the object's keys per value made a long expression quadratic. */
+  private valueCount = 0;
   private readonly conditions: string[] = [];
 
   /** The placeholder of an attribute name. */
@@ -18,7 +20,7 @@ export class ExpressionParts {
 
   /** The placeholder of a value. */
   value(value: unknown): string {
-    const placeholder = `:v${Object.keys(this.values).length}`;
+    const placeholder = `:v${this.valueCount++}`;
     this.values[placeholder] = value;
     return placeholder;
   }
@@ -38,6 +40,6 @@ export class ExpressionParts {
   }
 
   attributeValues(): Record<string, unknown> | undefined {
-    return Object.keys(this.values).length ? this.values : undefined;
+    return this.valueCount ? this.values : undefined;
   }
 }

@@ -135,6 +135,17 @@ describe('targets and report', () => {
     expect(markdown).toContain('| an in-process guardrail adds < 0.5 ms to a 2 KB prompt (p50) | 0.04 ms | yes |');
   });
 
+  it('puts LiteLLM beside the others when it was benched, and says why not when it was not', () => {
+    const missing = { ...results(), meta: { ...results().meta, litellm: { missing: 'LiteLLM not installed: python3 has no litellm package' } } };
+    expect(renderMarkdown(missing)).toContain('No LiteLLM rows: LiteLLM not installed: python3 has no litellm package.');
+    const benched = results();
+    benched.meta.litellm = { version: '1.80.0' };
+    benched.load.push({ loop: 'closed', stream: false, concurrency: 1, target: 'litellm', result: run(200, 4.6, 9) });
+    const markdown = renderMarkdown(benched);
+    expect(markdown).toContain('| closed, c=1, JSON | LiteLLM 1.80.0 (CPU not measured) | 200 | 4.60 | 9.00 | +3.20 | +7.00 |  |  | 0 |');
+    expect(markdown).not.toContain('No LiteLLM rows');
+  });
+
   it('reports the virtual-key ladder, rate by rate, when measured', () => {
     expect(renderMarkdown(results())).not.toContain('rising rates');
     const step = (rate: number, rps: number, errors: number) => ({ rate, result: { ...run(rps, 2, 9), errors } });

@@ -7,6 +7,7 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import { DailySpend } from '../../shared/store/daily-spend.ts';
 import { itemKeys } from '../../shared/store/table.ts';
 import { sendJson, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 import { answerWith, ask, completion, costOf, eventually, MASTER, outcome, spendConfig, startDynamo, startSpendGateway, type SpendGateway } from './support.ts';
@@ -22,6 +23,9 @@ afterAll(async () => {
   await upstream.close();
 });
 
+/** How countCommands names a write to a daily activity rollup (an UpdateCommand). */
+const ROLLUP = 'UpdateCommand (daily rollup)';
+
 /** Lets the previous request's after-response writes finish. */
 const settled = () => new Promise((resolve) => setTimeout(resolve, 50));
 
@@ -36,8 +40,12 @@ async function countCommands(gateway: SpendGateway): Promise<string[]> {
   let inFlight = 0;
   const client = gateway.store.client;
   const send = client.send.bind(client) as (...args: unknown[]) => Promise<unknown>;
-  (client as { send: unknown }).send = (command: { constructor: { name: string }; input?: { ExpressionAttributeValues?: Record<string, unknown> } }, ...rest: unknown[]) => {
-    if (command.input?.ExpressionAttributeValues?.[':entity'] !== 'model') sent.push(command.constructor.name);
+  (client as { send: unknown }).send = (
+    command: { constructor: { name: string }; input?: { ExpressionAttributeValues?: Record<string, unknown>; Key?: Record<string, unknown> } },
+    ...rest: unknown[]
+  ) => {
+    const rollup = String(command.input?.Key?.['pk'] ?? '').startsWith('DAILY#');
+    if (command.input?.ExpressionAttributeValues?.[':entity'] !== 'model') sent.push(rollup ? ROLLUP : command.constructor.name);
     inFlight++;
     return send(command, ...rest).finally(() => inFlight--);
   };
@@ -49,6 +57,13 @@ async function countCommands(gateway: SpendGateway): Promise<string[]> {
   });
   sent.length = 0;
   return sent;
+}
+
+/** The requests today's daily activity rollups count for the master key. */
+async function masterKeyRollup(gateway: SpendGateway): Promise<number> {
+  const today = new Date().toISOString().slice(0, 10);
+  const rows = await new DailySpend(gateway.store).list('user', { from: today, to: today, entityIds: [''], api_key: 'master' });
+  return rows.reduce((sum, row) => sum + row.api_requests, 0);
 }
 
 /** The upstream answers once `count` requests have arrived, all at once, so that they finish together. */
@@ -103,7 +118,7 @@ describe('DynamoDB round trips per request', () => {
     });
     await gateway.client(key).chat.completions.create(ask(50));
     expect(beforeUpstream).toEqual(['UpdateCommand']);
-    await eventually(async () => expect([...sent].sort()).toEqual(['PutCommand', 'UpdateCommand', 'UpdateCommand', 'UpdateCommand']));
+    await eventually(async () => expect([...sent].sort()).toEqual(['PutCommand', 'UpdateCommand', 'UpdateCommand', ROLLUP]));
   });
 
   it('adds one round trip for a team with limits of its own', async () => {
@@ -139,13 +154,14 @@ describe('DynamoDB round trips per request', () => {
     expect(writes(sent)[0]).toBe('PutCommand');
     await settled();
     // After the answer, only the day's activity rollup (shared/store/daily-spend.ts), which no client waits for.
-    expect(writes(sent)).toEqual(['PutCommand', 'UpdateCommand']);
+    expect(writes(sent)).toEqual(['PutCommand', ROLLUP]);
   });
 
   it('shares one BatchWriteItem among master-key requests that finish together, every record written before its answer', async () => {
     const TOGETHER = 20;
     answerTogether(TOGETHER);
     const sent = await countCommands(gateway);
+    const counted = await masterKeyRollup(gateway);
     const ids = await Promise.all(
       Array.from({ length: TOGETHER }, async () => {
         const { response } = await gateway.client(MASTER).chat.completions.create(ask(50)).withResponse();
@@ -159,6 +175,11 @@ describe('DynamoDB round trips per request', () => {
     const writes = sent.filter((name) => name === 'PutCommand' || name === 'BatchWriteCommand');
     expect(writes).toContain('BatchWriteCommand');
     expect(writes.length).toBeLessThan(TOGETHER);
+    // Their day's activity too: one rollup item (the master key, no user), added to in fewer writes than requests.
+    await eventually(async () => expect(await masterKeyRollup(gateway)).toBe(counted + TOGETHER));
+    const rollups = sent.filter((name) => name === ROLLUP).length;
+    expect(rollups).toBeGreaterThan(0);
+    expect(rollups).toBeLessThan(TOGETHER);
   });
 });
 
@@ -182,10 +203,35 @@ describe('settlements of requests on one key that finish together', () => {
       });
       const charged = Math.round(costOf(USAGE) * (TOGETHER + 1) * 1e9) / 1e9;
       expect(item).toMatchObject({ spend: charged, budget_committed: charged, parallel_requests: 0 });
-      // One reservation and one daily activity rollup each (the key has no user, team or tags); the settlements fewer than one each.
-      const settlements = sent.filter((name) => name === 'UpdateCommand').length - 2 * TOGETHER;
+      // One reservation each; the settlements fewer than one each, and so are the daily rollup's adds.
+      const settlements = sent.filter((name) => name === 'UpdateCommand').length - TOGETHER;
       expect(settlements).toBeGreaterThan(0);
       expect(settlements).toBeLessThan(TOGETHER);
+      const rollups = sent.filter((name) => name === ROLLUP).length;
+      expect(rollups).toBeGreaterThan(0);
+      expect(rollups).toBeLessThan(TOGETHER);
+    } finally {
+      await gateway.close();
+      await dynamo.close();
+    }
+  });
+});
+
+describe("the daily rollups on a long-running server, which gathers each write's adds for a while", () => {
+  it('writes the adds of requests one at a time together, every request counted', async () => {
+    const dynamo = await startDynamo();
+    const gateway = await startSpendGateway(dynamo.endpoint, spendConfig(upstream.url), { rollupGatherMs: 3000 }, 5);
+    try {
+      const ONE_BY_ONE = 5;
+      answerWith(upstream, USAGE);
+      const sent = await countCommands(gateway);
+      const counted = await masterKeyRollup(gateway);
+      for (let i = 0; i < ONE_BY_ONE; i++) await gateway.client(MASTER).chat.completions.create(ask(50));
+      await eventually(async () => expect(await masterKeyRollup(gateway)).toBe(counted + ONE_BY_ONE), 10_000);
+      // One write per gathering time (two if this machine took over 3 s for the five), not one per request.
+      const rollups = sent.filter((name) => name === ROLLUP).length;
+      expect(rollups).toBeGreaterThan(0);
+      expect(rollups).toBeLessThanOrEqual(2);
     } finally {
       await gateway.close();
       await dynamo.close();
