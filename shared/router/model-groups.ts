@@ -77,8 +77,7 @@ export class ModelGroups {
     for (const { pattern, deployments } of this.patterns) {
       const names = deployments.map((deployment) => ({ deployment, names: this.expand(pattern, deployment).filter((name) => !taken.has(name)) }));
       for (const { deployment, names: served } of names)
-        for (const name of served)
-          listed.push(...(deployment.provider === ANY_PROVIDER ? this.inferred(deployment, name) : [concrete(deployment, name, pattern.match(name)!)]));
+        for (const name of served) listed.push(...(deployment.provider === ANY_PROVIDER ? this.inferred(deployment, name) : [concrete(deployment, name, pattern.match(name)!)]));
       for (const { names: served } of names) for (const name of served) taken.add(name);
     }
     this.listing = listed;
