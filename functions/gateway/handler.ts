@@ -17,6 +17,7 @@ import type { Gateway } from '../../shared/core/gateway.ts';
 import type { GatewayResponse } from '../../shared/core/types.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
+import { vectorIndexFromEnv } from '../../shared/store/s3-vector-entries.ts';
 import { toGatewayRequest } from '../common/apigw-event.ts';
 import { liveGateway } from '../common/live-gateway.ts';
 import { powertoolsLog } from '../common/powertools-log.ts';
@@ -158,6 +159,7 @@ function awsDefaults(): HandlerOptions {
     metrics: process.env['POWERTOOLS_METRICS_NAMESPACE'] ? new Metrics({ serviceName: 'gateway' }) : undefined,
     // Virtual keys: the admin Lambda (functions/admin) changes them; this one only reads them.
     ...(process.env['TOLLGATE_TABLE'] && virtualKeyOptions(storeFromEnv())),
+    vectorIndex: vectorIndexFromEnv((name) => process.env[name]),
   };
 }
 
