@@ -90,8 +90,9 @@ export class ResponseCache {
     if (missing.length === 0) {
       const saved = usd(found.reduce((sum, entry) => sum + entry!.cost, 0));
       record.cacheHit = { cost: { provider: 0, charged: usd(saved * this.settings.hitCostFraction) }, saved };
+      // A copy: post-call guardrails may rewrite the answer, never the entry other requests read.
       return answers.replay(
-        found.map((entry) => entry!.value),
+        found.map((entry) => structuredClone(entry!.value)),
         body,
       );
     }
@@ -112,7 +113,7 @@ export class ResponseCache {
     return whole
       ? fresh
       : answers.replay(
-          found.map((entry) => entry?.value),
+          found.map((entry) => entry && structuredClone(entry.value)),
           body,
           { committed: fresh, missing },
         );
@@ -208,7 +209,8 @@ export class ResponseCache {
       }
     });
     return (values) => {
-      complete = values;
+      // What the model answered, as it was then: post-call guardrails may yet rewrite the answer sent.
+      complete = structuredClone(values);
     };
   }
 }
