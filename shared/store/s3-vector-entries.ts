@@ -7,6 +7,7 @@
 // (POST /QueryVectors, /PutVectors, /DeleteVectors, /ListVectors, JSON both ways), signed with SigV4
 // for the service `s3vectors` by the SDK's signer with the credentials the table's client resolves:
 // the AWS SDK release pinned here has no S3 Vectors client.
+import { type AwsCredentials, sigV4Headers } from '../http/sigv4.ts';
 import { callUpstream, readText, type UpstreamRequest } from '../http/upstream.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { CacheAddress, CacheEntries, CacheEntry } from './cache-entries.ts';
@@ -19,12 +20,6 @@ export interface VectorIndex {
   region: string;
   /** Another address than AWS's (tests: a fake on 127.0.0.1). */
   endpoint?: string;
-}
-
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
 }
 
 /** The index the environment names (TOLLGATE_VECTOR_BUCKET, TOLLGATE_VECTOR_INDEX, set by the stack), if any. */
@@ -108,7 +103,7 @@ export class S3VectorEntries implements SemanticStore {
     const body = JSON.stringify({ vectorBucketName: this.target.bucket, indexName: this.target.index, ...fields });
     const upstream: UpstreamRequest = {
       url,
-      headers: await this.signed(url, body),
+      headers: await sigV4Headers(url, body, { 'content-type': 'application/json' }, { service: 's3vectors', region: this.target.region, credentials: await this.credentials() }),
       body,
       signal: new AbortController().signal,
       timeoutMs: TIMEOUT_MS,
@@ -119,23 +114,6 @@ export class S3VectorEntries implements SemanticStore {
     const response = await callUpstream(upstream, (status, text) => new GatewayError('upstream_error', `S3 Vectors ${operation} answered ${status}: ${errorMessage(text)}`));
     const text = await readText(response, upstream);
     return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  }
-
-  /** The request's headers, signed as the SDK signs (loaded on first use, as the SDK clients are). */
-  private async signed(url: string, body: string): Promise<Record<string, string>> {
-    const [{ SignatureV4 }, { Sha256 }] = await Promise.all([import('@smithy/signature-v4'), import('@aws-crypto/sha256-js')]);
-    const signer = new SignatureV4({ service: 's3vectors', region: this.target.region, credentials: await this.credentials(), sha256: Sha256 });
-    const parsed = new URL(url);
-    const request = await signer.sign({
-      method: 'POST',
-      protocol: parsed.protocol,
-      hostname: parsed.hostname,
-      port: parsed.port ? Number(parsed.port) : undefined,
-      path: parsed.pathname,
-      headers: { 'content-type': 'application/json', host: parsed.host },
-      body,
-    });
-    return request.headers;
   }
 }
 

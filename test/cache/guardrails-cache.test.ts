@@ -4,9 +4,7 @@
 // requests that do not ask for them. Through the official `openai` client, against dynalite.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { outcome } from '../spend/support.ts';
-import { cacheConfig, MASTER, startCacheGateway, startDynamo, startFakeUpstream, type CacheGateway, type FakeUpstream } from './support.ts';
-import { afterAll, beforeAll } from 'vitest';
-import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
+import { cacheSuite, MASTER } from './support.ts';
 
 const GUARDRAILS = `guardrails:
   - guardrail_name: pii-in
@@ -24,27 +22,14 @@ const GUARDRAILS = `guardrails:
         - { pattern_type: prebuilt, pattern_name: email, action: MASK }
 `;
 
-let dynamo: EmbeddedDynamo;
-let upstream: FakeUpstream;
-let gateway: CacheGateway;
-
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  upstream = await startFakeUpstream();
-  gateway = await startCacheGateway(dynamo.endpoint, cacheConfig(upstream.url, '{ type: redis }', GUARDRAILS));
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-  await dynamo.close();
-});
-beforeEach(() => upstream.answerWith(undefined));
+const suite = cacheSuite('{ type: redis }', { extra: GUARDRAILS });
+beforeEach(() => suite.upstream.answerWith(undefined));
 
 const stored = () => new Promise((resolve) => setTimeout(resolve, 300));
 let counter = 0;
 
 async function ask(content: string, guardrails?: string[]) {
-  const { data, response } = await gateway
+  const { data, response } = await suite.gateway
     .client(MASTER)
     .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content }], ...(guardrails && { guardrails }) } as any)
     .withResponse();
@@ -56,15 +41,15 @@ describe('the cache and guardrails', () => {
     const blocked = `My SSN is 123-45-6789, question ${++counter}`;
     expect((await ask(blocked)).cache).toBe('miss');
     await stored();
-    const calls = upstream.chats();
+    const calls = suite.upstream.chats();
     const refused = await outcome(ask(blocked, ['pii-in']));
     expect(refused.status).toBe(400);
-    expect(upstream.chats()).toBe(calls);
+    expect(suite.upstream.chats()).toBe(calls);
 
     const masked = (email: string) => `Write to ${email} about question ${++counter}`;
     const first = masked('ann@example.com');
     expect((await ask(first, ['pii-in'])).cache).toBe('miss');
-    expect(JSON.stringify(upstream.requests.at(-1)!.json.messages)).not.toContain('ann@example.com');
+    expect(JSON.stringify(suite.upstream.requests.at(-1)!.json.messages)).not.toContain('ann@example.com');
     await stored();
     // Another address masks to the same request: the same entry answers it.
     counter -= 1;
@@ -72,7 +57,7 @@ describe('the cache and guardrails', () => {
   });
 
   it('runs post-call guardrails on hits, leaving the stored answer as it was for requests without them', async () => {
-    upstream.answerWith((n) => `Reply ${n}: write to carol@example.com`);
+    suite.upstream.answerWith((n) => `Reply ${n}: write to carol@example.com`);
     const prompt = `Who should I write to, ${++counter}?`;
     const first = await ask(prompt);
     expect(first).toMatchObject({ cache: 'miss', content: expect.stringContaining('carol@example.com') });

@@ -57,18 +57,19 @@ export const VECTOR_INDEX = { bucket: 'tollgate-cache-vectors', index: 'semantic
 
 /**
  * A cache gateway (with `cacheParams`) in front of a fake upstream, on a dynalite of their own, for the
- * tests of a file (or of a describe block): started before them, stopped after. With `vectors`, the
+ * tests of a file (or of a describe block): started before them, stopped after; `extra` is more of the
+ * config (guardrails, ...). With `vectors`, the
  * semantic cache keeps its prompts in a fake S3 Vectors index, signed with the table client's
  * credentials (dynalite's fixed `local` ones).
  */
-export function cacheSuite(cacheParams: string, options: { vectors?: boolean } = {}): { gateway: CacheGateway; upstream: FakeUpstream; vectors?: FakeS3Vectors } {
+export function cacheSuite(cacheParams: string, options: { vectors?: boolean; extra?: string } = {}): { gateway: CacheGateway; upstream: FakeUpstream; vectors?: FakeS3Vectors } {
   const suite = {} as { gateway: CacheGateway; upstream: FakeUpstream; dynamo: EmbeddedDynamo; vectors?: FakeS3Vectors };
   beforeAll(async () => {
     suite.dynamo = await startDynamo();
     suite.upstream = await startFakeUpstream();
     if (options.vectors) suite.vectors = await startFakeS3Vectors({ ...VECTOR_INDEX, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, pageSize: 2 });
     const vectorIndex = suite.vectors && { ...VECTOR_INDEX, endpoint: suite.vectors.url };
-    suite.gateway = await startCacheGateway(suite.dynamo.endpoint, cacheConfig(suite.upstream.url, cacheParams), vectorIndex);
+    suite.gateway = await startCacheGateway(suite.dynamo.endpoint, cacheConfig(suite.upstream.url, cacheParams, options.extra), vectorIndex);
   });
   afterAll(async () => {
     await suite.gateway?.close();
