@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { startFakeAnthropic } from '../helpers/fake-anthropic.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
-import type { RecordingServer } from '../helpers/recording-server.ts';
+import { type RecordingServer, sleep, startRecordingServer } from '../helpers/recording-server.ts';
 import { outcome } from '../spend/support.ts';
 import { cacheConfig, MASTER, startCacheGateway, startDynamo, startFakeUpstream, type CacheGateway, type FakeUpstream } from './support.ts';
 
@@ -22,6 +22,8 @@ let dynamo: EmbeddedDynamo;
 let openai: RecordingServer;
 let anthropic: RecordingServer;
 let chat: FakeUpstream;
+/** An OpenAI Responses API that starts a stream and drops the connection before it completes. */
+let cut: RecordingServer;
 let gateway: CacheGateway;
 let client: OpenAI;
 
@@ -30,15 +32,26 @@ beforeAll(async () => {
   openai = await startFakeOpenAI({ apiKey: OPENAI_KEY, models: { 'gpt-4.1-mini': { maxOutputTokens: 32_768, reasoning: false } } });
   anthropic = await startFakeAnthropic({ apiKey: ANTHROPIC_KEY, models: { 'claude-sonnet-4-5': 64_000 } });
   chat = await startFakeUpstream();
+  cut = await startRecordingServer(async (_request, res) => {
+    const started = { id: 'resp_cut', object: 'response', created_at: 1, status: 'in_progress', model: 'gpt-4.1-mini', output: [], usage: null };
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(`event: response.created\ndata: ${JSON.stringify({ type: 'response.created', sequence_number: 0, response: started })}\n\n`);
+    res.write(
+      `event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', sequence_number: 1, item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'Half' })}\n\n`,
+    );
+    await sleep(20);
+    res.destroy();
+  });
   const models =
     `  - model_name: native\n    litellm_params: { model: openai/gpt-4.1-mini, api_base: ${openai.url}/v1, api_key: ${OPENAI_KEY} }\n` +
+    `  - model_name: cut\n    litellm_params: { model: openai/gpt-4.1-mini, api_base: ${cut.url}/v1, api_key: ${OPENAI_KEY} }\n` +
     `  - model_name: claude\n    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: ${anthropic.url}, api_key: ${ANTHROPIC_KEY} }\n`;
   gateway = await startCacheGateway(dynamo.endpoint, cacheConfig(chat.url, '{ type: redis }').replace('model_list:\n', `model_list:\n${models}`));
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: MASTER, maxRetries: 0 });
 });
 afterAll(async () => {
   await gateway.close();
-  await Promise.all([openai.close(), anthropic.close(), chat.close()]);
+  await Promise.all([openai.close(), anthropic.close(), chat.close(), cut.close()]);
   await dynamo.close();
 });
 
@@ -105,6 +118,19 @@ describe('the cache on /v1/responses', () => {
       expect(calls()).toBe(before);
     });
   }
+
+  it('never stores a stream cut short before its response completed', async () => {
+    const body = fresh('cut');
+    for (let i = 0; i < 2; i++) {
+      const ended = await streamed(body).then(
+        ({ events }) => events.at(-1)?.type,
+        (error: Error) => error.name,
+      );
+      expect(ended).not.toBe('response.completed');
+      await stored();
+    }
+    expect(cut.requests.length).toBe(2);
+  });
 
   it('keys on what changes the answer, not on user, metadata or store', async () => {
     const body = fresh('native', { instructions: 'Be brief.', temperature: 0.5 });
