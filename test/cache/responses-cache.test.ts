@@ -112,6 +112,10 @@ describe('the cache on /v1/responses', () => {
       const retrieved = await client.responses.retrieve(replay.response.id);
       expect(retrieved.output).toEqual(replay.response.output);
 
+      // The SDK's own stream helper reads the replay whole.
+      const helped = await client.responses.stream(body as any).finalResponse();
+      expect(helped.output_text).toBe(text(live.events));
+
       const whole = await create(body);
       expect(whole.cache).toBe('hit');
       expect(whole.response.output_text).toBe(text(live.events));
