@@ -26,6 +26,8 @@ export interface DeployedConfig {
   healthChecks: HealthCheckSettings;
   /** Where rotated keys are stored (`key_management_settings.store_virtual_keys`): the admin function may write secrets under the prefix. */
   storedVirtualKeys: GatewayConfig['storedVirtualKeys'];
+  /** The response cache is semantic: the stack may give it an S3 Vectors index. */
+  semanticCache: boolean;
 }
 
 export function deployedConfig(configPath: string): DeployedConfig {
@@ -45,5 +47,12 @@ export function deployedConfig(configPath: string): DeployedConfig {
       `${configPath}: general_settings.master_key must be set, and not to the development key ${DEV_MASTER_KEY}, before deploying. Use os.environ/TOLLGATE_MASTER_KEY (the stack's secret holds a generated one).`,
     );
   }
-  return { document, json: `${JSON.stringify(document, null, 2)}\n`, observability: config.observability, healthChecks: config.healthChecks, storedVirtualKeys: config.storedVirtualKeys };
+  return {
+    document,
+    json: `${JSON.stringify(document, null, 2)}\n`,
+    observability: config.observability,
+    healthChecks: config.healthChecks,
+    storedVirtualKeys: config.storedVirtualKeys,
+    semanticCache: !!config.cache?.semantic,
+  };
 }

@@ -43,6 +43,8 @@ export interface TollgateSettings {
   callerScopes?: string[];
   /** Two or more regions: a stack in each, one global table, Route 53 in front (infra/multi-region.ts). */
   multiRegion?: MultiRegionSettings;
+  /** The semantic cache's embedding dimensions: with a semantic cache, its prompts go to an S3 Vectors index of them (infra/semantic-vectors.ts). */
+  semanticCacheDimensions?: number;
 }
 
 export interface MultiRegionSettings {
@@ -97,6 +99,10 @@ export function readSettings(node: Node): TollgateSettings {
   }
   const region = text('region');
   if (region !== undefined && !REGION.test(region)) throw new Error(`context region must be an AWS region name, not "${region}"`);
+  const semanticCacheDimensions = number('semanticCacheDimensions');
+  if (semanticCacheDimensions !== undefined && !(Number.isInteger(semanticCacheDimensions) && semanticCacheDimensions <= 4096)) {
+    throw new Error(`context semanticCacheDimensions must be the embedding model's dimensions, a whole number from 1 to 4096 (S3 Vectors' range), not ${semanticCacheDimensions}`);
+  }
   return {
     mode,
     region,
@@ -123,6 +129,7 @@ export function readSettings(node: Node): TollgateSettings {
       .map((scope) => scope.trim())
       .filter(Boolean),
     multiRegion,
+    semanticCacheDimensions,
   };
 }
 

@@ -5,7 +5,7 @@
 // CloudWatch logs, metrics (EMF from the functions), a dashboard and alarms.
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Stage, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Fn, RemovalPolicy, Stack, Stage, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, ResponseTransferMode, RestApi, SecurityPolicy } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -31,6 +31,7 @@ import { TollgateService } from './fargate-service.ts';
 import { RegionalRecord } from './regional-record.ts';
 import { apiMetrics, loadBalancerMetrics, Observability } from './observability.ts';
 import { RequestLogs } from './request-logs.ts';
+import { SemanticVectors } from './semantic-vectors.ts';
 import { PRODUCTION_STAGES, type TollgateSettings } from './settings.ts';
 import { PRICE_FILE } from '../shared/pricing/price-table.ts';
 
@@ -170,13 +171,21 @@ export class TollgateStack extends Stack {
       environment['TOLLGATE_REQUEST_LOG_STREAM'] = requestLogs.deliveryStream.deliveryStreamName;
       new CfnOutput(this, 'RequestLogBucket', { value: requestLogs.bucket.bucketName, description: 'Request logs (the s3 callback), one folder per day' });
     }
+    // A semantic cache's prompts: in an S3 Vectors index when the deployment says the embedding's dimensions, else in the table.
+    const vectors = config.semanticCache && settings.semanticCacheDimensions ? new SemanticVectors(this, 'SemanticCache', { dimension: settings.semanticCacheDimensions }) : undefined;
+    if (vectors) Object.assign(environment, vectors.environment);
+    else if (config.semanticCache) {
+      Annotations.of(this).addWarning(
+        'The semantic cache\'s prompts are kept in the table (a bounded scan per lookup). For an Amazon S3 Vectors index, deploy with -c semanticCacheDimensions=<the embedding model\'s dimensions> (README "Semantic cache").',
+      );
+    }
 
     if (settings.mode === 'fargate') {
       // One process serves the model calls and the admin API, with both functions' rights.
       const service = new TollgateService(this, 'Fargate', {
         settings,
         environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'tollgate-gateway' },
-        statements: [requestPathTable, adminTable, ...modelCalls, ...(storeKeys ? [storeKeys] : [])],
+        statements: [requestPathTable, adminTable, ...modelCalls, ...(storeKeys ? [storeKeys] : []), ...(vectors ? [vectors.requestPath, vectors.admin] : [])],
         logRetention: retention(settings.logRetentionDays),
         retain: production,
       });
@@ -195,6 +204,10 @@ export class TollgateStack extends Stack {
       this.admin = admin;
       admin.addToRolePolicy(adminTable);
       gateway.addToRolePolicy(requestPathTable);
+      if (vectors) {
+        gateway.addToRolePolicy(vectors.requestPath);
+        admin.addToRolePolicy(vectors.admin);
+      }
       for (const statement of modelCalls) gateway.addToRolePolicy(statement);
       // `background_health_checks`: the admin function checks every deployment on a schedule (EventBridge
       // allows whole minutes, at least one), and the results steer every gateway instance's routing. (The

@@ -8,6 +8,7 @@ import { ConfigError, type GatewayConfig } from '../shared/config/types.ts';
 import { readConfigYaml } from '../shared/config/yaml.ts';
 import { consoleLog } from '../shared/core/log.ts';
 import { virtualKeyOptions } from '../shared/keys/gateway-options.ts';
+import { vectorIndexFromEnv } from '../shared/store/s3-vector-entries.ts';
 import { startBackgroundHealthChecks } from './background-health-checks.ts';
 import { keyRotation } from '../shared/keys/rotation-from-config.ts';
 import { openLocalStore } from './local-store.ts';
@@ -63,6 +64,8 @@ try {
     config,
     log,
     ...virtualKeyOptions(identity.store),
+    // The Fargate mode's stack may name an S3 Vectors index; `npm start` names none and keeps prompts in the table.
+    vectorIndex: vectorIndexFromEnv((name) => process.env[name]),
     adminApi: true,
     afterResponse: metrics,
     // One process holds each stream of MCP's older SSE transport: here it can.

@@ -78,6 +78,7 @@ import { worstCaseCost } from './spend/worst-case.ts';
 import { DeploymentStates } from './store/deployment-states.ts';
 import type { Store } from './store/store.ts';
 import { StoredResponses } from './store/stored-responses.ts';
+import { S3VectorEntries, type VectorIndex } from './store/s3-vector-entries.ts';
 
 export interface AppOptions {
   config: GatewayConfig;
@@ -97,6 +98,8 @@ export interface AppOptions {
   spend?: SpendOverrides;
   /** The response cache's clock (tests: expiry). */
   cacheClock?: () => number;
+  /** The semantic cache's Amazon S3 Vectors index (the stack's); absent: its DynamoDB partition scan. */
+  vectorIndex?: VectorIndex;
   /** GET /metrics (the `prometheus` callback) needs the master key whatever the config says: the Lambda is public. */
   metricsNeedMasterKey?: boolean;
   /** Serve the web UI at /ui (with the admin API): the local server and the admin Lambda do; without its files, only the playground's chat (the gateway Lambda). */
@@ -153,7 +156,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
   const router = new Router(groups, config.router, (deployment) => pricer.priceOf(deployment), options.routerRuntime, states, healthRouting);
   const access = new ModelAccess(groups, store && new Identities(store));
   const spend = store && spendTracker(store, config, log, worstCaseCost(groups, config.router, pricer), options.spend);
-  const cache = store && config.cache && responseCache(config.cache, store, router, providers, log, options.cacheClock);
+  const cache = store && config.cache && responseCache(config.cache, store, router, providers, log, options.cacheClock, options.vectorIndex);
   const guardrails = config.guardrails.length ? new GuardrailStep(config.guardrails) : undefined;
   const modes = new ModelModes(groups, pricer);
   const pipeline = new ModelCallPipeline({ access, router, pricer, spend, cache, guardrails, modes });
@@ -208,10 +211,14 @@ export function scheduledHealthChecks(
   return scheduledHealthCheck(config.deployments, providers, new DeploymentStates(store), config.healthChecks, log);
 }
 
-/** The response cache on the table; a semantic one embeds prompts with the config's embedding model, through the router. */
-function responseCache(settings: CacheSettings, store: Store, router: Router, providers: ProviderRegistry, log: Log, now?: () => number): ResponseCache {
+/**
+ * The response cache on the table; a semantic one embeds prompts with the config's embedding model,
+ * through the router, and keeps them in the S3 Vectors index when there is one, else in the table.
+ */
+function responseCache(settings: CacheSettings, store: Store, router: Router, providers: ProviderRegistry, log: Log, now?: () => number, vectorIndex?: VectorIndex): ResponseCache {
   const entries = new CacheEntries(store);
-  const semantic = settings.semantic && { entries: new SemanticEntries(store, entries), embedder: promptEmbedder(router, providers, settings.semantic.embeddingModel) };
+  const vectors = vectorIndex ? new S3VectorEntries(vectorIndex, entries, () => store.client.config.credentials()) : new SemanticEntries(store, entries);
+  const semantic = settings.semantic && { entries: vectors, embedder: promptEmbedder(router, providers, settings.semantic.embeddingModel) };
   return new ResponseCache(settings, entries, log, now, semantic);
 }
 

@@ -13,6 +13,7 @@ import { buildGateway, scheduledHealthChecks } from '../../shared/app.ts';
 import type { EnvLookup } from '../../shared/config/load.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
+import { vectorIndexFromEnv } from '../../shared/store/s3-vector-entries.ts';
 import { keyRotation, type RotationOverrides } from '../../shared/keys/rotation-from-config.ts';
 import { readUiFiles } from '../../shared/ui/assets.ts';
 import type { Store } from '../../shared/store/store.ts';
@@ -45,7 +46,14 @@ export function createAdminHandler(options: AdminHandlerOptions) {
     secrets: options.secrets,
     log,
     build: (config) => ({
-      gateway: buildGateway({ config, log, ...virtualKeyOptions(options.store), adminApi: true, ui: options.uiAssetsDir ? { files: async () => readUiFiles(options.uiAssetsDir!), env } : undefined }),
+      gateway: buildGateway({
+        config,
+        log,
+        ...virtualKeyOptions(options.store),
+        vectorIndex: vectorIndexFromEnv(env),
+        adminApi: true,
+        ui: options.uiAssetsDir ? { files: async () => readUiFiles(options.uiAssetsDir!), env } : undefined,
+      }),
       healthChecks: scheduledHealthChecks(config, options.store, log),
       config,
     }),

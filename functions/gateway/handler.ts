@@ -18,6 +18,7 @@ import type { Gateway } from '../../shared/core/gateway.ts';
 import type { GatewayResponse } from '../../shared/core/types.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
+import { vectorIndexFromEnv } from '../../shared/store/s3-vector-entries.ts';
 import { toGatewayRequest } from '../common/apigw-event.ts';
 import { liveGateway } from '../common/live-gateway.ts';
 import { powertoolsLog } from '../common/powertools-log.ts';
@@ -163,6 +164,7 @@ function awsDefaults(): HandlerOptions {
       // The UI's playground chat comes here to be streamed (infra/tollgate-stack.ts): the sessions the admin Lambda signs in, read with the same secret.
       ui: { env: (name: string) => process.env[name] },
     }),
+    vectorIndex: vectorIndexFromEnv((name) => process.env[name]),
   };
 }
 

@@ -10,7 +10,7 @@ import type { RequestContext } from '../core/types.ts';
 import type { CallRecord } from '../pricing/call-record.ts';
 import { usd } from '../pricing/usd.ts';
 import type { CacheAddress, CacheEntries, CacheEntry } from '../store/cache-entries.ts';
-import type { SemanticEntries } from '../store/semantic-entries.ts';
+import type { SemanticStore } from '../store/semantic-store.ts';
 import type { CachedAnswers } from './cached-answers.ts';
 import { cacheControls, type CacheControls } from './cache-controls.ts';
 import { addressOf, cacheKeyOf, cacheScope, hashOf } from './cache-key.ts';
@@ -39,7 +39,7 @@ export class ResponseCache {
     private readonly log: Log,
     private readonly now: () => number = Date.now,
     /** With a semantic `type`: where prompts' embeddings are kept, and what makes them. */
-    private readonly semantic?: { entries: SemanticEntries; embedder: PromptEmbedder },
+    private readonly semantic?: { entries: SemanticStore; embedder: PromptEmbedder },
   ) {
     this.hot = new HotEntries(now);
   }
@@ -90,8 +90,9 @@ export class ResponseCache {
     if (missing.length === 0) {
       const saved = usd(found.reduce((sum, entry) => sum + entry!.cost, 0));
       record.cacheHit = { cost: { provider: 0, charged: usd(saved * this.settings.hitCostFraction) }, saved };
+      // A copy: post-call guardrails may rewrite the answer, never the entry other requests read.
       return answers.replay(
-        found.map((entry) => entry!.value),
+        found.map((entry) => structuredClone(entry!.value)),
         body,
       );
     }
@@ -112,7 +113,7 @@ export class ResponseCache {
     return whole
       ? fresh
       : answers.replay(
-          found.map((entry) => entry?.value),
+          found.map((entry) => entry && structuredClone(entry.value)),
           body,
           { committed: fresh, missing },
         );
@@ -201,13 +202,15 @@ export class ResponseCache {
         const stored = await this.entries.put(entries);
         for (const [index, { address, entry }] of entries.entries()) if (stored[index]) this.hot.set(cacheKeyOf(address), entry);
         if (stored.includes(false)) this.log.info('answer too large for the response cache; not stored', { requestId: ctx.requestId });
-        if (prompt && this.semantic) await this.semantic.entries.put(entries[0]!.address.namespace, prompt.partition, entries[0]!.address.hash, prompt.vector, entries[0]!.entry);
+        // The vector points at the exact entry (S3 Vectors keeps no answer): none without it.
+        if (prompt && this.semantic && stored[0]) await this.semantic.entries.put(entries[0]!.address.namespace, prompt.partition, entries[0]!.address.hash, prompt.vector, entries[0]!.entry);
       } catch (error) {
         this.log.warn('response cache write failed; answer not stored', { requestId: ctx.requestId, error: describe(error) });
       }
     });
     return (values) => {
-      complete = values;
+      // What the model answered, as it was then: post-call guardrails may yet rewrite the answer sent.
+      complete = structuredClone(values);
     };
   }
 }

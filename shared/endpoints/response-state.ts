@@ -70,8 +70,8 @@ export class ResponseState {
     return resolved;
   }
 
-  /** Stores a finished response with its turn's input; nothing without a table. */
-  async save(response: Record<string, unknown>, input: ResponseItem[], identity: Identity | undefined, deployment: Deployment, upstreamStored: boolean): Promise<void> {
+  /** Stores a finished response with its turn's input (`deployment` undefined: an answer from the response cache); nothing without a table. */
+  async save(response: Record<string, unknown>, input: ResponseItem[], identity: Identity | undefined, deployment: Deployment | undefined, upstreamStored: boolean): Promise<void> {
     if (!this.stored) return;
     const key = virtualKeyOf(identity);
     await this.stored.put(
@@ -79,7 +79,7 @@ export class ResponseState {
       {
         owner: ownerOf(identity),
         teamId: key?.teamId ?? null,
-        deploymentId: deployment.id,
+        deploymentId: deployment?.id ?? FROM_CACHE,
         upstreamStored,
         previousResponseId: typeof response['previous_response_id'] === 'string' ? response['previous_response_id'] : null,
         expiresAt: this.now() + this.retentionMs,
@@ -93,6 +93,9 @@ export class ResponseState {
     await this.stored!.delete(id);
   }
 }
+
+/** The `deploymentId` of a response the response cache answered. */
+const FROM_CACHE = 'response-cache';
 
 function isReference(item: ResponseItem): boolean {
   return item.type === 'item_reference' && typeof item.id === 'string';

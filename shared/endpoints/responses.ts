@@ -26,6 +26,7 @@ import { withoutGatewayFields } from '../providers/params.ts';
 import { parseAnswer, parseEvent } from '../providers/upstream-answer.ts';
 import { itemId } from '../responses-format/item-ids.ts';
 import { inputItems, parseResponsesRequest, type ResponsesRequest } from '../responses-format/request-schema.ts';
+import { responseEvents } from '../responses-format/response-events.ts';
 import { EventSequence, toResponseEvents } from '../responses-format/stream-events.ts';
 import { toChatRequest, toolNamespaces } from '../responses-format/to-chat-request.ts';
 import { responseShell, toResponse } from '../responses-format/to-response.ts';
@@ -36,6 +37,7 @@ import type { ChatDeps } from './chat-completions.ts';
 import { responsesSurface } from '../guardrails/surfaces/responses.ts';
 import { withReasoningIfTaken } from './messages.ts';
 import type { Conversation, ResponseState } from './response-state.ts';
+import { responsesAnswers } from './responses-cache.ts';
 
 export interface ResponsesCall {
   request: ResponsesRequest;
@@ -47,7 +49,10 @@ export interface ResponsesCall {
   translated?: ChatCompletionRequest;
 }
 
-export type ResponsesCommitted = { deployment: Deployment } & ({ format: 'native'; answer: NativeAnswer } | { format: 'chat'; chat: CommittedChat });
+export type ResponsesCommitted =
+  | ({ deployment: Deployment } & ({ format: 'native'; answer: NativeAnswer } | { format: 'chat'; chat: CommittedChat }))
+  /** An answer from the response cache (./responses-cache.ts): no deployment made it. */
+  | { format: 'cached'; response: ResponseObject };
 type Committed = ResponsesCommitted;
 
 export function responsesEndpoint(pipeline: ModelCallPipeline, deps: ChatDeps, state: ResponseState): Route[] {
@@ -58,6 +63,7 @@ function responses(deps: ChatDeps, state: ResponseState): ModelCallKind<Response
   return {
     callType: 'aresponses',
     guard: responsesSurface,
+    cache: responsesAnswers,
     async parse(json, _headers, ctx) {
       const parsed = parseResponsesRequest(json);
       const request = Array.isArray(parsed.input) ? { ...parsed, input: await state.withReferencesResolved(parsed.input, ctx.identity) } : parsed;
@@ -100,6 +106,11 @@ function responses(deps: ChatDeps, state: ResponseState): ModelCallKind<Response
           () => meter.cutShort(received.text),
         ),
       });
+      if (committed.format === 'cached') {
+        const response = { ...committed.response, model: meter.model };
+        if (call.request.stream) return stream(replayedEvents(response, meter, received, sequence, save));
+        return save(response).then(() => meter.json(response, toChatUsage(response.usage), JSON.stringify(response.output)));
+      }
       if (committed.format === 'native') {
         const { answer, deployment } = committed;
         if (answer.stream) return stream(forwardedEvents(answer.events, deployment.provider, meter, received, sequence, save));
@@ -147,7 +158,7 @@ function nativeBody({ request, conversation }: ResponsesCall, deployment: Deploy
 async function saveQuietly(state: ResponseState, response: Record<string, unknown>, call: ResponsesCall, committed: Committed, ctx: RequestContext): Promise<void> {
   if (call.request.store === false) return;
   try {
-    await state.save(response, call.input, ctx.identity, committed.deployment, committed.format === 'native');
+    await state.save(response, call.input, ctx.identity, committed.format === 'cached' ? undefined : committed.deployment, committed.format === 'native');
   } catch (error) {
     ctx.log.warn('could not store a response', { requestId: ctx.requestId, error: error instanceof Error ? error.name : 'unknown' });
   }
@@ -187,6 +198,24 @@ async function* forwardedEvents(
       }
     }
     yield sseEvent(event.event ?? parsed.type, data);
+  }
+}
+
+/** A cached response as the events of a live stream; stored (as a new response) before the event that ends the stream. */
+async function* replayedEvents(
+  response: ResponseObject,
+  meter: UsageMeter,
+  received: { text: string },
+  sequence: EventSequence,
+  save: (response: Record<string, unknown>) => Promise<void>,
+): AsyncGenerator<string> {
+  for (const event of responseEvents(response, sequence)) {
+    if (typeof event['delta'] === 'string') received.text += event['delta'];
+    if (FINAL_EVENTS.has(event.type)) {
+      await save(response);
+      await meter.beforeLastEvent(toChatUsage(response.usage), received.text);
+    }
+    yield sseEvent(event.type, JSON.stringify(event));
   }
 }
 

@@ -7,3 +7,8 @@ export type ItemPrefix = 'resp' | 'msg' | 'fc' | 'rs' | 'mcp';
 export function itemId(prefix: ItemPrefix): string {
   return `${prefix}_${randomBytes(24).toString('hex')}`;
 }
+
+/** A new id of the same kind as `id` (its prefix kept, whatever the kind: `ws_`, `ci_`, ...). */
+export function idLike(id: string): string {
+  return `${id.slice(0, Math.max(id.indexOf('_'), 0)) || 'item'}_${randomBytes(24).toString('hex')}`;
+}

@@ -16,8 +16,8 @@ export function toResponseUsage(usage: Usage | undefined | null): ResponseUsage 
   };
 }
 
-/** An OpenAI Responses answer's usage as chat's, for the meter; absent when the answer reported none. */
-export function toChatUsage(usage: ResponseAnswer['usage']): Usage | undefined {
+/** An OpenAI Responses answer's usage (or a cached response's) as chat's, for the meter; absent when the answer reported none. */
+export function toChatUsage(usage: ResponseAnswer['usage'] | ResponseUsage | null): Usage | undefined {
   if (!usage) return undefined;
   return {
     prompt_tokens: usage.input_tokens,

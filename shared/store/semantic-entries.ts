@@ -9,18 +9,12 @@ import { entryAttributes, MAX_CACHED_BYTES, readEntry, type CacheEntries, type C
 import type { Store } from './store.ts';
 import { ENTITY_INDEX, type ItemKey } from './table.ts';
 import { queryPages } from './query-pages.ts';
+import type { SemanticMatch, SemanticStore } from './semantic-store.ts';
 
 /** The most entries a lookup compares: the newest are not preferred, so a partition should stay below it (ttl). */
 export const MAX_SCANNED = 1000;
 
-export interface SemanticMatch {
-  /** The entry's exact hash (its `x-litellm-cache-key`). */
-  hash: string;
-  similarity: number;
-  entry: CacheEntry;
-}
-
-export class SemanticEntries {
+export class SemanticEntries implements SemanticStore {
   constructor(
     private readonly store: Store,
     private readonly exact: CacheEntries,

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { hashOf } from '../../shared/cache/cache-key.ts';
 import { CacheEntries } from '../../shared/store/cache-entries.ts';
+import type { VectorIndex } from '../../shared/store/s3-vector-entries.ts';
+import { startFakeS3Vectors, type FakeS3Vectors } from '../helpers/fake-s3vectors.ts';
 import { eventually, MASTER, startSpendGateway, type SpendGateway } from '../spend/support.ts';
 import { sendJson, sendSse, startRecordingServer, type RecordedRequest, type RecordingServer } from '../helpers/recording-server.ts';
 
@@ -44,26 +46,35 @@ export interface CacheGateway extends SpendGateway {
   client(key?: string): OpenAI;
 }
 
-export async function startCacheGateway(endpoint: string, config: string): Promise<CacheGateway> {
+export async function startCacheGateway(endpoint: string, config: string, vectorIndex?: VectorIndex): Promise<CacheGateway> {
   const clock = testClock();
-  const gateway = await startSpendGateway(endpoint, config, {}, 0, { cacheClock: clock.now });
+  const gateway = await startSpendGateway(endpoint, config, {}, 0, { cacheClock: clock.now, vectorIndex });
   return { ...gateway, clock, client: (key = MASTER) => gateway.client(key) };
 }
 
+/** The fake S3 Vectors index a semantic cache suite may keep its prompts in: the fake upstream's 16 dimensions, pages of 2 keys. */
+export const VECTOR_INDEX = { bucket: 'tollgate-cache-vectors', index: 'semantic-cache', region: 'eu-west-1', dimension: 16 };
+
 /**
  * A cache gateway (with `cacheParams`) in front of a fake upstream, on a dynalite of their own, for the
- * tests of a file: started before them, stopped after.
+ * tests of a file (or of a describe block): started before them, stopped after; `extra` is more of the
+ * config (guardrails, ...). With `vectors`, the
+ * semantic cache keeps its prompts in a fake S3 Vectors index, signed with the table client's
+ * credentials (dynalite's fixed `local` ones).
  */
-export function cacheSuite(cacheParams: string): { gateway: CacheGateway; upstream: FakeUpstream } {
-  const suite = {} as { gateway: CacheGateway; upstream: FakeUpstream; dynamo: EmbeddedDynamo };
+export function cacheSuite(cacheParams: string, options: { vectors?: boolean; extra?: string } = {}): { gateway: CacheGateway; upstream: FakeUpstream; vectors?: FakeS3Vectors } {
+  const suite = {} as { gateway: CacheGateway; upstream: FakeUpstream; dynamo: EmbeddedDynamo; vectors?: FakeS3Vectors };
   beforeAll(async () => {
     suite.dynamo = await startDynamo();
     suite.upstream = await startFakeUpstream();
-    suite.gateway = await startCacheGateway(suite.dynamo.endpoint, cacheConfig(suite.upstream.url, cacheParams));
+    if (options.vectors) suite.vectors = await startFakeS3Vectors({ ...VECTOR_INDEX, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, pageSize: 2 });
+    const vectorIndex = suite.vectors && { ...VECTOR_INDEX, endpoint: suite.vectors.url };
+    suite.gateway = await startCacheGateway(suite.dynamo.endpoint, cacheConfig(suite.upstream.url, cacheParams, options.extra), vectorIndex);
   });
   afterAll(async () => {
     await suite.gateway?.close();
     await suite.upstream?.close();
+    await suite.vectors?.close();
     await suite.dynamo?.close();
   });
   return suite;

@@ -1,7 +1,7 @@
 // The CDK app synthesizes offline; its template is checked resource by resource, and cdk-nag's
 // AwsSolutions pack passes with only the acknowledged (reasoned) findings.
 import { App, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { ADMIN_PREFIXES, TollgateStack } from '../../infra/tollgate-stack.ts';
 import { PLAYGROUND_PATH } from '../../shared/ui/playground.ts';
 import { gatewayRoutes } from '../../shared/app.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
+import { vectorIndexFromEnv } from '../../shared/store/s3-vector-entries.ts';
 import { recordingLog, testConfig } from '../helpers/gateway.ts';
 
 const CONFIG = 'test/fixtures/config/deployable.yaml';
@@ -413,5 +414,74 @@ describe('the config the functions read', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'tollgate-synth-')), 'vllm.yaml');
     writeFileSync(path, 'model_list:\n  - model_name: a\n    litellm_params: { model: hosted_vllm/x, api_base: os.environ/VLLM_API_BASE }\ngeneral_settings: { master_key: os.environ/K }\n');
     expect(JSON.parse(deployedConfig(path).json).model_list[0].litellm_params.api_base).toBe('os.environ/VLLM_API_BASE');
+  });
+});
+
+describe("the semantic cache's S3 Vectors index (context semanticCacheDimensions)", () => {
+  const semanticConfig = () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tollgate-synth-')), 'semantic.yaml');
+    writeFileSync(
+      path,
+      `model_list:
+  - model_name: a
+    litellm_params: { model: openai/gpt-4o-mini, api_key: os.environ/OPENAI_API_KEY }
+  - model_name: embedder
+    litellm_params: { model: openai/text-embedding-3-small, api_key: os.environ/OPENAI_API_KEY }
+general_settings: { master_key: os.environ/K }
+litellm_settings:
+  cache: true
+  cache_params: { type: redis-semantic, similarity_threshold: 0.9, redis_semantic_cache_embedding_model: embedder }
+`,
+    );
+    return path;
+  };
+  const statementsOf = (template: Template, role: string) =>
+    Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>)
+      .filter((s) => [s.Action].flat().some((action) => action.startsWith('s3vectors:')));
+
+  it('makes a vector bucket and a cosine index of those dimensions, named to both functions, each allowed only its own operations on that index', () => {
+    const { stack } = synth({ config: semanticConfig(), semanticCacheDimensions: 1536 });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::S3Vectors::VectorBucket', 1);
+    template.hasResourceProperties('AWS::S3Vectors::VectorBucket', { EncryptionConfiguration: { SseType: 'AES256' } });
+    template.hasResourceProperties('AWS::S3Vectors::Index', { IndexName: 'semantic-cache', DataType: 'float32', Dimension: 1536, DistanceMetric: 'cosine' });
+    const index = { 'Fn::GetAtt': [expect.stringMatching(/^SemanticCacheIndex/), 'IndexArn'] };
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME);
+    expect(functions).toHaveLength(2);
+    for (const fn of functions) {
+      const variables = fn.Properties.Environment.Variables;
+      expect(variables.TOLLGATE_VECTOR_INDEX).toBe('semantic-cache');
+      expect(JSON.stringify(variables.TOLLGATE_VECTOR_BUCKET)).toContain('VectorBucketArn');
+      // What the functions read of it (with the bucket's name as CloudFormation will resolve it).
+      expect(vectorIndexFromEnv((name) => (name === 'TOLLGATE_VECTOR_BUCKET' ? 'bucket-1' : name === 'AWS_REGION' ? 'eu-west-1' : variables[name]))).toEqual({
+        bucket: 'bucket-1',
+        index: 'semantic-cache',
+        region: 'eu-west-1',
+        endpoint: undefined,
+      });
+    }
+    const [gateway] = statementsOf(template, 'Gateway');
+    expect([gateway!.Action].flat().sort()).toEqual(['s3vectors:GetVectors', 's3vectors:PutVectors', 's3vectors:QueryVectors']);
+    expect(gateway!.Resource).toMatchObject(index);
+    const [admin] = statementsOf(template, 'Admin');
+    expect([admin!.Action].flat().sort()).toEqual(['s3vectors:DeleteVectors', 's3vectors:GetVectors', 's3vectors:ListVectors']);
+    expect(admin!.Resource).toMatchObject(index);
+  });
+
+  it('passes cdk-nag with it on', () => {
+    const { app, stack: nagged } = synth({ config: semanticConfig(), semanticCacheDimensions: 1024 });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    acknowledgeNagFindings(nagged);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('is absent without the dimensions (prompts stay in the table, with a warning at synth) or without a semantic cache, and refuses dimensions S3 Vectors does not take', () => {
+    const { stack } = synth({ config: semanticConfig() });
+    expect(Template.fromStack(stack).findResources('AWS::S3Vectors::Index')).toEqual({});
+    expect(JSON.stringify(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('semanticCacheDimensions')))).toContain('S3 Vectors');
+    expect(Template.fromStack(synth({ semanticCacheDimensions: 1536 }).stack).findResources('AWS::S3Vectors::VectorBucket')).toEqual({});
+    expect(() => synth({ config: semanticConfig(), semanticCacheDimensions: 5000 })).toThrow(/1 to 4096/);
   });
 });

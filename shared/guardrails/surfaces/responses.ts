@@ -57,6 +57,8 @@ function answerTexts(committed: ResponsesCommitted): AnswerTexts<ResponsesCommit
     const texts = chatAnswerTexts(committed.chat);
     return 'whole' in texts ? texts : { stream: (check) => ({ ...committed, chat: texts.stream(check) }) };
   }
+  // A cached answer is whole, even for a streamed request: checked before its events are made.
+  if (committed.format === 'cached') return { whole: outputSlots(committed.response, 'o') };
   const { answer } = committed;
   if (!answer.stream) return { whole: outputSlots(answer.answer, 'o') };
   return { stream: (check) => ({ ...committed, answer: { stream: true, events: check(answer.events, streamEventSlots) } }) };
