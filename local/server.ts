@@ -13,6 +13,7 @@ import { keyRotation } from '../shared/keys/rotation-from-config.ts';
 import { openLocalStore } from './local-store.ts';
 import { listen } from './node-adapter.ts';
 import { isLoopback, listenRefusal } from './startup.ts';
+import { ADMIN_API } from '../shared/admin-api.ts';
 
 const log = consoleLog((process.env['LOG_LEVEL'] as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info');
 const configPath = process.env['GATEWAY_CONFIG'] ?? 'gateway.config.yaml';
@@ -63,7 +64,7 @@ try {
     config,
     log,
     ...virtualKeyOptions(identity.store),
-    adminApi: true,
+    adminApi: ADMIN_API,
     afterResponse: metrics,
     ui: { files: async () => (await import('../ui/build.ts')).buildUi(), env: (name) => process.env[name] },
   });

@@ -21,6 +21,7 @@ import { liveGateway } from '../common/live-gateway.ts';
 import { powertoolsLog } from '../common/powertools-log.ts';
 import { secretSourceFromEnv, type SecretSource } from '../common/secret-env.ts';
 import { UI_ASSETS_DIR } from './ui-assets.ts';
+import { ADMIN_API } from '../../shared/admin-api.ts';
 
 export interface AdminHandlerOptions {
   configPath?: string;
@@ -45,7 +46,13 @@ export function createAdminHandler(options: AdminHandlerOptions) {
     secrets: options.secrets,
     log,
     build: (config) => ({
-      gateway: buildGateway({ config, log, ...virtualKeyOptions(options.store), adminApi: true, ui: options.uiAssetsDir ? { files: async () => readUiFiles(options.uiAssetsDir!), env } : undefined }),
+      gateway: buildGateway({
+        config,
+        log,
+        ...virtualKeyOptions(options.store),
+        adminApi: ADMIN_API,
+        ui: options.uiAssetsDir ? { files: async () => readUiFiles(options.uiAssetsDir!), env } : undefined,
+      }),
       healthChecks: scheduledHealthChecks(config, options.store, log),
       config,
     }),

@@ -100,13 +100,22 @@ describe('bundled Lambda handlers', () => {
   });
 
   // Split into files (infra/lambda-bundle.ts): code behind an `await import()` is a file a cold start never reads.
-  it("loads optional features' packages on first use only: the MCP SDK (and its JSON-schema validator), Polly's SigV4 signer", () => {
+  it("loads optional features' packages on first use only: the MCP SDK (and its JSON-schema validator), JWT auth's jose, Polly's SigV4 signer", () => {
     const atStart = packagesIn(gateway.atStart);
     const all = packagesIn(gateway.all);
-    for (const pkg of ['@modelcontextprotocol/sdk', 'ajv', '@smithy/signature-v4']) {
+    for (const pkg of ['@modelcontextprotocol/sdk', 'ajv', 'jose', '@smithy/signature-v4']) {
       expect(all.has(pkg), pkg).toBe(true);
       expect(atStart.has(pkg), pkg).toBe(false);
     }
+  });
+
+  // The stack routes the admin API, model management and the UI to the admin function (ADMIN_PREFIXES).
+  it('leaves the admin API, model management and the web UI out of the gateway function: the admin function serves them', () => {
+    // admin-route.ts is the JSON helper the routes both functions serve use too (/spend, /cache).
+    const adminOnly = (files: Files) => files.inputs.filter((path) => /shared\/(admin-api\.ts|endpoints\/admin\/(?!admin-route\.ts)|ui\/|keys\/service\.ts)/.test(path));
+    expect(adminOnly(gateway.all)).toEqual([]);
+    const admin = bundles.find(([name]) => name === 'admin')![1];
+    expect(adminOnly(admin.atStart)).toEqual(expect.arrayContaining([expect.stringContaining('shared/endpoints/admin/keys.ts'), expect.stringContaining('shared/ui/ui-routes.ts')]));
   });
 
   it('leaves the exporters out, imported only when a callback is first used', () => {
