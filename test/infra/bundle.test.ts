@@ -100,10 +100,10 @@ describe('bundled Lambda handlers', () => {
   });
 
   // Split into files (infra/lambda-bundle.ts): code behind an `await import()` is a file a cold start never reads.
-  it("loads optional features' packages on first use only: the MCP SDK (and its JSON-schema validator), JWT auth's jose, Polly's SigV4 signer", () => {
+  it("loads optional features' packages on first use only: the MCP SDK (and its JSON-schema validator), JWT auth's jose, Polly's SigV4 signer, the upload parser", () => {
     const atStart = packagesIn(gateway.atStart);
     const all = packagesIn(gateway.all);
-    for (const pkg of ['@modelcontextprotocol/sdk', 'ajv', 'jose', '@smithy/signature-v4']) {
+    for (const pkg of ['@modelcontextprotocol/sdk', 'ajv', 'jose', '@smithy/signature-v4', 'busboy']) {
       expect(all.has(pkg), pkg).toBe(true);
       expect(atStart.has(pkg), pkg).toBe(false);
     }
