@@ -134,7 +134,7 @@ export function buildGateway(options: AppOptions): Gateway {
  * Its module (and jose) is imported by the first request that presents a key, not at cold start.
  */
 function jwtAuthentication(options: AppOptions): Authenticator[] {
-  const { jwtAuth: settings } = options.config;
+  const settings = options.config.jwtAuth;
   if (!settings || !options.store) return [];
   const identities = new Identities(options.store);
   let authenticator: Promise<Authenticator> | undefined;
