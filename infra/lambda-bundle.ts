@@ -1,8 +1,8 @@
 // How each Lambda's code is bundled, in one place for the stack (infra/tollgate-stack.ts), the cold-start
 // bench (bench/cold-start.ts) and the bundle test (test/infra/bundle.test.ts): esbuild, ESM, minified,
 // an external source map, Node 24, the AWS SDK left to the runtime, and split into files. Splitting is
-// what makes `await import()` of bundled code (the MCP SDK, JWT auth, the Bedrock and SageMaker clients'
-// helpers) cost nothing at cold start: each such module is a file of its own, read only when first used,
+// what makes `await import()` of bundled code (the MCP SDK, JWT auth, Polly's SigV4 signer, the upload
+// parser) cost nothing at cold start: each such module is a file of its own, read only when first used,
 // and the code it shares with the handler a file the handler imports. A single file cannot do that
 // safely: esbuild then wraps every module a dynamic import reaches in a lazy initializer, and skips the
 // initializer of a package whose entry only re-exports and is marked `"sideEffects": false` (zod's):
