@@ -3,17 +3,17 @@
 // local server on Fargate behind an ALB (`mode=fargate`, infra/fargate-service.ts); DynamoDB for keys and spend;
 // one Secrets Manager secret for provider keys and the master key; SNS for budget alerts;
 // CloudWatch logs, metrics (EMF from the functions), a dashboard and alarms.
+import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Annotations, CfnOutput, Duration, Fn, RemovalPolicy, Stack, Stage, type StackProps } from 'aws-cdk-lib';
+import { join, relative, resolve } from 'node:path';
+import { Annotations, AssetHashType, CfnOutput, DockerImage, Duration, Fn, RemovalPolicy, Stack, Stage, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, ResponseTransferMode, RestApi, SecurityPolicy } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Function as CdkFunction, Code, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -24,7 +24,8 @@ import { DEPLOYED_CONFIG_FILE } from '../functions/common/live-gateway.ts';
 import { bedrockGuardrailArns, bedrockModels, bedrockResourceArns } from './bedrock-access.ts';
 import { callerAuthorizer } from './caller-authorizer.ts';
 import { deployedConfig } from './deployed-config.ts';
-import { EXPORTERS_IMPORT, exportersBundleCommands } from './exporters-bundle.ts';
+import { exportersBundleCommands } from './exporters-bundle.ts';
+import { bundleLambda } from './lambda-bundle.ts';
 import { PLAYGROUND_PATH } from '../shared/ui/playground.ts';
 import { uiBundleCommands } from './ui-bundle.ts';
 import { TollgateService } from './fargate-service.ts';
@@ -55,8 +56,8 @@ export interface TollgateStackProps extends StackProps {
 export class TollgateStack extends Stack {
   /** Lambda mode: the API and the two functions. */
   readonly api?: RestApi;
-  readonly gateway?: NodejsFunction;
-  readonly admin?: NodejsFunction;
+  readonly gateway?: CdkFunction;
+  readonly admin?: CdkFunction;
   /** Fargate mode: the service behind its load balancer. */
   readonly service?: TollgateService;
   /** In the home region only (every region, unless several are deployed). */
@@ -257,7 +258,7 @@ export class TollgateStack extends Stack {
   }
 
   /** The Lambda mode: the streaming gateway function and the admin function behind a regional REST API. */
-  private lambdaMode(settings: TollgateSettings, configJson: string, environment: Record<string, string>): { api: RestApi; gateway: NodejsFunction; admin: NodejsFunction } {
+  private lambdaMode(settings: TollgateSettings, configJson: string, environment: Record<string, string>): { api: RestApi; gateway: CdkFunction; admin: CdkFunction } {
     const gateway = this.nodeFunction(
       'Gateway',
       'functions/gateway/handler.ts',
@@ -359,40 +360,24 @@ export class TollgateStack extends Stack {
     environment: Record<string, string>,
     reservedConcurrency?: number,
     moreFiles: (outputDir: string) => string[] = () => [],
-  ): NodejsFunction {
-    return new NodejsFunction(this, id, {
-      entry: resolve(ROOT, entry),
-      handler: 'handler',
+  ): CdkFunction {
+    return new CdkFunction(this, id, {
+      // Bundled by infra/lambda-bundle.ts (split into files beside index.mjs), with the config, the exporters and any more files beside it.
+      // The price table beside the bundle, read on first use (shared/pricing/price-table.ts), not parsed at cold start.
+      code: lambdaCode(resolve(ROOT, entry), (output) => [
+        `cp "${configJson}" "${output}/${DEPLOYED_CONFIG_FILE}"`,
+        `cp "${resolve(ROOT, 'shared/pricing', PRICE_FILE)}" "${output}/${PRICE_FILE}"`,
+        ...exportersBundleCommands(output),
+        ...moreFiles(output),
+      ]),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: settings.architecture,
       memorySize: settings.memorySize,
       timeout,
       reservedConcurrentExecutions: reservedConcurrency,
-      depsLockFilePath: resolve(ROOT, 'package-lock.json'),
       logGroup: new LogGroup(this, `${id}Logs`, { retention: retention(settings.logRetentionDays), removalPolicy: RemovalPolicy.DESTROY }),
       environment,
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        // The Node 24 runtime ships AWS SDK v3: leaving it out halves the bundle and the cold start.
-        // The exporters go in a file of their own beside the bundle, loaded only when a callback is used.
-        externalModules: ['@aws-sdk/*', EXPORTERS_IMPORT],
-        // Bundled CommonJS dependencies call require(); ESM output has none unless we make one.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          // The price table beside the bundle, read on first use (shared/pricing/price-table.ts), not parsed at cold start.
-          afterBundling: (_input: string, output: string) => [
-            `cp "${configJson}" "${output}/${DEPLOYED_CONFIG_FILE}"`,
-            `cp "${resolve(ROOT, 'shared/pricing', PRICE_FILE)}" "${output}/${PRICE_FILE}"`,
-            ...exportersBundleCommands(output),
-            ...moreFiles(output),
-          ],
-        },
-      },
     });
   }
 
@@ -422,4 +407,27 @@ function retention(days: number): RetentionDays {
 /** A scheduled rule's event for the admin function: EventBridge's Scheduled Event shape, naming the job (functions/admin/handler.ts). */
 function scheduledJob(job: 'key-rotation' | 'health-checks'): RuleTargetInput {
   return RuleTargetInput.fromObject({ 'detail-type': 'Scheduled Event', source: 'aws.events', job });
+}
+
+/**
+ * A function's code asset: `entry` bundled at synth time on this machine (as NodejsFunction bundles, whose
+ * single `--outfile` cannot split), then the shell commands `moreFiles` gives run to add files beside it.
+ */
+function lambdaCode(entry: string, moreFiles: (outputDir: string) => string[]): Code {
+  return Code.fromAsset(ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: bundling is local (tryBundle answers true), as NodejsFunction's is when esbuild is installed.
+      image: DockerImage.fromRegistry('dummy'),
+      // CDK reuses a bundle made with the same options (it cannot see into tryBundle): naming the entry here tells the functions' bundles apart.
+      environment: { ENTRY: relative(ROOT, entry) },
+      local: {
+        tryBundle(outputDir) {
+          bundleLambda(entry, outputDir);
+          for (const command of moreFiles(outputDir)) execSync(command, { stdio: 'inherit' });
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -14,6 +14,7 @@ import { keyRotation } from '../shared/keys/rotation-from-config.ts';
 import { openLocalStore } from './local-store.ts';
 import { listen } from './node-adapter.ts';
 import { isLoopback, listenRefusal } from './startup.ts';
+import { ADMIN_API } from '../shared/admin-api.ts';
 
 const log = consoleLog((process.env['LOG_LEVEL'] as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info');
 const configPath = process.env['GATEWAY_CONFIG'] ?? 'gateway.config.yaml';
@@ -66,7 +67,7 @@ try {
     ...virtualKeyOptions(identity.store),
     // The Fargate mode's stack may name an S3 Vectors index; `npm start` names none and keeps prompts in the table.
     vectorIndex: vectorIndexFromEnv((name) => process.env[name]),
-    adminApi: true,
+    adminApi: ADMIN_API,
     afterResponse: metrics,
     // One process holds each stream of MCP's older SSE transport: here it can.
     mcpSse: {},

@@ -6,20 +6,17 @@ import { loadConfigDocument, type EnvLookup } from './config/load.ts';
 import { createGateway, type Gateway } from './core/gateway.ts';
 import type { Log } from './core/log.ts';
 import { RouteTable } from './core/route-table.ts';
+import type { RequestAuthenticator } from './core/auth.ts';
 import type { AfterResponseHook, Authenticator, Route } from './core/types.ts';
 import { ResponseCache } from './cache/response-cache.ts';
-import { adminRoutes } from './endpoints/admin/index.ts';
 import { cacheEndpoint } from './endpoints/cache.ts';
 import { CacheEntries } from './store/cache-entries.ts';
 import { SemanticEntries } from './store/semantic-entries.ts';
 import { promptEmbedder } from './cache/prompt-embedder.ts';
 import type { CacheSettings } from './config/cache-settings.ts';
-import { keysService } from './keys/service.ts';
 import { authorizeAdminRoute } from './keys/roles.ts';
-import { jwtAuthenticator } from './keys/jwt-authenticator.ts';
 import { Identities } from './store/identities.ts';
-import { uiAuthenticators, uiRoutes, type UiOptions } from './ui/ui-routes.ts';
-import { newUserDefaults } from './ui/new-user-defaults.ts';
+import type { UiOptions } from './ui/ui-routes.ts';
 import { audioEndpoints } from './endpoints/audio.ts';
 import { chatCompletionsEndpoint } from './endpoints/chat-completions.ts';
 import { completionsEndpoint } from './endpoints/completions.ts';
@@ -41,7 +38,6 @@ import { responsesEndpoint } from './endpoints/responses.ts';
 import { storedResponsesEndpoint } from './endpoints/stored-responses.ts';
 import { modelInfoEndpoint } from './endpoints/model-info.ts';
 import { modelGroupInfoEndpoint } from './endpoints/model-group-info.ts';
-import { modelRoutes } from './endpoints/admin/models.ts';
 import { deploymentOfEntry, type ModelEntry } from './config/model-entry.ts';
 import { ModelService } from './keys/model-service.ts';
 import { ModelCatalog } from './router/model-catalog.ts';
@@ -73,7 +69,6 @@ import { providerInference } from './router/provider-inference.ts';
 import { Router } from './router/router.ts';
 import type { RouterRuntime } from './router/runtime.ts';
 import { spendTracker, type SpendOverrides } from './spend/from-config.ts';
-import { BudgetCalendar } from './spend/periods.ts';
 import { worstCaseCost } from './spend/worst-case.ts';
 import { DeploymentStates } from './store/deployment-states.ts';
 import type { Store } from './store/store.ts';
@@ -88,8 +83,12 @@ export interface AppOptions {
   afterResponse?: AfterResponseHook[];
   /** The identity table: virtual keys, end users, budgets, rate limits and the spend ledger live there. */
   store?: Store;
-  /** Serve LiteLLM's admin API (/key, /team, /user, /customer, /audit) from the store: the local server and the admin Lambda do. */
-  adminApi?: boolean;
+  /**
+   * Serve LiteLLM's admin API (/key, /team, /user, /customer, /audit, /model/new) from the store, and the web UI
+   * when `ui` is given: the local server and the admin Lambda pass `ADMIN_API` (shared/admin-api.ts); the
+   * gateway Lambda leaves it out, and so its bundle holds none of that code.
+   */
+  adminApi?: AdminApi;
   /** Routes beyond the gateway's own (tests). */
   extraRoutes?: Route[];
   /** The router's clock, randomness and waits; tests pass a deterministic one. */
@@ -110,6 +109,12 @@ export interface AppOptions {
   mcpSse?: { keepAliveMs?: number };
 }
 
+/** The admin API's and the web UI's routes, built from the gateway's parts (shared/admin-api.ts). */
+export interface AdminApi {
+  routes(parts: { config: GatewayConfig; log: Log; store: Store; models: ModelService; chat: Route; ui?: UiOptions; now: () => number }): Route[];
+  requestAuthenticators(ui: UiOptions | undefined, masterKey: string | undefined): RequestAuthenticator[];
+}
+
 export function buildGateway(options: AppOptions): Gateway {
   // LiteLLM's logging callbacks: nothing at all when none is configured.
   const exports = observability(options.config, options.log, { metricsNeedMasterKey: options.metricsNeedMasterKey });
@@ -125,7 +130,7 @@ export function buildGateway(options: AppOptions): Gateway {
     // A caller's JWT is checked first: it is told from a virtual key without a store read.
     authenticators: [...jwtAuthentication(options), ...(options.authenticators ?? [])],
     authorizeAdminRoute,
-    requestAuthenticators: uiAuthenticators(options.ui, options.config.masterKey),
+    requestAuthenticators: options.adminApi?.requestAuthenticators(options.ui, options.config.masterKey) ?? [],
     afterResponse: [...(options.afterResponse ?? []), ...(exports ? [exports.afterResponse] : [])],
     flush: exports?.flush,
   });
@@ -133,10 +138,17 @@ export function buildGateway(options: AppOptions): Gateway {
   return gateway;
 }
 
-/** LiteLLM's JWT auth (`enable_jwt_auth`), when on: the team and user a token names are read from the store. */
+/**
+ * LiteLLM's JWT auth (`enable_jwt_auth`), when on: the team and user a token names are read from the store.
+ * Its module (and jose) is imported by the first request that presents a key, not at cold start.
+ */
 function jwtAuthentication(options: AppOptions): Authenticator[] {
   const settings = options.config.jwtAuth;
-  return settings && options.store ? [jwtAuthenticator(settings, new Identities(options.store), options.jwtClock)] : [];
+  if (!settings || !options.store) return [];
+  const identities = new Identities(options.store);
+  let authenticator: Promise<Authenticator> | undefined;
+  const load = () => import('./keys/jwt-authenticator.ts').then(({ jwtAuthenticator }) => jwtAuthenticator(settings, identities, options.jwtClock));
+  return [async (presented, ctx, route) => (await (authenticator ??= load()))(presented, ctx, route)];
 }
 
 /** Every route the gateway serves, its parts built from the config; `loopback` (the gateway itself) runs MCP tools in chat requests. */
@@ -188,9 +200,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...cacheEndpoint(cache),
     ...mcpEndpoints(mcp),
     ...mcpSseEndpoints(mcp, options.mcpSse && new SseStreams(options.mcpSse.keepAliveMs)),
-    ...(options.adminApi && store ? adminRoutes(keysService(store, log), { calendar: new BudgetCalendar(config.spend.timeZone), now: options.spend?.now ?? Date.now }) : []),
-    ...(options.ui && store ? uiRoutes(options.ui, config.masterKey, { identities: new Identities(store), ...keysService(store, log), newUser: newUserDefaults(config), chat: chatRoutes[0]! }) : []),
-    ...(options.adminApi && models ? modelRoutes(models.service) : []),
+    ...(options.adminApi && store && models ? options.adminApi.routes({ config, log, store, models: models.service, chat: chatRoutes[0]!, ui: options.ui, now: options.spend?.now ?? Date.now }) : []),
     ...activeCallbacksEndpoint(config, store !== undefined),
     ...configUpdateEndpoint(),
     ...configYamlEndpoint(config),

@@ -59,6 +59,7 @@ const context = {
 const stream = new ResponseStream();
 await module.handler(event, stream, context);
 const answered = performance.now();
+const cpu = process.cpuUsage();
 
 const bytes = Buffer.concat(stream.parts);
 const split = bytes.indexOf(Buffer.alloc(8));
@@ -71,6 +72,7 @@ writeSync(
     importMs: loaded - booted,
     firstEventMs: answered - loaded,
     sinceProcessStartMs: answered,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     status: prelude.statusCode,
     ok: prelude.statusCode === 200 && body.includes('"chat.completion"'),
   }),

@@ -22,6 +22,7 @@ import { liveGateway } from '../common/live-gateway.ts';
 import { powertoolsLog } from '../common/powertools-log.ts';
 import { secretSourceFromEnv, type SecretSource } from '../common/secret-env.ts';
 import { UI_ASSETS_DIR } from './ui-assets.ts';
+import { ADMIN_API } from '../../shared/admin-api.ts';
 
 export interface AdminHandlerOptions {
   configPath?: string;
@@ -51,7 +52,7 @@ export function createAdminHandler(options: AdminHandlerOptions) {
         log,
         ...virtualKeyOptions(options.store),
         vectorIndex: vectorIndexFromEnv(env),
-        adminApi: true,
+        adminApi: ADMIN_API,
         ui: options.uiAssetsDir ? { files: async () => readUiFiles(options.uiAssetsDir!), env } : undefined,
       }),
       healthChecks: scheduledHealthChecks(config, options.store, log),

@@ -18,6 +18,7 @@ import type { Gateway } from '../../shared/core/gateway.ts';
 import type { GatewayResponse } from '../../shared/core/types.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
+import { PLAYGROUND_API } from '../../shared/ui/playground-api.ts';
 import { vectorIndexFromEnv } from '../../shared/store/s3-vector-entries.ts';
 import { toGatewayRequest } from '../common/apigw-event.ts';
 import { liveGateway } from '../common/live-gateway.ts';
@@ -163,6 +164,7 @@ function awsDefaults(): HandlerOptions {
       ...virtualKeyOptions(storeFromEnv()),
       // The UI's playground chat comes here to be streamed (infra/tollgate-stack.ts): the sessions the admin Lambda signs in, read with the same secret.
       ui: { env: (name: string) => process.env[name] },
+      adminApi: PLAYGROUND_API,
     }),
     vectorIndex: vectorIndexFromEnv((name) => process.env[name]),
   };

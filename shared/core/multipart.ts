@@ -2,7 +2,7 @@
 // checks, parsed by busboy from the bytes the gateway read within the caller's body limit. Each file
 // is held to the route's own cap, refused with a 413 that names the cap and whose it is; `name[]`
 // fields (how the openai clients send lists) and repeated ones become lists.
-import busboy from 'busboy';
+import type busboy from 'busboy';
 import { GatewayError } from './errors.ts';
 import { shownSize } from './request-body.ts';
 
@@ -27,15 +27,15 @@ export function isUploadedFile(value: unknown): value is UploadedFile {
   return typeof value === 'object' && value !== null && Buffer.isBuffer((value as UploadedFile).bytes);
 }
 
-export function parseMultipart(bytes: Buffer, contentType: string | undefined, limit: FileLimit): Promise<Record<string, unknown>> {
+export async function parseMultipart(bytes: Buffer, contentType: string | undefined, limit: FileLimit): Promise<Record<string, unknown>> {
   if (!/^multipart\/form-data\s*;/i.test(contentType ?? '')) {
-    return Promise.reject(
-      new GatewayError(
-        'invalid_request',
-        `This route takes multipart/form-data (a file upload), not ${contentType ? contentType.split(';')[0] : 'a body without a Content-Type'}. Send the file as a form field, as the openai clients do.`,
-      ),
+    throw new GatewayError(
+      'invalid_request',
+      `This route takes multipart/form-data (a file upload), not ${contentType ? contentType.split(';')[0] : 'a body without a Content-Type'}. Send the file as a form field, as the openai clients do.`,
     );
   }
+  // Only uploads (audio to transcribe, images to edit) need the parser: imported by the first, not at cold start.
+  const { default: parse } = await import('busboy');
   return new Promise((resolve, reject) => {
     const fields: Record<string, unknown> = {};
     const add = (rawName: string, value: unknown) => {
@@ -50,7 +50,7 @@ export function parseMultipart(bytes: Buffer, contentType: string | undefined, l
     };
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: { 'content-type': contentType }, limits: { fileSize: limit.maxFileBytes, fields: MAX_FIELDS, files: MAX_FILES } });
+      parser = parse({ headers: { 'content-type': contentType }, limits: { fileSize: limit.maxFileBytes, fields: MAX_FIELDS, files: MAX_FILES } });
     } catch (error) {
       reject(new GatewayError('invalid_request', `The request body is not valid multipart/form-data: ${(error as Error).message}.`));
       return;

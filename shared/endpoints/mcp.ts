@@ -5,18 +5,19 @@
 // initialized then and their session ids sealed into it), and the SDK's web-standard transport answers
 // the JSON-RPC message, its stream (SSE) handed to the adapter chunk by chunk. Nothing is kept in
 // memory between requests: any instance serves a session's next request. GET (a standalone stream
-// for server-initiated messages) is not offered: 405, which clients take as "none".
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+// for server-initiated messages) is not offered: 405, which clients take as "none". The MCP SDK (the
+// transport, the gateway's server, the upstream clients) is imported by the first MCP request: a
+// gateway that serves none never loads it (docs/BENCHMARKS.md, "Cold start, issue 24 round 3").
 import { GatewayError, type ErrorKind } from '../core/errors.ts';
 import { parseJsonObject } from '../core/json-body.ts';
 import type { Log } from '../core/log.ts';
 import type { Identity, Reply, RequestContext, Route } from '../core/types.ts';
 import { virtualKeyOf } from '../keys/identity.ts';
 import type { McpAccess } from '../keys/mcp-access.ts';
-import { gatewayServer, resolveName, type McpView } from '../mcp/gateway-server.ts';
+import type { McpView } from '../mcp/gateway-server.ts';
 import type { McpServer } from '../mcp/servers.ts';
 import { SESSION_TTL_MS, type McpSession, type SessionIds, type UpstreamSession } from '../mcp/session-id.ts';
-import type { McpToolCalls } from '../mcp/tool-calls.ts';
+import { resolveName, type McpToolCalls } from '../mcp/tool-calls.ts';
 import { callerHeaders, connectUpstream, type StdioUpstreams, type Upstream } from '../mcp/upstream.ts';
 
 export interface McpDeps {
@@ -86,6 +87,10 @@ export async function serve(deps: McpDeps, message: Record<string, unknown>, hea
     toolCall: await admitToolCall(deps, message, { aggregate, servers }, ctx),
     skipped: (server, error) => deps.log.warn('MCP server left out of the answer: it failed', { requestId: ctx.requestId, mcpServer: server.name, error: describe(error) }),
   };
+  const [{ gatewayServer }, { WebStandardStreamableHTTPServerTransport }] = await Promise.all([
+    import('../mcp/gateway-server.ts'),
+    import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
+  ]);
   const mcp = gatewayServer(view);
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: message['method'] === 'initialize' ? () => deps.sessions.seal(session) : undefined });
   await mcp.connect(transport);

@@ -1,6 +1,6 @@
 // What turns virtual keys on in a gateway: the store and the authenticator over it. Spread into
 // buildGateway's options by the local server and the Lambdas; those that serve the admin API also
-// pass `adminApi: true`, which the gateway Lambda leaves out.
+// pass `adminApi: ADMIN_API` (shared/admin-api.ts), which the gateway Lambda leaves out.
 import type { Authenticator } from '../core/types.ts';
 import { Identities } from '../store/identities.ts';
 import type { Store } from '../store/store.ts';

@@ -7,9 +7,8 @@
 // call goes through its own /mcp/{server} (with the official MCP SDK client), in process and with the
 // caller's headers, so each is authorized, limited, priced, recorded and exported like any other.
 // What differs between chat and Responses (how a function is offered, called and answered) is a
-// ToolLoopFormat.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+// ToolLoopFormat. The MCP SDK is imported by the first request that names an MCP tool, not at cold start.
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { GatewayError } from '../core/errors.ts';
 import { parseJsonObject } from '../core/json-body.ts';
 import type { GatewayRequest, GatewayResponse, IncomingRequest, Reply, RequestContext, Route } from '../core/types.ts';
@@ -140,6 +139,7 @@ async function connectServer(tool: McpTool, index: number, headers: Record<strin
   const allowed = Array.isArray(tool.allowed_tools) ? tool.allowed_tools.filter((name): name is string => typeof name === 'string') : undefined;
   const server = tool.server_url.slice(PROXY_URL_PREFIX.length);
   const label = typeof tool.server_label === 'string' ? tool.server_label : server;
+  const [{ Client }, { StreamableHTTPClientTransport }] = await Promise.all([import('@modelcontextprotocol/sdk/client/index.js'), import('@modelcontextprotocol/sdk/client/streamableHttp.js')]);
   const client = new Client({ name: 'tollgate-chat', version: '1.0.0' });
   try {
     await client.connect(new StreamableHTTPClientTransport(new URL(`http://tollgate/mcp/${encodeURIComponent(server)}`), { fetch: loopbackFetch(headers, ctx, loopback) }));

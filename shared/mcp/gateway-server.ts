@@ -2,6 +2,7 @@
 // over the upstreams of the caller's session. On `/mcp/{server}` it passes that server's tools (as
 // filtered), resources and prompts through; on `/mcp` it offers every server the caller may use, each
 // tool and prompt named `{server}-{name}` as LiteLLM names them, and routes each call to its server.
+// Imported by the first MCP request (shared/endpoints/mcp.ts), with the SDK: not at cold start.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
@@ -20,7 +21,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from './servers.ts';
-import { TOOL_PREFIX_SEPARATOR, type AdmittedToolCall } from './tool-calls.ts';
+import { resolveName, TOOL_PREFIX_SEPARATOR, type AdmittedToolCall } from './tool-calls.ts';
 import type { Upstream } from './upstream.ts';
 
 export const GATEWAY_INFO = { name: 'tollgate', version: '1.0.0' };
@@ -126,14 +127,6 @@ export function gatewayServer(view: McpView): Server {
   });
 
   return server;
-}
-
-/** The server and its own name for a tool or prompt name the client used: on `/mcp`, `{server}-{name}`. */
-export function resolveName(view: Pick<McpView, 'aggregate' | 'servers'>, name: string): { upstream: McpServer; name: string } | undefined {
-  if (!view.aggregate) return view.servers[0] && { upstream: view.servers[0], name };
-  // Server names may hold the separator: the longest server name that prefixes it wins.
-  const owner = [...view.servers].sort((a, b) => b.name.length - a.name.length).find((s) => name.startsWith(`${s.name}${TOOL_PREFIX_SEPARATOR}`));
-  return owner && { upstream: owner, name: name.slice(owner.name.length + TOOL_PREFIX_SEPARATOR.length) };
 }
 
 /** Every page of a paginated list (at most MAX_PAGES: a server that keeps answering a cursor is cut off). */

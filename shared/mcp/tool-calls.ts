@@ -60,3 +60,11 @@ export class McpToolCalls {
     };
   }
 }
+
+/** The server and its own name for a tool or prompt name the client used: on `/mcp`, `{server}-{name}`. */
+export function resolveName(view: { aggregate: boolean; servers: readonly McpServer[] }, name: string): { upstream: McpServer; name: string } | undefined {
+  if (!view.aggregate) return view.servers[0] && { upstream: view.servers[0], name };
+  // Server names may hold the separator: the longest server name that prefixes it wins.
+  const owner = [...view.servers].sort((a, b) => b.name.length - a.name.length).find((s) => name.startsWith(`${s.name}${TOOL_PREFIX_SEPARATOR}`));
+  return owner && { upstream: owner, name: name.slice(owner.name.length + TOOL_PREFIX_SEPARATOR.length) };
+}

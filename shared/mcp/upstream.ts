@@ -2,11 +2,10 @@
 // connection that continues the upstream's own session (no initialize again) when the gateway's session
 // holds one, an SSE connection made for the request, or (local server only) a stdio process the gateway
 // keeps running. Each request's connections carry the configured credential and the caller's own
-// (`x-mcp-{server}-{header}`); they are closed after the response.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+// (`x-mcp-{server}-{header}`); they are closed after the response. The SDK is imported when the first
+// connection is made: a gateway that serves no MCP request never loads it (docs/BENCHMARKS.md, "Cold
+// start, issue 24 round 3").
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { McpServer } from './servers.ts';
 import type { UpstreamSession } from './session-id.ts';
@@ -41,15 +40,20 @@ export class StdioUpstreams {
   client(server: McpServer): Promise<Client> {
     let client = this.clients.get(server.name);
     if (!client) {
-      const { command, args, env } = server.process!;
-      const connecting = new Client(CLIENT_INFO);
-      const transport = new StdioClientTransport({ command, args, env: { ...inheritedEnv(), ...env }, stderr: 'ignore' });
-      client = connecting.connect(transport).then(() => inArrivalOrder(transport, connecting));
+      client = this.start(server);
       // A process that failed to start is tried again by the next request.
       client.catch(() => this.clients.delete(server.name));
-      connecting.onclose = () => this.clients.delete(server.name);
       this.clients.set(server.name, client);
     }
+    return client;
+  }
+
+  private async start(server: McpServer): Promise<Client> {
+    const [{ Client }, { StdioClientTransport }] = await Promise.all([import('@modelcontextprotocol/sdk/client/index.js'), import('@modelcontextprotocol/sdk/client/stdio.js')]);
+    const { command, args, env } = server.process!;
+    const client = new Client(CLIENT_INFO);
+    client.onclose = () => this.clients.delete(server.name);
+    await client.connect(new StdioClientTransport({ command, args, env: { ...inheritedEnv(), ...env }, stderr: 'ignore' }));
     return client;
   }
 
@@ -73,13 +77,16 @@ export async function connectUpstream(server: McpServer, previous: UpstreamSessi
   }
   const requestInit = { headers: { ...server.headers, ...caller } };
   const url = new URL(server.url!);
+  const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
   const client = new Client(CLIENT_INFO);
   if (server.transport === 'sse') {
+    const { SSEClientTransport } = await import('@modelcontextprotocol/sdk/client/sse.js');
     const transport = new SSEClientTransport(url, { requestInit, eventSourceInit: { fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...requestInit.headers } }) } });
     await client.connect(transport);
     inArrivalOrder(transport, client);
     return { server, client, session: () => ({}), close: () => client.close() };
   }
+  const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
   const transport = new StreamableHTTPClientTransport(url, { requestInit, sessionId: previous?.sessionId });
   if (previous?.sessionId && previous.protocolVersion) transport.setProtocolVersion(previous.protocolVersion);
   await client.connect(transport);

@@ -9,7 +9,8 @@ import { GatewayError } from '../core/errors.ts';
 import type { SessionIdentity } from '../keys/session-identity.ts';
 import type { UserRole } from '../keys/roles.ts';
 import { checkSameOrigin } from './same-origin.ts';
-import type { Session, SessionCookies } from './session-cookies.ts';
+import { type Session, SessionCookies, sessionSecret } from './session-cookies.ts';
+import type { UiOptions } from './ui-routes.ts';
 
 export const CSRF_HEADER = 'x-csrf-token';
 const READS = new Set(['GET', 'HEAD']);
@@ -45,4 +46,15 @@ function checkCsrf(headers: Record<string, string>, session: Session): void {
     throw new GatewayError('permission_denied', `A change from a UI session needs its CSRF token in the ${CSRF_HEADER} header (GET /ui/api/session gives it).`);
   }
   checkSameOrigin(headers, 'A change from a UI session');
+}
+
+/** The session's signer: none without a master key (an open gateway lets everyone in without signing in). */
+export function sessionCookies(ui: UiOptions | undefined, masterKey: string | undefined): SessionCookies | undefined {
+  return ui && masterKey !== undefined ? new SessionCookies(sessionSecret(ui.env, masterKey), ui.now) : undefined;
+}
+
+/** The session cookie as a caller, for the gateway's authenticate step. */
+export function uiAuthenticators(ui: UiOptions | undefined, masterKey: string | undefined): RequestAuthenticator[] {
+  const cookies = sessionCookies(ui, masterKey);
+  return cookies ? [sessionAuthenticator(cookies)] : [];
 }

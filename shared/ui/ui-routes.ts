@@ -4,7 +4,6 @@
 // sends a key.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import type { RequestAuthenticator } from '../core/auth.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { GatewayRequest, Reply, Route } from '../core/types.ts';
 import { parseBody } from '../endpoints/admin/fields.ts';
@@ -18,8 +17,7 @@ import { checkSameOrigin } from './same-origin.ts';
 import type { NewUserDefaults } from './new-user-defaults.ts';
 import { ssoRoutes } from './sso.ts';
 import { ssoSettings } from './sso-settings.ts';
-import { SessionCookies, sessionSecret } from './session-cookies.ts';
-import { sessionAuthenticator } from './session-authenticator.ts';
+import { sessionCookies } from './session-authenticator.ts';
 
 export interface UiOptions {
   /**
@@ -31,17 +29,6 @@ export interface UiOptions {
   /** Where the UI's settings are read: UI_SESSION_SECRET, and single sign-on's (shared/ui/sso-settings.ts). */
   env: (name: string) => string | undefined;
   now?: () => number;
-}
-
-/** The session's signer: none without a master key (an open gateway lets everyone in without signing in). */
-function sessionCookies(ui: UiOptions | undefined, masterKey: string | undefined): SessionCookies | undefined {
-  return ui && masterKey !== undefined ? new SessionCookies(sessionSecret(ui.env, masterKey), ui.now) : undefined;
-}
-
-/** The session cookie as a caller, for the gateway's authenticate step. */
-export function uiAuthenticators(ui: UiOptions | undefined, masterKey: string | undefined): RequestAuthenticator[] {
-  const cookies = sessionCookies(ui, masterKey);
-  return cookies ? [sessionAuthenticator(cookies)] : [];
 }
 
 const signInSchema = z.strictObject({ master_key: z.string().min(1) });

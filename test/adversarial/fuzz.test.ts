@@ -21,6 +21,7 @@ import { startGateway, testConfig, type TestGateway } from '../helpers/gateway.t
 import { openTestStore, startDynamo } from '../helpers/identity.ts';
 import { sendSse, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
 import { CATALOGUE, junkBody, mutationsOf, nastyObject, nastyString, pathsOf, render } from './nasty-json.ts';
+import { ADMIN_API } from '../../shared/admin-api.ts';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20_261_205);
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 1000);
@@ -146,8 +147,8 @@ general_settings: { master_key: ${MASTER} }
 litellm_settings: { cache: true }
 `;
   const ui = { files: buildUi, env: () => undefined };
-  gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: true, ui });
-  routes = gatewayRoutes({ config: testConfig(config), log: silentLog, store, adminApi: true, ui });
+  gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: ADMIN_API, ui });
+  routes = gatewayRoutes({ config: testConfig(config), log: silentLog, store, adminApi: ADMIN_API, ui });
   const made = await fetch(`${gateway.url}/key/generate`, {
     method: 'POST',
     headers: { authorization: `Bearer ${MASTER}` },

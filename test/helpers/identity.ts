@@ -6,6 +6,7 @@ import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { startGateway, type TestGateway } from './gateway.ts';
+import { ADMIN_API } from '../../shared/admin-api.ts';
 
 export const MASTER = 'sk-test-master-key';
 
@@ -46,7 +47,7 @@ export async function startKeysGateway(
   options: { cacheSeconds?: number; config?: string; env?: Record<string, string>; now?: () => number; app?: Partial<AppOptions> } = {},
 ): Promise<KeysGateway> {
   const store = await openTestStore(endpoint, options.cacheSeconds);
-  const gateway = await startGateway(options.config ?? CONFIG, options.env, { ...virtualKeyOptions(store, options.now), adminApi: true, ...options.app });
+  const gateway = await startGateway(options.config ?? CONFIG, options.env, { ...virtualKeyOptions(store, options.now), adminApi: ADMIN_API, ...options.app });
   const call = async (method: string, path: string, body?: unknown, key = MASTER) => {
     const response = await fetch(`${gateway.url}${path}`, {
       method,

@@ -19,6 +19,7 @@ import { gatewayRoutes } from '../../shared/app.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
 import { vectorIndexFromEnv } from '../../shared/store/s3-vector-entries.ts';
 import { recordingLog, testConfig } from '../helpers/gateway.ts';
+import { ADMIN_API } from '../../shared/admin-api.ts';
 
 const CONFIG = 'test/fixtures/config/deployable.yaml';
 
@@ -53,7 +54,9 @@ describe('TollgateStack', () => {
       expect(resources).toContain(prefix);
     // Every route only the admin function serves (adminApi) is under one of its prefixes.
     const served = (adminApi: boolean) =>
-      gatewayRoutes({ config: testConfig(''), log: recordingLog(), store: storeFromEnv({ endpoint: 'http://127.0.0.1:9', env: () => undefined }), adminApi }).flatMap((route) => route.paths);
+      gatewayRoutes({ config: testConfig(''), log: recordingLog(), store: storeFromEnv({ endpoint: 'http://127.0.0.1:9', env: () => undefined }), adminApi: adminApi ? ADMIN_API : undefined }).flatMap(
+        (route) => route.paths,
+      );
     const gatewayPaths = new Set(served(false));
     for (const path of served(true).filter((p) => !gatewayPaths.has(p))) expect(ADMIN_PREFIXES, path).toContain(path.split('/')[1]);
     const admin = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((m) => JSON.stringify(m.Properties.Integration.Uri).includes('Admin'));

@@ -15,6 +15,7 @@ import { itemKeys } from '../../shared/store/table.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { CONFIG, MASTER, startDynamo } from '../helpers/identity.ts';
+import { ADMIN_API } from '../../shared/admin-api.ts';
 
 const MAX_IN_FLIGHT = 4;
 /** Long enough that a busy machine's store does not shed the requests the test means to be taken. */
@@ -76,7 +77,7 @@ async function sheddingGateway(limits: Record<string, string>): Promise<{ store:
   const env: Record<string, string> = { TOLLGATE_KEY_CACHE_SECONDS: '60', ...limits };
   const store = storeFromEnv({ env: (name) => env[name], endpoint: proxy.endpoint });
   await store.createTableIfMissing();
-  return { store, gateway: await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), adminApi: true }) };
+  return { store, gateway: await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), adminApi: ADMIN_API }) };
 }
 
 beforeAll(async () => {

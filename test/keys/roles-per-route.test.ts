@@ -9,6 +9,7 @@ import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { gatewayRoutes } from '../../shared/app.ts';
 import { recordingLog, testConfig } from '../helpers/gateway.ts';
 import { CONFIG, chat, startDynamo, startKeysGateway, type KeysGateway } from '../helpers/identity.ts';
+import { ADMIN_API } from '../../shared/admin-api.ts';
 
 const ROLES = ['proxy_admin', 'proxy_admin_viewer', 'internal_user', 'internal_user_viewer', 'team_admin', 'team_user'] as const;
 type Role = (typeof ROLES)[number];
@@ -189,7 +190,7 @@ litellm_settings: { cache: true, cache_params: { type: local } }
 
 /** Every admin route of the gateway, by its first path. */
 function adminRoutes() {
-  const routes = gatewayRoutes({ config: testConfig(WITH_CACHE), log: recordingLog(), store: gw.store, adminApi: true });
+  const routes = gatewayRoutes({ config: testConfig(WITH_CACHE), log: recordingLog(), store: gw.store, adminApi: ADMIN_API });
   return routes.filter((route) => route.auth === 'admin').map((route) => ({ method: route.method, name: `${route.method} ${route.paths[0]}` }));
 }
 

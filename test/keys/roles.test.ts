@@ -7,6 +7,7 @@ import { gatewayRoutes } from '../../shared/app.ts';
 import { ROUTE_GRANTS } from '../../shared/keys/roles.ts';
 import { recordingLog, testConfig } from '../helpers/gateway.ts';
 import { CONFIG, startDynamo, startKeysGateway, type KeysGateway } from '../helpers/identity.ts';
+import { ADMIN_API } from '../../shared/admin-api.ts';
 
 let dynamo: EmbeddedDynamo;
 let gw: KeysGateway;
@@ -157,7 +158,7 @@ describe('viewers', () => {
 
 describe('the table', () => {
   it('names only routes the gateway serves', () => {
-    const routes = gatewayRoutes({ config: testConfig(CONFIG), log: recordingLog(), store: gw.store, adminApi: true });
+    const routes = gatewayRoutes({ config: testConfig(CONFIG), log: recordingLog(), store: gw.store, adminApi: ADMIN_API });
     const served = new Set(routes.flatMap((route) => route.paths.map((path) => `${route.method} ${path}`)));
     expect(Object.keys(ROUTE_GRANTS).filter((row) => !served.has(row))).toEqual([]);
   });

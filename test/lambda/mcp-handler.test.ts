@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { apiGatewayEvent, lambdaContext } from '../helpers/apigw-events.ts';
 import { startFakeMcpServer, type FakeMcpServer } from '../helpers/fake-mcp-server.ts';
-import { installLambdaShim, invokeStreaming } from '../helpers/lambda-stream-shim.ts';
+import { throughLambda } from '../helpers/lambda-fetch.ts';
+import { installLambdaShim } from '../helpers/lambda-stream-shim.ts';
 
 // middy calls awslambda.streamifyResponse when the handler module is imported: install first, import later.
 installLambdaShim();
@@ -43,19 +43,6 @@ afterAll(async () => {
   delete process.env['GATEWAY_CONFIG'];
   delete process.env['POWERTOOLS_DEV'];
 });
-
-/** fetch as API Gateway would carry it to the Lambda `handler` and back. */
-function throughLambda(handler: unknown): (url: string | URL, init?: RequestInit) => Promise<Response> {
-  return async (url, init) => {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of new Headers(init?.headers)) headers[name === 'accept' ? 'Accept' : name === 'content-type' ? 'Content-Type' : name] = value;
-    const event = apiGatewayEvent({ method: init?.method ?? 'GET', path: new URL(url).pathname, headers, body: typeof init?.body === 'string' ? init.body : undefined });
-    const { stream, result } = invokeStreaming(handler, event, lambdaContext());
-    await result;
-    const { statusCode, headers: answered } = stream.prelude!;
-    return new Response(statusCode === 202 || statusCode === 204 ? null : stream.body, { status: statusCode, headers: answered });
-  };
-}
 
 async function connect(instance: unknown, sessionId?: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const transport = new StreamableHTTPClientTransport(new URL('https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/mcp/alpha'), {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { keysService } from '../../shared/keys/service.ts';
+import { PLAYGROUND_API } from '../../shared/ui/playground-api.ts';
 import { SessionCookies, sessionSecret } from '../../shared/ui/session-cookies.ts';
 import { apiGatewayEvent, lambdaContext } from '../helpers/apigw-events.ts';
 import { recordingLog } from '../helpers/gateway.ts';
@@ -71,7 +72,7 @@ beforeAll(async () => {
   for (const level of ['debug', 'info', 'warn', 'error', 'log'] as const) vi.spyOn(console, level).mockImplementation(() => {});
   const mod = await import('../../functions/gateway/handler.ts');
   // As awsDefaults() builds it with a table: virtual keys, and the UI without its files (the playground's chat only).
-  handler = mod.createHandler({ configPath, env: () => undefined, ...virtualKeyOptions(store), ui: { env: () => undefined } });
+  handler = mod.createHandler({ configPath, env: () => undefined, ...virtualKeyOptions(store), ui: { env: () => undefined }, adminApi: PLAYGROUND_API });
   keyHash = (await keysService(store, recordingLog()).keys.generate({ key_alias: 'playground-key' }, { name: 'master', token: null, requestId: 'test' })).token;
   // A master-key sign-in, as the admin function's /ui/api/sign-in makes it.
   const issued = new SessionCookies(sessionSecret(() => undefined, MASTER_KEY)).issue({ userId: null, role: 'proxy_admin' }, true);

@@ -10,6 +10,7 @@ import { silentLog } from '../../shared/core/log.ts';
 import { virtualKeyOptions } from '../../shared/keys/gateway-options.ts';
 import { defaultProviders } from '../../shared/providers/registry.ts';
 import { storeFromEnv } from '../../shared/store/open.ts';
+import { ADMIN_API } from '../../shared/admin-api.ts';
 
 export const MEMORY_MASTER_KEY = 'sk-memory-master';
 
@@ -37,7 +38,7 @@ general_settings: { master_key: ${MEMORY_MASTER_KEY} }
   );
   const store = storeFromEnv();
   await store.createTableIfMissing();
-  const gateway = buildGateway({ config, log: silentLog, providers, ...virtualKeyOptions(store), adminApi: true });
+  const gateway = buildGateway({ config, log: silentLog, providers, ...virtualKeyOptions(store), adminApi: ADMIN_API });
   const server = await listen(gateway, '127.0.0.1', 0);
 
   const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));

@@ -12,6 +12,7 @@ import type { Store } from '../../shared/store/store.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { openTestStore } from '../helpers/identity.ts';
 import { sendJson, sendSse, startRecordingServer, type RecordingServer } from '../helpers/recording-server.ts';
+import { ADMIN_API } from '../../shared/admin-api.ts';
 
 export const MASTER = 'sk-spend-master';
 /** $10 per million input tokens, $100 per million output tokens: whole numbers in the tests. */
@@ -51,7 +52,7 @@ export interface SpendGateway extends TestGateway {
 
 export async function startSpendGateway(endpoint: string, config: string, spend: SpendOverrides = {}, cacheSeconds = 0, options: Partial<AppOptions> = {}): Promise<SpendGateway> {
   const store = await openTestStore(endpoint, cacheSeconds);
-  const gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: true, spend, ...options });
+  const gateway = await startGateway(config, {}, { ...virtualKeyOptions(store), adminApi: ADMIN_API, spend, ...options });
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${gateway.url}${path}`, {
       method,

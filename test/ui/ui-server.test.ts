@@ -10,6 +10,7 @@ import { SESSION_COOKIE, SessionCookies, sessionSecret } from '../../shared/ui/s
 import { buildUi } from '../../ui/build.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { CONFIG, MASTER, openTestStore, startDynamo } from '../helpers/identity.ts';
+import { ADMIN_API } from '../../shared/admin-api.ts';
 
 let dynamo: EmbeddedDynamo;
 let gw: TestGateway;
@@ -20,7 +21,7 @@ const now = () => Date.now() + clockOffset;
 beforeAll(async () => {
   dynamo = await startDynamo();
   const store = await openTestStore(dynamo.endpoint);
-  gw = await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), adminApi: true, ui: { files: buildUi, env: () => undefined, now } });
+  gw = await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), adminApi: ADMIN_API, ui: { files: buildUi, env: () => undefined, now } });
 }, 60_000);
 afterAll(async () => {
   await gw?.close();
@@ -241,7 +242,7 @@ describe('single sign-on', () => {
       GENERIC_AUTHORIZATION_ENDPOINT: 'http://127.0.0.1:9/authorize',
       GENERIC_TOKEN_ENDPOINT: 'http://127.0.0.1:9/token',
     };
-    sso = await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), adminApi: true, ui: { files: buildUi, env: (name) => env[name] } });
+    sso = await startGateway(CONFIG, {}, { ...virtualKeyOptions(store), adminApi: ADMIN_API, ui: { files: buildUi, env: (name) => env[name] } });
   }, 60_000);
   afterAll(async () => {
     await sso?.close();
