@@ -33,6 +33,8 @@ import { healthCheckEndpoint } from './endpoints/health-check.ts';
 import { routeListEndpoint } from './endpoints/route-list.ts';
 import { messagesEndpoint } from './endpoints/messages.ts';
 import { bedrockInvokeEndpoint } from './endpoints/bedrock-invoke.ts';
+import { vertexRawPredictEndpoint } from './endpoints/vertex-raw-predict.ts';
+import { generateContentEndpoint } from './endpoints/generate-content.ts';
 import { ResponseState } from './endpoints/response-state.ts';
 import { responsesEndpoint } from './endpoints/responses.ts';
 import { storedResponsesEndpoint } from './endpoints/stored-responses.ts';
@@ -167,6 +169,8 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...moderationsEndpoint(pipeline, providers),
     ...messagesEndpoint(pipeline, chat),
     ...bedrockInvokeEndpoint(pipeline, chat),
+    ...vertexRawPredictEndpoint(pipeline, chat),
+    ...generateContentEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
     ...responsesEndpoint(pipeline, chat, responseState).map((route) => (loopback ? withMcpTools(route, loopback, RESPONSES_TOOL_LOOP) : route)),
     ...storedResponsesEndpoint(responseState),
