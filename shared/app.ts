@@ -35,6 +35,7 @@ import { messagesEndpoint } from './endpoints/messages.ts';
 import { bedrockInvokeEndpoint } from './endpoints/bedrock-invoke.ts';
 import { vertexRawPredictEndpoint } from './endpoints/vertex-raw-predict.ts';
 import { generateContentEndpoint } from './endpoints/generate-content.ts';
+import { withBatchModels } from './endpoints/batch-completions.ts';
 import { ResponseState } from './endpoints/response-state.ts';
 import { responsesEndpoint } from './endpoints/responses.ts';
 import { storedResponsesEndpoint } from './endpoints/stored-responses.ts';
@@ -154,7 +155,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
   const pipeline = new ModelCallPipeline({ access, router, pricer, spend, cache, guardrails, modes });
   const chat = { providers, pricer, dropParams: config.dropParams };
   const responseState = new ResponseState(store && new StoredResponses(store), config.responsesRetentionMs);
-  const chatRoutes = chatCompletionsEndpoint(pipeline, chat).map((route) => (loopback ? withMcpTools(route, loopback, CHAT_TOOL_LOOP) : route));
+  const chatRoutes = chatCompletionsEndpoint(pipeline, chat).map((route) => (loopback ? withBatchModels(withMcpTools(route, loopback, CHAT_TOOL_LOOP), loopback, access) : route));
   const routes = [
     ...healthEndpoint(config, store),
     ...healthCheckEndpoint(config.deployments, providers, states, config.healthChecks, log),
