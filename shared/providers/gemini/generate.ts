@@ -1,5 +1,6 @@
 // One generateContent call, streamed or not, against any host that speaks it: the Gemini API
 // (key header) and Vertex AI's Gemini models (bearer token) differ only in URL and headers.
+import type { Deployment } from '../../config/types.ts';
 import { translateUpstreamStream } from '../../http/upstream-stream.ts';
 import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
 import type { ChatCall, ChatResult } from '../types.ts';
@@ -19,18 +20,23 @@ export interface GeminiTarget extends GoogleErrorContext {
 
 export async function generateContent({ request, deployment, signal }: ChatCall, target: GeminiTarget): Promise<ChatResult> {
   const stream = request.stream === true;
-  const upstream: UpstreamRequest = {
-    url: stream ? `${target.modelUrl}:streamGenerateContent?alt=sse` : `${target.modelUrl}:generateContent`,
-    headers: { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json', ...target.headers, ...deployment.extraHeaders },
-    body: JSON.stringify(toGenerateContentRequest(request)),
-    signal,
-    stream,
-    ...deploymentLimits(deployment),
-  };
+  const upstream = generateContentRequest(target, deployment, toGenerateContentRequest(request), stream, signal);
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
   if (!stream) {
     const answer = parseAnswer(generateContentSchema, await readJson(response, upstream), target.provider, 'a generateContent answer');
     return { stream: false, completion: toChatCompletion(answer, request.model, target) };
   }
   return { stream: true, chunks: translateUpstreamStream(response.body, upstream, target.provider, (events) => toChunks(events, request.model, target)) };
+}
+
+/** The HTTP call of a generateContent body: `:streamGenerateContent?alt=sse` when streamed, `:generateContent` else. */
+export function generateContentRequest(target: GeminiTarget, deployment: Deployment, body: unknown, stream: boolean, signal: AbortSignal): UpstreamRequest {
+  return {
+    url: stream ? `${target.modelUrl}:streamGenerateContent?alt=sse` : `${target.modelUrl}:generateContent`,
+    headers: { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json', ...target.headers, ...deployment.extraHeaders },
+    body: JSON.stringify(body),
+    signal,
+    stream,
+    ...deploymentLimits(deployment),
+  };
 }

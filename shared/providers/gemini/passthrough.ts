@@ -4,14 +4,13 @@
 // mapping are the chat provider's (./generate.ts); only the URL and credentials differ per host.
 import type { SseEvent } from '../../http/sse-events.ts';
 import { translateUpstreamStream } from '../../http/upstream-stream.ts';
-import { callUpstream, readJson, type UpstreamRequest } from '../../http/upstream.ts';
+import { callUpstream, readJson } from '../../http/upstream.ts';
 import { upstreamBody, type GenerateContentRequest } from '../../google-format/generate-content.ts';
-import { deploymentLimits } from '../deployment-limits.ts';
 import type { UpstreamCall } from '../types.ts';
 import { parseAnswer, parseEvent } from '../upstream-answer.ts';
 import { generateContentSchema, type GenerateContentAnswer } from './answer-schema.ts';
 import { googleHttpError, googleStreamError } from './errors.ts';
-import type { GeminiTarget } from './generate.ts';
+import { generateContentRequest, type GeminiTarget } from './generate.ts';
 
 export type GoogleAnswer = { stream: false; answer: GenerateContentAnswer } | { stream: true; events: AsyncIterable<GoogleEvent> };
 
@@ -23,14 +22,7 @@ export interface GoogleEvent {
 
 export async function forwardGenerateContent({ request, deployment, signal }: UpstreamCall<GenerateContentRequest>, target: GeminiTarget): Promise<GoogleAnswer> {
   const { stream } = request;
-  const upstream: UpstreamRequest = {
-    url: stream ? `${target.modelUrl}:streamGenerateContent?alt=sse` : `${target.modelUrl}:generateContent`,
-    headers: { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json', ...target.headers, ...deployment.extraHeaders },
-    body: JSON.stringify(upstreamBody(request)),
-    signal,
-    stream,
-    ...deploymentLimits(deployment),
-  };
+  const upstream = generateContentRequest(target, deployment, upstreamBody(request), stream, signal);
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
   if (!stream) return { stream: false, answer: parseAnswer(generateContentSchema, await readJson(response, upstream), target.provider, 'a generateContent answer') };
   return { stream: true, events: translateUpstreamStream(response.body, upstream, target.provider, (events) => failingOnFirstError(events, target)) };
