@@ -35,6 +35,7 @@ import { messagesEndpoint } from './endpoints/messages.ts';
 import { bedrockInvokeEndpoint } from './endpoints/bedrock-invoke.ts';
 import { vertexRawPredictEndpoint } from './endpoints/vertex-raw-predict.ts';
 import { generateContentEndpoint } from './endpoints/generate-content.ts';
+import { googleCountTokensEndpoint } from './endpoints/google-count-tokens.ts';
 import { withBatchModels } from './endpoints/batch-completions.ts';
 import { ResponseState } from './endpoints/response-state.ts';
 import { responsesEndpoint } from './endpoints/responses.ts';
@@ -172,6 +173,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...bedrockInvokeEndpoint(pipeline, chat),
     ...vertexRawPredictEndpoint(pipeline, chat),
     ...generateContentEndpoint(pipeline, chat),
+    ...googleCountTokensEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
     ...responsesEndpoint(pipeline, chat, responseState).map((route) => (loopback ? withMcpTools(route, loopback, RESPONSES_TOOL_LOOP) : route)),
     ...storedResponsesEndpoint(responseState),

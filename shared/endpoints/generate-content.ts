@@ -25,8 +25,8 @@ import { toUsage } from '../providers/gemini/usage.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 
 /** Where Google's SDKs find a Gemini model: the Gemini API's path, and Vertex AI's (LiteLLM serves it under both spellings). */
-const GEMINI_MODELS = '/gemini/{version}/models';
-const VERTEX_MODELS = ['/vertex_ai', '/vertex-ai'].map((prefix) => `${prefix}/{version}/projects/{project}/locations/{location}/publishers/google/models`);
+export const GEMINI_MODELS = '/gemini/{version}/models';
+export const VERTEX_MODELS = ['/vertex_ai', '/vertex-ai'].map((prefix) => `${prefix}/{version}/projects/{project}/locations/{location}/publishers/google/models`);
 
 export function generateContentEndpoint(pipeline: ModelCallPipeline, deps: { providers: ProviderRegistry }): Route[] {
   return [false, true].flatMap((stream) => {

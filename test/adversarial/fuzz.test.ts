@@ -343,7 +343,7 @@ BASES['/mcp/{server}'] = BASES['/mcp'];
 BASES['/{server}/mcp'] = BASES['/mcp'];
 // Google's pass-through: the model in the path, Google's body (and errors); Claude on Vertex: Anthropic's.
 const generateContentBody = { contents: [{ role: 'user', parts: [{ text: 'hi' }] }], generationConfig: { maxOutputTokens: 5 } };
-for (const method of ['generateContent', 'streamGenerateContent']) {
+for (const method of ['generateContent', 'streamGenerateContent', 'countTokens']) {
   BASES[`/gemini/{version}/models/{model}:${method}`] = generateContentBody;
   for (const prefix of ['/vertex_ai', '/vertex-ai']) BASES[`${prefix}/{version}/projects/{project}/locations/{location}/publishers/google/models/{model}:${method}`] = generateContentBody;
 }
@@ -503,7 +503,8 @@ async function check(request: FuzzRequest): Promise<void> {
 }
 
 const BEDROCK_ROUTE = /^\/bedrock\/model\/([^/]+)\/invoke(?:-with-response-stream)?$/;
-const GOOGLE_ROUTE = /^(?:\/gemini\/([^/]+)\/models|\/vertex[_-]ai\/([^/]+)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models)\/([^/]+):(?:stream)?[gG]enerateContent$/;
+const GOOGLE_ROUTE =
+  /^(?:\/gemini\/([^/]+)\/models|\/vertex[_-]ai\/([^/]+)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models)\/([^/]+):(?:(?:stream)?[gG]enerateContent|countTokens)$/;
 const VERTEX_CLAUDE_ROUTE = /^\/vertex[_-]ai\/([^/]+)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/anthropic\/models\/([^/]+):(?:stream)?[rR]awPredict$/;
 
 /** Whether `path` reaches the route `pattern` matches: each parameter it captures decodes, and none is a dot segment the gateway refuses first. */

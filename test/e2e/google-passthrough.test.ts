@@ -55,6 +55,7 @@ function fakeGoogle(request: RecordedRequest, res: Parameters<Parameters<Recordi
     });
   }
   if (request.url.includes(':streamGenerateContent')) return void sendSse(res, streamed);
+  if (request.url.endsWith(':countTokens')) return void sendJson(res, 200, { totalTokens: 4, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 4 }] });
   sendJson(res, 200, answer('Waves fold into foam'));
 }
 
@@ -183,6 +184,25 @@ describe('/gemini/* with the @google/genai client', () => {
     expect(await anonymous.json()).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED', message: expect.stringContaining('No API key') } });
   });
 
+  it("answers countTokens with Google's count, as LiteLLM's curl example calls it (?key=), without charging; an estimate for other models", async () => {
+    const key = await newKey();
+    const counted = await gemini(key).models.countTokens({ model: 'gemini-flash', contents: 'Hi there' });
+    expect(counted.totalTokens).toBe(4);
+    expect(google.requests[0]!.url).toBe('/v1beta/models/gemini-2.5-flash:countTokens');
+    expect(google.requests[0]!.json).toEqual({ contents: [{ parts: [{ text: 'Hi there' }], role: 'user' }] });
+    const curl = await fetch(`${gateway.url}/gemini/v1beta/models/gemini-flash:countTokens?key=${key}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ parts: [{ text: 'The quick brown fox jumps over the lazy dog.' }] }] }),
+    });
+    expect(curl.status).toBe(200);
+    expect(curl.headers.get('x-tollgate-token-count')).toBe('provider');
+    const estimated = await gemini(key).models.countTokens({ model: 'mock', contents: 'The quick brown fox jumps over the lazy dog.' });
+    expect(estimated.totalTokens).toBeGreaterThan(0);
+    expect(google.requests).toHaveLength(2);
+    expect(await spendOf(key)).toBe(0);
+  });
+
   it('refuses a model group that is not served by Gemini or Vertex AI, and a body without contents', async () => {
     const key = await newKey();
     const other = await gemini(key)
@@ -206,6 +226,12 @@ describe('/vertex_ai/* with the @google/genai client in Vertex AI mode', () => {
     expect(sent.headers['authorization']).toMatch(/^Bearer ya29\.test-access-token-/);
     expect(JSON.stringify(sent.headers)).not.toContain(key);
     await charged(key);
+  });
+
+  it('counts tokens with countTokens at the same path', async () => {
+    const counted = await vertexAI(await newKey()).models.countTokens({ model: 'gemini-pro', contents: 'Hi there' });
+    expect(counted.totalTokens).toBe(4);
+    expect(google.requests[0]!.url).toBe(`${PROJECT_PATH}/google/models/gemini-2.5-pro:countTokens`);
   });
 
   it('streams streamGenerateContent, charged to the key', async () => {

@@ -20,7 +20,7 @@ export interface GeminiTarget extends GoogleErrorContext {
 
 export async function generateContent({ request, deployment, signal }: ChatCall, target: GeminiTarget): Promise<ChatResult> {
   const stream = request.stream === true;
-  const upstream = generateContentRequest(target, deployment, toGenerateContentRequest(request), stream, signal);
+  const upstream = googleMethodRequest(target, deployment, stream ? 'streamGenerateContent' : 'generateContent', toGenerateContentRequest(request), signal);
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
   if (!stream) {
     const answer = parseAnswer(generateContentSchema, await readJson(response, upstream), target.provider, 'a generateContent answer');
@@ -29,10 +29,17 @@ export async function generateContent({ request, deployment, signal }: ChatCall,
   return { stream: true, chunks: translateUpstreamStream(response.body, upstream, target.provider, (events) => toChunks(events, request.model, target)) };
 }
 
-/** The HTTP call of a generateContent body: `:streamGenerateContent?alt=sse` when streamed, `:generateContent` else. */
-export function generateContentRequest(target: GeminiTarget, deployment: Deployment, body: unknown, stream: boolean, signal: AbortSignal): UpstreamRequest {
+/** The HTTP call of a model's method with a body in Google's format; a stream's events as SSE (`?alt=sse`). */
+export function googleMethodRequest(
+  target: GeminiTarget,
+  deployment: Deployment,
+  method: 'generateContent' | 'streamGenerateContent' | 'countTokens',
+  body: unknown,
+  signal: AbortSignal,
+): UpstreamRequest {
+  const stream = method === 'streamGenerateContent';
   return {
-    url: stream ? `${target.modelUrl}:streamGenerateContent?alt=sse` : `${target.modelUrl}:generateContent`,
+    url: `${target.modelUrl}:${method}${stream ? '?alt=sse' : ''}`,
     headers: { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json', ...target.headers, ...deployment.extraHeaders },
     body: JSON.stringify(body),
     signal,

@@ -8,9 +8,9 @@ import { callUpstream, readJson } from '../../http/upstream.ts';
 import { upstreamBody, type GenerateContentRequest } from '../../google-format/generate-content.ts';
 import type { UpstreamCall } from '../types.ts';
 import { parseAnswer, parseEvent } from '../upstream-answer.ts';
-import { generateContentSchema, type GenerateContentAnswer } from './answer-schema.ts';
+import { countTokensSchema, generateContentSchema, type CountTokensAnswer, type GenerateContentAnswer } from './answer-schema.ts';
 import { googleHttpError, googleStreamError } from './errors.ts';
-import { generateContentRequest, type GeminiTarget } from './generate.ts';
+import { googleMethodRequest, type GeminiTarget } from './generate.ts';
 
 export type GoogleAnswer = { stream: false; answer: GenerateContentAnswer } | { stream: true; events: AsyncIterable<GoogleEvent> };
 
@@ -22,10 +22,17 @@ export interface GoogleEvent {
 
 export async function forwardGenerateContent({ request, deployment, signal }: UpstreamCall<GenerateContentRequest>, target: GeminiTarget): Promise<GoogleAnswer> {
   const { stream } = request;
-  const upstream = generateContentRequest(target, deployment, upstreamBody(request), stream, signal);
+  const upstream = googleMethodRequest(target, deployment, stream ? 'streamGenerateContent' : 'generateContent', upstreamBody(request), signal);
   const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
   if (!stream) return { stream: false, answer: parseAnswer(generateContentSchema, await readJson(response, upstream), target.provider, 'a generateContent answer') };
   return { stream: true, events: translateUpstreamStream(response.body, upstream, target.provider, (events) => failingOnFirstError(events, target)) };
+}
+
+/** `:countTokens`: the count as Google answers it (`totalTokens`, and per modality). */
+export async function forwardCountTokens({ request, deployment, signal }: UpstreamCall<GenerateContentRequest>, target: GeminiTarget): Promise<CountTokensAnswer> {
+  const upstream = googleMethodRequest(target, deployment, 'countTokens', upstreamBody(request), signal);
+  const response = await callUpstream(upstream, (status, text, headers) => googleHttpError(target, status, text, headers));
+  return parseAnswer(countTokensSchema, await readJson(response, upstream), target.provider, 'a countTokens answer');
 }
 
 /** Events as Google sent them; an error in the first one fails the call (so the router can retry it elsewhere), later ones reach the client in-band. */

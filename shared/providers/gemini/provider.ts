@@ -7,7 +7,7 @@ import type { Provider } from '../types.ts';
 import { batchEmbedContents } from './embeddings.ts';
 import { generateContent, type GeminiTarget } from './generate.ts';
 import { generateImages } from './images.ts';
-import { forwardGenerateContent } from './passthrough.ts';
+import { forwardCountTokens, forwardGenerateContent } from './passthrough.ts';
 
 export const GEMINI_DEFAULT_API_BASE = 'https://generativelanguage.googleapis.com';
 const PROVIDER_NAME = 'gemini';
@@ -39,6 +39,7 @@ export const geminiProvider: Provider = {
   embed: (call) => batchEmbedContents(call, geminiTarget(call.deployment, call.request.model)),
   generateImage: (call) => generateImages(call, geminiTarget(call.deployment, call.request.model)),
   generateContent: (call) => forwardGenerateContent(call, geminiTarget(call.deployment, call.request.model)),
+  countContentTokens: (call) => forwardCountTokens(call, geminiTarget(call.deployment, call.request.model)),
 };
 
 /** `api_base` with or without `/v1beta`; the model may be written `models/<id>`, as Google writes it. */

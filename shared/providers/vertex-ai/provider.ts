@@ -6,13 +6,14 @@
 import { ANTHROPIC_UNSUPPORTED_PARAMS } from '../anthropic/provider.ts';
 import { generateContent } from '../gemini/generate.ts';
 import { generateImages } from '../gemini/images.ts';
-import { forwardGenerateContent } from '../gemini/passthrough.ts';
+import { forwardCountTokens, forwardGenerateContent } from '../gemini/passthrough.ts';
 import { GEMINI_UNSUPPORTED_PARAMS } from '../gemini/provider.ts';
 import { GatewayError } from '../../core/errors.ts';
 import type { Provider } from '../types.ts';
+import type { Deployment } from '../../config/types.ts';
 import { claudeOnVertex } from './claude.ts';
 import { predictEmbeddings } from './embeddings.ts';
-import { isPartnerModel, PROVIDER_NAME, publisherOf, vertexModel } from './location.ts';
+import { isPartnerModel, PROVIDER_NAME, publisherOf, vertexModel, type VertexModel } from './location.ts';
 import { partnerModelOnVertex } from './partner-models.ts';
 
 export const vertexAIProvider: Provider = {
@@ -41,10 +42,18 @@ export const vertexAIProvider: Provider = {
   },
 
   async generateContent(call) {
-    const { model } = call.request;
-    if (isPartnerModel(model) || publisherOf(model) === 'anthropic') {
-      throw new GatewayError('invalid_request', `Model "${model}" on Vertex AI does not take Gemini's generateContent: call a Gemini model, or Claude through :rawPredict.`, { param: 'model' });
-    }
-    return forwardGenerateContent(call, await vertexModel(call.deployment, 'google', model));
+    return forwardGenerateContent(call, await geminiOnVertex(call.deployment, call.request.model));
+  },
+
+  async countContentTokens(call) {
+    return forwardCountTokens(call, await geminiOnVertex(call.deployment, call.request.model));
   },
 };
+
+/** A Gemini model's resource on Vertex, for Google's own format (the pass-through): Claude and partner models take another. */
+function geminiOnVertex(deployment: Deployment, model: string): Promise<VertexModel> {
+  if (isPartnerModel(model) || publisherOf(model) === 'anthropic') {
+    throw new GatewayError('invalid_request', `Model "${model}" on Vertex AI does not take Gemini's format: call a Gemini model, or Claude through :rawPredict.`, { param: 'model' });
+  }
+  return vertexModel(deployment, 'google', model);
+}
