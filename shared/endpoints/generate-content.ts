@@ -3,7 +3,7 @@
 // /vertex_ai (`/vertex_ai/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:...`),
 // as Google's SDKs call them with the gateway as their base URL. One kind of model call on the pipeline:
 // the model in the path is the model group (its access, budgets, rpm and routing), the body goes to a
-// `gemini/` or `vertex_ai/` deployment as the client wrote it (./../providers/gemini/passthrough.ts), with
+// `gemini/` or `vertex_ai/` deployment as the client wrote it (shared/providers/gemini/passthrough.ts), with
 // the deployment's own key or service account, and the answer comes back as Google sent it. Errors are
 // in Google's shape, which its SDKs read.
 import type { GatewayError } from '../core/errors.ts';
