@@ -33,6 +33,10 @@ import { healthCheckEndpoint } from './endpoints/health-check.ts';
 import { routeListEndpoint } from './endpoints/route-list.ts';
 import { messagesEndpoint } from './endpoints/messages.ts';
 import { bedrockInvokeEndpoint } from './endpoints/bedrock-invoke.ts';
+import { vertexRawPredictEndpoint } from './endpoints/vertex-raw-predict.ts';
+import { generateContentEndpoint } from './endpoints/generate-content.ts';
+import { googleCountTokensEndpoint } from './endpoints/google-count-tokens.ts';
+import { withBatchModels } from './endpoints/batch-completions.ts';
 import { ResponseState } from './endpoints/response-state.ts';
 import { responsesEndpoint } from './endpoints/responses.ts';
 import { storedResponsesEndpoint } from './endpoints/stored-responses.ts';
@@ -175,7 +179,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
   const chat = { providers, pricer, dropParams: config.dropParams };
   const responseState = new ResponseState(store && new StoredResponses(store), config.responsesRetentionMs);
   const mcp: McpDeps = { access: new McpAccess(config.mcpServers), sessions: new SessionIds(config.masterKey), toolCalls: new McpToolCalls(spend), stdio: new StdioUpstreams(), log };
-  const chatRoutes = chatCompletionsEndpoint(pipeline, chat).map((route) => (loopback ? withMcpTools(route, loopback, CHAT_TOOL_LOOP) : route));
+  const chatRoutes = chatCompletionsEndpoint(pipeline, chat).map((route) => (loopback ? withBatchModels(withMcpTools(route, loopback, CHAT_TOOL_LOOP), loopback, access) : route));
   const routes = [
     ...healthEndpoint(config, store),
     ...healthCheckEndpoint(config.deployments, providers, states, config.healthChecks, log),
@@ -190,6 +194,9 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...moderationsEndpoint(pipeline, providers),
     ...messagesEndpoint(pipeline, chat),
     ...bedrockInvokeEndpoint(pipeline, chat),
+    ...vertexRawPredictEndpoint(pipeline, chat),
+    ...generateContentEndpoint(pipeline, chat),
+    ...googleCountTokensEndpoint(pipeline, chat),
     ...countTokensEndpoint(pipeline),
     ...responsesEndpoint(pipeline, chat, responseState).map((route) => (loopback ? withMcpTools(route, loopback, RESPONSES_TOOL_LOOP) : route)),
     ...storedResponsesEndpoint(responseState),

@@ -4,20 +4,29 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from './errors.ts';
 import type { Authenticator, GatewayRequest, Identity, RequestContext, Route } from './types.ts';
 
-/** Headers LiteLLM clients put the gateway key in, in the order LiteLLM reads them. */
-const KEY_HEADERS = ['x-litellm-api-key', 'api-key', 'x-api-key'];
+/** Headers other SDKs put the key in (Azure's, Anthropic's, Google's), read after LiteLLM's own header and Authorization. */
+const KEY_HEADERS = ['api-key', 'x-api-key', 'x-goog-api-key'];
 
-export function presentedKey(headers: Record<string, string>): string | undefined {
-  const authorization = headers['authorization'];
-  if (authorization) {
-    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
-    return match ? match[1]!.trim() : authorization.trim();
-  }
+/**
+ * The gateway key a request presents, in the order LiteLLM reads it: `x-litellm-api-key` first (Google's
+ * and AWS's SDKs send their own credentials as Authorization beside it), then `Authorization: Bearer`,
+ * then other SDKs' key headers, then the route's query parameter (Gemini's `?key=`) if it has one.
+ */
+export function presentedKey(headers: Record<string, string>, fromQuery?: string): string | undefined {
+  const own = headers['x-litellm-api-key']?.trim();
+  if (own) return withoutBearer(own);
+  const authorization = headers['authorization']?.trim();
+  if (authorization) return withoutBearer(authorization);
   for (const name of KEY_HEADERS) {
     const value = headers[name]?.trim();
     if (value) return value;
   }
-  return undefined;
+  return fromQuery?.trim() || undefined;
+}
+
+function withoutBearer(value: string): string {
+  const match = /^Bearer\s+(.+)$/i.exec(value);
+  return match ? match[1]!.trim() : value;
 }
 
 export function sha256Hex(value: string): string {
@@ -47,9 +56,9 @@ export interface AuthOptions {
 export type RequestAuthenticator = (request: Pick<GatewayRequest, 'headers' | 'method' | 'path'>, route: Pick<Route, 'auth' | 'method' | 'paths' | 'group'>) => Promise<Identity | undefined>;
 
 export type Authenticate = (
-  request: Pick<GatewayRequest, 'headers' | 'method' | 'path'>,
+  request: Pick<GatewayRequest, 'headers' | 'method' | 'path'> & Partial<Pick<GatewayRequest, 'query'>>,
   ctx: RequestContext,
-  route: Pick<Route, 'auth' | 'method' | 'paths' | 'group'>,
+  route: Pick<Route, 'auth' | 'method' | 'paths' | 'group' | 'keyInQuery'>,
 ) => Promise<Identity | undefined>;
 
 /** The gateway's key check, built once per gateway. */
@@ -59,7 +68,7 @@ export function createAuthenticate(options: AuthOptions): Authenticate {
     const level = route.auth;
     if (level === 'public') return undefined;
     if (!isMasterKey) return { kind: 'open' };
-    const key = presentedKey(request.headers);
+    const key = presentedKey(request.headers, route.keyInQuery ? request.query?.[route.keyInQuery] : undefined);
     for (const authenticator of key ? [] : (options.requestAuthenticators ?? [])) {
       const identity = await authenticator(request, route);
       if (!identity) continue;

@@ -50,14 +50,21 @@ export class RouteTable {
   }
 }
 
+/** A `{name}` segment, or `{name}:method` (a literal suffix after the parameter). */
+const PARAM_SEGMENT = /^\{(\w+)\}(.*)$/;
+
 function matchSegments(pattern: string[], actual: string[]): Record<string, string> | undefined {
   if (pattern.length !== actual.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
     const p = pattern[i]!;
-    if (p.startsWith('{') && p.endsWith('}')) {
-      if (!actual[i]) return undefined;
-      params[p.slice(1, -1)] = decodeSegment(actual[i]!);
+    const param = PARAM_SEGMENT.exec(p);
+    if (param) {
+      // Google's paths put the method after the resource in one segment (`{model}:generateContent`).
+      const [, name, suffix] = param;
+      const segment = actual[i]!;
+      if (segment.length <= suffix!.length || !segment.endsWith(suffix!)) return undefined;
+      params[name!] = decodeSegment(segment.slice(0, segment.length - suffix!.length));
     } else if (p !== actual[i]) {
       return undefined;
     }

@@ -105,7 +105,7 @@ export type RouteAuth = 'public' | 'caller' | 'admin';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Exact paths; a `{name}` segment matches one path segment and is passed in `params`. */
+  /** Exact paths; a `{name}` segment matches one path segment and is passed in `params` (`{name}:suffix` one that ends so). */
   paths: string[];
   auth: RouteAuth;
   handle(request: GatewayRequest, ctx: RequestContext, params: Record<string, string>): Promise<Reply>;
@@ -115,6 +115,8 @@ export interface Route {
   binaryBody?: boolean;
   /** What the route is for; unset: `management` for admin routes, `info` for the others. */
   group?: RouteGroup;
+  /** A query parameter the caller's key may come in when no header holds it (Gemini's `?key=`). */
+  keyInQuery?: string;
 }
 
 /**

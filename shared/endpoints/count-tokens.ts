@@ -22,7 +22,7 @@ export function countTokensEndpoint(pipeline: ModelCallPipeline): Route[] {
   return [pipeline.route(['/v1/messages/count_tokens', '/messages/count_tokens', '/anthropic/v1/messages/count_tokens'], countTokens)];
 }
 
-const countTokens: ModelCallKind<MessagesCall, Count> = {
+export const countTokens: ModelCallKind<MessagesCall, Count> = {
   callType: 'count_tokens',
   errorBody: anthropicErrorBody,
   parse: (json, headers) => ({ message: parseMessagesRequest(json, { countTokens: true }), beta: headers['anthropic-beta'] }),

@@ -18,6 +18,7 @@ const SERVICES = {
   speak: 'text-to-speech',
   rerank: 'rerank',
   moderate: 'moderation',
+  generateContent: 'Gemini generateContent',
 } as const;
 
 export type ProviderService = keyof typeof SERVICES;

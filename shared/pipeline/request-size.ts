@@ -3,6 +3,7 @@
 // reservation must not fall short of what an honest upstream reports for the same body.
 import { Buffer } from 'node:buffer';
 import type { MessagesRequest } from '../anthropic-format/request-schema.ts';
+import { upstreamBody, type GenerateContentRequest } from '../google-format/generate-content.ts';
 import type { ChatCompletionRequest, EmbeddingRequest } from '../openai/types.ts';
 import type { ResponsesRequest } from '../responses-format/request-schema.ts';
 import type { RequestSize } from '../pricing/usage-ceiling.ts';
@@ -44,6 +45,13 @@ export function responsesSize(body: ResponsesRequest, earlierTurns: unknown[]): 
   const thinking = effort && effort !== 'none' ? EFFORT_THINKING_TOKENS : 0;
   const given = body.max_output_tokens;
   return { ...promptSize({ ...body, earlierTurns }), choices: 1, maxOutputTokens: given === undefined ? undefined : given + thinking };
+}
+
+/** Google's generateContent body (the /gemini and /vertex_ai pass-through); files it points to (`fileData`) are read from elsewhere. */
+export function generateContentSize(body: GenerateContentRequest): RequestSize {
+  const prompt = promptSize(upstreamBody(body));
+  const config = body.generationConfig;
+  return { ...prompt, unmeasuredInput: prompt.unmeasuredInput || JSON.stringify(body.contents).includes('"fileData"'), choices: config?.candidateCount ?? 1, maxOutputTokens: config?.maxOutputTokens };
 }
 
 /** A request that costs nothing (count_tokens) reserves nothing. */

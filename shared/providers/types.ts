@@ -5,6 +5,9 @@ import type { RerankRequest, RerankResponse } from '../cohere-format/rerank.ts';
 import type { SpeechAnswer, SpeechRequest, TranscriptAnswer, TranscriptionRequest } from '../openai/audio.ts';
 import type { ImageEditRequest, ImageRequest, ImagesResponse } from '../openai/images.ts';
 import type { ModerationRequest, ModerationResponse } from '../openai/moderations.ts';
+import type { GenerateContentRequest } from '../google-format/generate-content.ts';
+import type { GoogleAnswer } from './gemini/passthrough.ts';
+import type { CountTokensAnswer } from './gemini/answer-schema.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingRequest, EmbeddingResponse } from '../openai/types.ts';
 
 export interface ChatCall {
@@ -49,6 +52,10 @@ export interface Provider extends ProviderRequirements {
   rerank?(call: UpstreamCall<RerankRequest>): Promise<RerankResponse>;
   /** POST /v1/moderations: OpenAI's answer as it is. */
   moderate?(call: UpstreamCall<ModerationRequest>): Promise<ModerationResponse>;
+  /** The /gemini and /vertex_ai pass-through: Google's generateContent body forwarded, its answer as Google sent it. */
+  generateContent?(call: UpstreamCall<GenerateContentRequest>): Promise<GoogleAnswer>;
+  /** The same routes' `:countTokens`: Google's count of the body's tokens. */
+  countContentTokens?(call: UpstreamCall<GenerateContentRequest>): Promise<CountTokensAnswer>;
 }
 
 /** A call of another kind than chat: the client's checked body (gateway-only fields removed, `model` the upstream model) on one deployment. */

@@ -344,6 +344,17 @@ BASES['/mcp/{server}'] = BASES['/mcp'];
 BASES['/{server}/mcp'] = BASES['/mcp'];
 BASES['/mcp/sse'] = BASES['/mcp'];
 BASES['/mcp/sse/messages'] = BASES['/mcp'];
+// Google's pass-through: the model in the path, Google's body (and errors); Claude on Vertex: Anthropic's.
+const generateContentBody = { contents: [{ role: 'user', parts: [{ text: 'hi' }] }], generationConfig: { maxOutputTokens: 5 } };
+for (const method of ['generateContent', 'streamGenerateContent', 'countTokens']) {
+  BASES[`/gemini/{version}/models/{model}:${method}`] = generateContentBody;
+  for (const prefix of ['/vertex_ai', '/vertex-ai']) BASES[`${prefix}/{version}/projects/{project}/locations/{location}/publishers/google/models/{model}:${method}`] = generateContentBody;
+}
+for (const prefix of ['/vertex_ai', '/vertex-ai']) {
+  const models = `${prefix}/{version}/projects/{project}/locations/{location}/publishers/anthropic/models`;
+  for (const method of ['rawPredict', 'streamRawPredict']) BASES[`${models}/{model}:${method}`] = { anthropic_version: 'vertex-2023-10-16', max_tokens: 5, messages: messages.messages };
+  BASES[`${models}/count-tokens:rawPredict`] = { anthropic_version: 'vertex-2023-10-16', model: 'claude', messages: messages.messages };
+}
 const EXTRA_FIELDS = [
   'model',
   'messages',
@@ -484,21 +495,35 @@ async function check(request: FuzzRequest): Promise<void> {
     fail('an error that is not JSON');
   }
   // A request too large for the HTTP parser (431) never reaches a route, so it cannot know the route's format.
-  const anthropicShape = (request.path.startsWith('/v1/messages') || request.path.startsWith('/messages') || request.path.startsWith('/anthropic/')) && response.status !== 431;
+  const anthropicShape =
+    (request.path.startsWith('/v1/messages') || request.path.startsWith('/messages') || request.path.startsWith('/anthropic/') || reachesRoute(request.path, VERTEX_CLAUDE_ROUTE)) &&
+    response.status !== 431;
   // Bedrock's pass-through answers Bedrock's errors: `{"message"}`; a path that does not reach it (undecodable, `..`) gets the gateway's.
-  const bedrockShape = reachesBedrockRoute(request.path) && response.status !== 431;
-  const ok = anthropicShape ? isAnthropicError(error) : bedrockShape ? typeof (error as { message?: unknown } | null)?.message === 'string' : isOpenAIError(error);
-  if (!ok) fail(`an error not in ${anthropicShape ? "Anthropic's" : bedrockShape ? "Bedrock's" : "OpenAI's"} format`);
+  const bedrockShape = reachesRoute(request.path, BEDROCK_ROUTE) && response.status !== 431;
+  const googleShape = reachesRoute(request.path, GOOGLE_ROUTE) && response.status !== 431;
+  const ok = anthropicShape ? isAnthropicError(error) : bedrockShape ? typeof (error as { message?: unknown } | null)?.message === 'string' : googleShape ? isGoogleError(error) : isOpenAIError(error);
+  if (!ok) fail(`an error not in ${anthropicShape ? "Anthropic's" : bedrockShape ? "Bedrock's" : googleShape ? "Google's" : "OpenAI's"} format`);
 }
 
-function reachesBedrockRoute(path: string): boolean {
-  const model = /^\/bedrock\/model\/([^/]+)\/invoke(-with-response-stream)?$/.exec(path.split('?')[0]!)?.[1];
-  if (model === undefined) return false;
+const BEDROCK_ROUTE = /^\/bedrock\/model\/([^/]+)\/invoke(?:-with-response-stream)?$/;
+const GOOGLE_ROUTE =
+  /^(?:\/gemini\/([^/]+)\/models|\/vertex[_-]ai\/([^/]+)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models)\/([^/]+):(?:(?:stream)?[gG]enerateContent|countTokens)$/;
+const VERTEX_CLAUDE_ROUTE = /^\/vertex[_-]ai\/([^/]+)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/anthropic\/models\/([^/]+):(?:stream)?[rR]awPredict$/;
+
+/** Whether `path` reaches the route `pattern` matches: each parameter it captures decodes, and none is a dot segment the gateway refuses first. */
+function reachesRoute(path: string, pattern: RegExp): boolean {
+  const params = pattern.exec(path.split('?')[0]!)?.slice(1);
+  if (params === undefined) return false;
   try {
-    return !['.', '..'].includes(decodeURIComponent(model));
+    return params.every((param) => param === undefined || !['.', '..'].includes(decodeURIComponent(param)));
   } catch {
     return false;
   }
+}
+
+function isGoogleError(body: unknown): boolean {
+  const error = (body as { error?: Record<string, unknown> } | null)?.error;
+  return !!error && typeof error['code'] === 'number' && typeof error['message'] === 'string' && typeof error['status'] === 'string';
 }
 
 function isOpenAIError(body: unknown): boolean {

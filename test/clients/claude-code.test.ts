@@ -1,6 +1,6 @@
 // The Claude Code CLI (the release pinned in test/clients/package.json), run non-interactively against
 // the gateway on Anthropic-, OpenAI- and Bedrock-backed models: a plain prompt, and a tool round trip
-// in which the CLI reads a file the test wrote and sends its content back to the model.
+// in which the CLI reads a file the test wrote and sends its content back to the model; and on Vertex AI.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,4 +86,39 @@ describe.each(CASES)('Claude Code on $title', (testCase) => {
     expect(result.result).toMatch(new RegExp(`^tool said: .*The code word is ${secret}\\.`));
     expect(result.num_turns).toBe(2);
   });
+});
+
+// Claude Code on Vertex AI (CLAUDE_CODE_USE_VERTEX) with the gateway as its Vertex endpoint, as LiteLLM's
+// docs set it up: it calls Vertex's `:rawPredict`/`:streamRawPredict` paths for Claude, which the gateway
+// serves as /v1/messages calls, with the gateway key in x-litellm-api-key and Vertex auth skipped.
+it('answers a prompt on Vertex AI through /vertex_ai, with the gateway key in x-litellm-api-key', async () => {
+  const word = `pong-${randomUUID()}`;
+  const { result } = await runClaudeCode({
+    gatewayUrl: stack.gateway.url,
+    // In Vertex mode the CLI sends no Anthropic key: only the custom header below.
+    key: 'unused',
+    model: MODELS.anthropic.main,
+    smallModel: MODELS.anthropic.small,
+    ...workspace(scratch),
+    egressProxy: trap.url,
+    prompt: `Reply with the word I give you. [[say ${word}]]`,
+    env: {
+      CLAUDE_CODE_USE_VERTEX: '1',
+      ANTHROPIC_VERTEX_BASE_URL: `${stack.gateway.url}/vertex_ai/v1`,
+      ANTHROPIC_VERTEX_PROJECT_ID: 'client-project',
+      CLOUD_ML_REGION: 'us-east5',
+      CLAUDE_CODE_SKIP_VERTEX_AUTH: '1',
+      ANTHROPIC_CUSTOM_HEADERS: `x-litellm-api-key: ${MASTER_KEY}`,
+    },
+  });
+  const answered = await stack.answered();
+  expect(
+    answered.filter((line) => line.status >= 400),
+    `requests the gateway refused; the CLI said: ${result.result}`,
+  ).toEqual([]);
+  expect(result).toMatchObject({ type: 'result', subtype: 'success', is_error: false });
+  expect(result.result).toBe(word);
+  const vertexPath = /^\/vertex_ai\/v1\/projects\/client-project\/locations\/us-east5\/publishers\/anthropic\/models\/[^/]+:(stream)?[rR]awPredict$/;
+  expect(answered.some((line) => vertexPath.test(line.path) && line.model === MODELS.anthropic.main)).toBe(true);
+  expect(trap.attempts).toEqual([]);
 });

@@ -33,6 +33,14 @@ describe('route table', () => {
     expect(() => table.add(route('GET', '/a'))).toThrow(/twice/);
   });
 
+  it('matches a {param}:method segment (Google paths) only with that suffix and a non-empty parameter', () => {
+    const table = new RouteTable().add(route('POST', '/gemini/{version}/models/{model}:generateContent'), route('POST', '/gemini/{version}/models/{model}:streamGenerateContent'));
+    expect(table.match('POST', '/gemini/v1beta/models/gemini-2.5-flash:generateContent')).toMatchObject({ kind: 'found', params: { version: 'v1beta', model: 'gemini-2.5-flash' } });
+    expect(table.match('POST', '/gemini/v1beta/models/a%3Ab:streamGenerateContent')).toMatchObject({ kind: 'found', params: { model: 'a:b' } });
+    expect(table.match('POST', '/gemini/v1beta/models/:generateContent')).toEqual({ kind: 'none' });
+    expect(table.match('POST', '/gemini/v1beta/models/gemini-2.5-flash:countTokens')).toEqual({ kind: 'none' });
+  });
+
   it('answers broken percent-encoding in a {param} segment with a 400 that does not echo the segment', async () => {
     const response = await gatewayWith([route('GET', '/key/{key}')]).handle(request({ path: '/key/sk-secret%E0%A4%A' }));
     expect(response.status).toBe(400);
@@ -56,6 +64,17 @@ describe('gateway', () => {
     expect((await gateway.handle(request())).status).toBe(401);
     expect((await gateway.handle(request({ headers: { authorization: 'Bearer sk-other' } }))).status).toBe(401);
     expect((await gateway.handle(request({ path: '/admin', headers: { authorization: 'Bearer sk-other' } }))).status).toBe(401);
+  });
+
+  it("reads x-litellm-api-key before Authorization (Google's and AWS's SDKs send their own token there), Google's key header, and a route's query key", async () => {
+    const withQueryKey: Route = { ...echoIdentity, paths: ['/q'], keyInQuery: 'key' };
+    const gateway = gatewayWith([echoIdentity, withQueryKey]);
+    const master = async (overrides: Partial<GatewayRequest>) => (await gateway.handle(request(overrides))).body;
+    expect(await master({ headers: { authorization: 'Bearer ya29.google-token', 'x-litellm-api-key': 'Bearer sk-master' } })).toBe('{"kind":"master"}');
+    expect(await master({ headers: { 'x-goog-api-key': 'sk-master' } })).toBe('{"kind":"master"}');
+    expect(await master({ path: '/q', query: { key: 'sk-master' } })).toBe('{"kind":"master"}');
+    // Only the route that names the query parameter reads it.
+    expect((await gateway.handle(request({ query: { key: 'sk-master' } }))).status).toBe(401);
   });
 
   it('is open, as identity "open", only when no master key is configured', async () => {

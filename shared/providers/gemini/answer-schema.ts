@@ -66,6 +66,10 @@ export const generateContentSchema = z.looseObject({
 });
 export type GenerateContentAnswer = z.output<typeof generateContentSchema>;
 
+/** `:countTokens`'s answer. */
+export const countTokensSchema = z.looseObject({ totalTokens: z.number().int().nonnegative() });
+export type CountTokensAnswer = z.output<typeof countTokensSchema>;
+
 export const batchEmbedContentsSchema = z.looseObject({
   embeddings: z.array(z.looseObject({ values: z.array(z.number()) })),
   /** Older models report no token count. */

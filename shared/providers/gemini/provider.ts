@@ -7,6 +7,7 @@ import type { Provider } from '../types.ts';
 import { batchEmbedContents } from './embeddings.ts';
 import { generateContent, type GeminiTarget } from './generate.ts';
 import { generateImages } from './images.ts';
+import { forwardCountTokens, forwardGenerateContent } from './passthrough.ts';
 
 export const GEMINI_DEFAULT_API_BASE = 'https://generativelanguage.googleapis.com';
 const PROVIDER_NAME = 'gemini';
@@ -37,6 +38,8 @@ export const geminiProvider: Provider = {
   chat: (call) => generateContent(call, geminiTarget(call.deployment, call.request.model)),
   embed: (call) => batchEmbedContents(call, geminiTarget(call.deployment, call.request.model)),
   generateImage: (call) => generateImages(call, geminiTarget(call.deployment, call.request.model)),
+  generateContent: (call) => forwardGenerateContent(call, geminiTarget(call.deployment, call.request.model)),
+  countContentTokens: (call) => forwardCountTokens(call, geminiTarget(call.deployment, call.request.model)),
 };
 
 /** `api_base` with or without `/v1beta`; the model may be written `models/<id>`, as Google writes it. */

@@ -1,15 +1,19 @@
 // The Vertex AI provider (`vertex_ai/<model>`): Gemini models through the Gemini translation
 // (generateContent on Vertex's URL), Claude models through the Anthropic one (rawPredict), partner
 // models (`meta/...`, `mistralai/...`) on Vertex's OpenAI-compatible endpoint, and text-embedding
-// models through `:predict`, all with an access token from service-account credentials.
+// models through `:predict`, all with an access token from service-account credentials. The /vertex_ai
+// pass-through forwards Google's own generateContent body to its Gemini models (../gemini/passthrough.ts).
 import { ANTHROPIC_UNSUPPORTED_PARAMS } from '../anthropic/provider.ts';
 import { generateContent } from '../gemini/generate.ts';
 import { generateImages } from '../gemini/images.ts';
+import { forwardCountTokens, forwardGenerateContent } from '../gemini/passthrough.ts';
 import { GEMINI_UNSUPPORTED_PARAMS } from '../gemini/provider.ts';
+import { GatewayError } from '../../core/errors.ts';
 import type { Provider } from '../types.ts';
+import type { Deployment } from '../../config/types.ts';
 import { claudeOnVertex } from './claude.ts';
 import { predictEmbeddings } from './embeddings.ts';
-import { isPartnerModel, PROVIDER_NAME, publisherOf, vertexModel } from './location.ts';
+import { isPartnerModel, PROVIDER_NAME, publisherOf, vertexModel, type VertexModel } from './location.ts';
 import { partnerModelOnVertex } from './partner-models.ts';
 
 export const vertexAIProvider: Provider = {
@@ -37,4 +41,20 @@ export const vertexAIProvider: Provider = {
   async generateImage(call) {
     return generateImages(call, await vertexModel(call.deployment, 'google', call.request.model));
   },
+
+  async generateContent(call) {
+    return forwardGenerateContent(call, await geminiOnVertex(call.deployment, call.request.model));
+  },
+
+  async countContentTokens(call) {
+    return forwardCountTokens(call, await geminiOnVertex(call.deployment, call.request.model));
+  },
 };
+
+/** A Gemini model's resource on Vertex, for Google's own format (the pass-through): Claude and partner models take another. */
+function geminiOnVertex(deployment: Deployment, model: string): Promise<VertexModel> {
+  if (isPartnerModel(model) || publisherOf(model) === 'anthropic') {
+    throw new GatewayError('invalid_request', `Model "${model}" on Vertex AI does not take Gemini's format: call a Gemini model, or Claude through :rawPredict.`, { param: 'model' });
+  }
+  return vertexModel(deployment, 'google', model);
+}

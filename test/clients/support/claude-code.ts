@@ -29,6 +29,8 @@ export interface ClaudeRun {
   /** Every other destination goes to this proxy, which refuses it. */
   egressProxy: string;
   prompt: string;
+  /** Further variables, over the ones above (another way to reach the gateway: CLAUDE_CODE_USE_VERTEX, ...). */
+  env?: Record<string, string>;
 }
 
 export function runClaudeCode(run: ClaudeRun): Promise<{ result: ClaudeResult; stdout: string; stderr: string }> {
@@ -46,6 +48,7 @@ export function runClaudeCode(run: ClaudeRun): Promise<{ result: ClaudeResult; s
     HTTPS_PROXY: run.egressProxy,
     HTTP_PROXY: run.egressProxy,
     NO_PROXY: '127.0.0.1,localhost',
+    ...run.env,
   };
   return new Promise((resolve, reject) => {
     const child = execFile(CLAUDE_BIN, ['-p', run.prompt, '--output-format', 'json'], { cwd: run.cwd, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
