@@ -41,6 +41,7 @@ import { ResponseState } from './endpoints/response-state.ts';
 import { responsesEndpoint } from './endpoints/responses.ts';
 import { storedResponsesEndpoint } from './endpoints/stored-responses.ts';
 import { modelInfoEndpoint } from './endpoints/model-info.ts';
+import { modelInfoV2Endpoint } from './endpoints/model-info-v2.ts';
 import { modelGroupInfoEndpoint } from './endpoints/model-group-info.ts';
 import { deploymentOfEntry, type ModelEntry } from './config/model-entry.ts';
 import { ModelService } from './keys/model-service.ts';
@@ -185,6 +186,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...healthCheckEndpoint(config.deployments, providers, states, config.healthChecks, log),
     ...modelsEndpoint(access, modes),
     ...modelInfoEndpoint(() => groups.listed(), access, pricer, { router, health: states }),
+    ...modelInfoV2Endpoint(() => groups.listed(), pricer, { router, health: states }),
     ...modelGroupInfoEndpoint(() => groups.listed(), access, pricer),
     ...chatRoutes,
     ...embeddingsEndpoint(pipeline, providers),
