@@ -27,6 +27,7 @@ import { healthEndpoint } from './endpoints/health.ts';
 import { activeCallbacksEndpoint } from './endpoints/active-callbacks.ts';
 import { configUpdateEndpoint } from './endpoints/config-update.ts';
 import { configYamlEndpoint } from './endpoints/config-yaml.ts';
+import { configCallbacksEndpoint } from './endpoints/config-callbacks.ts';
 import { routerSettingsEndpoint } from './endpoints/router-settings.ts';
 import { imagesEndpoint } from './endpoints/images.ts';
 import { healthCheckEndpoint } from './endpoints/health-check.ts';
@@ -213,6 +214,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...activeCallbacksEndpoint(config, store !== undefined),
     ...configUpdateEndpoint(),
     ...configYamlEndpoint(config),
+    ...configCallbacksEndpoint(config),
     ...routerSettingsEndpoint(config),
     ...(options.extraRoutes ?? []),
   ];
