@@ -148,8 +148,8 @@ async function logsPage(request: GatewayRequest, ctx: RequestContext, spend: Spe
   let data: SpendLog[];
   let total: number;
   if (query['request_id']) {
-    // One record at most: read it, and judge the filters on it here.
-    const log = await spend.ledger.get(query['request_id'], spend.now());
+    // One record at most: read it (by the gateway's id, else the answer's), and judge the filters on it here.
+    const log = (await spend.ledger.get(query['request_id'], spend.now())) ?? (await spend.ledger.answered(query['request_id'], filter, spend.now()));
     data = log && matchesFilter(log, filter) ? [log] : [];
     total = data.length;
     data = data.slice(offset, offset + size);

@@ -65,6 +65,12 @@ describe('GET /spend/logs?request_id=<the answer’s id>', () => {
     // Another key does not see it; its own key does.
     expect(await logsFor(data.id, other)).toEqual([]);
     expect(await logsFor(data.id, key)).toEqual([log]);
+    // LiteLLM's paged /spend/logs/v2 finds it the same way.
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const v2 = await fetch(`${gateway.url}/spend/logs/v2?request_id=${data.id}&start_date=${day(Date.now() - 86_400_000)}&end_date=${day(Date.now())}`, {
+      headers: { authorization: `Bearer ${MASTER}` },
+    });
+    expect(((await v2.json()) as { data: unknown[] }).data).toEqual([log]);
   });
 
   it('finds a streamed answer’s record by its chunks’ id', async () => {
