@@ -27,6 +27,7 @@ import { healthEndpoint } from './endpoints/health.ts';
 import { activeCallbacksEndpoint } from './endpoints/active-callbacks.ts';
 import { configUpdateEndpoint } from './endpoints/config-update.ts';
 import { configYamlEndpoint } from './endpoints/config-yaml.ts';
+import { configCallbacksEndpoint } from './endpoints/config-callbacks.ts';
 import { routerSettingsEndpoint } from './endpoints/router-settings.ts';
 import { imagesEndpoint } from './endpoints/images.ts';
 import { healthCheckEndpoint } from './endpoints/health-check.ts';
@@ -41,6 +42,7 @@ import { ResponseState } from './endpoints/response-state.ts';
 import { responsesEndpoint } from './endpoints/responses.ts';
 import { storedResponsesEndpoint } from './endpoints/stored-responses.ts';
 import { modelInfoEndpoint } from './endpoints/model-info.ts';
+import { modelInfoV2Endpoint } from './endpoints/model-info-v2.ts';
 import { modelGroupInfoEndpoint } from './endpoints/model-group-info.ts';
 import { deploymentOfEntry, type ModelEntry } from './config/model-entry.ts';
 import { ModelService } from './keys/model-service.ts';
@@ -185,6 +187,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...healthCheckEndpoint(config.deployments, providers, states, config.healthChecks, log),
     ...modelsEndpoint(access, modes),
     ...modelInfoEndpoint(() => groups.listed(), access, pricer, { router, health: states }),
+    ...modelInfoV2Endpoint(() => groups.listed(), pricer, { router, health: states }),
     ...modelGroupInfoEndpoint(() => groups.listed(), access, pricer),
     ...chatRoutes,
     ...embeddingsEndpoint(pipeline, providers),
@@ -211,6 +214,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...activeCallbacksEndpoint(config, store !== undefined),
     ...configUpdateEndpoint(),
     ...configYamlEndpoint(config),
+    ...configCallbacksEndpoint(config),
     ...routerSettingsEndpoint(config),
     ...(options.extraRoutes ?? []),
   ];

@@ -79,6 +79,7 @@ export async function* chunkFrames<Chunk extends { model: string; choices: Array
   const wantsUsage = body.stream_options?.include_usage === true;
   for await (const chunk of chunks) {
     chunk.model = meter.model;
+    meter.identified(chunk);
     received.text += textOf(chunk);
     for (const choice of chunk.choices) meter.finished(choice.finish_reason);
     if (chunk.usage) {

@@ -54,11 +54,16 @@ export function modelInfoEndpoint(deployments: () => Deployment[], access: Model
         const id = request.query['litellm_model_id'];
         const allowed = new Set(access.allowed(ctx.identity));
         const shown = deployments().filter((d) => (id === undefined || d.id === id) && allowed.has(d.modelName));
-        const routing = await routingState(shown, state, ctx);
-        return { body: JSON.stringify({ data: shown.map((d) => publicInfo(d, pricer, routing(d.id))) }) };
+        return { body: JSON.stringify({ data: await modelInfoRows(shown, pricer, state, ctx) }) };
       },
     },
   ];
+}
+
+/** The deployments in LiteLLM's /model/info rows, each with its routing state (GET /v2/model/info pages them). */
+export async function modelInfoRows(deployments: Deployment[], pricer: Pricer, state: RoutingStateSources, ctx: RequestContext) {
+  const routing = await routingState(deployments, state, ctx);
+  return deployments.map((d) => publicInfo(d, pricer, routing(d.id)));
 }
 
 async function routingState(deployments: Deployment[], { router, health }: RoutingStateSources, ctx: RequestContext) {

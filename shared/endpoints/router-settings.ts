@@ -29,19 +29,7 @@ const KNOWN: Record<string, { type: string; default: unknown; description: strin
 };
 
 export function routerSettingsEndpoint(config: GatewayConfig): Route[] {
-  const router = config.router;
-  const written = (maskedConfig(config.document)['router_settings'] ?? {}) as Record<string, unknown>;
-  // What runs wins over what is written: an unknown strategy runs as simple-shuffle.
-  const currentValues: Record<string, unknown> = {
-    ...written,
-    routing_strategy: router.strategy,
-    num_retries: router.numRetries,
-    max_fallbacks: router.maxFallbacks,
-    allowed_fails: router.allowedFails ?? null,
-    cooldown_time: router.cooldownTimeMs / 1000,
-    enable_tag_filtering: router.enableTagFiltering,
-    enable_pre_call_checks: router.enablePreCallChecks,
-  };
+  const currentValues = routerCurrentValues(config);
   const fields = Object.entries(currentValues).map(([name, value]) => ({
     field_name: name,
     field_type: KNOWN[name]?.type ?? fieldType(value),
@@ -53,6 +41,23 @@ export function routerSettingsEndpoint(config: GatewayConfig): Route[] {
   }));
   const body = JSON.stringify({ fields, current_values: currentValues, routing_strategy_descriptions: DESCRIPTIONS });
   return [{ method: 'GET', paths: ['/router/settings'], auth: 'admin', group: 'info', handle: async () => ({ body }) }];
+}
+
+/** The file's `router_settings`, secrets masked, with the values the router runs with (GET /get/config/callbacks shows them too). */
+export function routerCurrentValues(config: GatewayConfig): Record<string, unknown> {
+  const router = config.router;
+  const written = (maskedConfig(config.document)['router_settings'] ?? {}) as Record<string, unknown>;
+  // What runs wins over what is written: an unknown strategy runs as simple-shuffle.
+  return {
+    ...written,
+    routing_strategy: router.strategy,
+    num_retries: router.numRetries,
+    max_fallbacks: router.maxFallbacks,
+    allowed_fails: router.allowedFails ?? null,
+    cooldown_time: router.cooldownTimeMs / 1000,
+    enable_tag_filtering: router.enableTagFiltering,
+    enable_pre_call_checks: router.enablePreCallChecks,
+  };
 }
 
 /** The type of a value the file sets that the router does not run with (shown as written). */

@@ -46,7 +46,9 @@ export function spendEndpoint(tracker: SpendTracker | undefined): Route[] {
         const query = request.query;
         const apiKey = ownKeyOnly(ctx, query['api_key'] === undefined ? undefined : tokenOf(query['api_key']));
         if (query['request_id']) {
-          const log = await spend.ledger.get(query['request_id'], spend.now());
+          // As LiteLLM's: the id of the answer the client got finds its record too (`chatcmpl-…`).
+          const id = query['request_id'];
+          const log = (await spend.ledger.get(id, spend.now())) ?? (await spend.ledger.answered(id, { ...dateRange(query, spend.now()), api_key: apiKey }, spend.now()));
           return json(log && (apiKey === undefined || log.api_key === apiKey) ? [log] : []);
         }
         const filter: SpendLogFilter = { ...dateRange(query, spend.now()), api_key: apiKey, user: query['user_id'], team_id: query['team_id'], end_user: query['end_user'] };
@@ -146,8 +148,8 @@ async function logsPage(request: GatewayRequest, ctx: RequestContext, spend: Spe
   let data: SpendLog[];
   let total: number;
   if (query['request_id']) {
-    // One record at most: read it, and judge the filters on it here.
-    const log = await spend.ledger.get(query['request_id'], spend.now());
+    // One record at most: read it (by the gateway's id, else the answer's), and judge the filters on it here.
+    const log = (await spend.ledger.get(query['request_id'], spend.now())) ?? (await spend.ledger.answered(query['request_id'], filter, spend.now()));
     data = log && matchesFilter(log, filter) ? [log] : [];
     total = data.length;
     data = data.slice(offset, offset + size);

@@ -52,8 +52,15 @@ export class UsageMeter {
     if (reason) (this.record.finishReasons ??= []).push(reason);
   }
 
+  /** The id the answer carries (its first, for a stream's chunks): the spend record keeps it, for /spend/logs?request_id=. */
+  identified(answer: unknown): void {
+    const id = (answer as { id?: unknown } | null)?.id;
+    if (typeof id === 'string' && this.record.responseId === undefined) this.record.responseId = id;
+  }
+
   /** A whole (JSON) answer: its usage recorded and its spend record written before it goes out. */
   async json(answer: unknown, reported: Usage | undefined, received: string, units?: UnitUsage): Promise<Reply> {
+    this.identified(answer);
     return this.whole(JSON.stringify(answer), reported, received, units);
   }
 

@@ -52,6 +52,8 @@ export interface CallRecord {
   textsForLog?: (texts: string[]) => Promise<string[]>;
   /** An MCP tool call (shared/mcp/tool-calls.ts): which server and tool, how long it took and how it ended, as LiteLLM's ledger names them. */
   mcpToolCall?: { mcp_server_name: string; name: string; duration_ms: number; status: 'success' | 'failure' };
+  /** The answer's own id (`chatcmpl-…`, `msg_…`): LiteLLM's spend logs are looked up by it. */
+  responseId?: string;
   /** The answer's text as it went out, and why it ended (`stop`, `length`, `tool_calls`, ...). */
   output?: string;
   finishReasons?: string[];

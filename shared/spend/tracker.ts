@@ -360,6 +360,7 @@ export function spendLog(ctx: RequestContext, call: Pick<ModelCall, 'callType' |
   const end = ctx.timings.end ?? Date.now();
   return {
     request_id: ctx.requestId,
+    ...(call.record.responseId !== undefined && { response_id: call.record.responseId }),
     call_type: call.callType,
     api_key: key?.token ?? (identity?.kind === 'master' ? 'master' : null),
     key_alias: key?.keyAlias ?? null,
@@ -393,6 +394,7 @@ export function spendLog(ctx: RequestContext, call: Pick<ModelCall, 'callType' |
       user_api_key_alias: key?.keyAlias ?? null,
       user_api_key_team_id: key?.teamId ?? null,
       user_api_key_user_id: key?.userId ?? null,
+      user_api_key_org_id: key?.organization?.organization_id ?? null,
       cost_breakdown: { provider_cost: cost?.provider ?? 0, charged: cost?.charged ?? 0 },
       // Calls priced in other units: what was counted (images, seconds, characters, searches).
       ...(call.record.units && { priced_units: call.record.units }),

@@ -17,6 +17,8 @@ const DAY_MS = 86_400_000;
 
 export interface SpendLog {
   request_id: string;
+  /** The id of the answer the client got (`chatcmpl-…`), which LiteLLM's spend logs use as their request_id. Absent in older records and answers without one. */
+  response_id?: string;
   /** LiteLLM's names: acompletion, aembedding, anthropic_messages. */
   call_type: string;
   /** SHA-256 hex of the virtual key; `master` for the master key, null on an open gateway. */
@@ -63,6 +65,8 @@ export interface SpendLogFilter {
   from: string;
   to: string;
   api_key?: string;
+  /** The id of the answer the client got. */
+  response_id?: string;
   team_id?: string;
   user?: string;
   end_user?: string;
@@ -78,7 +82,7 @@ export interface SpendLogFilter {
 }
 
 /** Fields a filter compares for equality. */
-const EQUAL_FIELDS = ['api_key', 'team_id', 'user', 'end_user', 'status', 'model', 'model_id', 'model_group'] as const;
+const EQUAL_FIELDS = ['api_key', 'response_id', 'team_id', 'user', 'end_user', 'status', 'model', 'model_id', 'model_group'] as const;
 
 export type LedgerOrder = 'newest' | 'oldest';
 
@@ -137,6 +141,16 @@ export class Ledger {
     if (!keyFits(key.pk)) return undefined;
     const { Item } = await this.store.client.send(new GetCommand({ TableName: this.store.table, Key: key }));
     return Item && !expired(Item, now) ? toLog(Item) : undefined;
+  }
+
+  /**
+   * The newest record in the filter's range whose answer had the id `responseId`. Records are keyed by
+   * the gateway's request id, so this reads the range's days (newest first, until it finds one) rather
+   * than one item: an admin's read, which keeps the request path at one write per record.
+   */
+  async answered(responseId: string, filter: SpendLogFilter, now: number): Promise<SpendLog | undefined> {
+    for await (const log of this.records({ ...filter, response_id: responseId }, now, 'newest')) return log;
+    return undefined;
   }
 
   /** Every record in the range matching the filter, newest first. */

@@ -1,5 +1,6 @@
-// The running config over HTTP: GET /config/yaml (the file with every secret masked) and GET
-// /router/settings (the router's values, in LiteLLM's shape). A config holding each kind of secret,
+// The running config over HTTP: GET /config/yaml (the file with every secret masked), GET
+// /router/settings (the router's values, in LiteLLM's shape) and GET /get/config/callbacks (the logging
+// callbacks, alerts and router settings, in LiteLLM's shape). A config holding each kind of secret,
 // inline and through `os.environ/`: no secret's value is anywhere in either answer, each reference is
 // shown as written, and the settings that are not secrets are shown as they are.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,7 @@ const SECRETS = {
   urlKey: 'url-query-key-a5b6',
   envVar: 'environment-variable-value-0c9d',
   routerRedis: 'router-redis-password-71fa',
+  langfuseEnvSecret: 'sk-lf-env-secret-3c7a',
 };
 
 const CONFIG = `
@@ -45,6 +47,7 @@ model_list:
 router_settings: { routing_strategy: least-busy, num_retries: 2, redis_password: ${SECRETS.routerRedis} }
 litellm_settings:
   success_callback: [langfuse]
+  failure_callback: [langfuse]
   langfuse_secret: ${SECRETS.langfuseSecret}
 general_settings:
   master_key: ${MASTER}
@@ -67,6 +70,7 @@ environment_variables: { SOME_SETTING: ${SECRETS.envVar} }
 let gw: TestGateway;
 let answer: Answer;
 let routerSettings: Answer;
+let callbacks: Answer;
 
 interface Answer {
   status: number;
@@ -81,9 +85,15 @@ async function get(path: string): Promise<Answer> {
 }
 
 beforeAll(async () => {
-  gw = await startGateway(CONFIG, { CONFIG_TEST_OPENAI_KEY: SECRETS.envProviderKey });
+  gw = await startGateway(CONFIG, {
+    CONFIG_TEST_OPENAI_KEY: SECRETS.envProviderKey,
+    LANGFUSE_PUBLIC_KEY: 'pk-lf-public',
+    LANGFUSE_SECRET_KEY: SECRETS.langfuseEnvSecret,
+    LANGFUSE_HOST: 'https://langfuse.example.com',
+  });
   answer = await get('/config/yaml');
   routerSettings = await get('/router/settings');
+  callbacks = await get('/get/config/callbacks');
 });
 afterAll(() => gw?.close());
 
@@ -146,5 +156,23 @@ general_settings: { master_key: ${MASTER} }
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('GET /get/config/callbacks', () => {
+  it("answers in LiteLLM's shape: each logging callback with what it runs with, the alert webhook and the router settings, every secret masked", () => {
+    expect(callbacks.status).toBe(200);
+    for (const [name, secret] of Object.entries({ ...SECRETS, master: MASTER })) expect(callbacks.text, name).not.toContain(secret);
+    expect(callbacks.body).toMatchObject({
+      status: 'success',
+      callbacks: [{ name: 'langfuse', type: 'success_and_failure', variables: { LANGFUSE_HOST: 'https://langfuse.example.com', LANGFUSE_SECRET_KEY: MASK } }],
+      alerts: [{ name: 'webhook', variables: { alert_webhook_url: MASK } }],
+    });
+    // LiteLLM's e2e test (test_callbacks_on_proxy.py) reads the routing strategy from here.
+    expect(callbacks.body.router_settings).toMatchObject({ routing_strategy: 'least-busy', num_retries: 2, redis_password: MASK });
+  });
+
+  it('is an admin route: a caller without the master key is refused', async () => {
+    expect((await fetch(`${gw.url}/get/config/callbacks`)).status).toBe(401);
   });
 });

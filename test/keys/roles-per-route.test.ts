@@ -163,8 +163,10 @@ const CASES: Record<string, Case> = {
   'POST /model/new': { call: async () => ({ path: '/model/new', body: newModel() }), expect: adminChange },
   'POST /model/update': { call: async () => ({ path: '/model/update', body: { model_info: { id: await storedModel() }, litellm_params: { rpm: 10 } } }), expect: adminChange },
   'POST /model/delete': { call: async () => ({ path: '/model/delete', body: { id: await storedModel() } }), expect: adminChange },
+  'GET /v2/model/info': { call: async () => ({ path: '/v2/model/info' }), expect: adminRead },
   'GET /active/callbacks': { call: async () => ({ path: '/active/callbacks' }), expect: adminRead },
   'GET /config/yaml': { call: async () => ({ path: '/config/yaml' }), expect: adminRead },
+  'GET /get/config/callbacks': { call: async () => ({ path: '/get/config/callbacks' }), expect: adminRead },
   'GET /router/settings': { call: async () => ({ path: '/router/settings' }), expect: adminRead },
   // Refused for everyone (the config is part of the deployment): the proxy admin learns why with a 400.
   'POST /config/update': { call: async () => ({ path: '/config/update', body: { general_settings: {} } }), expect: { ...adminChange, proxy_admin: 400 } },
