@@ -7,7 +7,7 @@ import { GatewayError } from '../core/errors.ts';
 import { parseJsonObject } from '../core/json-body.ts';
 import type { GatewayRequest, Reply, RequestContext, Route } from '../core/types.ts';
 import type { ModelAccess } from '../keys/model-access.ts';
-import type { Loopback } from '../mcp/chat-tools.ts';
+import type { Loopback } from '../core/loopback.ts';
 
 /** The most models one batch names: each is a model call of its own. */
 export const MAX_BATCH_MODELS = 10;

@@ -10,33 +10,15 @@
 // ToolLoopFormat. The MCP SDK is imported by the first request that names an MCP tool, not at cold start.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { GatewayError } from '../core/errors.ts';
+import type { Loopback } from '../core/loopback.ts';
 import { parseJsonObject } from '../core/json-body.ts';
-import type { GatewayRequest, GatewayResponse, IncomingRequest, Reply, RequestContext, Route } from '../core/types.ts';
+import type { GatewayRequest, Reply, RequestContext, Route } from '../core/types.ts';
 import { CHAT_STREAM, RESPONSES_STREAM, streamedToolLoop } from './streamed-tool-loop.ts';
-import { MAX_ROUNDS, modelInput, textOf, type McpFunction, type ToolLoop, type ToolLoopFormat, type ToolResult } from './tool-loop.ts';
+import { MAX_ROUNDS, modelInput, type McpFunction, type ToolLoop, type ToolLoopFormat, type ToolResult } from './tool-loop.ts';
 import { TOOL_PREFIX_SEPARATOR } from './tool-calls.ts';
 
 /** How LiteLLM names its own MCP servers in `server_url`. */
 const PROXY_URL_PREFIX = 'litellm_proxy/mcp/';
-
-/** The gateway answering a request of its own (the composition root points it at the gateway once built). */
-export class Loopback {
-  target?: { handle(request: IncomingRequest): Promise<GatewayResponse> };
-
-  /** The gateway's answer, its body not read: the caller reads it and calls `done()`. */
-  open(request: IncomingRequest): Promise<GatewayResponse> {
-    return this.target!.handle(request);
-  }
-
-  async call(request: IncomingRequest): Promise<{ status: number; headers: Record<string, string>; text: string }> {
-    const response = await this.open(request);
-    try {
-      return { status: response.status, headers: response.headers, text: await textOf(response.body) };
-    } finally {
-      await response.done();
-    }
-  }
-}
 
 interface McpTool {
   type: 'mcp';

@@ -7,11 +7,12 @@
 // and one response.completed holding them all. Each round is its own request to the gateway, so each
 // is metered and recorded before its last event; a client that leaves aborts the round under way,
 // which is charged for what it sent (shared/pipeline/answer-stream.ts).
+import { textOf } from '../core/loopback.ts';
 import { SSE_DONE, sseData, sseEvent } from '../core/sse.ts';
 import type { GatewayResponse, Reply } from '../core/types.ts';
 import { type SseEvent, sseEvents } from '../http/sse-events.ts';
 import { itemId } from '../responses-format/item-ids.ts';
-import { MAX_ROUNDS, modelInput, textOf, type ToolLoop, type ToolLoopFormat, type ToolLoopStream } from './tool-loop.ts';
+import { MAX_ROUNDS, modelInput, type ToolLoop, type ToolLoopFormat, type ToolLoopStream } from './tool-loop.ts';
 
 export async function streamedToolLoop(loop: ToolLoop, format: ToolLoopFormat): Promise<Reply> {
   const first = await loop.round(loop.first);

@@ -71,11 +71,3 @@ export interface ToolLoopStream {
 export function modelInput(result: ToolResult): string {
   return result.failed ? `Error: ${result.text}` : result.text;
 }
-
-export async function textOf(body: GatewayResponse['body']): Promise<string> {
-  if (typeof body === 'string') return body;
-  const decoder = new TextDecoder();
-  let text = '';
-  for await (const chunk of body) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
-}
