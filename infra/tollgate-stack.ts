@@ -43,10 +43,29 @@ const STREAM_TIMEOUT = Duration.minutes(15);
 const ADMIN_TIMEOUT = Duration.seconds(29);
 /**
  * Path prefixes of the admin API (LiteLLM's key management, organizations, budgets, tags, spend reports, audit, the response cache's routes, model management), served by the admin function;
- * with the web UI (/ui) and the other routes its pages call with the session cookie (/health, /config/yaml, /router/settings), which only the admin function reads.
+ * with the web UI (/ui, and LiteLLM's sign-in form /login) and the other routes its pages call with the session cookie (/health, /config/yaml, /router/settings), which only the admin function reads.
  * The one exception is the playground's chat, streamed by the gateway function (PLAYGROUND_PATH below).
  */
-export const ADMIN_PREFIXES = ['key', 'team', 'user', 'customer', 'end_user', 'audit', 'spend', 'global', 'cache', 'ui', 'model', 'health', 'organization', 'budget', 'tag', 'config', 'router'];
+export const ADMIN_PREFIXES = [
+  'key',
+  'team',
+  'user',
+  'customer',
+  'end_user',
+  'audit',
+  'spend',
+  'global',
+  'cache',
+  'ui',
+  'model',
+  'health',
+  'organization',
+  'budget',
+  'tag',
+  'config',
+  'router',
+  'login',
+];
 export const METRICS_NAMESPACE = 'Tollgate';
 
 export interface TollgateStackProps extends StackProps {

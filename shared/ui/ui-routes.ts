@@ -100,6 +100,33 @@ export function uiRoutes(ui: UiOptions, masterKey: string | undefined, parts: Ui
         return json({ signed_in: true, user_id: null, user_role: session.role, csrf_token: session.csrf }, { 'set-cookie': setCookie });
       },
     },
+    // LiteLLM's own sign-in form, which scripts written for LiteLLM's UI post: `username` and `password`
+    // form fields, the UI's username (UI_USERNAME, default "admin") with UI_PASSWORD, or with the master
+    // key where no UI_PASSWORD is set, as LiteLLM takes them. The same session as above, then the UI.
+    {
+      method: 'POST',
+      paths: ['/login'],
+      auth: 'public',
+      async handle(request) {
+        checkSameOrigin(request.headers, 'Sign-in');
+        if (!cookies || !masterDigest) throw new GatewayError('invalid_request', 'This gateway has no master key (general_settings.master_key): it is open, and the UI needs no sign-in.');
+        const form = new URLSearchParams(request.body);
+        const username = form.get('username');
+        const password = form.get('password');
+        if (!username || !password) {
+          throw new GatewayError('invalid_request', "POST /login takes the form fields username and password (application/x-www-form-urlencoded), as LiteLLM's UI sign-in does.", {
+            param: username ? 'password' : 'username',
+          });
+        }
+        const uiPassword = ui.env('UI_PASSWORD');
+        const passwordDigest = uiPassword ? digest(uiPassword) : masterDigest;
+        if (username !== (ui.env('UI_USERNAME') || 'admin') || !timingSafeEqual(digest(password), passwordDigest)) {
+          throw new GatewayError('invalid_key', 'Invalid credentials used to access UI: the username is UI_USERNAME (default admin), the password UI_PASSWORD or, where none is set, the master key.');
+        }
+        const { setCookie } = cookies.issue({ userId: null, role: 'proxy_admin' }, isSecure(request));
+        return { status: 303, headers: { ...UI_HEADERS, location: '/ui/', 'set-cookie': setCookie }, body: '' };
+      },
+    },
     {
       method: 'POST',
       paths: ['/ui/api/sign-out'],

@@ -232,6 +232,8 @@ const responsesBody = {
 const BASES: Record<string, Record<string, unknown>> = {
   // The web UI's (the playground refuses every key: it is for sessions).
   '/ui/api/sign-in': { master_key: MASTER },
+  // LiteLLM's sign-in form reads form fields: a JSON body (as every body here) is refused as one without them.
+  '/login': { username: 'admin', password: MASTER },
   '/ui/api/sign-out': {},
   '/ui/api/playground/chat': { key: '0'.repeat(64), model: 'mock', messages: [{ role: 'user', content: 'hi' }] },
   '/v1/chat/completions': chat,

@@ -28,6 +28,11 @@ afterAll(async () => {
   await dynamo?.close();
 });
 
+/** An error answer's body, in OpenAI's format. */
+interface OpenAIError {
+  error: { message: string; param: string | null };
+}
+
 interface Answer {
   status: number;
   headers: Headers;
@@ -124,6 +129,31 @@ describe('sign-in', () => {
   it('refuses a sign-in posted from another site', async () => {
     const answer = await call('POST', '/ui/api/sign-in', { body: { master_key: MASTER }, headers: { origin: 'https://evil.example' } });
     expect(answer.status).toBe(403);
+  });
+
+  it("takes LiteLLM's sign-in form (POST /login: username admin, the master key as password), answering with the session and the UI", async () => {
+    const post = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+      fetch(`${gw.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields) });
+    for (const wrong of [
+      { username: 'admin', password: 'sk-not-it' },
+      { username: 'root', password: MASTER },
+    ]) {
+      const refused = await post(wrong);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('set-cookie')).toBeNull();
+      expect(((await refused.json()) as OpenAIError).error.message).toContain('Invalid credentials used to access UI');
+    }
+    const missing = await post({ username: 'admin' });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as OpenAIError).error.param).toBe('password');
+    expect((await post({ username: 'admin', password: MASTER }, { origin: 'https://evil.example' })).status).toBe(403);
+
+    const signedIn = await post({ username: 'admin', password: MASTER });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/ui/');
+    const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+    const session = await call('GET', '/ui/api/session', { cookie });
+    expect(session.body).toMatchObject({ signed_in: true, user_id: null, user_role: 'proxy_admin' });
   });
 
   it('signs out by expiring the cookie', async () => {
