@@ -51,7 +51,7 @@ export function bundleGateway(root: string, outDir: string): BundledGateway {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const metafile = bundleLambda(join(root, 'functions/gateway/handler.ts'), outDir);
-  // The price table beside the bundle, as the stack puts it (read on first use); a tree from before it was a file bundles it.
+  // bundleLambda put this checkout's price table beside it; another checkout's own goes over it (a tree from before the table was a file bundles it).
   const prices = join(root, 'shared/pricing', PRICE_FILE);
   if (existsSync(prices)) copyFileSync(prices, join(outDir, PRICE_FILE));
   return writeBenchConfig(outDir, metafile);

@@ -8,8 +8,12 @@
 // initializer of a package whose entry only re-exports and is marked `"sideEffects": false` (zod's):
 // the bundle failed at load with "is not a constructor" (docs/BENCHMARKS.md, "Cold start, issue 24
 // round 3"). Every file sits beside index.mjs, so paths taken from `import.meta.url` (the config
-// beside the bundle, the UI's files) mean the same in any of them.
+// beside the bundle, the UI's files, the price table) mean the same in any of them.
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
+import { PRICE_FILE } from '../shared/pricing/price-table.ts';
 import { EXPORTERS_IMPORT } from './exporters-bundle.ts';
 
 /** The Node 24 runtime ships AWS SDK v3; the exporters are bundled beside the handler (infra/exporters-bundle.ts). */
@@ -39,9 +43,14 @@ export function lambdaBuildOptions(entry: string, outdir: string): BuildOptions 
   };
 }
 
-/** Bundles the function whose handler is `entry` into `outdir`; what esbuild wrote, file by file. */
+/**
+ * Bundles the function whose handler is `entry` into `outdir`, with the price table beside it (read on
+ * first use, not parsed at cold start: shared/pricing/price-table.ts); what esbuild wrote, file by file.
+ */
 export function bundleLambda(entry: string, outdir: string): Metafile {
-  return buildSync(lambdaBuildOptions(entry, outdir)).metafile!;
+  const { metafile } = buildSync(lambdaBuildOptions(entry, outdir));
+  copyFileSync(fileURLToPath(new URL(`../shared/pricing/${PRICE_FILE}`, import.meta.url)), join(outdir, PRICE_FILE));
+  return metafile!;
 }
 
 /** The bundle's JavaScript files a cold start loads (the handler and the files it imports statically), and the rest, loaded on first use. */

@@ -34,7 +34,6 @@ import { apiMetrics, loadBalancerMetrics, Observability } from './observability.
 import { RequestLogs } from './request-logs.ts';
 import { SemanticVectors } from './semantic-vectors.ts';
 import { PRODUCTION_STAGES, type TollgateSettings } from './settings.ts';
-import { PRICE_FILE } from '../shared/pricing/price-table.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** API Gateway streams may last 15 minutes; long generations need more than the 29 s default. */
@@ -381,14 +380,8 @@ export class TollgateStack extends Stack {
     moreFiles: (outputDir: string) => string[] = () => [],
   ): CdkFunction {
     return new CdkFunction(this, id, {
-      // Bundled by infra/lambda-bundle.ts (split into files beside index.mjs), with the config, the exporters and any more files beside it.
-      // The price table beside the bundle, read on first use (shared/pricing/price-table.ts), not parsed at cold start.
-      code: lambdaCode(resolve(ROOT, entry), (output) => [
-        `cp "${configJson}" "${output}/${DEPLOYED_CONFIG_FILE}"`,
-        `cp "${resolve(ROOT, 'shared/pricing', PRICE_FILE)}" "${output}/${PRICE_FILE}"`,
-        ...exportersBundleCommands(output),
-        ...moreFiles(output),
-      ]),
+      // Bundled by infra/lambda-bundle.ts (split into files beside index.mjs, the price table with them), with the config, the exporters and any more files beside it.
+      code: lambdaCode(resolve(ROOT, entry), (output) => [`cp "${configJson}" "${output}/${DEPLOYED_CONFIG_FILE}"`, ...exportersBundleCommands(output), ...moreFiles(output)]),
       handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: settings.architecture,

@@ -89,8 +89,8 @@ export function listingProvider(providers: PriceListings): (model: string) => st
         const id = key.slice(key.indexOf('/') + 1);
         const listedFirst = byModel.get(id);
         // LiteLLM sends a bare id to the provider its table lists under that bare id; otherwise the provider registered first.
-        const before = listedFirst !== undefined && (bare.has(id) ? true : price.bare_id ? false : (rank.get(listedFirst) ?? Infinity) <= (rank.get(name) ?? Infinity));
-        if (before) continue;
+        const keepFirst = listedFirst !== undefined && (bare.has(id) || (!price.bare_id && (rank.get(listedFirst) ?? Infinity) <= (rank.get(name) ?? Infinity)));
+        if (keepFirst) continue;
         if (providers.get(name)?.priceKeys(id).includes(key)) {
           byModel.set(id, name);
           if (price.bare_id) bare.add(id);

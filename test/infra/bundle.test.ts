@@ -11,7 +11,6 @@ import type { Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPORTERS_IMPORT, exportersBundleCommands } from '../../infra/exporters-bundle.ts';
 import { bundleLambda, filesLoadedAtStart } from '../../infra/lambda-bundle.ts';
-import { PRICE_FILE } from '../../shared/pricing/price-table.ts';
 import { apiGatewayEvent, lambdaContext } from '../helpers/apigw-events.ts';
 import { startFakeMcpServer } from '../helpers/fake-mcp-server.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
@@ -38,9 +37,8 @@ interface FunctionBundle {
 function bundleFunction(entry: string, dir: string): FunctionBundle {
   rmSync(dir, { recursive: true, force: true });
   const metafile = bundleLambda(entry, dir);
-  // As the stack ships them: the exporters' file and its package.json, and the price table, beside the bundle, before anything loads.
+  // As the stack ships them: the exporters' file and its package.json beside the bundle, before anything loads.
   for (const command of exportersBundleCommands(dir)) execSync(command, { stdio: 'inherit' });
-  copyFileSync(join('shared/pricing', PRICE_FILE), join(dir, PRICE_FILE));
   const { atStart, onFirstUse } = filesLoadedAtStart(metafile);
   const files = (paths: string[]): Files => ({
     inputs: paths.flatMap((path) => Object.keys(metafile.outputs[path]!.inputs)),
