@@ -34,7 +34,8 @@ const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'local/ser
 let code = 1;
 try {
   await ready(`http://127.0.0.1:${port}/health/liveliness`, server);
-  const pytestEnv = { ...process.env, PYTHONPATH: join(root, 'scripts/litellm-stand-in') };
+  // LiteLLM's CI sets LITELLM_MASTER_KEY to its config's master key; some tests read it from there.
+  const pytestEnv = { LITELLM_MASTER_KEY: 'sk-1234', ...process.env, PYTHONPATH: join(root, 'scripts/litellm-stand-in') };
   const args = ['-m', 'pytest', '-p', 'no:cacheprovider', '-rfE', '--continue-on-collection-errors', ...(process.argv.length > 2 ? process.argv.slice(2) : ['tests'])];
   const pytest = spawn('python3', args, { cwd: dir, stdio: 'inherit', env: pytestEnv });
   code = await new Promise<number>((done) => pytest.on('exit', (exit) => done(exit ?? 1)));

@@ -188,7 +188,7 @@ export function gatewayRoutes(options: AppOptions, loopback?: Loopback): Route[]
     ...healthCheckEndpoint(config.deployments, providers, states, config.healthChecks, log),
     ...modelsEndpoint(access, modes),
     ...modelInfoEndpoint(() => groups.listed(), access, pricer, { router, health: states }),
-    ...modelInfoV2Endpoint(() => groups.listed(), pricer, { router, health: states }),
+    ...modelInfoV2Endpoint(() => groups.listed(), access, pricer, { router, health: states }),
     ...modelGroupInfoEndpoint(() => groups.listed(), access, pricer),
     ...chatRoutes,
     ...embeddingsEndpoint(pipeline, providers),

@@ -14,6 +14,19 @@ const VERSION: string = packageJson.version;
 
 export function healthEndpoint(config: Pick<GatewayConfig, 'deployments' | 'disabled'>, store?: Store): Route[] {
   const models = new Set(config.deployments.map((d) => d.modelName)).size;
+  async function readiness() {
+    const ready = {
+      status: 'healthy',
+      db: store ? await tableStatus(store) : 'Not connected',
+      cache: null,
+      litellm_version: VERSION,
+      success_callbacks: [],
+      models,
+      disabled_models: config.disabled.length,
+    };
+    // As LiteLLM, an instance whose database does not answer is not ready.
+    return ready.db === 'connected' || !store ? { body: JSON.stringify(ready) } : { status: 503, body: JSON.stringify({ ...ready, status: 'unhealthy' }) };
+  }
   return [
     {
       method: 'GET',
@@ -35,19 +48,14 @@ export function healthEndpoint(config: Pick<GatewayConfig, 'deployments' | 'disa
       method: 'GET',
       paths: ['/health/readiness'],
       auth: 'public',
-      async handle() {
-        const ready = {
-          status: 'healthy',
-          db: store ? await tableStatus(store) : 'Not connected',
-          cache: null,
-          litellm_version: VERSION,
-          success_callbacks: [],
-          models,
-          disabled_models: config.disabled.length,
-        };
-        // As LiteLLM, an instance whose database does not answer is not ready.
-        return ready.db === 'connected' || !store ? { body: JSON.stringify(ready) } : { status: 503, body: JSON.stringify({ ...ready, status: 'unhealthy' }) };
-      },
+      handle: () => readiness(),
+    },
+    {
+      // LiteLLM's authenticated diagnostics (its public probe may hide them); any valid key.
+      method: 'GET',
+      paths: ['/health/readiness/details'],
+      auth: 'caller',
+      handle: () => readiness(),
     },
   ];
 }

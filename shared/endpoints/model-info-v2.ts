@@ -2,11 +2,14 @@
 // e2e tests read: {"data": [rows as /model/info's], "total_count", "current_page", "total_pages",
 // "size"}. Filters as LiteLLM's: `model` (a model name), `search` (part of a model name, any case),
 // `modelId` (a deployment id), `teamId` (model_info.team_id); `sortBy` model_name or costs (input plus
-// output price per token), `sortOrder` asc (default) or desc. The admins' (both read everything; a GET,
-// so shared/keys/roles.ts lets the read-only admin in): every deployment, whatever the caller's models.
+// output price per token), `sortOrder` asc (default) or desc. Any key may call it (one of LiteLLM's
+// info routes, shared/keys/roles.ts): both admins see every deployment, whatever their own models;
+// anyone else the deployments of the models they may call, as /model/info shows them.
 import type { Deployment } from '../config/types.ts';
 import { GatewayError } from '../core/errors.ts';
-import type { Route } from '../core/types.ts';
+import type { Identity, Route } from '../core/types.ts';
+import type { ModelAccess } from '../keys/model-access.ts';
+import { roleOf } from '../keys/roles.ts';
 import type { Pricer } from '../pricing/pricer.ts';
 import { pageParams, paginate } from './admin/admin-route.ts';
 import { modelInfoRows, type RoutingStateSources } from './model-info.ts';
@@ -14,7 +17,7 @@ import { modelInfoRows, type RoutingStateSources } from './model-info.ts';
 const PAGE = { default: 50, max: 1000 };
 const SORT_ORDERS = ['asc', 'desc'];
 
-export function modelInfoV2Endpoint(deployments: () => Deployment[], pricer: Pricer, state: RoutingStateSources): Route[] {
+export function modelInfoV2Endpoint(deployments: () => Deployment[], access: ModelAccess, pricer: Pricer, state: RoutingStateSources): Route[] {
   return [
     {
       method: 'GET',
@@ -28,8 +31,10 @@ export function modelInfoV2Endpoint(deployments: () => Deployment[], pricer: Pri
         if (!SORT_ORDERS.includes(sortOrder)) throw new GatewayError('invalid_request', `sortOrder must be asc or desc, not "${sortOrder}".`, { param: 'sortOrder' });
         const sortKey = sortKeyOf(query['sortBy'], pricer);
         const search = query['search']?.toLowerCase();
+        const callable = callableBy(ctx.identity, access);
         const shown = deployments().filter(
           (d) =>
+            callable(d.modelName) &&
             (query['model'] === undefined || d.modelName === query['model']) &&
             (search === undefined || d.modelName.toLowerCase().includes(search)) &&
             (query['modelId'] === undefined || d.id === query['modelId']) &&
@@ -45,6 +50,14 @@ export function modelInfoV2Endpoint(deployments: () => Deployment[], pricer: Pri
       },
     },
   ];
+}
+
+/** Whether the caller sees a model's deployments: the admins all, anyone else those it may call. */
+function callableBy(identity: Identity | undefined, access: ModelAccess): (modelName: string) => boolean {
+  const role = roleOf(identity);
+  if (role === 'proxy_admin' || role === 'proxy_admin_viewer') return () => true;
+  const allowed = new Set(access.allowed(identity));
+  return (modelName) => allowed.has(modelName);
 }
 
 /** What `sortBy` sorts by; none keeps the config's order. */

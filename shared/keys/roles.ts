@@ -36,6 +36,8 @@ export const ROUTE_GRANTS: Readonly<Record<string, readonly Grant[]>> = {
   'GET /team/info': ['any_key'],
   'GET /team/list': ['any_key'],
   'GET /user/info': ['any_key'],
+  // The models the caller may call (the admins: every deployment); shared/endpoints/model-info-v2.ts narrows them.
+  'GET /v2/model/info': ['any_key'],
   // Daily activity: a user's own, a team admin's teams' (shared/endpoints/daily-activity.ts narrows them).
   'GET /user/daily/activity': ['any_key'],
   'GET /team/daily/activity': ['any_key'],

@@ -1,6 +1,6 @@
 // LiteLLM's probes and listings over HTTP, as its tests/test_health.py drives a proxy: GET /health
 // (a real call to every deployment), GET /health/readiness (with the table's status and the version),
-// GET /routes.
+// GET /health/readiness/details (the same, for any valid key), GET /routes.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
@@ -94,6 +94,16 @@ model_list:
     } finally {
       await tableless.close();
     }
+  });
+
+  it('answers the same diagnostics at /health/readiness/details, for any valid key and no one else', async () => {
+    const key = (await gw.call('POST', '/key/generate', {})).body.key;
+    const details = await fetch(`${gw.url}/health/readiness/details`, { headers: { authorization: `Bearer ${key}` } });
+    expect(details.status).toBe(200);
+    expect(await details.json()).toMatchObject({ status: 'healthy', db: 'connected', litellm_version: VERSION });
+    const anonymous = await fetch(`${gw.url}/health/readiness/details`);
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).error.type).toBe('auth_error');
   });
 });
 

@@ -1,6 +1,7 @@
 // LiteLLM's GET /v2/model/info over HTTP: /model/info's rows a page at a time with LiteLLM's
 // {data, total_count, current_page, total_pages, size}, its filters (model, search, modelId, teamId)
-// and sorting (sortBy model_name or costs, sortOrder), for both admins and no one else.
+// and sorting (sortBy model_name or costs, sortOrder); both admins see every deployment, any other key
+// those of the models it may call.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamo } from '../../local/embedded-dynamodb.ts';
 import { MASTER, startDynamo, startKeysGateway, type KeysGateway } from '../helpers/identity.ts';
@@ -71,10 +72,18 @@ describe('GET /v2/model/info', () => {
     expect((await gw.call('GET', '/v2/model/info?sortOrder=up')).body.error.param).toBe('sortOrder');
   });
 
-  it('answers both admins and refuses an internal user as LiteLLM does', async () => {
-    const viewer = (await gw.call('POST', '/user/new', { user_id: 'v2-viewer', user_role: 'proxy_admin_viewer' })).body.key;
+  it('answers any key (LiteLLM’s info route): both admins every deployment, anyone else the models it may call', async () => {
+    const viewer = (await gw.call('POST', '/user/new', { user_id: 'v2-viewer', user_role: 'proxy_admin_viewer', models: ['zeta-small'] })).body.key;
     const internal = (await gw.call('POST', '/user/new', { user_id: 'v2-internal', user_role: 'internal_user' })).body.key;
     expect((await gw.call('GET', '/v2/model/info', undefined, viewer)).body.total_count).toBe(4);
-    expect((await gw.call('GET', '/v2/model/info', undefined, internal)).status).toBe(401);
+    const everyModel = await gw.call('GET', '/v2/model/info', undefined, internal);
+    expect(everyModel.status).toBe(200);
+    expect(everyModel.body.total_count).toBe(4);
+
+    const narrow = (await gw.call('POST', '/key/generate', { models: ['alpha-large', 'team-model'] })).body.key;
+    const mine = await gw.call('GET', '/v2/model/info?sortBy=model_name', undefined, narrow);
+    expect(mine.body).toMatchObject({ total_count: 2, total_pages: 1 });
+    expect(names(mine.body)).toEqual(['alpha-large', 'team-model']);
+    expect((await gw.call('GET', '/v2/model/info?model=zeta-small', undefined, narrow)).body.total_count).toBe(0);
   });
 });
