@@ -31,10 +31,11 @@ export function keysService(store: Store, log: Log, now: () => number = Date.now
   const identities = new Identities(store);
   const audit = new AuditTrail(identities.audit, log, now);
   const keys = new KeyService(identities, new KeyAliases(identities, now), audit, now);
+  const teams = new TeamService(identities, keys, audit, now);
   return {
     keys,
-    teams: new TeamService(identities, keys, audit, now),
-    users: new UserService(identities, keys, audit, now),
+    teams,
+    users: new UserService(identities, keys, teams, audit, now),
     customers: new CustomerService(identities, audit, now),
     organizations: new OrganizationService(identities, audit, now),
     budgets: new BudgetService(identities, audit, now),

@@ -147,6 +147,13 @@ export class TeamService {
     return { team: after, added, memberships };
   }
 
+  /** Adds the member unless the team has them already (by user id or email): a new user joining the teams it names. */
+  async ensureMember(teamId: string, member: TeamMember, by: Actor): Promise<void> {
+    const team = await this.get(teamId);
+    if (team.members_with_roles.some((m) => sameMember(member, m))) return;
+    await this.addMembers(teamId, [member], undefined, by);
+  }
+
   /**
    * Changes a member's role and their own limits within the team (`max_budget_in_team`, `rpm_limit`,
    * `tpm_limit`; null takes one away); a 404 when the team has no such member.

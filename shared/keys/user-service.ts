@@ -1,5 +1,6 @@
 // Users as the admin API manages them (LiteLLM's /user/* paths). A new user gets a key unless the
-// request says otherwise, as in LiteLLM; deleting a user deletes its keys first.
+// request says otherwise, and joins the teams it names (`teams`, `team_id`) as a member, as in
+// LiteLLM; deleting a user deletes its keys first.
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../core/errors.ts';
 import type { Identities } from '../store/identities.ts';
@@ -8,6 +9,7 @@ import { ConditionFailed } from '../store/store.ts';
 import type { Actor, AuditTrail } from './audit-trail.ts';
 import { checkBudget } from './budget-service.ts';
 import type { IssuedKey, KeyService } from './key-service.ts';
+import type { TeamService } from './team-service.ts';
 
 /** What an admin sets on a new user: LiteLLM's user fields, and the key fields /user/new passes on to the key it makes. */
 export interface NewUser {
@@ -28,11 +30,12 @@ export class UserService {
   constructor(
     private readonly identities: Identities,
     private readonly keys: KeyService,
+    private readonly teams: TeamService,
     private readonly audit: AuditTrail,
     private readonly now: () => number,
   ) {}
 
-  /** A new user, and its key unless `auto_create_key` is false: both, or neither. */
+  /** A new user, and its key unless `auto_create_key` is false: both, or neither; then it joins its teams as a `user` member. */
   async create(input: NewUser, by: Actor): Promise<{ user: UserRecord; key?: IssuedKey }> {
     const user = await this.createUser(input);
     let key: IssuedKey | undefined;
@@ -56,6 +59,8 @@ export class UserService {
       }
     }
     await this.audit.record(by, { action: 'created', table_name: 'user', object_id: user.user_id, after: user });
+    // LiteLLM adds the new user to each team as a member (so /team/member_update finds them); one who is a member already stays as they are.
+    for (const teamId of user.teams) await this.teams.ensureMember(teamId, { user_id: user.user_id, user_email: user.user_email, role: 'user' }, by);
     return { user, key };
   }
 

@@ -103,7 +103,7 @@ model_list:
     expect(await details.json()).toMatchObject({ status: 'healthy', db: 'connected', litellm_version: VERSION });
     const anonymous = await fetch(`${gw.url}/health/readiness/details`);
     expect(anonymous.status).toBe(401);
-    expect((await anonymous.json()).error.type).toBe('auth_error');
+    expect(((await anonymous.json()) as { error: { type: string } }).error.type).toBe('auth_error');
   });
 });
 

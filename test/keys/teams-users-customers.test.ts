@@ -117,6 +117,22 @@ describe('users', () => {
     expect((await gw.call('GET', '/user/info?user_id=dave')).status).toBe(404);
   });
 
+  it('/user/new with team_id or teams makes the user a member of each team, as LiteLLM does', async () => {
+    await gw.call('POST', '/team/new', { team_id: 'joined-by-id' });
+    await gw.call('POST', '/team/new', { team_id: 'joined-by-list', members_with_roles: [{ user_email: 'erin@example.com', role: 'admin' }] });
+    const made = await gw.call('POST', '/user/new', { user_id: 'erin', user_email: 'erin@example.com', team_id: 'joined-by-id', teams: ['joined-by-list'] });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    expect(made.body).toMatchObject({ team_id: 'joined-by-id', teams: ['joined-by-list', 'joined-by-id'] });
+    const byId = (await gw.call('GET', '/team/info?team_id=joined-by-id')).body.team_info;
+    expect(byId.members_with_roles).toContainEqual({ user_id: 'erin', user_email: 'erin@example.com', role: 'user' });
+    // Already a member (by email, as an admin): left as they were, not added twice.
+    const byList = (await gw.call('GET', '/team/info?team_id=joined-by-list')).body.team_info;
+    expect(byList.members_with_roles.filter((m: { user_email: string }) => m.user_email === 'erin@example.com')).toEqual([expect.objectContaining({ role: 'admin' })]);
+    // A member, so their budget within the team can be set (LiteLLM's test_users_in_team_budget).
+    const budget = await gw.call('POST', '/team/member_update', { team_id: 'joined-by-id', user_id: 'erin', max_budget_in_team: 0.5 });
+    expect(budget.status, JSON.stringify(budget.body)).toBe(200);
+  });
+
   it("update, list (paginated) and delete (with the user's keys)", async () => {
     await gw.call('POST', '/user/new', { user_id: 'carol' });
     expect((await gw.call('POST', '/user/update', { user_id: 'carol', user_alias: 'C' })).body.user_alias).toBe('C');
