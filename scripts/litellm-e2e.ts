@@ -2,7 +2,8 @@
 // 0.0.0.0:4000 over HTTP) against `npm start`: copies of them are kept by hand in the gitignored
 // .litellm-e2e/tests/ (LiteLLM's code is never committed here, and this script fetches nothing). It
 // starts a local stand-in for LiteLLM's fake OpenAI endpoint, writes .litellm-e2e/config.yaml: LiteLLM's
-// own proxy_server_config.yaml (test/fixtures/litellm/) with its api_bases pointed at the stand-in,
+// own proxy_server_config.yaml (test/fixtures/litellm/, or a newer copy of it kept by hand in
+// .litellm-e2e/proxy_server_config.yaml, for newer tests) with its api_bases pointed at the stand-in,
 // starts the gateway on PORT (default 4000) with a fresh table and the file's variables set to fake
 // values, runs pytest on the files, and stops everything. The tests import the `litellm` package, which
 // cannot be installed here: scripts/litellm-stand-in/ lets them import it, and a test that uses its code
@@ -14,7 +15,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startFakeLiteLLMEndpoint } from '../test/helpers/fake-litellm-endpoint.ts';
-import { litellmProxyConfig } from '../test/helpers/litellm-proxy-config.ts';
+import { LITELLM_PROXY_CONFIG, litellmProxyConfig } from '../test/helpers/litellm-proxy-config.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = join(root, '.litellm-e2e');
@@ -23,8 +24,12 @@ if (!existsSync(join(dir, 'tests'))) {
   process.exit(2);
 }
 const port = process.env['PORT'] ?? '4000';
+// A newer copy of LiteLLM's proxy_server_config.yaml beside the tests (git-ignored too) goes with newer tests.
+const newerConfig = join(dir, 'proxy_server_config.yaml');
+const configSource = existsSync(newerConfig) ? newerConfig : LITELLM_PROXY_CONFIG;
+process.stderr.write(`LiteLLM's config: ${configSource}\n`);
 const fake = await startFakeLiteLLMEndpoint();
-const { yaml, env: fakeEnv } = litellmProxyConfig(fake.url);
+const { yaml, env: fakeEnv } = litellmProxyConfig(fake.url, configSource);
 const config = join(dir, 'config.yaml');
 writeFileSync(config, yaml);
 const data = mkdtempSync(join(tmpdir(), 'tollgate-litellm-e2e-'));

@@ -159,6 +159,7 @@ function toDeployment(entry: RawConfig['model_list'][number], index: number, env
       rpm: params.rpm,
       tpm: params.tpm,
       maxRetries: params.max_retries,
+      numRetries: params.num_retries,
       cooldownTimeMs: secondsToMs(params.cooldown_time),
       maxInputTokens: modelInfo.max_input_tokens,
       order: params.order,

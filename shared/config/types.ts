@@ -35,6 +35,8 @@ export interface Deployment {
   tpm?: number;
   /** `litellm_params.max_retries`: how often one request may retry on this deployment. */
   maxRetries?: number;
+  /** `litellm_params.num_retries`: how many retries a failure here allows, where the router's `num_retries` would say. */
+  numRetries?: number;
   /** `litellm_params.cooldown_time`, overriding the router's. */
   cooldownTimeMs?: number;
   /** `model_info.max_input_tokens`: prompts estimated larger skip this deployment. */

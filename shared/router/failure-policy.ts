@@ -59,12 +59,12 @@ export function errorClassOf(error: GatewayError): LiteLLMErrorClass | undefined
 /**
  * How many retries a failure allows within the model group `model`. Transient failures: the
  * request's `num_retries`, else the group's `model_group_retry_policy`, else `retry_policy` for its
- * class, else `num_retries`. Other failures are retried only when a policy gives their class a count
- * (`BadRequestErrorRetries: 1`); undefined when none does.
+ * class, else the failed deployment's own `num_retries`, else the router's. Other failures are retried
+ * only when a policy gives their class a count (`BadRequestErrorRetries: 1`); undefined when none does.
  */
-export function retriesAllowed(error: GatewayError, model: string, settings: RouterSettings, requestNumRetries: number | undefined): number | undefined {
+export function retriesAllowed(error: GatewayError, model: string, settings: RouterSettings, requestNumRetries: number | undefined, deploymentNumRetries?: number): number | undefined {
   const errorClass = errorClassOf(error);
   const policy = errorClass && (settings.modelGroupRetryPolicy.get(model)?.[errorClass] ?? settings.retryPolicy[errorClass]);
-  if (failureAction(error) === 'retry') return requestNumRetries ?? policy ?? settings.numRetries;
+  if (failureAction(error) === 'retry') return requestNumRetries ?? policy ?? deploymentNumRetries ?? settings.numRetries;
   return policy;
 }

@@ -56,6 +56,8 @@ export type Attempt<T> = (deployment: Deployment) => Promise<T>;
 interface Tally {
   retries: number;
   fallbacks: number;
+  /** The retries the last failure allowed (x-litellm-max-retries). */
+  maxRetries?: number;
 }
 
 export class Router {
@@ -88,7 +90,8 @@ export class Router {
     } finally {
       ctx.responseHeaders['x-litellm-attempted-retries'] = String(tally.retries);
       ctx.responseHeaders['x-litellm-attempted-fallbacks'] = String(tally.fallbacks);
-      ctx.responseHeaders['x-litellm-max-retries'] = String(request.options.numRetries ?? this.settings.numRetries);
+      // The count the last retried failure allowed, as LiteLLM reports it; the request's or router's when none failed.
+      ctx.responseHeaders['x-litellm-max-retries'] = String(tally.maxRetries ?? request.options.numRetries ?? this.settings.numRetries);
     }
   }
 
@@ -157,7 +160,8 @@ export class Router {
         const error = asGatewayError(thrown);
         if (ctx.signal.aborted) throw error;
         await this.recordFailure(deployment, error, group.length, ctx);
-        const allowed = retriesAllowed(error, model, this.settings, request.options.numRetries);
+        const allowed = retriesAllowed(error, model, this.settings, request.options.numRetries, deployment.numRetries);
+        if (allowed !== undefined) tally.maxRetries = allowed;
         if (allowed !== undefined && retriesUsed < allowed) retriesUsed++;
         else if (allowed === undefined && failureAction(error) === 'next_deployment') unusable.add(deployment.id);
         else throw error;

@@ -37,6 +37,8 @@ model_list:
     model_info: { max_input_tokens: 20 }
   - model_name: slow
     litellm_params: { model: openai/gpt-4o-mini, api_base: "${slow.url}/v1", api_key: ${UPSTREAM_KEY} }
+  - model_name: own-retries
+    litellm_params: { model: openai/gpt-4o-mini, api_base: "${upstream.url}/v1", api_key: ${UPSTREAM_KEY}, num_retries: 7 }
 general_settings: { master_key: ${MASTER} }
 litellm_settings:
   num_retries: 3
@@ -80,6 +82,14 @@ describe('test hooks', () => {
     expect(headers.get('x-litellm-max-retries')).toBe('3');
     expect(upstream.requests).toHaveLength(1);
     expect(upstream.requests[0]!.json).not.toHaveProperty('mock_testing_rate_limit_error');
+  });
+
+  it("a deployment's own num_retries is what its failures allow, unless the request sets num_retries", async () => {
+    const own = await chat({ model: 'own-retries', mock_testing_rate_limit_error: true });
+    expect(own.headers.get('x-litellm-attempted-retries')).toBe('1');
+    expect(own.headers.get('x-litellm-max-retries')).toBe('7');
+    const asked = await chat({ model: 'own-retries', mock_testing_rate_limit_error: true, num_retries: 2 });
+    expect(asked.headers.get('x-litellm-max-retries')).toBe('2');
   });
 
   it('mock_testing_fallbacks fails the requested model at once, and the fallback answers', async () => {
