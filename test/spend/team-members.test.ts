@@ -43,6 +43,11 @@ describe('a member’s budget within the team', () => {
       spend: expect.any(Number),
       litellm_budget_table: null,
     });
+    // /user/info shows each of the user's teams with their own membership there, spend included (LiteLLM's test_users_in_team_budget reads it).
+    const bobsTeams = (await a.admin('GET', '/user/info?user_id=bob')).body.teams;
+    expect(bobsTeams.find((t: { team_id: string }) => t.team_id === 'roomy-team').team_memberships).toEqual([
+      { user_id: 'bob', team_id: 'roomy-team', budget_id: null, spend: expect.closeTo(budgetFor(2), 9), litellm_budget_table: { max_budget: budgetFor(2) } },
+    ]);
   });
 
   it('changes with /team/member_update (role, max_budget_in_team, rpm_limit), and leaves with /team/member_delete', async () => {

@@ -5,11 +5,9 @@ import { GatewayError } from '../../core/errors.ts';
 import type { Route } from '../../core/types.ts';
 import { CallerScope } from '../../keys/caller-scope.ts';
 import type { TeamService } from '../../keys/team-service.ts';
-import { memberPrefix } from '../../spend/accounts.ts';
-import { counter } from '../../spend/meter-plan.ts';
 import { windowsOf, type BudgetClock } from '../../spend/window-usage.ts';
-import type { TeamRecord } from '../../store/records.ts';
 import { actorOf, adminRoute } from './admin-route.ts';
+import { membershipsOf } from './team-memberships.ts';
 import { budgetLimits, count, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
 
 /** The user LiteLLM's master key acts as (its `litellm_proxy_admin_name`): made an admin of the teams it creates. */
@@ -93,15 +91,6 @@ async function checkTeamAdmin(scope: CallerScope, teams: TeamService, teamId: st
 }
 
 /** LiteLLM's team memberships: each member with a user id, their limits within the team, and what they spent there. */
-function membershipsOf(team: TeamRecord) {
-  return team.members_with_roles
-    .filter((m) => m.user_id)
-    .map((m) => {
-      const own = team.team_memberships?.find((t) => t.user_id === m.user_id);
-      const spend = team[counter(memberPrefix(m.user_id!), 'spend')];
-      return { user_id: m.user_id, team_id: team.team_id, budget_id: own?.budget_id ?? null, spend: typeof spend === 'number' ? spend : 0, litellm_budget_table: own?.litellm_budget_table ?? null };
-    });
-}
 
 /** `clock`: the budget periods and time windows are reported in. */
 export function teamRoutes(teams: TeamService, clock: BudgetClock): Route[] {

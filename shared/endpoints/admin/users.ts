@@ -8,6 +8,7 @@ import { USER_ROLES } from '../../keys/roles.ts';
 import type { UserService } from '../../keys/user-service.ts';
 import { actorOf, adminRoute, pageParams, paginate } from './admin-route.ts';
 import { duration, id, limitFields, names, object, parseBody, withWarnings } from './fields.ts';
+import { membershipsOf } from './team-memberships.ts';
 
 /** Every field LiteLLM documents for a user (NewUserRequest / UpdateUserRequest). */
 const userFields = {
@@ -61,7 +62,9 @@ export function userRoutes(users: UserService): Route[] {
       if (!scope.readsAll && userId !== scope.userId) throw scope.refusal(`may read only its own user's info (user_id ${scope.userId ?? 'none'}).`);
       if (!userId) throw new GatewayError('invalid_request', 'Name the user: GET /user/info?user_id=...', { param: 'user_id' });
       const user = await users.get(userId);
-      return { user_id: userId, user_info: user, keys: await users.keysOf(userId), teams: await users.teamsOf(user) };
+      // Each team with the user's own membership in it (their budget and spend there), as LiteLLM shows it.
+      const teams = (await users.teamsOf(user)).map((team) => ({ ...team, team_memberships: membershipsOf(team, userId) }));
+      return { user_id: userId, user_info: user, keys: await users.keysOf(userId), teams };
     }),
 
     adminRoute('GET', ['/user/list'], async (request, ctx) => {
