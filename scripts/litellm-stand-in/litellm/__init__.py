@@ -2,9 +2,13 @@
 # LiteLLM's e2e tests: those files import it (`import litellm`, `from litellm.proxy._types import ...`)
 # though most of their tests only talk HTTP to the proxy. Importing works; USING anything of it raises
 # NeedsLiteLLM, so a test that needs LiteLLM's own code (its token counter, cost table, enums) fails
-# saying so and is counted apart, never passes on a made-up value. The one exception is
-# `litellm._uuid`, LiteLLM's alias for a uuid module (fastuuid, which has the standard library's API):
-# the tests use it for fresh ids, so it is the standard library's `uuid` here.
+# saying so and is counted apart, never passes on a made-up value. The exceptions are values LiteLLM
+# documents and Tollgate shares, which the tests use to make their requests: `litellm._uuid`, LiteLLM's
+# alias for a uuid module (fastuuid, which has the standard library's API), for fresh ids;
+# `litellm.proxy._types.LitellmUserRoles`, the role names a user's `user_role` takes; and
+# `litellm.proxy.utils.hash_token`, a key's stored form (the SHA-256 hex of the key, as Tollgate's `token`).
+import enum
+import hashlib
 import importlib.abc
 import importlib.machinery
 import sys
@@ -52,7 +56,28 @@ class _SubmoduleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             module.uuid = _stdlib_uuid
             module.uuid4 = _stdlib_uuid.uuid4
             return
+        if module.__name__ == "litellm.proxy._types":
+            module.LitellmUserRoles = LitellmUserRoles
+        if module.__name__ == "litellm.proxy.utils":
+            module.hash_token = hash_token
         module.__getattr__ = _missing_attributes(module.__name__)
+
+
+class LitellmUserRoles(str, enum.Enum):
+    """The roles a user's `user_role` names, by LiteLLM's names for them."""
+
+    PROXY_ADMIN = "proxy_admin"
+    PROXY_ADMIN_VIEW_ONLY = "proxy_admin_viewer"
+    ORG_ADMIN = "org_admin"
+    INTERNAL_USER = "internal_user"
+    INTERNAL_USER_VIEW_ONLY = "internal_user_viewer"
+    TEAM = "team"
+    CUSTOMER = "customer"
+
+
+def hash_token(token):
+    """A key as the proxy stores it: the SHA-256 hex digest of the key."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 sys.meta_path.insert(0, _SubmoduleFinder())
