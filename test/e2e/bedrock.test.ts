@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { zodResponseFormat } from 'openai/helpers/zod';
+import * as z from 'zod';
+import { scriptedConverse } from '../helpers/fake-bedrock-converse.ts';
 import { sendBedrockError, sendBedrockJson, sendEventStream, sigV4Scope, startFakeBedrock, type FakeBedrock } from '../helpers/fake-bedrock.ts';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 
@@ -57,6 +60,22 @@ afterAll(async () => {
 beforeEach(() => void (fake.requests.length = 0));
 
 describe('bedrock chat through the openai client', () => {
+  it('answers the openai client’s chat.completions.parse with a nested schema, as LiteLLM’s structured-output test asks Claude on Bedrock', async () => {
+    fake.respond(scriptedConverse({ [MODEL]: 64_000 }));
+    const event = z.object({ name: z.string(), date: z.string(), participants: z.array(z.string()) });
+    const events = { events: [{ name: 'Congress of Vienna', date: '1815', participants: ['Metternich', 'Talleyrand'] }] };
+    const result = await client.chat.completions.parse({
+      model: 'claude',
+      messages: [{ role: 'user', content: `List the events. [[json ${JSON.stringify(events)}]]` }],
+      response_format: zodResponseFormat(z.object({ events: z.array(event) }), 'events_list'),
+    });
+    expect(result.choices[0]!.message.parsed).toEqual(events);
+    // Bedrock has no response_format: the schema went as the one tool, forced.
+    const sent = fake.requests[0]!.json;
+    expect(sent.toolConfig.toolChoice).toEqual({ tool: { name: 'json_tool_call' } });
+    expect(sent.toolConfig.tools[0].toolSpec.inputSchema.json.properties.events.type).toBe('array');
+  });
+
   it('translates a non-streamed chat with a system prompt and a tool call, signed for the configured region', async () => {
     fake.respond((_r, res) => sendBedrockJson(res, fixture('converse-tool-use.json')));
     const completion = await client.chat.completions.create({
