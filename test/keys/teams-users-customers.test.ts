@@ -133,6 +133,20 @@ describe('users', () => {
     expect(budget.status, JSON.stringify(budget.body)).toBe(200);
   });
 
+  it('/user/info and /team/info show the spend and budget_reset_at of the current budget period', async () => {
+    const midnight = (at: number) => new Date(Math.floor(at / 86_400_000 + 1) * 86_400_000).toISOString();
+    const before = midnight(Date.now());
+    await gw.call('POST', '/user/new', { user_id: 'daily-user', max_budget: 5, budget_duration: '1d', auto_create_key: false });
+    await gw.call('POST', '/team/new', { team_id: 'daily-team', max_budget: 5, budget_duration: '1d' });
+    const user = (await gw.call('GET', '/user/info?user_id=daily-user')).body.user_info;
+    const team = (await gw.call('GET', '/team/info?team_id=daily-team')).body.team_info;
+    const after = midnight(Date.now());
+    for (const info of [user, team]) {
+      expect(info.spend).toBe(0);
+      expect([before, after]).toContain(info.budget_reset_at);
+    }
+  });
+
   it("update, list (paginated) and delete (with the user's keys)", async () => {
     await gw.call('POST', '/user/new', { user_id: 'carol' });
     expect((await gw.call('POST', '/user/update', { user_id: 'carol', user_alias: 'C' })).body.user_alias).toBe('C');

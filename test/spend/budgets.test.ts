@@ -136,11 +136,17 @@ describe('budget periods', () => {
     clock.set(Date.parse('2026-11-25T23:59:30.000Z'));
     try {
       const { key, token } = await newKey({ max_budget: WORST, budget_duration: '1d' });
+      const info = async () => (await a.admin('GET', `/key/info?key=${key}`)).body.info;
+      // /key/info shows the period from the start, as LiteLLM's does, before any request wrote counters.
+      expect(await info()).toMatchObject({ spend: 0, budget_reset_at: '2026-11-26T00:00:00.000Z' });
       expect((await outcome(a.client(key).chat.completions.create(ask(MAX_TOKENS)))).status).toBe(200);
       await eventually(async () => expect((await outcome(a.client(key).chat.completions.create(ask(MAX_TOKENS)))).status).toBe(400));
       expect(await spendOf(itemKeys.key(token))).toMatchObject({ budget_period_start: '2026-11-25T00:00:00.000Z', budget_reset_at: '2026-11-26T00:00:00.000Z' });
+      expect((await info()).spend).toBeCloseTo(WORST, 12);
 
       clock.set(Date.parse('2026-11-26T00:00:05.000Z'));
+      // The new day's period, before any request of it: nothing spent in it yet.
+      expect(await info()).toMatchObject({ spend: 0, budget_reset_at: '2026-11-27T00:00:00.000Z' });
       expect((await outcome(a.client(key).chat.completions.create(ask(MAX_TOKENS)))).status).toBe(200);
       const item = await eventually(async () => {
         const item = await spendOf(itemKeys.key(token));

@@ -16,7 +16,7 @@ export function adminRoutes(service: KeysService, clock: BudgetClock): Route[] {
   return [
     ...keyRoutes(service.keys, service.teams, clock),
     ...teamRoutes(service.teams, clock),
-    ...userRoutes(service.users),
+    ...userRoutes(service.users, clock),
     ...customerRoutes(service.customers),
     ...organizationRoutes(service.organizations),
     ...budgetRoutes(service.budgets),

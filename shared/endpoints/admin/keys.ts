@@ -8,7 +8,7 @@ import { tokenOf } from '../../keys/key-material.ts';
 import type { KeyService } from '../../keys/key-service.ts';
 import type { TeamService } from '../../keys/team-service.ts';
 import type { KeyRecord } from '../../store/records.ts';
-import { windowsOf, type BudgetClock } from '../../spend/window-usage.ts';
+import { ownPeriodOf, windowsOf, type BudgetClock } from '../../spend/window-usage.ts';
 import { actorOf, adminRoute, pageParams, paginate } from './admin-route.ts';
 import { budgetLimits, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
 
@@ -86,7 +86,7 @@ async function keyInfo(keys: KeyService, teams: TeamService, clock: BudgetClock,
   if (!scope.readsAll && !(await managesTeamOf(scope, teams, record))) scope.checkReads(record);
   // LiteLLM leaves the hash out of `info`.
   const { token: _token, ...info } = record;
-  return { key: given ?? token, info: { ...info, ...windowsOf(info, clock) } };
+  return { key: given ?? token, info: { ...info, ...ownPeriodOf(info, clock), ...windowsOf(info, clock) } };
 }
 
 /** What a caller below proxy admin may ask of a new key: their own user's, in a team only if they are its admin. */

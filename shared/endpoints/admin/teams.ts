@@ -5,7 +5,7 @@ import { GatewayError } from '../../core/errors.ts';
 import type { Route } from '../../core/types.ts';
 import { CallerScope } from '../../keys/caller-scope.ts';
 import type { TeamService } from '../../keys/team-service.ts';
-import { windowsOf, type BudgetClock } from '../../spend/window-usage.ts';
+import { ownPeriodOf, windowsOf, type BudgetClock } from '../../spend/window-usage.ts';
 import { actorOf, adminRoute } from './admin-route.ts';
 import { membershipsOf } from './team-memberships.ts';
 import { budgetLimits, count, duration, id, limitFields, money, names, object, parseBody, withWarnings } from './fields.ts';
@@ -137,7 +137,8 @@ export function teamRoutes(teams: TeamService, clock: BudgetClock): Route[] {
       if (!scope.readsAll && !scope.isIn(team)) throw scope.refusal(`may read only its own teams' info; it is not in team ${teamId}.`);
       // LiteLLM reports a team's windows with their reset times, without their usage.
       const budget_limits = windowsOf(team, clock)?.budget_limits;
-      return { team_id: teamId, team_info: budget_limits ? { ...team, budget_limits } : team, keys: await teams.keysOf(teamId), team_memberships: membershipsOf(team) };
+      const info = { ...team, ...ownPeriodOf(team, clock), ...(budget_limits && { budget_limits }) };
+      return { team_id: teamId, team_info: info, keys: await teams.keysOf(teamId), team_memberships: membershipsOf(team) };
     }),
 
     adminRoute('GET', ['/team/list'], async (request, ctx) => {

@@ -9,6 +9,7 @@ import type { UserService } from '../../keys/user-service.ts';
 import { actorOf, adminRoute, pageParams, paginate } from './admin-route.ts';
 import { duration, id, limitFields, names, object, parseBody, withWarnings } from './fields.ts';
 import { membershipsOf } from './team-memberships.ts';
+import { ownPeriodOf, type BudgetClock } from '../../spend/window-usage.ts';
 
 /** Every field LiteLLM documents for a user (NewUserRequest / UpdateUserRequest). */
 const userFields = {
@@ -37,7 +38,8 @@ export const newSchema = z.strictObject({ ...userFields, user_id: id, auto_creat
 const updateSchema = z.strictObject(userFields).partial().extend({ user_id: id });
 const idsSchema = z.strictObject({ user_ids: z.array(id).min(1) });
 
-export function userRoutes(users: UserService): Route[] {
+/** `clock`: the budget periods a user's spend is reported in. */
+export function userRoutes(users: UserService, clock: BudgetClock): Route[] {
   return [
     adminRoute('POST', ['/user/new'], async (request, ctx) => {
       const input = parseBody(newSchema, request.body, 'POST /user/new');
@@ -64,7 +66,7 @@ export function userRoutes(users: UserService): Route[] {
       const user = await users.get(userId);
       // Each team with the user's own membership in it (their budget and spend there), as LiteLLM shows it.
       const teams = (await users.teamsOf(user)).map((team) => ({ ...team, team_memberships: membershipsOf(team, userId) }));
-      return { user_id: userId, user_info: user, keys: await users.keysOf(userId), teams };
+      return { user_id: userId, user_info: { ...user, ...ownPeriodOf(user, clock) }, keys: await users.keysOf(userId), teams };
     }),
 
     adminRoute('GET', ['/user/list'], async (request, ctx) => {
