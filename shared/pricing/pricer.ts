@@ -68,7 +68,7 @@ export class Pricer {
     if (!price) {
       if (!this.unpricedLogged.has(deployment.id)) {
         this.unpricedLogged.add(deployment.id);
-        this.log.warn('unpriced model: its requests cost 0; set input_cost_per_token/output_cost_per_token in its config entry', {
+        this.log.warn('unpriced model: its requests cost 0 and no budget holds them; set model_info.base_model or input_cost_per_token/output_cost_per_token in its config entry', {
           model: deployment.modelName,
           upstream: `${deployment.provider}/${deployment.upstreamModel}`,
         });

@@ -32,6 +32,11 @@ model_list:
     litellm_params: { model: anthropic/claude-sonnet-4-5, api_key: os.environ/CHECK_UNSET_KEY }
   - model_name: "openai/*"
     litellm_params: { model: "openai/*", api_key: os.environ/CHECK_OPENAI_KEY, max_parallel_requests: 3 }
+  - model_name: azure-gpt
+    litellm_params: { model: azure/my-deployment, api_base: "https://example.openai.azure.com", api_key: os.environ/CHECK_OPENAI_KEY, api_version: "2024-10-21" }
+  - model_name: azure-priced
+    litellm_params: { model: azure/my-other-deployment, api_base: "https://example.openai.azure.com", api_key: os.environ/CHECK_OPENAI_KEY, api_version: "2024-10-21" }
+    model_info: { base_model: azure/gpt-4o }
 router_settings: { redis_host: localhost, model_group_alias: { gpt-4: gpt-4o }, enable_tag_filtering: true }
 litellm_settings: { force_ipv4: true }
 `,
@@ -42,6 +47,8 @@ litellm_settings: { force_ipv4: true }
   expect(out).toContain('openai/* → openai/* (wildcard)');
   expect(out).toContain('gpt-4 → gpt-4o (model_group_alias)');
   expect(out).toContain('Disabled (1):\n  claude: environment variable CHECK_UNSET_KEY is not set');
+  // An Azure deployment's name is not a model the price table knows: named, unless its base_model says which model it is.
+  expect(out).toMatch(/Unpriced \(1\): [^\n]*base_model[^\n]*\n {2}azure-gpt → azure\/my-deployment\n\n/);
   expect(out).toContain('Not acted on (3):\n  router_settings.redis_host\n  litellm_settings.force_ipv4\n  model_list[2].litellm_params.max_parallel_requests\n');
   // Supported keys are not listed, and no credential is printed.
   expect(out).not.toContain('enable_tag_filtering');
