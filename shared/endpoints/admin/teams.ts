@@ -90,8 +90,6 @@ async function checkTeamAdmin(scope: CallerScope, teams: TeamService, teamId: st
   if (!scope.isAdminOf(await teams.get(teamId))) throw scope.refusal(`may manage the members of team ${teamId} only as one of its admins.`);
 }
 
-/** LiteLLM's team memberships: each member with a user id, their limits within the team, and what they spent there. */
-
 /** `clock`: the budget periods and time windows are reported in. */
 export function teamRoutes(teams: TeamService, clock: BudgetClock): Route[] {
   return [

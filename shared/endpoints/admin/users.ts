@@ -6,10 +6,10 @@ import type { Route } from '../../core/types.ts';
 import { CallerScope } from '../../keys/caller-scope.ts';
 import { USER_ROLES } from '../../keys/roles.ts';
 import type { UserService } from '../../keys/user-service.ts';
+import { ownPeriodOf, type BudgetClock } from '../../spend/window-usage.ts';
 import { actorOf, adminRoute, pageParams, paginate } from './admin-route.ts';
 import { duration, id, limitFields, names, object, parseBody, withWarnings } from './fields.ts';
 import { membershipsOf } from './team-memberships.ts';
-import { ownPeriodOf, type BudgetClock } from '../../spend/window-usage.ts';
 
 /** Every field LiteLLM documents for a user (NewUserRequest / UpdateUserRequest). */
 const userFields = {
